@@ -1,0 +1,90 @@
+//! Wiring: configuration → store (created, migrated, seeded with demo data on first run) →
+//! conversation engine. Every transport and command starts here.
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{BotProfile, Config};
+use crate::conversation::{ConversationSettings, Engine};
+use crate::domain::{Lang, Role, RoleGrant};
+use crate::i18n::I18n;
+use crate::store::{self, Store};
+use anyhow::Context;
+use std::sync::Arc;
+
+/// Opens the configured store, naming the URL (without credentials) on failure.
+pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    store::open(url).await.with_context(|| format!("cannot open the database at {}", redact_url(url)))
+}
+
+/// Hides a password in a database URL, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Loads the demo directory when it is enabled and the directory is empty. Returns whether
+/// it loaded.
+pub async fn ensure_demo(store: &dyn Store, config: &Config) -> anyhow::Result<bool> {
+    if !config.demo_enabled {
+        return Ok(false);
+    }
+    let counts = store.counts().await?;
+    if counts.services > 0 || counts.territories > 0 {
+        return Ok(false);
+    }
+    let dataset = crate::demo::lazio()?;
+    store.replace_dataset(&dataset).await.context("cannot load the demo data")?;
+    tracing::info!(services = dataset.services.len(), "demo directory loaded");
+    Ok(true)
+}
+
+/// Makes the admins listed in bot profiles admins (creating their person on first sight).
+pub async fn apply_admins(store: &dyn Store, bots: &[BotProfile], clock: &dyn Clock) -> anyhow::Result<()> {
+    for bot in bots {
+        for account in &bot.admins {
+            let person = store.person_for_account(account, &account.external_id, clock.now()).await?;
+            store.grant_role(person.id, &RoleGrant { role: Role::Admin, territory: None }, clock.now()).await?;
+        }
+    }
+    Ok(())
+}
+
+pub fn settings(config: &Config, default_lang: Option<Lang>) -> ConversationSettings {
+    ConversationSettings {
+        default_lang: default_lang.unwrap_or(config.default_language),
+        time_zone: config.time_zone,
+        flow_ttl: chrono::Duration::minutes(i64::from(config.flow_ttl_minutes)),
+        page_size: config.page_size as usize,
+        max_message_chars: config.max_message_chars as usize,
+    }
+}
+
+/// Store, demo data, admins and engine, ready to talk.
+pub async fn start(config: &Config, bots: &[BotProfile]) -> anyhow::Result<Arc<Engine>> {
+    let store = open_store(&config.database_url).await?;
+    ensure_demo(store.as_ref(), config).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    apply_admins(store.as_ref(), bots, clock.as_ref()).await?;
+    let i18n = Arc::new(I18n::embedded()?);
+    let engine = Engine::new(store, i18n, clock, settings(config, None)).await?;
+    Ok(Arc::new(engine))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_database_urls_are_hidden() {
+        assert_eq!(redact_url("postgres://ada:s3cret@db:5432/v"), "postgres://ada:***@db:5432/v");
+        assert_eq!(redact_url("postgres://ada@db/v"), "postgres://ada@db/v");
+        assert_eq!(redact_url("sqlite:data/v.db"), "sqlite:data/v.db");
+    }
+}

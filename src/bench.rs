@@ -1,0 +1,340 @@
+//! `vicinato bench`: measured figures, printed, for BENCHMARKS.md. Not tests: nothing here
+//! asserts a timing.
+//!
+//! - `directory`: a synthetic directory of N services on Lazio's territories; search latency
+//!   percentiles over a mix of realistic questions, through the same path the conversation
+//!   uses (query → spec → store full-text search → exact hours check).
+//! - `conversation`: whole-path throughput of directory questions (understanding, person and
+//!   flow in the store, search, cards, rendering) from many simulated residents at once.
+
+use crate::clock::{Clock, SystemClock};
+use crate::conversation::{ConversationSettings, DirectorySnapshot, Engine, Inbound};
+use crate::domain::*;
+use crate::i18n::I18n;
+use crate::store::Store;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A small deterministic generator (xorshift64*), so every run builds the same directory.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed.max(1))
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const WORDS_IT: [&str; 40] = [
+    "sostegno",
+    "ascolto",
+    "orientamento",
+    "assistenza",
+    "accoglienza",
+    "laboratorio",
+    "corso",
+    "sportello",
+    "consulenza",
+    "gratuito",
+    "famiglie",
+    "anziani",
+    "giovani",
+    "donne",
+    "bambini",
+    "lavoro",
+    "affitto",
+    "spesa",
+    "pasti",
+    "salute",
+    "psicologo",
+    "italiano",
+    "digitale",
+    "spid",
+    "legale",
+    "volontari",
+    "quartiere",
+    "comunita",
+    "incontri",
+    "compiti",
+    "musica",
+    "sport",
+    "teatro",
+    "cucina",
+    "computer",
+    "badanti",
+    "disabilita",
+    "mediazione",
+    "documenti",
+    "bollette",
+];
+const WORDS_EN: [&str; 24] = [
+    "support",
+    "listening",
+    "guidance",
+    "care",
+    "welcome",
+    "workshop",
+    "course",
+    "desk",
+    "advice",
+    "free",
+    "families",
+    "elderly",
+    "young",
+    "women",
+    "children",
+    "work",
+    "rent",
+    "groceries",
+    "meals",
+    "health",
+    "counselling",
+    "italian",
+    "digital",
+    "legal",
+];
+
+/// A synthetic directory of `n` services over the demo territories and taxonomy.
+pub fn synthetic_dataset(n: usize, seed: u64) -> anyhow::Result<Dataset> {
+    let demo = crate::demo::lazio()?;
+    let mut rng = Rng::new(seed);
+    let leaves: Vec<&Territory> = demo.territories.iter().filter(|t| t.kind != TerritoryKind::Region).collect();
+    let codes: Vec<CategoryCode> = demo.categories.iter().map(|c| c.code.clone()).collect();
+    let mut ds =
+        Dataset { territories: demo.territories.clone(), categories: demo.categories.clone(), ..Default::default() };
+    let orgs = (n / 20).max(1);
+    for i in 0..orgs {
+        ds.organizations.push(Organization {
+            id: OrganizationId::new(format!("org-{i}")),
+            name: format!("Associazione {} {i}", rng.pick(&WORDS_IT)),
+            description: String::new(),
+            contacts: Contacts::default(),
+        });
+    }
+    let locations = (n / 5).max(1);
+    for i in 0..locations {
+        let t = rng.pick(&leaves);
+        let geo = t.centroid.map(|c| GeoPoint { lat: c.lat + (rng.below(100) as f64 - 50.0) / 5000.0, lon: c.lon });
+        ds.locations.push(Location {
+            id: LocationId::new(format!("loc-{i}")),
+            organization: Some(OrganizationId::new(format!("org-{}", i % orgs))),
+            name: format!("Sede {} {i}", t.name),
+            territory: t.id.clone(),
+            address: Address {
+                street: format!("Via {} {}", rng.pick(&WORDS_IT), i % 200),
+                postal_code: "00100".into(),
+                city: t.name.clone(),
+            },
+            geo,
+            accessibility: String::new(),
+            transport: String::new(),
+            confidential: i % 97 == 0,
+            welfare_house: i % 500 == 0,
+            hours: Schedule {
+                weekly: WeeklyHours::parse("mo-fr 09:00-18:00").expect("static hours"),
+                ..Default::default()
+            },
+        });
+    }
+    let hours = [
+        "mo-fr 09:00-13:00",
+        "mo-fr 09:00-13:00, 14:30-17:30; sa 09:00-12:00",
+        "tu,th 15:00-19:00",
+        "mo,we,fr 10:00-12:00; su 12:00-14:00",
+        "sa-su 09:00-13:00",
+        "mo-su 00:00-24:00",
+    ];
+    let langs = ["en", "ar", "fr", "es", "ro", "bn", "zh", "uk"];
+    for i in 0..n {
+        let mut name_words: Vec<&str> = (0..3).map(|_| *rng.pick(&WORDS_IT)).collect();
+        name_words.dedup();
+        let desc: Vec<&str> = (0..14).map(|_| *rng.pick(&WORDS_IT)).collect();
+        let desc_en: Vec<&str> = (0..10).map(|_| *rng.pick(&WORDS_EN)).collect();
+        let mut languages = vec![LanguageCode::parse("it").expect("static code")];
+        if i % 3 == 0 {
+            languages.push(LanguageCode::parse(langs[rng.below(langs.len())]).expect("static code"));
+        }
+        let id = ServiceId::new(format!("svc-{i}"));
+        let (min_age, max_age) = match i % 7 {
+            0 => (Some(65), None),
+            1 => (Some(14), Some(29)),
+            2 => (None, Some(14)),
+            _ => (None, None),
+        };
+        ds.services.push(Service {
+            id: id.clone(),
+            organization: OrganizationId::new(format!("org-{}", i % orgs)),
+            texts: ServiceTexts {
+                name: name_words.join(" "),
+                description: desc.join(" "),
+                eligibility: String::new(),
+                fees: "Gratuito".into(),
+                application_process: String::new(),
+            },
+            translations: BTreeMap::from([(
+                Lang::En,
+                ServiceTexts { name: desc_en[..3].join(" "), description: desc_en.join(" "), ..Default::default() },
+            )]),
+            categories: vec![rng.pick(&codes).clone()],
+            status: ServiceStatus::Active,
+            min_age,
+            max_age,
+            languages,
+            contacts: Contacts { phone: "+39 06 0000 0000".into(), ..Default::default() },
+            verified: None,
+            origin: if i % 3 == 0 { Origin::Community } else { Origin::Institutional },
+            demo: true,
+        });
+        let loc = rng.below(locations);
+        ds.service_at_locations.push(ServiceAtLocation {
+            id: ServiceAtLocationId::new(format!("svc-{i}@loc-{loc}")),
+            service: id,
+            location: LocationId::new(format!("loc-{loc}")),
+            schedule: Schedule {
+                weekly: WeeklyHours::parse(hours[rng.below(hours.len())]).expect("static hours"),
+                holidays: if i % 4 == 0 { HolidayPolicy::Open } else { HolidayPolicy::Closed },
+                closures: Vec::new(),
+            },
+        });
+    }
+    Ok(ds)
+}
+
+/// Percentiles of a set of durations, in milliseconds.
+pub struct Percentiles {
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+    pub mean: f64,
+}
+
+pub fn percentiles(samples: &mut [Duration]) -> Percentiles {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let at = |q: f64| ms(samples[((samples.len() as f64 - 1.0) * q).round() as usize]);
+    let mean = samples.iter().map(|d| ms(*d)).sum::<f64>() / samples.len().max(1) as f64;
+    Percentiles { p50: at(0.50), p95: at(0.95), p99: at(0.99), max: at(1.0), mean }
+}
+
+/// Peak resident memory of this process, in MiB (Linux), if known.
+pub fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// The questions the benchmarks ask, as residents would type them.
+pub const QUESTIONS: [&str; 16] = [
+    "cerco un centro anziani aperto domenica a Ostia",
+    "dove posso fare un corso di italiano vicino a Centocelle?",
+    "help with rent in Municipio V",
+    "is there a food bank open now?",
+    "psicologo che parla arabo",
+    "mensa aperta sabato pomeriggio",
+    "assistenza legale gratuita a Viterbo",
+    "SPID help in Rieti",
+    "sportello lavoro a Latina",
+    "centro giovani a Frosinone",
+    "aiuto con le bollette",
+    "corso di computer per anziani",
+    "legal advice for migrants in Esquilino",
+    "dormitorio a Roma stasera",
+    "doposcuola per bambini a Tor Bella Monaca",
+    "sostegno disabilita Municipio VI",
+];
+
+/// Loads a synthetic directory into a store and reports how long it took.
+pub async fn load(store: &dyn Store, services: usize) -> anyhow::Result<Duration> {
+    let ds = synthetic_dataset(services, 42)?;
+    let started = Instant::now();
+    store.replace_dataset(&ds).await?;
+    Ok(started.elapsed())
+}
+
+/// Directory search latency over `queries` questions.
+pub async fn directory(store: Arc<dyn Store>, queries: usize) -> anyhow::Result<Percentiles> {
+    let snapshot = DirectorySnapshot::load(store.as_ref()).await?;
+    let now = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Rome).naive_local();
+    let mut samples = Vec::with_capacity(queries);
+    for i in 0..queries {
+        let q = QUESTIONS[i % QUESTIONS.len()];
+        let started = Instant::now();
+        let u = snapshot.understander.understand(q, Lang::It);
+        let query = DirectoryQuery {
+            text: u.slots.text.clone(),
+            category: u.slots.category.clone(),
+            territory: u.slots.territory.clone(),
+            open: u.slots.when.as_ref().and_then(|w| crate::conversation::resolve_when(w, now)),
+            language: u.slots.language.clone(),
+            age: u.slots.age,
+        };
+        let spec = snapshot.spec(&query, 60);
+        let mut found = store.search(&spec).await?;
+        if let Some(w) = &query.open {
+            found.retain(|l| w.admits(&l.sal.schedule));
+        }
+        std::hint::black_box(found);
+        samples.push(started.elapsed());
+    }
+    Ok(percentiles(&mut samples))
+}
+
+/// Whole conversation path: `messages` directory questions from `residents` concurrent
+/// residents. Returns messages per second and per-message latency.
+pub async fn conversation(
+    store: Arc<dyn Store>,
+    messages: usize,
+    residents: usize,
+) -> anyhow::Result<(f64, Percentiles)> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let engine =
+        Arc::new(Engine::new(store, Arc::new(I18n::embedded()?), clock, ConversationSettings::default()).await?);
+    // Warm up: create the residents.
+    for r in 0..residents {
+        engine.handle(Inbound::direct_text(Network::Console, &format!("bench-{r}"), "ciao")).await;
+    }
+    let per = messages / residents.max(1);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for r in 0..residents {
+        let engine = engine.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut samples = Vec::with_capacity(per);
+            for i in 0..per {
+                let q = QUESTIONS[(r + i) % QUESTIONS.len()];
+                let t = Instant::now();
+                let out = engine.handle(Inbound::direct_text(Network::Console, &format!("bench-{r}"), q)).await;
+                for reply in &out.replies {
+                    std::hint::black_box(engine.render(out.lang, reply));
+                }
+                samples.push(t.elapsed());
+            }
+            samples
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await?);
+    }
+    let elapsed = started.elapsed();
+    Ok((all.len() as f64 / elapsed.as_secs_f64(), percentiles(&mut all)))
+}

@@ -1,0 +1,137 @@
+//! Slash commands: one enum, parsed from text, with tests for each command and its rejections.
+
+use crate::domain::{Lang, Role};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `/start [payload]`: onboarding, or a deep link (`t-<territory>`, `s-<service at location>`).
+    Start(Option<String>),
+    Help,
+    /// `/services [words]`: search the directory, or browse by category without words.
+    Services(Option<String>),
+    /// `/language [it|en]`.
+    Language(Option<String>),
+    Cancel,
+    WhoAmI,
+    /// `/mydata`: everything stored about me.
+    MyData,
+    /// `/forget`: erase me, after confirmation.
+    Forget,
+    /// `/grant ROLE ACCOUNT [TERRITORY]` (admins).
+    Grant {
+        role: Option<Role>,
+        account: Option<String>,
+        territory: Option<String>,
+    },
+    /// `/revoke ROLE ACCOUNT [TERRITORY]` (admins).
+    Revoke {
+        role: Option<Role>,
+        account: Option<String>,
+        territory: Option<String>,
+    },
+    /// A command Vicinato does not know, as typed (without arguments).
+    Unknown(String),
+}
+
+impl Command {
+    /// Parses text that starts with `/` (or `!`, as Matrix bots are often addressed). Returns
+    /// `None` for text that is not a command. `/cmd@botname` is accepted.
+    pub fn parse(text: &str) -> Option<Command> {
+        let text = text.trim();
+        let rest = text.strip_prefix('/').or_else(|| text.strip_prefix('!'))?;
+        let mut parts = rest.split_whitespace();
+        let head = parts.next()?;
+        let name = head.split('@').next().unwrap_or(head).to_lowercase();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        let args: Vec<&str> = parts.collect();
+        let joined = (!args.is_empty()).then(|| args.join(" "));
+        let grant_args = |args: &[&str]| {
+            (
+                args.first().and_then(|r| Role::parse(r)),
+                args.get(1).map(|s| s.to_string()),
+                args.get(2).map(|s| s.to_string()),
+            )
+        };
+        Some(match name.as_str() {
+            "start" | "inizia" => Command::Start(joined),
+            "help" | "aiuto" => Command::Help,
+            "services" | "servizi" | "cerca" | "search" => Command::Services(joined),
+            "language" | "lingua" | "lang" => Command::Language(joined),
+            "cancel" | "annulla" | "stop" => Command::Cancel,
+            "whoami" | "chisono" | "me" => Command::WhoAmI,
+            "mydata" | "imieidati" => Command::MyData,
+            "forget" | "dimenticami" => Command::Forget,
+            "grant" => {
+                let (role, account, territory) = grant_args(&args);
+                Command::Grant { role, account, territory }
+            }
+            "revoke" => {
+                let (role, account, territory) = grant_args(&args);
+                Command::Revoke { role, account, territory }
+            }
+            _ => Command::Unknown(format!("/{name}")),
+        })
+    }
+}
+
+/// Reads a language argument: `it`, `en`, `italiano`, `english`, `inglese`.
+pub fn language_arg(arg: &str) -> Option<Lang> {
+    match crate::domain::text::fold(arg).as_str() {
+        "italiano" | "italian" => Some(Lang::It),
+        "english" | "inglese" => Some(Lang::En),
+        other => Lang::from_tag(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse_with_and_without_bot_names() {
+        assert_eq!(Command::parse("/help"), Some(Command::Help));
+        assert_eq!(Command::parse("/help@VicinatoBot"), Some(Command::Help));
+        assert_eq!(Command::parse("!aiuto"), Some(Command::Help));
+        assert_eq!(Command::parse("/services food bank"), Some(Command::Services(Some("food bank".into()))));
+        assert_eq!(Command::parse("/start t-centocelle"), Some(Command::Start(Some("t-centocelle".into()))));
+        assert_eq!(Command::parse("/language en"), Some(Command::Language(Some("en".into()))));
+    }
+
+    #[test]
+    fn text_that_is_not_a_command_is_left_alone() {
+        assert_eq!(Command::parse("ciao"), None);
+        assert_eq!(Command::parse("/"), None);
+        assert_eq!(Command::parse("/ciao?!"), None);
+        assert_eq!(Command::parse("1/2"), None);
+    }
+
+    #[test]
+    fn unknown_commands_are_named_back() {
+        assert_eq!(Command::parse("/frobnicate now"), Some(Command::Unknown("/frobnicate".into())));
+    }
+
+    #[test]
+    fn grant_reads_role_account_and_territory() {
+        assert_eq!(
+            Command::parse("/grant staff telegram:42 roma-m05"),
+            Some(Command::Grant {
+                role: Some(Role::Staff),
+                account: Some("telegram:42".into()),
+                territory: Some("roma-m05".into())
+            })
+        );
+        assert_eq!(
+            Command::parse("/grant wizard x"),
+            Some(Command::Grant { role: None, account: Some("x".into()), territory: None })
+        );
+    }
+
+    #[test]
+    fn language_arguments_accept_names_in_both_languages() {
+        assert_eq!(language_arg("Inglese"), Some(Lang::En));
+        assert_eq!(language_arg("it"), Some(Lang::It));
+        assert_eq!(language_arg("klingon"), None);
+    }
+}

@@ -1,0 +1,20 @@
+//! `/help`: what this person may do, and only that.
+
+use super::{Reply, Turn, services};
+use crate::domain::Role;
+use crate::i18n::Msg;
+
+pub fn help(turn: &Turn<'_>) -> Reply {
+    let mut reply = Reply::id("help-intro").then(Msg::new("help-resident"));
+    if turn.person.holds(Role::Moderator) {
+        reply = reply.then(Msg::new("help-moderator"));
+    }
+    if turn.person.holds(Role::Staff) {
+        reply = reply.then(Msg::new("help-staff"));
+    }
+    if turn.person.roles.iter().any(|g| g.role == Role::Admin) {
+        reply = reply.then(Msg::new("help-admin"));
+    }
+    let reply = reply.then(Msg::new("help-examples")).with_buttons(services::category_buttons(turn));
+    if turn.chat_kind == super::ChatKind::Group { reply.private() } else { reply }
+}

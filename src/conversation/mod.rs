@@ -1,0 +1,432 @@
+//! The conversation layer: an inbound message (network, chat, sender, text or button) becomes
+//! replies as data. Nothing here knows a network or its formatting: transports turn a
+//! [`Rendered`] reply into their own messages.
+//!
+//! One file per use case: `start` (onboarding and deep links), `services` (the directory),
+//! `language`, `whoami`, `help`, `privacy` (my data, forget me), `grant` (roles). Multi-step
+//! flows are a [`Flow`] enum kept in the store per person and chat, so a flow survives a
+//! restart and is shared by every network.
+
+pub mod cards;
+pub mod commands;
+mod flow;
+mod grant;
+mod help;
+mod language;
+mod privacy;
+pub mod render;
+mod services;
+mod snapshot;
+mod start;
+pub mod understand;
+mod whoami;
+
+pub use flow::Flow;
+pub use render::{Rendered, RenderedBlock, RenderedButton};
+pub use services::resolve_when;
+pub use snapshot::DirectorySnapshot;
+
+use crate::clock::Clock;
+use crate::domain::*;
+use crate::i18n::{I18n, Msg};
+use crate::store::{Store, StoreError, StoredFlow};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use commands::Command;
+use std::sync::{Arc, RwLock};
+use understand::Intent;
+
+/// Whether a chat is one person with the bot, or a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChatKind {
+    Direct,
+    Group,
+}
+
+/// What arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Text(String),
+    /// A button press, with the payload the button carried.
+    Button(String),
+}
+
+/// A message to the bot, as every transport describes it.
+#[derive(Debug, Clone)]
+pub struct Inbound {
+    pub network: Network,
+    pub chat_id: String,
+    pub chat_kind: ChatKind,
+    pub sender_id: String,
+    pub sender_name: String,
+    pub body: Body,
+    /// The language the network says the sender uses, if any.
+    pub lang_hint: Option<Lang>,
+    /// In a group: whether the message was addressed to the bot (a command or a mention).
+    pub addressed: bool,
+}
+
+impl Inbound {
+    /// A direct text message, the usual case.
+    pub fn direct_text(network: Network, sender: &str, text: &str) -> Self {
+        Self {
+            network,
+            chat_id: sender.to_owned(),
+            chat_kind: ChatKind::Direct,
+            sender_id: sender.to_owned(),
+            sender_name: sender.to_owned(),
+            body: Body::Text(text.to_owned()),
+            lang_hint: None,
+            addressed: true,
+        }
+    }
+}
+
+/// Who should see a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    /// Everyone in the chat.
+    Chat,
+    /// Only the sender (in a group, the transport answers privately if it can).
+    Sender,
+}
+
+/// A button: a label and the payload that comes back when it is pressed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Button {
+    pub label: Label,
+    pub payload: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Label {
+    Msg(Msg),
+    /// Data shown as is (a service or place name).
+    Text(String),
+}
+
+impl Button {
+    pub fn msg(label: Msg, payload: impl Into<String>) -> Self {
+        Self { label: Label::Msg(label), payload: payload.into() }
+    }
+
+    pub fn text(label: impl Into<String>, payload: impl Into<String>) -> Self {
+        Self { label: Label::Text(label.into()), payload: payload.into() }
+    }
+}
+
+/// One part of a reply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Say(Msg),
+    Card(cards::Card),
+    /// Data shown verbatim (an export of the person's data).
+    Data(String),
+}
+
+/// A reply as data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub blocks: Vec<Block>,
+    pub buttons: Vec<Button>,
+    pub visibility: Visibility,
+    /// The reply replaces the message whose button was pressed (paging), where the network
+    /// can edit messages.
+    pub update: bool,
+}
+
+impl Reply {
+    pub fn say(msg: Msg) -> Self {
+        Self { blocks: vec![Block::Say(msg)], buttons: Vec::new(), visibility: Visibility::Chat, update: false }
+    }
+
+    pub fn id(id: &str) -> Self {
+        Self::say(Msg::new(id))
+    }
+
+    pub fn then(mut self, msg: Msg) -> Self {
+        self.blocks.push(Block::Say(msg));
+        self
+    }
+
+    pub fn with_buttons(mut self, buttons: Vec<Button>) -> Self {
+        self.buttons = buttons;
+        self
+    }
+
+    pub fn private(mut self) -> Self {
+        self.visibility = Visibility::Sender;
+        self
+    }
+}
+
+/// The replies to one inbound message, and the language they are in.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub lang: Lang,
+    pub replies: Vec<Reply>,
+}
+
+/// Settings the conversation needs.
+#[derive(Debug, Clone)]
+pub struct ConversationSettings {
+    pub default_lang: Lang,
+    pub time_zone: Tz,
+    /// How long an untouched flow lives.
+    pub flow_ttl: chrono::Duration,
+    /// Results per page.
+    pub page_size: usize,
+    /// Longer messages get a polite refusal.
+    pub max_message_chars: usize,
+}
+
+impl Default for ConversationSettings {
+    fn default() -> Self {
+        Self {
+            default_lang: Lang::It,
+            time_zone: chrono_tz::Europe::Rome,
+            flow_ttl: chrono::Duration::minutes(30),
+            page_size: 3,
+            max_message_chars: 2000,
+        }
+    }
+}
+
+/// Everything a handler needs for one message.
+pub(crate) struct Turn<'a> {
+    pub engine: &'a Engine,
+    pub snapshot: Arc<DirectorySnapshot>,
+    pub person: Person,
+    pub lang: Lang,
+    pub chat_key: String,
+    pub chat_kind: ChatKind,
+    pub now: DateTime<Utc>,
+    pub flow: Option<Flow>,
+}
+
+impl Turn<'_> {
+    pub fn local_now(&self) -> NaiveDateTime {
+        self.now.with_timezone(&self.engine.settings.time_zone).naive_local()
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.engine.store.as_ref()
+    }
+
+    pub async fn save_flow(&self, flow: &Flow) -> Result<(), StoreError> {
+        let state = serde_json::to_string(flow).expect("flows always serialize");
+        let stored = StoredFlow { state, expires_at: self.now + self.engine.settings.flow_ttl };
+        self.store().save_flow(self.person.id, &self.chat_key, &stored).await
+    }
+
+    pub async fn clear_flow(&self) -> Result<(), StoreError> {
+        self.store().clear_flow(self.person.id, &self.chat_key).await
+    }
+}
+
+/// The conversation engine: one per process, shared by every transport.
+pub struct Engine {
+    store: Arc<dyn Store>,
+    i18n: Arc<I18n>,
+    clock: Arc<dyn Clock>,
+    settings: ConversationSettings,
+    snapshot: RwLock<Arc<DirectorySnapshot>>,
+}
+
+impl Engine {
+    /// Builds the engine and reads the directory snapshot (territories, categories, houses,
+    /// vocabulary) from the store.
+    pub async fn new(
+        store: Arc<dyn Store>,
+        i18n: Arc<I18n>,
+        clock: Arc<dyn Clock>,
+        settings: ConversationSettings,
+    ) -> anyhow::Result<Self> {
+        let snapshot = DirectorySnapshot::load(store.as_ref()).await?;
+        Ok(Self { store, i18n, clock, settings, snapshot: RwLock::new(Arc::new(snapshot)) })
+    }
+
+    /// Re-reads the directory snapshot after the directory changed.
+    pub async fn reload_directory(&self) -> anyhow::Result<()> {
+        let fresh = DirectorySnapshot::load(self.store.as_ref()).await?;
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
+        Ok(())
+    }
+
+    pub fn snapshot(&self) -> Arc<DirectorySnapshot> {
+        self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn i18n(&self) -> &I18n {
+        &self.i18n
+    }
+
+    pub fn settings(&self) -> &ConversationSettings {
+        &self.settings
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Renders a reply for a transport, in a language.
+    pub fn render(&self, lang: Lang, reply: &Reply) -> Rendered {
+        render::render(&self.i18n, lang, reply)
+    }
+
+    /// Handles one inbound message. Never fails: problems become replies in the person's
+    /// language, and the cause is logged.
+    pub async fn handle(&self, inbound: Inbound) -> Outcome {
+        let fallback_lang = inbound.lang_hint.unwrap_or(self.settings.default_lang);
+        match self.try_handle(inbound).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                let id = match &e {
+                    StoreError::Busy(_) | StoreError::Unavailable(_) => {
+                        tracing::warn!(error = %e, "store unavailable while handling a message");
+                        "error-busy"
+                    }
+                    _ => {
+                        tracing::error!(error = %e, "failed to handle a message");
+                        "error-internal"
+                    }
+                };
+                Outcome { lang: fallback_lang, replies: vec![Reply::id(id)] }
+            }
+        }
+    }
+
+    async fn try_handle(&self, inbound: Inbound) -> Result<Outcome, StoreError> {
+        if inbound.chat_kind == ChatKind::Group && !inbound.addressed {
+            return Ok(Outcome { lang: self.settings.default_lang, replies: Vec::new() });
+        }
+        let now = self.clock.now();
+        let account = Account::new(inbound.network, inbound.sender_id.clone());
+        let person = self.store.person_for_account(&account, &inbound.sender_name, now).await?;
+        let chat_key = format!("{}:{}", inbound.network, inbound.chat_id);
+        let flow = match self.store.load_flow(person.id, &chat_key, now).await? {
+            Some(stored) => match serde_json::from_str::<Flow>(&stored.state) {
+                Ok(flow) => Some(flow),
+                Err(e) => {
+                    // A flow from an older version: drop it rather than fail the person.
+                    tracing::warn!(error = %e, "dropping unreadable flow");
+                    None
+                }
+            },
+            None => None,
+        };
+        let lang = person.language.or(inbound.lang_hint).unwrap_or(self.settings.default_lang);
+        let mut turn = Turn {
+            engine: self,
+            snapshot: self.snapshot(),
+            person,
+            lang,
+            chat_key,
+            chat_kind: inbound.chat_kind,
+            now,
+            flow,
+        };
+
+        let replies = match &inbound.body {
+            Body::Button(payload) => self.on_button(&mut turn, payload).await?,
+            Body::Text(text) => self.on_text(&mut turn, text, inbound.lang_hint).await?,
+        };
+        Ok(Outcome { lang: turn.lang, replies })
+    }
+
+    async fn on_text(&self, turn: &mut Turn<'_>, text: &str, hint: Option<Lang>) -> Result<Vec<Reply>, StoreError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(vec![Reply::id("empty-message")]);
+        }
+        let chars = text.chars().count();
+        if chars > self.settings.max_message_chars {
+            return Ok(vec![Reply::say(Msg::new("too-long").num("max", self.settings.max_message_chars as i64))]);
+        }
+        if let Some(command) = Command::parse(text) {
+            return self.on_command(turn, command).await;
+        }
+        // A flow waiting for typed input gets it first.
+        if let Some(replies) = self.flow_text(turn, text).await? {
+            return Ok(replies);
+        }
+        let understood = turn.snapshot.understander.understand(text, turn.lang);
+        // Someone who never chose a language is answered in the one they write in.
+        if turn.person.language.is_none() && hint.is_none() {
+            turn.lang = understood.lang;
+        }
+        match understood.intent {
+            Intent::FindService => services::search_from_text(turn, &understood.slots).await,
+            Intent::More => services::more(turn).await,
+            Intent::Help => Ok(vec![help::help(turn)]),
+            Intent::Greeting => Ok(vec![start::greet(turn)]),
+            Intent::Thanks => Ok(vec![Reply::id("thanks-reply")]),
+            Intent::Cancel => self.cancel(turn).await,
+            Intent::ChangeLanguage => language::change(turn, understood.slots.switch_to).await,
+            Intent::WhoAmI => Ok(vec![whoami::whoami(turn)]),
+            Intent::Unknown => Ok(vec![Reply::id("not-understood").with_buttons(services::category_buttons(turn))]),
+        }
+    }
+
+    async fn flow_text(&self, turn: &mut Turn<'_>, text: &str) -> Result<Option<Vec<Reply>>, StoreError> {
+        match turn.flow.clone() {
+            Some(Flow::AskLanguage { .. }) => Ok(Some(language::typed(turn, text).await?)),
+            Some(Flow::AskHome { .. }) => start::typed_home(turn, text).await,
+            Some(Flow::ConfirmForget) => Ok(None),
+            Some(Flow::Results { .. }) | None => Ok(None),
+        }
+    }
+
+    async fn on_command(&self, turn: &mut Turn<'_>, command: Command) -> Result<Vec<Reply>, StoreError> {
+        match command {
+            Command::Start(payload) => start::start(turn, payload.as_deref()).await,
+            Command::Help => Ok(vec![help::help(turn)]),
+            Command::Services(None) => {
+                turn.clear_flow().await?;
+                Ok(vec![services::browse(turn)])
+            }
+            Command::Services(Some(words)) => {
+                let understood = turn.snapshot.understander.understand(&words, turn.lang);
+                let mut slots = understood.slots;
+                if slots.category.is_none() && slots.text.is_none() && slots.territory.is_none() {
+                    slots.text = Some(words);
+                }
+                services::search_from_text(turn, &slots).await
+            }
+            Command::Language(arg) => language::command(turn, arg.as_deref()).await,
+            Command::Cancel => self.cancel(turn).await,
+            Command::WhoAmI => Ok(vec![whoami::whoami(turn)]),
+            Command::MyData => privacy::my_data(turn).await,
+            Command::Forget => privacy::forget(turn).await,
+            Command::Grant { role, account, territory } => grant::grant(turn, role, account, territory, true).await,
+            Command::Revoke { role, account, territory } => grant::grant(turn, role, account, territory, false).await,
+            Command::Unknown(name) => Ok(vec![Reply::say(Msg::new("unknown-command").text("command", name))]),
+        }
+    }
+
+    async fn on_button(&self, turn: &mut Turn<'_>, payload: &str) -> Result<Vec<Reply>, StoreError> {
+        let (kind, arg) = payload.split_once(':').unwrap_or((payload, ""));
+        match kind {
+            "lang" => language::chosen(turn, arg).await,
+            "area" => start::drill(turn, arg).await,
+            "home" => start::home_chosen(turn, arg).await,
+            "skiphome" => start::skip_home(turn).await,
+            "cat" => services::category_chosen(turn, arg).await,
+            "page" => services::page(turn, arg).await,
+            "card" => services::card_detail(turn, arg).await,
+            "start" => start::start(turn, None).await,
+            "forget" => privacy::forget_answer(turn, arg == "yes").await,
+            "help" => Ok(vec![help::help(turn)]),
+            _ => Ok(vec![Reply::id("button-expired")]),
+        }
+    }
+
+    async fn cancel(&self, turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
+        let had = turn.flow.is_some();
+        turn.clear_flow().await?;
+        turn.flow = None;
+        Ok(vec![Reply::id(if had { "cancelled" } else { "nothing-to-cancel" })])
+    }
+}

@@ -1,0 +1,15 @@
+//! Vicinato: a chat-first platform for community welfare.
+//!
+//! See ARCHITECTURE.md for the code map and the invariants that hold it together.
+
+pub mod app;
+pub mod bench;
+pub mod clock;
+pub mod config;
+pub mod conversation;
+pub mod demo;
+pub mod domain;
+pub mod hsds;
+pub mod i18n;
+pub mod store;
+pub mod transport;

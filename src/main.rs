@@ -1,0 +1,400 @@
+//! The `vicinato` command: chat in the terminal, understand a sentence, import and export the
+//! directory, manage roles, check configuration, and run benchmarks.
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use vicinato::app;
+use vicinato::config::{BotProfile, Config};
+use vicinato::domain::{Account, Lang, PersonId, Role, RoleGrant, TerritoryId, TerritoryTree};
+
+#[derive(Parser)]
+#[command(
+    name = "vicinato",
+    version,
+    about = "Vicinato: community welfare by conversation, on Matrix, Telegram and the terminal"
+)]
+struct Cli {
+    /// Configuration file (default: config/default.toml if present, else the built-in one).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Folder of bot profiles.
+    #[arg(long, global = true, default_value = "bots")]
+    bots: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArg {
+    /// Database URL (overrides the configuration): sqlite:PATH or postgres://USER@HOST/DB.
+    #[arg(long)]
+    db: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Talk to Vicinato in the terminal.
+    Chat {
+        /// Your name (the console account).
+        #[arg(long = "as", default_value = "resident")]
+        name: String,
+        /// Language to start in.
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
+        /// One JSON object per reply; input lines may be {"button": "<payload>"}.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Print the intent and slots Vicinato understands in a sentence.
+    Understand {
+        /// Language to assume when the words do not tell.
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
+        /// One line of JSON instead of pretty JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArg,
+        /// The sentence.
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+    },
+    /// Load a directory (Open Referral HSDS CSV datapackage).
+    Import {
+        #[command(subcommand)]
+        what: ImportKind,
+    },
+    /// Write the directory as an Open Referral HSDS CSV datapackage.
+    Export {
+        #[command(subcommand)]
+        what: ExportKind,
+    },
+    /// Operator commands: roles and personal data.
+    Admin {
+        #[command(subcommand)]
+        what: AdminCommand,
+    },
+    /// Check the configuration and bot profiles, and say what is wrong.
+    Check,
+    /// Measure performance and print the figures.
+    Bench {
+        #[command(subcommand)]
+        what: BenchKind,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportKind {
+    Hsds {
+        dir: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportKind {
+    Hsds {
+        dir: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Give a role: ROLE is resident, moderator, staff or admin; PERSON is NETWORK:ID or a person number.
+    Grant {
+        role: String,
+        person: String,
+        #[arg(long)]
+        territory: Option<String>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Take a role away.
+    Revoke {
+        role: String,
+        person: String,
+        #[arg(long)]
+        territory: Option<String>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Print everything stored about a person, as JSON.
+    ExportPerson {
+        person: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Erase a person and everything stored about them.
+    ErasePerson {
+        person: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchKind {
+    /// Directory search latency with a synthetic directory.
+    Directory {
+        #[arg(long, default_value_t = 100_000)]
+        services: usize,
+        #[arg(long, default_value_t = 2_000)]
+        queries: usize,
+        /// Defaults to a fresh SQLite file in a temporary folder.
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Whole conversation path throughput for directory questions.
+    Conversation {
+        #[arg(long, default_value_t = 100_000)]
+        services: usize,
+        #[arg(long, default_value_t = 20_000)]
+        messages: usize,
+        #[arg(long, default_value_t = 64)]
+        residents: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::from_tag(s).ok_or_else(|| format!("`{s}` is not a language Vicinato speaks (it, en)"))
+}
+
+fn load_config(cli: &Cli, db: Option<&DbArg>) -> anyhow::Result<Config> {
+    let path = cli.config.clone().or_else(Config::default_path);
+    let mut config = Config::load(path.as_deref(), std::env::vars())?;
+    if let Some(url) = db.and_then(|d| d.db.clone()) {
+        config.database_url = url;
+    }
+    Ok(config)
+}
+
+fn load_bots(cli: &Cli) -> anyhow::Result<Vec<BotProfile>> {
+    if !cli.bots.exists() {
+        return Ok(Vec::new());
+    }
+    Ok(BotProfile::load_dir(&cli.bots)?)
+}
+
+async fn find_person(store: &dyn vicinato::store::Store, key: &str) -> anyhow::Result<vicinato::domain::Person> {
+    let person = match key.parse::<i64>() {
+        Ok(id) => store.person(PersonId(id)).await?,
+        Err(_) => {
+            let account =
+                Account::parse(key).with_context(|| format!("`{key}` is neither NETWORK:ID nor a person number"))?;
+            store.find_person(&account).await?
+        }
+    };
+    person.with_context(|| format!("no person `{key}`: they must write to Vicinato first"))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Chat { name, lang, json, db } => {
+            let config = load_config(&cli, Some(db))?;
+            let bots = load_bots(&cli)?;
+            let engine = app::start(&config, &bots).await?;
+            vicinato::transport::console::run(
+                &engine,
+                vicinato::transport::console::ConsoleOptions { name: name.clone(), lang: *lang, json: *json },
+            )
+            .await
+        }
+        Command::Understand { lang, json, db, text } => {
+            let config = load_config(&cli, Some(db))?;
+            let store = app::open_store(&config.database_url).await?;
+            app::ensure_demo(store.as_ref(), &config).await?;
+            let tree = TerritoryTree::new(store.territories().await?)?;
+            let understander = vicinato::conversation::understand::Understander::new(
+                vicinato::conversation::understand::embedded_lexicons()?,
+                &tree,
+            );
+            let u = understander.understand(&text.join(" "), lang.unwrap_or(config.default_language));
+            let out = if *json { serde_json::to_string(&u)? } else { serde_json::to_string_pretty(&u)? };
+            println!("{out}");
+            Ok(())
+        }
+        Command::Import { what: ImportKind::Hsds { dir, db } } => {
+            let config = load_config(&cli, Some(db))?;
+            let store = app::open_store(&config.database_url).await?;
+            let dataset = vicinato::hsds::import(dir, store.territories().await?)?;
+            store.replace_dataset(&dataset).await.context("the import was rolled back")?;
+            println!(
+                "Imported {} organizations, {} services, {} locations, {} territories from {}.",
+                dataset.organizations.len(),
+                dataset.services.len(),
+                dataset.locations.len(),
+                dataset.territories.len(),
+                dir.display()
+            );
+            Ok(())
+        }
+        Command::Export { what: ExportKind::Hsds { dir, db } } => {
+            let config = load_config(&cli, Some(db))?;
+            let store = app::open_store(&config.database_url).await?;
+            app::ensure_demo(store.as_ref(), &config).await?;
+            let dataset = store.dataset().await?;
+            vicinato::hsds::export(&dataset, dir)?;
+            println!("Exported {} services to {}.", dataset.services.len(), dir.display());
+            Ok(())
+        }
+        Command::Admin { what } => admin(&cli, what).await,
+        Command::Check => {
+            let config = load_config(&cli, None)?;
+            let bots = load_bots(&cli)?;
+            println!(
+                "Configuration is valid: database {}, language {}, time zone {}.",
+                app::redact_url(&config.database_url),
+                config.default_language,
+                config.time_zone
+            );
+            for b in &bots {
+                let nets: Vec<&str> = [b.telegram.as_ref().map(|_| "telegram"), b.matrix.as_ref().map(|_| "matrix")]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                println!(
+                    "Bot {} ({}): networks {}, modules {}.",
+                    b.name,
+                    b.file.display(),
+                    nets.join(", "),
+                    b.modules.join(", ")
+                );
+            }
+            Ok(())
+        }
+        Command::Bench { what } => bench(&cli, what).await,
+    }
+}
+
+async fn admin(cli: &Cli, what: &AdminCommand) -> anyhow::Result<()> {
+    let db = match what {
+        AdminCommand::Grant { db, .. }
+        | AdminCommand::Revoke { db, .. }
+        | AdminCommand::ExportPerson { db, .. }
+        | AdminCommand::ErasePerson { db, .. } => db,
+    };
+    let config = load_config(cli, Some(db))?;
+    let store = app::open_store(&config.database_url).await?;
+    app::ensure_demo(store.as_ref(), &config).await?;
+    match what {
+        AdminCommand::Grant { role, person, territory, .. } | AdminCommand::Revoke { role, person, territory, .. } => {
+            let give = matches!(what, AdminCommand::Grant { .. });
+            let role = Role::parse(role)
+                .with_context(|| format!("unknown role `{role}`: use resident, moderator, staff or admin"))?;
+            let territory = match territory {
+                Some(t) => {
+                    let tree = TerritoryTree::new(store.territories().await?)?;
+                    let id = TerritoryId::new(t.clone());
+                    if tree.get(&id).is_none() {
+                        bail!("unknown territory `{t}`");
+                    }
+                    Some(id)
+                }
+                None if matches!(role, Role::Moderator | Role::Staff) => {
+                    bail!("the role {} needs --territory", role.as_str())
+                }
+                None => None,
+            };
+            let person = find_person(store.as_ref(), person).await?;
+            let grant = RoleGrant { role, territory };
+            let now = chrono::Utc::now();
+            let changed = if give {
+                store.grant_role(person.id, &grant, now).await?
+            } else {
+                store.revoke_role(person.id, &grant).await?
+            };
+            let verb = match (give, changed) {
+                (true, true) => "now has",
+                (true, false) => "already had",
+                (false, true) => "no longer has",
+                (false, false) => "did not have",
+            };
+            println!("{} (person {}) {verb} the role {}.", person.display_name, person.id, role.as_str());
+            Ok(())
+        }
+        AdminCommand::ExportPerson { person, .. } => {
+            let person = find_person(store.as_ref(), person).await?;
+            let export = store.export_person(person.id).await?;
+            println!("{}", serde_json::to_string_pretty(&export)?);
+            Ok(())
+        }
+        AdminCommand::ErasePerson { person, .. } => {
+            let person = find_person(store.as_ref(), person).await?;
+            store.erase_person(person.id).await?;
+            println!("Erased person {} and everything stored about them.", person.id);
+            Ok(())
+        }
+    }
+}
+
+async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
+    let (db, services) = match what {
+        BenchKind::Directory { db, services, .. } | BenchKind::Conversation { db, services, .. } => (db, *services),
+    };
+    let _ = cli;
+    let tmp = tempfile_dir()?;
+    let url = db.db.clone().unwrap_or_else(|| format!("sqlite:{}/bench.db", tmp.display()));
+    let store = app::open_store(&url).await?;
+    let engine = store.engine();
+    println!("engine: {}  services: {services}", engine.as_str());
+    let load = vicinato::bench::load(store.as_ref(), services).await?;
+    println!("load: {:.1} s ({:.0} services/s)", load.as_secs_f64(), services as f64 / load.as_secs_f64());
+    match what {
+        BenchKind::Directory { queries, .. } => {
+            let p = vicinato::bench::directory(store, *queries).await?;
+            println!(
+                "directory search over {queries} queries: p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms  max {:.2} ms  mean {:.2} ms",
+                p.p50, p.p95, p.p99, p.max, p.mean
+            );
+        }
+        BenchKind::Conversation { messages, residents, .. } => {
+            let (rate, p) = vicinato::bench::conversation(store, *messages, *residents).await?;
+            println!(
+                "conversation: {rate:.0} messages/s from {residents} residents ({messages} messages); latency p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms",
+                p.p50, p.p95, p.p99
+            );
+        }
+    }
+    if let Some(mib) = vicinato::bench::peak_memory_mib() {
+        println!("peak memory: {mib:.0} MiB");
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok(())
+}
+
+fn tempfile_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("vicinato-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("VICINATO_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The store: everything Vicinato keeps, behind one trait with a SQLite and a PostgreSQL
+//! implementation chosen by the URL scheme.
+//!
+//! Only this module knows SQL. It speaks domain values in and out, and both engines must
+//! pass the same conformance suite (`tests/store_conformance.rs`).
+
+mod sql;
+
+use crate::domain::*;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+pub use sql::SqlStore;
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// What can go wrong in the store, sorted by what the caller should do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL is not one Vicinato can open.
+    #[error("database URL `{0}` is not supported: use sqlite:PATH or postgres://…")]
+    BadUrl(String),
+    /// The database is busy (locked, or no connection free in time): try again shortly.
+    #[error("the database is busy: {0}")]
+    Busy(String),
+    /// The database cannot be reached.
+    #[error("the database cannot be reached: {0}")]
+    Unavailable(String),
+    /// A stored record could not be read back.
+    #[error("stored record {record} is damaged: {reason}")]
+    Corrupt { record: String, reason: String },
+    /// A migration failed.
+    #[error("database migration failed: {0}")]
+    Migration(String),
+    #[error(transparent)]
+    Internal(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::PoolTimedOut => StoreError::Busy("no connection became free in time".into()),
+            sqlx::Error::Io(io) => StoreError::Unavailable(io.to_string()),
+            sqlx::Error::PoolClosed => StoreError::Unavailable("the connection pool is closed".into()),
+            sqlx::Error::Database(db) => {
+                let msg = db.message().to_owned();
+                // SQLITE_BUSY (5) and SQLITE_LOCKED (6), and their extended codes.
+                let code = db.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
+                if matches!(code & 0xff, 5 | 6) || msg.contains("database is locked") {
+                    StoreError::Busy(msg)
+                } else {
+                    StoreError::Internal(e)
+                }
+            }
+            _ => StoreError::Internal(e),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A conversation flow as the store keeps it: opaque serialized state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFlow {
+    pub state: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Counts of what the directory holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DirectoryCounts {
+    pub services: u64,
+    pub locations: u64,
+    pub organizations: u64,
+    pub territories: u64,
+}
+
+/// Everything stored about one person, for export on request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersonExport {
+    pub person: Person,
+    pub flows: Vec<String>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn engine(&self) -> Engine;
+
+    // Directory.
+
+    /// Replaces the whole directory (territories included) with a dataset, atomically:
+    /// on any error nothing changes.
+    async fn replace_dataset(&self, dataset: &Dataset) -> StoreResult<()>;
+    /// Reads the whole directory back.
+    async fn dataset(&self) -> StoreResult<Dataset>;
+    async fn territories(&self) -> StoreResult<Vec<Territory>>;
+    async fn categories(&self) -> StoreResult<Vec<Category>>;
+    async fn welfare_houses(&self) -> StoreResult<Vec<Location>>;
+    /// Every word the directory's texts contain, folded, for typo correction.
+    async fn search_terms(&self) -> StoreResult<Vec<String>>;
+    /// Runs a directory search with the engine's full-text index, best first.
+    async fn search(&self, spec: &SearchSpec) -> StoreResult<Vec<Listing>>;
+    async fn listing(&self, id: &ServiceAtLocationId) -> StoreResult<Option<Listing>>;
+    async fn counts(&self) -> StoreResult<DirectoryCounts>;
+
+    // People.
+
+    /// Finds the person behind an account, creating one (race-safe) on first contact.
+    async fn person_for_account(
+        &self,
+        account: &Account,
+        display_name: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Person>;
+    async fn find_person(&self, account: &Account) -> StoreResult<Option<Person>>;
+    async fn person(&self, id: PersonId) -> StoreResult<Option<Person>>;
+    /// Saves language, home territory, interests, display name and onboarding.
+    async fn save_profile(&self, person: &Person) -> StoreResult<()>;
+    /// Grants a role; `false` when the person already had it.
+    async fn grant_role(&self, person: PersonId, grant: &RoleGrant, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// Revokes a role; `false` when the person did not have it.
+    async fn revoke_role(&self, person: PersonId, grant: &RoleGrant) -> StoreResult<bool>;
+    async fn export_person(&self, id: PersonId) -> StoreResult<Option<PersonExport>>;
+    /// Erases a person, their accounts, roles and flows.
+    async fn erase_person(&self, id: PersonId) -> StoreResult<bool>;
+
+    // Conversation flows.
+
+    /// The flow in progress for a person in a chat, unless it expired before `now`.
+    async fn load_flow(&self, person: PersonId, chat: &str, now: DateTime<Utc>) -> StoreResult<Option<StoredFlow>>;
+    async fn save_flow(&self, person: PersonId, chat: &str, flow: &StoredFlow) -> StoreResult<()>;
+    async fn clear_flow(&self, person: PersonId, chat: &str) -> StoreResult<()>;
+    /// Deletes flows that expired before `now`; returns how many.
+    async fn purge_expired_flows(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+
+    // Settings that the program keeps for itself.
+
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
+}
+
+/// Opens (and creates and migrates, if needed) the store a URL names:
+/// `sqlite:data/vicinato.db`, `sqlite::memory:`, `postgres://user@host/db`.
+pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
+    Ok(Arc::new(SqlStore::open(url).await?))
+}

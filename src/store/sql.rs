@@ -1,0 +1,966 @@
+//! The SQL store, one implementation for SQLite and PostgreSQL.
+//!
+//! Statements are plain SQL with `$N` placeholders, which both engines accept, and values are
+//! bound, never spliced. Where the engines differ (full-text search), the SQL is chosen by
+//! [`Engine`]. Only [`SqlStore::fetch_all`], [`SqlStore::execute`] and
+//! [`SqlStore::transaction`] touch a connection pool.
+
+use super::*;
+use crate::domain::text::{fold, words};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{Arguments, AssertSqlSafe, Database, Encode, FromRow, PgPool, SqlitePool, Type};
+use std::collections::{BTreeSet, HashMap};
+use std::str::FromStr;
+use std::time::Duration;
+
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same code against whichever pool the store holds; each arm is type-checked for
+/// its own engine.
+macro_rules! on_pool {
+    ($self:ident, |$p:ident, $db:ident| $body:expr) => {
+        match &$self.pool {
+            Pool::Sqlite($p) => {
+                type $db = sqlx::Sqlite;
+                $body
+            }
+            Pool::Postgres($p) => {
+                type $db = sqlx::Postgres;
+                $body
+            }
+        }
+    };
+}
+
+pub struct SqlStore {
+    pool: Pool,
+}
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone)]
+enum Bind {
+    Text(String),
+    OptText(Option<String>),
+    Int(i64),
+    OptInt(Option<i64>),
+    Bool(bool),
+    Time(DateTime<Utc>),
+}
+
+impl From<&str> for Bind {
+    fn from(v: &str) -> Self {
+        Bind::Text(v.to_owned())
+    }
+}
+impl From<String> for Bind {
+    fn from(v: String) -> Self {
+        Bind::Text(v)
+    }
+}
+impl From<Option<String>> for Bind {
+    fn from(v: Option<String>) -> Self {
+        Bind::OptText(v)
+    }
+}
+impl From<i64> for Bind {
+    fn from(v: i64) -> Self {
+        Bind::Int(v)
+    }
+}
+impl From<Option<i64>> for Bind {
+    fn from(v: Option<i64>) -> Self {
+        Bind::OptInt(v)
+    }
+}
+impl From<bool> for Bind {
+    fn from(v: bool) -> Self {
+        Bind::Bool(v)
+    }
+}
+impl From<DateTime<Utc>> for Bind {
+    fn from(v: DateTime<Utc>) -> Self {
+        Bind::Time(v)
+    }
+}
+
+/// A statement with its bound values.
+#[derive(Debug, Clone)]
+struct Stmt {
+    sql: String,
+    binds: Vec<Bind>,
+}
+
+impl Stmt {
+    fn new(sql: impl Into<String>) -> Self {
+        Self { sql: sql.into(), binds: Vec::new() }
+    }
+
+    fn bind(mut self, value: impl Into<Bind>) -> Self {
+        self.binds.push(value.into());
+        self
+    }
+}
+
+fn arguments<DB: Database>(binds: Vec<Bind>) -> StoreResult<DB::Arguments>
+where
+    for<'t> String: Encode<'t, DB> + Type<DB>,
+    for<'t> Option<String>: Encode<'t, DB> + Type<DB>,
+    for<'t> i64: Encode<'t, DB> + Type<DB>,
+    for<'t> Option<i64>: Encode<'t, DB> + Type<DB>,
+    for<'t> bool: Encode<'t, DB> + Type<DB>,
+    for<'t> DateTime<Utc>: Encode<'t, DB> + Type<DB>,
+{
+    let mut args = DB::Arguments::default();
+    for b in binds {
+        let added = match b {
+            Bind::Text(v) => args.add(v),
+            Bind::OptText(v) => args.add(v),
+            Bind::Int(v) => args.add(v),
+            Bind::OptInt(v) => args.add(v),
+            Bind::Bool(v) => args.add(v),
+            Bind::Time(v) => args.add(v),
+        };
+        added.map_err(|e| StoreError::Internal(sqlx::Error::Encode(e)))?;
+    }
+    Ok(args)
+}
+
+/// Inserts rows in as few statements as the engines' placeholder limits allow.
+fn insert_rows(table: &str, columns: &[&str], rows: Vec<Vec<Bind>>) -> Vec<Stmt> {
+    const MAX_PARAMS: usize = 30_000;
+    let per_stmt = (MAX_PARAMS / columns.len()).max(1);
+    let mut out = Vec::new();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Bind>> = rows.by_ref().take(per_stmt).collect();
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut binds = Vec::with_capacity(chunk.len() * columns.len());
+        for (r, row) in chunk.into_iter().enumerate() {
+            debug_assert_eq!(row.len(), columns.len());
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..columns.len() {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&(binds.len() + c + 1).to_string());
+            }
+            sql.push(')');
+            binds.extend(row);
+        }
+        out.push(Stmt { sql, binds });
+    }
+    out
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("domain values always serialize")
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(record: &str, json: &str) -> StoreResult<T> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt { record: record.to_owned(), reason: e.to_string() })
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
+fn like_prefix(prefix: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+type PersonRow = (i64, String, Option<String>, Option<String>, String, bool);
+type ListingRow = (String, String, String, String, String, String, f64);
+
+const LISTING_COLUMNS: &str = "sal.id, sal.service_id, sal.location_id, sal.schedule, s.doc, l.doc";
+
+impl SqlStore {
+    /// Opens a store by URL, creating the SQLite file (and its folder) if missing, and runs
+    /// the migrations.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let pool = if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true);
+            let file = opts.get_filename();
+            if let Some(dir) = file.parent()
+                && !dir.as_os_str().is_empty()
+                && !url.contains(":memory:")
+            {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Unavailable(format!("cannot create folder {}: {e}", dir.display())))?;
+            }
+            let max = if url.contains(":memory:") { 1 } else { 4 };
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            sqlx::migrate!("migrations/sqlite").run(&pool).await.map_err(|e| StoreError::Migration(e.to_string()))?;
+            Pool::Sqlite(pool)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(format!("{e}")))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            sqlx::migrate!("migrations/postgres").run(&pool).await.map_err(|e| StoreError::Migration(e.to_string()))?;
+            Pool::Postgres(pool)
+        } else {
+            return Err(StoreError::BadUrl(url.to_owned()));
+        };
+        Ok(Self { pool })
+    }
+
+    async fn fetch_all<O>(&self, stmt: Stmt) -> StoreResult<Vec<O>>
+    where
+        O: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let Stmt { sql, binds } = stmt;
+        Ok(on_pool!(self, |p, Db| {
+            sqlx::query_as_with(AssertSqlSafe(sql), arguments::<Db>(binds)?).fetch_all(p).await?
+        }))
+    }
+
+    async fn fetch_optional<O>(&self, stmt: Stmt) -> StoreResult<Option<O>>
+    where
+        O: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        Ok(self.fetch_all(stmt).await?.into_iter().next())
+    }
+
+    async fn execute(&self, stmt: Stmt) -> StoreResult<u64> {
+        let Stmt { sql, binds } = stmt;
+        Ok(on_pool!(self, |p, Db| {
+            sqlx::query_with(AssertSqlSafe(sql), arguments::<Db>(binds)?).execute(p).await?.rows_affected()
+        }))
+    }
+
+    /// Runs statements in one transaction; all or nothing.
+    async fn transaction(&self, stmts: Vec<Stmt>) -> StoreResult<Vec<u64>> {
+        on_pool!(self, |p, Db| {
+            let mut tx = p.begin().await?;
+            let mut affected = Vec::with_capacity(stmts.len());
+            for Stmt { sql, binds } in stmts {
+                let done = sqlx::query_with(AssertSqlSafe(sql), arguments::<Db>(binds)?).execute(&mut *tx).await?;
+                affected.push(done.rows_affected());
+            }
+            tx.commit().await?;
+            Ok(affected)
+        })
+    }
+
+    fn listing_from_row(row: ListingRow, org_names: Option<&HashMap<String, String>>) -> StoreResult<Listing> {
+        let (sal_id, service_id, location_id, schedule, service, location, score) = row;
+        let service: Service = from_json(&format!("service {service_id}"), &service)?;
+        let organization_name =
+            org_names.and_then(|m| m.get(service.organization.as_str()).cloned()).unwrap_or_default();
+        Ok(Listing {
+            sal: ServiceAtLocation {
+                id: ServiceAtLocationId::new(sal_id.clone()),
+                service: ServiceId::new(service_id),
+                location: LocationId::new(location_id.clone()),
+                schedule: from_json(&format!("service_at_location {sal_id}"), &schedule)?,
+            },
+            service,
+            location: from_json(&format!("location {location_id}"), &location)?,
+            organization_name,
+            score,
+        })
+    }
+
+    async fn organization_names(&self, ids: &[&str]) -> StoreResult<HashMap<String, String>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let unique: BTreeSet<&str> = ids.iter().copied().collect();
+        let placeholders: Vec<String> = (1..=unique.len()).map(|i| format!("${i}")).collect();
+        let mut stmt =
+            Stmt::new(format!("SELECT id, name FROM organizations WHERE id IN ({})", placeholders.join(", ")));
+        for id in unique {
+            stmt = stmt.bind(id);
+        }
+        let rows: Vec<(String, String)> = self.fetch_all(stmt).await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    async fn person_from_row(&self, row: PersonRow) -> StoreResult<Person> {
+        let (id, display_name, language, home, interests, onboarded) = row;
+        let accounts: Vec<(String, String)> = self
+            .fetch_all(
+                Stmt::new(
+                    "SELECT network, external_id FROM accounts WHERE person_id = $1 ORDER BY network, external_id",
+                )
+                .bind(id),
+            )
+            .await?;
+        let roles: Vec<(String, String)> = self
+            .fetch_all(
+                Stmt::new("SELECT role, territory_id FROM roles WHERE person_id = $1 ORDER BY role, territory_id")
+                    .bind(id),
+            )
+            .await?;
+        let record = format!("person {id}");
+        Ok(Person {
+            id: PersonId(id),
+            display_name,
+            language: language.as_deref().and_then(Lang::from_tag),
+            home: home.map(TerritoryId::new),
+            interests: from_json(&record, &interests)?,
+            roles: roles
+                .into_iter()
+                .filter_map(|(role, territory)| {
+                    Some(RoleGrant {
+                        role: Role::parse(&role)?,
+                        territory: (!territory.is_empty()).then(|| TerritoryId::new(territory)),
+                    })
+                })
+                .collect(),
+            accounts: accounts
+                .into_iter()
+                .filter_map(|(network, external)| Some(Account::new(Network::parse(&network)?, external)))
+                .collect(),
+            onboarded,
+        })
+    }
+
+    fn dataset_statements(engine: Engine, dataset: &Dataset) -> Vec<Stmt> {
+        let mut stmts: Vec<Stmt> = [
+            "DELETE FROM territories",
+            "DELETE FROM categories",
+            "DELETE FROM organizations",
+            "DELETE FROM locations",
+            "DELETE FROM services",
+            "DELETE FROM service_categories",
+            "DELETE FROM service_languages",
+            "DELETE FROM service_at_locations",
+            "DELETE FROM weekly_slots",
+            "DELETE FROM search_terms",
+        ]
+        .into_iter()
+        .map(Stmt::new)
+        .collect();
+
+        let tree = TerritoryTree::new(dataset.territories.clone()).unwrap_or_default();
+        let path_of = |id: &TerritoryId| {
+            if tree.is_empty() { format!("/{id}/") } else { tree.path(id) }
+        };
+        stmts.extend(insert_rows(
+            "territories",
+            &["id", "parent_id", "kind", "name", "path", "doc"],
+            dataset
+                .territories
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.id.to_string().into(),
+                        t.parent.as_ref().map(|p| p.to_string()).into(),
+                        t.kind.as_str().into(),
+                        t.name.clone().into(),
+                        path_of(&t.id).into(),
+                        to_json(t).into(),
+                    ]
+                })
+                .collect(),
+        ));
+        stmts.extend(insert_rows(
+            "categories",
+            &["code", "parent_code", "name"],
+            dataset
+                .categories
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.code.to_string().into(),
+                        c.parent.as_ref().map(|p| p.to_string()).into(),
+                        c.name.clone().into(),
+                    ]
+                })
+                .collect(),
+        ));
+        stmts.extend(insert_rows(
+            "organizations",
+            &["id", "name", "doc"],
+            dataset
+                .organizations
+                .iter()
+                .map(|o| vec![o.id.to_string().into(), o.name.clone().into(), to_json(o).into()])
+                .collect(),
+        ));
+        stmts.extend(insert_rows(
+            "locations",
+            &["id", "territory_id", "territory_path", "welfare_house", "doc"],
+            dataset
+                .locations
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.id.to_string().into(),
+                        l.territory.to_string().into(),
+                        path_of(&l.territory).into(),
+                        l.welfare_house.into(),
+                        to_json(l).into(),
+                    ]
+                })
+                .collect(),
+        ));
+
+        let parents: HashMap<&CategoryCode, &CategoryCode> =
+            dataset.categories.iter().filter_map(|c| Some((&c.code, c.parent.as_ref()?))).collect();
+        let mut terms = BTreeSet::new();
+        let (mut services, mut cats, mut langs, mut fts) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (i, s) in dataset.services.iter().enumerate() {
+            let seq = i as i64 + 1;
+            let mut names = vec![s.texts.name.clone()];
+            names.extend(s.translations.values().map(|t| t.name.clone()));
+            let name = fold(&names.join(" "));
+            let body = fold(&s.search_text());
+            terms.extend(words(&format!("{name} {body}")).into_iter().filter(|w| w.chars().count() >= 3));
+            services.push(vec![
+                s.id.to_string().into(),
+                seq.into(),
+                s.organization.to_string().into(),
+                s.texts.name.clone().into(),
+                s.status.as_str().into(),
+                s.min_age.map(i64::from).into(),
+                s.max_age.map(i64::from).into(),
+                to_json(s).into(),
+                name.clone().into(),
+                body.clone().into(),
+            ]);
+            fts.push(vec![seq.into(), name.into(), body.into()]);
+            let mut codes = BTreeSet::new();
+            for c in &s.categories {
+                let mut cur = Some(c);
+                while let Some(code) = cur {
+                    if !codes.insert(code.as_str()) {
+                        break;
+                    }
+                    cur = parents.get(code).copied();
+                }
+            }
+            cats.extend(codes.into_iter().map(|c| vec![s.id.to_string().into(), c.into()]));
+            let spoken: BTreeSet<&str> = s.languages.iter().map(|l| l.as_str()).collect();
+            langs.extend(spoken.into_iter().map(|l| vec![s.id.to_string().into(), l.into()]));
+        }
+        stmts.extend(insert_rows(
+            "services",
+            &[
+                "id",
+                "seq",
+                "organization_id",
+                "name",
+                "status",
+                "min_age",
+                "max_age",
+                "doc",
+                "search_name",
+                "search_body",
+            ],
+            services,
+        ));
+        stmts.extend(insert_rows("service_categories", &["service_id", "category_code"], cats));
+        stmts.extend(insert_rows("service_languages", &["service_id", "language"], langs));
+        stmts.extend(insert_rows("search_terms", &["term"], terms.into_iter().map(|t| vec![t.into()]).collect()));
+        let mut slots = Vec::new();
+        stmts.extend(insert_rows(
+            "service_at_locations",
+            &["id", "service_id", "location_id", "schedule"],
+            dataset
+                .service_at_locations
+                .iter()
+                .map(|sal| {
+                    slots.extend(sal.schedule.weekly.slots().iter().map(|s| {
+                        vec![
+                            sal.id.to_string().into(),
+                            i64::from(s.weekday).into(),
+                            i64::from(s.opens).into(),
+                            i64::from(s.closes).into(),
+                        ]
+                    }));
+                    vec![
+                        sal.id.to_string().into(),
+                        sal.service.to_string().into(),
+                        sal.location.to_string().into(),
+                        to_json(&sal.schedule).into(),
+                    ]
+                })
+                .collect(),
+        ));
+        stmts.extend(insert_rows("weekly_slots", &["sal_id", "weekday", "opens", "closes"], slots));
+        // Fill the SQLite full-text table; PostgreSQL's index follows the services table.
+        if engine == Engine::Sqlite {
+            stmts.push(Stmt::new("DELETE FROM service_fts"));
+            stmts.extend(insert_rows("service_fts", &["rowid", "name", "body"], fts));
+        }
+        stmts
+    }
+
+    /// Builds the search statement for an engine.
+    fn search_statement(&self, spec: &SearchSpec) -> Stmt {
+        let engine = self.engine();
+        let mut binds: Vec<Bind> = Vec::new();
+        let next = |b: Bind, binds: &mut Vec<Bind>| {
+            binds.push(b);
+            format!("${}", binds.len())
+        };
+        let has_text = spec.terms.iter().any(|t| !t.is_empty());
+        let (from, score, mut wheres) = if has_text {
+            match engine {
+                Engine::Sqlite => {
+                    let groups: Vec<String> = spec
+                        .terms
+                        .iter()
+                        .filter(|alts| !alts.is_empty())
+                        .map(|alts| {
+                            let alts: Vec<String> =
+                                alts.iter().map(|a| format!("\"{}\"*", a.replace('"', ""))).collect();
+                            format!("({})", alts.join(" OR "))
+                        })
+                        .collect();
+                    let p = next(Bind::Text(groups.join(" OR ")), &mut binds);
+                    (
+                        "service_fts JOIN services s ON s.seq = service_fts.rowid".to_owned(),
+                        "-bm25(service_fts, 10.0, 1.0)".to_owned(),
+                        vec![format!("service_fts MATCH {p}")],
+                    )
+                }
+                Engine::Postgres => {
+                    let groups: Vec<String> = spec
+                        .terms
+                        .iter()
+                        .filter(|alts| !alts.is_empty())
+                        .map(|alts| {
+                            let alts: Vec<String> = alts
+                                .iter()
+                                .map(|a| a.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
+                                .filter(|a| !a.is_empty())
+                                .map(|a| format!("{a}:*"))
+                                .collect();
+                            format!("({})", alts.join(" | "))
+                        })
+                        .collect();
+                    let p = next(Bind::Text(groups.join(" | ")), &mut binds);
+                    (
+                        format!(
+                            "services s CROSS JOIN (SELECT to_tsquery('italian', {p}) || to_tsquery('english', {p}) AS q) tsq"
+                        ),
+                        "CAST(ts_rank_cd(s.search_vector, tsq.q) AS DOUBLE PRECISION)".to_owned(),
+                        vec!["s.search_vector @@ tsq.q".to_owned()],
+                    )
+                }
+            }
+        } else {
+            ("services s".to_owned(), "CAST(0 AS DOUBLE PRECISION)".to_owned(), Vec::new())
+        };
+        wheres.push("s.status IN ('active', 'temporarily closed')".to_owned());
+        if !spec.categories.is_empty() {
+            let ps: Vec<String> = spec.categories.iter().map(|c| next(Bind::Text(c.to_string()), &mut binds)).collect();
+            wheres.push(format!(
+                "EXISTS (SELECT 1 FROM service_categories sc WHERE sc.service_id = s.id AND sc.category_code IN ({}))",
+                ps.join(", ")
+            ));
+        }
+        if !spec.territory_paths.is_empty() || !spec.extra_locations.is_empty() {
+            let mut ors: Vec<String> = spec
+                .territory_paths
+                .iter()
+                .map(|path| {
+                    format!("l.territory_path LIKE {} ESCAPE '\\'", next(Bind::Text(like_prefix(path)), &mut binds))
+                })
+                .collect();
+            if !spec.extra_locations.is_empty() {
+                let ps: Vec<String> =
+                    spec.extra_locations.iter().map(|l| next(Bind::Text(l.to_string()), &mut binds)).collect();
+                ors.push(format!("l.id IN ({})", ps.join(", ")));
+            }
+            wheres.push(format!("({})", ors.join(" OR ")));
+        }
+        if let Some((weekday, from, to)) = spec.weekly {
+            let (d, f, t) = (
+                next(Bind::Int(weekday.into()), &mut binds),
+                next(Bind::Int(from.into()), &mut binds),
+                next(Bind::Int(to.into()), &mut binds),
+            );
+            wheres.push(format!(
+                "EXISTS (SELECT 1 FROM weekly_slots w WHERE w.sal_id = sal.id AND w.weekday = {d} AND w.opens < {t} AND w.closes > {f})"
+            ));
+        }
+        if let Some(lang) = &spec.language {
+            let p = next(Bind::Text(lang.to_string()), &mut binds);
+            wheres.push(format!(
+                "EXISTS (SELECT 1 FROM service_languages sl WHERE sl.service_id = s.id AND sl.language = {p})"
+            ));
+        }
+        if let Some(age) = spec.age {
+            let p = next(Bind::Int(age.into()), &mut binds);
+            wheres.push(format!("(s.min_age IS NULL OR s.min_age <= {p}) AND (s.max_age IS NULL OR s.max_age >= {p})"));
+        }
+        let limit = next(Bind::Int(i64::from(spec.limit.max(1))), &mut binds);
+        let sql = format!(
+            "SELECT {LISTING_COLUMNS}, {score} AS score FROM {from} \
+             JOIN service_at_locations sal ON sal.service_id = s.id \
+             JOIN locations l ON l.id = sal.location_id \
+             WHERE {} ORDER BY score DESC, l.welfare_house DESC, s.name, sal.id LIMIT {limit}",
+            wheres.join(" AND ")
+        );
+        Stmt { sql, binds }
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn engine(&self) -> Engine {
+        match self.pool {
+            Pool::Sqlite(_) => Engine::Sqlite,
+            Pool::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    async fn replace_dataset(&self, dataset: &Dataset) -> StoreResult<()> {
+        self.transaction(Self::dataset_statements(self.engine(), dataset)).await?;
+        if self.engine() == Engine::Postgres {
+            // Fresh statistics, so the planner uses the full-text index from the first query.
+            self.execute(Stmt::new("ANALYZE")).await?;
+        }
+        Ok(())
+    }
+
+    async fn dataset(&self) -> StoreResult<Dataset> {
+        let territories = self.territories().await?;
+        let categories = self.categories().await?;
+        let orgs: Vec<(String, String)> =
+            self.fetch_all(Stmt::new("SELECT id, doc FROM organizations ORDER BY id")).await?;
+        let locs: Vec<(String, String)> =
+            self.fetch_all(Stmt::new("SELECT id, doc FROM locations ORDER BY id")).await?;
+        let services: Vec<(String, String)> =
+            self.fetch_all(Stmt::new("SELECT id, doc FROM services ORDER BY id")).await?;
+        let sals: Vec<(String, String, String, String)> = self
+            .fetch_all(Stmt::new("SELECT id, service_id, location_id, schedule FROM service_at_locations ORDER BY id"))
+            .await?;
+        let mut ds = Dataset {
+            territories,
+            categories,
+            organizations: orgs
+                .iter()
+                .map(|(id, doc)| from_json(&format!("organization {id}"), doc))
+                .collect::<StoreResult<_>>()?,
+            locations: locs
+                .iter()
+                .map(|(id, doc)| from_json(&format!("location {id}"), doc))
+                .collect::<StoreResult<_>>()?,
+            services: services
+                .iter()
+                .map(|(id, doc)| from_json(&format!("service {id}"), doc))
+                .collect::<StoreResult<_>>()?,
+            service_at_locations: sals
+                .into_iter()
+                .map(|(id, service, location, schedule)| {
+                    Ok(ServiceAtLocation {
+                        schedule: from_json(&format!("service_at_location {id}"), &schedule)?,
+                        id: ServiceAtLocationId::new(id),
+                        service: ServiceId::new(service),
+                        location: LocationId::new(location),
+                    })
+                })
+                .collect::<StoreResult<_>>()?,
+        };
+        ds.normalize();
+        Ok(ds)
+    }
+
+    async fn territories(&self) -> StoreResult<Vec<Territory>> {
+        let rows: Vec<(String, String)> =
+            self.fetch_all(Stmt::new("SELECT id, doc FROM territories ORDER BY id")).await?;
+        rows.iter().map(|(id, doc)| from_json(&format!("territory {id}"), doc)).collect()
+    }
+
+    async fn categories(&self) -> StoreResult<Vec<Category>> {
+        let rows: Vec<(String, Option<String>, String)> =
+            self.fetch_all(Stmt::new("SELECT code, parent_code, name FROM categories ORDER BY code")).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(code, parent, name)| Category {
+                code: CategoryCode::new(code),
+                parent: parent.map(CategoryCode::new),
+                name,
+            })
+            .collect())
+    }
+
+    async fn welfare_houses(&self) -> StoreResult<Vec<Location>> {
+        let rows: Vec<(String, String)> =
+            self.fetch_all(Stmt::new("SELECT id, doc FROM locations WHERE welfare_house ORDER BY id")).await?;
+        rows.iter().map(|(id, doc)| from_json(&format!("location {id}"), doc)).collect()
+    }
+
+    async fn search_terms(&self) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = self.fetch_all(Stmt::new("SELECT term FROM search_terms ORDER BY term")).await?;
+        Ok(rows.into_iter().map(|(t,)| t).collect())
+    }
+
+    async fn search(&self, spec: &SearchSpec) -> StoreResult<Vec<Listing>> {
+        let rows: Vec<ListingRow> = self.fetch_all(self.search_statement(spec)).await?;
+        let mut listings =
+            rows.into_iter().map(|r| Self::listing_from_row(r, None)).collect::<StoreResult<Vec<_>>>()?;
+        let ids: Vec<&str> = listings.iter().map(|l| l.service.organization.as_str()).collect();
+        let names = self.organization_names(&ids).await?;
+        for l in &mut listings {
+            l.organization_name = names.get(l.service.organization.as_str()).cloned().unwrap_or_default();
+        }
+        Ok(listings)
+    }
+
+    async fn listing(&self, id: &ServiceAtLocationId) -> StoreResult<Option<Listing>> {
+        let row: Option<ListingRow> = self
+            .fetch_optional(
+                Stmt::new(format!(
+                    "SELECT {LISTING_COLUMNS}, CAST(0 AS DOUBLE PRECISION) AS score FROM service_at_locations sal \
+                     JOIN services s ON s.id = sal.service_id JOIN locations l ON l.id = sal.location_id WHERE sal.id = $1"
+                ))
+                .bind(id.as_str()),
+            )
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut listing = Self::listing_from_row(row, None)?;
+        let names = self.organization_names(&[listing.service.organization.as_str()]).await?;
+        listing.organization_name = names.into_values().next().unwrap_or_default();
+        Ok(Some(listing))
+    }
+
+    async fn counts(&self) -> StoreResult<DirectoryCounts> {
+        let row: (i64, i64, i64, i64) = self
+            .fetch_optional(Stmt::new(
+                "SELECT (SELECT COUNT(*) FROM services), (SELECT COUNT(*) FROM locations), \
+                 (SELECT COUNT(*) FROM organizations), (SELECT COUNT(*) FROM territories)",
+            ))
+            .await?
+            .unwrap_or_default();
+        Ok(DirectoryCounts {
+            services: row.0 as u64,
+            locations: row.1 as u64,
+            organizations: row.2 as u64,
+            territories: row.3 as u64,
+        })
+    }
+
+    async fn person_for_account(
+        &self,
+        account: &Account,
+        display_name: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Person> {
+        if let Some(p) = self.find_person(account).await? {
+            return Ok(p);
+        }
+        let (id,): (i64,) = self
+            .fetch_optional(
+                Stmt::new("INSERT INTO persons (display_name, interests, onboarded, created_at) VALUES ($1, '[]', FALSE, $2) RETURNING id")
+                    .bind(display_name)
+                    .bind(now),
+            )
+            .await?
+            .ok_or_else(|| StoreError::Corrupt { record: "persons".into(), reason: "insert returned no id".into() })?;
+        let linked = self
+            .execute(
+                Stmt::new(
+                    "INSERT INTO accounts (network, external_id, person_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(account.network.as_str())
+                .bind(account.external_id.as_str())
+                .bind(id),
+            )
+            .await?;
+        if linked == 0 {
+            // Another request created this person first: drop ours and use theirs.
+            self.execute(Stmt::new("DELETE FROM persons WHERE id = $1").bind(id)).await?;
+            return self.find_person(account).await?.ok_or_else(|| StoreError::Corrupt {
+                record: format!("account {account}"),
+                reason: "vanished while being created".into(),
+            });
+        }
+        self.person(PersonId(id)).await?.ok_or_else(|| StoreError::Corrupt {
+            record: format!("person {id}"),
+            reason: "vanished after insert".into(),
+        })
+    }
+
+    async fn find_person(&self, account: &Account) -> StoreResult<Option<Person>> {
+        let row: Option<PersonRow> = self
+            .fetch_optional(
+                Stmt::new(
+                    "SELECT p.id, p.display_name, p.language, p.home_territory_id, p.interests, p.onboarded \
+                     FROM accounts a JOIN persons p ON p.id = a.person_id WHERE a.network = $1 AND a.external_id = $2",
+                )
+                .bind(account.network.as_str())
+                .bind(account.external_id.as_str()),
+            )
+            .await?;
+        match row {
+            Some(row) => Ok(Some(self.person_from_row(row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {
+        let row: Option<PersonRow> = self
+            .fetch_optional(
+                Stmt::new("SELECT id, display_name, language, home_territory_id, interests, onboarded FROM persons WHERE id = $1")
+                    .bind(id.0),
+            )
+            .await?;
+        match row {
+            Some(row) => Ok(Some(self.person_from_row(row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn save_profile(&self, person: &Person) -> StoreResult<()> {
+        self.execute(
+            Stmt::new(
+                "UPDATE persons SET display_name = $1, language = $2, home_territory_id = $3, interests = $4, onboarded = $5 WHERE id = $6",
+            )
+            .bind(person.display_name.as_str())
+            .bind(person.language.map(|l| l.code().to_owned()))
+            .bind(person.home.as_ref().map(|t| t.to_string()))
+            .bind(to_json(&person.interests))
+            .bind(person.onboarded)
+            .bind(person.id.0),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn grant_role(&self, person: PersonId, grant: &RoleGrant, now: DateTime<Utc>) -> StoreResult<bool> {
+        let n = self
+            .execute(
+                Stmt::new("INSERT INTO roles (person_id, role, territory_id, granted_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                    .bind(person.0)
+                    .bind(grant.role.as_str())
+                    .bind(grant.territory.as_ref().map(|t| t.to_string()).unwrap_or_default())
+                    .bind(now),
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn revoke_role(&self, person: PersonId, grant: &RoleGrant) -> StoreResult<bool> {
+        let n = self
+            .execute(
+                Stmt::new("DELETE FROM roles WHERE person_id = $1 AND role = $2 AND territory_id = $3")
+                    .bind(person.0)
+                    .bind(grant.role.as_str())
+                    .bind(grant.territory.as_ref().map(|t| t.to_string()).unwrap_or_default()),
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn export_person(&self, id: PersonId) -> StoreResult<Option<PersonExport>> {
+        let Some(person) = self.person(id).await? else { return Ok(None) };
+        let flows: Vec<(String,)> = self
+            .fetch_all(Stmt::new("SELECT state FROM flows WHERE person_id = $1 ORDER BY chat_key").bind(id.0))
+            .await?;
+        Ok(Some(PersonExport { person, flows: flows.into_iter().map(|(s,)| s).collect() }))
+    }
+
+    async fn erase_person(&self, id: PersonId) -> StoreResult<bool> {
+        let affected = self
+            .transaction(vec![
+                Stmt::new("DELETE FROM flows WHERE person_id = $1").bind(id.0),
+                Stmt::new("DELETE FROM roles WHERE person_id = $1").bind(id.0),
+                Stmt::new("DELETE FROM accounts WHERE person_id = $1").bind(id.0),
+                Stmt::new("DELETE FROM persons WHERE id = $1").bind(id.0),
+            ])
+            .await?;
+        Ok(affected.last().copied().unwrap_or(0) > 0)
+    }
+
+    async fn load_flow(&self, person: PersonId, chat: &str, now: DateTime<Utc>) -> StoreResult<Option<StoredFlow>> {
+        let row: Option<(String, DateTime<Utc>)> = self
+            .fetch_optional(
+                Stmt::new("SELECT state, expires_at FROM flows WHERE person_id = $1 AND chat_key = $2")
+                    .bind(person.0)
+                    .bind(chat),
+            )
+            .await?;
+        Ok(row.filter(|(_, expires)| *expires > now).map(|(state, expires_at)| StoredFlow { state, expires_at }))
+    }
+
+    async fn save_flow(&self, person: PersonId, chat: &str, flow: &StoredFlow) -> StoreResult<()> {
+        self.execute(
+            Stmt::new(
+                "INSERT INTO flows (person_id, chat_key, state, expires_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (person_id, chat_key) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at",
+            )
+            .bind(person.0)
+            .bind(chat)
+            .bind(flow.state.as_str())
+            .bind(flow.expires_at),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn clear_flow(&self, person: PersonId, chat: &str) -> StoreResult<()> {
+        self.execute(Stmt::new("DELETE FROM flows WHERE person_id = $1 AND chat_key = $2").bind(person.0).bind(chat))
+            .await?;
+        Ok(())
+    }
+
+    async fn purge_expired_flows(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        self.execute(Stmt::new("DELETE FROM flows WHERE expires_at < $1").bind(now)).await
+    }
+
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        let row: Option<(String,)> =
+            self.fetch_optional(Stmt::new("SELECT value FROM settings WHERE key = $1").bind(key)).await?;
+        Ok(row.map(|(v,)| v))
+    }
+
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        self.execute(
+            Stmt::new("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(key)
+                .bind(value),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_split_under_the_placeholder_limit() {
+        let rows: Vec<Vec<Bind>> = (0..25_000).map(|i| vec![Bind::Int(i), Bind::Int(i)]).collect();
+        let stmts = insert_rows("t", &["a", "b"], rows);
+        assert_eq!(stmts.len(), 2);
+        assert!(stmts[0].sql.starts_with("INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"));
+        assert_eq!(stmts[0].binds.len() + stmts[1].binds.len(), 50_000);
+    }
+
+    #[test]
+    fn like_prefixes_escape_wildcards() {
+        assert_eq!(like_prefix("/a_b/"), "/a\\_b/%");
+    }
+}

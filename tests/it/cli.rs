@@ -1,0 +1,162 @@
+//! The `vicinato` binary as a person or a script uses it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn vicinato(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vicinato"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("VICINATO_DATABASE__URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn chat_creates_and_seeds_its_database_on_first_run_and_answers_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vicinato(
+        dir.path(),
+        &["chat", "--json", "--as", "nina"],
+        "/start\n{\"button\": \"lang:en\"}\nfood bank in Ostia\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("data/vicinato.db").exists(), "the default SQLite file is created under data/");
+    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // The area question is answered with a place and a question: both are taken.
+    assert_eq!(lines.len(), 4, "{}", stdout(&out));
+    assert!(lines[0]["text"].as_str().unwrap().contains("Ciao nina"));
+    assert_eq!(lines[0]["buttons"][1]["payload"], "lang:en");
+    assert!(lines[2]["text"].as_str().unwrap().contains("your area is Ostia"), "{}", lines[2]);
+    assert!(lines[3]["text"].as_str().unwrap().contains("I found"), "{}", lines[3]);
+}
+
+#[test]
+fn chat_without_a_terminal_prints_no_prompts_and_numbers_buttons() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vicinato(dir.path(), &["chat", "--lang", "it"], "/start\n1\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains("> "), "{text}");
+    assert!(text.contains("[1] Italiano") && text.contains("[2] English"), "{text}");
+    assert!(text.contains("In quale zona vivi?"), "{text}");
+}
+
+#[test]
+fn understand_prints_the_documented_json_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vicinato(
+        dir.path(),
+        &["understand", "--json", "cerco", "un", "centro", "anziani", "aperto", "domenica", "a", "Ostia"],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["intent"], "find_service");
+    assert_eq!(v["lang"], "it");
+    assert_eq!(v["slots"]["category"], "elderly-day-centre");
+    assert_eq!(v["slots"]["territory"], "ostia");
+    assert_eq!(v["slots"]["when"]["day"], "sunday");
+}
+
+#[test]
+fn a_broken_config_stops_with_the_file_key_and_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    let bad = vicinato::config::DEFAULT_TOML.replace("time_zone = \"Europe/Rome\"", "time_zone = \"Mars/Olympus\"");
+    std::fs::write(dir.path().join("config/default.toml"), bad).unwrap();
+    let out = vicinato(dir.path(), &["check"], "");
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("config/default.toml: locale.time_zone: unknown time zone `Mars/Olympus`"), "{err}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_vicinato"))
+        .arg("check")
+        .current_dir(dir.path())
+        .env("VICINATO_DEMO__ENABLED", "maybe")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}
+
+#[test]
+fn a_broken_bot_profile_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("bots")).unwrap();
+    std::fs::write(dir.path().join("bots/x.toml"), "name = \"x\"\ndefault_language = \"fr\"\nmodules = []\n").unwrap();
+    let out = vicinato(dir.path(), &["check"], "");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("bots/x.toml: default_language"), "{}", stderr(&out));
+}
+
+#[test]
+fn hsds_export_and_import_round_trip_and_bad_files_import_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vicinato(dir.path(), &["export", "hsds", "pkg"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("pkg/datapackage.json").exists());
+    let out = vicinato(dir.path(), &["import", "hsds", "pkg", "--db", "sqlite:other.db"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Imported"), "{}", stdout(&out));
+
+    // Break a row: the import reports it and leaves the database as it was.
+    let services = dir.path().join("pkg/services.csv");
+    let text = std::fs::read_to_string(&services).unwrap();
+    let broken: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| if i == 4 { l.replacen(",active,", ",,", 1) } else { l.to_owned() })
+        .collect();
+    std::fs::write(&services, broken.join("\n") + "\n").unwrap();
+    std::fs::write(dir.path().join("pkg/organizations.csv"), "id,name\nonly-one,Just one\n").unwrap();
+    let out = vicinato(dir.path(), &["import", "hsds", "pkg", "--db", "sqlite:other.db"], "");
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("services.csv:5: field `status`"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    let out = vicinato(dir.path(), &["export", "hsds", "again", "--db", "sqlite:other.db"], "");
+    assert!(out.status.success());
+    let orgs = std::fs::read_to_string(dir.path().join("again/organizations.csv")).unwrap();
+    assert!(orgs.lines().count() > 10, "the earlier directory is intact");
+}
+
+#[test]
+fn admin_grant_gives_roles_and_refuses_nonsense() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vicinato(dir.path(), &["chat", "--as", "luca"], "ciao\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = vicinato(dir.path(), &["admin", "grant", "staff", "console:luca", "--territory", "roma-m05"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("now has the role staff"));
+    let out = vicinato(dir.path(), &["admin", "grant", "staff", "console:luca"], "");
+    assert!(stderr(&out).contains("needs --territory"));
+    let out = vicinato(dir.path(), &["admin", "grant", "wizard", "console:luca"], "");
+    assert!(stderr(&out).contains("unknown role `wizard`"));
+    let out = vicinato(dir.path(), &["admin", "grant", "admin", "console:nobody"], "");
+    assert!(stderr(&out).contains("no person `console:nobody`"));
+    let out = vicinato(dir.path(), &["chat", "--as", "luca", "--lang", "en"], "/whoami\n");
+    assert!(stdout(&out).contains("staff (Municipio V)"), "{}", stdout(&out));
+}
+
+#[test]
+fn an_unreachable_database_is_named_without_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vicinato(dir.path(), &["chat", "--db", "postgres://ada:s3cret@127.0.0.1:1/none"], "ciao\n");
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("cannot open the database at postgres://ada:***@127.0.0.1:1/none"), "{err}");
+    assert!(!err.contains("s3cret"));
+}

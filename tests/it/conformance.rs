@@ -1,0 +1,347 @@
+//! The store conformance suite: every test runs on SQLite, and on PostgreSQL when
+//! VICINATO_TEST_POSTGRES_URL is set (CI always sets it).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use vicinato::conversation::DirectorySnapshot;
+use vicinato::domain::*;
+use vicinato::store::{Store, StoredFlow};
+
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (store, _dir) = crate::support::sqlite_store().await;
+                    super::$name(store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(url) = crate::support::postgres_url() else {
+                        eprintln!("skipped: VICINATO_TEST_POSTGRES_URL is not set");
+                        return;
+                    };
+                    let db = crate::support::PgDatabase::create(&url).await;
+                    let store = vicinato::store::open(&db.url).await.expect("open postgres store");
+                    super::$name(store.clone()).await;
+                    drop(store);
+                    drop(db);
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    a_replaced_dataset_reads_back_unchanged,
+    a_failed_replace_changes_nothing,
+    search_folds_diacritics_and_matches_word_stems,
+    search_tolerates_small_typos,
+    search_matches_a_category_and_its_children,
+    search_covers_a_territory_its_children_and_nearest_welfare_house,
+    search_filters_by_language_age_and_weekly_hours,
+    search_ranks_name_matches_first,
+    a_listing_is_found_by_id,
+    an_account_becomes_one_person_even_when_racing,
+    profiles_and_roles_are_saved,
+    flows_expire_and_are_purged,
+    a_person_is_exported_and_erased_completely,
+    settings_are_kept,
+);
+
+async fn demo(store: &Arc<dyn Store>) -> Dataset {
+    let ds = vicinato::demo::lazio().unwrap();
+    store.replace_dataset(&ds).await.unwrap();
+    ds
+}
+
+fn tiny() -> Dataset {
+    let mut ds = Dataset::default();
+    let t = |id: &str, kind, parent: Option<&str>, name: &str, lat: f64| Territory {
+        id: TerritoryId::new(id),
+        kind,
+        name: name.into(),
+        parent: parent.map(TerritoryId::new),
+        aliases: vec![],
+        demographics: Demographics::default(),
+        centroid: Some(GeoPoint { lat, lon: 12.5 }),
+    };
+    ds.territories = vec![
+        t("lazio", TerritoryKind::Region, None, "Lazio", 41.9),
+        t("roma", TerritoryKind::Comune, Some("lazio"), "Roma", 41.9),
+        t("east", TerritoryKind::Municipio, Some("roma"), "East", 41.89),
+        t("west", TerritoryKind::Municipio, Some("roma"), "West", 41.80),
+        t("far", TerritoryKind::Comune, Some("lazio"), "Far", 42.4),
+    ];
+    ds.categories = vec![
+        Category { code: CategoryCode::new("food"), parent: None, name: "Food".into() },
+        Category {
+            code: CategoryCode::new("food-meals"),
+            parent: Some(CategoryCode::new("food")),
+            name: "Meals".into(),
+        },
+        Category { code: CategoryCode::new("legal"), parent: None, name: "Legal".into() },
+    ];
+    ds.organizations = vec![Organization {
+        id: OrganizationId::new("org"),
+        name: "Org".into(),
+        description: String::new(),
+        contacts: Contacts::default(),
+    }];
+    let loc = |id: &str, territory: &str, house: bool, lat: f64| Location {
+        id: LocationId::new(id),
+        organization: Some(OrganizationId::new("org")),
+        name: id.into(),
+        territory: TerritoryId::new(territory),
+        address: Address::default(),
+        geo: Some(GeoPoint { lat, lon: 12.5 }),
+        accessibility: String::new(),
+        transport: String::new(),
+        confidential: false,
+        welfare_house: house,
+        hours: Schedule::default(),
+    };
+    ds.locations = vec![
+        loc("in-east", "east", false, 41.89),
+        loc("house-west", "west", true, 41.80),
+        loc("in-far", "far", false, 42.4),
+    ];
+    let svc = |id: &str, name: &str, desc: &str, cat: &str, langs: &[&str], ages: (Option<u8>, Option<u8>)| Service {
+        id: ServiceId::new(id),
+        organization: OrganizationId::new("org"),
+        texts: ServiceTexts { name: name.into(), description: desc.into(), ..Default::default() },
+        translations: BTreeMap::new(),
+        categories: vec![CategoryCode::new(cat)],
+        status: ServiceStatus::Active,
+        min_age: ages.0,
+        max_age: ages.1,
+        languages: langs.iter().map(|l| LanguageCode::parse(l).unwrap()).collect(),
+        contacts: Contacts::default(),
+        verified: None,
+        origin: Origin::Community,
+        demo: true,
+    };
+    ds.services = vec![
+        svc("mensa", "Mensa della città", "Pasti caldi per tutti", "food-meals", &["it"], (None, None)),
+        svc("corsi", "Sportello legale", "Corsi e consulenza sui diritti", "legal", &["it", "ar"], (Some(18), None)),
+        svc("teen", "Spazio compiti", "Corso di sostegno scolastico e mensa", "food", &["it"], (Some(11), Some(17))),
+    ];
+    let sal = |id: &str, service: &str, location: &str, hours: &str| ServiceAtLocation {
+        id: ServiceAtLocationId::new(id),
+        service: ServiceId::new(service),
+        location: LocationId::new(location),
+        schedule: Schedule { weekly: WeeklyHours::parse(hours).unwrap(), ..Default::default() },
+    };
+    ds.service_at_locations = vec![
+        sal("mensa@east", "mensa", "in-east", "mo-su 12:00-14:00"),
+        sal("corsi@house", "corsi", "house-west", "tu,th 15:00-18:00"),
+        sal("teen@far", "teen", "in-far", "mo-fr 15:00-18:00"),
+    ];
+    ds.normalize();
+    ds
+}
+
+async fn search(store: &Arc<dyn Store>, q: DirectoryQuery) -> Vec<String> {
+    let snapshot = DirectorySnapshot::load(store.as_ref()).await.unwrap();
+    let found = store.search(&snapshot.spec(&q, 50)).await.unwrap();
+    found.into_iter().map(|l| l.sal.id.to_string()).collect()
+}
+
+fn words(text: &str) -> DirectoryQuery {
+    DirectoryQuery { text: Some(text.into()), ..Default::default() }
+}
+
+async fn a_replaced_dataset_reads_back_unchanged(store: Arc<dyn Store>) {
+    let ds = demo(&store).await;
+    assert_eq!(store.dataset().await.unwrap(), ds);
+    let counts = store.counts().await.unwrap();
+    assert_eq!(counts.services as usize, ds.services.len());
+    // Replacing again with a smaller directory leaves nothing of the old one.
+    store.replace_dataset(&tiny()).await.unwrap();
+    assert_eq!(store.dataset().await.unwrap(), tiny());
+}
+
+async fn a_failed_replace_changes_nothing(store: Arc<dyn Store>) {
+    store.replace_dataset(&tiny()).await.unwrap();
+    let mut broken = vicinato::demo::lazio().unwrap();
+    let dup = broken.services[0].clone();
+    broken.services.push(dup);
+    assert!(store.replace_dataset(&broken).await.is_err());
+    assert_eq!(store.dataset().await.unwrap(), tiny());
+    assert_eq!(search(&store, words("mensa")).await.len(), 2);
+}
+
+async fn search_folds_diacritics_and_matches_word_stems(store: Arc<dyn Store>) {
+    store.replace_dataset(&tiny()).await.unwrap();
+    assert_eq!(search(&store, words("citta")).await, ["mensa@east"]);
+    assert_eq!(search(&store, words("CITTÀ")).await, ["mensa@east"]);
+    // "corso" finds "corsi" and "corso".
+    let found = search(&store, words("corso")).await;
+    assert!(found.contains(&"corsi@house".to_owned()) && found.contains(&"teen@far".to_owned()), "{found:?}");
+}
+
+async fn search_tolerates_small_typos(store: Arc<dyn Store>) {
+    store.replace_dataset(&tiny()).await.unwrap();
+    assert_eq!(search(&store, words("sportelo")).await, ["corsi@house"]);
+    assert_eq!(search(&store, words("consulneza")).await, ["corsi@house"]);
+}
+
+async fn search_matches_a_category_and_its_children(store: Arc<dyn Store>) {
+    store.replace_dataset(&tiny()).await.unwrap();
+    let q = |c: &str| DirectoryQuery { category: Some(CategoryCode::new(c)), ..Default::default() };
+    let mut food = search(&store, q("food")).await;
+    food.sort();
+    assert_eq!(food, ["mensa@east", "teen@far"]);
+    assert_eq!(search(&store, q("food-meals")).await, ["mensa@east"]);
+}
+
+async fn search_covers_a_territory_its_children_and_nearest_welfare_house(store: Arc<dyn Store>) {
+    store.replace_dataset(&tiny()).await.unwrap();
+    let q = |t: &str| DirectoryQuery { territory: Some(TerritoryId::new(t)), ..Default::default() };
+    let mut roma = search(&store, q("roma")).await;
+    roma.sort();
+    assert_eq!(roma, ["corsi@house", "mensa@east"]);
+    // East has no house of its own: the nearest one (in West) counts.
+    let mut east = search(&store, q("east")).await;
+    east.sort();
+    assert_eq!(east, ["corsi@house", "mensa@east"]);
+    // Far's nearest house is also West's, which is far from it but the only one.
+    assert!(search(&store, q("far")).await.contains(&"teen@far".to_owned()));
+}
+
+async fn search_filters_by_language_age_and_weekly_hours(store: Arc<dyn Store>) {
+    store.replace_dataset(&tiny()).await.unwrap();
+    let arabic = DirectoryQuery { language: Some(LanguageCode::parse("ar").unwrap()), ..Default::default() };
+    assert_eq!(search(&store, arabic).await, ["corsi@house"]);
+    let mut child = search(&store, DirectoryQuery { age: Some(12), ..Default::default() }).await;
+    child.sort();
+    assert_eq!(child, ["mensa@east", "teen@far"]);
+    // Tuesday 1 December 2026 at 16:00.
+    let tuesday = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let open = DirectoryQuery {
+        open: Some(OpenWindow { date: tuesday, from_minute: 960, to_minute: 961 }),
+        ..Default::default()
+    };
+    let mut at_four = search(&store, open).await;
+    at_four.sort();
+    assert_eq!(at_four, ["corsi@house", "teen@far"]);
+    let sunday = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+    let lunch = DirectoryQuery {
+        open: Some(OpenWindow { date: sunday, from_minute: 0, to_minute: 1440 }),
+        ..Default::default()
+    };
+    assert_eq!(search(&store, lunch).await, ["mensa@east"]);
+}
+
+async fn search_ranks_name_matches_first(store: Arc<dyn Store>) {
+    store.replace_dataset(&tiny()).await.unwrap();
+    // "mensa" is the name of one service and a word in another's description.
+    assert_eq!(search(&store, words("mensa")).await, ["mensa@east", "teen@far"]);
+}
+
+async fn a_listing_is_found_by_id(store: Arc<dyn Store>) {
+    store.replace_dataset(&tiny()).await.unwrap();
+    let l = store.listing(&ServiceAtLocationId::new("corsi@house")).await.unwrap().unwrap();
+    assert_eq!(l.service.texts.name, "Sportello legale");
+    assert_eq!(l.location.id.as_str(), "house-west");
+    assert_eq!(l.organization_name, "Org");
+    assert!(store.listing(&ServiceAtLocationId::new("nope")).await.unwrap().is_none());
+}
+
+async fn an_account_becomes_one_person_even_when_racing(store: Arc<dyn Store>) {
+    let account = Account::new(Network::Telegram, "4242");
+    let now = chrono::Utc::now();
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let store = store.clone();
+        let account = account.clone();
+        tasks.push(tokio::spawn(async move { store.person_for_account(&account, "Ada", now).await.unwrap().id }));
+    }
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.push(t.await.unwrap());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    let p = store.find_person(&account).await.unwrap().unwrap();
+    assert_eq!(p.accounts, vec![account]);
+}
+
+async fn profiles_and_roles_are_saved(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let mut p = store.person_for_account(&Account::new(Network::Matrix, "@ada:example.org"), "Ada", now).await.unwrap();
+    p.language = Some(Lang::En);
+    p.home = Some(TerritoryId::new("roma-m05"));
+    p.interests = vec![CategoryCode::new("food")];
+    p.onboarded = true;
+    store.save_profile(&p).await.unwrap();
+    let staff = RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("roma-m05")) };
+    assert!(store.grant_role(p.id, &staff, now).await.unwrap());
+    assert!(!store.grant_role(p.id, &staff, now).await.unwrap());
+    let admin = RoleGrant { role: Role::Admin, territory: None };
+    assert!(store.grant_role(p.id, &admin, now).await.unwrap());
+    let back = store.person(p.id).await.unwrap().unwrap();
+    assert_eq!(back.language, Some(Lang::En));
+    assert_eq!(back.home, p.home);
+    assert_eq!(back.interests, p.interests);
+    assert!(back.onboarded);
+    assert_eq!(back.roles, vec![admin.clone(), staff.clone()]);
+    assert!(store.revoke_role(p.id, &staff).await.unwrap());
+    assert!(!store.revoke_role(p.id, &staff).await.unwrap());
+    assert_eq!(store.person(p.id).await.unwrap().unwrap().roles, vec![admin]);
+}
+
+async fn flows_expire_and_are_purged(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let p = store.person_for_account(&Account::new(Network::Console, "flo"), "Flo", now).await.unwrap();
+    let flow = StoredFlow { state: "{\"flow\":\"ask_home\"}".into(), expires_at: now + chrono::Duration::minutes(30) };
+    store.save_flow(p.id, "console:flo", &flow).await.unwrap();
+    assert_eq!(store.load_flow(p.id, "console:flo", now).await.unwrap().unwrap().state, flow.state);
+    assert!(store.load_flow(p.id, "console:other", now).await.unwrap().is_none());
+    let later = now + chrono::Duration::minutes(31);
+    assert!(store.load_flow(p.id, "console:flo", later).await.unwrap().is_none());
+    assert_eq!(store.purge_expired_flows(later).await.unwrap(), 1);
+    store.save_flow(p.id, "console:flo", &flow).await.unwrap();
+    store.clear_flow(p.id, "console:flo").await.unwrap();
+    assert!(store.load_flow(p.id, "console:flo", now).await.unwrap().is_none());
+}
+
+async fn a_person_is_exported_and_erased_completely(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let account = Account::new(Network::Telegram, "77");
+    let p = store.person_for_account(&account, "Gina", now).await.unwrap();
+    store
+        .grant_role(p.id, &RoleGrant { role: Role::Moderator, territory: Some(TerritoryId::new("x")) }, now)
+        .await
+        .unwrap();
+    store
+        .save_flow(
+            p.id,
+            "telegram:77",
+            &StoredFlow { state: "{}".into(), expires_at: now + chrono::Duration::hours(1) },
+        )
+        .await
+        .unwrap();
+    let export = store.export_person(p.id).await.unwrap().unwrap();
+    assert_eq!(export.person.display_name, "Gina");
+    assert_eq!(export.flows.len(), 1);
+    assert!(store.erase_person(p.id).await.unwrap());
+    assert!(store.person(p.id).await.unwrap().is_none());
+    assert!(store.find_person(&account).await.unwrap().is_none());
+    assert!(store.export_person(p.id).await.unwrap().is_none());
+    // The same account starts afresh as a new person.
+    let again = store.person_for_account(&account, "Gina", now).await.unwrap();
+    assert!(again.roles.is_empty());
+}
+
+async fn settings_are_kept(store: Arc<dyn Store>) {
+    assert_eq!(store.setting("k").await.unwrap(), None);
+    store.set_setting("k", "1").await.unwrap();
+    store.set_setting("k", "2").await.unwrap();
+    assert_eq!(store.setting("k").await.unwrap().as_deref(), Some("2"));
+}

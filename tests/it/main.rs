@@ -1,0 +1,10 @@
+//! Vicinato's integration tests, one binary: end-to-end conversations through the console
+//! transport, the store conformance suite on SQLite and PostgreSQL, the command line, and
+//! the architecture and locale invariants.
+
+mod architecture;
+mod cli;
+mod conformance;
+mod console;
+mod locales;
+mod support;
