@@ -111,6 +111,22 @@ const WORDS_EN: [&str; 24] = [
     "legal",
 ];
 
+/// A vocabulary of `n` pronounceable made-up words, so a large synthetic directory has a
+/// realistic spread of words (a real directory's vocabulary grows with its size).
+fn pseudo_words(n: usize, rng: &mut Rng) -> Vec<String> {
+    const SYLLABLES: [&str; 24] = [
+        "ra", "mo", "li", "ve", "to", "sa", "ni", "co", "pe", "tu", "la", "ri", "so", "ma", "di", "ne", "ca", "po",
+        "fi", "ge", "ba", "lu", "te", "zo",
+    ];
+    let mut words = std::collections::BTreeSet::new();
+    while words.len() < n {
+        let len = 2 + rng.below(3);
+        let w: String = (0..len).map(|_| *rng.pick(&SYLLABLES)).collect();
+        words.insert(w);
+    }
+    words.into_iter().collect()
+}
+
 /// A synthetic directory of `n` services over the demo territories and taxonomy.
 pub fn synthetic_dataset(n: usize, seed: u64) -> anyhow::Result<Dataset> {
     let demo = crate::demo::lazio()?;
@@ -119,6 +135,12 @@ pub fn synthetic_dataset(n: usize, seed: u64) -> anyhow::Result<Dataset> {
     let codes: Vec<CategoryCode> = demo.categories.iter().map(|c| c.code.clone()).collect();
     let mut ds =
         Dataset { territories: demo.territories.clone(), categories: demo.categories.clone(), ..Default::default() };
+    let vocabulary = pseudo_words((n / 10).clamp(500, 20_000), &mut rng);
+    // Skewed picks: a few words are common, most are rare, as in real text.
+    let word = |rng: &mut Rng| {
+        let u = (rng.below(1_000_000) as f64) / 1_000_000.0;
+        vocabulary[((u * u * u) * vocabulary.len() as f64) as usize].clone()
+    };
     let orgs = (n / 20).max(1);
     for i in 0..orgs {
         ds.organizations.push(Organization {
@@ -163,10 +185,11 @@ pub fn synthetic_dataset(n: usize, seed: u64) -> anyhow::Result<Dataset> {
     ];
     let langs = ["en", "ar", "fr", "es", "ro", "bn", "zh", "uk"];
     for i in 0..n {
-        let mut name_words: Vec<&str> = (0..3).map(|_| *rng.pick(&WORDS_IT)).collect();
-        name_words.dedup();
-        let desc: Vec<&str> = (0..14).map(|_| *rng.pick(&WORDS_IT)).collect();
-        let desc_en: Vec<&str> = (0..10).map(|_| *rng.pick(&WORDS_EN)).collect();
+        let name_words: Vec<String> = vec![rng.pick(&WORDS_IT).to_string(), word(&mut rng), word(&mut rng)];
+        let mut desc: Vec<String> = (0..12).map(|_| word(&mut rng)).collect();
+        desc.push(rng.pick(&WORDS_IT).to_string());
+        let mut desc_en: Vec<String> = (0..8).map(|_| word(&mut rng)).collect();
+        desc_en.push(rng.pick(&WORDS_EN).to_string());
         let mut languages = vec![LanguageCode::parse("it").expect("static code")];
         if i % 3 == 0 {
             languages.push(LanguageCode::parse(langs[rng.below(langs.len())]).expect("static code"));
@@ -270,11 +293,16 @@ pub async fn load(store: &dyn Store, services: usize) -> anyhow::Result<Duration
     Ok(started.elapsed())
 }
 
-/// Directory search latency over `queries` questions.
-pub async fn directory(store: Arc<dyn Store>, queries: usize) -> anyhow::Result<Percentiles> {
+/// Directory search latency over `queries` questions; also the mean per question, to see
+/// which shapes of question cost most.
+pub async fn directory(
+    store: Arc<dyn Store>,
+    queries: usize,
+) -> anyhow::Result<(Percentiles, Vec<(&'static str, f64)>)> {
     let snapshot = DirectorySnapshot::load(store.as_ref()).await?;
     let now = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Rome).naive_local();
     let mut samples = Vec::with_capacity(queries);
+    let mut per_question = vec![Duration::ZERO; QUESTIONS.len()];
     for i in 0..queries {
         let q = QUESTIONS[i % QUESTIONS.len()];
         let started = Instant::now();
@@ -294,8 +322,12 @@ pub async fn directory(store: Arc<dyn Store>, queries: usize) -> anyhow::Result<
         }
         std::hint::black_box(found);
         samples.push(started.elapsed());
+        per_question[i % QUESTIONS.len()] += started.elapsed();
     }
-    Ok(percentiles(&mut samples))
+    let rounds = (queries / QUESTIONS.len()).max(1) as f64;
+    let per: Vec<(&'static str, f64)> =
+        QUESTIONS.iter().zip(per_question).map(|(q, d)| (*q, d.as_secs_f64() * 1000.0 / rounds)).collect();
+    Ok((percentiles(&mut samples), per))
 }
 
 /// Whole conversation path: `messages` directory questions from `residents` concurrent

@@ -350,7 +350,10 @@ async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
     println!("load: {:.1} s ({:.0} services/s)", load.as_secs_f64(), services as f64 / load.as_secs_f64());
     match what {
         BenchKind::Directory { queries, .. } => {
-            let p = vicinato::bench::directory(store, *queries).await?;
+            let (p, per) = vicinato::bench::directory(store, *queries).await?;
+            for (q, ms) in per {
+                println!("  {ms:8.2} ms  {q}");
+            }
             println!(
                 "directory search over {queries} queries: p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms  max {:.2} ms  mean {:.2} ms",
                 p.p50, p.p95, p.p99, p.max, p.mean

@@ -60,13 +60,13 @@ results-header = { $count ->
     }{ $area ->
         [none] {""}
        *[other] {" "}for { $area }
-    }. { $pages ->
+    }.{ $pages ->
         [one] {""}
-       *[other] Page { $page } of { $pages }.
+       *[other] {" "}Page { $page } of { $pages }.
     } Tap a number for details.
 no-results = I found no services for this request.
 no-results-next = Try other words, or choose an area below. With /start you can set your area.
-nearest-house = The nearest Welfare House is { $name }, { $address }. { $open }. They can help you in person.
+nearest-house = Your nearest welfare house is { $name }, { $address }. { $open }. They can help you in person.
 nothing-more = There are no more results. Do you want to look for something else? Choose an area below.
 near-me-no-home = I don't know your area yet, so I am searching everywhere. With /start you can choose your area.
 widened-words = No service matches all those words: here are the other services of this kind.

@@ -60,13 +60,13 @@ results-header = { $count ->
     }{ $area ->
         [none] {""}
        *[other] {" "}per la zona { $area }
-    }. { $pages ->
+    }.{ $pages ->
         [one] {""}
-       *[other] Pagina { $page } di { $pages }.
+       *[other] {" "}Pagina { $page } di { $pages }.
     } Tocca un numero per i dettagli.
 no-results = Non ho trovato servizi per questa richiesta.
 no-results-next = Prova con altre parole, oppure scegli un'area qui sotto. Con /start puoi indicare la tua zona.
-nearest-house = La Casa del Welfare più vicina è { $name }, { $address }. { $open }. Lì possono aiutarti di persona.
+nearest-house = Il punto di riferimento più vicino a te è { $name }, { $address }. { $open }. Lì possono aiutarti di persona.
 nothing-more = Non ci sono altri risultati. Vuoi cercare altro? Scegli un'area qui sotto.
 near-me-no-home = Non so ancora in che zona vivi, quindi cerco ovunque. Con /start puoi scegliere la tua zona.
 widened-words = Nessun servizio corrisponde a tutte quelle parole: ti mostro gli altri servizi di questo tipo.

@@ -27,11 +27,11 @@ CREATE TABLE organizations (
 CREATE TABLE locations (
     id             TEXT PRIMARY KEY,
     territory_id   TEXT NOT NULL,
-    territory_path TEXT NOT NULL,
+    territory_path TEXT COLLATE "C" NOT NULL,
     welfare_house  BOOLEAN NOT NULL,
     doc            TEXT NOT NULL
 );
-CREATE INDEX locations_path ON locations (territory_path text_pattern_ops);
+CREATE INDEX locations_path ON locations (territory_path);
 
 -- search_name and search_body hold every language's texts, diacritics folded by Vicinato,
 -- so the index needs no extension; both Italian and English stemming apply.
@@ -65,6 +65,15 @@ CREATE TABLE service_languages (
     service_id     TEXT NOT NULL,
     language       TEXT NOT NULL,
     PRIMARY KEY (language, service_id)
+);
+
+-- Each service at a location under each of its categories (with ancestors) and its
+-- location's territory path: "category X in territory Y" is one index range.
+CREATE TABLE sal_facets (
+    category_code  TEXT NOT NULL,
+    territory_path TEXT COLLATE "C" NOT NULL,
+    sal_id         TEXT NOT NULL,
+    PRIMARY KEY (category_code, territory_path, sal_id)
 );
 
 CREATE TABLE service_at_locations (

@@ -60,6 +60,15 @@ CREATE TABLE service_languages (
     PRIMARY KEY (language, service_id)
 );
 
+-- Each service at a location under each of its categories (with ancestors) and its
+-- location's territory path: "category X in territory Y" is one index range.
+CREATE TABLE sal_facets (
+    category_code  TEXT NOT NULL,
+    territory_path TEXT NOT NULL,
+    sal_id         TEXT NOT NULL,
+    PRIMARY KEY (category_code, territory_path, sal_id)
+);
+
 CREATE TABLE service_at_locations (
     id            TEXT PRIMARY KEY,
     service_id    TEXT NOT NULL,

@@ -38,8 +38,11 @@ pub fn excerpt(text: &str, max: usize) -> String {
         return text.to_owned();
     }
     let cut: String = text.chars().take(max).collect();
-    let end = cut.rfind(". ").map(|i| i + 1).or_else(|| cut.rfind(' ')).unwrap_or(cut.len());
-    format!("{}…", cut[..end].trim_end())
+    match cut.rfind(". ") {
+        // A whole sentence reads well on its own.
+        Some(i) if i > max / 3 => cut[..=i].to_owned(),
+        _ => format!("{}…", cut[..cut.rfind(' ').unwrap_or(cut.len())].trim_end()),
+    }
 }
 
 fn hhmm(t: NaiveDateTime) -> String {
@@ -181,7 +184,7 @@ mod tests {
     #[test]
     fn excerpts_end_at_a_sentence_or_word() {
         assert_eq!(excerpt("Breve.", 20), "Breve.");
-        assert_eq!(excerpt("Prima frase. Seconda frase lunga", 20), "Prima frase.…");
+        assert_eq!(excerpt("Prima frase. Seconda frase lunga", 20), "Prima frase.");
         assert_eq!(excerpt("una parola dopo l'altra", 12), "una parola…");
     }
 

@@ -170,6 +170,8 @@ async fn run(
 ) -> Result<Vec<Reply>, StoreError> {
     let (effective, listings, widened) = find(turn, &query).await?;
     let mut blocks: Vec<Block> = notes.into_iter().map(Block::Say).collect();
+    // Say what was widened only when the wider search found something.
+    let widened = if listings.is_empty() { Vec::new() } else { widened };
     for w in &widened {
         let m = match w {
             Widening::Words => Msg::new("widened-words"),
@@ -197,6 +199,9 @@ async fn run(
     }
     let size = turn.engine.settings().page_size.max(1);
     let pages = listings.len().div_ceil(size);
+    if page >= pages && !update {
+        return Ok(vec![Reply::id("nothing-more").with_buttons(category_buttons(turn))]);
+    }
     let page = page.min(pages - 1);
     let area = effective.territory.as_ref().map(|t| territory_name(turn, t)).unwrap_or_else(|| "none".into());
     blocks.push(Block::Say(

@@ -132,6 +132,14 @@ async fn results_page_with_buttons_and_the_page_replaces_the_previous_one() {
 }
 
 #[tokio::test]
+async fn asking_for_more_after_the_last_page_says_there_is_no_more() {
+    let (engine, _, _dir) = app().await;
+    let r = talk(&engine, "tea", Some(Lang::It), &["centro anziani a Ostia", "altri"]).await;
+    assert!(text(&r[0]).contains("Ho trovato"), "{}", text(&r[0]));
+    assert!(text(&r[1]).contains("Non ci sono altri risultati"), "{}", text(&r[1]));
+}
+
+#[tokio::test]
 async fn nothing_found_says_so_and_points_to_the_nearest_welfare_house() {
     let (engine, _, _dir) = app().await;
     let r = talk(&engine, "gio", Some(Lang::It), &["fisioterapia subacquea a Tarquinia"]).await;
