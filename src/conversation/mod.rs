@@ -304,9 +304,9 @@ impl Engine {
         }
         let now = self.clock.now();
         let account = Account::new(inbound.network, inbound.sender_id.clone());
-        let person = self.store.person_for_account(&account, &inbound.sender_name, now).await?;
         let chat_key = format!("{}:{}", inbound.network, inbound.chat_id);
-        let flow = match self.store.load_flow(person.id, &chat_key, now).await? {
+        let (person, flow) = self.store.person_and_flow(&account, &inbound.sender_name, &chat_key, now).await?;
+        let flow = match flow {
             Some(stored) => match serde_json::from_str::<Flow>(&stored.state) {
                 Ok(flow) => Some(flow),
                 Err(e) => {

@@ -89,7 +89,7 @@ pub async fn search_from_text(turn: &mut Turn<'_>, slots: &Slots) -> Result<Vec<
 async fn find(
     turn: &Turn<'_>,
     query: &DirectoryQuery,
-) -> Result<(DirectoryQuery, Vec<Listing>, Vec<Widening>), StoreError> {
+) -> Result<(DirectoryQuery, Vec<SearchHit>, Vec<Widening>), StoreError> {
     let mut q = query.clone();
     let mut widened = Vec::new();
     loop {
@@ -134,15 +134,15 @@ async fn find(
     }
 }
 
-async fn run_query(turn: &Turn<'_>, q: &DirectoryQuery) -> Result<Vec<Listing>, StoreError> {
+async fn run_query(turn: &Turn<'_>, q: &DirectoryQuery) -> Result<Vec<SearchHit>, StoreError> {
     let spec = turn.snapshot.spec(q, MAX_RESULTS * 2);
-    let mut listings = turn.store().search(&spec).await?;
+    let mut hits = turn.store().search(&spec).await?;
     if let Some(window) = &q.open {
         // The store filters by weekly hours; holidays and closures are checked here.
-        listings.retain(|l| window.admits(&l.sal.schedule) && l.service.status == ServiceStatus::Active);
+        hits.retain(|h| window.admits(&h.schedule) && h.status == ServiceStatus::Active);
     }
-    listings.truncate(MAX_RESULTS as usize);
-    Ok(listings)
+    hits.truncate(MAX_RESULTS as usize);
+    Ok(hits)
 }
 
 fn territory_name(turn: &Turn<'_>, id: &TerritoryId) -> String {
@@ -213,7 +213,9 @@ async fn run(
     ));
     let now = turn.local_now();
     let mut buttons = Vec::new();
-    for (i, l) in listings.iter().enumerate().skip(page * size).take(size) {
+    let shown: Vec<ServiceAtLocationId> = listings.iter().skip(page * size).take(size).map(|h| h.sal.clone()).collect();
+    let records = turn.store().listings(&shown).await?;
+    for (i, l) in records.iter().enumerate().map(|(i, l)| (page * size + i, l)) {
         blocks.push(Block::Card(card(l, Some(i + 1), Detail::Summary, turn.lang, &turn.snapshot, now)));
         let name = super::cards::excerpt(&l.service.texts_in(turn.lang).name, 40);
         buttons.push(Button::text(format!("{}. {name}", i + 1), format!("card:{}", l.sal.id)));

@@ -383,6 +383,16 @@ pub struct SearchSpec {
     pub limit: u32,
 }
 
+/// One search hit: enough to check the hours exactly and to page, without the records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub sal: ServiceAtLocationId,
+    pub schedule: Schedule,
+    pub status: ServiceStatus,
+    /// Relevance from the engine's full-text rank (higher is better), 0 without words.
+    pub score: f64,
+}
+
 /// One search result: a service at a location, with everything a card shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Listing {

@@ -113,13 +113,25 @@ pub trait Store: Send + Sync + 'static {
     async fn welfare_houses(&self) -> StoreResult<Vec<Location>>;
     /// Every word the directory's texts contain, folded, for typo correction.
     async fn search_terms(&self) -> StoreResult<Vec<String>>;
-    /// Runs a directory search with the engine's full-text index, best first.
-    async fn search(&self, spec: &SearchSpec) -> StoreResult<Vec<Listing>>;
+    /// Runs a directory search with the engine's full-text index, best first: the hits, with
+    /// what the hours check needs; [`Store::listings`] reads the records of the ones shown.
+    async fn search(&self, spec: &SearchSpec) -> StoreResult<Vec<SearchHit>>;
+    /// Full listings for services at locations, in the order asked (unknown ids left out).
+    async fn listings(&self, ids: &[ServiceAtLocationId]) -> StoreResult<Vec<Listing>>;
     async fn listing(&self, id: &ServiceAtLocationId) -> StoreResult<Option<Listing>>;
     async fn counts(&self) -> StoreResult<DirectoryCounts>;
 
     // People.
 
+    /// The person behind an account (created on first contact) and their flow in a chat,
+    /// unless it expired before `now`: everything a message needs, in one read.
+    async fn person_and_flow(
+        &self,
+        account: &Account,
+        display_name: &str,
+        chat: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Person, Option<StoredFlow>)>;
     /// Finds the person behind an account, creating one (race-safe) on first contact.
     async fn person_for_account(
         &self,

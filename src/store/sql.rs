@@ -14,6 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
 use std::time::Duration;
 
+#[derive(Clone)]
 enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
@@ -22,8 +23,8 @@ enum Pool {
 /// Runs the same code against whichever pool the store holds; each arm is type-checked for
 /// its own engine.
 macro_rules! on_pool {
-    ($self:ident, |$p:ident, $db:ident| $body:expr) => {
-        match &$self.pool {
+    ($pool:expr, |$p:ident, $db:ident| $body:expr) => {
+        match &$pool {
             Pool::Sqlite($p) => {
                 type $db = sqlx::Sqlite;
                 $body
@@ -36,8 +37,12 @@ macro_rules! on_pool {
     };
 }
 
+/// Reads go to `pool`; writes go to `writer`. On SQLite the writer is one connection, so
+/// writers queue in the pool instead of sleeping in SQLite's busy handler (measured: 800 to
+/// over 1,000 messages/s); on PostgreSQL both are the same pool.
 pub struct SqlStore {
     pool: Pool,
+    writer: Pool,
 }
 
 /// A value bound to a placeholder.
@@ -181,10 +186,24 @@ fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_owned(), high)
 }
 
-type PersonRow = (i64, String, Option<String>, Option<String>, String, bool);
-type ListingRow = (String, String, String, String, String, String, f64);
+type PersonRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    bool,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<DateTime<Utc>>,
+);
+type ListingRow = (String, String, String, String, String, String, Option<String>, f64);
 
-const LISTING_COLUMNS: &str = "sal.id, sal.service_id, sal.location_id, sal.schedule, s.doc, l.doc";
+const LISTING_COLUMNS: &str = "sal.id, sal.service_id, sal.location_id, sal.schedule, s.doc, l.doc, o.name";
+
+/// Joins that give LISTING_COLUMNS their organization.
+const ORGANIZATION_JOIN: &str = "LEFT JOIN organizations o ON o.id = s.organization_id";
 
 impl SqlStore {
     /// Opens a store by URL, creating the SQLite file (and its folder) if missing, and runs
@@ -206,14 +225,24 @@ impl SqlStore {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| StoreError::Unavailable(format!("cannot create folder {}: {e}", dir.display())))?;
             }
-            let max = if url.contains(":memory:") { 1 } else { 4 };
-            let pool = SqlitePoolOptions::new()
-                .max_connections(max)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(opts)
+            let memory = url.contains(":memory:");
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts.clone())
                 .await?;
-            sqlx::migrate!("migrations/sqlite").run(&pool).await.map_err(|e| StoreError::Migration(e.to_string()))?;
-            Pool::Sqlite(pool)
+            sqlx::migrate!("migrations/sqlite").run(&writer).await.map_err(|e| StoreError::Migration(e.to_string()))?;
+            // An in-memory database lives in one connection: readers must share it.
+            let readers = if memory {
+                writer.clone()
+            } else {
+                SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(opts)
+                    .await?
+            };
+            return Ok(Self { pool: Pool::Sqlite(readers), writer: Pool::Sqlite(writer) });
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(format!("{e}")))?;
             let pool = PgPoolOptions::new()
@@ -226,7 +255,7 @@ impl SqlStore {
         } else {
             return Err(StoreError::BadUrl(url.to_owned()));
         };
-        Ok(Self { pool })
+        Ok(Self { writer: pool.clone(), pool })
     }
 
     async fn fetch_all<O>(&self, stmt: Stmt) -> StoreResult<Vec<O>>
@@ -234,8 +263,19 @@ impl SqlStore {
         O: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
         let Stmt { sql, binds } = stmt;
-        Ok(on_pool!(self, |p, Db| {
+        Ok(on_pool!(self.pool, |p, Db| {
             sqlx::query_as_with(AssertSqlSafe(sql), arguments::<Db>(binds)?).fetch_all(p).await?
+        }))
+    }
+
+    /// A statement that writes and returns rows (`INSERT … RETURNING`).
+    async fn fetch_writing<O>(&self, stmt: Stmt) -> StoreResult<Option<O>>
+    where
+        O: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let Stmt { sql, binds } = stmt;
+        Ok(on_pool!(self.writer, |p, Db| {
+            sqlx::query_as_with(AssertSqlSafe(sql), arguments::<Db>(binds)?).fetch_optional(p).await?
         }))
     }
 
@@ -248,14 +288,14 @@ impl SqlStore {
 
     async fn execute(&self, stmt: Stmt) -> StoreResult<u64> {
         let Stmt { sql, binds } = stmt;
-        Ok(on_pool!(self, |p, Db| {
+        Ok(on_pool!(self.writer, |p, Db| {
             sqlx::query_with(AssertSqlSafe(sql), arguments::<Db>(binds)?).execute(p).await?.rows_affected()
         }))
     }
 
     /// Runs statements in one transaction; all or nothing.
     async fn transaction(&self, stmts: Vec<Stmt>) -> StoreResult<Vec<u64>> {
-        on_pool!(self, |p, Db| {
+        on_pool!(self.writer, |p, Db| {
             let mut tx = p.begin().await?;
             let mut affected = Vec::with_capacity(stmts.len());
             for Stmt { sql, binds } in stmts {
@@ -267,11 +307,10 @@ impl SqlStore {
         })
     }
 
-    fn listing_from_row(row: ListingRow, org_names: Option<&HashMap<String, String>>) -> StoreResult<Listing> {
-        let (sal_id, service_id, location_id, schedule, service, location, score) = row;
+    fn listing_from_row(row: ListingRow) -> StoreResult<Listing> {
+        let (sal_id, service_id, location_id, schedule, service, location, organization_name, score) = row;
         let service: Service = from_json(&format!("service {service_id}"), &service)?;
-        let organization_name =
-            org_names.and_then(|m| m.get(service.organization.as_str()).cloned()).unwrap_or_default();
+        let organization_name = organization_name.unwrap_or_default();
         Ok(Listing {
             sal: ServiceAtLocation {
                 id: ServiceAtLocationId::new(sal_id.clone()),
@@ -286,45 +325,44 @@ impl SqlStore {
         })
     }
 
-    async fn organization_names(&self, ids: &[&str]) -> StoreResult<HashMap<String, String>> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let unique: BTreeSet<&str> = ids.iter().copied().collect();
-        let placeholders: Vec<String> = (1..=unique.len()).map(|i| format!("${i}")).collect();
-        let mut stmt =
-            Stmt::new(format!("SELECT id, name FROM organizations WHERE id IN ({})", placeholders.join(", ")));
-        for id in unique {
-            stmt = stmt.bind(id);
-        }
-        let rows: Vec<(String, String)> = self.fetch_all(stmt).await?;
-        Ok(rows.into_iter().collect())
+    /// The person columns, with accounts and roles folded into one text each (separated by
+    /// U+001F) and the flow in a chat, so that one query serves a whole message.
+    fn person_select(&self, with_flow: bool) -> String {
+        let agg = |expr: &str, table: &str, alias: &str| match self.engine() {
+            Engine::Sqlite => {
+                format!("(SELECT group_concat({expr}, char(31)) FROM {table} {alias} WHERE {alias}.person_id = p.id)")
+            }
+            Engine::Postgres => {
+                format!("(SELECT string_agg({expr}, chr(31)) FROM {table} {alias} WHERE {alias}.person_id = p.id)")
+            }
+        };
+        let flow = if with_flow { "f.state, f.expires_at" } else { "NULL, NULL" };
+        format!(
+            "SELECT p.id, p.display_name, p.language, p.home_territory_id, p.interests, p.onboarded, {}, {}, {flow}",
+            agg("a2.network || ':' || a2.external_id", "accounts", "a2"),
+            agg("r.role || ':' || r.territory_id", "roles", "r"),
+        )
     }
 
-    async fn person_from_row(&self, row: PersonRow) -> StoreResult<Person> {
-        let (id, display_name, language, home, interests, onboarded) = row;
-        let accounts: Vec<(String, String)> = self
-            .fetch_all(
-                Stmt::new(
-                    "SELECT network, external_id FROM accounts WHERE person_id = $1 ORDER BY network, external_id",
-                )
-                .bind(id),
-            )
-            .await?;
-        let roles: Vec<(String, String)> = self
-            .fetch_all(
-                Stmt::new("SELECT role, territory_id FROM roles WHERE person_id = $1 ORDER BY role, territory_id")
-                    .bind(id),
-            )
-            .await?;
+    fn person_from_row(row: PersonRow) -> StoreResult<(Person, Option<StoredFlow>)> {
+        let (id, display_name, language, home, interests, onboarded, accounts, roles, state, expires) = row;
         let record = format!("person {id}");
-        Ok(Person {
+        let split = |joined: Option<String>| -> Vec<(String, String)> {
+            let mut parts: Vec<(String, String)> = joined
+                .unwrap_or_default()
+                .split('\u{1f}')
+                .filter_map(|p| p.split_once(':').map(|(a, b)| (a.to_owned(), b.to_owned())))
+                .collect();
+            parts.sort();
+            parts
+        };
+        let person = Person {
             id: PersonId(id),
             display_name,
             language: language.as_deref().and_then(Lang::from_tag),
             home: home.map(TerritoryId::new),
             interests: from_json(&record, &interests)?,
-            roles: roles
+            roles: split(roles)
                 .into_iter()
                 .filter_map(|(role, territory)| {
                     Some(RoleGrant {
@@ -333,12 +371,33 @@ impl SqlStore {
                     })
                 })
                 .collect(),
-            accounts: accounts
+            accounts: split(accounts)
                 .into_iter()
                 .filter_map(|(network, external)| Some(Account::new(Network::parse(&network)?, external)))
                 .collect(),
             onboarded,
-        })
+        };
+        let flow = state.zip(expires).map(|(state, expires_at)| StoredFlow { state, expires_at });
+        Ok((person, flow))
+    }
+
+    async fn person_by_account(
+        &self,
+        account: &Account,
+        chat: Option<&str>,
+    ) -> StoreResult<Option<(Person, Option<StoredFlow>)>> {
+        let flow_join = if chat.is_some() { "LEFT JOIN flows f ON f.person_id = p.id AND f.chat_key = $3" } else { "" };
+        let mut stmt = Stmt::new(format!(
+            "{} FROM accounts a JOIN persons p ON p.id = a.person_id {flow_join} WHERE a.network = $1 AND a.external_id = $2",
+            self.person_select(chat.is_some())
+        ))
+        .bind(account.network.as_str())
+        .bind(account.external_id.as_str());
+        if let Some(chat) = chat {
+            stmt = stmt.bind(chat);
+        }
+        let row: Option<PersonRow> = self.fetch_optional(stmt).await?;
+        row.map(Self::person_from_row).transpose()
     }
 
     fn dataset_statements(engine: Engine, dataset: &Dataset) -> Vec<Stmt> {
@@ -621,7 +680,8 @@ impl SqlStore {
             }
             wheres.push(format!("sal.id IN ({})", parts.join(" UNION ALL ")));
         }
-        if !spec.territory_paths.is_empty() || !spec.extra_locations.is_empty() {
+        // With a category, the facets above already hold the territory.
+        if spec.categories.is_empty() && (!spec.territory_paths.is_empty() || !spec.extra_locations.is_empty()) {
             // A path prefix as a range, so the path index serves it (paths compare bytewise:
             // PostgreSQL declares them COLLATE "C").
             let mut parts: Vec<String> = spec
@@ -659,17 +719,13 @@ impl SqlStore {
             wheres.push(format!("(s.min_age IS NULL OR s.min_age <= {p}) AND (s.max_age IS NULL OR s.max_age >= {p})"));
         }
         let limit = next(Bind::Int(i64::from(spec.limit.max(1))), &mut binds);
-        // Rank and cut on narrow columns first; read the (large) documents of the winners only.
+        // Narrow columns only: the (large) documents are read for the page shown.
         let sql = format!(
-            "{with}SELECT {LISTING_COLUMNS}, hits.score FROM (\
-             SELECT sal.id AS hit, {score} AS score, l.welfare_house AS house, s.name AS name FROM {from} \
+            "{with}SELECT sal.id AS hit, sal.schedule, s.status, {score} AS score, l.welfare_house AS house, s.name AS name \
+             FROM {from} \
              JOIN service_at_locations sal ON sal.service_id = s.id \
              JOIN locations l ON l.id = sal.location_id \
-             WHERE {} ORDER BY score DESC, house DESC, name, hit LIMIT {limit}) hits \
-             JOIN service_at_locations sal ON sal.id = hits.hit \
-             JOIN services s ON s.id = sal.service_id \
-             JOIN locations l ON l.id = sal.location_id \
-             ORDER BY hits.score DESC, hits.house DESC, hits.name, hits.hit",
+             WHERE {} ORDER BY score DESC, house DESC, name, hit LIMIT {limit}",
             wheres.join(" AND ")
         );
         Stmt { sql, binds }
@@ -766,16 +822,41 @@ impl Store for SqlStore {
         Ok(rows.into_iter().map(|(t,)| t).collect())
     }
 
-    async fn search(&self, spec: &SearchSpec) -> StoreResult<Vec<Listing>> {
-        let rows: Vec<ListingRow> = self.fetch_all(self.search_statement(spec)).await?;
-        let mut listings =
-            rows.into_iter().map(|r| Self::listing_from_row(r, None)).collect::<StoreResult<Vec<_>>>()?;
-        let ids: Vec<&str> = listings.iter().map(|l| l.service.organization.as_str()).collect();
-        let names = self.organization_names(&ids).await?;
-        for l in &mut listings {
-            l.organization_name = names.get(l.service.organization.as_str()).cloned().unwrap_or_default();
+    async fn search(&self, spec: &SearchSpec) -> StoreResult<Vec<SearchHit>> {
+        let rows: Vec<(String, String, String, f64, bool, String)> =
+            self.fetch_all(self.search_statement(spec)).await?;
+        rows.into_iter()
+            .map(|(id, schedule, status, score, _, _)| {
+                Ok(SearchHit {
+                    schedule: from_json(&format!("service_at_location {id}"), &schedule)?,
+                    status: ServiceStatus::parse(&status).unwrap_or(ServiceStatus::Inactive),
+                    sal: ServiceAtLocationId::new(id),
+                    score,
+                })
+            })
+            .collect()
+    }
+
+    async fn listings(&self, ids: &[ServiceAtLocationId]) -> StoreResult<Vec<Listing>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(listings)
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let mut stmt = Stmt::new(format!(
+            "SELECT {LISTING_COLUMNS}, CAST(0 AS DOUBLE PRECISION) AS score FROM service_at_locations sal \
+             JOIN services s ON s.id = sal.service_id JOIN locations l ON l.id = sal.location_id \
+             {ORGANIZATION_JOIN} WHERE sal.id IN ({})",
+            placeholders.join(", ")
+        ));
+        for id in ids {
+            stmt = stmt.bind(id.as_str());
+        }
+        let rows: Vec<ListingRow> = self.fetch_all(stmt).await?;
+        let mut found: HashMap<String, Listing> = rows
+            .into_iter()
+            .map(|r| Self::listing_from_row(r).map(|l| (l.sal.id.to_string(), l)))
+            .collect::<StoreResult<_>>()?;
+        Ok(ids.iter().filter_map(|id| found.remove(id.as_str())).collect())
     }
 
     async fn listing(&self, id: &ServiceAtLocationId) -> StoreResult<Option<Listing>> {
@@ -783,16 +864,13 @@ impl Store for SqlStore {
             .fetch_optional(
                 Stmt::new(format!(
                     "SELECT {LISTING_COLUMNS}, CAST(0 AS DOUBLE PRECISION) AS score FROM service_at_locations sal \
-                     JOIN services s ON s.id = sal.service_id JOIN locations l ON l.id = sal.location_id WHERE sal.id = $1"
+                     JOIN services s ON s.id = sal.service_id JOIN locations l ON l.id = sal.location_id \
+                     {ORGANIZATION_JOIN} WHERE sal.id = $1"
                 ))
                 .bind(id.as_str()),
             )
             .await?;
-        let Some(row) = row else { return Ok(None) };
-        let mut listing = Self::listing_from_row(row, None)?;
-        let names = self.organization_names(&[listing.service.organization.as_str()]).await?;
-        listing.organization_name = names.into_values().next().unwrap_or_default();
-        Ok(Some(listing))
+        row.map(Self::listing_from_row).transpose()
     }
 
     async fn counts(&self) -> StoreResult<DirectoryCounts> {
@@ -811,6 +889,19 @@ impl Store for SqlStore {
         })
     }
 
+    async fn person_and_flow(
+        &self,
+        account: &Account,
+        display_name: &str,
+        chat: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Person, Option<StoredFlow>)> {
+        if let Some((person, flow)) = self.person_by_account(account, Some(chat)).await? {
+            return Ok((person, flow.filter(|f| f.expires_at > now)));
+        }
+        Ok((self.person_for_account(account, display_name, now).await?, None))
+    }
+
     async fn person_for_account(
         &self,
         account: &Account,
@@ -821,7 +912,7 @@ impl Store for SqlStore {
             return Ok(p);
         }
         let (id,): (i64,) = self
-            .fetch_optional(
+            .fetch_writing(
                 Stmt::new("INSERT INTO persons (display_name, interests, onboarded, created_at) VALUES ($1, '[]', FALSE, $2) RETURNING id")
                     .bind(display_name)
                     .bind(now),
@@ -853,33 +944,16 @@ impl Store for SqlStore {
     }
 
     async fn find_person(&self, account: &Account) -> StoreResult<Option<Person>> {
-        let row: Option<PersonRow> = self
-            .fetch_optional(
-                Stmt::new(
-                    "SELECT p.id, p.display_name, p.language, p.home_territory_id, p.interests, p.onboarded \
-                     FROM accounts a JOIN persons p ON p.id = a.person_id WHERE a.network = $1 AND a.external_id = $2",
-                )
-                .bind(account.network.as_str())
-                .bind(account.external_id.as_str()),
-            )
-            .await?;
-        match row {
-            Some(row) => Ok(Some(self.person_from_row(row).await?)),
-            None => Ok(None),
-        }
+        Ok(self.person_by_account(account, None).await?.map(|(p, _)| p))
     }
 
     async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {
         let row: Option<PersonRow> = self
             .fetch_optional(
-                Stmt::new("SELECT id, display_name, language, home_territory_id, interests, onboarded FROM persons WHERE id = $1")
-                    .bind(id.0),
+                Stmt::new(format!("{} FROM persons p WHERE p.id = $1", self.person_select(false))).bind(id.0),
             )
             .await?;
-        match row {
-            Some(row) => Ok(Some(self.person_from_row(row).await?)),
-            None => Ok(None),
-        }
+        Ok(row.map(Self::person_from_row).transpose()?.map(|(p, _)| p))
     }
 
     async fn save_profile(&self, person: &Person) -> StoreResult<()> {

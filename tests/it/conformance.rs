@@ -149,7 +149,12 @@ fn tiny() -> Dataset {
 async fn search(store: &Arc<dyn Store>, q: DirectoryQuery) -> Vec<String> {
     let snapshot = DirectorySnapshot::load(store.as_ref()).await.unwrap();
     let found = store.search(&snapshot.spec(&q, 50)).await.unwrap();
-    found.into_iter().map(|l| l.sal.id.to_string()).collect()
+    let ids: Vec<String> = found.iter().map(|h| h.sal.to_string()).collect();
+    // The records read back in the same order.
+    let sals: Vec<ServiceAtLocationId> = found.iter().map(|h| h.sal.clone()).collect();
+    let listings = store.listings(&sals).await.unwrap();
+    assert_eq!(listings.iter().map(|l| l.sal.id.to_string()).collect::<Vec<_>>(), ids);
+    ids
 }
 
 fn words(text: &str) -> DirectoryQuery {
