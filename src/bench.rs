@@ -333,7 +333,8 @@ pub async fn directory(
 }
 
 /// Whole conversation path: `messages` directory questions from `residents` concurrent
-/// residents. Returns messages per second and per-message latency.
+/// residents, each living in one of eight places (so "near me" and unplaced questions search
+/// their area, as in real use). Returns messages per second and per-message latency.
 pub async fn conversation(
     store: Arc<dyn Store>,
     messages: usize,
@@ -342,9 +343,11 @@ pub async fn conversation(
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let engine =
         Arc::new(Engine::new(store, Arc::new(I18n::embedded()?), clock, ConversationSettings::default()).await?);
-    // Warm up: create the residents.
+    // Warm up: residents join through a deep link to where they live, as most will.
+    const HOMES: [&str; 8] = ["centocelle", "ostia", "esquilino", "viterbo", "rieti", "latina", "frosinone", "pigneto"];
     for r in 0..residents {
-        engine.handle(Inbound::direct_text(Network::Console, &format!("bench-{r}"), "ciao")).await;
+        let link = format!("/start t-{}", HOMES[r % HOMES.len()]);
+        engine.handle(Inbound::direct_text(Network::Console, &format!("bench-{r}"), &link)).await;
     }
     let per = messages / residents.max(1);
     let started = Instant::now();
