@@ -72,6 +72,10 @@ pub async fn start(config: &Config, bots: &[BotProfile]) -> anyhow::Result<Arc<E
     ensure_demo(store.as_ref(), config).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     apply_admins(store.as_ref(), bots, clock.as_ref()).await?;
+    let purged = store.purge_expired_flows(clock.now()).await?;
+    if purged > 0 {
+        tracing::info!(purged, "expired conversation flows removed");
+    }
     let i18n = Arc::new(I18n::embedded()?);
     let engine = Engine::new(store, i18n, clock, settings(config, None)).await?;
     Ok(Arc::new(engine))

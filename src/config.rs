@@ -108,9 +108,6 @@ const ENV_KEYS: [(&str, &str); 7] = [
     ("VICINATO_CONVERSATION__MAX_MESSAGE_CHARS", "conversation.max_message_chars"),
 ];
 
-/// Variables with the prefix that configure something else, not a setting.
-const ENV_OTHER: [&str; 2] = ["VICINATO_TEST_POSTGRES_URL", "VICINATO_LOG"];
-
 impl Config {
     /// Loads a file (or the built-in defaults when `path` is `None`), then the environment.
     pub fn load(path: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
@@ -147,15 +144,13 @@ impl Config {
 impl RawConfig {
     fn apply_env(&mut self, env: impl IntoIterator<Item = (String, String)>) -> Result<(), ConfigError> {
         for (name, value) in env {
-            if !name.starts_with("VICINATO_") || ENV_OTHER.contains(&name.as_str()) {
+            // Settings are VICINATO_<SECTION>__<KEY>; other VICINATO_ variables (secrets named
+            // by bot profiles, VICINATO_LOG, test switches) are not settings.
+            if !name.starts_with("VICINATO_") || !name.contains("__") {
                 continue;
             }
             let Some((_, key)) = ENV_KEYS.iter().find(|(n, _)| *n == name) else {
                 let known: Vec<&str> = ENV_KEYS.iter().map(|(n, _)| *n).collect();
-                // Bot secrets are named by bot profiles and read elsewhere.
-                if name.ends_with("_TOKEN") || name.ends_with("_PASSWORD") || name.ends_with("_USER") {
-                    continue;
-                }
                 return Err(ConfigError::new(
                     name,
                     "-",
@@ -445,6 +440,15 @@ mod tests {
         let err = Config::load(None, env).unwrap_err();
         assert_eq!(err.key, "locale.time_zone");
         assert!(err.to_string().contains("unknown time zone `Europe/Rom`"));
+    }
+
+    #[test]
+    fn variables_that_are_not_settings_are_left_alone() {
+        let env = vec![
+            ("VICINATO_REQUIRE_POSTGRES".to_owned(), "1".to_owned()),
+            ("VICINATO_TELEGRAM_TOKEN".to_owned(), "123:ABC".to_owned()),
+        ];
+        assert!(Config::load(None, env).is_ok());
     }
 
     #[test]
