@@ -258,14 +258,21 @@ impl SqlStore {
         Ok(Self { writer: pool.clone(), pool })
     }
 
-    async fn fetch_all<O>(&self, stmt: Stmt) -> StoreResult<Vec<O>>
+    async fn fetch_from<O>(pool: &Pool, stmt: Stmt) -> StoreResult<Vec<O>>
     where
         O: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
         let Stmt { sql, binds } = stmt;
-        Ok(on_pool!(self.pool, |p, Db| {
+        Ok(on_pool!(pool, |p, Db| {
             sqlx::query_as_with(AssertSqlSafe(sql), arguments::<Db>(binds)?).fetch_all(p).await?
         }))
+    }
+
+    async fn fetch_all<O>(&self, stmt: Stmt) -> StoreResult<Vec<O>>
+    where
+        O: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        Self::fetch_from(&self.pool, stmt).await
     }
 
     /// A statement that writes and returns rows (`INSERT … RETURNING`).
@@ -273,10 +280,7 @@ impl SqlStore {
     where
         O: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
-        let Stmt { sql, binds } = stmt;
-        Ok(on_pool!(self.writer, |p, Db| {
-            sqlx::query_as_with(AssertSqlSafe(sql), arguments::<Db>(binds)?).fetch_optional(p).await?
-        }))
+        Ok(Self::fetch_from(&self.writer, stmt).await?.into_iter().next())
     }
 
     async fn fetch_optional<O>(&self, stmt: Stmt) -> StoreResult<Option<O>>
