@@ -600,6 +600,17 @@ impl SqlStore {
             format!("${}", binds.len())
         };
         let has_text = spec.terms.iter().any(|t| !t.is_empty());
+        // With words and nothing else to filter by, only the best-ranked matches can be shown:
+        // rank and cut before joining (measured on 100,000 services: 41 ms to a few ms for a
+        // word found in 2,500 services).
+        let words_only = has_text
+            && spec.categories.is_empty()
+            && spec.territory_paths.is_empty()
+            && spec.extra_locations.is_empty()
+            && spec.weekly.is_none()
+            && spec.language.is_none()
+            && spec.age.is_none();
+        let top = i64::from(spec.limit.max(1)) * 4;
         let mut with = String::new();
         let (from, score, mut wheres) = if has_text {
             match engine {
@@ -618,9 +629,14 @@ impl SqlStore {
                     // The matches are ranked first and joined after: left to itself, the
                     // planner may start from a filter's index and run the full-text match
                     // once per row (measured: 2 s instead of 15 ms).
+                    let cut = if words_only {
+                        format!(" ORDER BY score DESC LIMIT {}", next(Bind::Int(top), &mut binds))
+                    } else {
+                        String::new()
+                    };
                     with = format!(
                         "WITH m AS MATERIALIZED (SELECT rowid AS seq, -bm25(service_fts, 10.0, 1.0) AS score \
-                         FROM service_fts WHERE service_fts MATCH {p}) "
+                         FROM service_fts WHERE service_fts MATCH {p}{cut}) "
                     );
                     ("m JOIN services s ON s.seq = m.seq".to_owned(), "m.score".to_owned(), Vec::new())
                 }
@@ -640,13 +656,27 @@ impl SqlStore {
                         })
                         .collect();
                     let p = next(Bind::Text(groups.join(" | ")), &mut binds);
-                    (
-                        format!(
-                            "services s CROSS JOIN (SELECT to_tsquery('italian', {p}) || to_tsquery('english', {p}) AS q) tsq"
-                        ),
-                        "CAST(ts_rank_cd(s.search_vector, tsq.q) AS DOUBLE PRECISION)".to_owned(),
-                        vec!["s.search_vector @@ tsq.q".to_owned()],
-                    )
+                    if words_only {
+                        let k = next(Bind::Int(top), &mut binds);
+                        (
+                            format!(
+                                "(SELECT s0.seq, CAST(ts_rank_cd(s0.search_vector, tsq.q) AS DOUBLE PRECISION) AS score \
+                                 FROM services s0 CROSS JOIN (SELECT to_tsquery('italian', {p}) || to_tsquery('english', {p}) AS q) tsq \
+                                 WHERE s0.search_vector @@ tsq.q AND s0.status IN ('active', 'temporarily closed') \
+                                 ORDER BY score DESC LIMIT {k}) m JOIN services s ON s.seq = m.seq"
+                            ),
+                            "m.score".to_owned(),
+                            Vec::new(),
+                        )
+                    } else {
+                        (
+                            format!(
+                                "services s CROSS JOIN (SELECT to_tsquery('italian', {p}) || to_tsquery('english', {p}) AS q) tsq"
+                            ),
+                            "CAST(ts_rank_cd(s.search_vector, tsq.q) AS DOUBLE PRECISION)".to_owned(),
+                            vec!["s.search_vector @@ tsq.q".to_owned()],
+                        )
+                    }
                 }
             }
         } else {
