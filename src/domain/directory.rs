@@ -6,7 +6,7 @@
 //! anything is written.
 
 use super::ids::*;
-use super::schedule::{OpenState, Schedule};
+use super::schedule::Schedule;
 use super::territory::{GeoPoint, Territory, TerritoryTree};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -400,14 +400,6 @@ pub struct Listing {
     pub service: Service,
     pub location: Location,
     pub organization_name: String,
-    /// Relevance from the engine's full-text rank (higher is better), 0 without words.
-    pub score: f64,
-}
-
-impl Listing {
-    pub fn open_state(&self, now: NaiveDateTime) -> OpenState {
-        self.sal.schedule.state_at(now)
-    }
 }
 
 #[cfg(test)]

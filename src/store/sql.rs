@@ -198,7 +198,7 @@ type PersonRow = (
     Option<String>,
     Option<DateTime<Utc>>,
 );
-type ListingRow = (String, String, String, String, String, String, Option<String>, f64);
+type ListingRow = (String, String, String, String, String, String, Option<String>);
 
 const LISTING_COLUMNS: &str = "sal.id, sal.service_id, sal.location_id, sal.schedule, s.doc, l.doc, o.name";
 
@@ -312,7 +312,7 @@ impl SqlStore {
     }
 
     fn listing_from_row(row: ListingRow) -> StoreResult<Listing> {
-        let (sal_id, service_id, location_id, schedule, service, location, organization_name, score) = row;
+        let (sal_id, service_id, location_id, schedule, service, location, organization_name) = row;
         let service: Service = from_json(&format!("service {service_id}"), &service)?;
         let organization_name = organization_name.unwrap_or_default();
         Ok(Listing {
@@ -325,7 +325,6 @@ impl SqlStore {
             service,
             location: from_json(&format!("location {location_id}"), &location)?,
             organization_name,
-            score,
         })
     }
 
@@ -877,7 +876,7 @@ impl Store for SqlStore {
         }
         let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let mut stmt = Stmt::new(format!(
-            "SELECT {LISTING_COLUMNS}, CAST(0 AS DOUBLE PRECISION) AS score FROM service_at_locations sal \
+            "SELECT {LISTING_COLUMNS} FROM service_at_locations sal \
              JOIN services s ON s.id = sal.service_id JOIN locations l ON l.id = sal.location_id \
              {ORGANIZATION_JOIN} WHERE sal.id IN ({})",
             placeholders.join(", ")
@@ -897,7 +896,7 @@ impl Store for SqlStore {
         let row: Option<ListingRow> = self
             .fetch_optional(
                 Stmt::new(format!(
-                    "SELECT {LISTING_COLUMNS}, CAST(0 AS DOUBLE PRECISION) AS score FROM service_at_locations sal \
+                    "SELECT {LISTING_COLUMNS} FROM service_at_locations sal \
                      JOIN services s ON s.id = sal.service_id JOIN locations l ON l.id = sal.location_id \
                      {ORGANIZATION_JOIN} WHERE sal.id = $1"
                 ))
