@@ -66,16 +66,24 @@ pub fn settings(config: &Config, default_lang: Option<Lang>) -> ConversationSett
     }
 }
 
-/// Store, demo data, admins and engine, ready to talk.
-pub async fn start(config: &Config, bots: &[BotProfile]) -> anyhow::Result<Arc<Engine>> {
+/// The store, opened and migrated, with the demo data (on first run), the admins of the bot
+/// profiles, and expired flows purged.
+pub async fn prepare_store(config: &Config, bots: &[BotProfile]) -> anyhow::Result<Arc<dyn Store>> {
     let store = open_store(&config.database_url).await?;
     ensure_demo(store.as_ref(), config).await?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    apply_admins(store.as_ref(), bots, clock.as_ref()).await?;
+    let clock = SystemClock;
+    apply_admins(store.as_ref(), bots, &clock).await?;
     let purged = store.purge_expired_flows(clock.now()).await?;
     if purged > 0 {
         tracing::info!(purged, "expired conversation flows removed");
     }
+    Ok(store)
+}
+
+/// Store, demo data, admins and engine, ready to talk.
+pub async fn start(config: &Config, bots: &[BotProfile]) -> anyhow::Result<Arc<Engine>> {
+    let store = prepare_store(config, bots).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let i18n = Arc::new(I18n::embedded()?);
     let engine = Engine::new(store, i18n, clock, settings(config, None)).await?;
     Ok(Arc::new(engine))

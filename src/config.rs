@@ -247,6 +247,12 @@ struct RawTelegram {
     token_env: String,
     #[serde(default = "telegram_api")]
     api_url: String,
+    #[serde(default)]
+    webhook_url: Option<String>,
+    #[serde(default)]
+    webhook_listen: Option<String>,
+    #[serde(default)]
+    webhook_secret_env: Option<String>,
 }
 
 fn telegram_api() -> String {
@@ -269,6 +275,17 @@ struct RawMatrix {
 pub struct TelegramProfile {
     pub token_env: String,
     pub api_url: String,
+    /// Long polling (the default), or updates pushed to a webhook.
+    pub webhook: Option<TelegramWebhook>,
+}
+
+/// Webhook mode: Telegram posts updates to `url`; Vicinato listens on `listen` (usually
+/// behind a TLS proxy) and checks the secret Telegram sends with every request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TelegramWebhook {
+    pub url: String,
+    pub listen: std::net::SocketAddr,
+    pub secret_env: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -330,7 +347,35 @@ impl BotProfile {
                 if !(t.api_url.starts_with("http://") || t.api_url.starts_with("https://")) {
                     return Err(bad("telegram.api_url", format!("`{}` is not an http(s) URL", t.api_url)));
                 }
-                Some(TelegramProfile { token_env: t.token_env, api_url: t.api_url })
+                let webhook = match (t.webhook_url, t.webhook_listen, t.webhook_secret_env) {
+                    (None, None, None) => None,
+                    (Some(url), listen, Some(secret_env)) => {
+                        if !(url.starts_with("https://") || url.starts_with("http://")) {
+                            return Err(bad("telegram.webhook_url", format!("`{url}` is not an http(s) URL")));
+                        }
+                        if !env_name_ok(&secret_env) {
+                            return Err(bad(
+                                "telegram.webhook_secret_env",
+                                format!("`{secret_env}` is not an environment variable name"),
+                            ));
+                        }
+                        let listen = listen.unwrap_or_else(|| "127.0.0.1:8443".into());
+                        let listen = listen.parse().map_err(|_| {
+                            bad("telegram.webhook_listen", format!("`{listen}` is not an address like 127.0.0.1:8443"))
+                        })?;
+                        Some(TelegramWebhook { url, listen, secret_env })
+                    }
+                    (None, _, _) => {
+                        return Err(bad("telegram.webhook_url", "is needed for webhook mode".into()));
+                    }
+                    (Some(_), _, None) => {
+                        return Err(bad(
+                            "telegram.webhook_secret_env",
+                            "is needed for webhook mode: Telegram must prove each request is its own".into(),
+                        ));
+                    }
+                };
+                Some(TelegramProfile { token_env: t.token_env, api_url: t.api_url, webhook })
             }
             None => None,
         };
@@ -371,6 +416,11 @@ impl BotProfile {
             telegram,
             matrix,
         })
+    }
+
+    /// The bot's short name: its file name without `.toml`.
+    pub fn key(&self) -> String {
+        self.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "bot".into())
     }
 
     /// Reads every `*.toml` in a folder, sorted by file name.

@@ -11,5 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod hsds;
 pub mod i18n;
+pub mod serve;
 pub mod store;
+pub mod testkit;
 pub mod transport;

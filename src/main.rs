@@ -78,6 +78,11 @@ enum Command {
         #[command(subcommand)]
         what: AdminCommand,
     },
+    /// Run every bot in bots/ whose secrets are in the environment (Ctrl+C stops them).
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Check the configuration and bot profiles, and say what is wrong.
     Check,
     /// Measure performance and print the figures.
@@ -247,6 +252,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { what } => admin(&cli, what).await,
+        Command::Serve { db } => {
+            let config = load_config(&cli, Some(db))?;
+            let bots = load_bots(&cli)?;
+            let plan = vicinato::serve::plan(&bots, |k| std::env::var(k).ok());
+            let (stop_tx, stop) = tokio::sync::watch::channel(false);
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                eprintln!("stopping: finishing the messages on their way");
+                let _ = stop_tx.send(true);
+            });
+            vicinato::serve::serve(&config, &bots, plan, stop).await
+        }
         Command::Check => {
             let config = load_config(&cli, None)?;
             let bots = load_bots(&cli)?;
@@ -374,6 +391,28 @@ async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Ctrl+C, or SIGTERM from a service manager.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 fn tempfile_dir() -> anyhow::Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("vicinato-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
@@ -381,11 +420,15 @@ fn tempfile_dir() -> anyhow::Result<PathBuf> {
 }
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // A server tells what it does; one-shot commands speak only when something is wrong.
+    let default_filter = if matches!(cli.command, Command::Serve { .. }) { "info,sqlx=warn" } else { "warn" };
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("VICINATO_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("VICINATO_LOG").unwrap_or_else(|_| default_filter.into()),
+        )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

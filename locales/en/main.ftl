@@ -28,6 +28,7 @@ thanks-reply = You're welcome! Write to me whenever you need something else.
 not-understood = I didn't quite understand. Tell me what you are looking for, for example "Italian course in Centocelle" or "canteen open on Sunday". Or choose an area below.
 unknown-command = I don't know the command { $command }. Type /help to see what I can do, or just ask me in your own words.
 empty-message = Your message is empty. Tell me what you are looking for, for example "senior centre in Ostia".
+unsupported-message = I can only read written messages for now. Write me what you are looking for, for example "doctor in Ostia".
 too-long = Your message is too long for me (more than { $max } characters). Can you tell me briefly what you need?
 cancelled = Done, I cancelled it. What can I do for you?
 nothing-to-cancel = There is nothing to cancel. What are you looking for?
@@ -213,3 +214,14 @@ revoke-missing = { $name } did not have the role { $role }.
 
 console-hint = Type a message and press Enter. To pick an option, type its number. Ctrl+D to quit.
 console-no-choice = There is no option { $n }: choose a number from 1 to { $max }, or type a message.
+
+## Telegram
+
+telegram-private-unreachable = I wanted to answer you privately, but Telegram does not let me write first. Open a private chat with me, press Start, then ask again.
+telegram-menu-start = Start: choose your language and your area
+telegram-menu-services = Find a service near you
+telegram-menu-help = What I can do for you
+telegram-menu-language = Change language
+telegram-menu-cancel = Stop what we are doing
+telegram-menu-mydata = See the data I keep about you
+telegram-menu-forget = Erase all your data

@@ -28,6 +28,7 @@ thanks-reply = Figurati! Se ti serve altro, scrivimi quando vuoi.
 not-understood = Non ho capito bene. Dimmi cosa cerchi, per esempio «corso di italiano a Centocelle» o «mensa aperta domenica». Oppure scegli un'area qui sotto.
 unknown-command = Non conosco il comando { $command }. Scrivi /help per vedere cosa posso fare, oppure chiedimi con parole tue.
 empty-message = Il messaggio è vuoto. Scrivimi cosa cerchi, per esempio «centro anziani a Ostia».
+unsupported-message = Per ora so leggere solo i messaggi scritti. Scrivimi cosa cerchi, per esempio «medico a Ostia».
 too-long = Il messaggio è troppo lungo per me (più di { $max } caratteri). Puoi scrivermi in breve cosa cerchi?
 cancelled = Fatto, ho annullato. Cosa posso fare per te?
 nothing-to-cancel = Non c'è niente da annullare. Cosa cerchi?
@@ -213,3 +214,14 @@ revoke-missing = { $name } non aveva il ruolo { $role }.
 
 console-hint = Scrivi un messaggio e premi Invio. Per scegliere un'opzione scrivi il suo numero. Ctrl+D per uscire.
 console-no-choice = Non c'è l'opzione { $n }: scegli un numero da 1 a { $max }, oppure scrivi un messaggio.
+
+## Telegram
+
+telegram-private-unreachable = Volevo risponderti in privato, ma Telegram non mi permette di scrivere per primo. Apri una chat privata con me, premi Avvia e chiedi di nuovo.
+telegram-menu-start = Inizia: scegli la lingua e la tua zona
+telegram-menu-services = Trova un servizio vicino a te
+telegram-menu-help = Cosa posso fare per te
+telegram-menu-language = Cambia lingua
+telegram-menu-cancel = Interrompi quello che stiamo facendo
+telegram-menu-mydata = Vedi i dati che conservo su di te
+telegram-menu-forget = Cancella tutti i tuoi dati

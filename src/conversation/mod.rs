@@ -50,6 +50,8 @@ pub enum Body {
     Text(String),
     /// A button press, with the payload the button carried.
     Button(String),
+    /// Something with no text the bot can read (a photo, a voice message, a sticker).
+    Unsupported,
 }
 
 /// A message to the bot, as every transport describes it.
@@ -332,6 +334,7 @@ impl Engine {
         let replies = match &inbound.body {
             Body::Button(payload) => self.on_button(&mut turn, payload).await?,
             Body::Text(text) => self.on_text(&mut turn, text, inbound.lang_hint).await?,
+            Body::Unsupported => vec![Reply::id("unsupported-message")],
         };
         Ok(Outcome { lang: turn.lang, replies })
     }

@@ -90,6 +90,31 @@ pub struct DirectoryCounts {
     pub territories: u64,
 }
 
+/// A message waiting in the outbox of a channel (one bot on one network). The payload is the
+/// transport's own description of the message; the store does not read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub chat: String,
+    pub payload: String,
+    /// Failed attempts so far.
+    pub attempts: i64,
+}
+
+/// A message to put in an outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOutboxItem {
+    pub chat: String,
+    pub payload: String,
+}
+
+/// A setting written in the same transaction as something else (a transport's update cursor).
+#[derive(Debug, Clone, Copy)]
+pub struct Cursor<'a> {
+    pub key: &'a str,
+    pub value: &'a str,
+}
+
 /// Everything stored about one person, for export on request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PersonExport {
@@ -164,6 +189,40 @@ pub trait Store: Send + Sync + 'static {
 
     async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
+
+    // Outbound messages, per channel (one bot on one network).
+
+    /// Adds messages to a channel's outbox and, in the same transaction, sets a cursor (the
+    /// last inbound update handled): either both are kept or neither.
+    async fn outbox_push(
+        &self,
+        channel: &str,
+        items: &[NewOutboxItem],
+        cursor: Option<Cursor<'_>>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Messages still to send on a channel with an id above `after`, oldest first.
+    async fn outbox_pending(&self, channel: &str, after: i64, limit: i64) -> StoreResult<Vec<OutboxItem>>;
+    /// A message was delivered: it leaves the outbox.
+    async fn outbox_delivered(&self, id: i64) -> StoreResult<()>;
+    /// A delivery attempt failed and will be tried again.
+    async fn outbox_attempt_failed(&self, id: i64, attempts: i64, error: &str) -> StoreResult<()>;
+    /// A message can never be delivered: it stays, marked, for operators, and is not sent.
+    async fn outbox_undeliverable(&self, id: i64, error: &str, now: DateTime<Utc>) -> StoreResult<()>;
+
+    // Button payloads longer than a network allows.
+
+    /// A short number standing for a payload; the same payload always gets the same number.
+    async fn button_token(&self, payload: &str, now: DateTime<Utc>) -> StoreResult<i64>;
+    async fn button_payload(&self, token: i64) -> StoreResult<Option<String>>;
+
+    // Reachability.
+
+    /// Marks an account unreachable (the person blocked the bot) from `since`, or reachable
+    /// again with `None`. Writing to the bot again also makes an account reachable.
+    async fn set_unreachable(&self, account: &Account, since: Option<DateTime<Utc>>) -> StoreResult<()>;
+    /// When an account was found unreachable, if it is.
+    async fn unreachable_since(&self, account: &Account) -> StoreResult<Option<DateTime<Utc>>>;
 }
 
 /// Opens (and creates and migrates, if needed) the store a URL names:

@@ -197,6 +197,7 @@ type PersonRow = (
     Option<String>,
     Option<String>,
     Option<DateTime<Utc>>,
+    bool,
 );
 type ListingRow = (String, String, String, String, String, String, Option<String>);
 
@@ -311,6 +312,14 @@ impl SqlStore {
         })
     }
 
+    fn setting_statement(key: &str, value: &str) -> Stmt {
+        Stmt::new(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+    }
+
     fn listing_from_row(row: ListingRow) -> StoreResult<Listing> {
         let (sal_id, service_id, location_id, schedule, service, location, organization_name) = row;
         let service: Service = from_json(&format!("service {service_id}"), &service)?;
@@ -330,6 +339,8 @@ impl SqlStore {
 
     /// The person columns, with accounts and roles folded into one text each (separated by
     /// U+001F) and the flow in a chat, so that one query serves a whole message.
+    /// With `with_flow` the statement must join `accounts a` and `flows f`; the last column
+    /// says whether that account is marked unreachable.
     fn person_select(&self, with_flow: bool) -> String {
         let agg = |expr: &str, table: &str, alias: &str| match self.engine() {
             Engine::Sqlite => {
@@ -339,7 +350,8 @@ impl SqlStore {
                 format!("(SELECT string_agg({expr}, chr(31)) FROM {table} {alias} WHERE {alias}.person_id = p.id)")
             }
         };
-        let flow = if with_flow { "f.state, f.expires_at" } else { "NULL, NULL" };
+        let flow =
+            if with_flow { "f.state, f.expires_at, a.unreachable_since IS NOT NULL" } else { "NULL, NULL, FALSE" };
         format!(
             "SELECT p.id, p.display_name, p.language, p.home_territory_id, p.interests, p.onboarded, {}, {}, {flow}",
             agg("a2.network || ':' || a2.external_id", "accounts", "a2"),
@@ -348,7 +360,7 @@ impl SqlStore {
     }
 
     fn person_from_row(row: PersonRow) -> StoreResult<(Person, Option<StoredFlow>)> {
-        let (id, display_name, language, home, interests, onboarded, accounts, roles, state, expires) = row;
+        let (id, display_name, language, home, interests, onboarded, accounts, roles, state, expires, _) = row;
         let record = format!("person {id}");
         let split = |joined: Option<String>| -> Vec<(String, String)> {
             let mut parts: Vec<(String, String)> = joined
@@ -388,7 +400,7 @@ impl SqlStore {
         &self,
         account: &Account,
         chat: Option<&str>,
-    ) -> StoreResult<Option<(Person, Option<StoredFlow>)>> {
+    ) -> StoreResult<Option<(Person, Option<StoredFlow>, bool)>> {
         let flow_join = if chat.is_some() { "LEFT JOIN flows f ON f.person_id = p.id AND f.chat_key = $3" } else { "" };
         let mut stmt = Stmt::new(format!(
             "{} FROM accounts a JOIN persons p ON p.id = a.person_id {flow_join} WHERE a.network = $1 AND a.external_id = $2",
@@ -400,7 +412,10 @@ impl SqlStore {
             stmt = stmt.bind(chat);
         }
         let row: Option<PersonRow> = self.fetch_optional(stmt).await?;
-        row.map(Self::person_from_row).transpose()
+        let Some(row) = row else { return Ok(None) };
+        let unreachable = row.10;
+        let (person, flow) = Self::person_from_row(row)?;
+        Ok(Some((person, flow, unreachable)))
     }
 
     fn dataset_statements(engine: Engine, dataset: &Dataset) -> Vec<Stmt> {
@@ -929,7 +944,11 @@ impl Store for SqlStore {
         chat: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<(Person, Option<StoredFlow>)> {
-        if let Some((person, flow)) = self.person_by_account(account, Some(chat)).await? {
+        if let Some((person, flow, unreachable)) = self.person_by_account(account, Some(chat)).await? {
+            if unreachable {
+                // A person who writes to the bot can be reached again.
+                self.set_unreachable(account, None).await?;
+            }
             return Ok((person, flow.filter(|f| f.expires_at > now)));
         }
         Ok((self.person_for_account(account, display_name, now).await?, None))
@@ -977,7 +996,7 @@ impl Store for SqlStore {
     }
 
     async fn find_person(&self, account: &Account) -> StoreResult<Option<Person>> {
-        Ok(self.person_by_account(account, None).await?.map(|(p, _)| p))
+        Ok(self.person_by_account(account, None).await?.map(|(p, _, _)| p))
     }
 
     async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {
@@ -1042,6 +1061,12 @@ impl Store for SqlStore {
         let affected = self
             .transaction(vec![
                 Stmt::new("DELETE FROM flows WHERE person_id = $1").bind(id.0),
+                // Replies still waiting to reach the person's private chats.
+                Stmt::new(
+                    "DELETE FROM outbox WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = $1 \
+                     AND a.external_id = outbox.chat AND outbox.channel LIKE a.network || ':%')",
+                )
+                .bind(id.0),
                 Stmt::new("DELETE FROM roles WHERE person_id = $1").bind(id.0),
                 Stmt::new("DELETE FROM accounts WHERE person_id = $1").bind(id.0),
                 Stmt::new("DELETE FROM persons WHERE id = $1").bind(id.0),
@@ -1093,13 +1118,119 @@ impl Store for SqlStore {
     }
 
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
-        self.execute(
-            Stmt::new("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-                .bind(key)
-                .bind(value),
-        )
-        .await?;
+        self.execute(Self::setting_statement(key, value)).await?;
         Ok(())
+    }
+
+    async fn outbox_push(
+        &self,
+        channel: &str,
+        items: &[NewOutboxItem],
+        cursor: Option<Cursor<'_>>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let rows = items
+            .iter()
+            .map(|i| {
+                vec![Bind::from(channel), Bind::from(i.chat.as_str()), Bind::from(i.payload.as_str()), Bind::from(now)]
+            })
+            .collect();
+        let mut stmts = insert_rows("outbox", &["channel", "chat", "payload", "created_at"], rows);
+        if let Some(c) = cursor {
+            stmts.push(Self::setting_statement(c.key, c.value));
+        }
+        if stmts.is_empty() {
+            return Ok(());
+        }
+        self.transaction(stmts).await.map(|_| ())
+    }
+
+    async fn outbox_pending(&self, channel: &str, after: i64, limit: i64) -> StoreResult<Vec<OutboxItem>> {
+        let rows: Vec<(i64, String, String, i64)> = self
+            .fetch_all(
+                Stmt::new(
+                    "SELECT id, chat, payload, attempts FROM outbox \
+                     WHERE channel = $1 AND id > $2 AND failed_at IS NULL ORDER BY id LIMIT $3",
+                )
+                .bind(channel)
+                .bind(after)
+                .bind(limit),
+            )
+            .await?;
+        Ok(rows.into_iter().map(|(id, chat, payload, attempts)| OutboxItem { id, chat, payload, attempts }).collect())
+    }
+
+    async fn outbox_delivered(&self, id: i64) -> StoreResult<()> {
+        self.execute(Stmt::new("DELETE FROM outbox WHERE id = $1").bind(id)).await.map(|_| ())
+    }
+
+    async fn outbox_attempt_failed(&self, id: i64, attempts: i64, error: &str) -> StoreResult<()> {
+        self.execute(
+            Stmt::new("UPDATE outbox SET attempts = $1, last_error = $2 WHERE id = $3")
+                .bind(attempts)
+                .bind(error)
+                .bind(id),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn outbox_undeliverable(&self, id: i64, error: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        self.execute(
+            Stmt::new("UPDATE outbox SET failed_at = $1, last_error = $2 WHERE id = $3").bind(now).bind(error).bind(id),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn button_token(&self, payload: &str, now: DateTime<Utc>) -> StoreResult<i64> {
+        let existing: Option<(i64,)> =
+            self.fetch_optional(Stmt::new("SELECT id FROM button_payloads WHERE payload = $1").bind(payload)).await?;
+        if let Some((id,)) = existing {
+            return Ok(id);
+        }
+        // The upsert returns the id whether this call or a concurrent one inserted the row.
+        let row: Option<(i64,)> = self
+            .fetch_writing(
+                Stmt::new(
+                    "INSERT INTO button_payloads (payload, created_at) VALUES ($1, $2) \
+                     ON CONFLICT (payload) DO UPDATE SET payload = excluded.payload RETURNING id",
+                )
+                .bind(payload)
+                .bind(now),
+            )
+            .await?;
+        row.map(|(id,)| id).ok_or_else(|| StoreError::Corrupt {
+            record: "button_payloads".into(),
+            reason: "insert returned no id".into(),
+        })
+    }
+
+    async fn button_payload(&self, token: i64) -> StoreResult<Option<String>> {
+        let row: Option<(String,)> =
+            self.fetch_optional(Stmt::new("SELECT payload FROM button_payloads WHERE id = $1").bind(token)).await?;
+        Ok(row.map(|(p,)| p))
+    }
+
+    async fn set_unreachable(&self, account: &Account, since: Option<DateTime<Utc>>) -> StoreResult<()> {
+        let stmt = match since {
+            Some(at) => {
+                Stmt::new("UPDATE accounts SET unreachable_since = $1 WHERE network = $2 AND external_id = $3").bind(at)
+            }
+            None => Stmt::new("UPDATE accounts SET unreachable_since = NULL WHERE network = $1 AND external_id = $2"),
+        };
+        self.execute(stmt.bind(account.network.as_str()).bind(account.external_id.as_str())).await.map(|_| ())
+    }
+
+    async fn unreachable_since(&self, account: &Account) -> StoreResult<Option<DateTime<Utc>>> {
+        let row: Option<(Option<DateTime<Utc>>,)> = self
+            .fetch_optional(
+                Stmt::new("SELECT unreachable_since FROM accounts WHERE network = $1 AND external_id = $2")
+                    .bind(account.network.as_str())
+                    .bind(account.external_id.as_str()),
+            )
+            .await?;
+        Ok(row.and_then(|(t,)| t))
     }
 }
 

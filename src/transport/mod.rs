@@ -3,3 +3,4 @@
 //! into its network's messages, escaping every text it did not write itself.
 
 pub mod console;
+pub mod telegram;

@@ -1,5 +1,5 @@
 //! Vicinato's integration tests, one binary: end-to-end conversations through the console
-//! transport, the store conformance suite on SQLite and PostgreSQL, the command line, and
+//! transport and through Telegram (against a Bot API test server), the store conformance suite on SQLite and PostgreSQL, the command line, and
 //! the architecture and locale invariants.
 
 mod architecture;
@@ -8,3 +8,4 @@ mod conformance;
 mod console;
 mod locales;
 mod support;
+mod telegram;

@@ -1,0 +1,152 @@
+//! `vicinato serve`: every bot profile whose secrets are in the environment, on every network
+//! it names, sharing one store. What cannot start is listed with the reason, so an operator
+//! sees at once which variable is missing.
+
+use crate::app;
+use crate::clock::{Clock, SystemClock};
+use crate::config::{BotProfile, Config, Secret};
+use crate::conversation::Engine;
+use crate::i18n::I18n;
+use crate::transport::telegram::{TelegramBot, TelegramOptions};
+use anyhow::Context;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// One network connection to start.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub bot: BotProfile,
+    pub telegram: TelegramOptions,
+}
+
+/// What `serve` will start, and what it skips and why.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub runs: Vec<Planned>,
+    pub skipped: Vec<String>,
+}
+
+/// Decides which bots can run from the environment (`env` reads a variable).
+pub fn plan(bots: &[BotProfile], env: impl Fn(&str) -> Option<String>) -> Plan {
+    let mut plan = Plan::default();
+    let present = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+    for bot in bots {
+        let label = format!("bot {} ({})", bot.key(), bot.file.display());
+        if bot.telegram.is_none() && bot.matrix.is_none() {
+            plan.skipped.push(format!("{label}: names no network"));
+        }
+        if let Some(t) = &bot.telegram {
+            match present(&t.token_env) {
+                None => plan.skipped.push(format!("{label}: Telegram skipped, {} is not set", t.token_env)),
+                Some(token) => {
+                    let mut options = TelegramOptions::new(&bot.key(), Secret::new(token), &t.token_env, &t.api_url);
+                    match &t.webhook {
+                        None => plan.runs.push(Planned { bot: bot.clone(), telegram: options }),
+                        Some(hook) => match present(&hook.secret_env) {
+                            None => plan.skipped.push(format!(
+                                "{label}: Telegram skipped, webhook mode needs its secret in {}",
+                                hook.secret_env
+                            )),
+                            Some(secret) => {
+                                options.webhook = Some((hook.clone(), Secret::new(secret)));
+                                plan.runs.push(Planned { bot: bot.clone(), telegram: options });
+                            }
+                        },
+                    }
+                }
+            }
+        }
+        if bot.matrix.is_some() {
+            plan.skipped.push(format!("{label}: Matrix skipped, this version of Vicinato has no Matrix transport yet"));
+        }
+    }
+    plan
+}
+
+/// Builds the engine a bot talks through: the shared store, the bot's own default language.
+pub async fn engine_for(
+    config: &Config,
+    store: Arc<dyn crate::store::Store>,
+    i18n: Arc<I18n>,
+    bot: &BotProfile,
+) -> anyhow::Result<Arc<Engine>> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    Ok(Arc::new(Engine::new(store, i18n, clock, app::settings(config, Some(bot.default_language))).await?))
+}
+
+/// Runs the plan until `stop` turns true. Fails when nothing can run, or when a bot cannot
+/// connect (a refused token names its variable).
+pub async fn serve(
+    config: &Config,
+    bots: &[BotProfile],
+    plan: Plan,
+    stop: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    for s in &plan.skipped {
+        tracing::warn!("{s}");
+        eprintln!("{s}");
+    }
+    if plan.runs.is_empty() {
+        anyhow::bail!(
+            "no bot can run: set the token variables the profiles in bots/ name (see README, \"Run the bots\")"
+        );
+    }
+    let store = app::prepare_store(config, bots).await?;
+    let i18n = Arc::new(I18n::embedded()?);
+    let mut tasks = tokio::task::JoinSet::new();
+    for run in plan.runs {
+        let engine = engine_for(config, store.clone(), i18n.clone(), &run.bot).await?;
+        let key = run.bot.key();
+        let bot = TelegramBot::connect(engine, run.telegram)
+            .await
+            .with_context(|| format!("bot {key} could not start on Telegram"))?;
+        eprintln!("bot {key}: on Telegram as @{}", bot.username());
+        let stop = stop.clone();
+        tasks.spawn(async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Telegram")) });
+    }
+    let mut first_error = None;
+    while let Some(done) = tasks.join_next().await {
+        let result = done.map_err(anyhow::Error::from).and_then(|r| r);
+        if let Err(e) = result {
+            tracing::error!(error = %format!("{e:#}"), "a bot stopped");
+            first_error.get_or_insert(e);
+        }
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn bot(text: &str) -> BotProfile {
+        BotProfile::parse(Path::new("bots/lazio.toml"), text).expect("valid profile")
+    }
+
+    const TELEGRAM: &str =
+        "name = \"L\"\ndefault_language = \"it\"\nmodules = []\n[telegram]\ntoken_env = \"T_TOKEN\"\n";
+
+    #[test]
+    fn a_bot_without_its_token_is_skipped_with_the_variable_named() {
+        let p = plan(&[bot(TELEGRAM)], |_| None);
+        assert!(p.runs.is_empty());
+        assert_eq!(p.skipped, vec!["bot lazio (bots/lazio.toml): Telegram skipped, T_TOKEN is not set"]);
+    }
+
+    #[test]
+    fn a_bot_with_its_token_runs_and_the_token_never_prints() {
+        let p = plan(&[bot(TELEGRAM)], |k| (k == "T_TOKEN").then(|| "123:SECRET".to_owned()));
+        assert_eq!(p.runs.len(), 1);
+        assert_eq!(p.runs[0].telegram.key, "lazio");
+        assert!(!format!("{:?}", p.runs[0]).contains("SECRET"));
+    }
+
+    #[test]
+    fn webhook_mode_needs_its_secret_in_the_environment() {
+        let text = format!("{TELEGRAM}webhook_url = \"https://bot.example.org/tg\"\nwebhook_secret_env = \"T_HOOK\"\n");
+        let p = plan(&[bot(&text)], |k| (k == "T_TOKEN").then(|| "1:A".to_owned()));
+        assert!(p.runs.is_empty());
+        assert!(p.skipped[0].contains("T_HOOK"), "{:?}", p.skipped);
+    }
+}

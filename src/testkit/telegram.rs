@@ -1,0 +1,980 @@
+//! A Telegram Bot API server on 127.0.0.1 for tests and benchmarks. It speaks the real
+//! protocol (`POST /bot<TOKEN>/<method>` with JSON, the `{"ok": …}` envelope, real update
+//! and message shapes), keeps offsets and long polls as Telegram does, honours
+//! `allowed_updates`, checks HTML parse mode and button data as Telegram does, and enforces
+//! Telegram's rate limits: a request over a limit gets a 429 with `retry_after` and is
+//! recorded as a violation, so a test fails when the bot sends too fast.
+//!
+//! Tests play the people: a user writes in a private chat or a group, presses a button, blocks
+//! the bot. Faults can be injected for the next calls of a method: 429s, 5xx answers, answers
+//! that are not JSON, and slow answers.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+/// Telegram's limits, as this server enforces them (sliding windows).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Messages per second over all chats.
+    pub global_per_second: usize,
+    /// Messages per second to one chat.
+    pub chat_per_second: usize,
+    /// Messages per minute to one group.
+    pub group_per_minute: usize,
+    /// The longest a getUpdates call waits, whatever timeout it asks for.
+    pub poll_cap: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { global_per_second: 30, chat_per_second: 1, group_per_minute: 20, poll_cap: Duration::from_secs(2) }
+    }
+}
+
+/// A command menu the bot set: its language (none for the default) and (command, description).
+pub type Menu = (Option<String>, Vec<(String, String)>);
+
+/// A refusal: the error code and Telegram's description.
+type Refusal = (u16, String);
+
+/// A fault for the next call of a method.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// 429 with this `retry_after` (seconds); the request is not carried out.
+    TooManyRequests(u32),
+    /// A 5xx answer in Telegram's JSON envelope; the request is not carried out.
+    ServerError(u16),
+    /// A 502 with an HTML body, as a proxy in front of Telegram sends it.
+    NotJson,
+    /// The request waits this long before it is carried out.
+    Slow(Duration),
+}
+
+/// A message the bot sent, as the server keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentMessage {
+    pub message_id: i64,
+    pub chat: i64,
+    pub thread: Option<i64>,
+    /// The raw text as sent (HTML).
+    pub html: String,
+    /// The text a person sees (tags removed, entities decoded).
+    pub text: String,
+    /// Rows of (label, callback data).
+    pub keyboard: Vec<Vec<(String, String)>>,
+    /// How many times the bot edited it.
+    pub edits: u32,
+}
+
+impl SentMessage {
+    pub fn buttons(&self) -> Vec<(String, String)> {
+        self.keyboard.iter().flatten().cloned().collect()
+    }
+
+    /// The callback data of the first button whose label contains `label`.
+    pub fn button(&self, label: &str) -> Option<String> {
+        self.buttons().into_iter().find(|(l, _)| l.contains(label)).map(|(_, d)| d)
+    }
+}
+
+/// A person using Telegram.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub first_name: String,
+    pub language_code: Option<String>,
+}
+
+/// A group chat (a supergroup; a forum when `forum`).
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: i64,
+    pub title: String,
+    pub forum: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Webhook {
+    url: String,
+    secret: Option<String>,
+}
+
+#[derive(Default)]
+struct Inner {
+    updates: VecDeque<(i64, &'static str, Value)>,
+    next_update: i64,
+    allowed: Option<Vec<String>>,
+    users: HashMap<i64, User>,
+    started: HashSet<i64>,
+    blocked: HashSet<i64>,
+    groups: HashMap<i64, Group>,
+    messages: Vec<SentMessage>,
+    next_message: i64,
+    calls: Vec<(String, Value)>,
+    faults: VecDeque<(String, Fault)>,
+    sends_global: VecDeque<Instant>,
+    sends_chat: HashMap<i64, VecDeque<Instant>>,
+    violations: Vec<String>,
+    injected_429: u64,
+    pending_queries: HashSet<String>,
+    answered_queries: HashSet<String>,
+    next_query: u64,
+    webhook: Option<Webhook>,
+    poll_generation: u64,
+    commands: Vec<Menu>,
+}
+
+struct Shared {
+    token: String,
+    bot_id: i64,
+    username: String,
+    limits: Limits,
+    inner: Mutex<Inner>,
+    /// Woken when an update is queued or the bot sends something.
+    news: Notify,
+    client: http_post::Client,
+}
+
+/// Webhook deliveries: one HTTP/1.1 POST per update over a fresh TCP connection (tests use
+/// plain `http://` webhooks on loopback).
+mod http_post {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[derive(Default)]
+    pub struct Client;
+
+    impl Client {
+        /// POSTs JSON and returns the status code.
+        pub async fn post(&self, url: &str, secret: Option<&str>, body: &str) -> std::io::Result<u16> {
+            let rest = url.strip_prefix("http://").ok_or_else(|| std::io::Error::other("only http:// webhooks"))?;
+            let (host, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+            let mut stream = tokio::net::TcpStream::connect(host).await?;
+            let mut req = format!(
+                "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+                body.len()
+            );
+            if let Some(s) = secret {
+                req.push_str(&format!("X-Telegram-Bot-Api-Secret-Token: {s}\r\n"));
+            }
+            req.push_str("\r\n");
+            req.push_str(body);
+            stream.write_all(req.as_bytes()).await?;
+            let mut answer = Vec::new();
+            stream.read_to_end(&mut answer).await?;
+            let head = String::from_utf8_lossy(&answer);
+            head.split_whitespace()
+                .nth(1)
+                .and_then(|c| c.parse().ok())
+                .ok_or_else(|| std::io::Error::other("no HTTP status in the answer"))
+        }
+    }
+}
+
+/// The running server.
+pub struct TestServer {
+    /// The base URL to give the bot as its API URL.
+    pub url: String,
+    shared: Arc<Shared>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn ok(result: Value) -> Response {
+    (StatusCode::OK, axum::Json(json!({"ok": true, "result": result}))).into_response()
+}
+
+fn err(code: u16, description: &str) -> Response {
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, axum::Json(json!({"ok": false, "error_code": code, "description": description}))).into_response()
+}
+
+fn too_many(retry_after: u32) -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        axum::Json(json!({
+            "ok": false, "error_code": 429,
+            "description": format!("Too Many Requests: retry after {retry_after}"),
+            "parameters": {"retry_after": retry_after},
+        })),
+    )
+        .into_response()
+}
+
+/// Methods that send a message and count against the limits.
+const SENDING: [&str; 5] = ["sendmessage", "senddocument", "sendphoto", "copymessage", "forwardmessage"];
+
+/// Checks Telegram HTML: known tags, balanced, entities well formed. Returns the visible text
+/// or Telegram's error description.
+pub fn parse_html(html: &str) -> Result<String, String> {
+    const TAGS: [&str; 16] = [
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "a",
+        "code",
+        "pre",
+        "tg-spoiler",
+        "span",
+        "blockquote",
+        "tg-emoji",
+    ];
+    let mut visible = String::new();
+    let mut open: Vec<String> = Vec::new();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => {
+                let end = html[i..].find('>').ok_or_else(|| {
+                    format!("Bad Request: can't parse entities: Unclosed start tag at byte offset {i}")
+                })? + i;
+                let inner = &html[i + 1..end];
+                if let Some(name) = inner.strip_prefix('/') {
+                    let name = name.trim().to_lowercase();
+                    match open.pop() {
+                        Some(top) if top == name => {}
+                        _ => {
+                            return Err(format!(
+                                "Bad Request: can't parse entities: Unmatched end tag at byte offset {i}, expected \"</{}>\", found \"</{name}>\"",
+                                open.last().cloned().unwrap_or_default()
+                            ));
+                        }
+                    }
+                } else {
+                    let name = inner.split_whitespace().next().unwrap_or_default().to_lowercase();
+                    if !TAGS.contains(&name.as_str()) {
+                        return Err(format!(
+                            "Bad Request: can't parse entities: Unsupported start tag \"{name}\" at byte offset {i}"
+                        ));
+                    }
+                    open.push(name);
+                }
+                i = end + 1;
+            }
+            b'&' => {
+                let end = html[i..].find(';').filter(|e| *e <= 10).ok_or_else(|| {
+                    format!(
+                        "Bad Request: can't parse entities: Can't find end of the entity starting at byte offset {i}"
+                    )
+                })? + i;
+                let name = &html[i + 1..end];
+                let decoded = match name {
+                    "lt" => '<',
+                    "gt" => '>',
+                    "amp" => '&',
+                    "quot" => '"',
+                    n if n.starts_with('#') => {
+                        n[1..].parse::<u32>().ok().and_then(char::from_u32).ok_or_else(|| {
+                            format!("Bad Request: can't parse entities: bad entity at byte offset {i}")
+                        })?
+                    }
+                    _ => {
+                        return Err(format!(
+                            "Bad Request: can't parse entities: Unknown entity \"{name}\" at byte offset {i}"
+                        ));
+                    }
+                };
+                visible.push(decoded);
+                i = end + 1;
+            }
+            _ => {
+                let c = html[i..].chars().next().unwrap_or_default();
+                visible.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    if let Some(tag) = open.last() {
+        return Err(format!(
+            "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{tag}\""
+        ));
+    }
+    Ok(visible)
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn bot_user(&self) -> Value {
+        json!({"id": self.bot_id, "is_bot": true, "first_name": "Vicinato", "username": self.username})
+    }
+
+    fn chat_json(&self, inner: &Inner, chat: i64) -> Value {
+        if let Some(g) = inner.groups.get(&chat) {
+            let mut v = json!({"id": g.id, "type": "supergroup", "title": g.title});
+            if g.forum {
+                v["is_forum"] = json!(true);
+            }
+            v
+        } else {
+            let name = inner.users.get(&chat).map(|u| u.first_name.clone()).unwrap_or_else(|| "User".into());
+            json!({"id": chat, "type": "private", "first_name": name})
+        }
+    }
+
+    fn message_json(&self, inner: &Inner, m: &SentMessage) -> Value {
+        let mut v = json!({
+            "message_id": m.message_id, "date": 1_700_000_000, "chat": self.chat_json(inner, m.chat),
+            "from": self.bot_user(), "text": m.text,
+        });
+        if let Some(t) = m.thread {
+            v["message_thread_id"] = json!(t);
+            v["is_topic_message"] = json!(true);
+        }
+        if !m.keyboard.is_empty() {
+            let rows: Vec<Value> = m
+                .keyboard
+                .iter()
+                .map(|r| Value::Array(r.iter().map(|(l, d)| json!({"text": l, "callback_data": d})).collect()))
+                .collect();
+            v["reply_markup"] = json!({"inline_keyboard": rows});
+        }
+        v
+    }
+
+    /// Records a send against the windows; an error response when it is over a limit.
+    fn admit_send(&self, inner: &mut Inner, chat: i64) -> Option<Response> {
+        let now = Instant::now();
+        let second = Duration::from_secs(1);
+        let minute = Duration::from_secs(60);
+        while inner.sends_global.front().is_some_and(|t| now.duration_since(*t) >= second) {
+            inner.sends_global.pop_front();
+        }
+        let lane = inner.sends_chat.entry(chat).or_default();
+        while lane.front().is_some_and(|t| now.duration_since(*t) >= minute) {
+            lane.pop_front();
+        }
+        let in_second = lane.iter().filter(|t| now.duration_since(**t) < second).count();
+        let over = if inner.sends_global.len() >= self.limits.global_per_second {
+            Some(format!("more than {} messages in one second overall", self.limits.global_per_second))
+        } else if in_second >= self.limits.chat_per_second {
+            Some(format!("more than {} message(s) in one second to chat {chat}", self.limits.chat_per_second))
+        } else if chat < 0 && lane.len() >= self.limits.group_per_minute {
+            Some(format!("more than {} messages in one minute to group {chat}", self.limits.group_per_minute))
+        } else {
+            None
+        };
+        if let Some(why) = over {
+            inner.violations.push(why);
+            return Some(too_many(1));
+        }
+        inner.sends_global.push_back(now);
+        inner.sends_chat.entry(chat).or_default().push_back(now);
+        None
+    }
+
+    fn keyboard_of(body: &Value) -> Result<Vec<Vec<(String, String)>>, Refusal> {
+        let Some(rows) = body.pointer("/reply_markup/inline_keyboard").and_then(Value::as_array) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for row in rows {
+            let mut r = Vec::new();
+            for b in row.as_array().into_iter().flatten() {
+                let label = b["text"].as_str().unwrap_or_default().to_owned();
+                let data = b["callback_data"].as_str().unwrap_or_default().to_owned();
+                if data.is_empty() || data.len() > 64 {
+                    return Err((400, "Bad Request: BUTTON_DATA_INVALID".into()));
+                }
+                if label.is_empty() {
+                    return Err((400, "Bad Request: text buttons are unallowed in the inline keyboard".into()));
+                }
+                r.push((label, data));
+            }
+            out.push(r);
+        }
+        Ok(out)
+    }
+
+    fn text_of(body: &Value) -> Result<(String, String), Refusal> {
+        let html = body["text"].as_str().unwrap_or_default().to_owned();
+        let visible = if body["parse_mode"].as_str() == Some("HTML") {
+            parse_html(&html).map_err(|e| (400, e))?
+        } else {
+            html.clone()
+        };
+        if visible.trim().is_empty() {
+            return Err((400, "Bad Request: message text is empty".into()));
+        }
+        if visible.encode_utf16().count() > 4096 {
+            return Err((400, "Bad Request: message is too long".into()));
+        }
+        Ok((html, visible))
+    }
+
+    fn chat_of(body: &Value) -> Option<i64> {
+        body["chat_id"].as_i64().or_else(|| body["chat_id"].as_str().and_then(|s| s.parse().ok()))
+    }
+
+    fn send_message(&self, body: &Value) -> Response {
+        let Some(chat) = Self::chat_of(body) else { return err(400, "Bad Request: chat_id is empty") };
+        let mut inner = self.lock();
+        if chat > 0 {
+            if !inner.users.contains_key(&chat) {
+                return err(400, "Bad Request: chat not found");
+            }
+            if inner.blocked.contains(&chat) {
+                return err(403, "Forbidden: bot was blocked by the user");
+            }
+            if !inner.started.contains(&chat) {
+                return err(403, "Forbidden: bot can't initiate conversation with a user");
+            }
+        } else if !inner.groups.contains_key(&chat) {
+            return err(400, "Bad Request: chat not found");
+        }
+        let (html, text) = match Self::text_of(body) {
+            Ok(t) => t,
+            Err((code, description)) => return err(code, &description),
+        };
+        let keyboard = match Self::keyboard_of(body) {
+            Ok(k) => k,
+            Err((code, description)) => return err(code, &description),
+        };
+        if let Some(limited) = self.admit_send(&mut inner, chat) {
+            return limited;
+        }
+        inner.next_message += 1;
+        let m = SentMessage {
+            message_id: inner.next_message,
+            chat,
+            thread: body["message_thread_id"].as_i64(),
+            html,
+            text,
+            keyboard,
+            edits: 0,
+        };
+        let v = self.message_json(&inner, &m);
+        inner.messages.push(m);
+        drop(inner);
+        self.news.notify_waiters();
+        ok(v)
+    }
+
+    fn edit_message_text(&self, body: &Value) -> Response {
+        let Some(chat) = Self::chat_of(body) else { return err(400, "Bad Request: chat_id is empty") };
+        let id = body["message_id"].as_i64().unwrap_or_default();
+        let (html, text) = match Self::text_of(body) {
+            Ok(t) => t,
+            Err((code, description)) => return err(code, &description),
+        };
+        let keyboard = match Self::keyboard_of(body) {
+            Ok(k) => k,
+            Err((code, description)) => return err(code, &description),
+        };
+        let mut inner = self.lock();
+        let Some(index) = inner.messages.iter().position(|m| m.chat == chat && m.message_id == id) else {
+            return err(400, "Bad Request: message to edit not found");
+        };
+        {
+            let m = &inner.messages[index];
+            if m.html == html && m.keyboard == keyboard {
+                return err(
+                    400,
+                    "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+                );
+            }
+        }
+        let m = &mut inner.messages[index];
+        m.html = html;
+        m.text = text;
+        m.keyboard = keyboard;
+        m.edits += 1;
+        let m = m.clone();
+        let v = self.message_json(&inner, &m);
+        drop(inner);
+        self.news.notify_waiters();
+        ok(v)
+    }
+
+    async fn get_updates(&self, body: &Value) -> Response {
+        let offset = body["offset"].as_i64().unwrap_or(0);
+        let limit = body["limit"].as_u64().unwrap_or(100).clamp(1, 100) as usize;
+        let timeout = Duration::from_secs(body["timeout"].as_u64().unwrap_or(0)).min(self.limits.poll_cap);
+        let generation = {
+            let mut inner = self.lock();
+            if inner.webhook.is_some() {
+                return err(
+                    409,
+                    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+                );
+            }
+            if let Some(allowed) = body["allowed_updates"].as_array() {
+                inner.allowed = Some(allowed.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect());
+            }
+            // An offset confirms every update before it.
+            while inner.updates.front().is_some_and(|(id, _, _)| *id < offset) {
+                inner.updates.pop_front();
+            }
+            inner.poll_generation += 1;
+            inner.poll_generation
+        };
+        let deadline = Instant::now() + timeout;
+        loop {
+            let notified = self.news.notified();
+            {
+                let mut inner = self.lock();
+                if inner.poll_generation != generation {
+                    return err(
+                        409,
+                        "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+                    );
+                }
+                let allowed = inner.allowed.clone();
+                let wanted = |kind: &str| allowed.as_ref().is_none_or(|a| a.is_empty() || a.iter().any(|k| k == kind));
+                // Kinds the bot did not ask for are never delivered.
+                inner.updates.retain(|(_, kind, _)| wanted(kind));
+                let batch: Vec<Value> = inner.updates.iter().take(limit).map(|(_, _, v)| v.clone()).collect();
+                if !batch.is_empty() || Instant::now() >= deadline {
+                    return ok(Value::Array(batch));
+                }
+            }
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep_until(deadline) => {}
+            }
+        }
+    }
+
+    fn answer_callback_query(&self, body: &Value) -> Response {
+        let id = body["callback_query_id"].as_str().unwrap_or_default().to_owned();
+        let mut inner = self.lock();
+        if !inner.pending_queries.remove(&id) {
+            return err(400, "Bad Request: query is too old and response timeout expired or query id is invalid");
+        }
+        inner.answered_queries.insert(id);
+        ok(json!(true))
+    }
+
+    fn set_webhook(self: &Arc<Self>, body: &Value) -> Response {
+        let url = body["url"].as_str().unwrap_or_default().to_owned();
+        let mut inner = self.lock();
+        if url.is_empty() {
+            inner.webhook = None;
+            return ok(json!(true));
+        }
+        if let Some(allowed) = body["allowed_updates"].as_array() {
+            inner.allowed = Some(allowed.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect());
+        }
+        inner.webhook = Some(Webhook { url, secret: body["secret_token"].as_str().map(str::to_owned) });
+        drop(inner);
+        let shared = self.clone();
+        tokio::spawn(async move { shared.deliver_by_webhook().await });
+        ok(json!(true))
+    }
+
+    /// Posts queued updates to the webhook one at a time, in order, until each gets a 200;
+    /// like Telegram, it tries again after a failure.
+    async fn deliver_by_webhook(self: Arc<Self>) {
+        loop {
+            let notified = self.news.notified();
+            let next = {
+                let mut inner = self.lock();
+                let Some(hook) = inner.webhook.clone() else { return };
+                let allowed = inner.allowed.clone();
+                let wanted = |kind: &str| allowed.as_ref().is_none_or(|a| a.is_empty() || a.iter().any(|k| k == kind));
+                inner.updates.retain(|(_, kind, _)| wanted(kind));
+                inner.updates.front().cloned().map(|u| (hook, u))
+            };
+            match next {
+                None => {
+                    tokio::select! {
+                        _ = notified => {}
+                        _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+                    }
+                }
+                Some((hook, (id, _, update))) => {
+                    match self.client.post(&hook.url, hook.secret.as_deref(), &update.to_string()).await {
+                        Ok(200) => {
+                            let mut inner = self.lock();
+                            if inner.updates.front().is_some_and(|(first, _, _)| *first == id) {
+                                inner.updates.pop_front();
+                            }
+                        }
+                        _ => tokio::time::sleep(Duration::from_millis(300)).await,
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads a multipart/form-data body (teloxide sends methods that may carry a file this way)
+/// into a JSON object; each field's value is read as JSON when it is JSON, else as text.
+fn multipart_fields(content_type: &str, body: &[u8]) -> Option<Value> {
+    let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
+    let text = String::from_utf8_lossy(body);
+    let mut fields = serde_json::Map::new();
+    for part in text.split(&format!("--{boundary}")) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else { continue };
+        let Some(name) = head.split("name=\"").nth(1).and_then(|r| r.split('"').next()) else { continue };
+        let value = value.strip_suffix("\r\n").unwrap_or(value);
+        let parsed = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
+        fields.insert(name.to_owned(), parsed);
+    }
+    Some(Value::Object(fields))
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
+    let path = uri.path();
+    let Some(rest) = path.strip_prefix("/bot") else { return err(404, "Not Found") };
+    let Some((token, method)) = rest.rsplit_once('/') else { return err(404, "Not Found") };
+    if token != shared.token {
+        return err(401, "Unauthorized");
+    }
+    let method = method.to_lowercase();
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let body: Value = if body.is_empty() {
+        json!({})
+    } else if content_type.starts_with("multipart/form-data") {
+        match multipart_fields(content_type, &body) {
+            Some(v) => v,
+            None => return err(400, "Bad Request: malformed multipart body"),
+        }
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v) => v,
+            Err(_) => return err(400, "Bad Request: the request body is not JSON"),
+        }
+    };
+    let fault = {
+        let mut inner = shared.lock();
+        inner.calls.push((method.clone(), body.clone()));
+        let found = inner.faults.iter().position(|(m, _)| *m == method || m == "*");
+        found.and_then(|i| inner.faults.remove(i)).map(|(_, f)| f)
+    };
+    match fault {
+        Some(Fault::TooManyRequests(s)) => {
+            shared.lock().injected_429 += 1;
+            return too_many(s);
+        }
+        Some(Fault::ServerError(code)) => return err(code, "Internal Server Error"),
+        Some(Fault::NotJson) => {
+            return (StatusCode::BAD_GATEWAY, "<html><body><h1>502 Bad Gateway</h1></body></html>").into_response();
+        }
+        Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
+        None => {}
+    }
+    match method.as_str() {
+        "getme" => ok(json!({
+            "id": shared.bot_id, "is_bot": true, "first_name": "Vicinato", "username": shared.username,
+            "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false,
+            "can_connect_to_business": false, "has_main_web_app": false,
+        })),
+        "getwebhookinfo" => {
+            let inner = shared.lock();
+            let url = inner.webhook.as_ref().map(|w| w.url.clone()).unwrap_or_default();
+            ok(json!({"url": url, "has_custom_certificate": false, "pending_update_count": inner.updates.len()}))
+        }
+        "deletewebhook" => {
+            let mut inner = shared.lock();
+            inner.webhook = None;
+            if body["drop_pending_updates"].as_bool() == Some(true) {
+                inner.updates.clear();
+            }
+            ok(json!(true))
+        }
+        "setwebhook" => shared.set_webhook(&body),
+        "getupdates" => shared.get_updates(&body).await,
+        "sendmessage" => shared.send_message(&body),
+        "editmessagetext" => shared.edit_message_text(&body),
+        "answercallbackquery" => shared.answer_callback_query(&body),
+        "setmycommands" => {
+            let commands = body["commands"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| {
+                    (
+                        c["command"].as_str().unwrap_or_default().to_owned(),
+                        c["description"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect();
+            shared.lock().commands.push((body["language_code"].as_str().map(str::to_owned), commands));
+            ok(json!(true))
+        }
+        _ if SENDING.contains(&method.as_str()) => err(400, "Bad Request: this test server does not take this method"),
+        _ => err(404, "Not Found: method not found"),
+    }
+}
+
+impl TestServer {
+    /// Starts a server for a bot with this token, with Telegram's limits.
+    pub async fn start(token: &str) -> std::io::Result<Self> {
+        Self::with_limits(token, Limits::default()).await
+    }
+
+    pub async fn with_limits(token: &str, limits: Limits) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let shared = Arc::new(Shared {
+            token: token.to_owned(),
+            bot_id: 4242,
+            username: "VicinatoTestBot".into(),
+            limits,
+            inner: Mutex::new(Inner { next_update: 1, ..Inner::default() }),
+            news: Notify::new(),
+            client: http_post::Client,
+        });
+        let app = axum::Router::new().fallback(handle).with_state(shared.clone());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Self { url, shared, task })
+    }
+
+    pub fn bot_username(&self) -> String {
+        self.shared.username.clone()
+    }
+
+    /// A person with a Telegram account (they have not written to the bot yet).
+    pub fn user(&self, id: i64, first_name: &str, language_code: Option<&str>) -> User {
+        let user = User { id, first_name: first_name.to_owned(), language_code: language_code.map(str::to_owned) };
+        self.shared.lock().users.insert(id, user.clone());
+        user
+    }
+
+    pub fn group(&self, id: i64, title: &str, forum: bool) -> Group {
+        let group = Group { id, title: title.to_owned(), forum };
+        self.shared.lock().groups.insert(id, group.clone());
+        group
+    }
+
+    fn user_json(user: &User) -> Value {
+        let mut v = json!({"id": user.id, "is_bot": false, "first_name": user.first_name});
+        if let Some(l) = &user.language_code {
+            v["language_code"] = json!(l);
+        }
+        v
+    }
+
+    fn push_update(&self, inner: &mut Inner, kind: &'static str, payload: Value) -> i64 {
+        let id = inner.next_update;
+        inner.next_update += 1;
+        let mut update = json!({"update_id": id});
+        update[kind] = payload;
+        inner.updates.push_back((id, kind, update));
+        id
+    }
+
+    fn text_message(&self, inner: &mut Inner, user: &User, chat: Value, text: &str, thread: Option<i64>) -> Value {
+        inner.next_message += 1;
+        let mut m = json!({
+            "message_id": inner.next_message, "date": 1_700_000_000, "chat": chat,
+            "from": Self::user_json(user), "text": text,
+        });
+        if text.starts_with('/') {
+            let len = text.split_whitespace().next().unwrap_or_default().encode_utf16().count();
+            m["entities"] = json!([{"type": "bot_command", "offset": 0, "length": len}]);
+        }
+        if let Some(t) = thread {
+            m["message_thread_id"] = json!(t);
+            m["is_topic_message"] = json!(true);
+        }
+        m
+    }
+
+    /// The user writes to the bot in a private chat; returns the update id.
+    pub fn user_says(&self, user: &User, text: &str) -> i64 {
+        let id = {
+            let mut inner = self.shared.lock();
+            inner.started.insert(user.id);
+            inner.blocked.remove(&user.id);
+            let chat = json!({"id": user.id, "type": "private", "first_name": user.first_name});
+            let m = self.text_message(&mut inner, user, chat, text, None);
+            self.push_update(&mut inner, "message", m)
+        };
+        self.shared.news.notify_waiters();
+        id
+    }
+
+    /// The user sends something without text (a sticker) in a private chat.
+    pub fn user_sends_sticker(&self, user: &User) -> i64 {
+        let id = {
+            let mut inner = self.shared.lock();
+            inner.started.insert(user.id);
+            inner.next_message += 1;
+            let m = json!({
+                "message_id": inner.next_message, "date": 1_700_000_000,
+                "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+                "from": Self::user_json(user),
+                "sticker": {"file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512, "height": 512,
+                            "is_animated": false, "is_video": false},
+            });
+            self.push_update(&mut inner, "message", m)
+        };
+        self.shared.news.notify_waiters();
+        id
+    }
+
+    /// The user writes in a group (in a forum topic when `thread` is set).
+    pub fn user_says_in(&self, user: &User, group: &Group, text: &str, thread: Option<i64>) -> i64 {
+        let id = {
+            let mut inner = self.shared.lock();
+            let chat = self.shared.chat_json(&inner, group.id);
+            let m = self.text_message(&mut inner, user, chat, text, thread);
+            self.push_update(&mut inner, "message", m)
+        };
+        self.shared.news.notify_waiters();
+        id
+    }
+
+    /// An update of a kind the bot did not ask for (a chat member change).
+    pub fn chat_member_update(&self, user: &User, group: &Group) -> i64 {
+        let id = {
+            let mut inner = self.shared.lock();
+            let payload = json!({
+                "chat": self.shared.chat_json(&inner, group.id), "from": Self::user_json(user), "date": 1_700_000_000,
+                "old_chat_member": {"status": "left", "user": Self::user_json(user)},
+                "new_chat_member": {"status": "member", "user": Self::user_json(user)},
+            });
+            self.push_update(&mut inner, "chat_member", payload)
+        };
+        self.shared.news.notify_waiters();
+        id
+    }
+
+    /// The user presses a button of a message; returns the callback query id.
+    pub fn press(&self, user: &User, message: &SentMessage, data: &str) -> String {
+        let qid = {
+            let mut inner = self.shared.lock();
+            inner.next_query += 1;
+            let qid = format!("cq{}", inner.next_query);
+            inner.pending_queries.insert(qid.clone());
+            let current = inner.messages.iter().find(|m| m.message_id == message.message_id).cloned();
+            let msg = self.shared.message_json(&inner, current.as_ref().unwrap_or(message));
+            let payload = json!({
+                "id": qid, "chat_instance": "ci", "data": data, "from": Self::user_json(user), "message": msg,
+            });
+            self.push_update(&mut inner, "callback_query", payload);
+            qid
+        };
+        self.shared.news.notify_waiters();
+        qid
+    }
+
+    /// The user blocks the bot: sends to them fail with 403 from now on.
+    pub fn block(&self, user: &User) {
+        self.shared.lock().blocked.insert(user.id);
+    }
+
+    /// The next call of `method` (Bot API name, any case; `*` for any) meets this fault.
+    pub fn inject(&self, method: &str, fault: Fault) {
+        self.shared.lock().faults.push_back((method.to_lowercase(), fault));
+    }
+
+    /// Every message the bot sent to a chat, oldest first, with edits applied.
+    pub fn messages(&self, chat: i64) -> Vec<SentMessage> {
+        self.shared.lock().messages.iter().filter(|m| m.chat == chat).cloned().collect()
+    }
+
+    /// Every message the bot sent anywhere.
+    pub fn all_messages(&self) -> Vec<SentMessage> {
+        self.shared.lock().messages.clone()
+    }
+
+    /// Calls of a method so far.
+    pub fn calls(&self, method: &str) -> Vec<Value> {
+        let m = method.to_lowercase();
+        self.shared.lock().calls.iter().filter(|(name, _)| *name == m).map(|(_, b)| b.clone()).collect()
+    }
+
+    /// Sends refused for being over Telegram's limits.
+    pub fn violations(&self) -> Vec<String> {
+        self.shared.lock().violations.clone()
+    }
+
+    /// 429s this server answered because a test injected them.
+    pub fn injected_429s(&self) -> u64 {
+        self.shared.lock().injected_429
+    }
+
+    /// Whether a callback query was answered.
+    pub fn answered(&self, query_id: &str) -> bool {
+        self.shared.lock().answered_queries.contains(query_id)
+    }
+
+    /// The command menus set, as (language, commands).
+    pub fn menus(&self) -> Vec<Menu> {
+        self.shared.lock().commands.clone()
+    }
+
+    /// Updates not yet confirmed by the bot.
+    pub fn pending_updates(&self) -> usize {
+        self.shared.lock().updates.len()
+    }
+
+    /// Waits until `check` holds for the messages of a chat, or the timeout passes; returns
+    /// the messages either way.
+    pub async fn wait_until(
+        &self,
+        chat: i64,
+        timeout: Duration,
+        check: impl Fn(&[SentMessage]) -> bool,
+    ) -> Vec<SentMessage> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let notified = self.shared.news.notified();
+            let messages = self.messages(chat);
+            if check(&messages) || Instant::now() >= deadline {
+                return messages;
+            }
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+            }
+        }
+    }
+
+    /// Waits for the `n`-th message (counting from 1) in a chat; `None` after the timeout.
+    pub async fn nth_message(&self, chat: i64, n: usize, timeout: Duration) -> Option<SentMessage> {
+        self.wait_until(chat, timeout, |m| m.len() >= n).await.get(n - 1).cloned()
+    }
+
+    /// Waits until every queued update was confirmed (or delivered to the webhook).
+    pub async fn wait_confirmed(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if self.pending_updates() == 0 {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.pending_updates() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn telegram_html_is_checked_as_telegram_checks_it() {
+        assert_eq!(parse_html("<b>Ciao</b> &amp; &lt;3").unwrap(), "Ciao & <3");
+        assert!(parse_html("<script>x</script>").unwrap_err().contains("Unsupported start tag \"script\""));
+        assert!(parse_html("<b>x").unwrap_err().contains("Can't find end tag"));
+        assert!(parse_html("a & b").unwrap_err().contains("entity"));
+        assert!(parse_html("<b>x</i>").unwrap_err().contains("Unmatched end tag"));
+    }
+}

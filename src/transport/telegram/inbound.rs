@@ -1,0 +1,268 @@
+//! Telegram updates as the conversation layer's inbound messages: private chats and groups
+//! (forum topics kept), commands with or without `@botname`, mentions, the sender's
+//! `language_code`, and button presses. In a group only what is addressed to the bot counts.
+
+use crate::conversation::{Body, ChatKind, Inbound};
+use crate::domain::{Lang, Network};
+use teloxide::types::{CallbackQuery, Message, MessageEntityKind, Update, UpdateKind, User};
+
+/// Where replies to an update go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Target {
+    pub chat: i64,
+    /// The forum topic the message came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread: Option<i32>,
+}
+
+/// A button press: the query to answer and the message that carried the button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Press {
+    pub query_id: String,
+    pub message: Option<i32>,
+}
+
+/// An update the conversation should see.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub inbound: Inbound,
+    pub target: Target,
+    pub press: Option<Press>,
+}
+
+/// What the bot knows about itself.
+#[derive(Debug, Clone)]
+pub struct BotIdentity {
+    pub id: u64,
+    pub username: String,
+}
+
+/// Maps an update; `None` for what the bot ignores (channels, edits, other bots, group chatter).
+pub fn from_update(update: &Update, me: &BotIdentity) -> Option<Incoming> {
+    match &update.kind {
+        UpdateKind::Message(m) => from_message(m, me),
+        UpdateKind::CallbackQuery(q) => from_callback(q),
+        _ => None,
+    }
+}
+
+fn lang_of(user: &User) -> Option<Lang> {
+    user.language_code.as_deref().and_then(Lang::from_tag)
+}
+
+fn name_of(user: &User) -> String {
+    match &user.last_name {
+        Some(last) => format!("{} {last}", user.first_name),
+        None => user.first_name.clone(),
+    }
+}
+
+fn from_message(m: &Message, me: &BotIdentity) -> Option<Incoming> {
+    let from = m.from.as_ref()?;
+    if from.is_bot {
+        return None;
+    }
+    let chat_kind = if m.chat.is_private() {
+        ChatKind::Direct
+    } else if m.chat.is_group() || m.chat.is_supergroup() {
+        ChatKind::Group
+    } else {
+        return None;
+    };
+    let raw = m.text().or_else(|| m.caption());
+    let (body, addressed) = match chat_kind {
+        ChatKind::Direct => (raw.map_or(Body::Unsupported, |t| Body::Text(t.to_owned())), true),
+        ChatKind::Group => {
+            let (text, addressed) = address_in_group(m, raw?, me)?;
+            (Body::Text(text), addressed)
+        }
+    };
+    let thread = if m.is_topic_message { m.thread_id.map(|t| t.0.0) } else { None };
+    Some(Incoming {
+        inbound: Inbound {
+            network: Network::Telegram,
+            chat_id: m.chat.id.0.to_string(),
+            chat_kind,
+            sender_id: from.id.0.to_string(),
+            sender_name: name_of(from),
+            body,
+            lang_hint: lang_of(from),
+            addressed,
+        },
+        target: Target { chat: m.chat.id.0, thread },
+        press: None,
+    })
+}
+
+/// In a group: a command for this bot (`/cmd` or `/cmd@thisbot`), a message that mentions
+/// the bot, or a reply to one of the bot's messages. Returns the text without the bot's name.
+fn address_in_group(m: &Message, text: &str, me: &BotIdentity) -> Option<(String, bool)> {
+    let mention = format!("@{}", me.username);
+    let entities = m.entities().unwrap_or_default();
+    let command_entity = entities.iter().find(|e| e.kind == MessageEntityKind::BotCommand && e.offset == 0);
+    if command_entity.is_some() || text.starts_with('/') {
+        let head = text.split_whitespace().next().unwrap_or_default();
+        return match head.split_once('@') {
+            Some((cmd, bot)) if bot.eq_ignore_ascii_case(&me.username) => {
+                Some((format!("{cmd}{}", &text[head.len()..]), true))
+            }
+            Some(_) => None, // a command for another bot
+            None => Some((text.to_owned(), true)),
+        };
+    }
+    let lower = text.to_lowercase();
+    if let Some(at) = lower.find(&mention.to_lowercase()) {
+        let stripped = format!("{}{}", &text[..at], &text[at + mention.len()..]);
+        let cleaned = stripped.trim().trim_start_matches([',', ':']).trim().to_owned();
+        return Some((cleaned, true));
+    }
+    let replying_to_bot = m.reply_to_message().and_then(|r| r.from.as_ref()).is_some_and(|u| u.id.0 == me.id);
+    if replying_to_bot {
+        return Some((text.to_owned(), true));
+    }
+    None
+}
+
+fn from_callback(q: &CallbackQuery) -> Option<Incoming> {
+    let data = q.data.clone().unwrap_or_default();
+    let (chat, chat_kind, thread, message) = match &q.message {
+        Some(msg) => {
+            let chat = msg.chat();
+            let kind = if chat.is_private() { ChatKind::Direct } else { ChatKind::Group };
+            let thread = msg.regular_message().filter(|m| m.is_topic_message).and_then(|m| m.thread_id).map(|t| t.0.0);
+            (chat.id.0, kind, thread, Some(msg.id().0))
+        }
+        // A button on a message the bot can no longer see: answer in private.
+        None => (q.from.id.0 as i64, ChatKind::Direct, None, None),
+    };
+    Some(Incoming {
+        inbound: Inbound {
+            network: Network::Telegram,
+            chat_id: chat.to_string(),
+            chat_kind,
+            sender_id: q.from.id.0.to_string(),
+            sender_name: name_of(&q.from),
+            body: Body::Button(data),
+            lang_hint: lang_of(&q.from),
+            // Pressing a button is always addressed to the bot that drew it.
+            addressed: true,
+        },
+        target: Target { chat, thread },
+        press: Some(Press { query_id: q.id.0.clone(), message }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn me() -> BotIdentity {
+        BotIdentity { id: 42, username: "VicinatoBot".into() }
+    }
+
+    fn update(json: serde_json::Value) -> Update {
+        serde_json::from_str(&json.to_string()).expect("a valid update")
+    }
+
+    fn group_message(text: &str, entities: serde_json::Value) -> Update {
+        update(serde_json::json!({
+            "update_id": 7,
+            "message": {
+                "message_id": 3, "date": 1700000000,
+                "chat": {"id": -1001, "type": "supergroup", "title": "Quartiere"},
+                "from": {"id": 777, "is_bot": false, "first_name": "Ada", "language_code": "en"},
+                "text": text, "entities": entities,
+            }
+        }))
+    }
+
+    #[test]
+    fn a_private_message_is_direct_with_the_senders_language() {
+        let u = update(serde_json::json!({
+            "update_id": 1,
+            "message": {
+                "message_id": 5, "date": 1700000000,
+                "chat": {"id": 777, "type": "private", "first_name": "Ada"},
+                "from": {"id": 777, "is_bot": false, "first_name": "Ada", "last_name": "Rossi", "language_code": "it-IT"},
+                "text": "ciao",
+            }
+        }));
+        let inc = from_update(&u, &me()).expect("handled");
+        assert_eq!(inc.inbound.chat_kind, ChatKind::Direct);
+        assert_eq!(inc.inbound.body, Body::Text("ciao".into()));
+        assert_eq!(inc.inbound.lang_hint, Some(Lang::It));
+        assert_eq!(inc.inbound.sender_name, "Ada Rossi");
+        assert_eq!(inc.target, Target { chat: 777, thread: None });
+    }
+
+    #[test]
+    fn a_group_command_for_this_bot_is_handled_without_the_bot_name() {
+        let ents = serde_json::json!([{"type": "bot_command", "offset": 0, "length": 17}]);
+        let inc = from_update(&group_message("/help@VicinatoBot now", ents), &me()).expect("addressed");
+        assert_eq!(inc.inbound.body, Body::Text("/help now".into()));
+        assert!(inc.inbound.addressed);
+        assert_eq!(inc.inbound.chat_kind, ChatKind::Group);
+    }
+
+    #[test]
+    fn a_group_command_for_another_bot_is_ignored() {
+        let ents = serde_json::json!([{"type": "bot_command", "offset": 0, "length": 15}]);
+        assert!(from_update(&group_message("/help@OtherBot", ents), &me()).is_none());
+    }
+
+    #[test]
+    fn group_chatter_is_ignored_and_a_mention_is_answered() {
+        assert!(from_update(&group_message("ciao a tutti", serde_json::json!([])), &me()).is_none());
+        let inc = from_update(&group_message("@vicinatobot dove trovo un medico?", serde_json::json!([])), &me())
+            .expect("mentioned");
+        assert_eq!(inc.inbound.body, Body::Text("dove trovo un medico?".into()));
+    }
+
+    #[test]
+    fn a_forum_topic_is_kept_for_the_reply() {
+        let u = update(serde_json::json!({
+            "update_id": 9,
+            "message": {
+                "message_id": 3, "date": 1700000000, "message_thread_id": 55, "is_topic_message": true,
+                "chat": {"id": -1002, "type": "supergroup", "title": "Forum", "is_forum": true},
+                "from": {"id": 777, "is_bot": false, "first_name": "Ada"},
+                "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            }
+        }));
+        let inc = from_update(&u, &me()).expect("handled");
+        assert_eq!(inc.target, Target { chat: -1002, thread: Some(55) });
+    }
+
+    #[test]
+    fn a_button_press_carries_its_payload_and_the_message_to_edit() {
+        let u = update(serde_json::json!({
+            "update_id": 10,
+            "callback_query": {
+                "id": "cq1", "chat_instance": "ci", "data": "page:2",
+                "from": {"id": 777, "is_bot": false, "first_name": "Ada", "language_code": "en"},
+                "message": {
+                    "message_id": 12, "date": 1700000000,
+                    "chat": {"id": 777, "type": "private", "first_name": "Ada"},
+                    "from": {"id": 42, "is_bot": true, "first_name": "Vicinato", "username": "VicinatoBot"},
+                    "text": "Risultati",
+                }
+            }
+        }));
+        let inc = from_update(&u, &me()).expect("handled");
+        assert_eq!(inc.inbound.body, Body::Button("page:2".into()));
+        assert_eq!(inc.press, Some(Press { query_id: "cq1".into(), message: Some(12) }));
+    }
+
+    #[test]
+    fn messages_from_bots_and_channels_are_ignored() {
+        let bot = update(serde_json::json!({
+            "update_id": 11,
+            "message": {
+                "message_id": 1, "date": 1700000000,
+                "chat": {"id": 9, "type": "private", "first_name": "B"},
+                "from": {"id": 9, "is_bot": true, "first_name": "B"}, "text": "hi",
+            }
+        }));
+        assert!(from_update(&bot, &me()).is_none());
+    }
+}

@@ -1,0 +1,426 @@
+//! End-to-end conversations on Telegram: the real transport (teloxide over HTTP) against the
+//! Bot API test server in `vicinato::testkit::telegram`, which speaks the real protocol and
+//! refuses a bot that goes over Telegram's limits. Each test checks that no limit was broken.
+
+use crate::support::*;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use vicinato::config::{Secret, TelegramWebhook};
+use vicinato::conversation::Engine;
+use vicinato::domain::{Account, Network};
+use vicinato::store::Store;
+use vicinato::testkit::telegram::{Fault, SentMessage, TestServer};
+use vicinato::transport::telegram::inbound::Target;
+use vicinato::transport::telegram::outbound::OutMessage;
+use vicinato::transport::telegram::sender::SendLimits;
+use vicinato::transport::telegram::{TelegramBot, TelegramOptions};
+
+const TOKEN: &str = "4242:TEST-token";
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A bot running against the test server; stopping it waits for it to finish.
+struct RunningBot {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<anyhow::Result<()>>,
+    waker: Arc<tokio::sync::Notify>,
+}
+
+impl RunningBot {
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        self.task.await.expect("bot task").expect("bot stops cleanly");
+    }
+}
+
+fn options(server: &TestServer) -> TelegramOptions {
+    let mut o = TelegramOptions::new("test", Secret::new(TOKEN.into()), "VICINATO_TELEGRAM_TOKEN", &server.url);
+    // Short pauses after failures keep the tests quick; the limits stay Telegram's.
+    o.limits = SendLimits { backoff_base: Duration::from_millis(200), ..SendLimits::default() };
+    o.poll_timeout = 1;
+    o
+}
+
+async fn start_bot(engine: Arc<Engine>, options: TelegramOptions) -> RunningBot {
+    let _ = tracing_subscriber::fmt().with_env_filter("warn,vicinato=debug").with_test_writer().try_init();
+    let bot = TelegramBot::connect(engine, options).await.expect("bot connects");
+    let waker = bot.waker();
+    let (stop, rx) = watch::channel(false);
+    let task = tokio::spawn(bot.run(rx));
+    RunningBot { stop, task, waker }
+}
+
+struct World {
+    server: TestServer,
+    engine: Arc<Engine>,
+    store: Arc<dyn Store>,
+    _dir: tempfile::TempDir,
+}
+
+async fn world() -> World {
+    let server = TestServer::start(TOKEN).await.expect("test server");
+    let (store, dir) = sqlite_store().await;
+    let (engine, _) = engine_on(store.clone(), saturday_morning()).await;
+    World { server, engine, store, _dir: dir }
+}
+
+fn no_violations(server: &TestServer) {
+    assert!(server.violations().is_empty(), "the bot broke Telegram's limits: {:?}", server.violations());
+}
+
+async fn nth(server: &TestServer, chat: i64, n: usize) -> SentMessage {
+    server
+        .nth_message(chat, n, WAIT)
+        .await
+        .unwrap_or_else(|| panic!("message {n} in chat {chat} never came; got {:#?}", server.messages(chat)))
+}
+
+/// Presses a button and returns what answers it: a new message, or the same message edited
+/// (drilling down and paging replace the message the button was on).
+async fn press(
+    server: &TestServer,
+    user: &vicinato::testkit::telegram::User,
+    on: &SentMessage,
+    data: &str,
+) -> SentMessage {
+    let before = server.messages(user.id).len();
+    let edits = |ms: &[SentMessage]| ms.iter().find(|m| m.message_id == on.message_id).map_or(0, |m| m.edits);
+    let edits_before = edits(&server.messages(user.id));
+    let q = server.press(user, on, data);
+    let after = server.wait_until(user.id, WAIT, |ms| ms.len() > before || edits(ms) > edits_before).await;
+    assert!(server.answered(&q), "the button press {q} was not answered");
+    if after.len() > before {
+        after.last().cloned().unwrap()
+    } else {
+        after
+            .into_iter()
+            .find(|m| m.message_id == on.message_id && m.edits > edits_before)
+            .unwrap_or_else(|| panic!("pressing {data} got no answer: {:#?}", server.messages(user.id)))
+    }
+}
+
+#[tokio::test]
+async fn onboarding_in_italian_chooses_language_and_area_with_buttons() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let maria = w.server.user(1001, "Maria", Some("it"));
+    w.server.user_says(&maria, "/start");
+    let hello = nth(&w.server, maria.id, 1).await;
+    assert!(hello.text.contains("Ciao Maria"), "{}", hello.text);
+    assert_eq!(hello.button("Italiano").as_deref(), Some("lang:it"));
+    let ask = press(&w.server, &maria, &hello, "lang:it").await;
+    assert!(ask.text.contains("In quale zona vivi?"), "{}", ask.text);
+    // Drill down: the metropolitan city, Rome, Municipio X.
+    let mut last = ask;
+    for wanted in ["citta-metropolitana-roma", "roma", "roma-m10"] {
+        let data = last
+            .buttons()
+            .into_iter()
+            .map(|(_, d)| d)
+            .find(|d| d == &format!("area:{wanted}") || d == &format!("home:{wanted}"))
+            .unwrap_or_else(|| panic!("no button for {wanted}: {:?}", last.buttons()));
+        last = press(&w.server, &maria, &last, &data).await;
+        if data.starts_with("home:") {
+            break;
+        }
+    }
+    if !last.text.contains("la tua zona") {
+        let home = last.button("Municipio X").expect("choose Municipio X itself");
+        last = press(&w.server, &maria, &last, &home).await;
+    }
+    assert!(last.text.contains("la tua zona è Municipio X"), "{}", last.text);
+    let person = w.store.find_person(&Account::new(Network::Telegram, "1001")).await.unwrap().expect("a person");
+    assert_eq!(person.home.as_ref().map(|t| t.to_string()).as_deref(), Some("roma-m10"));
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn onboarding_in_english_follows_the_telegram_language() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let john = w.server.user(1002, "John", Some("en-GB"));
+    w.server.user_says(&john, "/start");
+    let hello = nth(&w.server, john.id, 1).await;
+    assert!(hello.text.contains("John"), "{}", hello.text);
+    let ask = press(&w.server, &john, &hello, "lang:en").await;
+    assert!(ask.text.contains("Which area do you live in?"), "{}", ask.text);
+    w.server.user_says(&john, "centocelle");
+    let set = w.server.wait_until(john.id, WAIT, |m| m.iter().any(|m| m.text.contains("your area is"))).await;
+    let set = set.last().unwrap();
+    assert!(set.text.contains("your area is"), "{}", set.text);
+    // The command menu is published in both languages.
+    let menus = w.server.menus();
+    assert!(menus.iter().any(|(l, c)| l.as_deref() == Some("it") && c.iter().any(|(n, _)| n == "services")));
+    assert!(menus.iter().any(|(l, c)| l.as_deref() == Some("en") && c.iter().any(|(_, d)| d.contains("service"))));
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_free_text_search_pages_by_editing_the_same_message() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let paolo = w.server.user(1003, "Paolo", Some("it"));
+    w.server.user_says(&paolo, "/services aiuto alimentare");
+    let results = nth(&w.server, paolo.id, 1).await;
+    let next = results.button("Altri risultati").expect("a button for more results");
+    w.server.press(&paolo, &results, &next);
+    let edited = w.server.wait_until(paolo.id, WAIT, |m| m.first().is_some_and(|m| m.edits == 1)).await;
+    assert_eq!(edited.len(), 1, "paging must edit the message, not send a new one: {edited:#?}");
+    assert!(edited[0].text.contains("Pagina 2"), "{}", edited[0].text);
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn in_a_group_only_commands_and_mentions_are_answered_in_their_topic() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let group = w.server.group(-100_500, "Quartiere Centocelle", true);
+    let ada = w.server.user(1004, "Ada", Some("it"));
+    let bob = w.server.user(1005, "Bob", Some("it"));
+    let name = w.server.bot_username();
+    w.server.user_says_in(&ada, &group, "ciao a tutti, che bella giornata", None);
+    w.server.user_says_in(&ada, &group, "/services@OtherBot", None);
+    w.server.chat_member_update(&bob, &group);
+    w.server.user_says_in(&ada, &group, &format!("/services@{name} aiuto alimentare"), Some(77));
+    let reply = nth(&w.server, group.id, 1).await;
+    assert_eq!(reply.thread, Some(77), "the reply lands in the topic it was asked in");
+    assert!(reply.text.contains("Ho trovato") || reply.text.contains("trovato"), "{}", reply.text);
+    w.server.user_says_in(&bob, &group, &format!("@{name} mensa a Centocelle"), None);
+    let second = nth(&w.server, group.id, 2).await;
+    assert_eq!(second.thread, None);
+    // Help is personal: it goes privately to someone who has a chat with the bot, and to
+    // someone who has none, the group is told how to open one.
+    w.server.user_says(&bob, "ciao");
+    nth(&w.server, bob.id, 1).await;
+    w.server.user_says_in(&bob, &group, &format!("/help@{name}"), None);
+    let private = nth(&w.server, bob.id, 2).await;
+    assert!(private.text.contains("/services") || private.text.contains("servizi"), "{}", private.text);
+    w.server.user_says_in(&ada, &group, "/help", Some(77));
+    let note = nth(&w.server, group.id, 3).await;
+    assert!(note.text.contains("Avvia"), "{}", note.text);
+    assert_eq!(note.thread, Some(77));
+    assert!(w.server.wait_confirmed(WAIT).await);
+    assert_eq!(w.server.messages(group.id).len(), 3, "chatter and other bots' commands get no answer");
+    for call in w.server.calls("getUpdates") {
+        if let Some(allowed) = call["allowed_updates"].as_array() {
+            assert!(allowed.iter().all(|k| k == "message" || k == "callback_query"), "{allowed:?}");
+        }
+    }
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_deep_link_opens_the_service_card() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let dataset = w.store.dataset().await.unwrap();
+    let sal = &dataset.service_at_locations[0];
+    let service = dataset.services.iter().find(|s| s.id == sal.service).unwrap();
+    let lia = w.server.user(1006, "Lia", Some("it"));
+    w.server.user_says(&lia, &format!("/start s-{}", sal.id));
+    let card = nth(&w.server, lia.id, 1).await;
+    assert!(card.text.contains(&service.texts.name), "{} should name {}", card.text, service.texts.name);
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn html_in_names_and_messages_is_shown_as_text() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let eve = w.server.user(1007, "<b>Eve</b> & <a href='x'>co", Some("en"));
+    w.server.user_says(&eve, "/start");
+    let hello = nth(&w.server, eve.id, 1).await;
+    // The server accepted the HTML (it refuses unknown tags), and the person sees their
+    // name exactly as they wrote it.
+    assert!(hello.text.contains("<b>Eve</b> & <a href='x'>co"), "{}", hello.text);
+    assert!(!hello.html.contains("<a "), "{}", hello.html);
+    w.server.user_says(&eve, "/start t-<script>alert(1)</script>");
+    let second = nth(&w.server, eve.id, 2).await;
+    assert!(!second.html.contains("<script>"), "{}", second.html);
+    w.server.user_sends_sticker(&eve);
+    let third = nth(&w.server, eve.id, 3).await;
+    assert!(third.text.contains("written messages"), "{}", third.text);
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn injected_429s_and_server_errors_lose_nothing_and_double_nothing() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let rosa = w.server.user(1008, "Rosa", Some("it"));
+    w.server.user_says(&rosa, "ciao");
+    nth(&w.server, rosa.id, 1).await;
+    w.server.inject("sendMessage", Fault::TooManyRequests(1));
+    w.server.inject("sendMessage", Fault::ServerError(502));
+    w.server.inject("getUpdates", Fault::TooManyRequests(1));
+    w.server.inject("answerCallbackQuery", Fault::TooManyRequests(1));
+    w.server.user_says(&rosa, "/help");
+    w.server.user_says(&rosa, "/whoami");
+    let hello = w.server.messages(rosa.id)[0].clone();
+    let q = w.server.press(&rosa, &hello, "start");
+    let all = w.server.wait_until(rosa.id, Duration::from_secs(60), |m| m.len() >= 4).await;
+    assert_eq!(all.len(), 4, "{all:#?}");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let all = w.server.messages(rosa.id);
+    assert_eq!(all.len(), 4, "a message was sent twice: {all:#?}");
+    assert!(all[1].text.contains("/services") || all[1].text.contains("servizi"), "help comes second: {}", all[1].text);
+    assert!(w.server.answered(&q));
+    assert_eq!(w.server.injected_429s(), 3);
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn after_a_restart_no_update_is_handled_twice_and_pending_replies_go_out_once() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let gino = w.server.user(1009, "Gino", Some("it"));
+    w.server.user_says(&gino, "/help");
+    nth(&w.server, gino.id, 1).await;
+    // The next reply meets a long 429: it is stored, not yet sent, when the bot stops.
+    w.server.inject("sendMessage", Fault::TooManyRequests(30));
+    w.server.user_says(&gino, "/whoami");
+    assert!(w.server.wait_confirmed(WAIT).await);
+    w.server.wait_until(gino.id, Duration::from_secs(3), |_| false).await;
+    bot.stop().await;
+    assert_eq!(w.server.messages(gino.id).len(), 1);
+    // While the bot is down, one more message arrives.
+    w.server.user_says(&gino, "/language");
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let all = w.server.wait_until(gino.id, WAIT, |m| m.len() >= 3).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let all_after = w.server.messages(gino.id);
+    assert_eq!(all_after.len(), 3, "{all:#?}");
+    assert!(all_after[1].text.contains("Gino"), "the stored reply to /whoami: {}", all_after[1].text);
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_person_who_blocked_the_bot_is_marked_unreachable_and_not_retried() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let tina = w.server.user(1010, "Tina", Some("it"));
+    w.server.user_says(&tina, "/start");
+    nth(&w.server, tina.id, 1).await;
+    w.server.block(&tina);
+    let announcement = OutMessage {
+        target: Target { chat: tina.id, thread: None },
+        html: "Avviso: la Casa è chiusa lunedì.".into(),
+        keyboard: Vec::new(),
+        edit: None,
+        fallback: None,
+    };
+    w.store.outbox_push("telegram:test", &[announcement.to_item()], None, chrono::Utc::now()).await.unwrap();
+    bot.waker.notify_one();
+    let account = Account::new(Network::Telegram, tina.id.to_string());
+    let mut marked = None;
+    for _ in 0..100 {
+        marked = w.store.unreachable_since(&account).await.unwrap();
+        if marked.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(marked.is_some(), "the account should be marked unreachable");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let tries = w.server.calls("sendMessage").iter().filter(|c| c["chat_id"].as_i64() == Some(tina.id)).count();
+    assert_eq!(tries, 2, "one reply, then one try of the announcement and no retry");
+    assert!(w.store.outbox_pending("telegram:test", 0, 10).await.unwrap().is_empty());
+    // Writing again makes the person reachable.
+    w.server.user_says(&tina, "ciao");
+    nth(&w.server, tina.id, 2).await;
+    assert_eq!(w.store.unreachable_since(&account).await.unwrap(), None);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn webhook_mode_checks_the_secret_and_handles_a_redelivered_update_once() {
+    let w = world().await;
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut o = options(&w.server);
+    let hook = TelegramWebhook {
+        url: format!("http://127.0.0.1:{port}/telegram"),
+        listen: format!("127.0.0.1:{port}").parse().unwrap(),
+        secret_env: "VICINATO_TELEGRAM_WEBHOOK_SECRET".into(),
+    };
+    o.webhook = Some((hook, Secret::new("s3cret-Token_1".into())));
+    let bot = start_bot(w.engine.clone(), o).await;
+    let nina = w.server.user(1011, "Nina", Some("it"));
+    w.server.user_says(&nina, "/help");
+    let help = nth(&w.server, nina.id, 1).await;
+    let set = w.server.calls("setWebhook");
+    assert_eq!(set.len(), 1);
+    assert_eq!(set[0]["secret_token"], "s3cret-Token_1");
+    assert_eq!(set[0]["max_connections"], 1);
+    assert!(help.text.contains("servizi") || help.text.contains("/services"), "{}", help.text);
+    // A request without the secret is refused and not handled; a redelivery is not answered twice.
+    let update = serde_json::json!({
+        "update_id": 1,
+        "message": {"message_id": 1, "date": 1700000000, "chat": {"id": nina.id, "type": "private", "first_name": "Nina"},
+                    "from": {"id": nina.id, "is_bot": false, "first_name": "Nina"}, "text": "/help"}
+    });
+    let client = http_client();
+    let url = format!("http://127.0.0.1:{port}/telegram");
+    let wrong = client.post(&url, Some("nope"), &update.to_string()).await;
+    assert_eq!(wrong, 401);
+    let missing = client.post(&url, None, &update.to_string()).await;
+    assert_eq!(missing, 401);
+    let again = client.post(&url, Some("s3cret-Token_1"), &update.to_string()).await;
+    assert_eq!(again, 200);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(w.server.messages(nina.id).len(), 1, "a redelivered update must not be answered again");
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+/// A minimal HTTP client for posting to the webhook as an impostor would.
+fn http_client() -> RawPost {
+    RawPost
+}
+
+struct RawPost;
+
+impl RawPost {
+    async fn post(&self, url: &str, secret: Option<&str>, body: &str) -> u16 {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let rest = url.strip_prefix("http://").unwrap();
+        let (host, path) = rest.split_once('/').unwrap();
+        let mut s = tokio::net::TcpStream::connect(host).await.unwrap();
+        let mut req = format!(
+            "POST /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+            body.len()
+        );
+        if let Some(secret) = secret {
+            req.push_str(&format!("X-Telegram-Bot-Api-Secret-Token: {secret}\r\n"));
+        }
+        req.push_str("\r\n");
+        req.push_str(body);
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        s.read_to_end(&mut answer).await.unwrap();
+        String::from_utf8_lossy(&answer).split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_refused_token_names_its_variable_and_never_itself() {
+    let server = TestServer::start("1:RIGHT").await.unwrap();
+    let (store, _dir) = sqlite_store().await;
+    let (engine, _) = engine_on(store, saturday_morning()).await;
+    let o = TelegramOptions::new("test", Secret::new("1:WRONG-SECRET".into()), "MY_TOKEN_VAR", &server.url);
+    let err = TelegramBot::connect(engine, o).await.err().expect("refused");
+    let text = format!("{err:#}");
+    assert!(text.contains("MY_TOKEN_VAR"), "{text}");
+    assert!(!text.contains("WRONG-SECRET"), "{text}");
+}
