@@ -375,3 +375,106 @@ pub async fn conversation(
     let elapsed = started.elapsed();
     Ok((all.len() as f64 / elapsed.as_secs_f64(), percentiles(&mut all)))
 }
+
+/// Figures of the Telegram benchmark.
+#[derive(Debug, Clone)]
+pub struct TelegramFigures {
+    pub chats: usize,
+    /// Time from the announcement entering the outbox to the last copy accepted.
+    pub broadcast: Duration,
+    /// 1,500 messages at 30 a second take 50 s.
+    pub ideal: Duration,
+    /// 429s the server answered during the run (limits broken), and why.
+    pub refusals: usize,
+    pub refusal_reasons: Vec<String>,
+    /// Messages accepted twice for one chat (must be 0).
+    pub doubles: usize,
+    pub updates: usize,
+    /// Updates per second through the whole inbound path: getUpdates, mapping, person and
+    /// flow, understanding, search, rendering, and replies stored in the outbox with the cursor.
+    pub inbound_rate: f64,
+}
+
+/// Sends one announcement-sized message to `chats` private chats through the Bot API test
+/// server (which enforces Telegram's limits), then measures inbound handling with `updates`
+/// directory questions from 200 residents.
+pub async fn telegram(store: Arc<dyn Store>, chats: usize, updates: usize) -> anyhow::Result<TelegramFigures> {
+    use crate::testkit::telegram::TestServer;
+    use crate::transport::telegram::inbound::Target;
+    use crate::transport::telegram::outbound::OutMessage;
+    use crate::transport::telegram::{TelegramBot, TelegramOptions};
+
+    store.replace_dataset(&crate::demo::lazio()?).await?;
+    let token = "4242:BENCH";
+    let server = TestServer::start(token).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let engine = Arc::new(
+        Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, ConversationSettings::default()).await?,
+    );
+    let options =
+        TelegramOptions::new("bench", crate::config::Secret::new(token.into()), "VICINATO_TELEGRAM_TOKEN", &server.url);
+    let bot = TelegramBot::connect(engine, options).await?;
+    let waker = bot.waker();
+    let channel = bot.channel().to_owned();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(bot.run(stopped));
+
+    // The announcement: about 700 characters, with markup, like a real one.
+    let text = "<b>Avviso della Casa di comunità di Centocelle</b>\n".to_owned()
+        + &"Sabato 5 dicembre dalle 10 alle 13 la sala grande ospita lo sportello per le domande di bonus \
+            energia e la consulenza gratuita per le famiglie. Porta un documento e la tessera sanitaria. "
+            .repeat(3)
+        + "\nPer informazioni rispondi a questo messaggio.";
+    let mut items = Vec::with_capacity(chats);
+    for i in 0..chats {
+        let user = server.user(100_000 + i as i64, &format!("Residente {i}"), Some("it"));
+        server.user_started(&user);
+        let message = OutMessage {
+            target: Target { chat: user.id, thread: None },
+            html: text.clone(),
+            keyboard: Vec::new(),
+            edit: None,
+            fallback: None,
+        };
+        items.push(message.to_item());
+    }
+    let started = Instant::now();
+    store.outbox_push(&channel, &items, None, chrono::Utc::now()).await?;
+    waker.notify_one();
+    while server.sent_count() < chats {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        if started.elapsed() > Duration::from_secs(600) {
+            anyhow::bail!("the broadcast did not finish in 10 minutes");
+        }
+    }
+    let broadcast = started.elapsed();
+    let per_chat = server.sent_per_chat();
+    let doubles = per_chat.values().filter(|n| **n > 1).count();
+
+    // Inbound: questions from 200 residents, all queued at once.
+    let residents: Vec<_> = (0..200).map(|i| server.user(500_000 + i, &format!("Vicino {i}"), Some("it"))).collect();
+    let questions =
+        ["mensa a Centocelle", "corso di italiano", "medico a Ostia", "centro anziani aperto sabato", "/help"];
+    let started = Instant::now();
+    for i in 0..updates {
+        server.user_says(&residents[i % residents.len()], questions[i % questions.len()]);
+    }
+    if !server.wait_confirmed(Duration::from_secs(600)).await {
+        anyhow::bail!("the bot did not handle the updates in 10 minutes");
+    }
+    let inbound = started.elapsed();
+    let violations = server.violations();
+    let refusals = violations.len();
+    let _ = stop.send(true);
+    running.await??;
+    Ok(TelegramFigures {
+        chats,
+        broadcast,
+        ideal: Duration::from_secs_f64(chats as f64 / 30.0),
+        refusals,
+        refusal_reasons: violations.into_iter().take(5).collect(),
+        doubles,
+        updates,
+        inbound_rate: updates as f64 / inbound.as_secs_f64(),
+    })
+}

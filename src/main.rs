@@ -156,6 +156,16 @@ enum BenchKind {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Telegram: an announcement to many chats under Telegram's limits, and inbound
+    /// throughput, against the Bot API test server.
+    Telegram {
+        #[arg(long, default_value_t = 1_500)]
+        chats: usize,
+        #[arg(long, default_value_t = 2_000)]
+        updates: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Whole conversation path throughput for directory questions.
     Conversation {
         #[arg(long, default_value_t = 100_000)]
@@ -356,6 +366,7 @@ async fn admin(cli: &Cli, what: &AdminCommand) -> anyhow::Result<()> {
 async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
     let (db, services) = match what {
         BenchKind::Directory { db, services, .. } | BenchKind::Conversation { db, services, .. } => (db, *services),
+        BenchKind::Telegram { chats, updates, db } => return bench_telegram(chats, updates, db).await,
     };
     let _ = cli;
     let tmp = tempfile_dir()?;
@@ -383,6 +394,7 @@ async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
                 p.p50, p.p95, p.p99
             );
         }
+        BenchKind::Telegram { .. } => {}
     }
     if let Some(mib) = vicinato::bench::peak_memory_mib() {
         println!("peak memory: {mib:.0} MiB");
@@ -411,6 +423,32 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+async fn bench_telegram(chats: &usize, updates: &usize, db: &DbArg) -> anyhow::Result<()> {
+    let tmp = tempfile_dir()?;
+    let url = db.db.clone().unwrap_or_else(|| format!("sqlite:{}/bench.db", tmp.display()));
+    let store = app::open_store(&url).await?;
+    println!("engine: {}", store.engine().as_str());
+    let f = vicinato::bench::telegram(store, *chats, *updates).await?;
+    let over = (f.broadcast.as_secs_f64() / f.ideal.as_secs_f64() - 1.0) * 100.0;
+    println!(
+        "telegram broadcast: {} chats in {:.1} s (ideal {:.1} s at 30/s, {over:+.1}%); 429s: {}; doubles: {}",
+        f.chats,
+        f.broadcast.as_secs_f64(),
+        f.ideal.as_secs_f64(),
+        f.refusals,
+        f.doubles
+    );
+    for why in &f.refusal_reasons {
+        println!("  refused: {why}");
+    }
+    println!("telegram inbound: {} updates handled at {:.0} updates/s", f.updates, f.inbound_rate);
+    if let Some(mib) = vicinato::bench::peak_memory_mib() {
+        println!("peak memory: {mib:.0} MiB");
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok(())
 }
 
 fn tempfile_dir() -> anyhow::Result<PathBuf> {

@@ -145,10 +145,10 @@ struct Shared {
 
 /// Webhook deliveries: one HTTP/1.1 POST per update over a fresh TCP connection (tests use
 /// plain `http://` webhooks on loopback).
-mod http_post {
+pub mod http_post {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    #[derive(Default)]
+    #[derive(Default, Clone, Copy)]
     pub struct Client;
 
     impl Client {
@@ -872,6 +872,25 @@ impl TestServer {
         };
         self.shared.news.notify_waiters();
         qid
+    }
+
+    /// The user opened a chat with the bot earlier (so the bot may write to them).
+    pub fn user_started(&self, user: &User) {
+        self.shared.lock().started.insert(user.id);
+    }
+
+    /// How many messages the bot sent in all.
+    pub fn sent_count(&self) -> usize {
+        self.shared.lock().messages.len()
+    }
+
+    /// Messages sent per chat.
+    pub fn sent_per_chat(&self) -> HashMap<i64, usize> {
+        let mut counts = HashMap::new();
+        for m in &self.shared.lock().messages {
+            *counts.entry(m.chat).or_insert(0) += 1;
+        }
+        counts
     }
 
     /// The user blocks the bot: sends to them fail with 403 from now on.

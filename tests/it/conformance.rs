@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use vicinato::conversation::DirectorySnapshot;
 use vicinato::domain::*;
-use vicinato::store::{Store, StoredFlow};
+use vicinato::store::{Cursor, NewOutboxItem, Store, StoredFlow};
 
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
@@ -52,6 +52,11 @@ conformance!(
     flows_expire_and_are_purged,
     a_person_is_exported_and_erased_completely,
     settings_are_kept,
+    the_outbox_keeps_messages_in_order_until_delivered,
+    outbox_messages_and_their_cursor_are_written_together,
+    long_button_payloads_get_one_stable_token,
+    an_account_is_unreachable_until_the_person_writes_again,
+    erasing_a_person_drops_replies_waiting_for_them,
 );
 
 async fn demo(store: &Arc<dyn Store>) -> Dataset {
@@ -349,4 +354,77 @@ async fn settings_are_kept(store: Arc<dyn Store>) {
     store.set_setting("k", "1").await.unwrap();
     store.set_setting("k", "2").await.unwrap();
     assert_eq!(store.setting("k").await.unwrap().as_deref(), Some("2"));
+}
+
+fn item(chat: &str, payload: &str) -> NewOutboxItem {
+    NewOutboxItem { chat: chat.into(), payload: payload.into() }
+}
+
+async fn the_outbox_keeps_messages_in_order_until_delivered(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    store
+        .outbox_push("telegram:a", &[item("1", "one"), item("2", "two"), item("1", "three")], None, now)
+        .await
+        .unwrap();
+    store.outbox_push("telegram:b", &[item("1", "other bot")], None, now).await.unwrap();
+    let pending = store.outbox_pending("telegram:a", 0, 10).await.unwrap();
+    assert_eq!(pending.iter().map(|i| i.payload.as_str()).collect::<Vec<_>>(), ["one", "two", "three"]);
+    assert!(pending.windows(2).all(|w| w[0].id < w[1].id));
+    // Paging by id.
+    let after_first = store.outbox_pending("telegram:a", pending[0].id, 10).await.unwrap();
+    assert_eq!(after_first.len(), 2);
+    store.outbox_delivered(pending[0].id).await.unwrap();
+    store.outbox_attempt_failed(pending[1].id, 3, "Bad Gateway").await.unwrap();
+    store.outbox_undeliverable(pending[2].id, "blocked", now).await.unwrap();
+    let left = store.outbox_pending("telegram:a", 0, 10).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!((left[0].payload.as_str(), left[0].attempts), ("two", 3));
+    assert_eq!(store.outbox_pending("telegram:b", 0, 10).await.unwrap().len(), 1);
+}
+
+async fn outbox_messages_and_their_cursor_are_written_together(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let many: Vec<NewOutboxItem> = (0..1500).map(|i| item(&i.to_string(), "announcement")).collect();
+    store.outbox_push("telegram:a", &many, Some(Cursor { key: "telegram.a.offset", value: "42" }), now).await.unwrap();
+    assert_eq!(store.setting("telegram.a.offset").await.unwrap().as_deref(), Some("42"));
+    assert_eq!(store.outbox_pending("telegram:a", 0, 2000).await.unwrap().len(), 1500);
+    // The cursor moves even when an update needs no reply.
+    store.outbox_push("telegram:a", &[], Some(Cursor { key: "telegram.a.offset", value: "43" }), now).await.unwrap();
+    assert_eq!(store.setting("telegram.a.offset").await.unwrap().as_deref(), Some("43"));
+}
+
+async fn long_button_payloads_get_one_stable_token(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let long = format!("card:{}", "x".repeat(120));
+    let (a, b) = tokio::join!(store.button_token(&long, now), store.button_token(&long, now));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a, b, "racing calls agree on one token");
+    assert_eq!(store.button_payload(a).await.unwrap().as_deref(), Some(long.as_str()));
+    let other = store.button_token("card:other", now).await.unwrap();
+    assert_ne!(other, a);
+    assert_eq!(store.button_payload(987_654).await.unwrap(), None);
+}
+
+async fn an_account_is_unreachable_until_the_person_writes_again(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let account = Account::new(Network::Telegram, "555");
+    store.person_for_account(&account, "Tina", now).await.unwrap();
+    assert_eq!(store.unreachable_since(&account).await.unwrap(), None);
+    store.set_unreachable(&account, Some(now)).await.unwrap();
+    let since = store.unreachable_since(&account).await.unwrap().expect("marked");
+    assert!((since - now).num_seconds().abs() < 2);
+    store.person_and_flow(&account, "Tina", "telegram:555", now).await.unwrap();
+    assert_eq!(store.unreachable_since(&account).await.unwrap(), None);
+}
+
+async fn erasing_a_person_drops_replies_waiting_for_them(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let person = store.person_for_account(&Account::new(Network::Telegram, "777"), "Ada", now).await.unwrap();
+    store
+        .outbox_push("telegram:a", &[item("777", "private reply"), item("-100", "group reply")], None, now)
+        .await
+        .unwrap();
+    store.erase_person(person.id).await.unwrap();
+    let left = store.outbox_pending("telegram:a", 0, 10).await.unwrap();
+    assert_eq!(left.iter().map(|i| i.chat.as_str()).collect::<Vec<_>>(), ["-100"]);
 }

@@ -384,32 +384,16 @@ async fn webhook_mode_checks_the_secret_and_handles_a_redelivered_update_once() 
     bot.stop().await;
 }
 
-/// A minimal HTTP client for posting to the webhook as an impostor would.
+/// Posts to the webhook as anyone on the network could.
 fn http_client() -> RawPost {
-    RawPost
+    RawPost(vicinato::testkit::telegram::http_post::Client)
 }
 
-struct RawPost;
+struct RawPost(vicinato::testkit::telegram::http_post::Client);
 
 impl RawPost {
     async fn post(&self, url: &str, secret: Option<&str>, body: &str) -> u16 {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let rest = url.strip_prefix("http://").unwrap();
-        let (host, path) = rest.split_once('/').unwrap();
-        let mut s = tokio::net::TcpStream::connect(host).await.unwrap();
-        let mut req = format!(
-            "POST /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-            body.len()
-        );
-        if let Some(secret) = secret {
-            req.push_str(&format!("X-Telegram-Bot-Api-Secret-Token: {secret}\r\n"));
-        }
-        req.push_str("\r\n");
-        req.push_str(body);
-        s.write_all(req.as_bytes()).await.unwrap();
-        let mut answer = Vec::new();
-        s.read_to_end(&mut answer).await.unwrap();
-        String::from_utf8_lossy(&answer).split_whitespace().nth(1).unwrap().parse().unwrap()
+        self.0.post(url, secret, body).await.expect("the webhook answers")
     }
 }
 

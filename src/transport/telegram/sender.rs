@@ -228,7 +228,11 @@ impl Sender {
         };
         let mut last_id = 0i64;
         let mut reload = true;
+        // Sends are spaced evenly; a late send may be caught up by one spacing, but never so
+        // that more than `per_second` sends fall in one second (the window below).
         let mut global_next = Instant::now();
+        let window_len = (self.limits.per_second.floor() as usize).max(1);
+        let mut window: VecDeque<Instant> = VecDeque::with_capacity(window_len + 1);
         let mut flights: JoinSet<(i64, Queued, Result<(), RequestError>)> = JoinSet::new();
         loop {
             if *stop.borrow() {
@@ -266,7 +270,11 @@ impl Sender {
             }
             // The next chat that may receive, if a request slot is free.
             let next = if flights.len() < self.limits.max_in_flight { lanes.heap.peek().map(|r| r.0) } else { None };
-            let wake_at = next.map(|(at, _)| at.max(global_next));
+            let window_open = match window.front() {
+                Some(first) if window.len() >= window_len => *first + Duration::from_secs(1),
+                _ => global_next,
+            };
+            let wake_at = next.map(|(at, _)| at.max(global_next).max(window_open));
             tokio::select! {
                 biased;
                 changed = stop.changed() => {
@@ -294,6 +302,10 @@ impl Sender {
                     lanes.busy.insert(chat);
                     let now = Instant::now();
                     global_next = global_next.max(now - spacing) + spacing;
+                    window.push_back(now);
+                    if window.len() > window_len {
+                        window.pop_front();
+                    }
                     let bot = self.bot.clone();
                     flights.spawn(async move {
                         let result = deliver(&bot, &queued.message).await;
