@@ -160,3 +160,59 @@ fn an_unreachable_database_is_named_without_its_password() {
     assert!(err.contains("cannot open the database at postgres://ada:***@127.0.0.1:1/none"), "{err}");
     assert!(!err.contains("s3cret"));
 }
+
+fn write_profile(dir: &std::path::Path, api_url: &str) {
+    std::fs::create_dir_all(dir.join("bots")).unwrap();
+    std::fs::write(
+        dir.join("bots/lazio.toml"),
+        format!(
+            "name = \"Vicinato Lazio\"\ndefault_language = \"it\"\nmodules = [\"directory\"]\n\n\
+             [telegram]\ntoken_env = \"TEST_TG_TOKEN\"\napi_url = \"{api_url}\"\n\n\
+             [matrix]\nhomeserver = \"http://127.0.0.1:9\"\nuser_env = \"TEST_MX_USER\"\npassword_env = \"TEST_MX_PASSWORD\"\n"
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn serve_without_any_token_names_the_missing_variables_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), "https://api.telegram.org");
+    let out = vicinato(dir.path(), &["serve"], "");
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("bot lazio (bots/lazio.toml): Telegram skipped, TEST_TG_TOKEN is not set"), "{err}");
+    assert!(err.contains("Matrix skipped"), "{err}");
+    assert!(err.contains("no bot can run"), "{err}");
+}
+
+#[tokio::test]
+async fn serve_runs_the_telegram_bot_and_stops_cleanly_on_sigterm() {
+    use std::time::Duration;
+    let server = vicinato::testkit::telegram::TestServer::start("77:SERVE-secret").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &server.url);
+    let child = Command::new(env!("CARGO_BIN_EXE_vicinato"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env_remove("VICINATO_DATABASE__URL")
+        .env("TEST_TG_TOKEN", "77:SERVE-secret")
+        // Every log level, to a file (a pipe nobody reads would fill up and block the process).
+        .env("VICINATO_LOG", "trace")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("serve.log")).unwrap())
+        .spawn()
+        .expect("the binary starts");
+    let ugo = server.user(3001, "Ugo", Some("it"));
+    server.user_says(&ugo, "/start");
+    let hello = server.nth_message(ugo.id, 1, Duration::from_secs(60)).await;
+    let killed = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    assert!(killed.success());
+    let status = child.wait_with_output().unwrap().status;
+    let err = std::fs::read_to_string(dir.path().join("serve.log")).unwrap();
+    let hello = hello.unwrap_or_else(|| panic!("no answer from vicinato serve: {err}"));
+    assert!(hello.text.contains("Ciao Ugo"), "{}", hello.text);
+    assert!(status.success(), "{err}");
+    assert!(err.contains("on Telegram as @VicinatoTestBot"), "{err}");
+    assert!(!err.contains("SERVE-secret"), "the token must never reach a log: {err}");
+}
