@@ -408,3 +408,53 @@ async fn a_refused_token_names_its_variable_and_never_itself() {
     assert!(text.contains("MY_TOKEN_VAR"), "{text}");
     assert!(!text.contains("WRONG-SECRET"), "{text}");
 }
+
+#[tokio::test]
+async fn my_data_is_shown_and_forget_me_erases_it_after_confirmation() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let olga = w.server.user(1012, "Olga", Some("en"));
+    w.server.user_says(&olga, "/mydata");
+    let data = nth(&w.server, olga.id, 1).await;
+    assert!(data.html.contains("<pre>"), "the data is preformatted: {}", data.html);
+    assert!(data.text.contains("Olga"), "{}", data.text);
+    w.server.user_says(&olga, "/forget");
+    let ask = nth(&w.server, olga.id, 2).await;
+    let yes = ask.button("erase").expect("a button to confirm");
+    let done = press(&w.server, &olga, &ask, &yes).await;
+    assert!(done.text.contains("erased"), "{}", done.text);
+    let account = Account::new(Network::Telegram, olga.id.to_string());
+    assert!(w.store.find_person(&account).await.unwrap().is_none());
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_slow_telegram_delays_a_reply_but_never_doubles_it() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let pia = w.server.user(1013, "Pia", Some("it"));
+    w.server.inject("sendMessage", Fault::Slow(Duration::from_secs(3)));
+    w.server.inject("getUpdates", Fault::Slow(Duration::from_secs(2)));
+    w.server.user_says(&pia, "/help");
+    w.server.user_says(&pia, "/whoami");
+    w.server.wait_until(pia.id, WAIT, |m| m.len() >= 2).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(w.server.messages(pia.id).len(), 2);
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn button_payloads_too_long_for_telegram_travel_behind_a_short_token() {
+    use vicinato::transport::telegram::outbound::{MAX_CALLBACK_BYTES, callback_data, payload_of};
+    let (store, _dir) = sqlite_store().await;
+    let now = chrono::Utc::now();
+    let long = format!("card:{}", "servizio-molto-lungo-".repeat(5));
+    let data = callback_data(store.as_ref(), &long, now).await.unwrap();
+    assert!(data.len() <= MAX_CALLBACK_BYTES, "{data}");
+    assert_eq!(payload_of(store.as_ref(), &data).await.unwrap().as_deref(), Some(long.as_str()));
+    assert_eq!(callback_data(store.as_ref(), "page:2", now).await.unwrap(), "page:2");
+    // A forged or forgotten token reads as nothing, which the conversation answers as expired.
+    assert_eq!(payload_of(store.as_ref(), "~999999").await.unwrap(), None);
+}
