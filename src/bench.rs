@@ -420,11 +420,12 @@ pub async fn telegram(store: Arc<dyn Store>, chats: usize, updates: usize) -> an
     let running = tokio::spawn(bot.run(stopped));
 
     // The announcement: about 700 characters, with markup, like a real one.
-    let text = "<b>Avviso della Casa di comunità di Centocelle</b>\n".to_owned()
-        + &"Sabato 5 dicembre dalle 10 alle 13 la sala grande ospita lo sportello per le domande di bonus \
-            energia e la consulenza gratuita per le famiglie. Porta un documento e la tessera sanitaria. "
-            .repeat(3)
-        + "\nPer informazioni rispondi a questo messaggio.";
+    let paragraph = "Sabato 5 dicembre dalle 10 alle 13 la sala grande ospita lo sportello per le domande di bonus \
+                     energia e la consulenza gratuita per le famiglie. Porta un documento e la tessera sanitaria. ";
+    let text = format!(
+        "<b>Avviso della Casa di comunità di Centocelle</b>\n{}\nPer informazioni rispondi a questo messaggio.",
+        paragraph.repeat(3)
+    );
     let mut items = Vec::with_capacity(chats);
     for i in 0..chats {
         let user = server.user(100_000 + i as i64, &format!("Residente {i}"), Some("it"));

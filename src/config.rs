@@ -268,6 +268,10 @@ struct RawMatrix {
     password_env: Option<String>,
     #[serde(default)]
     access_token_env: Option<String>,
+    #[serde(default)]
+    data_dir: Option<String>,
+    #[serde(default)]
+    allowed_servers: Vec<String>,
 }
 
 /// A Telegram connection: where the token is, never the token itself.
@@ -294,6 +298,11 @@ pub struct MatrixProfile {
     pub user_env: String,
     pub password_env: Option<String>,
     pub access_token_env: Option<String>,
+    /// Where the bot's Matrix session, state and crypto store live (default
+    /// `data/matrix/<bot>`), never in the Vicinato database.
+    pub data_dir: Option<PathBuf>,
+    /// Accept invites only from users of these homeservers (empty: from anyone).
+    pub allowed_servers: Vec<String>,
 }
 
 /// One bot: its name, networks, modules, language and admins.
@@ -403,6 +412,8 @@ impl BotProfile {
                     user_env: m.user_env,
                     password_env: m.password_env,
                     access_token_env: m.access_token_env,
+                    data_dir: m.data_dir.map(PathBuf::from),
+                    allowed_servers: m.allowed_servers,
                 })
             }
             None => None,

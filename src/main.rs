@@ -460,7 +460,11 @@ fn tempfile_dir() -> anyhow::Result<PathBuf> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // A server tells what it does; one-shot commands speak only when something is wrong.
-    let default_filter = if matches!(cli.command, Command::Serve { .. }) { "info,sqlx=warn" } else { "warn" };
+    let default_filter = if matches!(cli.command, Command::Serve { .. }) {
+        "info,sqlx=warn,matrix_sdk_crypto::backups=error"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("VICINATO_LOG").unwrap_or_else(|_| default_filter.into()),

@@ -7,6 +7,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{BotProfile, Config, Secret};
 use crate::conversation::Engine;
 use crate::i18n::I18n;
+use crate::transport::matrix::{Credentials, MatrixBot, MatrixOptions};
 use crate::transport::telegram::{TelegramBot, TelegramOptions};
 use anyhow::Context;
 use std::sync::Arc;
@@ -16,7 +17,13 @@ use tokio::sync::watch;
 #[derive(Debug, Clone)]
 pub struct Planned {
     pub bot: BotProfile,
-    pub telegram: TelegramOptions,
+    pub connection: Connection,
+}
+
+#[derive(Debug, Clone)]
+pub enum Connection {
+    Telegram(TelegramOptions),
+    Matrix(MatrixOptions),
 }
 
 /// What `serve` will start, and what it skips and why.
@@ -41,7 +48,7 @@ pub fn plan(bots: &[BotProfile], env: impl Fn(&str) -> Option<String>) -> Plan {
                 Some(token) => {
                     let mut options = TelegramOptions::new(&bot.key(), Secret::new(token), &t.token_env, &t.api_url);
                     match &t.webhook {
-                        None => plan.runs.push(Planned { bot: bot.clone(), telegram: options }),
+                        None => plan.runs.push(Planned { bot: bot.clone(), connection: Connection::Telegram(options) }),
                         Some(hook) => match present(&hook.secret_env) {
                             None => plan.skipped.push(format!(
                                 "{label}: Telegram skipped, webhook mode needs its secret in {}",
@@ -49,15 +56,37 @@ pub fn plan(bots: &[BotProfile], env: impl Fn(&str) -> Option<String>) -> Plan {
                             )),
                             Some(secret) => {
                                 options.webhook = Some((hook.clone(), Secret::new(secret)));
-                                plan.runs.push(Planned { bot: bot.clone(), telegram: options });
+                                plan.runs.push(Planned { bot: bot.clone(), connection: Connection::Telegram(options) });
                             }
                         },
                     }
                 }
             }
         }
-        if bot.matrix.is_some() {
-            plan.skipped.push(format!("{label}: Matrix skipped, this version of Vicinato has no Matrix transport yet"));
+        if let Some(m) = &bot.matrix {
+            let credentials = match (
+                m.password_env.as_deref().and_then(&present),
+                m.access_token_env.as_deref().and_then(&present),
+            ) {
+                (Some(p), _) => Some(Credentials::Password(Secret::new(p))),
+                (None, Some(t)) => Some(Credentials::AccessToken(Secret::new(t))),
+                (None, None) => None,
+            };
+            let secret_vars: Vec<&str> =
+                [m.password_env.as_deref(), m.access_token_env.as_deref()].into_iter().flatten().collect();
+            match (present(&m.user_env), credentials) {
+                (None, _) => plan.skipped.push(format!("{label}: Matrix skipped, {} is not set", m.user_env)),
+                (Some(_), None) => {
+                    plan.skipped.push(format!("{label}: Matrix skipped, none of {} is set", secret_vars.join(", ")))
+                }
+                (Some(user), Some(credentials)) => {
+                    let dir =
+                        m.data_dir.clone().unwrap_or_else(|| std::path::PathBuf::from("data/matrix").join(bot.key()));
+                    let mut options = MatrixOptions::new(&bot.key(), &m.homeserver, &user, credentials, dir);
+                    options.allowed_servers = m.allowed_servers.clone();
+                    plan.runs.push(Planned { bot: bot.clone(), connection: Connection::Matrix(options) });
+                }
+            }
         }
     }
     plan
@@ -97,12 +126,25 @@ pub async fn serve(
     for run in plan.runs {
         let engine = engine_for(config, store.clone(), i18n.clone(), &run.bot).await?;
         let key = run.bot.key();
-        let bot = TelegramBot::connect(engine, run.telegram)
-            .await
-            .with_context(|| format!("bot {key} could not start on Telegram"))?;
-        eprintln!("bot {key}: on Telegram as @{}", bot.username());
         let stop = stop.clone();
-        tasks.spawn(async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Telegram")) });
+        match run.connection {
+            Connection::Telegram(options) => {
+                let bot = TelegramBot::connect(engine, options)
+                    .await
+                    .with_context(|| format!("bot {key} could not start on Telegram"))?;
+                eprintln!("bot {key}: on Telegram as @{}", bot.username());
+                tasks.spawn(
+                    async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Telegram")) },
+                );
+            }
+            Connection::Matrix(options) => {
+                let bot = MatrixBot::connect(engine, options)
+                    .await
+                    .with_context(|| format!("bot {key} could not start on Matrix"))?;
+                eprintln!("bot {key}: on Matrix as {}", bot.user_id());
+                tasks.spawn(async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Matrix")) });
+            }
+        }
     }
     let mut first_error = None;
     while let Some(done) = tasks.join_next().await {
@@ -138,7 +180,7 @@ mod tests {
     fn a_bot_with_its_token_runs_and_the_token_never_prints() {
         let p = plan(&[bot(TELEGRAM)], |k| (k == "T_TOKEN").then(|| "123:SECRET".to_owned()));
         assert_eq!(p.runs.len(), 1);
-        assert_eq!(p.runs[0].telegram.key, "lazio");
+        assert!(matches!(&p.runs[0].connection, Connection::Telegram(o) if o.key == "lazio"));
         assert!(!format!("{:?}", p.runs[0]).contains("SECRET"));
     }
 
@@ -148,5 +190,28 @@ mod tests {
         let p = plan(&[bot(&text)], |k| (k == "T_TOKEN").then(|| "1:A".to_owned()));
         assert!(p.runs.is_empty());
         assert!(p.skipped[0].contains("T_HOOK"), "{:?}", p.skipped);
+    }
+
+    const MATRIX: &str = "name = \"L\"\ndefault_language = \"en\"\nmodules = []\n[matrix]\nhomeserver = \"http://127.0.0.1:8008\"\n\
+                          user_env = \"M_USER\"\npassword_env = \"M_PASS\"\n";
+
+    #[test]
+    fn a_matrix_bot_runs_with_its_user_and_password_and_keeps_its_state_in_its_own_folder() {
+        let p = plan(&[bot(MATRIX)], |k| match k {
+            "M_USER" => Some("@vicinato:example.org".into()),
+            "M_PASS" => Some("hunter2".into()),
+            _ => None,
+        });
+        assert_eq!(p.runs.len(), 1, "{:?}", p.skipped);
+        let Connection::Matrix(o) = &p.runs[0].connection else { panic!("a Matrix run") };
+        assert_eq!(o.data_dir, std::path::PathBuf::from("data/matrix/lazio"));
+        assert!(!format!("{:?}", p.runs[0]).contains("hunter2"));
+    }
+
+    #[test]
+    fn a_matrix_bot_without_its_password_is_skipped_naming_the_variables() {
+        let p = plan(&[bot(MATRIX)], |k| (k == "M_USER").then(|| "@v:example.org".to_owned()));
+        assert!(p.runs.is_empty());
+        assert_eq!(p.skipped, vec!["bot lazio (bots/lazio.toml): Matrix skipped, none of M_PASS is set"]);
     }
 }

@@ -225,3 +225,8 @@ telegram-menu-language = Change language
 telegram-menu-cancel = Stop what we are doing
 telegram-menu-mydata = See the data I keep about you
 telegram-menu-forget = Erase all your data
+
+## Matrix
+
+matrix-choose-number = Reply with the number of your choice.
+matrix-private-unreachable = I wanted to answer you in a direct chat, but I could not open one. Start a direct chat with me and ask again.

@@ -225,3 +225,8 @@ telegram-menu-language = Cambia lingua
 telegram-menu-cancel = Interrompi quello che stiamo facendo
 telegram-menu-mydata = Vedi i dati che conservo su di te
 telegram-menu-forget = Cancella tutti i tuoi dati
+
+## Matrix
+
+matrix-choose-number = Rispondi con il numero della tua scelta.
+matrix-private-unreachable = Volevo risponderti in una chat diretta, ma non sono riuscito ad aprirla. Apri una chat diretta con me e chiedi di nuovo.

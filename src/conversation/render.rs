@@ -94,3 +94,23 @@ pub fn render(i18n: &I18n, lang: Lang, reply: &Reply) -> Rendered {
         .collect();
     Rendered { blocks, buttons, visibility: reply.visibility, update: reply.update }
 }
+
+/// Consecutive replies for the same audience become one message, the buttons going with the
+/// last: transports send fewer messages (Telegram allows one a second in a chat).
+pub fn merge(rendered: Vec<Rendered>) -> Vec<Rendered> {
+    let mut out: Vec<Rendered> = Vec::new();
+    for r in rendered {
+        if let Some(prev) = out.last_mut()
+            && prev.buttons.is_empty()
+            && prev.visibility == r.visibility
+            && !r.update
+            && !prev.update
+        {
+            prev.blocks.extend(r.blocks);
+            prev.buttons = r.buttons;
+            continue;
+        }
+        out.push(r);
+    }
+    out
+}

@@ -182,7 +182,7 @@ fn serve_without_any_token_names_the_missing_variables_and_fails() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("bot lazio (bots/lazio.toml): Telegram skipped, TEST_TG_TOKEN is not set"), "{err}");
-    assert!(err.contains("Matrix skipped"), "{err}");
+    assert!(err.contains("Matrix skipped, TEST_MX_USER is not set"), "{err}");
     assert!(err.contains("no bot can run"), "{err}");
 }
 

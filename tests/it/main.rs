@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Vicinato's integration tests, one binary: end-to-end conversations through the console
 //! transport and through Telegram (against a Bot API test server), the store conformance suite on SQLite and PostgreSQL, the command line, and
 //! the architecture and locale invariants.
@@ -7,5 +8,7 @@ mod cli;
 mod conformance;
 mod console;
 mod locales;
+mod matrix;
 mod support;
+mod synapse;
 mod telegram;

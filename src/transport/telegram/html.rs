@@ -7,20 +7,8 @@ use crate::conversation::{Rendered, RenderedBlock};
 /// Telegram's limit on a message's text, counted after entities are parsed.
 pub const MAX_MESSAGE_CHARS: usize = 4096;
 
-/// Escapes text for Telegram's HTML parse mode (`<`, `>`, `&`, and `"` for attributes).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for Telegram's HTML parse mode.
+pub use crate::transport::escape_html as escape;
 
 /// Length as Telegram counts it: UTF-16 code units of the visible text.
 fn visible_len(text: &str) -> usize {

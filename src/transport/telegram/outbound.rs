@@ -5,7 +5,7 @@
 
 use super::html;
 use super::inbound::{Press, Target};
-use crate::conversation::{Engine, Outcome, Rendered, RenderedButton, Visibility};
+use crate::conversation::{Engine, Outcome, RenderedButton, Visibility};
 use crate::store::{NewOutboxItem, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -87,26 +87,6 @@ async fn keyboard(store: &dyn Store, buttons: &[RenderedButton], now: DateTime<U
     rows(pairs)
 }
 
-/// Consecutive replies for the same audience become one message: the buttons go with the
-/// last one. This keeps under the one-message-per-second limit of a chat.
-fn merge(rendered: Vec<Rendered>) -> Vec<Rendered> {
-    let mut out: Vec<Rendered> = Vec::new();
-    for r in rendered {
-        if let Some(prev) = out.last_mut()
-            && prev.buttons.is_empty()
-            && prev.visibility == r.visibility
-            && !r.update
-            && !prev.update
-        {
-            prev.blocks.extend(r.blocks);
-            prev.buttons = r.buttons;
-            continue;
-        }
-        out.push(r);
-    }
-    out
-}
-
 /// The messages that answer one inbound update.
 pub async fn compose(
     engine: &Engine,
@@ -117,7 +97,8 @@ pub async fn compose(
     now: DateTime<Utc>,
 ) -> Vec<OutMessage> {
     let store = engine.store().as_ref();
-    let rendered = merge(outcome.replies.iter().map(|r| engine.render(outcome.lang, r)).collect());
+    let rendered =
+        crate::conversation::render::merge(outcome.replies.iter().map(|r| engine.render(outcome.lang, r)).collect());
     let in_group = target.chat != sender_id;
     let mut messages = Vec::new();
     for r in rendered {
@@ -157,6 +138,7 @@ pub async fn compose(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conversation::Rendered;
 
     #[test]
     fn short_labels_pair_up_and_long_ones_stand_alone() {
@@ -174,7 +156,7 @@ mod tests {
             visibility: Visibility::Chat,
             update: false,
         };
-        let merged = merge(vec![r("a", 0), r("b", 2), r("c", 0)]);
+        let merged = crate::conversation::render::merge(vec![r("a", 0), r("b", 2), r("c", 0)]);
         assert_eq!(merged.len(), 2);
         assert_eq!(merged[0].blocks.len(), 2);
         assert_eq!(merged[0].buttons.len(), 2);

@@ -1,0 +1,516 @@
+//! The Matrix transport: one bot account per profile, on matrix-sdk, in direct chats and group
+//! rooms, encrypted or not.
+//!
+//! The bot's session, room state and crypto store live in its own folder (never in the Vicinato
+//! database), so a restart reuses the same device and keys. Vicinato keeps its own sync
+//! token: each `/sync` answer is handled (invites accepted, messages answered) and its replies
+//! are written to the outbox together with the next token, in one transaction. A restart or a
+//! homeserver that went away resumes from that token: what arrived meanwhile is answered, once.
+//! The first start syncs once without answering, so old history is never answered; in a room
+//! the bot has just joined, messages from before its join are skipped.
+
+pub mod outbound;
+mod sender;
+
+use crate::config::Secret;
+use crate::conversation::{Body, ChatKind, Engine, Inbound, Visibility};
+use crate::domain::Network;
+use crate::store::{Cursor, NewOutboxItem};
+use anyhow::Context;
+use matrix_sdk::config::{RequestConfig, SyncSettings};
+use matrix_sdk::ruma::events::room::member::MembershipState;
+use matrix_sdk::ruma::events::room::message::{MessageType, Relation};
+use matrix_sdk::ruma::events::{
+    AnySyncMessageLikeEvent, AnySyncStateEvent, AnySyncTimelineEvent, SyncMessageLikeEvent, SyncStateEvent,
+};
+use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId, UserId};
+use matrix_sdk::sync::JoinedRoomUpdate;
+use matrix_sdk::{Client, Room};
+use outbound::MatrixOut;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+
+/// How the bot signs in.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    Password(Secret),
+    /// An access token from an existing login (its device is reused).
+    AccessToken(Secret),
+}
+
+/// Everything a Matrix bot needs to start.
+#[derive(Debug, Clone)]
+pub struct MatrixOptions {
+    /// The bot's short name (its profile's file name).
+    pub key: String,
+    pub homeserver: String,
+    pub user: String,
+    pub credentials: Credentials,
+    /// The folder for the session and the sdk's stores.
+    pub data_dir: PathBuf,
+    /// Accept invites only from users on these homeservers (empty: from anyone).
+    pub allowed_servers: Vec<String>,
+    /// How long one `/sync` waits for news.
+    pub sync_timeout: Duration,
+    /// Limits for every request: attempts and time, so one call cannot hang a conversation.
+    pub request_timeout: Duration,
+    pub request_retries: usize,
+}
+
+impl MatrixOptions {
+    pub fn new(key: &str, homeserver: &str, user: &str, credentials: Credentials, data_dir: PathBuf) -> Self {
+        Self {
+            key: key.to_owned(),
+            homeserver: homeserver.to_owned(),
+            user: user.to_owned(),
+            credentials,
+            data_dir,
+            allowed_servers: Vec::new(),
+            sync_timeout: Duration::from_secs(20),
+            request_timeout: Duration::from_secs(30),
+            request_retries: 3,
+        }
+    }
+}
+
+/// A connected Matrix bot.
+pub struct MatrixBot {
+    engine: Arc<Engine>,
+    client: Client,
+    me: OwnedUserId,
+    options: MatrixOptions,
+    channel: String,
+    cursor_key: String,
+    wake: Arc<Notify>,
+}
+
+/// A message the conversation should see, and where its replies go.
+struct Incoming {
+    inbound: Inbound,
+    room: OwnedRoomId,
+    thread: Option<String>,
+}
+
+impl MatrixBot {
+    /// Signs in (restoring the stored session when there is one, so no new device appears on
+    /// every start) and opens the sdk's stores in the bot's folder.
+    pub async fn connect(engine: Arc<Engine>, options: MatrixOptions) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&options.data_dir)
+            .with_context(|| format!("cannot create the Matrix folder {}", options.data_dir.display()))?;
+        let client = Client::builder()
+            .homeserver_url(&options.homeserver)
+            .sqlite_store(options.data_dir.join("store"), None)
+            .request_config(RequestConfig::new().retry_limit(options.request_retries).timeout(options.request_timeout))
+            .build()
+            .await
+            .with_context(|| format!("cannot set up the Matrix client for {}", options.homeserver))?;
+        let session_file = options.data_dir.join("session.json");
+        if session_file.exists() {
+            let text = std::fs::read_to_string(&session_file)
+                .with_context(|| format!("cannot read {}", session_file.display()))?;
+            let session: matrix_sdk::authentication::matrix::MatrixSession = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a Matrix session", session_file.display()))?;
+            client.restore_session(session).await.context("cannot restore the Matrix session")?;
+        } else {
+            match &options.credentials {
+                Credentials::Password(password) => {
+                    client
+                        .matrix_auth()
+                        .login_username(&options.user, password.expose())
+                        .initial_device_display_name("Vicinato")
+                        .send()
+                        .await
+                        .with_context(|| format!("the homeserver refused the login of {}", options.user))?;
+                }
+                Credentials::AccessToken(token) => {
+                    let user_id = UserId::parse(&options.user)
+                        .with_context(|| format!("`{}` is not a Matrix user id like @bot:example.org", options.user))?;
+                    let probe = Client::builder().homeserver_url(&options.homeserver).build().await?;
+                    probe
+                        .restore_session(matrix_sdk::authentication::matrix::MatrixSession {
+                            meta: matrix_sdk::SessionMeta { user_id: user_id.clone(), device_id: "PROBE".into() },
+                            tokens: matrix_sdk::SessionTokens {
+                                access_token: token.expose().to_owned(),
+                                refresh_token: None,
+                            },
+                        })
+                        .await?;
+                    let who = probe.whoami().await.context("the homeserver refused the access token")?;
+                    let device_id = who.device_id.context("the access token has no device")?;
+                    client
+                        .restore_session(matrix_sdk::authentication::matrix::MatrixSession {
+                            meta: matrix_sdk::SessionMeta { user_id, device_id },
+                            tokens: matrix_sdk::SessionTokens {
+                                access_token: token.expose().to_owned(),
+                                refresh_token: None,
+                            },
+                        })
+                        .await?;
+                }
+            }
+            let session = client.matrix_auth().session().context("no session after login")?;
+            write_private(&session_file, &serde_json::to_string(&session)?)?;
+        }
+        let me = client.user_id().context("no user id after login")?.to_owned();
+        Ok(Self {
+            engine,
+            client,
+            channel: format!("matrix:{}", options.key),
+            cursor_key: format!("matrix.{}.since", options.key),
+            me,
+            options,
+            wake: Arc::new(Notify::new()),
+        })
+    }
+
+    pub fn user_id(&self) -> &UserId {
+        &self.me
+    }
+
+    pub fn waker(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+
+    pub fn channel(&self) -> &str {
+        &self.channel
+    }
+
+    /// Syncs and answers until `stop` turns true.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        let this = Arc::new(self);
+        let (halt, halted) = watch::channel(false);
+        let sending = tokio::spawn(sender::run(
+            this.client.clone(),
+            this.engine.store().clone(),
+            this.channel.clone(),
+            this.wake.clone(),
+            halted,
+        ));
+        let result = this.sync_loop(&mut stop).await;
+        let _ = halt.send(true);
+        sending.await.ok();
+        result
+    }
+
+    async fn sync_loop(&self, stop: &mut watch::Receiver<bool>) -> anyhow::Result<()> {
+        let store = self.engine.store();
+        let mut since = store.setting(&self.cursor_key).await?;
+        let mut failures = 0u32;
+        if since.is_none() {
+            // First start: learn the state, answer nothing that happened before.
+            let first = loop {
+                match self.client.sync_once(SyncSettings::default()).await {
+                    Ok(r) => break r,
+                    Err(e) => {
+                        failures += 1;
+                        tracing::warn!(error = %e, "first Matrix sync failed; retrying");
+                        if self.pause(failures, stop).await {
+                            return Ok(());
+                        }
+                    }
+                }
+            };
+            self.accept_invites(first.rooms.invited.keys().cloned().collect()).await;
+            store.set_setting(&self.cursor_key, &first.next_batch).await?;
+            since = Some(first.next_batch);
+        }
+        tracing::info!(bot = %self.me, "syncing with the Matrix homeserver");
+        loop {
+            if *stop.borrow() {
+                return Ok(());
+            }
+            let mut settings = SyncSettings::default().timeout(self.options.sync_timeout);
+            if let Some(token) = &since {
+                settings = settings.token(token.clone());
+            }
+            let result = tokio::select! {
+                r = self.client.sync_once(settings) => r,
+                _ = stop.changed() => return Ok(()),
+            };
+            match result {
+                Ok(response) => {
+                    if failures > 0 {
+                        tracing::info!("the Matrix homeserver is back");
+                    }
+                    failures = 0;
+                    self.accept_invites(response.rooms.invited.keys().cloned().collect()).await;
+                    let rooms: Vec<(OwnedRoomId, JoinedRoomUpdate)> = response.rooms.joined.into_iter().collect();
+                    let items = self.handle_rooms(rooms).await;
+                    let cursor = Cursor { key: &self.cursor_key, value: &response.next_batch };
+                    let mut wait = Duration::from_millis(200);
+                    loop {
+                        match store.outbox_push(&self.channel, &items, Some(cursor), chrono::Utc::now()).await {
+                            Ok(()) => break,
+                            Err(e) => {
+                                tracing::error!(error = %e, "cannot store replies; retrying before syncing again");
+                                tokio::time::sleep(wait).await;
+                                wait = (wait * 2).min(Duration::from_secs(10));
+                            }
+                        }
+                    }
+                    if !items.is_empty() {
+                        self.wake.notify_one();
+                    }
+                    since = Some(response.next_batch);
+                }
+                Err(e) => {
+                    failures += 1;
+                    tracing::warn!(error = %e, failures, "Matrix sync failed; retrying");
+                    if self.pause(failures, stop).await {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits before the next attempt (1, 2, 4 … 30 s); true when asked to stop meanwhile.
+    async fn pause(&self, failures: u32, stop: &mut watch::Receiver<bool>) -> bool {
+        let wait = Duration::from_secs((1u64 << failures.min(5)).min(30));
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => false,
+            _ = stop.changed() => true,
+        }
+    }
+
+    /// Joins the rooms the bot was invited to, from allowed homeservers.
+    async fn accept_invites(&self, rooms: Vec<OwnedRoomId>) {
+        for id in rooms {
+            let Some(room) = self.client.get_room(&id) else { continue };
+            if !self.options.allowed_servers.is_empty() {
+                let inviter = room.invite_details().await.ok().and_then(|d| d.inviter).map(|m| m.user_id().to_owned());
+                let allowed = inviter
+                    .as_ref()
+                    .is_some_and(|u| self.options.allowed_servers.iter().any(|s| s == u.server_name().as_str()));
+                if !allowed {
+                    tracing::info!(room = %id, inviter = ?inviter, "invite from a homeserver not allowed; declined");
+                    let _ = room.leave().await;
+                    continue;
+                }
+            }
+            match room.join().await {
+                Ok(()) => tracing::info!(room = %id, "joined a room on invitation"),
+                Err(e) => tracing::warn!(room = %id, error = %e, "cannot join a room"),
+            }
+        }
+    }
+
+    /// Answers the new messages of every room (rooms at once, each room in order).
+    async fn handle_rooms(&self, rooms: Vec<(OwnedRoomId, JoinedRoomUpdate)>) -> Vec<NewOutboxItem> {
+        let lanes = rooms.into_iter().map(|(id, update)| async move {
+            let Some(room) = self.client.get_room(&id) else { return Vec::new() };
+            let mut out = Vec::new();
+            for incoming in self.messages_of(&room, &update).await {
+                out.extend(self.answer(incoming).await);
+            }
+            out
+        });
+        futures::future::join_all(lanes).await.concat()
+    }
+
+    /// The messages in a room's timeline the bot should answer: not its own, not from before
+    /// it joined, not edits or notices from other bots.
+    async fn messages_of(&self, room: &Room, update: &JoinedRoomUpdate) -> Vec<Incoming> {
+        let mut found = Vec::new();
+        // The summary's member count is not always sent, so count the joined members we know.
+        let joined = room.members_no_sync(matrix_sdk::RoomMemberships::JOIN).await.map_or(0, |m| m.len());
+        let direct = room.is_direct().await.unwrap_or(false) || (1..=2).contains(&joined);
+        for event in &update.timeline.events {
+            let Ok(any) = event.raw().deserialize() else { continue };
+            match any {
+                AnySyncTimelineEvent::State(AnySyncStateEvent::RoomMember(SyncStateEvent::Original(m)))
+                    if m.state_key == self.me
+                        && m.content.membership == MembershipState::Join
+                        && m.unsigned.prev_content.as_ref().is_none_or(|p| p.membership != MembershipState::Join) =>
+                {
+                    // Everything before the bot's own join is history it must not answer.
+                    found.clear();
+                }
+                AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(
+                    SyncMessageLikeEvent::Original(m),
+                )) => {
+                    if m.sender == self.me || matches!(m.content.relates_to, Some(Relation::Replacement(_))) {
+                        continue;
+                    }
+                    let thread = match &m.content.relates_to {
+                        Some(Relation::Thread(t)) => Some(t.event_id.to_string()),
+                        _ => None,
+                    };
+                    let body = match &m.content.msgtype {
+                        MessageType::Text(t) => Some(strip_reply_fallback(&t.body)),
+                        MessageType::Emote(t) => Some(strip_reply_fallback(&t.body)),
+                        MessageType::Notice(_) => continue,
+                        _ => None,
+                    };
+                    let mentioned = m.content.mentions.as_ref().is_some_and(|x| x.user_ids.contains(&self.me));
+                    let (body, addressed) = match (body, direct) {
+                        (Some(text), true) => (Body::Text(text), true),
+                        (None, true) => (Body::Unsupported, true),
+                        (None, false) => continue,
+                        (Some(text), false) => match self.address_in_group(&text, mentioned) {
+                            Some(t) => (Body::Text(t), true),
+                            None => continue,
+                        },
+                    };
+                    let name = match room.get_member_no_sync(&m.sender).await {
+                        Ok(Some(member)) => member.name().to_owned(),
+                        _ => m.sender.localpart().to_owned(),
+                    };
+                    found.push(Incoming {
+                        inbound: Inbound {
+                            network: Network::Matrix,
+                            chat_id: room.room_id().to_string(),
+                            chat_kind: if direct { ChatKind::Direct } else { ChatKind::Group },
+                            sender_id: m.sender.to_string(),
+                            sender_name: name,
+                            body,
+                            // Matrix does not say which language a person uses.
+                            lang_hint: None,
+                            addressed,
+                        },
+                        room: room.room_id().to_owned(),
+                        thread,
+                    });
+                }
+                _ => {}
+            }
+        }
+        found
+    }
+
+    /// In a group room: a command (`/` or `!`), or a message that mentions the bot (by pill,
+    /// user id or name). Returns the text without the mention.
+    fn address_in_group(&self, text: &str, mentioned: bool) -> Option<String> {
+        let trimmed = text.trim();
+        if trimmed.starts_with('/') || trimmed.starts_with('!') {
+            return Some(trimmed.to_owned());
+        }
+        let names = [self.me.to_string(), self.me.localpart().to_owned(), "vicinato".to_owned()];
+        let lower = trimmed.to_lowercase();
+        for name in &names {
+            if let Some(rest) = lower.strip_prefix(&name.to_lowercase()) {
+                let cut = trimmed.len() - rest.len();
+                return Some(trimmed[cut..].trim_start_matches([':', ',', ' ']).trim().to_owned());
+            }
+        }
+        if mentioned || names.iter().any(|n| lower.contains(&n.to_lowercase())) {
+            return Some(trimmed.to_owned());
+        }
+        None
+    }
+
+    fn choices_key(&self, room: &str, user: &str) -> String {
+        format!("matrix.{}.choices.{room}.{user}", self.options.key)
+    }
+
+    /// Handles one message and lays its replies out for the outbox.
+    async fn answer(&self, mut incoming: Incoming) -> Vec<NewOutboxItem> {
+        let store = self.engine.store();
+        let key = self.choices_key(incoming.room.as_str(), &incoming.inbound.sender_id);
+        if let Body::Text(text) = &incoming.inbound.body
+            && text.trim().len() <= 3
+            && let Ok(Some(saved)) = store.setting(&key).await
+            && let Ok(payloads) = serde_json::from_str::<Vec<String>>(&saved)
+            && let Some(payload) = outbound::choice(text, &payloads)
+        {
+            incoming.inbound.body = Body::Button(payload);
+        }
+        let sender = incoming.inbound.sender_id.clone();
+        let group = incoming.inbound.chat_kind == ChatKind::Group;
+        let outcome = self.engine.handle(incoming.inbound).await;
+        let i18n = self.engine.i18n();
+        let choose = i18n.say(outcome.lang, "matrix-choose-number");
+        let rendered = crate::conversation::render::merge(
+            outcome.replies.iter().map(|r| self.engine.render(outcome.lang, r)).collect(),
+        );
+        let mut items = Vec::new();
+        let mut last_choices: Option<Vec<String>> = None;
+        for r in &rendered {
+            let (plain, html) = outbound::format(r, &choose);
+            let (room, thread) = if group && r.visibility == Visibility::Sender {
+                match self.direct_room_with(&sender).await {
+                    Some(dm) => (dm, None),
+                    None => {
+                        let note = i18n.say(outcome.lang, "matrix-private-unreachable");
+                        let msg = MatrixOut {
+                            room: incoming.room.to_string(),
+                            thread: incoming.thread.clone(),
+                            html: crate::transport::escape_html(&note),
+                            plain: note,
+                        };
+                        items.push(item(&msg));
+                        continue;
+                    }
+                }
+            } else {
+                (incoming.room.to_string(), incoming.thread.clone())
+            };
+            if room == incoming.room.as_str() {
+                last_choices = Some(r.buttons.iter().map(|b| b.payload.clone()).collect());
+            }
+            items.push(item(&MatrixOut { room, thread, plain, html }));
+        }
+        if let Some(payloads) = last_choices
+            && let Err(e) = store.set_setting(&key, &serde_json::to_string(&payloads).unwrap_or_default()).await
+        {
+            tracing::warn!(error = %e, "cannot keep the numbered choices");
+        }
+        items
+    }
+
+    /// The direct chat with a person, created (and the person invited) when there is none.
+    async fn direct_room_with(&self, user: &str) -> Option<String> {
+        let user = UserId::parse(user).ok()?;
+        if let Some(room) = self.client.get_dm_room(&user) {
+            return Some(room.room_id().to_string());
+        }
+        match self.client.create_dm(&user).await {
+            Ok(room) => Some(room.room_id().to_string()),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot open a direct chat");
+                None
+            }
+        }
+    }
+}
+
+fn item(m: &MatrixOut) -> NewOutboxItem {
+    NewOutboxItem { chat: m.room.clone(), payload: serde_json::to_string(m).expect("messages always serialize") }
+}
+
+/// Drops the quoted lines some clients put before a reply (`> <@user> …`).
+fn strip_reply_fallback(body: &str) -> String {
+    if !body.starts_with("> ") {
+        return body.to_owned();
+    }
+    let rest: Vec<&str> = body.lines().skip_while(|l| l.starts_with('>')).collect();
+    rest.join("\n").trim().to_owned()
+}
+
+/// Writes a file only its owner can read (the session holds an access token).
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_reply_fallbacks_are_dropped() {
+        assert_eq!(strip_reply_fallback("> <@a:x> ciao\n\n2"), "2");
+        assert_eq!(strip_reply_fallback("ciao"), "ciao");
+    }
+}

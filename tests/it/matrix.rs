@@ -1,0 +1,401 @@
+//! End-to-end conversations on Matrix: the real transport (matrix-sdk) against a real Synapse
+//! started by the tests, with a second matrix-sdk client playing the resident, in direct chats,
+//! encrypted rooms and group rooms.
+
+use crate::support::*;
+use crate::synapse::Synapse;
+use matrix_sdk::config::SyncSettings;
+use matrix_sdk::ruma::api::client::account::register;
+use matrix_sdk::ruma::api::client::room::create_room;
+use matrix_sdk::ruma::api::client::uiaa;
+use matrix_sdk::ruma::events::relation::Thread;
+use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
+use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMemberEvent};
+use matrix_sdk::ruma::events::room::message::Relation;
+use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent, RoomMessageEventContent};
+use matrix_sdk::ruma::events::{EmptyStateKey, InitialStateEvent};
+use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, UserId};
+use matrix_sdk::{Client, Room};
+use std::sync::Arc;
+use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use vicinato::config::Secret;
+use vicinato::conversation::Engine;
+use vicinato::transport::matrix::{Credentials, MatrixBot, MatrixOptions};
+
+const WAIT: Duration = Duration::from_secs(30);
+const PASSWORD: &str = "correct-horse-battery";
+
+/// One Synapse shared by the tests that do not stop it; each test uses its own users.
+fn shared() -> Option<&'static Synapse> {
+    static SHARED: OnceLock<Option<Synapse>> = OnceLock::new();
+    SHARED.get_or_init(Synapse::start).as_ref()
+}
+
+fn unique(prefix: &str) -> String {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    format!("{prefix}{}x{}", std::process::id(), N.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+}
+
+/// Registers an account on the test homeserver (open registration, dummy authentication).
+async fn register_user(hs: &str, localpart: &str) {
+    let client = Client::builder().homeserver_url(hs).build().await.unwrap();
+    let mut request = register::v3::Request::new();
+    request.username = Some(localpart.to_owned());
+    request.password = Some(PASSWORD.to_owned());
+    request.inhibit_login = true;
+    request.auth = Some(uiaa::AuthData::Dummy(uiaa::Dummy::new()));
+    if let Err(e) = client.matrix_auth().register(request.clone()).await {
+        // Synapse may want the interactive-auth session first.
+        let info = e.as_uiaa_response().unwrap_or_else(|| panic!("cannot register {localpart}: {e}"));
+        let mut dummy = uiaa::Dummy::new();
+        dummy.session = info.session.clone();
+        request.auth = Some(uiaa::AuthData::Dummy(dummy));
+        client.matrix_auth().register(request).await.unwrap_or_else(|e| panic!("cannot register {localpart}: {e}"));
+    }
+}
+
+/// A message the resident received.
+#[derive(Debug, Clone)]
+struct Notice {
+    room: OwnedRoomId,
+    body: String,
+    html: String,
+    thread: Option<String>,
+}
+
+/// A person on Matrix, with their own encrypted client, syncing in the background.
+struct Resident {
+    client: Client,
+    inbox: mpsc::UnboundedReceiver<Notice>,
+    _dir: tempfile::TempDir,
+    sync: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Resident {
+    fn drop(&mut self) {
+        self.sync.abort();
+    }
+}
+
+impl Resident {
+    async fn new(hs: &Synapse, name: &str) -> Self {
+        register_user(&hs.url, name).await;
+        let dir = tempfile::tempdir().unwrap();
+        let client = Client::builder().homeserver_url(&hs.url).sqlite_store(dir.path(), None).build().await.unwrap();
+        client.matrix_auth().login_username(name, PASSWORD).send().await.expect("resident logs in");
+        client.sync_once(SyncSettings::default()).await.unwrap();
+        let (tx, inbox) = mpsc::unbounded_channel();
+        let me = client.user_id().unwrap().to_owned();
+        client.add_event_handler(move |ev: OriginalSyncRoomMessageEvent, room: Room| {
+            let tx = tx.clone();
+            let me = me.clone();
+            async move {
+                if ev.sender == me {
+                    return;
+                }
+                if let MessageType::Notice(n) = &ev.content.msgtype {
+                    let thread = match &ev.content.relates_to {
+                        Some(Relation::Thread(t)) => Some(t.event_id.to_string()),
+                        _ => None,
+                    };
+                    let _ = tx.send(Notice {
+                        room: room.room_id().to_owned(),
+                        body: n.body.clone(),
+                        html: n.formatted.as_ref().map(|f| f.body.clone()).unwrap_or_default(),
+                        thread,
+                    });
+                }
+            }
+        });
+        // Like a person tapping "accept", join the rooms one is invited to.
+        let me_for_invites = client.user_id().unwrap().to_owned();
+        client.add_event_handler(move |ev: StrippedRoomMemberEvent, room: Room| {
+            let me = me_for_invites.clone();
+            async move {
+                if ev.state_key == me && ev.content.membership == MembershipState::Invite {
+                    let _ = room.join().await;
+                }
+            }
+        });
+        let syncing = client.clone();
+        let sync = tokio::spawn(async move {
+            loop {
+                if syncing.sync(SyncSettings::default().timeout(Duration::from_secs(5))).await.is_err() {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            }
+        });
+        Self { client, inbox, _dir: dir, sync }
+    }
+
+    fn user_id(&self) -> OwnedUserId {
+        self.client.user_id().unwrap().to_owned()
+    }
+
+    /// A room with the bot (and others): direct when `direct`, encrypted when `encrypted`.
+    /// Returns once the first invited (the bot) has joined.
+    async fn room_with(&self, invite: &[&UserId], direct: bool, encrypted: bool) -> Room {
+        let mut request = create_room::v3::Request::new();
+        request.invite = invite.iter().map(|u| (*u).to_owned()).collect();
+        request.is_direct = direct;
+        if encrypted {
+            let content = RoomEncryptionEventContent::with_recommended_defaults();
+            request.initial_state =
+                vec![InitialStateEvent::<RoomEncryptionEventContent>::new(EmptyStateKey, content).to_raw_any()];
+        }
+        let room = self.client.create_room(request).await.expect("room created");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let joined = room.members_no_sync(matrix_sdk::RoomMemberships::JOIN).await.map_or(0, |m| m.len());
+            if joined >= 2 {
+                return room;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "the invited did not join (joined: {joined})");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Sends a message, trying again while the homeserver is away (as a client app would).
+    async fn say(&self, room: &Room, text: &str) -> OwnedEventId {
+        self.send(room, RoomMessageEventContent::text_plain(text)).await
+    }
+
+    /// Writes in a thread under `root`.
+    async fn say_in_thread(&self, room: &Room, root: &OwnedEventId, text: &str) -> OwnedEventId {
+        let mut content = RoomMessageEventContent::text_plain(text);
+        content.relates_to = Some(Relation::Thread(Thread::plain(root.clone(), root.clone())));
+        self.send(room, content).await
+    }
+
+    async fn send(&self, room: &Room, content: RoomMessageEventContent) -> OwnedEventId {
+        for attempt in 0..20 {
+            match room.send(content.clone()).await {
+                Ok(r) => return r.response.event_id,
+                Err(e) if attempt < 19 => {
+                    eprintln!("send failed ({e}); retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("message not sent: {e}"),
+            }
+        }
+        unreachable!("the last attempt returns or panics")
+    }
+
+    /// Joins a room this person was invited to, and waits until the room has `members`.
+    async fn join(&self, room: &Room, members: usize) {
+        self.client.join_room_by_id(room.room_id()).await.expect("joined");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while room.members_no_sync(matrix_sdk::RoomMemberships::JOIN).await.map_or(0, |m| m.len()) < members {
+            assert!(tokio::time::Instant::now() < deadline, "the room never had {members} members");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The next notice, in any room.
+    async fn next(&mut self) -> Notice {
+        tokio::time::timeout(WAIT, self.inbox.recv()).await.expect("a reply in time").expect("inbox open")
+    }
+
+    /// Nothing more arrives for a while.
+    async fn nothing_more(&mut self, wait: Duration) {
+        if let Ok(Some(n)) = tokio::time::timeout(wait, self.inbox.recv()).await {
+            panic!("unexpected extra message: {n:?}");
+        }
+    }
+}
+
+struct RunningBot {
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl RunningBot {
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        self.task.await.expect("bot task").expect("bot stops cleanly");
+    }
+}
+
+struct BotAccount {
+    user: String,
+    dir: tempfile::TempDir,
+}
+
+async fn bot_account(hs: &Synapse) -> BotAccount {
+    let name = unique("vicinato");
+    register_user(&hs.url, &name).await;
+    BotAccount { user: hs.user_id(&name), dir: tempfile::tempdir().unwrap() }
+}
+
+async fn start_bot(hs: &Synapse, account: &BotAccount, engine: Arc<Engine>) -> RunningBot {
+    let _ = tracing_subscriber::fmt().with_env_filter("warn,vicinato=debug").with_test_writer().try_init();
+    let mut options = MatrixOptions::new(
+        "test",
+        &hs.url,
+        &account.user,
+        Credentials::Password(Secret::new(PASSWORD.into())),
+        account.dir.path().join("matrix"),
+    );
+    options.sync_timeout = Duration::from_secs(2);
+    options.request_timeout = Duration::from_secs(10);
+    let bot = MatrixBot::connect(engine, options).await.expect("bot connects");
+    let (stop, rx) = watch::channel(false);
+    let task = tokio::spawn(bot.run(rx));
+    RunningBot { stop, task }
+}
+
+async fn app() -> (Arc<Engine>, Arc<dyn vicinato::store::Store>, tempfile::TempDir) {
+    let (store, dir) = sqlite_store().await;
+    let (engine, _) = engine_on(store.clone(), saturday_morning()).await;
+    (engine, store, dir)
+}
+
+#[tokio::test]
+async fn onboarding_in_a_direct_chat_uses_numbered_choices_in_italian_and_english() {
+    let Some(hs) = shared() else { return };
+    let (engine, store, _db) = app().await;
+    let account = bot_account(hs).await;
+    let bot = start_bot(hs, &account, engine).await;
+    let bot_id = UserId::parse(&account.user).unwrap();
+
+    let mut maria = Resident::new(hs, &unique("maria")).await;
+    let room = maria.room_with(&[&bot_id], true, false).await;
+    maria.say(&room, "/start").await;
+    let hello = maria.next().await;
+    assert!(hello.body.contains("1. Italiano") && hello.body.contains("2. English"), "{}", hello.body);
+    assert!(hello.html.contains("<ol>"), "{}", hello.html);
+    maria.say(&room, "1").await;
+    let ask = maria.next().await;
+    assert!(ask.body.contains("In quale zona vivi?"), "{}", ask.body);
+    maria.say(&room, "centocelle").await;
+    let set = maria.next().await;
+    assert!(set.body.contains("la tua zona è"), "{}", set.body);
+    // A free-text search, then a numbered result opened.
+    maria.say(&room, "/services aiuto alimentare").await;
+    let results = maria.next().await;
+    assert!(results.body.contains("1. "), "results come with numbered choices: {}", results.body);
+    maria.say(&room, "1").await;
+    let detail = maria.next().await;
+    assert!(!detail.body.is_empty());
+
+    let mut john = Resident::new(hs, &unique("john")).await;
+    let room = john.room_with(&[&bot_id], true, false).await;
+    john.say(&room, "/start").await;
+    john.next().await;
+    john.say(&room, "2").await;
+    let ask = john.next().await;
+    assert!(ask.body.contains("Which area do you live in?"), "{}", ask.body);
+
+    let person = store
+        .find_person(&vicinato::domain::Account::new(vicinato::domain::Network::Matrix, maria.user_id().to_string()))
+        .await
+        .unwrap()
+        .expect("a person for the Matrix account");
+    assert!(person.home.is_some());
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn an_encrypted_direct_chat_works_like_a_plain_one() {
+    let Some(hs) = shared() else { return };
+    let (engine, _store, _db) = app().await;
+    let account = bot_account(hs).await;
+    let bot = start_bot(hs, &account, engine).await;
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let mut lia = Resident::new(hs, &unique("lia")).await;
+    let room = lia.room_with(&[&bot_id], true, true).await;
+    assert!(room.latest_encryption_state().await.unwrap().is_encrypted());
+    lia.say(&room, "/start").await;
+    let hello = lia.next().await;
+    assert!(hello.body.contains("Italiano"), "{}", hello.body);
+    lia.say(&room, "2").await;
+    lia.next().await;
+    lia.say(&room, "Ostia").await;
+    let home = lia.next().await;
+    assert!(home.body.contains("your area is Ostia"), "{}", home.body);
+    lia.say(&room, "food bank in Ostia").await;
+    let found = lia.next().await;
+    assert!(found.body.contains("found") || found.body.contains("I found"), "{}", found.body);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn in_a_group_room_only_commands_and_mentions_are_answered_and_html_stays_text() {
+    let Some(hs) = shared() else { return };
+    let (engine, _store, _db) = app().await;
+    let account = bot_account(hs).await;
+    let bot = start_bot(hs, &account, engine).await;
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let mut ada = Resident::new(hs, &unique("ada")).await;
+    let bob = Resident::new(hs, &unique("bob")).await;
+    let room = ada.room_with(&[&bot_id, &bob.user_id()], false, false).await;
+    bob.join(&room, 3).await;
+    let chatter = ada.say(&room, "ciao a tutti, che bella giornata").await;
+    ada.say(&room, "!services <b>mensa</b> & <script>x</script>").await;
+    let reply = ada.next().await;
+    assert_eq!(reply.room, room.room_id());
+    assert!(!reply.html.contains("<script>") && !reply.html.contains("<b>mensa"), "{}", reply.html);
+    let localpart = bot_id.localpart().to_owned();
+    ada.say(&room, &format!("{localpart}: corso di italiano")).await;
+    let second = ada.next().await;
+    assert_eq!(second.room, room.room_id());
+    assert_eq!(second.thread, None);
+    // A question asked in a thread is answered in that thread.
+    ada.say_in_thread(&room, &chatter, "!services corso di italiano").await;
+    let threaded = ada.next().await;
+    assert_eq!(threaded.thread.as_deref(), Some(chatter.as_str()), "{threaded:?}");
+    // Help is personal: it comes in a direct chat the bot opens, not in the group.
+    ada.say(&room, "!help").await;
+    let help = ada.next().await;
+    assert_ne!(help.room, room.room_id(), "help must not be posted in the group");
+    assert!(help.body.contains("/services") || help.body.contains("servizi"), "{}", help.body);
+    ada.nothing_more(Duration::from_secs(3)).await;
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_restarted_bot_answers_what_arrived_meanwhile_once_and_nothing_twice() {
+    let Some(hs) = shared() else { return };
+    let (engine, _store, _db) = app().await;
+    let account = bot_account(hs).await;
+    let bot = start_bot(hs, &account, engine.clone()).await;
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let mut gino = Resident::new(hs, &unique("gino")).await;
+    let room = gino.room_with(&[&bot_id], true, false).await;
+    gino.say(&room, "/help").await;
+    gino.next().await;
+    bot.stop().await;
+    gino.say(&room, "/whoami").await;
+    let bot = start_bot(hs, &account, engine).await;
+    let who = gino.next().await;
+    assert!(who.body.contains(gino.user_id().localpart()) || who.body.contains("gino"), "{}", who.body);
+    gino.nothing_more(Duration::from_secs(4)).await;
+    // The session was restored, not a new device made.
+    let devices = std::fs::read_to_string(account.dir.path().join("matrix/session.json")).unwrap();
+    assert!(devices.contains("device_id"));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_homeserver_that_goes_away_and_comes_back_loses_nothing() {
+    let Some(mut hs) = Synapse::start() else { return };
+    let (engine, _store, _db) = app().await;
+    let account = bot_account(&hs).await;
+    let bot = start_bot(&hs, &account, engine).await;
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let mut rita = Resident::new(&hs, &unique("rita")).await;
+    let room = rita.room_with(&[&bot_id], true, false).await;
+    rita.say(&room, "/help").await;
+    rita.next().await;
+    // The homeserver goes away long enough for the bot to notice, then comes back.
+    tokio::task::block_in_place(|| hs.stop());
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    tokio::task::block_in_place(|| hs.start_again());
+    rita.say(&room, "/whoami").await;
+    let who = rita.next().await;
+    assert!(!who.body.is_empty());
+    rita.nothing_more(Duration::from_secs(3)).await;
+    bot.stop().await;
+}
