@@ -166,6 +166,25 @@ enum BenchKind {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Matrix: round trips and replies per second through a real homeserver. Needs two
+    /// accounts on it (see README, "Benchmarks").
+    Matrix {
+        #[arg(long, default_value = "http://127.0.0.1:8008")]
+        homeserver: String,
+        /// The bot's account.
+        #[arg(long, default_value = "@benchbot:localhost")]
+        bot: String,
+        /// The resident's account.
+        #[arg(long, default_value = "@benchres:localhost")]
+        resident: String,
+        /// The password of both accounts.
+        #[arg(long, env = "VICINATO_BENCH_MATRIX_PASSWORD")]
+        password: String,
+        #[arg(long, default_value_t = 200)]
+        messages: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Whole conversation path throughput for directory questions.
     Conversation {
         #[arg(long, default_value_t = 100_000)]
@@ -367,6 +386,26 @@ async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
     let (db, services) = match what {
         BenchKind::Directory { db, services, .. } | BenchKind::Conversation { db, services, .. } => (db, *services),
         BenchKind::Telegram { chats, updates, db } => return bench_telegram(chats, updates, db).await,
+        BenchKind::Matrix { homeserver, bot, resident, password, messages, db } => {
+            let tmp = tempfile_dir()?;
+            let url = db.db.clone().unwrap_or_else(|| format!("sqlite:{}/bench.db", tmp.display()));
+            let store = app::open_store(&url).await?;
+            println!("engine: {}  homeserver: {homeserver}", store.engine().as_str());
+            let f = vicinato::bench::matrix(store, homeserver, bot, resident, password, *messages).await?;
+            println!(
+                "matrix round trip over {} questions: p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms",
+                f.messages, f.round_trip.p50, f.round_trip.p95, f.round_trip.p99
+            );
+            println!("matrix throughput: {:.1} replies/s ({} questions at once)", f.rate, f.messages);
+            let mib = |m: Option<f64>| m.map_or("?".to_owned(), |v| format!("{v:.0} MiB"));
+            println!(
+                "memory (bot and resident client in one process): idle {}  busy peak {}",
+                mib(f.idle_mib),
+                mib(f.busy_mib)
+            );
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Ok(());
+        }
     };
     let _ = cli;
     let tmp = tempfile_dir()?;
@@ -394,7 +433,7 @@ async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
                 p.p50, p.p95, p.p99
             );
         }
-        BenchKind::Telegram { .. } => {}
+        BenchKind::Telegram { .. } | BenchKind::Matrix { .. } => {}
     }
     if let Some(mib) = vicinato::bench::peak_memory_mib() {
         println!("peak memory: {mib:.0} MiB");

@@ -230,6 +230,10 @@ async fn bot_account(hs: &Synapse) -> BotAccount {
 }
 
 async fn start_bot(hs: &Synapse, account: &BotAccount, engine: Arc<Engine>) -> RunningBot {
+    start_bot_with(hs, account, engine, 100).await
+}
+
+async fn start_bot_with(hs: &Synapse, account: &BotAccount, engine: Arc<Engine>, timeline_limit: u32) -> RunningBot {
     let _ = tracing_subscriber::fmt().with_env_filter("warn,vicinato=debug").with_test_writer().try_init();
     let mut options = MatrixOptions::new(
         "test",
@@ -240,6 +244,7 @@ async fn start_bot(hs: &Synapse, account: &BotAccount, engine: Arc<Engine>) -> R
     );
     options.sync_timeout = Duration::from_secs(2);
     options.request_timeout = Duration::from_secs(10);
+    options.timeline_limit = timeline_limit;
     let bot = MatrixBot::connect(engine, options).await.expect("bot connects");
     let (stop, rx) = watch::channel(false);
     let task = tokio::spawn(bot.run(rx));
@@ -367,10 +372,18 @@ async fn a_restarted_bot_answers_what_arrived_meanwhile_once_and_nothing_twice()
     gino.say(&room, "/help").await;
     gino.next().await;
     bot.stop().await;
+    // More messages arrive while it is down than one sync carries (3 here): none is skipped.
     gino.say(&room, "/whoami").await;
-    let bot = start_bot(hs, &account, engine).await;
+    for _ in 0..6 {
+        gino.say(&room, "/language").await;
+    }
+    let bot = start_bot_with(hs, &account, engine, 3).await;
     let who = gino.next().await;
     assert!(who.body.contains(gino.user_id().localpart()) || who.body.contains("gino"), "{}", who.body);
+    for i in 0..6 {
+        let r = gino.next().await;
+        assert!(!r.body.contains("gino"), "reply {i} out of order: {}", r.body);
+    }
     gino.nothing_more(Duration::from_secs(4)).await;
     // The session was restored, not a new device made.
     let devices = std::fs::read_to_string(account.dir.path().join("matrix/session.json")).unwrap();

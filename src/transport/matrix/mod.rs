@@ -57,6 +57,8 @@ pub struct MatrixOptions {
     /// Limits for every request: attempts and time, so one call cannot hang a conversation.
     pub request_timeout: Duration,
     pub request_retries: usize,
+    /// Timeline events per room in one sync; a longer gap is read back page by page.
+    pub timeline_limit: u32,
 }
 
 impl MatrixOptions {
@@ -71,6 +73,7 @@ impl MatrixOptions {
             sync_timeout: Duration::from_secs(20),
             request_timeout: Duration::from_secs(30),
             request_retries: 3,
+            timeline_limit: 100,
         }
     }
 }
@@ -221,23 +224,27 @@ impl MatrixBot {
             if *stop.borrow() {
                 return Ok(());
             }
-            let mut settings = SyncSettings::default().timeout(self.options.sync_timeout);
+            let mut settings = SyncSettings::default()
+                .timeout(self.options.sync_timeout)
+                .filter(timeline_filter(self.options.timeline_limit));
             if let Some(token) = &since {
                 settings = settings.token(token.clone());
             }
+            tracing::trace!("Matrix sync: asking");
             let result = tokio::select! {
                 r = self.client.sync_once(settings) => r,
                 _ = stop.changed() => return Ok(()),
             };
             match result {
                 Ok(response) => {
+                    tracing::trace!(rooms = response.rooms.joined.len(), "Matrix sync: answered");
                     if failures > 0 {
                         tracing::info!("the Matrix homeserver is back");
                     }
                     failures = 0;
                     self.accept_invites(response.rooms.invited.keys().cloned().collect()).await;
                     let rooms: Vec<(OwnedRoomId, JoinedRoomUpdate)> = response.rooms.joined.into_iter().collect();
-                    let items = self.handle_rooms(rooms).await;
+                    let items = self.handle_rooms(rooms, since.clone()).await;
                     let cursor = Cursor { key: &self.cursor_key, value: &response.next_batch };
                     let mut wait = Duration::from_millis(200);
                     loop {
@@ -251,6 +258,7 @@ impl MatrixBot {
                         }
                     }
                     if !items.is_empty() {
+                        tracing::debug!(replies = items.len(), "Matrix replies stored");
                         self.wake.notify_one();
                     }
                     since = Some(response.next_batch);
@@ -298,16 +306,54 @@ impl MatrixBot {
     }
 
     /// Answers the new messages of every room (rooms at once, each room in order).
-    async fn handle_rooms(&self, rooms: Vec<(OwnedRoomId, JoinedRoomUpdate)>) -> Vec<NewOutboxItem> {
-        let lanes = rooms.into_iter().map(|(id, update)| async move {
-            let Some(room) = self.client.get_room(&id) else { return Vec::new() };
-            let mut out = Vec::new();
-            for incoming in self.messages_of(&room, &update).await {
-                out.extend(self.answer(incoming).await);
+    async fn handle_rooms(
+        &self,
+        rooms: Vec<(OwnedRoomId, JoinedRoomUpdate)>,
+        since: Option<String>,
+    ) -> Vec<NewOutboxItem> {
+        let lanes = rooms.into_iter().map(|(id, mut update)| {
+            let since = since.clone();
+            async move {
+                let Some(room) = self.client.get_room(&id) else { return Vec::new() };
+                if update.timeline.limited {
+                    self.backfill(&room, &mut update, since.as_deref()).await;
+                }
+                let mut out = Vec::new();
+                for incoming in self.messages_of(&room, &update).await {
+                    out.extend(self.answer(incoming).await);
+                }
+                out
             }
-            out
         });
         futures::future::join_all(lanes).await.concat()
+    }
+
+    /// More arrived in a room than one sync carries (after a restart or an outage): reads the
+    /// gap between the previous token and this timeline, so nothing is skipped.
+    async fn backfill(&self, room: &Room, update: &mut JoinedRoomUpdate, since: Option<&str>) {
+        let (Some(since), Some(mut from)) = (since, update.timeline.prev_batch.clone()) else { return };
+        let mut older = Vec::new();
+        for _ in 0..50 {
+            let mut options = matrix_sdk::room::MessagesOptions::backward().from(from.as_str());
+            options.to = Some(since.to_owned());
+            match room.messages(options).await {
+                Ok(page) => {
+                    let done = page.chunk.is_empty() || page.end.is_none();
+                    older.extend(page.chunk);
+                    match page.end {
+                        Some(end) if !done => from = end,
+                        _ => break,
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(room = %room.room_id(), error = %e, "cannot read the messages missed in a room");
+                    break;
+                }
+            }
+        }
+        older.reverse();
+        older.append(&mut update.timeline.events);
+        update.timeline.events = older;
     }
 
     /// The messages in a room's timeline the bot should answer: not its own, not from before
@@ -474,6 +520,14 @@ impl MatrixBot {
             }
         }
     }
+}
+
+/// At most `limit` timeline events per room per sync; more is read back with
+/// [`MatrixBot::backfill`].
+fn timeline_filter(limit: u32) -> matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter {
+    let mut definition = matrix_sdk::ruma::api::client::filter::FilterDefinition::default();
+    definition.room.timeline.limit = Some(limit.into());
+    matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter::FilterDefinition(definition)
 }
 
 fn item(m: &MatrixOut) -> NewOutboxItem {

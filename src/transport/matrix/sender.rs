@@ -74,6 +74,7 @@ pub(super) async fn run(
                 for mut item in items {
                     match send_one(&client, &item).await {
                         Sent::Ok => {
+                            tracing::debug!(id = item.id, "Matrix message sent");
                             if let Err(e) = store.outbox_delivered(item.id).await {
                                 tracing::error!(id = item.id, error = %e, "sent message could not leave the outbox");
                             }
