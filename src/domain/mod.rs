@@ -4,6 +4,7 @@
 //! SQL (an architecture test checks this), and it does no I/O: callers hand it a snapshot of
 //! what it needs and get values back.
 
+pub mod booking;
 pub mod directory;
 pub mod holidays;
 pub mod ids;
@@ -12,6 +13,7 @@ pub mod schedule;
 pub mod territory;
 pub mod text;
 
+pub use booking::*;
 pub use directory::*;
 pub use ids::*;
 pub use person::*;
