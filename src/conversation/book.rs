@@ -220,7 +220,8 @@ pub fn read(turn: &Turn<'_>, text: &str, now: NaiveDateTime) -> Said {
     for re in [&*DAY_MONTH, &*MONTH_DAY] {
         if let Some(c) = re.captures(&folded) {
             let (day, month) = if re.as_str() == DAY_MONTH.as_str() { (&c[1], &c[2]) } else { (&c[2], &c[1]) };
-            let d = date_from(day, month_number(month).unwrap_or(1), c.get(3).map(|m| m.as_str()), today, &c[0]);
+            let written = format!("{day} {month}");
+            let d = date_from(day, month_number(month).unwrap_or(1), c.get(3).map(|m| m.as_str()), today, &written);
             if said.date_problem.is_none() {
                 said.date = d.date;
                 said.date_problem = d.date_problem;
@@ -338,12 +339,18 @@ pub async fn typed(turn: &mut Turn<'_>, mut draft: Draft, text: &str) -> Result<
     if let Some(problem) = &said.date_problem {
         return Ok(Some(vec![date_problem_reply(problem)]));
     }
+    let about_the_slot = said.date.is_some()
+        || said.from.is_some()
+        || said.part.is_some()
+        || said.length.is_some()
+        || said.people.is_some()
+        || !said.spaces.is_empty();
+    if draft.asked == Some(Ask::Purpose) && !about_the_slot {
+        let purpose: String = text.trim().chars().take(200).collect();
+        draft.purpose = Some(purpose);
+        return Ok(Some(advance(turn, draft).await?));
+    }
     if said.is_empty() || (said.number.is_some() && draft.asked != Some(Ask::People)) {
-        if draft.asked == Some(Ask::Purpose) {
-            let purpose: String = text.trim().chars().take(200).collect();
-            draft.purpose = Some(purpose);
-            return Ok(Some(advance(turn, draft).await?));
-        }
         if draft.asked == Some(Ask::People) {
             return Ok(Some(vec![Reply::id("book-ask-people")]));
         }
@@ -797,7 +804,7 @@ async fn free_in(turn: &mut Turn<'_>, house: LocationId, date: NaiveDate) -> Res
             .msg("day", day)
             .text("date", date.format("%-d/%-m").to_string()),
     );
-    let from = house.zone.from_local_datetime_earliest(date.and_time(NaiveTime::MIN));
+    let from = instant_of(house.zone, date.and_time(NaiveTime::MIN));
     let mut buttons = Vec::new();
     for space in &house.spaces {
         let hours = house_schedule(turn, space);
@@ -824,15 +831,10 @@ async fn free_in(turn: &mut Turn<'_>, house: LocationId, date: NaiveDate) -> Res
     Ok(vec![reply.with_buttons(buttons)])
 }
 
-trait EarliestLocal {
-    fn from_local_datetime_earliest(&self, at: NaiveDateTime) -> DateTime<Utc>;
-}
-
-impl EarliestLocal for chrono_tz::Tz {
-    fn from_local_datetime_earliest(&self, at: NaiveDateTime) -> DateTime<Utc> {
-        use chrono::TimeZone;
-        self.from_local_datetime(&at).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or_else(|| at.and_utc())
-    }
+/// Midnight (or the first moment) of a local date in a zone, as an instant.
+fn instant_of(zone: chrono_tz::Tz, at: NaiveDateTime) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    zone.from_local_datetime(&at).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or_else(|| at.and_utc())
 }
 
 #[cfg(test)]

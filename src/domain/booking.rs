@@ -279,7 +279,7 @@ impl Spaces {
             let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
             err(line.map(|l| format!("line {l}")).unwrap_or_else(|| "-".into()), e.message().to_owned())
         })?;
-        if raw.booking.reminders_minutes.iter().any(|m| *m == 0) {
+        if raw.booking.reminders_minutes.contains(&0) {
             return Err(err("booking.reminders_minutes".into(), "reminders must come at least 1 minute before".into()));
         }
         let mut reminders = raw.booking.reminders_minutes.clone();

@@ -3,6 +3,7 @@
 //! the architecture and locale invariants.
 
 mod architecture;
+mod booking;
 mod cli;
 mod conformance;
 mod console;
