@@ -292,3 +292,5 @@ booking-released = Your booking of { $space } was released because nobody checke
 reminder-hours = Reminder: in { $n } hours you have { $space }, { $when }. If you no longer need it, cancel it below.
 reminder-minutes = Reminder: in { $n } minutes you have { $space }, { $when }. When you arrive, write /checkin.
 telegram-menu-bookings = My bookings
+book-summary-move = Moving the booking to: { $space }, { $when }, { $people } people. Purpose: { $purpose }. Shall I? The old one stays until you confirm.
+button-move-booking = Move { $n }

@@ -292,3 +292,5 @@ booking-released = La prenotazione di { $space } è stata liberata perché nessu
 reminder-hours = Promemoria: tra { $n } ore hai { $space }, { $when }. Se non ti serve più, annullala qui sotto.
 reminder-minutes = Promemoria: tra { $n } minuti hai { $space }, { $when }. Quando arrivi scrivi /checkin.
 telegram-menu-bookings = Le mie prenotazioni
+book-summary-move = Sposto la prenotazione a: { $space }, { $when }, { $people } persone. Motivo: { $purpose }. Confermi? La vecchia resta valida finché non confermi.
+button-move-booking = Sposta la { $n }

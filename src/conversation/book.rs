@@ -55,6 +55,9 @@ pub struct Draft {
     pub purpose: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asked: Option<Ask>,
+    /// Moving this booking of mine to the new time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<BookingId>,
 }
 
 /// A date that cannot be booked, as the person wrote it.
@@ -496,7 +499,7 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
     draft.part = None;
     save(turn, &draft).await?;
     let mut summary = Reply::say(
-        Msg::new("book-summary")
+        Msg::new(if draft.replaces.is_some() { "book-summary-move" } else { "book-summary" })
             .text("space", space_label(turn, &space))
             .msg("when", when_msg(slot))
             .num("people", i64::from(draft.people.unwrap_or(0)))
@@ -619,6 +622,27 @@ pub async fn space_chosen(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, 
     advance(turn, draft).await
 }
 
+/// Moving one of my bookings (button `bmove:<id>`): same space, people and purpose, at a time
+/// to choose; the old one stays until the new one is booked.
+pub async fn move_booking(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
+    let Ok(id) = arg.trim().parse::<i64>() else {
+        return Ok(vec![Reply::id("booking-not-found")]);
+    };
+    let booking = turn.store().booking(BookingId(id)).await?.filter(|b| b.person == turn.person.id);
+    let Some(b) = booking.filter(|b| b.status.is_live()) else {
+        return Ok(vec![Reply::id("booking-not-found")]);
+    };
+    let draft = Draft {
+        house: Some(b.house.clone()),
+        space: Some(b.space.clone()),
+        people: Some(b.people),
+        purpose: Some(b.purpose.clone()),
+        replaces: Some(b.id),
+        ..Draft::default()
+    };
+    advance(turn, draft).await
+}
+
 /// An alternative slot chosen by button: `space|YYYYMMDDHHMM|minutes`.
 pub async fn slot_chosen(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
     let mut draft = match turn.flow.clone() {
@@ -682,11 +706,15 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
         purpose: draft.purpose.clone().unwrap_or_default(),
         units: space.units.clone(),
         busy_until: ends + Duration::minutes(i64::from(space.buffer_minutes)),
+        replaces: draft.replaces,
     };
     match turn.store().booking_insert(&new, turn.now).await? {
         Ok(booking) => {
             turn.clear_flow().await?;
             turn.flow = None;
+            if let Some(old) = draft.replaces.map(|id| Booking { id, ..booking.clone() }) {
+                unschedule_jobs(turn.engine, &old).await?;
+            }
             if booking.status == BookingStatus::Confirmed {
                 schedule_jobs(turn.engine, &booking, turn.now).await?;
             }
@@ -809,7 +837,15 @@ async fn free_in(turn: &mut Turn<'_>, house: LocationId, date: NaiveDate) -> Res
     for space in &house.spaces {
         let hours = house_schedule(turn, space);
         let busy = turn.store().busy(&space.units, from - Duration::days(1), from + Duration::days(2)).await?;
-        let windows = free_windows(space, &hours, house.zone, date, &busy);
+        // Today, only what is still ahead (from the next quarter hour).
+        let now = local_now(turn, house.zone);
+        let quarter =
+            now.date().and_time(NaiveTime::MIN) + Duration::minutes(((i64::from(minute_of_day(now)) + 14) / 15) * 15);
+        let windows: Vec<LocalSlot> = free_windows(space, &hours, house.zone, date, &busy)
+            .into_iter()
+            .map(|w| LocalSlot { start: w.start.max(quarter), end: w.end })
+            .filter(|w| w.minutes() >= i64::from(space.min_minutes))
+            .collect();
         let list = windows
             .iter()
             .map(|w| format!("{}–{}", w.start.format("%H:%M"), w.end.format("%H:%M")))

@@ -50,8 +50,9 @@ pub async fn list(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
                 .msg("when", when_msg(slot_of(b)))
                 .msg("status", status),
         ));
-        buttons
-            .push(Button::msg(Msg::new("button-cancel-booking").num("n", i as i64 + 1), format!("bcancel:{}", b.id)));
+        let n = i as i64 + 1;
+        buttons.push(Button::msg(Msg::new("button-move-booking").num("n", n), format!("bmove:{}", b.id)));
+        buttons.push(Button::msg(Msg::new("button-cancel-booking").num("n", n), format!("bcancel:{}", b.id)));
     }
     Ok(vec![reply.with_buttons(buttons)])
 }

@@ -494,6 +494,7 @@ impl Engine {
             "help" => Ok(vec![help::help(turn)]),
             "bspace" => book::space_chosen(turn, arg).await,
             "bslot" => book::slot_chosen(turn, arg).await,
+            "bmove" => book::move_booking(turn, arg).await,
             "book" => book::confirm(turn, arg == "yes").await,
             "bfree" => book::free_chosen(turn, arg).await,
             "bookings" => bookings::list(turn).await,

@@ -112,6 +112,9 @@ pub struct NewBooking {
     pub purpose: String,
     pub units: Vec<UnitId>,
     pub busy_until: DateTime<Utc>,
+    /// A live booking of the same person this one replaces (moved to another time): it is
+    /// cancelled in the same transaction, and stays as it was if the new one is refused.
+    pub replaces: Option<BookingId>,
 }
 
 /// The slot is taken: another live booking occupies one of its units at that time.

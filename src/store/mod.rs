@@ -277,7 +277,9 @@ pub trait Store: Send + Sync + 'static {
     // Bookings of welfare-house spaces.
 
     /// Writes a booking and the units it occupies, in one transaction. The database refuses
-    /// an overlap with any live booking's unit (`Err(Taken)`), on both engines.
+    /// an overlap with any live booking's unit (`Err(Taken)`), on both engines. A booking that
+    /// `replaces` another cancels it in the same transaction (`Err(Taken)` too when that one
+    /// is no longer live).
     async fn booking_insert(&self, booking: &NewBooking, now: DateTime<Utc>) -> StoreResult<Result<Booking, Taken>>;
     async fn booking(&self, id: BookingId) -> StoreResult<Option<Booking>>;
     /// A person's live bookings that end after `after`, soonest first.

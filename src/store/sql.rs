@@ -1424,9 +1424,24 @@ impl Store for SqlStore {
         .bind(now.timestamp());
         let (from, to) = (b.starts.timestamp(), b.busy_until.timestamp());
         let units = b.units.clone();
+        let (replaces, person) = (b.replaces, b.person.0);
         let result: Result<BookingRow, sqlx::Error> = on_pool!(self.writer, |p, Db| {
             async {
                 let mut tx = p.begin().await?;
+                if let Some(old) = replaces {
+                    let args = arguments::<Db>(vec![old.0.into(), person.into()])
+                        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+                    let sql = format!(
+                        "UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND person_id = $2 AND status IN ({})",
+                        status_list(&LIVE)
+                    );
+                    let done = sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *tx).await?;
+                    if done.rows_affected() == 0 {
+                        return Err(sqlx::Error::RowNotFound);
+                    }
+                    let args = arguments::<Db>(vec![old.0.into()]).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+                    sqlx::query_with("DELETE FROM booking_units WHERE booking_id = $1", args).execute(&mut *tx).await?;
+                }
                 let Stmt { sql, binds } = insert;
                 let args = arguments::<Db>(binds).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
                 let row: BookingRow = sqlx::query_as_with(AssertSqlSafe(sql), args).fetch_one(&mut *tx).await?;
@@ -1448,6 +1463,8 @@ impl Store for SqlStore {
         match result {
             Ok(row) => Ok(Ok(booking_from_row(row)?)),
             Err(e) if is_overlap(&e) => Ok(Err(Taken)),
+            // The booking it replaces is no longer live: nothing to move.
+            Err(sqlx::Error::RowNotFound) => Ok(Err(Taken)),
             Err(e) => Err(e.into()),
         }
     }

@@ -71,6 +71,72 @@ async fn a_resident_books_the_main_hall_in_italian_and_sees_it_in_their_bookings
 }
 
 #[tokio::test]
+async fn a_booking_is_moved_to_another_time_from_the_list_and_its_reminders_follow() {
+    let (engine, clock, courier, _dir) = app().await;
+    book_the_hall(&engine, "maria").await;
+    let r = talk(&engine, "maria", None, &["/bookings"]).await;
+    let moving = payloads(&r[0]).into_iter().find(|p| p.starts_with("bmove:")).expect("a move button");
+    let r = talk(&engine, "maria", None, &[&press(&moving)]).await;
+    assert!(text(&r[0]).contains("Quando ti serve Sala grande"), "{}", text(&r[0]));
+    let r = talk(&engine, "maria", None, &["mercoledì dalle 16 alle 18"]).await;
+    assert!(text(&r[0]).starts_with("Sposto la prenotazione a: Sala grande"), "{}", text(&r[0]));
+    assert!(text(&r[0]).contains("mercoledì 2/12, 16:00–18:00"), "{}", text(&r[0]));
+    let r = talk(&engine, "maria", None, &[&press("book:yes"), "/bookings"]).await;
+    assert!(text(&r[0]).starts_with("Prenotato"), "{}", text(&r[0]));
+    assert!(text(&r[1]).contains("mercoledì 2/12"), "{}", text(&r[1]));
+    assert!(!text(&r[1]).contains("martedì"), "{}", text(&r[1]));
+    // The old reminders are gone; the new ones fire.
+    let s = scheduler(&engine, clock.clone(), "p1");
+    clock.set(tuesday(16, 0));
+    assert_eq!(s.run_due(clock.now()).await.unwrap().ran, 1, "only the new 24-hour reminder");
+    let sent = courier.take();
+    assert!(engine.render(Lang::It, &sent[0].2).blocks[0].lines[0].contains("mercoledì 2/12"));
+}
+
+#[tokio::test]
+async fn nobody_checking_in_gets_the_booking_released_and_is_told() {
+    let (engine, clock, courier, _dir) = app().await;
+    book_the_hall(&engine, "maria").await;
+    let s = scheduler(&engine, clock.clone(), "p1");
+    clock.set(tuesday(15, 21));
+    s.run_due(clock.now()).await.unwrap();
+    let sent = courier.take();
+    assert!(sent.iter().any(|(_, _, r)| matches!(&r.blocks[0], Block::Say(m) if m.id == "booking-released")));
+    let r = talk(&engine, "maria", None, &["/bookings"]).await;
+    assert!(text(&r[0]).contains("Non hai prenotazioni"), "{}", text(&r[0]));
+    // The slot is free again.
+    let r = talk(&engine, "gio", Some(Lang::It), &["cosa è libero martedì a Centocelle?"]).await;
+    assert!(text(&r[0]).contains("Sala grande: 15:30–19:00"), "{}", text(&r[0]));
+}
+
+#[tokio::test]
+async fn a_reminder_on_telegram_goes_to_the_bot_outbox_for_the_private_chat() {
+    use vicinato::courier::Courier;
+    use vicinato::transport::telegram::courier::TelegramCourier;
+    let (engine, _, _, _dir) = app().await;
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let courier = TelegramCourier::new(engine.clone(), "telegram:vicinato", wake.clone());
+    let reply =
+        vicinato::conversation::Reply::say(vicinato::i18n::Msg::new("booking-released").text("space", "Sala <grande>"))
+            .with_buttons(vec![vicinato::conversation::Button::msg(
+                vicinato::i18n::Msg::new("button-cancel-booking-one"),
+                "bcancel:7",
+            )]);
+    let woken = wake.notified();
+    courier.deliver(&Account::new(Network::Telegram, "4242"), Lang::En, &reply, saturday_morning()).await.unwrap();
+    woken.await;
+    let pending = engine.store().outbox_pending("telegram:vicinato", 0, 10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].chat, "4242");
+    let m: vicinato::transport::telegram::outbound::OutMessage = serde_json::from_str(&pending[0].payload).unwrap();
+    assert!(m.html.contains("Sala &lt;grande&gt;"), "{}", m.html);
+    assert_eq!(m.keyboard[0][0].1, "bcancel:7");
+    let bad =
+        courier.deliver(&Account::new(Network::Telegram, "not-a-number"), Lang::En, &reply, saturday_morning()).await;
+    assert!(bad.is_err());
+}
+
+#[tokio::test]
 async fn a_taken_slot_gets_the_nearest_free_times_and_one_can_be_chosen() {
     let (engine, _, _, _dir) = app().await;
     book_the_hall(&engine, "maria").await;
@@ -182,7 +248,7 @@ async fn reminders_fire_once_at_their_time_and_cancel_in_one_tap() {
 }
 
 #[tokio::test]
-async fn nobody_checking_in_releases_the_booking_after_the_grace_period() {
+async fn a_booking_checked_in_is_not_released() {
     let (engine, clock, courier, _dir) = app().await;
     book_the_hall(&engine, "maria").await;
     let s = scheduler(&engine, clock.clone(), "p1");
@@ -253,6 +319,7 @@ async fn due_reminders(store: &Arc<dyn Store>, n: usize, due: DateTime<Utc>) {
             purpose: "x".into(),
             units: room.units.clone(),
             busy_until: ends,
+            replaces: None,
         };
         let b = store.booking_insert(&b, due).await.unwrap().unwrap();
         let job = NewJob {

@@ -59,6 +59,7 @@ conformance!(
     erasing_a_person_drops_replies_waiting_for_them,
     an_overlapping_booking_is_refused_by_the_database_on_the_space_and_its_halves,
     a_cancelled_booking_frees_its_slot,
+    a_moved_booking_replaces_the_old_one_atomically,
     a_hundred_concurrent_requests_for_one_slot_give_exactly_one_booking,
     due_jobs_go_to_one_claimer_until_the_lease_expires,
     jobs_with_a_key_are_replaced_not_doubled,
@@ -460,6 +461,7 @@ fn new_booking(spaces: &Spaces, space: &str, person: PersonId, from: (u32, u32),
         purpose: "riunione".into(),
         units: s.units.clone(),
         busy_until: ends + chrono::Duration::minutes(i64::from(s.buffer_minutes)),
+        replaces: None,
     }
 }
 
@@ -612,4 +614,33 @@ async fn jobs_with_a_key_are_replaced_not_doubled(store: Arc<dyn Store>) {
     assert!(store.job_cancel("booking:1:remind:60").await.unwrap());
     assert!(!store.job_cancel("booking:1:remind:60").await.unwrap());
     assert_eq!(store.jobs_count().await.unwrap(), 0);
+}
+
+async fn a_moved_booking_replaces_the_old_one_atomically(store: Arc<dyn Store>) {
+    let spaces = hall_spaces();
+    let ada = someone(&store, "ada").await;
+    let bea = someone(&store, "bea").await;
+    let now = rome(1, 8, 0);
+    let old = store.booking_insert(&new_booking(&spaces, "centocelle-saletta", ada, (10, 0), (11, 0)), now).await;
+    let old = old.unwrap().unwrap();
+    store
+        .booking_insert(&new_booking(&spaces, "centocelle-saletta", bea, (12, 0), (13, 0)), now)
+        .await
+        .unwrap()
+        .unwrap();
+    // Onto someone else's slot: refused, and the old booking is untouched.
+    let clash =
+        NewBooking { replaces: Some(old.id), ..new_booking(&spaces, "centocelle-saletta", ada, (11, 30), (12, 30)) };
+    assert_eq!(store.booking_insert(&clash, now).await.unwrap(), Err(Taken));
+    assert_eq!(store.booking(old.id).await.unwrap().unwrap().status, BookingStatus::Confirmed);
+    // Overlapping its own old time is fine: the old one goes in the same transaction.
+    let moved =
+        NewBooking { replaces: Some(old.id), ..new_booking(&spaces, "centocelle-saletta", ada, (10, 30), (11, 30)) };
+    let moved = store.booking_insert(&moved, now).await.unwrap().unwrap();
+    assert_eq!(store.booking(old.id).await.unwrap().unwrap().status, BookingStatus::Cancelled);
+    assert_eq!(store.bookings_of(ada, now).await.unwrap(), vec![moved]);
+    // Someone else's booking cannot be replaced.
+    let theft =
+        NewBooking { replaces: Some(old.id), ..new_booking(&spaces, "centocelle-saletta", bea, (15, 0), (16, 0)) };
+    assert_eq!(store.booking_insert(&theft, now).await.unwrap(), Err(Taken));
 }
