@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use vicinato::app;
 use vicinato::config::{BotProfile, Config};
-use vicinato::domain::{Account, Lang, PersonId, Role, RoleGrant, TerritoryId, TerritoryTree};
+use vicinato::domain::{Account, Lang, LocationId, PersonId, Role, RoleGrant, TerritoryId, TerritoryTree};
 
 #[derive(Parser)]
 #[command(
@@ -105,6 +105,23 @@ enum ImportKind {
 enum ExportKind {
     Hsds {
         dir: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Bookings as an iCalendar file (RFC 5545): all houses, or one.
+    Ical {
+        /// A welfare house's location id (casa-welfare-centocelle); all houses without it.
+        #[arg(long)]
+        house: Option<String>,
+        /// Bookings from this many days ago.
+        #[arg(long, default_value_t = 30)]
+        past_days: i64,
+        /// Bookings up to this many days ahead.
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
         #[command(flatten)]
         db: DbArg,
     },
@@ -261,6 +278,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Exported {} services to {}.", dataset.services.len(), dir.display());
             Ok(())
         }
+        Command::Export { what: ExportKind::Ical { house, past_days, days, out, db } } => {
+            let config = load_config(&cli, Some(db))?;
+            let store = app::open_store(&config.database_url).await?;
+            app::ensure_demo(store.as_ref(), &config).await?;
+            let house =
+                house.as_deref().map(LocationId::parse).transpose().map_err(|e| anyhow::anyhow!("--house: {e}"))?;
+            let text = export_ical(store.as_ref(), house.as_ref(), *past_days, *days).await?;
+            match out {
+                Some(path) => {
+                    std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+                    println!("Exported the bookings calendar to {}.", path.display());
+                }
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
         Command::Admin { what } => admin(&cli, what).await,
         Command::Serve { db } => {
             let config = load_config(&cli, Some(db))?;
@@ -361,6 +394,34 @@ async fn admin(cli: &Cli, what: &AdminCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The bookings of a house (or all) from `past_days` ago to `days` ahead, as iCalendar.
+async fn export_ical(
+    store: &dyn vicinato::store::Store,
+    house: Option<&LocationId>,
+    past_days: i64,
+    days: i64,
+) -> anyhow::Result<String> {
+    let now = chrono::Utc::now();
+    let bookings = store
+        .bookings_between(house, now - chrono::Duration::days(past_days), now + chrono::Duration::days(days))
+        .await?;
+    let spaces = app::load_spaces()?;
+    let houses = store.welfare_houses().await?;
+    let entries: Vec<_> = bookings
+        .iter()
+        .map(|b| vicinato::domain::ical::CalendarEntry {
+            booking: b,
+            space: spaces.space(&b.space).map(|(_, s)| s.name.it.clone()).unwrap_or_else(|| b.space.to_string()),
+            house: houses
+                .iter()
+                .find(|h| h.id == b.house)
+                .map(|h| h.name.clone())
+                .unwrap_or_else(|| b.house.to_string()),
+        })
+        .collect();
+    Ok(vicinato::domain::ical::calendar("Vicinato", &entries, now))
 }
 
 async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {

@@ -7,6 +7,7 @@
 pub mod booking;
 pub mod directory;
 pub mod holidays;
+pub mod ical;
 pub mod ids;
 pub mod person;
 pub mod schedule;
