@@ -183,6 +183,31 @@ enum BenchKind {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Bookings per second sustained, and 100 requests racing for one slot.
+    Booking {
+        #[arg(long, default_value_t = 20_000)]
+        bookings: usize,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// The scheduler loop over many pending jobs: lateness of due jobs, CPU while idle.
+    Scheduler {
+        #[arg(long, default_value_t = 100_000)]
+        jobs: usize,
+        /// How many of them fall due during the run.
+        #[arg(long, default_value_t = 2_000)]
+        due: usize,
+        /// Seconds over which the due jobs are spread.
+        #[arg(long, default_value_t = 20)]
+        spread: u64,
+        /// Seconds of idling measured for CPU use.
+        #[arg(long, default_value_t = 20)]
+        idle: u64,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Whole conversation path throughput for directory questions.
     Conversation {
         #[arg(long, default_value_t = 100_000)]
@@ -428,6 +453,7 @@ async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
     let (db, services) = match what {
         BenchKind::Directory { db, services, .. } | BenchKind::Conversation { db, services, .. } => (db, *services),
         BenchKind::Telegram { chats, updates, db } => return bench_telegram(chats, updates, db).await,
+        BenchKind::Booking { .. } | BenchKind::Scheduler { .. } => return bench_booking(what).await,
     };
     let _ = cli;
     let tmp = tempfile_dir()?;
@@ -455,7 +481,7 @@ async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
                 p.p50, p.p95, p.p99
             );
         }
-        BenchKind::Telegram { .. } => {}
+        BenchKind::Telegram { .. } | BenchKind::Booking { .. } | BenchKind::Scheduler { .. } => {}
     }
     if let Some(mib) = vicinato::bench::peak_memory_mib() {
         println!("peak memory: {mib:.0} MiB");
@@ -507,6 +533,49 @@ async fn bench_telegram(chats: &usize, updates: &usize, db: &DbArg) -> anyhow::R
     println!("telegram inbound: {} updates handled at {:.0} updates/s", f.updates, f.inbound_rate);
     if let Some(mib) = vicinato::bench::peak_memory_mib() {
         println!("peak memory: {mib:.0} MiB");
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok(())
+}
+
+async fn bench_booking(what: &BenchKind) -> anyhow::Result<()> {
+    let tmp = tempfile_dir()?;
+    let (BenchKind::Booking { db, .. } | BenchKind::Scheduler { db, .. }) = what else {
+        return Ok(());
+    };
+    let url = db.db.clone().unwrap_or_else(|| format!("sqlite:{}/bench.db", tmp.display()));
+    let store = app::open_store(&url).await?;
+    println!("engine: {}", store.engine().as_str());
+    match what {
+        BenchKind::Booking { bookings, clients, .. } => {
+            let f = vicinato::bench::booking(store, *bookings, *clients).await?;
+            println!(
+                "bookings: {} in {:.1} s = {:.0} bookings/s from {clients} clients; latency p50 {:.2} ms  p99 {:.2} ms",
+                f.bookings,
+                f.elapsed.as_secs_f64(),
+                f.bookings as f64 / f.elapsed.as_secs_f64(),
+                f.latency.p50,
+                f.latency.p99
+            );
+            println!(
+                "race: 100 requests for one slot: {} won, {} told it is taken, in {:.1} ms",
+                f.race_winners,
+                f.race_losers,
+                f.race.as_secs_f64() * 1000.0
+            );
+        }
+        BenchKind::Scheduler { jobs, due, spread, idle, .. } => {
+            let f = vicinato::bench::scheduler(store, *jobs, *due, *spread, *idle).await?;
+            println!(
+                "scheduler: {} pending jobs, {} due over {spread} s, {} ran; lateness p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
+                f.pending, f.due, f.ran, f.lateness.p50, f.lateness.p99, f.lateness.max
+            );
+            match f.idle_cpu_percent {
+                Some(cpu) => println!("idle: {cpu:.2}% of one core over {} s with nothing due", f.idle_seconds),
+                None => println!("idle CPU: unknown on this system"),
+            }
+        }
+        _ => {}
     }
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(())

@@ -17,6 +17,7 @@ CREATE TABLE jobs (
     created_at   BIGINT NOT NULL
 );
 CREATE INDEX jobs_due ON jobs (due_at);
+CREATE INDEX jobs_leased ON jobs (lease_until) WHERE lease_until IS NOT NULL;
 
 -- Bookings of welfare-house spaces. Times are Unix seconds, UTC, with the house's zone.
 CREATE TABLE bookings (
@@ -52,3 +53,19 @@ CREATE TABLE booking_units (
     )
 );
 CREATE INDEX booking_units_unit ON booking_units (unit, starts);
+
+-- People waiting for a taken slot, first come first served. When a live booking overlapping
+-- the slot ends early (cancelled, declined, released), the first one waiting is offered it as
+-- a held booking for a limited time.
+CREATE TABLE waitlist (
+    id          BIGSERIAL PRIMARY KEY,
+    space       TEXT NOT NULL,
+    person_id   BIGINT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+    starts      BIGINT NOT NULL,
+    ends        BIGINT NOT NULL,
+    people      BIGINT NOT NULL,
+    purpose     TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    created_at  BIGINT NOT NULL
+);
+CREATE INDEX waitlist_space ON waitlist (space, status, starts);

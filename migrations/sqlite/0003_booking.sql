@@ -17,6 +17,7 @@ CREATE TABLE jobs (
     created_at   INTEGER NOT NULL
 );
 CREATE INDEX jobs_due ON jobs (due_at);
+CREATE INDEX jobs_leased ON jobs (lease_until) WHERE lease_until IS NOT NULL;
 
 -- Bookings of welfare-house spaces. Times are Unix seconds, UTC, with the house's zone.
 CREATE TABLE bookings (
@@ -53,3 +54,19 @@ WHEN EXISTS (SELECT 1 FROM booking_units b WHERE b.unit = NEW.unit AND b.starts 
 BEGIN
     SELECT RAISE(ABORT, 'booking_units_no_overlap');
 END;
+
+-- People waiting for a taken slot, first come first served. When a live booking overlapping
+-- the slot ends early (cancelled, declined, released), the first one waiting is offered it as
+-- a held booking for a limited time.
+CREATE TABLE waitlist (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    space       TEXT NOT NULL,
+    person_id   INTEGER NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+    starts      INTEGER NOT NULL,
+    ends        INTEGER NOT NULL,
+    people      INTEGER NOT NULL,
+    purpose     TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX waitlist_space ON waitlist (space, status, starts);

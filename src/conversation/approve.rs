@@ -59,6 +59,8 @@ pub async fn decide(turn: &mut Turn<'_>, arg: &str, approve: bool) -> Result<Vec
     };
     if approve {
         schedule_jobs(turn.engine, &b, turn.now).await?;
+    } else {
+        super::waitlist::freed(turn.engine, &b, turn.now).await?;
     }
     tracing::info!(booking = %b.id, by = %turn.person.id, approve, "booking decided");
     // Tell the requester, in their language, on their network.

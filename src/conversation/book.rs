@@ -592,15 +592,22 @@ async fn offer_alternatives(
     let length = wish.minutes().clamp(i64::from(space.min_minutes), i64::from(space.max_minutes));
     let wish = LocalSlot { start: wish.start, end: wish.start + Duration::minutes(length) };
     let alts = alternatives(space, hours, zone, wish, busy, now, 3);
+    // Only a slot that is taken (not one that breaks a rule) can be waited for.
+    let taken = wish.in_zone(zone).is_some_and(|i| !is_free(space, i, busy))
+        && check_slot(space, hours, wish, None, now).is_ok();
+    let wait = taken.then(|| {
+        let slot = slot_payload(&space.id, wish);
+        Button::msg(Msg::new("button-waitlist"), format!("bwait:{}", slot.trim_start_matches("bslot:")))
+    });
     draft.asked = Some(Ask::When);
     draft.from = None;
     draft.to = None;
     draft.part = None;
     save(turn, draft).await?;
     if alts.is_empty() {
-        return Ok(vec![Reply::id("book-no-alternatives")]);
+        return Ok(vec![Reply::id("book-no-alternatives").with_buttons(wait.into_iter().collect())]);
     }
-    let buttons = alts.iter().map(|s| Button::msg(when_msg(*s), slot_payload(&space.id, *s))).collect();
+    let buttons = alts.iter().map(|s| Button::msg(when_msg(*s), slot_payload(&space.id, *s))).chain(wait).collect();
     Ok(vec![Reply::id("book-alternatives").with_buttons(buttons)])
 }
 
@@ -643,20 +650,24 @@ pub async fn move_booking(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, 
     advance(turn, draft).await
 }
 
+/// Reads a slot from a button: `space|YYYYMMDDHHMM|minutes`.
+pub fn slot_arg(arg: &str) -> Option<(SpaceId, NaiveDateTime, u16)> {
+    let mut parts = arg.split('|');
+    let (space, start, minutes) = (parts.next()?, parts.next()?, parts.next()?);
+    let start = NaiveDateTime::parse_from_str(start, "%Y%m%d%H%M").ok()?;
+    Some((SpaceId::parse(space).ok()?, start, minutes.parse().ok()?))
+}
+
 /// An alternative slot chosen by button: `space|YYYYMMDDHHMM|minutes`.
 pub async fn slot_chosen(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
     let mut draft = match turn.flow.clone() {
         Some(Flow::Book { draft }) => draft,
         _ => return Ok(vec![Reply::id("button-expired")]),
     };
-    let mut parts = arg.split('|');
-    let (Some(space), Some(start), Some(minutes)) = (parts.next(), parts.next(), parts.next()) else {
+    let Some((space, start, minutes)) = slot_arg(arg) else {
         return Ok(vec![Reply::id("button-expired")]);
     };
-    let (Ok(start), Ok(minutes)) = (NaiveDateTime::parse_from_str(start, "%Y%m%d%H%M"), minutes.parse::<u16>()) else {
-        return Ok(vec![Reply::id("button-expired")]);
-    };
-    draft.space = Some(SpaceId::new(space));
+    draft.space = Some(space);
     draft.date = Some(start.date());
     draft.from = Some(minute_of_day(start));
     draft.to = None;

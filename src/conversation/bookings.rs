@@ -22,6 +22,7 @@ pub fn space_name(engine: &super::Engine, lang: Lang, booking: &Booking) -> Stri
 
 fn status_msg(status: BookingStatus) -> Msg {
     Msg::new(match status {
+        BookingStatus::Held => "booking-status-held",
         BookingStatus::Pending => "booking-status-pending",
         BookingStatus::Confirmed => "booking-status-confirmed",
         BookingStatus::Cancelled => "booking-status-cancelled",
@@ -62,11 +63,12 @@ pub async fn cancel(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreE
     let Some(booking) = mine(turn, arg).await? else {
         return Ok(vec![Reply::id("booking-not-found")]);
     };
-    let live = [BookingStatus::Pending, BookingStatus::Confirmed];
+    let live = [BookingStatus::Held, BookingStatus::Pending, BookingStatus::Confirmed];
     match turn.store().booking_transition(booking.id, &live, BookingStatus::Cancelled).await? {
         Some(b) => {
             unschedule_jobs(turn.engine, &b).await?;
             tracing::info!(booking = %b.id, "booking cancelled");
+            super::waitlist::freed(turn.engine, &b, turn.now).await?;
             Ok(vec![Reply::say(
                 Msg::new("booking-cancelled")
                     .text("space", space_name(turn.engine, turn.lang, &b))

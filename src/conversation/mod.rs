@@ -23,6 +23,7 @@ mod services;
 mod snapshot;
 mod start;
 pub mod understand;
+mod waitlist;
 mod whoami;
 
 pub use flow::Flow;
@@ -495,6 +496,8 @@ impl Engine {
             "bspace" => book::space_chosen(turn, arg).await,
             "bslot" => book::slot_chosen(turn, arg).await,
             "bmove" => book::move_booking(turn, arg).await,
+            "bwait" => waitlist::join(turn, arg).await,
+            "bhold" => waitlist::answer(turn, arg).await,
             "book" => book::confirm(turn, arg == "yes").await,
             "bfree" => book::free_chosen(turn, arg).await,
             "bookings" => bookings::list(turn).await,

@@ -26,7 +26,8 @@ pub fn register(scheduler: &mut Scheduler, engine: Arc<Engine>) {
     // A reminder is still useful late, as long as the booking has not started (checked when
     // it runs); a no-show release is safe to run late.
     scheduler.register(REMINDER_JOB, Missed::RunLate, Arc::new(Reminder(engine.clone())));
-    scheduler.register(NO_SHOW_JOB, Missed::RunLate, Arc::new(NoShow(engine)));
+    scheduler.register(NO_SHOW_JOB, Missed::RunLate, Arc::new(NoShow(engine.clone())));
+    scheduler.register(super::waitlist::HOLD_JOB, Missed::RunLate, Arc::new(super::waitlist::HoldExpiry(engine)));
 }
 
 struct Reminder(Arc<Engine>);
@@ -83,6 +84,7 @@ impl JobHandler for NoShow {
             return Ok(());
         };
         tracing::info!(booking = %b.id, "booking released: nobody checked in");
+        super::waitlist::freed(engine, &b, now).await?;
         if let Some(person) = engine.store().person(b.person).await? {
             let lang = person.language.unwrap_or(engine.settings().default_lang);
             let reply = Reply::say(Msg::new("booking-released").text("space", space_name(engine, lang, &b)));

@@ -28,6 +28,9 @@ impl fmt::Display for BookingId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BookingStatus {
+    /// Offered to the first person on the waitlist, kept for them until they answer or the
+    /// hold runs out.
+    Held,
     /// Waiting for staff approval.
     Pending,
     Confirmed,
@@ -40,6 +43,7 @@ pub enum BookingStatus {
 impl BookingStatus {
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Held => "held",
             Self::Pending => "pending",
             Self::Confirmed => "confirmed",
             Self::Cancelled => "cancelled",
@@ -50,6 +54,7 @@ impl BookingStatus {
 
     pub fn parse(raw: &str) -> Option<Self> {
         Some(match raw {
+            "held" => Self::Held,
             "pending" => Self::Pending,
             "confirmed" => Self::Confirmed,
             "cancelled" => Self::Cancelled,
@@ -61,7 +66,7 @@ impl BookingStatus {
 
     /// Whether the booking occupies its space.
     pub fn is_live(self) -> bool {
-        matches!(self, Self::Pending | Self::Confirmed)
+        matches!(self, Self::Held | Self::Pending | Self::Confirmed)
     }
 }
 
@@ -115,6 +120,18 @@ pub struct NewBooking {
     /// A live booking of the same person this one replaces (moved to another time): it is
     /// cancelled in the same transaction, and stays as it was if the new one is refused.
     pub replaces: Option<BookingId>,
+}
+
+/// Someone waiting for a taken slot of a space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitEntry {
+    pub id: i64,
+    pub space: SpaceId,
+    pub person: PersonId,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub people: u32,
+    pub purpose: String,
 }
 
 /// The slot is taken: another live booking occupies one of its units at that time.
@@ -200,6 +217,8 @@ pub struct BookingSettings {
     pub reminders_minutes: Vec<u32>,
     /// After this many minutes past the start without a check-in, the booking is released.
     pub no_show_grace_minutes: u32,
+    /// How long a freed slot is held for the first person waiting.
+    pub hold_minutes: u32,
 }
 
 /// Every house's spaces, from `config/spaces.toml`.
@@ -231,6 +250,7 @@ struct RawSpacesFile {
 struct RawSettings {
     reminders_minutes: Vec<u32>,
     no_show_grace_minutes: u32,
+    hold_minutes: u32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -282,6 +302,9 @@ impl Spaces {
             let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
             err(line.map(|l| format!("line {l}")).unwrap_or_else(|| "-".into()), e.message().to_owned())
         })?;
+        if raw.booking.hold_minutes == 0 {
+            return Err(err("booking.hold_minutes".into(), "must be at least 1".into()));
+        }
         if raw.booking.reminders_minutes.contains(&0) {
             return Err(err("booking.reminders_minutes".into(), "reminders must come at least 1 minute before".into()));
         }
@@ -380,6 +403,7 @@ impl Spaces {
             settings: BookingSettings {
                 reminders_minutes: reminders,
                 no_show_grace_minutes: raw.booking.no_show_grace_minutes,
+                hold_minutes: raw.booking.hold_minutes,
             },
             houses,
         })
@@ -656,6 +680,7 @@ mod tests {
 [booking]
 reminders_minutes = [60, 1440]
 no_show_grace_minutes = 15
+hold_minutes = 60
 
 [[house]]
 location = "casa-a"

@@ -65,7 +65,7 @@ pub fn calendar(name: &str, entries: &[CalendarEntry<'_>], now: DateTime<Utc>) -
         let b = e.booking;
         let status = match b.status {
             BookingStatus::Confirmed => "CONFIRMED",
-            BookingStatus::Pending => "TENTATIVE",
+            BookingStatus::Pending | BookingStatus::Held => "TENTATIVE",
             BookingStatus::Cancelled | BookingStatus::Declined | BookingStatus::Released => "CANCELLED",
         };
         lines.extend([

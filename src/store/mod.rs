@@ -309,6 +309,17 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Option<Booking>>;
     /// Records a check-in; `false` when the booking is not confirmed.
     async fn booking_check_in(&self, id: BookingId, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Puts a person on the waitlist of a slot; returns their place in line (1 = first).
+    async fn waitlist_add(&self, entry: &WaitEntry, now: DateTime<Utc>) -> StoreResult<i64>;
+    /// People still waiting for a slot of `space` that overlaps `[from, to)`, first come first.
+    async fn waitlist_waiting(
+        &self,
+        space: &SpaceId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<WaitEntry>>;
+    /// Marks a waitlist entry (`offered`, `left`).
+    async fn waitlist_set(&self, id: i64, status: &str) -> StoreResult<()>;
 }
 
 /// Opens (and creates and migrates, if needed) the store a URL names:

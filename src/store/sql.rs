@@ -263,7 +263,7 @@ fn status_list(statuses: &[BookingStatus]) -> String {
     statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
 }
 
-const LIVE: [BookingStatus; 2] = [BookingStatus::Pending, BookingStatus::Confirmed];
+const LIVE: [BookingStatus; 3] = [BookingStatus::Held, BookingStatus::Pending, BookingStatus::Confirmed];
 
 const LISTING_COLUMNS: &str = "sal.id, sal.service_id, sal.location_id, sal.schedule, s.doc, l.doc, o.name";
 
@@ -1394,9 +1394,11 @@ impl Store for SqlStore {
 
     async fn jobs_next_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
         let row: Option<(Option<i64>,)> = self
+            // Two index lookups: the earliest free job, and the earliest lease to run out (a job
+            // is claimed only once due, so its lease ends after its due time).
             .fetch_optional(Stmt::new(
-                "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at THEN lease_until \
-                 ELSE due_at END) FROM jobs",
+                "SELECT MIN(t) FROM (SELECT MIN(due_at) AS t FROM jobs WHERE lease_until IS NULL \
+                 UNION ALL SELECT MIN(lease_until) AS t FROM jobs WHERE lease_until IS NOT NULL) AS next",
             ))
             .await?;
         row.and_then(|(ms,)| ms).map(|ms| from_millis("jobs", ms)).transpose()
@@ -1574,6 +1576,64 @@ impl Store for SqlStore {
             )
             .await?
             > 0)
+    }
+
+    async fn waitlist_add(&self, e: &WaitEntry, now: DateTime<Utc>) -> StoreResult<i64> {
+        let row: Option<(i64,)> = self
+            .fetch_writing(
+                Stmt::new(
+                    "INSERT INTO waitlist (space, person_id, starts, ends, people, purpose, status, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7) RETURNING id",
+                )
+                .bind(e.space.as_str())
+                .bind(e.person.0)
+                .bind(e.starts.timestamp())
+                .bind(e.ends.timestamp())
+                .bind(i64::from(e.people))
+                .bind(e.purpose.as_str())
+                .bind(now.timestamp()),
+            )
+            .await?;
+        let id = row.map(|(id,)| id).unwrap_or(0);
+        let ahead = self.waitlist_waiting(&e.space, e.starts, e.ends).await?;
+        Ok(ahead.iter().filter(|w| w.id <= id).count() as i64)
+    }
+
+    async fn waitlist_waiting(
+        &self,
+        space: &SpaceId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<WaitEntry>> {
+        let rows: Vec<(i64, String, i64, i64, i64, i64, String)> = self
+            .fetch_writing_all(
+                Stmt::new(
+                    "SELECT id, space, person_id, starts, ends, people, purpose FROM waitlist \
+                     WHERE space = $1 AND status = 'waiting' AND starts < $3 AND ends > $2 ORDER BY id",
+                )
+                .bind(space.as_str())
+                .bind(from.timestamp())
+                .bind(to.timestamp()),
+            )
+            .await?;
+        rows.into_iter()
+            .map(|(id, space, person, starts, ends, people, purpose)| {
+                let record = format!("waitlist {id}");
+                Ok(WaitEntry {
+                    id,
+                    space: SpaceId::new(space),
+                    person: PersonId(person),
+                    starts: from_secs(&record, starts)?,
+                    ends: from_secs(&record, ends)?,
+                    people: u32::try_from(people).unwrap_or(0),
+                    purpose,
+                })
+            })
+            .collect()
+    }
+
+    async fn waitlist_set(&self, id: i64, status: &str) -> StoreResult<()> {
+        self.execute(Stmt::new("UPDATE waitlist SET status = $1 WHERE id = $2").bind(status).bind(id)).await.map(|_| ())
     }
 }
 

@@ -137,6 +137,46 @@ async fn a_reminder_on_telegram_goes_to_the_bot_outbox_for_the_private_chat() {
 }
 
 #[tokio::test]
+async fn a_freed_slot_is_offered_to_the_first_in_line_then_to_the_next_when_the_hold_runs_out() {
+    let (engine, clock, courier, _dir) = app().await;
+    book_the_hall(&engine, "maria").await;
+    let wish = "vorrei la sala grande martedì dalle 15 alle 17 per 10 persone";
+    for (name, place) in [("luca", "1° in fila"), ("tea", "2° in fila")] {
+        let r = talk(&engine, name, Some(Lang::It), &[wish]).await;
+        let wait = payloads(&r[1]).into_iter().last().unwrap();
+        assert_eq!(wait, "bwait:centocelle-sala-grande|202612011500|120");
+        let r = talk(&engine, name, None, &[&press(&wait)]).await;
+        assert!(text(&r[0]).contains(place), "{}", text(&r[0]));
+    }
+    // Maria cancels: Luca, first in line, is offered the slot.
+    let r = talk(&engine, "maria", None, &["/bookings"]).await;
+    let cancel = payloads(&r[0]).into_iter().find(|p| p.starts_with("bcancel:")).unwrap();
+    talk(&engine, "maria", None, &[&press(&cancel)]).await;
+    let offers = courier.take();
+    assert_eq!(offers.len(), 1);
+    assert_eq!(offers[0].0, Account::new(Network::Console, "luca"));
+    assert!(engine.render(Lang::It, &offers[0].2).blocks[0].lines[0].contains("Lo teniamo per te per 60 minuti"));
+    // Held for Luca: nobody else can take it meanwhile.
+    let r = talk(&engine, "zoe", Some(Lang::It), &[wish]).await;
+    assert!(text(&r[0]).contains("è già occupato"), "{}", text(&r[0]));
+    // Luca does not answer; after the hold, Tea is offered it and takes it.
+    let s = scheduler(&engine, clock.clone(), "p1");
+    clock.advance(Duration::minutes(61));
+    s.run_due(clock.now()).await.unwrap();
+    let sent = courier.take();
+    let to: Vec<String> = sent.iter().map(|(a, _, _)| a.to_string()).collect();
+    assert_eq!(to, ["console:luca", "console:tea"], "Luca told it ran out, Tea offered it");
+    let take = sent[1].2.buttons[0].payload.clone();
+    assert!(take.starts_with("bhold:yes|"));
+    let r = talk(&engine, "tea", None, &[&press(&take)]).await;
+    assert!(text(&r[0]).starts_with("Prenotato: Sala grande"), "{}", text(&r[0]));
+    // Luca's offer is over.
+    let late = offers[0].2.buttons[0].payload.clone();
+    let r = talk(&engine, "luca", None, &[&press(&late)]).await;
+    assert!(text(&r[0]).contains("non è più valida"), "{}", text(&r[0]));
+}
+
+#[tokio::test]
 async fn a_taken_slot_gets_the_nearest_free_times_and_one_can_be_chosen() {
     let (engine, _, _, _dir) = app().await;
     book_the_hall(&engine, "maria").await;
@@ -151,8 +191,9 @@ async fn a_taken_slot_gets_the_nearest_free_times_and_one_can_be_chosen() {
     assert!(text(&r[0]).contains("è già occupato"), "{}", text(&r[0]));
     assert!(text(&r[1]).contains("orari liberi più vicini"), "{}", text(&r[1]));
     let alts = payloads(&r[1]);
-    assert_eq!(alts.len(), 3, "{alts:?}");
-    assert!(alts.iter().all(|p| p.starts_with("bslot:centocelle-sala-grande-a|")));
+    assert_eq!(alts.len(), 4, "{alts:?}");
+    assert!(alts[..3].iter().all(|p| p.starts_with("bslot:centocelle-sala-grande-a|")));
+    assert_eq!(alts[3], "bwait:centocelle-sala-grande-a|202612011500|120", "and the waitlist");
     // Nearest first: 12:30–14:30 (its buffer ends as the booking starts); after the booking
     // (17:00–17:15 buffer) two hours no longer fit before closing at 19:00.
     assert_eq!(alts[0], "bslot:centocelle-sala-grande-a|202612011230|120");
