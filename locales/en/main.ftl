@@ -303,3 +303,6 @@ button-hold-no = No, thanks
 waitlist-passed = All right: we are offering it to the next person in line.
 waitlist-offer-over = This offer is no longer valid. Write /bookings to see your bookings.
 waitlist-offer-expired = The time to confirm { $space } ran out: we offered it to the next person in line.
+book-summary-weekly = Every week at the same time, for { $n } weeks (I skip the dates that are taken and tell you which).
+book-weekly-done = Booked { $n } times: { $space }, every week from { $when }. Write /bookings to see them.
+book-weekly-skipped = Skipped: { $when } (taken or not bookable).

@@ -303,3 +303,6 @@ button-hold-no = No, grazie
 waitlist-passed = Va bene: lo offriamo alla prossima persona in fila.
 waitlist-offer-over = Questa offerta non è più valida. Scrivi /bookings per vedere le tue prenotazioni.
 waitlist-offer-expired = Il tempo per confermare { $space } è finito: lo abbiamo offerto alla prossima persona in fila.
+book-summary-weekly = Ogni settimana alla stessa ora, per { $n } settimane (le date occupate le salto e te le dico).
+book-weekly-done = Prenotato { $n } volte: { $space }, ogni settimana a partire da { $when }. Scrivi /bookings per vederle.
+book-weekly-skipped = Saltata: { $when } (occupata o non prenotabile).

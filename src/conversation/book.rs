@@ -58,6 +58,9 @@ pub struct Draft {
     /// Moving this booking of mine to the new time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replaces: Option<BookingId>,
+    /// Every week at the same time, this many weeks (the first included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weeks: Option<u8>,
 }
 
 /// A date that cannot be booked, as the person wrote it.
@@ -82,6 +85,8 @@ pub struct Said {
     pub people: Option<u32>,
     /// The whole message was a number.
     pub number: Option<u32>,
+    /// "ogni martedì", "every Tuesday … for 6 weeks".
+    pub weeks: Option<u8>,
 }
 
 impl Said {
@@ -95,6 +100,7 @@ impl Said {
             && self.part.is_none()
             && self.people.is_none()
             && self.number.is_none()
+            && self.weeks.is_none()
     }
 }
 
@@ -102,7 +108,7 @@ static DASH_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|\s)(\d{1,2})(?:[:.](\d{2}))?\s*[-–]\s*(\d{1,2})(?:[:.](\d{2}))?(?:\s|$)").expect("static regex")
 });
 static NUMERIC_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\s)(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?:\s|$)").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"(?:^|\s|['’])(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?(?:\s|$)").expect("static regex"));
 static WORD_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?:^|\s)(?:dalle|dalle ore|from|tra le|between)\s+(\d{1,2})(?::(\d{2}))?\s+(?:alle|alle ore|a|to|until|till|e le|and)\s+(\d{1,2})(?::(\d{2}))?(?:\s|$)",
@@ -132,6 +138,17 @@ static DAY_RANGE: LazyLock<Regex> = LazyLock::new(|| {
 static YESTERDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|\s)(ieri|altroieri|yesterday|last week|settimana scorsa)(?:\s|$)").expect("static regex")
 });
+static EVERY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|\s)(?:ogni|every|tutti i|tutte le)\s+(?:lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica|monday|tuesday|wednesday|thursday|friday|saturday|sunday|settimana|week)")
+        .expect("static regex")
+});
+static WEEKS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|\s)(?:per|for)\s+(\d{1,3})\s+(?:settimane|settimana|weeks|week)(?:\s|$)").expect("static regex")
+});
+/// The most weeks one request books.
+pub const MAX_WEEKS: u8 = 12;
+/// Weeks booked by "ogni martedì" without a number.
+const DEFAULT_WEEKS: u8 = 4;
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(\d{1,5})\s*$").expect("static regex"));
 
 fn month_number(name: &str) -> Option<u32> {
@@ -233,6 +250,15 @@ pub fn read(turn: &Turn<'_>, text: &str, now: NaiveDateTime) -> Said {
             blank(&mut folded, span);
         }
     }
+    if let Some(c) = WEEKS.captures(&folded) {
+        let n: u32 = c[1].parse().unwrap_or(0);
+        said.weeks = Some(n.clamp(1, u32::from(MAX_WEEKS)) as u8);
+        let span = c.get(0).map(|m| m.range()).unwrap_or_default();
+        blank(&mut folded, span);
+    }
+    if said.weeks.is_none() && EVERY.is_match(&folded) {
+        said.weeks = Some(DEFAULT_WEEKS);
+    }
     if YESTERDAY.is_match(&folded) {
         said.date_problem = Some(DateProblem::Past);
     }
@@ -299,6 +325,9 @@ impl Draft {
         if said.length.is_some() {
             self.length = said.length;
             self.to = None;
+        }
+        if said.weeks.is_some() {
+            self.weeks = said.weeks;
         }
         if let Some(p) = said.people {
             self.people = Some(p);
@@ -508,6 +537,9 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
     if space.needs_approval {
         summary.blocks.push(Block::Say(Msg::new("book-needs-approval")));
     }
+    if let Some(weeks) = draft.weeks.filter(|w| *w > 1 && draft.replaces.is_none()) {
+        summary.blocks.push(Block::Say(Msg::new("book-summary-weekly").num("n", i64::from(weeks))));
+    }
     Ok(vec![summary.with_buttons(vec![
         Button::msg(Msg::new("button-book-confirm"), "book:yes"),
         Button::msg(Msg::new("button-book-cancel"), "book:no"),
@@ -705,6 +737,9 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
     let Some((starts, ends)) = slot.in_zone(zone) else {
         return refused(turn, draft, &space, &hours, zone, slot, Refusal::NoSuchTime, now).await;
     };
+    if let Some(weeks) = draft.weeks.filter(|w| *w > 1 && draft.replaces.is_none()) {
+        return weekly(turn, &draft, &space, &hours, zone, slot, weeks, now).await;
+    }
     let new = NewBooking {
         house: space.house.clone(),
         space: space.id.clone(),
@@ -743,6 +778,68 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
             Ok(replies)
         }
     }
+}
+
+/// Books the same slot every week for `weeks` weeks; dates that are taken or break a rule are
+/// skipped and listed.
+#[allow(clippy::too_many_arguments)]
+async fn weekly(
+    turn: &mut Turn<'_>,
+    draft: &Draft,
+    space: &Space,
+    hours: &Schedule,
+    zone: chrono_tz::Tz,
+    first: LocalSlot,
+    weeks: u8,
+    now: NaiveDateTime,
+) -> Result<Vec<Reply>, StoreError> {
+    let mut booked = 0;
+    let mut skipped = Vec::new();
+    for week in 0..i64::from(weeks) {
+        let slot = LocalSlot { start: first.start + Duration::weeks(week), end: first.end + Duration::weeks(week) };
+        let instants = match (check_slot(space, hours, slot, draft.people, now), slot.in_zone(zone)) {
+            (Ok(()), Some(i)) => i,
+            _ => {
+                skipped.push(slot);
+                continue;
+            }
+        };
+        let new = NewBooking {
+            house: space.house.clone(),
+            space: space.id.clone(),
+            person: turn.person.id,
+            status: if space.needs_approval { BookingStatus::Pending } else { BookingStatus::Confirmed },
+            starts: instants.0,
+            ends: instants.1,
+            zone,
+            people: draft.people.unwrap_or(1),
+            purpose: draft.purpose.clone().unwrap_or_default(),
+            units: space.units.clone(),
+            busy_until: instants.1 + Duration::minutes(i64::from(space.buffer_minutes)),
+            replaces: None,
+        };
+        match turn.store().booking_insert(&new, turn.now).await? {
+            Ok(b) => {
+                booked += 1;
+                if b.status == BookingStatus::Confirmed {
+                    schedule_jobs(turn.engine, &b, turn.now).await?;
+                }
+            }
+            Err(Taken) => skipped.push(slot),
+        }
+    }
+    turn.clear_flow().await?;
+    turn.flow = None;
+    let mut reply = Reply::say(
+        Msg::new("book-weekly-done")
+            .text("space", space_label(turn, space))
+            .num("n", booked)
+            .msg("when", when_msg(first)),
+    );
+    for slot in skipped {
+        reply.blocks.push(Block::Say(Msg::new("book-weekly-skipped").msg("when", when_msg(slot))));
+    }
+    Ok(vec![reply.with_buttons(vec![Button::msg(Msg::new("button-my-bookings"), "bookings:")])])
 }
 
 /// The reminder jobs of a confirmed booking, and the no-show check after its start.

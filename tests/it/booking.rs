@@ -177,6 +177,34 @@ async fn a_freed_slot_is_offered_to_the_first_in_line_then_to_the_next_when_the_
 }
 
 #[tokio::test]
+async fn a_weekly_booking_skips_and_lists_the_dates_that_are_taken() {
+    let (engine, _, _, _dir) = app().await;
+    // Someone has the meeting room on Wednesday 9 December.
+    let r = talk(&engine, "ada", Some(Lang::It), &["vorrei la saletta riunioni l'9/12 dalle 18 alle 19 per 4 persone"])
+        .await;
+    assert!(text(&r[0]).contains("Per cosa"), "{}", text(&r[0]));
+    talk(&engine, "ada", None, &["prove", &press("book:yes")]).await;
+    let r = talk(
+        &engine,
+        "assoc",
+        Some(Lang::It),
+        &["vorrei la saletta riunioni ogni mercoledì dalle 18 alle 19 per 6 settimane per 10 persone"],
+    )
+    .await;
+    assert!(text(&r[0]).contains("Per cosa"), "{}", text(&r[0]));
+    let r = talk(&engine, "assoc", None, &["corso di italiano dell'associazione"]).await;
+    assert!(text(&r[0]).contains("per 6 settimane"), "{}", text(&r[0]));
+    let r = talk(&engine, "assoc", None, &[&press("book:yes")]).await;
+    let t = text(&r[0]);
+    // 2, 16, 23 and 30 December; not the 9th (taken) nor 6 January (Epiphany, the house is closed).
+    assert!(t.starts_with("Prenotato 4 volte: Saletta riunioni"), "{t}");
+    assert!(t.contains("Saltata: mercoledì 9/12, 18:00–19:00"), "{t}");
+    assert!(t.contains("Saltata: mercoledì 6/1, 18:00–19:00"), "{t}");
+    let r = talk(&engine, "assoc", None, &["/bookings"]).await;
+    assert_eq!(text(&r[0]).matches("Saletta riunioni").count(), 4, "{}", text(&r[0]));
+}
+
+#[tokio::test]
 async fn a_taken_slot_gets_the_nearest_free_times_and_one_can_be_chosen() {
     let (engine, _, _, _dir) = app().await;
     book_the_hall(&engine, "maria").await;
