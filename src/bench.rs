@@ -614,24 +614,24 @@ pub async fn scheduler(
             Ok(())
         }
     }
+    // The jobs far ahead first; then the due ones, timed from when they are all in.
+    let job = |due_at| NewJob {
+        kind: "bench".into(),
+        key: None,
+        payload: "{}".into(),
+        due_at,
+        cron: None,
+        zone: "Europe/Rome".into(),
+    };
+    let far = chrono::Utc::now() + chrono::Duration::days(365);
+    for i in due..pending {
+        store.job_put(&job(far + chrono::Duration::seconds(i as i64)), chrono::Utc::now()).await?;
+    }
     let start = chrono::Utc::now() + chrono::Duration::seconds(5);
-    let far = start + chrono::Duration::days(365);
     let mut rng = Rng::new(7);
-    for i in 0..pending {
-        let due_at = if i < due {
-            start + chrono::Duration::milliseconds((rng.below((spread * 1000) as usize)) as i64)
-        } else {
-            far + chrono::Duration::seconds(i as i64)
-        };
-        let job = NewJob {
-            kind: "bench".into(),
-            key: None,
-            payload: "{}".into(),
-            due_at,
-            cron: None,
-            zone: "Europe/Rome".into(),
-        };
-        store.job_put(&job, chrono::Utc::now()).await?;
+    for _ in 0..due {
+        let at = start + chrono::Duration::milliseconds(rng.below((spread * 1000) as usize) as i64);
+        store.job_put(&job(at), chrono::Utc::now()).await?;
     }
     let record = Arc::new(Record(std::sync::Mutex::new(Vec::new())));
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
