@@ -232,7 +232,7 @@ telegram-menu-forget = Erase all your data
 
 book-when = { $day } { $date }, { $from }–{ $to }
 book-ask-space = Which space would you like to book? Choose below.
-book-ask-when = When do you need { $space }? Write a day and a time, for example "Saturday from 3 to 5 pm" or "tomorrow at 10". Hours: { $hours }.
+book-ask-when = When do you need { $space }? Write a day and a time, for example "Saturday from 3 to 5 pm" or "tomorrow at 10". Hours:
 book-ask-people = How many people will come? Write a number (at most { $capacity }).
 book-ask-purpose = What do you need the space for? A few words are enough, for example "residents' committee meeting".
 book-summary = To sum up: { $space }, { $when }, { $people } people. Purpose: { $purpose }. Shall I book it?
@@ -306,3 +306,4 @@ waitlist-offer-expired = The time to confirm { $space } ran out: we offered it t
 book-summary-weekly = Every week at the same time, for { $n } weeks (I skip the dates that are taken and tell you which).
 book-weekly-done = Booked { $n } times: { $space }, every week from { $when }. Write /bookings to see them.
 book-weekly-skipped = Skipped: { $when } (taken or not bookable).
+book-hours-day = { $day }: { $times }

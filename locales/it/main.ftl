@@ -232,7 +232,7 @@ telegram-menu-forget = Cancella tutti i tuoi dati
 
 book-when = { $day } { $date }, { $from }–{ $to }
 book-ask-space = Quale spazio vuoi prenotare? Scegli qui sotto.
-book-ask-when = Quando ti serve { $space }? Scrivi giorno e orario, per esempio «sabato dalle 15 alle 17» o «domani alle 10». Orari: { $hours }.
+book-ask-when = Quando ti serve { $space }? Scrivi giorno e orario, per esempio «sabato dalle 15 alle 17» o «domani alle 10». Orari:
 book-ask-people = Quante persone sarete? Scrivi un numero (al massimo { $capacity }).
 book-ask-purpose = Per cosa ti serve lo spazio? Scrivilo in poche parole, per esempio «riunione del comitato di quartiere».
 book-summary = Ricapitolo: { $space }, { $when }, { $people } persone. Motivo: { $purpose }. Confermi?
@@ -306,3 +306,4 @@ waitlist-offer-expired = Il tempo per confermare { $space } è finito: lo abbiam
 book-summary-weekly = Ogni settimana alla stessa ora, per { $n } settimane (le date occupate le salto e te le dico).
 book-weekly-done = Prenotato { $n } volte: { $space }, ogni settimana a partire da { $when }. Scrivi /bookings per vederle.
 book-weekly-skipped = Saltata: { $when } (occupata o non prenotabile).
+book-hours-day = { $day }: { $times }

@@ -478,9 +478,9 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
     let Some(slot) = slot_of(&draft, &space, &hours) else {
         draft.asked = Some(Ask::When);
         save(turn, &draft).await?;
-        let hint =
-            Msg::new("book-ask-when").text("space", space.name.get(turn.lang)).text("hours", hours.weekly.to_string());
-        return Ok(vec![Reply::say(hint)]);
+        let mut reply = Reply::say(Msg::new("book-ask-when").text("space", space.name.get(turn.lang)));
+        reply.blocks.extend(hours_lines(&hours.weekly));
+        return Ok(vec![reply]);
     };
     if let Err(refusal) = check_slot(&space, &hours, slot, draft.people, now) {
         return refused(turn, draft, &space, &hours, zone, slot, refusal, now).await;
@@ -544,6 +544,26 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
         Button::msg(Msg::new("button-book-confirm"), "book:yes"),
         Button::msg(Msg::new("button-book-cancel"), "book:no"),
     ])])
+}
+
+/// Weekly hours, one line per open day, in the person's language.
+fn hours_lines(weekly: &WeeklyHours) -> Vec<Block> {
+    use chrono::Weekday;
+    let days = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+    days.iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let times: Vec<String> =
+                weekly.on(*d).map(|s| format!("{}–{}", format_minutes(s.opens), format_minutes(s.closes))).collect();
+            (!times.is_empty()).then(|| {
+                Block::Say(
+                    Msg::new("book-hours-day")
+                        .msg("day", Msg::new(format!("weekday-{i}")))
+                        .text("times", times.join(", ")),
+                )
+            })
+        })
+        .collect()
 }
 
 fn minute_of_day(t: NaiveDateTime) -> u16 {

@@ -146,6 +146,8 @@ pub struct NewJob {
 pub struct PersonExport {
     pub person: Person,
     pub flows: Vec<String>,
+    /// Every booking, in any status, oldest first.
+    pub bookings: Vec<Booking>,
 }
 
 #[async_trait]

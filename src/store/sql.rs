@@ -1126,7 +1126,17 @@ impl Store for SqlStore {
         let flows: Vec<(String,)> = self
             .fetch_all(Stmt::new("SELECT state FROM flows WHERE person_id = $1 ORDER BY chat_key").bind(id.0))
             .await?;
-        Ok(Some(PersonExport { person, flows: flows.into_iter().map(|(s,)| s).collect() }))
+        let bookings: Vec<BookingRow> = self
+            .fetch_all(
+                Stmt::new(format!("SELECT {BOOKING_COLUMNS} FROM bookings WHERE person_id = $1 ORDER BY starts, id"))
+                    .bind(id.0),
+            )
+            .await?;
+        Ok(Some(PersonExport {
+            person,
+            flows: flows.into_iter().map(|(s,)| s).collect(),
+            bookings: bookings.into_iter().map(booking_from_row).collect::<StoreResult<_>>()?,
+        }))
     }
 
     async fn erase_person(&self, id: PersonId) -> StoreResult<bool> {

@@ -68,6 +68,10 @@ async fn a_resident_books_the_main_hall_in_italian_and_sees_it_in_their_bookings
     assert!(text(&r[0]).starts_with("Annullata"), "{}", text(&r[0]));
     let r = talk(&engine, "maria", None, &["/bookings"]).await;
     assert!(text(&r[0]).contains("Non hai prenotazioni"), "{}", text(&r[0]));
+    // My data includes my bookings, cancelled ones too.
+    let r = talk(&engine, "maria", None, &["/mydata"]).await;
+    assert!(text(&r[0]).contains("\"status\": \"cancelled\""), "{}", text(&r[0]));
+    assert!(text(&r[0]).contains("riunione del comitato di quartiere"), "{}", text(&r[0]));
 }
 
 #[tokio::test]
@@ -78,6 +82,8 @@ async fn a_booking_is_moved_to_another_time_from_the_list_and_its_reminders_foll
     let moving = payloads(&r[0]).into_iter().find(|p| p.starts_with("bmove:")).expect("a move button");
     let r = talk(&engine, "maria", None, &[&press(&moving)]).await;
     assert!(text(&r[0]).contains("Quando ti serve Sala grande"), "{}", text(&r[0]));
+    assert!(text(&r[0]).contains("lunedì: 09:00–19:00"), "{}", text(&r[0]));
+    assert!(text(&r[0]).contains("sabato: 09:00–13:00"), "{}", text(&r[0]));
     let r = talk(&engine, "maria", None, &["mercoledì dalle 16 alle 18"]).await;
     assert!(text(&r[0]).starts_with("Sposto la prenotazione a: Sala grande"), "{}", text(&r[0]));
     assert!(text(&r[0]).contains("mercoledì 2/12, 16:00–18:00"), "{}", text(&r[0]));
