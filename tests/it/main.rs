@@ -8,5 +8,6 @@ mod cli;
 mod conformance;
 mod console;
 mod locales;
+mod scheduler;
 mod support;
 mod telegram;
