@@ -335,6 +335,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check => {
             let config = load_config(&cli, None)?;
             let bots = load_bots(&cli)?;
+            let spaces = app::load_spaces()?;
+            println!(
+                "Bookable spaces: {} in {} welfare houses.",
+                spaces.houses.iter().map(|h| h.spaces.len()).sum::<usize>(),
+                spaces.houses.len()
+            );
             println!(
                 "Configuration is valid: database {}, language {}, time zone {}.",
                 app::redact_url(&config.database_url),

@@ -275,6 +275,12 @@ pub fn read(turn: &Turn<'_>, text: &str, now: NaiveDateTime) -> Said {
             said.from = when.minutes();
         }
         said.part = when.part;
+        // "sabato pomeriggio" said on a Saturday evening means next Saturday.
+        let named_weekday = when.day.and_then(|d| d.weekday_index()).is_some();
+        let start = said.from.or(said.part.map(|p| p.span().0));
+        if named_weekday && said.date == Some(today) && start.is_some_and(|m| m < minute_of_day(now)) {
+            said.date = Some(today + Duration::days(7));
+        }
     }
     said
 }

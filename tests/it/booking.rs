@@ -263,6 +263,17 @@ async fn bad_dates_times_and_sizes_get_clear_answers() {
 }
 
 #[tokio::test]
+async fn a_weekday_whose_time_has_passed_today_means_next_week() {
+    let (engine, clock, _, _dir) = app().await;
+    // Saturday at 15:00: "sabato mattina" is next Saturday's morning.
+    clock.set(chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 11, 28, 15, 0, 0).unwrap().with_timezone(&Utc));
+    let r = talk(&engine, "ivo", Some(Lang::It), &["vorrei la saletta riunioni sabato mattina per 4 persone"]).await;
+    assert!(text(&r[0]).contains("Per cosa"), "{}", text(&r[0]));
+    let r = talk(&engine, "ivo", None, &["doposcuola"]).await;
+    assert!(text(&r[0]).contains("sabato 5/12, 09:00–12:00"), "{}", text(&r[0]));
+}
+
+#[tokio::test]
 async fn a_booking_in_english_asks_for_people_and_purpose() {
     let (engine, _, _, _dir) = app().await;
     let r = talk(&engine, "sam", Some(Lang::En), &["I would like to book the meeting room on Tuesday 10-12"]).await;

@@ -248,11 +248,10 @@ fn a_bad_spaces_file_stops_the_program_naming_the_file_and_key() {
     std::fs::create_dir_all(dir.path().join("config")).unwrap();
     let text = include_str!("../../config/spaces.toml").replacen("capacity = 60", "capacity = 0", 1);
     std::fs::write(dir.path().join("config/spaces.toml"), text).unwrap();
-    let out = vicinato(dir.path(), &["chat", "--json", "--as", "ugo"], "/help\n");
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("config/spaces.toml: house[0].space[0].capacity: must be at least 1"),
-        "{}",
-        stderr(&out)
-    );
+    for args in [&["chat", "--json", "--as", "ugo"][..], &["check"][..]] {
+        let out = vicinato(dir.path(), args, "/help\n");
+        assert!(!out.status.success());
+        let err = stderr(&out);
+        assert!(err.contains("config/spaces.toml: house[0].space[0].capacity: must be at least 1"), "{args:?}: {err}");
+    }
 }
