@@ -517,6 +517,12 @@ async fn a_cancelled_booking_frees_its_slot(store: Arc<dyn Store>) {
     assert_eq!(store.bookings_of(ada, now).await.unwrap().len(), 1);
     let all = store.bookings_between(None, rome(1, 0, 0), rome(2, 0, 0)).await.unwrap();
     assert_eq!(all.len(), 2);
+    assert_eq!(store.export_person(ada).await.unwrap().unwrap().bookings.len(), 2);
+    // Erasing the person erases their bookings and frees their slots.
+    assert!(store.erase_person(ada).await.unwrap());
+    assert!(store.bookings_between(None, rome(1, 0, 0), rome(2, 0, 0)).await.unwrap().is_empty());
+    let room = spaces.space(&SpaceId::new("centocelle-saletta")).unwrap().1;
+    assert!(store.busy(&room.units, rome(1, 0, 0), rome(2, 0, 0)).await.unwrap().is_empty());
 }
 
 async fn a_hundred_concurrent_requests_for_one_slot_give_exactly_one_booking(store: Arc<dyn Store>) {
