@@ -3,7 +3,9 @@
 //! [`Rendered`] reply into their own messages.
 //!
 //! One file per use case: `start` (onboarding and deep links), `services` (the directory),
-//! `language`, `whoami`, `help`, `privacy` (my data, forget me), `grant` (roles). Multi-step
+//! `language`, `whoami`, `help`, `privacy` (my data, forget me), `grant` (roles), `book` (a
+//! space of a welfare house, read by `wish`), `bookings` (mine: list, move, cancel, check in),
+//! `approve` (staff), `waitlist`, `reminders` (the scheduler's booking jobs). Multi-step
 //! flows are a [`Flow`] enum kept in the store per person and chat, so a flow survives a
 //! restart and is shared by every network.
 
@@ -25,6 +27,7 @@ mod start;
 pub mod understand;
 mod waitlist;
 mod whoami;
+mod wish;
 
 pub use flow::Flow;
 pub use render::{Rendered, RenderedBlock, RenderedButton};
