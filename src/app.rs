@@ -4,7 +4,7 @@
 use crate::clock::{Clock, SystemClock};
 use crate::config::{BotProfile, Config};
 use crate::conversation::{ConversationSettings, Engine};
-use crate::domain::{Lang, Role, RoleGrant};
+use crate::domain::{Lang, Role, RoleGrant, Spaces};
 use crate::i18n::I18n;
 use crate::store::{self, Store};
 use anyhow::Context;
@@ -80,18 +80,43 @@ pub async fn prepare_store(config: &Config, bots: &[BotProfile]) -> anyhow::Resu
     Ok(store)
 }
 
+/// The bookable spaces: the file named by `VICINATO_SPACES`, else `config/spaces.toml` in
+/// the working folder, else the built-in one. Errors name the file and the key.
+pub fn load_spaces() -> anyhow::Result<Spaces> {
+    let path = std::env::var("VICINATO_SPACES")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| Some(std::path::PathBuf::from("config/spaces.toml")).filter(|p| p.exists()));
+    Ok(match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
+            Spaces::parse(&p.display().to_string(), &text)?
+        }
+        None => Spaces::parse("built-in config/spaces.toml", crate::conversation::SPACES_TOML)?,
+    })
+}
+
 /// Store, demo data, admins and engine, ready to talk.
 pub async fn start(config: &Config, bots: &[BotProfile]) -> anyhow::Result<Arc<Engine>> {
     let store = prepare_store(config, bots).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let i18n = Arc::new(I18n::embedded()?);
-    let engine = Engine::new(store, i18n, clock, settings(config, None)).await?;
+    let engine = Engine::new(store, i18n, clock, settings(config, None)).await?.with_spaces(load_spaces()?);
     Ok(Arc::new(engine))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_spaces_file_is_valid_and_matches_the_built_in_one() {
+        let spaces = Spaces::parse("config/spaces.toml", crate::conversation::SPACES_TOML).unwrap();
+        assert!(spaces.houses.iter().any(|h| h.spaces.len() > 1));
+        let on_disk = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/spaces.toml")).unwrap();
+        assert_eq!(on_disk, crate::conversation::SPACES_TOML);
+    }
 
     #[test]
     fn passwords_in_database_urls_are_hidden() {

@@ -606,3 +606,186 @@ pub async fn matrix(
     let _ = std::fs::remove_dir_all(&dir);
     Ok(MatrixFigures { round_trip, rate, messages, idle_mib, busy_mib })
 }
+
+/// Figures of `vicinato bench booking`.
+pub struct BookingFigures {
+    pub bookings: usize,
+    pub elapsed: Duration,
+    pub latency: Percentiles,
+    pub race_winners: usize,
+    pub race_losers: usize,
+    pub race: Duration,
+}
+
+/// Bookings sustained: `n` bookings by `clients` concurrent clients, each on a free slot of
+/// one of 200 synthetic units (so none is refused); then 100 requests racing for one slot.
+pub async fn booking(store: Arc<dyn Store>, n: usize, clients: usize) -> anyhow::Result<BookingFigures> {
+    let now = chrono::Utc::now();
+    let mut people = Vec::new();
+    for i in 0..100 {
+        let account = Account::new(Network::Console, format!("bench{i}"));
+        people.push(store.person_for_account(&account, &format!("bench{i}"), now).await?.id);
+    }
+    let units = 200usize;
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let people = Arc::new(people);
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..clients {
+        let (store, next, people) = (store.clone(), next.clone(), people.clone());
+        tasks.spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= n {
+                    return Ok::<_, anyhow::Error>(latencies);
+                }
+                let unit = UnitId((i % units) as i64 + 1);
+                let starts = now + chrono::Duration::hours(1 + (i / units) as i64);
+                let b = bench_booking(people[i % people.len()], unit, starts);
+                let t = Instant::now();
+                if store.booking_insert(&b, now).await?.is_err() {
+                    anyhow::bail!("a free slot was refused");
+                }
+                latencies.push(t.elapsed());
+            }
+        });
+    }
+    let mut latencies = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        latencies.extend(done??);
+    }
+    let elapsed = start.elapsed();
+    // The race: 100 requests for one slot of a fresh unit, all at once.
+    let race_start = Instant::now();
+    let mut racers = tokio::task::JoinSet::new();
+    for p in people.iter().copied() {
+        let store = store.clone();
+        let b = bench_booking(p, UnitId(-1), now + chrono::Duration::hours(1));
+        racers.spawn(async move { store.booking_insert(&b, now).await });
+    }
+    let (mut winners, mut losers) = (0, 0);
+    while let Some(done) = racers.join_next().await {
+        match done?? {
+            Ok(_) => winners += 1,
+            Err(Taken) => losers += 1,
+        }
+    }
+    let race = race_start.elapsed();
+    Ok(BookingFigures {
+        bookings: n,
+        elapsed,
+        latency: percentiles(&mut latencies),
+        race_winners: winners,
+        race_losers: losers,
+        race,
+    })
+}
+
+fn bench_booking(person: PersonId, unit: UnitId, starts: chrono::DateTime<chrono::Utc>) -> NewBooking {
+    NewBooking {
+        house: LocationId::new("bench-house"),
+        space: SpaceId::new(format!("bench-{}", unit.0)),
+        person,
+        status: BookingStatus::Confirmed,
+        starts,
+        ends: starts + chrono::Duration::minutes(50),
+        zone: chrono_tz::Europe::Rome,
+        people: 5,
+        purpose: "bench".into(),
+        units: vec![unit],
+        busy_until: starts + chrono::Duration::minutes(55),
+        replaces: None,
+    }
+}
+
+/// Figures of `vicinato bench scheduler`.
+pub struct SchedulerFigures {
+    pub pending: u64,
+    pub due: usize,
+    pub ran: usize,
+    pub lateness: Percentiles,
+    pub idle_cpu_percent: Option<f64>,
+    pub idle_seconds: u64,
+}
+
+/// CPU time of this process so far (user + system), from /proc (Linux).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel's USER_HZ is 100 on Linux.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// The real scheduler loop over `pending` jobs: `due` of them fall due, spread over `spread`
+/// seconds, the rest a year ahead. Lateness is the time from a job's due time to its handler
+/// running. Then the loop idles for `idle` seconds with nothing due, and its CPU use is read.
+pub async fn scheduler(
+    store: Arc<dyn Store>,
+    pending: usize,
+    due: usize,
+    spread: u64,
+    idle: u64,
+) -> anyhow::Result<SchedulerFigures> {
+    use crate::scheduler::{JobHandler, Missed, Scheduler};
+    use crate::store::{Job, NewJob};
+    use async_trait::async_trait;
+    struct Record(std::sync::Mutex<Vec<Duration>>);
+    #[async_trait]
+    impl JobHandler for Record {
+        async fn run(&self, job: &Job, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+            let late = (chrono::Utc::now() - job.due_at).to_std().unwrap_or_default();
+            let _ = now;
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).push(late);
+            Ok(())
+        }
+    }
+    // The jobs far ahead first; then the due ones, timed from when they are all in.
+    let job = |due_at| NewJob {
+        kind: "bench".into(),
+        key: None,
+        payload: "{}".into(),
+        due_at,
+        cron: None,
+        zone: "Europe/Rome".into(),
+    };
+    let far = chrono::Utc::now() + chrono::Duration::days(365);
+    for i in due..pending {
+        store.job_put(&job(far + chrono::Duration::seconds(i as i64)), chrono::Utc::now()).await?;
+    }
+    let start = chrono::Utc::now() + chrono::Duration::seconds(5);
+    let mut rng = Rng::new(7);
+    for _ in 0..due {
+        let at = start + chrono::Duration::milliseconds(rng.below((spread * 1000) as usize) as i64);
+        store.job_put(&job(at), chrono::Utc::now()).await?;
+    }
+    let record = Arc::new(Record(std::sync::Mutex::new(Vec::new())));
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut s = Scheduler::new(store.clone(), clock, "bench", Arc::new(tokio::sync::Notify::new()));
+    s.register("bench", Missed::RunLate, record.clone());
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(Arc::new(s).run(stop));
+    // Until every due job ran (and a little more), then idle.
+    tokio::time::sleep(Duration::from_secs(5 + spread + 1)).await;
+    let before = cpu_time();
+    tokio::time::sleep(Duration::from_secs(idle)).await;
+    let after = cpu_time();
+    let _ = stop_tx.send(true);
+    running.await?;
+    let mut lateness = record.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let ran = lateness.len();
+    let idle_cpu_percent = match (before, after) {
+        (Some(b), Some(a)) => Some((a - b).as_secs_f64() / idle as f64 * 100.0),
+        _ => None,
+    };
+    Ok(SchedulerFigures {
+        pending: store.jobs_count().await? + ran as u64,
+        due,
+        ran,
+        lateness: percentiles(&mut lateness),
+        idle_cpu_percent,
+        idle_seconds: idle,
+    })
+}

@@ -227,7 +227,7 @@ impl RawConfig {
 }
 
 /// Modules a bot may enable. Later capabilities add theirs here.
-pub const MODULES: [&str; 1] = ["directory"];
+pub const MODULES: [&str; 2] = ["directory", "booking"];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use vicinato::app;
 use vicinato::config::{BotProfile, Config};
-use vicinato::domain::{Account, Lang, PersonId, Role, RoleGrant, TerritoryId, TerritoryTree};
+use vicinato::domain::{Account, Lang, LocationId, PersonId, Role, RoleGrant, TerritoryId, TerritoryTree};
 
 #[derive(Parser)]
 #[command(
@@ -108,6 +108,23 @@ enum ExportKind {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Bookings as an iCalendar file (RFC 5545): all houses, or one.
+    Ical {
+        /// A welfare house's location id (casa-welfare-centocelle); all houses without it.
+        #[arg(long)]
+        house: Option<String>,
+        /// Bookings from this many days ago.
+        #[arg(long, default_value_t = 30)]
+        past_days: i64,
+        /// Bookings up to this many days ahead.
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -182,6 +199,31 @@ enum BenchKind {
         password: String,
         #[arg(long, default_value_t = 200)]
         messages: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Bookings per second sustained, and 100 requests racing for one slot.
+    Booking {
+        #[arg(long, default_value_t = 20_000)]
+        bookings: usize,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// The scheduler loop over many pending jobs: lateness of due jobs, CPU while idle.
+    Scheduler {
+        #[arg(long, default_value_t = 100_000)]
+        jobs: usize,
+        /// How many of them fall due during the run.
+        #[arg(long, default_value_t = 2_000)]
+        due: usize,
+        /// Seconds over which the due jobs are spread.
+        #[arg(long, default_value_t = 20)]
+        spread: u64,
+        /// Seconds of idling measured for CPU use.
+        #[arg(long, default_value_t = 20)]
+        idle: u64,
         #[command(flatten)]
         db: DbArg,
     },
@@ -280,6 +322,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Exported {} services to {}.", dataset.services.len(), dir.display());
             Ok(())
         }
+        Command::Export { what: ExportKind::Ical { house, past_days, days, out, db } } => {
+            let config = load_config(&cli, Some(db))?;
+            let store = app::open_store(&config.database_url).await?;
+            app::ensure_demo(store.as_ref(), &config).await?;
+            let house =
+                house.as_deref().map(LocationId::parse).transpose().map_err(|e| anyhow::anyhow!("--house: {e}"))?;
+            let text = export_ical(store.as_ref(), house.as_ref(), *past_days, *days).await?;
+            match out {
+                Some(path) => {
+                    std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+                    println!("Exported the bookings calendar to {}.", path.display());
+                }
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
         Command::Admin { what } => admin(&cli, what).await,
         Command::Serve { db } => {
             let config = load_config(&cli, Some(db))?;
@@ -296,6 +354,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check => {
             let config = load_config(&cli, None)?;
             let bots = load_bots(&cli)?;
+            let spaces = app::load_spaces()?;
+            println!(
+                "Bookable spaces: {} in {} welfare houses.",
+                spaces.houses.iter().map(|h| h.spaces.len()).sum::<usize>(),
+                spaces.houses.len()
+            );
             println!(
                 "Configuration is valid: database {}, language {}, time zone {}.",
                 app::redact_url(&config.database_url),
@@ -382,6 +446,34 @@ async fn admin(cli: &Cli, what: &AdminCommand) -> anyhow::Result<()> {
     }
 }
 
+/// The bookings of a house (or all) from `past_days` ago to `days` ahead, as iCalendar.
+async fn export_ical(
+    store: &dyn vicinato::store::Store,
+    house: Option<&LocationId>,
+    past_days: i64,
+    days: i64,
+) -> anyhow::Result<String> {
+    let now = chrono::Utc::now();
+    let bookings = store
+        .bookings_between(house, now - chrono::Duration::days(past_days), now + chrono::Duration::days(days))
+        .await?;
+    let spaces = app::load_spaces()?;
+    let houses = store.welfare_houses().await?;
+    let entries: Vec<_> = bookings
+        .iter()
+        .map(|b| vicinato::domain::ical::CalendarEntry {
+            booking: b,
+            space: spaces.space(&b.space).map(|(_, s)| s.name.it.clone()).unwrap_or_else(|| b.space.to_string()),
+            house: houses
+                .iter()
+                .find(|h| h.id == b.house)
+                .map(|h| h.name.clone())
+                .unwrap_or_else(|| b.house.to_string()),
+        })
+        .collect();
+    Ok(vicinato::domain::ical::calendar("Vicinato", &entries, now))
+}
+
 async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
     let (db, services) = match what {
         BenchKind::Directory { db, services, .. } | BenchKind::Conversation { db, services, .. } => (db, *services),
@@ -406,6 +498,7 @@ async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
             let _ = std::fs::remove_dir_all(&tmp);
             return Ok(());
         }
+        BenchKind::Booking { .. } | BenchKind::Scheduler { .. } => return bench_booking(what).await,
     };
     let _ = cli;
     let tmp = tempfile_dir()?;
@@ -433,7 +526,10 @@ async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
                 p.p50, p.p95, p.p99
             );
         }
-        BenchKind::Telegram { .. } | BenchKind::Matrix { .. } => {}
+        BenchKind::Telegram { .. }
+        | BenchKind::Matrix { .. }
+        | BenchKind::Booking { .. }
+        | BenchKind::Scheduler { .. } => {}
     }
     if let Some(mib) = vicinato::bench::peak_memory_mib() {
         println!("peak memory: {mib:.0} MiB");
@@ -485,6 +581,49 @@ async fn bench_telegram(chats: &usize, updates: &usize, db: &DbArg) -> anyhow::R
     println!("telegram inbound: {} updates handled at {:.0} updates/s", f.updates, f.inbound_rate);
     if let Some(mib) = vicinato::bench::peak_memory_mib() {
         println!("peak memory: {mib:.0} MiB");
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok(())
+}
+
+async fn bench_booking(what: &BenchKind) -> anyhow::Result<()> {
+    let tmp = tempfile_dir()?;
+    let (BenchKind::Booking { db, .. } | BenchKind::Scheduler { db, .. }) = what else {
+        return Ok(());
+    };
+    let url = db.db.clone().unwrap_or_else(|| format!("sqlite:{}/bench.db", tmp.display()));
+    let store = app::open_store(&url).await?;
+    println!("engine: {}", store.engine().as_str());
+    match what {
+        BenchKind::Booking { bookings, clients, .. } => {
+            let f = vicinato::bench::booking(store, *bookings, *clients).await?;
+            println!(
+                "bookings: {} in {:.1} s = {:.0} bookings/s from {clients} clients; latency p50 {:.2} ms  p99 {:.2} ms",
+                f.bookings,
+                f.elapsed.as_secs_f64(),
+                f.bookings as f64 / f.elapsed.as_secs_f64(),
+                f.latency.p50,
+                f.latency.p99
+            );
+            println!(
+                "race: 100 requests for one slot: {} won, {} told it is taken, in {:.1} ms",
+                f.race_winners,
+                f.race_losers,
+                f.race.as_secs_f64() * 1000.0
+            );
+        }
+        BenchKind::Scheduler { jobs, due, spread, idle, .. } => {
+            let f = vicinato::bench::scheduler(store, *jobs, *due, *spread, *idle).await?;
+            println!(
+                "scheduler: {} pending jobs, {} due over {spread} s, {} ran; lateness p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
+                f.pending, f.due, f.ran, f.lateness.p50, f.lateness.p99, f.lateness.max
+            );
+            match f.idle_cpu_percent {
+                Some(cpu) => println!("idle: {cpu:.2}% of one core over {} s with nothing due", f.idle_seconds),
+                None => println!("idle CPU: unknown on this system"),
+            }
+        }
+        _ => {}
     }
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(())

@@ -5,13 +5,17 @@
 use crate::app;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{BotProfile, Config, Secret};
-use crate::conversation::Engine;
+use crate::conversation::{Engine, reminders};
+use crate::courier::Couriers;
+use crate::domain::Spaces;
 use crate::i18n::I18n;
+use crate::scheduler::Scheduler;
 use crate::transport::matrix::{Credentials, MatrixBot, MatrixOptions};
+use crate::transport::telegram::courier::TelegramCourier;
 use crate::transport::telegram::{TelegramBot, TelegramOptions};
 use anyhow::Context;
 use std::sync::Arc;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 /// One network connection to start.
 #[derive(Debug, Clone)]
@@ -92,15 +96,22 @@ pub fn plan(bots: &[BotProfile], env: impl Fn(&str) -> Option<String>) -> Plan {
     plan
 }
 
-/// Builds the engine a bot talks through: the shared store, the bot's own default language.
+/// Builds the engine a bot talks through: the shared store, the bot's own default language,
+/// the bookable spaces, and the scheduler's waker.
 pub async fn engine_for(
     config: &Config,
     store: Arc<dyn crate::store::Store>,
     i18n: Arc<I18n>,
     bot: &BotProfile,
+    spaces: &Spaces,
+    jobs_added: &Arc<Notify>,
 ) -> anyhow::Result<Arc<Engine>> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    Ok(Arc::new(Engine::new(store, i18n, clock, app::settings(config, Some(bot.default_language))).await?))
+    let engine = Engine::new(store, i18n, clock, app::settings(config, Some(bot.default_language)))
+        .await?
+        .with_spaces(spaces.clone())
+        .with_job_waker(jobs_added.clone());
+    Ok(Arc::new(engine))
 }
 
 /// Runs the plan until `stop` turns true. Fails when nothing can run, or when a bot cannot
@@ -122,17 +133,28 @@ pub async fn serve(
     }
     let store = app::prepare_store(config, bots).await?;
     let i18n = Arc::new(I18n::embedded()?);
+    let spaces = app::load_spaces()?;
+    let jobs_added = Arc::new(Notify::new());
     let mut tasks = tokio::task::JoinSet::new();
+    let mut engines = Vec::new();
+    let mut couriers = Couriers::default();
+    let mut telegram_courier = false;
     for run in plan.runs {
-        let engine = engine_for(config, store.clone(), i18n.clone(), &run.bot).await?;
+        let engine = engine_for(config, store.clone(), i18n.clone(), &run.bot, &spaces, &jobs_added).await?;
         let key = run.bot.key();
+        engines.push(engine.clone());
         let stop = stop.clone();
         match run.connection {
             Connection::Telegram(options) => {
-                let bot = TelegramBot::connect(engine, options)
+                let bot = TelegramBot::connect(engine.clone(), options)
                     .await
                     .with_context(|| format!("bot {key} could not start on Telegram"))?;
                 eprintln!("bot {key}: on Telegram as @{}", bot.username());
+                // Reminders reach a person on Telegram through the first Telegram bot.
+                if !telegram_courier {
+                    couriers.add(Arc::new(TelegramCourier::new(engine.clone(), bot.channel(), bot.waker())));
+                    telegram_courier = true;
+                }
                 tasks.spawn(
                     async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Telegram")) },
                 );
@@ -145,6 +167,19 @@ pub async fn serve(
                 tasks.spawn(async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Matrix")) });
             }
         }
+    }
+    for engine in &engines {
+        engine.set_couriers(couriers.clone());
+    }
+    if let Some(engine) = engines.first() {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let mut scheduler = Scheduler::new(store.clone(), clock, Scheduler::process_owner(), jobs_added.clone());
+        reminders::register(&mut scheduler, engine.clone());
+        let stop = stop.clone();
+        tasks.spawn(async move {
+            Arc::new(scheduler).run(stop).await;
+            Ok(())
+        });
     }
     let mut first_error = None;
     while let Some(done) = tasks.join_next().await {

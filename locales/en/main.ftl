@@ -42,13 +42,15 @@ help-intro = Here is what you can do with Vicinato.
 help-resident =
     Ask me in your own words: "where can I find an Italian course near Centocelle?"
     /services – search services by area or by words
+    /book – book a space at a welfare house; /free – what is free
+    /bookings – your bookings; /checkin – say you have arrived
     /start – choose your language and area
     /language – change language
     /whoami – what I know about you
     /mydata – all your data; /forget – erase it
     /cancel – cancel what you are doing
 help-moderator = As a moderator: commands for community rooms are coming soon.
-help-staff = As staff: /grant moderator ACCOUNT AREA – make someone a moderator in your area; /revoke to remove it.
+help-staff = As staff: /grant moderator ACCOUNT AREA – make someone a moderator in your area; /revoke to remove it; /approve – approve bookings of the houses in your area.
 help-admin = As an administrator: /grant ROLE ACCOUNT [AREA] and /revoke ROLE ACCOUNT [AREA]. Roles: resident, moderator, staff, admin. Accounts: telegram:123, matrix:@name:server, console:name.
 help-examples = Try: "canteen open on Sunday", "help with rent in Municipio V", "psychologist who speaks Arabic".
 
@@ -230,3 +232,82 @@ telegram-menu-forget = Erase all your data
 
 matrix-choose-number = Reply with the number of your choice.
 matrix-private-unreachable = I wanted to answer you in a direct chat, but I could not open one. Start a direct chat with me and ask again.
+## Booking spaces of the welfare houses
+
+book-when = { $day } { $date }, { $from }–{ $to }
+book-ask-space = Which space would you like to book? Choose below.
+book-ask-when = When do you need { $space }? Write a day and a time, for example "Saturday from 3 to 5 pm" or "tomorrow at 10". Hours:
+book-ask-people = How many people will come? Write a number (at most { $capacity }).
+book-ask-purpose = What do you need the space for? A few words are enough, for example "residents' committee meeting".
+book-summary = To sum up: { $space }, { $when }, { $people } people. Purpose: { $purpose }. Shall I book it?
+book-needs-approval = The house's staff approve this space: we will write to you as soon as they decide.
+book-done = Booked: { $space }, { $when }. We will remind you before. Write /bookings to see or cancel it.
+book-pending = Request sent: { $space }, { $when }. We will write to you when the house decides. Write /bookings to see it.
+book-dropped = All right, I booked nothing.
+book-taken = { $when } is already taken.
+book-alternatives = These are the nearest free times. Tap one that suits you, or write another day and time.
+book-no-alternatives = I find no free time in that week. Try another day, or write /cancel to leave it.
+book-no-spaces = There are no spaces to book here. Write /help to see what you can do.
+book-no-such-date = The date "{ $date }" does not exist. Check the day and month and write it again, for example "3 March".
+book-one-day = I can book one day at a time. Write the first day and the time; then book the others.
+book-refused-past = That time has already passed. Write a day and time from today on.
+book-refused-empty = That time lasts no time at all. Write a start and an end, for example "from 3 to 5 pm".
+book-refused-short = Bookings last at least { $n } minutes. Write a longer time.
+book-refused-long = Bookings last at most { $n } minutes. Write a shorter time.
+book-refused-far = You can book at most { $n } days ahead. Choose a nearer date.
+book-refused-notice = Bookings must be made at least { $n } minutes before. Choose a later time.
+book-refused-closed = The space is closed at that time.
+book-refused-no-people = At least one person is needed. How many will you be?
+book-refused-capacity = The space holds at most { $n } people. How many will you be? If you are more, choose a bigger space with /book.
+book-refused-quota = Each person may book at most { $n } hours a week in this house, so there is room for everyone.
+book-refused-no-such-time = That time does not exist on that day (the clocks change).
+book-which-house = At which welfare house?
+book-free-intro = Free spaces at { $house }, { $day } { $date }:
+book-free-line = { $space }: { $times }
+book-free-none = { $space }: nothing free
+button-book-confirm = Yes, book it
+button-book-cancel = No
+button-my-bookings = My bookings
+bookings-none = You have no bookings. To book, write for example "I would like the main hall on Saturday at 10".
+bookings-intro = Your bookings:
+bookings-line = { $n }. { $space }, { $when } ({ $status })
+booking-status-pending = waiting for approval
+booking-status-confirmed = confirmed
+booking-status-cancelled = cancelled
+booking-status-declined = not approved
+booking-status-released = released
+button-cancel-booking = Cancel { $n }
+button-cancel-booking-one = Cancel the booking
+booking-not-found = I cannot find this booking. Write /bookings to see yours.
+booking-cancelled = Cancelled: { $space }, { $when }. The space is now free for others.
+booking-already-over = This booking is no longer active.
+checkin-nothing = You have no booking under way now. You can check in from half an hour before the start.
+checkin-done = Check-in recorded for { $space }. Have a good meeting!
+approve-none = There are no requests to approve.
+approve-line = Request: { $space }, { $when }, { $people } people. Purpose:
+button-approve = Approve
+button-decline = Decline
+approve-already-decided = This request has already been decided.
+approve-done = Approved. We told the person who asked.
+decline-done = Declined. We told the person who asked.
+booking-approved = Good news: your request is approved. { $space }, { $when }.
+booking-declined = Sorry: your request for { $space }, { $when } was not approved. You can ask for another time with /book.
+booking-released = Your booking of { $space } was released because nobody checked in.
+reminder-hours = Reminder: in { $n } hours you have { $space }, { $when }. If you no longer need it, cancel it below.
+reminder-minutes = Reminder: in { $n } minutes you have { $space }, { $when }. When you arrive, write /checkin.
+telegram-menu-bookings = My bookings
+book-summary-move = Moving the booking to: { $space }, { $when }, { $people } people. Purpose: { $purpose }. Shall I? The old one stays until you confirm.
+button-move-booking = Move { $n }
+booking-status-held = held for you: please confirm
+button-waitlist = Put me on the waitlist
+waitlist-joined = You are on the waitlist for { $space }, { $when }: number { $n } in line. If it frees up, we will write to you.
+waitlist-offer = { $space }, { $when } is free now. We are keeping it for you for { $n } minutes: do you want it?
+button-hold-yes = Yes, I'll take it
+button-hold-no = No, thanks
+waitlist-passed = All right: we are offering it to the next person in line.
+waitlist-offer-over = This offer is no longer valid. Write /bookings to see your bookings.
+waitlist-offer-expired = The time to confirm { $space } ran out: we offered it to the next person in line.
+book-summary-weekly = Every week at the same time, for { $n } weeks (I skip the dates that are taken and tell you which).
+book-weekly-done = Booked { $n } times: { $space }, every week from { $when }. Write /bookings to see them.
+book-weekly-skipped = Skipped: { $when } (taken or not bookable).
+book-hours-day = { $day }: { $times }

@@ -42,13 +42,15 @@ help-intro = Ecco cosa puoi fare con Vicinato.
 help-resident =
     Chiedimi con parole tue: «dove trovo un corso di italiano vicino a Centocelle?»
     /services – cerca servizi per area o con parole
+    /book – prenota uno spazio di una Casa del Welfare; /free – cosa è libero
+    /bookings – le tue prenotazioni; /checkin – segna che sei arrivato o arrivata
     /start – scegli lingua e zona
     /language – cambia lingua
     /whoami – cosa so di te
     /mydata – tutti i tuoi dati; /forget – cancellali
     /cancel – annulla quello che stai facendo
 help-moderator = Come moderatore: i comandi per le stanze della comunità arriveranno presto.
-help-staff = Come operatore: /grant moderator ACCOUNT ZONA – nomina un moderatore nella tua zona; /revoke per toglierlo.
+help-staff = Come operatore: /grant moderator ACCOUNT ZONA – nomina un moderatore nella tua zona; /revoke per toglierlo; /approve – approva le prenotazioni delle Case nella tua zona.
 help-admin = Come amministratore: /grant RUOLO ACCOUNT [ZONA] e /revoke RUOLO ACCOUNT [ZONA]. Ruoli: resident, moderator, staff, admin. Account: telegram:123, matrix:@nome:server, console:nome.
 help-examples = Prova: «mensa aperta domenica», «aiuto con l'affitto nel Municipio V», «psicologo che parla arabo».
 
@@ -230,3 +232,82 @@ telegram-menu-forget = Cancella tutti i tuoi dati
 
 matrix-choose-number = Rispondi con il numero della tua scelta.
 matrix-private-unreachable = Volevo risponderti in una chat diretta, ma non sono riuscito ad aprirla. Apri una chat diretta con me e chiedi di nuovo.
+## Booking spaces of the welfare houses
+
+book-when = { $day } { $date }, { $from }–{ $to }
+book-ask-space = Quale spazio vuoi prenotare? Scegli qui sotto.
+book-ask-when = Quando ti serve { $space }? Scrivi giorno e orario, per esempio «sabato dalle 15 alle 17» o «domani alle 10». Orari:
+book-ask-people = Quante persone sarete? Scrivi un numero (al massimo { $capacity }).
+book-ask-purpose = Per cosa ti serve lo spazio? Scrivilo in poche parole, per esempio «riunione del comitato di quartiere».
+book-summary = Ricapitolo: { $space }, { $when }, { $people } persone. Motivo: { $purpose }. Confermi?
+book-needs-approval = Questo spazio va approvato da chi gestisce la Casa: ti scriviamo appena decidono.
+book-done = Prenotato: { $space }, { $when }. Ti ricordiamo l'appuntamento prima. Scrivi /bookings per vedere o annullare.
+book-pending = Richiesta inviata: { $space }, { $when }. Ti scriviamo quando la Casa decide. Scrivi /bookings per vederla.
+book-dropped = Va bene, non ho prenotato niente.
+book-taken = { $when } è già occupato.
+book-alternatives = Ecco gli orari liberi più vicini. Tocca quello che ti va bene, oppure scrivi un altro giorno e orario.
+book-no-alternatives = Non trovo orari liberi nella settimana. Prova un altro giorno, oppure scrivi /cancel per lasciar stare.
+book-no-spaces = Qui non ci sono spazi da prenotare. Scrivi /help per vedere cosa puoi fare.
+book-no-such-date = La data «{ $date }» non esiste. Controlla giorno e mese e riscrivila, per esempio «3 marzo».
+book-one-day = Posso prenotare un giorno alla volta. Scrivi il primo giorno e l'orario; poi prenota gli altri.
+book-refused-past = Quel momento è già passato. Scrivi un giorno e un orario da oggi in poi.
+book-refused-empty = L'orario non dura nulla. Scrivi inizio e fine, per esempio «dalle 15 alle 17».
+book-refused-short = Si prenota per almeno { $n } minuti. Scrivi un orario più lungo.
+book-refused-long = Si prenota per al massimo { $n } minuti. Scrivi un orario più corto.
+book-refused-far = Si prenota al massimo { $n } giorni prima. Scegli una data più vicina.
+book-refused-notice = Bisogna prenotare almeno { $n } minuti prima. Scegli un orario più avanti.
+book-refused-closed = A quell'ora lo spazio è chiuso.
+book-refused-no-people = Serve almeno una persona. Quante sarete?
+book-refused-capacity = Lo spazio accoglie al massimo { $n } persone. Quante sarete? Se siete di più, scegli uno spazio più grande con /book.
+book-refused-quota = Ognuno può prenotare al massimo { $n } ore a settimana in questa Casa, così c'è posto per tutti.
+book-refused-no-such-time = Quell'orario non esiste quel giorno (cambia l'ora legale).
+book-which-house = In quale Casa del Welfare?
+book-free-intro = Spazi liberi alla { $house }, { $day } { $date }:
+book-free-line = { $space }: { $times }
+book-free-none = { $space }: niente di libero
+button-book-confirm = Sì, prenota
+button-book-cancel = No
+button-my-bookings = Le mie prenotazioni
+bookings-none = Non hai prenotazioni. Per prenotare scrivi, per esempio, «vorrei la sala grande sabato alle 10».
+bookings-intro = Le tue prenotazioni:
+bookings-line = { $n }. { $space }, { $when } ({ $status })
+booking-status-pending = in attesa di approvazione
+booking-status-confirmed = confermata
+booking-status-cancelled = annullata
+booking-status-declined = non approvata
+booking-status-released = liberata
+button-cancel-booking = Annulla la { $n }
+button-cancel-booking-one = Annulla la prenotazione
+booking-not-found = Non trovo questa prenotazione. Scrivi /bookings per vedere le tue.
+booking-cancelled = Annullata: { $space }, { $when }. Lo spazio ora è libero per altri.
+booking-already-over = Questa prenotazione non è più attiva.
+checkin-nothing = Non hai una prenotazione in corso adesso. Puoi registrare l'arrivo da mezz'ora prima dell'inizio.
+checkin-done = Arrivo registrato per { $space }. Buon lavoro!
+approve-none = Non ci sono richieste da approvare.
+approve-line = Richiesta: { $space }, { $when }, { $people } persone. Motivo:
+button-approve = Approva
+button-decline = Rifiuta
+approve-already-decided = Questa richiesta è già stata decisa.
+approve-done = Approvata. Abbiamo avvisato chi l'ha chiesta.
+decline-done = Rifiutata. Abbiamo avvisato chi l'ha chiesta.
+booking-approved = Buone notizie: la tua richiesta è approvata. { $space }, { $when }.
+booking-declined = Mi dispiace: la tua richiesta per { $space }, { $when } non è stata approvata. Puoi chiedere un altro orario con /book.
+booking-released = La prenotazione di { $space } è stata liberata perché nessuno ha registrato l'arrivo.
+reminder-hours = Promemoria: tra { $n } ore hai { $space }, { $when }. Se non ti serve più, annullala qui sotto.
+reminder-minutes = Promemoria: tra { $n } minuti hai { $space }, { $when }. Quando arrivi scrivi /checkin.
+telegram-menu-bookings = Le mie prenotazioni
+book-summary-move = Sposto la prenotazione a: { $space }, { $when }, { $people } persone. Motivo: { $purpose }. Confermi? La vecchia resta valida finché non confermi.
+button-move-booking = Sposta la { $n }
+booking-status-held = tenuta per te: conferma
+button-waitlist = Mettimi in lista d'attesa
+waitlist-joined = Sei in lista d'attesa per { $space }, { $when }: sei { $n }° in fila. Se si libera, ti scriviamo.
+waitlist-offer = Si è liberato { $space }, { $when }. Lo teniamo per te per { $n } minuti: lo vuoi?
+button-hold-yes = Sì, lo prendo
+button-hold-no = No, grazie
+waitlist-passed = Va bene: lo offriamo alla prossima persona in fila.
+waitlist-offer-over = Questa offerta non è più valida. Scrivi /bookings per vedere le tue prenotazioni.
+waitlist-offer-expired = Il tempo per confermare { $space } è finito: lo abbiamo offerto alla prossima persona in fila.
+book-summary-weekly = Ogni settimana alla stessa ora, per { $n } settimane (le date occupate le salto e te le dico).
+book-weekly-done = Prenotato { $n } volte: { $space }, ogni settimana a partire da { $when }. Scrivi /bookings per vederle.
+book-weekly-skipped = Saltata: { $when } (occupata o non prenotabile).
+book-hours-day = { $day }: { $times }

@@ -29,6 +29,16 @@ pub enum Command {
         account: Option<String>,
         territory: Option<String>,
     },
+    /// `/book [words]`: book a space of a welfare house.
+    Book(Option<String>),
+    /// `/free [words]`: what is free, and when.
+    Free(Option<String>),
+    /// `/bookings`: my bookings, with cancel buttons.
+    Bookings,
+    /// `/checkin`: I am at the house for my booking.
+    CheckIn,
+    /// `/approve`: pending bookings to approve (staff).
+    Approve,
     /// A command Vicinato does not know, as typed (without arguments).
     Unknown(String),
 }
@@ -63,6 +73,11 @@ impl Command {
             "whoami" | "chisono" | "me" => Command::WhoAmI,
             "mydata" | "imieidati" => Command::MyData,
             "forget" | "dimenticami" => Command::Forget,
+            "book" | "prenota" => Command::Book(joined),
+            "free" | "libero" | "liberi" => Command::Free(joined),
+            "bookings" | "prenotazioni" => Command::Bookings,
+            "checkin" | "arrivato" | "arrivata" => Command::CheckIn,
+            "approve" | "approva" => Command::Approve,
             "grant" => {
                 let (role, account, territory) = grant_args(&args);
                 Command::Grant { role, account, territory }
@@ -97,6 +112,20 @@ mod tests {
         assert_eq!(Command::parse("/services food bank"), Some(Command::Services(Some("food bank".into()))));
         assert_eq!(Command::parse("/start t-centocelle"), Some(Command::Start(Some("t-centocelle".into()))));
         assert_eq!(Command::parse("/language en"), Some(Command::Language(Some("en".into()))));
+    }
+
+    #[test]
+    fn booking_commands_parse_in_both_languages() {
+        assert_eq!(
+            Command::parse("/prenota sala grande domani"),
+            Some(Command::Book(Some("sala grande domani".into())))
+        );
+        assert_eq!(Command::parse("/book"), Some(Command::Book(None)));
+        assert_eq!(Command::parse("/prenotazioni"), Some(Command::Bookings));
+        assert_eq!(Command::parse("/bookings@VicinatoBot"), Some(Command::Bookings));
+        assert_eq!(Command::parse("/checkin"), Some(Command::CheckIn));
+        assert_eq!(Command::parse("/approva"), Some(Command::Approve));
+        assert_eq!(Command::parse("/free sabato"), Some(Command::Free(Some("sabato".into()))));
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub enum Flow {
     Results { query: DirectoryQuery, page: usize },
     /// Waiting for a yes or no before erasing the person.
     ConfirmForget,
+    /// Putting a booking together.
+    Book { draft: super::book::Draft },
 }
 
 #[cfg(test)]

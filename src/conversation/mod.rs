@@ -3,10 +3,15 @@
 //! [`Rendered`] reply into their own messages.
 //!
 //! One file per use case: `start` (onboarding and deep links), `services` (the directory),
-//! `language`, `whoami`, `help`, `privacy` (my data, forget me), `grant` (roles). Multi-step
+//! `language`, `whoami`, `help`, `privacy` (my data, forget me), `grant` (roles), `book` (a
+//! space of a welfare house, read by `wish`), `bookings` (mine: list, move, cancel, check in),
+//! `approve` (staff), `waitlist`, `reminders` (the scheduler's booking jobs). Multi-step
 //! flows are a [`Flow`] enum kept in the store per person and chat, so a flow survives a
 //! restart and is shared by every network.
 
+mod approve;
+mod book;
+mod bookings;
 pub mod cards;
 pub mod commands;
 mod flow;
@@ -14,12 +19,15 @@ mod grant;
 mod help;
 mod language;
 mod privacy;
+pub mod reminders;
 pub mod render;
 mod services;
 mod snapshot;
 mod start;
 pub mod understand;
+mod waitlist;
 mod whoami;
+mod wish;
 
 pub use flow::Flow;
 pub use render::{Rendered, RenderedBlock, RenderedButton};
@@ -27,6 +35,7 @@ pub use services::resolve_when;
 pub use snapshot::DirectorySnapshot;
 
 use crate::clock::Clock;
+use crate::courier::Couriers;
 use crate::domain::*;
 use crate::i18n::{I18n, Msg};
 use crate::store::{Store, StoreError, StoredFlow};
@@ -34,7 +43,11 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use commands::Command;
 use std::sync::{Arc, RwLock};
+use tokio::sync::Notify;
 use understand::Intent;
+
+/// The spaces file shipped with Vicinato.
+pub const SPACES_TOML: &str = include_str!("../../config/spaces.toml");
 
 /// Whether a chat is one person with the bot, or a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -235,6 +248,10 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     settings: ConversationSettings,
     snapshot: RwLock<Arc<DirectorySnapshot>>,
+    spaces: Arc<Spaces>,
+    couriers: RwLock<Couriers>,
+    /// Notified when a job is scheduled, so the scheduler looks again.
+    jobs_added: Arc<Notify>,
 }
 
 impl Engine {
@@ -247,7 +264,51 @@ impl Engine {
         settings: ConversationSettings,
     ) -> anyhow::Result<Self> {
         let snapshot = DirectorySnapshot::load(store.as_ref()).await?;
-        Ok(Self { store, i18n, clock, settings, snapshot: RwLock::new(Arc::new(snapshot)) })
+        let spaces = Spaces::parse("built-in config/spaces.toml", SPACES_TOML)?;
+        Ok(Self {
+            store,
+            i18n,
+            clock,
+            settings,
+            snapshot: RwLock::new(Arc::new(snapshot)),
+            spaces: Arc::new(spaces),
+            couriers: RwLock::new(Couriers::default()),
+            jobs_added: Arc::new(Notify::new()),
+        })
+    }
+
+    /// Uses these bookable spaces instead of the built-in ones.
+    pub fn with_spaces(mut self, spaces: Spaces) -> Self {
+        self.spaces = Arc::new(spaces);
+        self
+    }
+
+    /// Notifies this instead when a job is scheduled (one scheduler for several engines).
+    pub fn with_job_waker(mut self, wake: Arc<Notify>) -> Self {
+        self.jobs_added = wake;
+        self
+    }
+
+    pub fn spaces(&self) -> &Spaces {
+        &self.spaces
+    }
+
+    /// The couriers that deliver what Vicinato sends on its own (reminders, decisions).
+    pub fn set_couriers(&self, couriers: Couriers) {
+        *self.couriers.write().unwrap_or_else(|e| e.into_inner()) = couriers;
+    }
+
+    pub fn couriers(&self) -> Couriers {
+        self.couriers.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Notified whenever the conversation schedules a job: give it to the scheduler.
+    pub fn jobs_added(&self) -> Arc<Notify> {
+        self.jobs_added.clone()
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     /// Re-reads the directory snapshot after the directory changed.
@@ -355,10 +416,15 @@ impl Engine {
         if let Some(replies) = self.flow_text(turn, text).await? {
             return Ok(replies);
         }
-        let understood = turn.snapshot.understander.understand(text, turn.lang);
+        let mut understood = turn.snapshot.understander.understand(text, turn.lang);
         // Someone who never chose a language is answered in the one they write in.
         if turn.person.language.is_none() && hint.is_none() {
             turn.lang = understood.lang;
+        }
+        // Naming a bookable space ("la sala grande") is asking for it.
+        let names_a_space = !self.spaces.named_in(&text::fold(text)).is_empty();
+        if names_a_space && matches!(understood.intent, Intent::FindService | Intent::Unknown) {
+            understood.intent = Intent::Book;
         }
         match understood.intent {
             Intent::FindService => services::search_from_text(turn, &understood.slots).await,
@@ -369,6 +435,8 @@ impl Engine {
             Intent::Cancel => self.cancel(turn).await,
             Intent::ChangeLanguage => language::change(turn, understood.slots.switch_to).await,
             Intent::WhoAmI => Ok(vec![whoami::whoami(turn)]),
+            Intent::Book => book::from_text(turn, text).await,
+            Intent::Free => book::free(turn, text).await,
             Intent::Unknown => Ok(vec![Reply::id("not-understood").with_buttons(services::category_buttons(turn))]),
         }
     }
@@ -378,6 +446,7 @@ impl Engine {
             Some(Flow::AskLanguage { .. }) => Ok(Some(language::typed(turn, text).await?)),
             Some(Flow::AskHome { .. }) => start::typed_home(turn, text).await,
             Some(Flow::ConfirmForget) => Ok(None),
+            Some(Flow::Book { draft }) => book::typed(turn, draft, text).await,
             Some(Flow::Results { .. }) | None => Ok(None),
         }
     }
@@ -405,6 +474,11 @@ impl Engine {
             Command::Forget => privacy::forget(turn).await,
             Command::Grant { role, account, territory } => grant::grant(turn, role, account, territory, true).await,
             Command::Revoke { role, account, territory } => grant::grant(turn, role, account, territory, false).await,
+            Command::Book(words) => book::command(turn, words.as_deref()).await,
+            Command::Free(words) => book::free(turn, words.as_deref().unwrap_or("")).await,
+            Command::Bookings => bookings::list(turn).await,
+            Command::CheckIn => bookings::check_in(turn).await,
+            Command::Approve => approve::list(turn).await,
             Command::Unknown(name) => Ok(vec![Reply::say(Msg::new("unknown-command").text("command", name))]),
         }
     }
@@ -422,6 +496,17 @@ impl Engine {
             "start" => start::start(turn, None).await,
             "forget" => privacy::forget_answer(turn, arg == "yes").await,
             "help" => Ok(vec![help::help(turn)]),
+            "bspace" => book::space_chosen(turn, arg).await,
+            "bslot" => book::slot_chosen(turn, arg).await,
+            "bmove" => book::move_booking(turn, arg).await,
+            "bwait" => waitlist::join(turn, arg).await,
+            "bhold" => waitlist::answer(turn, arg).await,
+            "book" => book::confirm(turn, arg == "yes").await,
+            "bfree" => book::free_chosen(turn, arg).await,
+            "bookings" => bookings::list(turn).await,
+            "bcancel" => bookings::cancel(turn, arg).await,
+            "bapprove" => approve::decide(turn, arg, true).await,
+            "bdecline" => approve::decide(turn, arg, false).await,
             _ => Ok(vec![Reply::id("button-expired")]),
         }
     }

@@ -24,6 +24,10 @@ pub enum Intent {
     ChangeLanguage,
     WhoAmI,
     More,
+    /// Booking a space of a welfare house.
+    Book,
+    /// Asking which spaces are free.
+    Free,
     Unknown,
 }
 
@@ -152,6 +156,8 @@ struct IntentWords {
     change_language: Vec<String>,
     whoami: Vec<String>,
     more: Vec<String>,
+    book: Vec<String>,
+    free: Vec<String>,
     near_me: Vec<String>,
     now: Vec<String>,
     today: Vec<String>,
@@ -255,6 +261,8 @@ impl Lexicon {
         add(&i.change_language, Meaning::Intent(Intent::ChangeLanguage));
         add(&i.whoami, Meaning::Intent(Intent::WhoAmI));
         add(&i.more, Meaning::Intent(Intent::More));
+        add(&i.book, Meaning::Intent(Intent::Book));
+        add(&i.free, Meaning::Intent(Intent::Free));
         add(&i.near_me, Meaning::NearMe);
         add(&i.now, Meaning::Now);
         add(&i.today, Meaning::Day(DayRef::Today));
@@ -551,6 +559,10 @@ impl Understander {
         let short = words.len() <= 4;
         let intent = if intents.contains(&Intent::Cancel) && short {
             Intent::Cancel
+        } else if intents.contains(&Intent::Free) {
+            Intent::Free
+        } else if intents.contains(&Intent::Book) {
+            Intent::Book
         } else if intents.contains(&Intent::ChangeLanguage) && !has_search_slots {
             Intent::ChangeLanguage
         } else if intents.contains(&Intent::WhoAmI) && !has_search_slots {

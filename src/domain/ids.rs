@@ -69,6 +69,10 @@ slug_id!(
     ServiceAtLocationId
 );
 slug_id!(
+    /// A bookable space of a welfare house: `centocelle-sala-grande`.
+    SpaceId
+);
+slug_id!(
     /// A taxonomy term code: `elderly`, `migrants-italian-course`.
     CategoryCode
 );

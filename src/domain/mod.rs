@@ -4,14 +4,17 @@
 //! SQL (an architecture test checks this), and it does no I/O: callers hand it a snapshot of
 //! what it needs and get values back.
 
+pub mod booking;
 pub mod directory;
 pub mod holidays;
+pub mod ical;
 pub mod ids;
 pub mod person;
 pub mod schedule;
 pub mod territory;
 pub mod text;
 
+pub use booking::*;
 pub use directory::*;
 pub use ids::*;
 pub use person::*;

@@ -115,11 +115,39 @@ pub struct Cursor<'a> {
     pub value: &'a str,
 }
 
+/// A scheduled job as stored. The store does not read the payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub key: Option<String>,
+    pub payload: String,
+    pub due_at: DateTime<Utc>,
+    /// A cron expression for recurring jobs, read in `zone`.
+    pub cron: Option<String>,
+    pub zone: String,
+    /// Failed runs so far.
+    pub attempts: i64,
+}
+
+/// A job to schedule. A job with a key replaces the job of the same key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewJob {
+    pub kind: String,
+    pub key: Option<String>,
+    pub payload: String,
+    pub due_at: DateTime<Utc>,
+    pub cron: Option<String>,
+    pub zone: String,
+}
+
 /// Everything stored about one person, for export on request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PersonExport {
     pub person: Person,
     pub flows: Vec<String>,
+    /// Every booking, in any status, oldest first.
+    pub bookings: Vec<Booking>,
 }
 
 #[async_trait]
@@ -223,6 +251,77 @@ pub trait Store: Send + Sync + 'static {
     async fn set_unreachable(&self, account: &Account, since: Option<DateTime<Utc>>) -> StoreResult<()>;
     /// When an account was found unreachable, if it is.
     async fn unreachable_since(&self, account: &Account) -> StoreResult<Option<DateTime<Utc>>>;
+
+    // Scheduled jobs (see `crate::scheduler`).
+
+    /// Schedules a job; with a key, replaces the job of that key (and its lease). Returns its id.
+    async fn job_put(&self, job: &NewJob, now: DateTime<Utc>) -> StoreResult<i64>;
+    /// Removes the job of a key; `false` when there was none.
+    async fn job_cancel(&self, key: &str) -> StoreResult<bool>;
+    /// Takes the lease of up to `limit` jobs due at `now` whose lease is free or expired, until
+    /// `lease_until`; each due job goes to exactly one caller, across processes.
+    async fn jobs_claim(
+        &self,
+        now: DateTime<Utc>,
+        owner: &str,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<Job>>;
+    /// A claimed job ran: it is deleted, or, recurring, moved to `next` with its lease freed.
+    /// `false` when `owner` no longer held the lease.
+    async fn job_done(&self, id: i64, owner: &str, next: Option<DateTime<Utc>>) -> StoreResult<bool>;
+    /// A claimed job failed: it is due again at `retry_at`.
+    async fn job_failed(&self, id: i64, owner: &str, retry_at: DateTime<Utc>, error: &str) -> StoreResult<()>;
+    /// The earliest moment some job can be claimed (its due time, or its lease's end).
+    async fn jobs_next_due(&self) -> StoreResult<Option<DateTime<Utc>>>;
+    async fn jobs_count(&self) -> StoreResult<u64>;
+
+    // Bookings of welfare-house spaces.
+
+    /// Writes a booking and the units it occupies, in one transaction. The database refuses
+    /// an overlap with any live booking's unit (`Err(Taken)`), on both engines. A booking that
+    /// `replaces` another cancels it in the same transaction (`Err(Taken)` too when that one
+    /// is no longer live).
+    async fn booking_insert(&self, booking: &NewBooking, now: DateTime<Utc>) -> StoreResult<Result<Booking, Taken>>;
+    async fn booking(&self, id: BookingId) -> StoreResult<Option<Booking>>;
+    /// A person's live bookings that end after `after`, soonest first.
+    async fn bookings_of(&self, person: PersonId, after: DateTime<Utc>) -> StoreResult<Vec<Booking>>;
+    /// Bookings in any status whose start lies in `[from, to)`, for a house or all, by start.
+    async fn bookings_between(
+        &self,
+        house: Option<&LocationId>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<Booking>>;
+    /// Busy intervals (buffer included) of live bookings on any of `units` that overlap
+    /// `[from, to)`.
+    async fn busy(
+        &self,
+        units: &[UnitId],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<(DateTime<Utc>, DateTime<Utc>)>>;
+    /// Moves a booking from one of `from` to `to`, freeing its units when `to` is not live.
+    /// Returns the booking as it now is, or `None` when it was not in one of `from`.
+    async fn booking_transition(
+        &self,
+        id: BookingId,
+        from: &[BookingStatus],
+        to: BookingStatus,
+    ) -> StoreResult<Option<Booking>>;
+    /// Records a check-in; `false` when the booking is not confirmed.
+    async fn booking_check_in(&self, id: BookingId, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Puts a person on the waitlist of a slot; returns their place in line (1 = first).
+    async fn waitlist_add(&self, entry: &WaitEntry, now: DateTime<Utc>) -> StoreResult<i64>;
+    /// People still waiting for a slot of `space` that overlaps `[from, to)`, first come first.
+    async fn waitlist_waiting(
+        &self,
+        space: &SpaceId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<WaitEntry>>;
+    /// Marks a waitlist entry (`offered`, `left`).
+    async fn waitlist_set(&self, id: i64, status: &str) -> StoreResult<()>;
 }
 
 /// Opens (and creates and migrates, if needed) the store a URL names:

@@ -201,6 +201,70 @@ type PersonRow = (
 );
 type ListingRow = (String, String, String, String, String, String, Option<String>);
 
+type JobRow = (i64, String, Option<String>, String, i64, Option<String>, String, i64);
+type BookingRow = (i64, String, String, i64, String, i64, i64, String, i64, String, i64, Option<i64>);
+
+const JOB_COLUMNS: &str = "id, kind, job_key, payload, due_at, cron, zone, attempts";
+const BOOKING_COLUMNS: &str =
+    "id, house, space, person_id, status, starts, ends, zone, people, purpose, created_at, checked_in_at";
+
+fn millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+fn from_millis(record: &str, ms: i64) -> StoreResult<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms)
+        .ok_or_else(|| StoreError::Corrupt { record: record.to_owned(), reason: format!("time {ms} out of range") })
+}
+
+fn from_secs(record: &str, s: i64) -> StoreResult<DateTime<Utc>> {
+    DateTime::from_timestamp(s, 0)
+        .ok_or_else(|| StoreError::Corrupt { record: record.to_owned(), reason: format!("time {s} out of range") })
+}
+
+fn job_from_row(row: JobRow) -> StoreResult<Job> {
+    let (id, kind, key, payload, due_at, cron, zone, attempts) = row;
+    Ok(Job { id, kind, key, payload, due_at: from_millis(&format!("job {id}"), due_at)?, cron, zone, attempts })
+}
+
+fn booking_from_row(row: BookingRow) -> StoreResult<Booking> {
+    let (id, house, space, person, status, starts, ends, zone, people, purpose, created_at, checked_in_at) = row;
+    let record = format!("booking {id}");
+    let corrupt = |reason: String| StoreError::Corrupt { record: record.clone(), reason };
+    Ok(Booking {
+        id: BookingId(id),
+        house: LocationId::new(house),
+        space: SpaceId::new(space),
+        person: PersonId(person),
+        status: BookingStatus::parse(&status).ok_or_else(|| corrupt(format!("unknown status `{status}`")))?,
+        starts: from_secs(&record, starts)?,
+        ends: from_secs(&record, ends)?,
+        zone: zone.parse().map_err(|_| corrupt(format!("unknown time zone `{zone}`")))?,
+        people: u32::try_from(people).map_err(|_| corrupt(format!("people {people}")))?,
+        purpose,
+        created_at: from_secs(&record, created_at)?,
+        checked_in_at: checked_in_at.map(|t| from_secs(&record, t)).transpose()?,
+    })
+}
+
+/// Whether an error is the database refusing overlapping booking units (PostgreSQL's
+/// exclusion violation, or the SQLite trigger).
+fn is_overlap(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            db.code().as_deref() == Some("23P01") || db.message().contains("booking_units_no_overlap")
+        }
+        _ => false,
+    }
+}
+
+/// Statuses as SQL literals for `IN (…)`: fixed words from the enum, never user text.
+fn status_list(statuses: &[BookingStatus]) -> String {
+    statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+}
+
+const LIVE: [BookingStatus; 3] = [BookingStatus::Held, BookingStatus::Pending, BookingStatus::Confirmed];
+
 const LISTING_COLUMNS: &str = "sal.id, sal.service_id, sal.location_id, sal.schedule, s.doc, l.doc, o.name";
 
 /// Joins that give LISTING_COLUMNS their organization.
@@ -282,6 +346,14 @@ impl SqlStore {
         O: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
         Ok(Self::fetch_from(&self.writer, stmt).await?.into_iter().next())
+    }
+
+    /// A statement that writes and returns rows (`UPDATE … RETURNING`), every row.
+    async fn fetch_writing_all<O>(&self, stmt: Stmt) -> StoreResult<Vec<O>>
+    where
+        O: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        Self::fetch_from(&self.writer, stmt).await
     }
 
     async fn fetch_optional<O>(&self, stmt: Stmt) -> StoreResult<Option<O>>
@@ -1054,7 +1126,17 @@ impl Store for SqlStore {
         let flows: Vec<(String,)> = self
             .fetch_all(Stmt::new("SELECT state FROM flows WHERE person_id = $1 ORDER BY chat_key").bind(id.0))
             .await?;
-        Ok(Some(PersonExport { person, flows: flows.into_iter().map(|(s,)| s).collect() }))
+        let bookings: Vec<BookingRow> = self
+            .fetch_all(
+                Stmt::new(format!("SELECT {BOOKING_COLUMNS} FROM bookings WHERE person_id = $1 ORDER BY starts, id"))
+                    .bind(id.0),
+            )
+            .await?;
+        Ok(Some(PersonExport {
+            person,
+            flows: flows.into_iter().map(|(s,)| s).collect(),
+            bookings: bookings.into_iter().map(booking_from_row).collect::<StoreResult<_>>()?,
+        }))
     }
 
     async fn erase_person(&self, id: PersonId) -> StoreResult<bool> {
@@ -1231,6 +1313,337 @@ impl Store for SqlStore {
             )
             .await?;
         Ok(row.and_then(|(t,)| t))
+    }
+
+    async fn job_put(&self, job: &NewJob, now: DateTime<Utc>) -> StoreResult<i64> {
+        let sql = if job.key.is_some() {
+            "INSERT INTO jobs (kind, job_key, payload, due_at, cron, zone, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (job_key) DO UPDATE SET kind = excluded.kind, payload = excluded.payload, \
+             due_at = excluded.due_at, cron = excluded.cron, zone = excluded.zone, lease_owner = NULL, \
+             lease_until = NULL, attempts = 0, last_error = NULL RETURNING id"
+        } else {
+            "INSERT INTO jobs (kind, job_key, payload, due_at, cron, zone, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+        };
+        let row: Option<(i64,)> = self
+            .fetch_writing(
+                Stmt::new(sql)
+                    .bind(job.kind.as_str())
+                    .bind(job.key.clone())
+                    .bind(job.payload.as_str())
+                    .bind(millis(job.due_at))
+                    .bind(job.cron.clone())
+                    .bind(job.zone.as_str())
+                    .bind(millis(now)),
+            )
+            .await?;
+        row.map(|(id,)| id)
+            .ok_or_else(|| StoreError::Corrupt { record: "jobs".into(), reason: "insert returned no id".into() })
+    }
+
+    async fn job_cancel(&self, key: &str) -> StoreResult<bool> {
+        Ok(self.execute(Stmt::new("DELETE FROM jobs WHERE job_key = $1").bind(key)).await? > 0)
+    }
+
+    async fn jobs_claim(
+        &self,
+        now: DateTime<Utc>,
+        owner: &str,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<Job>> {
+        // PostgreSQL: rows another process is claiming are skipped, not waited for; the outer
+        // condition is checked again on the row's latest version. SQLite has one writer.
+        let lock = match self.engine() {
+            Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+            Engine::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE jobs SET lease_owner = $1, lease_until = $2 \
+             WHERE id IN (SELECT id FROM jobs WHERE due_at <= $3 AND (lease_until IS NULL OR lease_until <= $3) \
+             ORDER BY due_at LIMIT $4{lock}) AND (lease_until IS NULL OR lease_until <= $3) \
+             RETURNING {JOB_COLUMNS}"
+        );
+        let rows: Vec<JobRow> = self
+            .fetch_writing_all(Stmt::new(sql).bind(owner).bind(millis(lease_until)).bind(millis(now)).bind(limit))
+            .await?;
+        let mut jobs = rows.into_iter().map(job_from_row).collect::<StoreResult<Vec<_>>>()?;
+        jobs.sort_by_key(|j| (j.due_at, j.id));
+        Ok(jobs)
+    }
+
+    async fn job_done(&self, id: i64, owner: &str, next: Option<DateTime<Utc>>) -> StoreResult<bool> {
+        let stmt = match next {
+            None => Stmt::new("DELETE FROM jobs WHERE id = $1 AND lease_owner = $2").bind(id).bind(owner),
+            Some(next) => Stmt::new(
+                "UPDATE jobs SET due_at = $3, lease_owner = NULL, lease_until = NULL, attempts = 0, \
+                 last_error = NULL WHERE id = $1 AND lease_owner = $2",
+            )
+            .bind(id)
+            .bind(owner)
+            .bind(millis(next)),
+        };
+        Ok(self.execute(stmt).await? > 0)
+    }
+
+    async fn job_failed(&self, id: i64, owner: &str, retry_at: DateTime<Utc>, error: &str) -> StoreResult<()> {
+        self.execute(
+            Stmt::new(
+                "UPDATE jobs SET due_at = $3, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1, \
+                 last_error = $4 WHERE id = $1 AND lease_owner = $2",
+            )
+            .bind(id)
+            .bind(owner)
+            .bind(millis(retry_at))
+            .bind(error),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn jobs_next_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        let row: Option<(Option<i64>,)> = self
+            // Two index lookups: the earliest free job, and the earliest lease to run out (a job
+            // is claimed only once due, so its lease ends after its due time).
+            .fetch_optional(Stmt::new(
+                "SELECT MIN(t) FROM (SELECT MIN(due_at) AS t FROM jobs WHERE lease_until IS NULL \
+                 UNION ALL SELECT MIN(lease_until) AS t FROM jobs WHERE lease_until IS NOT NULL) AS next",
+            ))
+            .await?;
+        row.and_then(|(ms,)| ms).map(|ms| from_millis("jobs", ms)).transpose()
+    }
+
+    async fn jobs_count(&self) -> StoreResult<u64> {
+        let row: Option<(i64,)> = self.fetch_optional(Stmt::new("SELECT COUNT(*) FROM jobs")).await?;
+        Ok(row.map(|(n,)| n.max(0) as u64).unwrap_or(0))
+    }
+
+    async fn booking_insert(&self, b: &NewBooking, now: DateTime<Utc>) -> StoreResult<Result<Booking, Taken>> {
+        let insert = Stmt::new(format!(
+            "INSERT INTO bookings (house, space, person_id, status, starts, ends, zone, people, purpose, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {BOOKING_COLUMNS}"
+        ))
+        .bind(b.house.as_str())
+        .bind(b.space.as_str())
+        .bind(b.person.0)
+        .bind(b.status.as_str())
+        .bind(b.starts.timestamp())
+        .bind(b.ends.timestamp())
+        .bind(b.zone.name())
+        .bind(i64::from(b.people))
+        .bind(b.purpose.as_str())
+        .bind(now.timestamp());
+        let (from, to) = (b.starts.timestamp(), b.busy_until.timestamp());
+        let units = b.units.clone();
+        let (replaces, person) = (b.replaces, b.person.0);
+        let result: Result<BookingRow, sqlx::Error> = on_pool!(self.writer, |p, Db| {
+            async {
+                let mut tx = p.begin().await?;
+                if let Some(old) = replaces {
+                    let args = arguments::<Db>(vec![old.0.into(), person.into()])
+                        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+                    let sql = format!(
+                        "UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND person_id = $2 AND status IN ({})",
+                        status_list(&LIVE)
+                    );
+                    let done = sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *tx).await?;
+                    if done.rows_affected() == 0 {
+                        return Err(sqlx::Error::RowNotFound);
+                    }
+                    let args = arguments::<Db>(vec![old.0.into()]).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+                    sqlx::query_with("DELETE FROM booking_units WHERE booking_id = $1", args).execute(&mut *tx).await?;
+                }
+                let Stmt { sql, binds } = insert;
+                let args = arguments::<Db>(binds).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+                let row: BookingRow = sqlx::query_as_with(AssertSqlSafe(sql), args).fetch_one(&mut *tx).await?;
+                for unit in &units {
+                    let args = arguments::<Db>(vec![row.0.into(), unit.0.into(), from.into(), to.into()])
+                        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+                    sqlx::query_with(
+                        "INSERT INTO booking_units (booking_id, unit, starts, ends) VALUES ($1, $2, $3, $4)",
+                        args,
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(row)
+            }
+            .await
+        });
+        match result {
+            Ok(row) => Ok(Ok(booking_from_row(row)?)),
+            Err(e) if is_overlap(&e) => Ok(Err(Taken)),
+            // The booking it replaces is no longer live: nothing to move.
+            Err(sqlx::Error::RowNotFound) => Ok(Err(Taken)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn booking(&self, id: BookingId) -> StoreResult<Option<Booking>> {
+        let row: Option<BookingRow> = self
+            .fetch_optional(Stmt::new(format!("SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1")).bind(id.0))
+            .await?;
+        row.map(booking_from_row).transpose()
+    }
+
+    async fn bookings_of(&self, person: PersonId, after: DateTime<Utc>) -> StoreResult<Vec<Booking>> {
+        let rows: Vec<BookingRow> = self
+            .fetch_all(
+                Stmt::new(format!(
+                    "SELECT {BOOKING_COLUMNS} FROM bookings WHERE person_id = $1 AND ends > $2 \
+                     AND status IN ({}) ORDER BY starts, id",
+                    status_list(&LIVE)
+                ))
+                .bind(person.0)
+                .bind(after.timestamp()),
+            )
+            .await?;
+        rows.into_iter().map(booking_from_row).collect()
+    }
+
+    async fn bookings_between(
+        &self,
+        house: Option<&LocationId>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<Booking>> {
+        let rows: Vec<BookingRow> = self
+            .fetch_all(
+                Stmt::new(format!(
+                    "SELECT {BOOKING_COLUMNS} FROM bookings WHERE starts >= $1 AND starts < $2 \
+                     AND ($3 = '' OR house = $3) ORDER BY starts, id"
+                ))
+                .bind(from.timestamp())
+                .bind(to.timestamp())
+                .bind(house.map(|h| h.as_str()).unwrap_or("")),
+            )
+            .await?;
+        rows.into_iter().map(booking_from_row).collect()
+    }
+
+    async fn busy(
+        &self,
+        units: &[UnitId],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = (0..units.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
+        let mut stmt = Stmt::new(format!(
+            "SELECT DISTINCT starts, ends FROM booking_units WHERE unit IN ({list}) AND starts < $2 AND ends > $1 \
+             ORDER BY starts"
+        ))
+        .bind(from.timestamp())
+        .bind(to.timestamp());
+        for u in units {
+            stmt = stmt.bind(u.0);
+        }
+        let rows: Vec<(i64, i64)> = self.fetch_all(stmt).await?;
+        rows.into_iter().map(|(s, e)| Ok((from_secs("booking_units", s)?, from_secs("booking_units", e)?))).collect()
+    }
+
+    async fn booking_transition(
+        &self,
+        id: BookingId,
+        from: &[BookingStatus],
+        to: BookingStatus,
+    ) -> StoreResult<Option<Booking>> {
+        if from.is_empty() {
+            return Ok(None);
+        }
+        let mut stmts = vec![
+            Stmt::new(format!("UPDATE bookings SET status = $1 WHERE id = $2 AND status IN ({})", status_list(from)))
+                .bind(to.as_str())
+                .bind(id.0),
+        ];
+        if !to.is_live() {
+            stmts.push(
+                Stmt::new(format!(
+                    "DELETE FROM booking_units WHERE booking_id = $1 AND EXISTS (SELECT 1 FROM bookings \
+                     WHERE id = $1 AND status = '{}')",
+                    to.as_str()
+                ))
+                .bind(id.0),
+            );
+        }
+        let affected = self.transaction(stmts).await?;
+        if affected.first().copied().unwrap_or(0) == 0 {
+            return Ok(None);
+        }
+        self.booking(id).await
+    }
+
+    async fn booking_check_in(&self, id: BookingId, at: DateTime<Utc>) -> StoreResult<bool> {
+        Ok(self
+            .execute(
+                Stmt::new("UPDATE bookings SET checked_in_at = $1 WHERE id = $2 AND status = 'confirmed'")
+                    .bind(at.timestamp())
+                    .bind(id.0),
+            )
+            .await?
+            > 0)
+    }
+
+    async fn waitlist_add(&self, e: &WaitEntry, now: DateTime<Utc>) -> StoreResult<i64> {
+        let row: Option<(i64,)> = self
+            .fetch_writing(
+                Stmt::new(
+                    "INSERT INTO waitlist (space, person_id, starts, ends, people, purpose, status, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7) RETURNING id",
+                )
+                .bind(e.space.as_str())
+                .bind(e.person.0)
+                .bind(e.starts.timestamp())
+                .bind(e.ends.timestamp())
+                .bind(i64::from(e.people))
+                .bind(e.purpose.as_str())
+                .bind(now.timestamp()),
+            )
+            .await?;
+        let id = row.map(|(id,)| id).unwrap_or(0);
+        let ahead = self.waitlist_waiting(&e.space, e.starts, e.ends).await?;
+        Ok(ahead.iter().filter(|w| w.id <= id).count() as i64)
+    }
+
+    async fn waitlist_waiting(
+        &self,
+        space: &SpaceId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<WaitEntry>> {
+        let rows: Vec<(i64, String, i64, i64, i64, i64, String)> = self
+            .fetch_writing_all(
+                Stmt::new(
+                    "SELECT id, space, person_id, starts, ends, people, purpose FROM waitlist \
+                     WHERE space = $1 AND status = 'waiting' AND starts < $3 AND ends > $2 ORDER BY id",
+                )
+                .bind(space.as_str())
+                .bind(from.timestamp())
+                .bind(to.timestamp()),
+            )
+            .await?;
+        rows.into_iter()
+            .map(|(id, space, person, starts, ends, people, purpose)| {
+                let record = format!("waitlist {id}");
+                Ok(WaitEntry {
+                    id,
+                    space: SpaceId::new(space),
+                    person: PersonId(person),
+                    starts: from_secs(&record, starts)?,
+                    ends: from_secs(&record, ends)?,
+                    people: u32::try_from(people).unwrap_or(0),
+                    purpose,
+                })
+            })
+            .collect()
+    }
+
+    async fn waitlist_set(&self, id: i64, status: &str) -> StoreResult<()> {
+        self.execute(Stmt::new("UPDATE waitlist SET status = $1 WHERE id = $2").bind(status).bind(id)).await.map(|_| ())
     }
 }
 

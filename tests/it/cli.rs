@@ -216,3 +216,42 @@ async fn serve_runs_the_telegram_bot_and_stops_cleanly_on_sigterm() {
     assert!(err.contains("on Telegram as @VicinatoTestBot"), "{err}");
     assert!(!err.contains("SERVE-secret"), "the token must never reach a log: {err}");
 }
+
+#[test]
+fn a_booking_made_in_chat_is_exported_as_icalendar() {
+    use chrono::{Datelike, Duration, Weekday};
+    let dir = tempfile::tempdir().unwrap();
+    // A weekday a week or so ahead, when the meeting room is open.
+    let mut day = chrono::Utc::now().date_naive() + Duration::days(7);
+    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+        day += Duration::days(1);
+    }
+    let wish = format!("vorrei la saletta riunioni il {}/{} dalle 10 alle 11 per 4 persone\n", day.day(), day.month());
+    let input = format!("{wish}riunione del condominio; portiamo i biscotti\n{{\"button\": \"book:yes\"}}\n");
+    let out = vicinato(dir.path(), &["chat", "--json", "--as", "ugo", "--lang", "it"], &input);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Prenotato: Saletta riunioni"), "{}", stdout(&out));
+    let out = vicinato(dir.path(), &["export", "ical", "--house", "casa-welfare-centocelle"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let cal = stdout(&out);
+    assert!(cal.starts_with("BEGIN:VCALENDAR\r\n"), "{cal}");
+    assert_eq!(cal.matches("BEGIN:VEVENT").count(), 1, "{cal}");
+    assert!(cal.contains("SUMMARY:Saletta riunioni – riunione del condominio\\; portiamo i biscotti"), "{cal}");
+    assert!(cal.contains(&format!("DTSTART:{}", day.format("%Y%m%d"))), "{cal}");
+    let out = vicinato(dir.path(), &["export", "ical", "--house", "casa-welfare-ostia"], "");
+    assert_eq!(stdout(&out).matches("BEGIN:VEVENT").count(), 0);
+}
+
+#[test]
+fn a_bad_spaces_file_stops_the_program_naming_the_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    let text = include_str!("../../config/spaces.toml").replacen("capacity = 60", "capacity = 0", 1);
+    std::fs::write(dir.path().join("config/spaces.toml"), text).unwrap();
+    for args in [&["chat", "--json", "--as", "ugo"][..], &["check"][..]] {
+        let out = vicinato(dir.path(), args, "/help\n");
+        assert!(!out.status.success());
+        let err = stderr(&out);
+        assert!(err.contains("config/spaces.toml: house[0].space[0].capacity: must be at least 1"), "{args:?}: {err}");
+    }
+}

@@ -57,6 +57,12 @@ conformance!(
     long_button_payloads_get_one_stable_token,
     an_account_is_unreachable_until_the_person_writes_again,
     erasing_a_person_drops_replies_waiting_for_them,
+    an_overlapping_booking_is_refused_by_the_database_on_the_space_and_its_halves,
+    a_cancelled_booking_frees_its_slot,
+    a_moved_booking_replaces_the_old_one_atomically,
+    a_hundred_concurrent_requests_for_one_slot_give_exactly_one_booking,
+    due_jobs_go_to_one_claimer_until_the_lease_expires,
+    jobs_with_a_key_are_replaced_not_doubled,
 );
 
 async fn demo(store: &Arc<dyn Store>) -> Dataset {
@@ -427,4 +433,220 @@ async fn erasing_a_person_drops_replies_waiting_for_them(store: Arc<dyn Store>) 
     store.erase_person(person.id).await.unwrap();
     let left = store.outbox_pending("telegram:a", 0, 10).await.unwrap();
     assert_eq!(left.iter().map(|i| i.chat.as_str()).collect::<Vec<_>>(), ["-100"]);
+}
+
+// Bookings and jobs.
+
+fn rome(d: u32, h: u32, m: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 12, d, h, m, 0).unwrap().with_timezone(&chrono::Utc)
+}
+
+fn hall_spaces() -> Spaces {
+    Spaces::parse("config/spaces.toml", vicinato::conversation::SPACES_TOML).unwrap()
+}
+
+fn new_booking(spaces: &Spaces, space: &str, person: PersonId, from: (u32, u32), to: (u32, u32)) -> NewBooking {
+    let (house, s) = spaces.space(&SpaceId::new(space)).unwrap();
+    let ends = rome(1, to.0, to.1);
+    NewBooking {
+        house: house.location.clone(),
+        space: s.id.clone(),
+        person,
+        status: BookingStatus::Confirmed,
+        starts: rome(1, from.0, from.1),
+        ends,
+        zone: house.zone,
+        people: 10,
+        purpose: "riunione".into(),
+        units: s.units.clone(),
+        busy_until: ends + chrono::Duration::minutes(i64::from(s.buffer_minutes)),
+        replaces: None,
+    }
+}
+
+async fn someone(store: &Arc<dyn Store>, name: &str) -> PersonId {
+    store.person_for_account(&Account::new(Network::Console, name), name, rome(1, 8, 0)).await.unwrap().id
+}
+
+async fn an_overlapping_booking_is_refused_by_the_database_on_the_space_and_its_halves(store: Arc<dyn Store>) {
+    let spaces = hall_spaces();
+    let ada = someone(&store, "ada").await;
+    let now = rome(1, 8, 0);
+    let hall = store.booking_insert(&new_booking(&spaces, "centocelle-sala-grande", ada, (10, 0), (12, 0)), now).await;
+    let hall = hall.unwrap().unwrap();
+    assert_eq!(hall.status, BookingStatus::Confirmed);
+    assert_eq!(hall.starts, rome(1, 10, 0));
+    assert_eq!(hall.zone, chrono_tz::Europe::Rome);
+    // A half overlaps the whole hall; so does the buffer after it.
+    let half = new_booking(&spaces, "centocelle-sala-grande-a", ada, (11, 0), (13, 0));
+    assert_eq!(store.booking_insert(&half, now).await.unwrap(), Err(Taken));
+    let in_buffer = new_booking(&spaces, "centocelle-sala-grande-b", ada, (12, 0), (13, 0));
+    assert_eq!(store.booking_insert(&in_buffer, now).await.unwrap(), Err(Taken));
+    let after = new_booking(&spaces, "centocelle-sala-grande-b", ada, (12, 15), (13, 0));
+    assert!(store.booking_insert(&after, now).await.unwrap().is_ok());
+    // Another space of the house is independent.
+    let room = new_booking(&spaces, "centocelle-saletta", ada, (10, 0), (12, 0));
+    assert!(store.booking_insert(&room, now).await.unwrap().is_ok());
+    // Half B is booked 12:15–13:00, so the whole hall is taken then too.
+    let whole = new_booking(&spaces, "centocelle-sala-grande", ada, (12, 30), (14, 0));
+    assert_eq!(store.booking_insert(&whole, now).await.unwrap(), Err(Taken));
+    let mine = store.bookings_of(ada, now).await.unwrap();
+    assert_eq!(mine.len(), 3);
+    assert!(mine.windows(2).all(|w| w[0].starts <= w[1].starts));
+    let (_, hall_space) = spaces.space(&SpaceId::new("centocelle-sala-grande")).unwrap();
+    let busy = store.busy(&hall_space.units, rome(1, 0, 0), rome(2, 0, 0)).await.unwrap();
+    assert_eq!(busy, vec![(rome(1, 10, 0), rome(1, 12, 15)), (rome(1, 12, 15), rome(1, 13, 15))]);
+}
+
+async fn a_cancelled_booking_frees_its_slot(store: Arc<dyn Store>) {
+    let spaces = hall_spaces();
+    let ada = someone(&store, "ada").await;
+    let now = rome(1, 8, 0);
+    let b = new_booking(&spaces, "centocelle-saletta", ada, (10, 0), (11, 0));
+    let first = store.booking_insert(&b, now).await.unwrap().unwrap();
+    assert_eq!(store.booking_insert(&b, now).await.unwrap(), Err(Taken));
+    let live = [BookingStatus::Pending, BookingStatus::Confirmed];
+    let cancelled = store.booking_transition(first.id, &live, BookingStatus::Cancelled).await.unwrap().unwrap();
+    assert_eq!(cancelled.status, BookingStatus::Cancelled);
+    // Twice is a no-op.
+    assert_eq!(store.booking_transition(first.id, &live, BookingStatus::Cancelled).await.unwrap(), None);
+    let second = store.booking_insert(&b, now).await.unwrap().unwrap();
+    assert!(store.booking_check_in(second.id, now).await.unwrap());
+    assert!(store.booking(second.id).await.unwrap().unwrap().checked_in_at.is_some());
+    assert_eq!(store.bookings_of(ada, now).await.unwrap().len(), 1);
+    let all = store.bookings_between(None, rome(1, 0, 0), rome(2, 0, 0)).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(store.export_person(ada).await.unwrap().unwrap().bookings.len(), 2);
+    // Erasing the person erases their bookings and frees their slots.
+    assert!(store.erase_person(ada).await.unwrap());
+    assert!(store.bookings_between(None, rome(1, 0, 0), rome(2, 0, 0)).await.unwrap().is_empty());
+    let room = spaces.space(&SpaceId::new("centocelle-saletta")).unwrap().1;
+    assert!(store.busy(&room.units, rome(1, 0, 0), rome(2, 0, 0)).await.unwrap().is_empty());
+}
+
+async fn a_hundred_concurrent_requests_for_one_slot_give_exactly_one_booking(store: Arc<dyn Store>) {
+    let spaces = hall_spaces();
+    let now = rome(1, 8, 0);
+    let mut people = Vec::new();
+    for i in 0..100 {
+        people.push(someone(&store, &format!("p{i}")).await);
+    }
+    let mut tasks = Vec::new();
+    for (i, person) in people.into_iter().enumerate() {
+        // Every request overlaps every other: the whole hall or its half A, 10:00 to 12:00.
+        let space = ["centocelle-sala-grande", "centocelle-sala-grande-a"][i % 2];
+        let b = new_booking(&spaces, space, person, (10, 0), (12, 0));
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move { store.booking_insert(&b, now).await }));
+    }
+    let mut won = 0;
+    let mut lost = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(Ok(_)) => won += 1,
+            Ok(Err(Taken)) => lost += 1,
+            Err(e) => panic!("a request failed instead of winning or losing: {e}"),
+        }
+    }
+    assert_eq!((won, lost), (1, 99));
+    // The losers are offered the nearest free times, which really are free.
+    let (house, hall) = spaces.space(&SpaceId::new("centocelle-sala-grande")).unwrap();
+    let hours = space_schedule(
+        hall,
+        &Schedule { weekly: WeeklyHours::parse("mo-sa 09:00-19:00").unwrap(), ..Default::default() },
+    );
+    let busy = store.busy(&hall.units, rome(1, 0, 0), rome(9, 0, 0)).await.unwrap();
+    let wish = LocalSlot {
+        start: rome(1, 10, 0).with_timezone(&house.zone).naive_local(),
+        end: rome(1, 12, 0).with_timezone(&house.zone).naive_local(),
+    };
+    let alts = alternatives(hall, &hours, house.zone, wish, &busy, now.with_timezone(&house.zone).naive_local(), 3);
+    assert_eq!(alts.len(), 3);
+    for a in alts {
+        assert!(is_free(hall, a.in_zone(house.zone).unwrap(), &busy), "{a:?}");
+    }
+}
+
+fn job(key: Option<&str>, due: chrono::DateTime<chrono::Utc>) -> vicinato::store::NewJob {
+    vicinato::store::NewJob {
+        kind: "test".into(),
+        key: key.map(str::to_owned),
+        payload: "{}".into(),
+        due_at: due,
+        cron: None,
+        zone: "Europe/Rome".into(),
+    }
+}
+
+async fn due_jobs_go_to_one_claimer_until_the_lease_expires(store: Arc<dyn Store>) {
+    let now = rome(1, 8, 0);
+    for i in 0..3 {
+        store.job_put(&job(None, now - chrono::Duration::minutes(i)), now).await.unwrap();
+    }
+    store.job_put(&job(None, now + chrono::Duration::hours(1)), now).await.unwrap();
+    assert_eq!(store.jobs_next_due().await.unwrap(), Some(now - chrono::Duration::minutes(2)));
+    let lease = now + chrono::Duration::minutes(5);
+    let a = store.jobs_claim(now, "a", lease, 10).await.unwrap();
+    assert_eq!(a.len(), 3);
+    assert!(a.windows(2).all(|w| w[0].due_at <= w[1].due_at), "oldest first");
+    assert!(store.jobs_claim(now, "b", lease, 10).await.unwrap().is_empty());
+    // While leased, the next moment anything can be claimed is the lease's end.
+    assert_eq!(store.jobs_next_due().await.unwrap(), Some(lease));
+    assert!(store.job_done(a[0].id, "a", None).await.unwrap());
+    assert!(!store.job_done(a[1].id, "b", None).await.unwrap(), "b holds no lease");
+    // Process a dies; after its lease, b takes the two it left.
+    let later = lease + chrono::Duration::seconds(1);
+    let b = store.jobs_claim(later, "b", later + chrono::Duration::minutes(5), 10).await.unwrap();
+    assert_eq!(b.len(), 2);
+    store.job_failed(b[0].id, "b", later + chrono::Duration::minutes(1), "boom").await.unwrap();
+    assert!(store.job_done(b[1].id, "b", Some(later + chrono::Duration::days(1))).await.unwrap());
+    assert_eq!(store.jobs_count().await.unwrap(), 3);
+    let retried = store
+        .jobs_claim(later + chrono::Duration::minutes(1), "c", later + chrono::Duration::minutes(9), 10)
+        .await
+        .unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].attempts, 1);
+}
+
+async fn jobs_with_a_key_are_replaced_not_doubled(store: Arc<dyn Store>) {
+    let now = rome(1, 8, 0);
+    let first = store.job_put(&job(Some("booking:1:remind:60"), now), now).await.unwrap();
+    let second = store.job_put(&job(Some("booking:1:remind:60"), now + chrono::Duration::hours(2)), now).await.unwrap();
+    assert_eq!(first, second);
+    assert_eq!(store.jobs_count().await.unwrap(), 1);
+    assert!(store.jobs_claim(now, "a", now + chrono::Duration::minutes(5), 10).await.unwrap().is_empty());
+    assert!(store.job_cancel("booking:1:remind:60").await.unwrap());
+    assert!(!store.job_cancel("booking:1:remind:60").await.unwrap());
+    assert_eq!(store.jobs_count().await.unwrap(), 0);
+}
+
+async fn a_moved_booking_replaces_the_old_one_atomically(store: Arc<dyn Store>) {
+    let spaces = hall_spaces();
+    let ada = someone(&store, "ada").await;
+    let bea = someone(&store, "bea").await;
+    let now = rome(1, 8, 0);
+    let old = store.booking_insert(&new_booking(&spaces, "centocelle-saletta", ada, (10, 0), (11, 0)), now).await;
+    let old = old.unwrap().unwrap();
+    store
+        .booking_insert(&new_booking(&spaces, "centocelle-saletta", bea, (12, 0), (13, 0)), now)
+        .await
+        .unwrap()
+        .unwrap();
+    // Onto someone else's slot: refused, and the old booking is untouched.
+    let clash =
+        NewBooking { replaces: Some(old.id), ..new_booking(&spaces, "centocelle-saletta", ada, (11, 30), (12, 30)) };
+    assert_eq!(store.booking_insert(&clash, now).await.unwrap(), Err(Taken));
+    assert_eq!(store.booking(old.id).await.unwrap().unwrap().status, BookingStatus::Confirmed);
+    // Overlapping its own old time is fine: the old one goes in the same transaction.
+    let moved =
+        NewBooking { replaces: Some(old.id), ..new_booking(&spaces, "centocelle-saletta", ada, (10, 30), (11, 30)) };
+    let moved = store.booking_insert(&moved, now).await.unwrap().unwrap();
+    assert_eq!(store.booking(old.id).await.unwrap().unwrap().status, BookingStatus::Cancelled);
+    assert_eq!(store.bookings_of(ada, now).await.unwrap(), vec![moved]);
+    // Someone else's booking cannot be replaced.
+    let theft =
+        NewBooking { replaces: Some(old.id), ..new_booking(&spaces, "centocelle-saletta", bea, (15, 0), (16, 0)) };
+    assert_eq!(store.booking_insert(&theft, now).await.unwrap(), Err(Taken));
 }

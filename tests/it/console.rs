@@ -6,29 +6,6 @@ use serde_json::Value;
 use std::sync::Arc;
 use vicinato::conversation::Engine;
 use vicinato::domain::Lang;
-use vicinato::transport::console::{ConsoleOptions, run_on};
-
-/// Sends lines through the console transport in JSON mode; returns every reply.
-async fn talk(engine: &Engine, name: &str, lang: Option<Lang>, lines: &[&str]) -> Vec<Value> {
-    let input = lines.join("\n") + "\n";
-    let mut out = Vec::new();
-    run_on(engine, ConsoleOptions { name: name.into(), lang, json: true }, input.as_bytes(), &mut out, false)
-        .await
-        .expect("console runs");
-    String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each reply is one JSON line"))
-        .collect()
-}
-
-fn text(v: &Value) -> &str {
-    v["text"].as_str().unwrap()
-}
-
-fn payloads(v: &Value) -> Vec<String> {
-    v["buttons"].as_array().unwrap().iter().map(|b| b["payload"].as_str().unwrap().to_owned()).collect()
-}
 
 fn labels(v: &Value) -> Vec<String> {
     v["buttons"].as_array().unwrap().iter().map(|b| b["label"].as_str().unwrap().to_owned()).collect()

@@ -4,11 +4,13 @@
 //! the architecture and locale invariants.
 
 mod architecture;
+mod booking;
 mod cli;
 mod conformance;
 mod console;
 mod locales;
 mod matrix;
+mod scheduler;
 mod support;
 mod synapse;
 mod telegram;

@@ -85,3 +85,33 @@ pub async fn engine_on(store: Arc<dyn Store>, at: DateTime<Utc>) -> (Arc<Engine>
         .unwrap();
     (Arc::new(engine), clock)
 }
+
+/// Sends lines through the console transport in JSON mode; returns every reply.
+pub async fn talk(
+    engine: &Engine,
+    name: &str,
+    lang: Option<vicinato::domain::Lang>,
+    lines: &[&str],
+) -> Vec<serde_json::Value> {
+    use vicinato::transport::console::{ConsoleOptions, run_on};
+    let input = lines.join("\n") + "\n";
+    let mut out = Vec::new();
+    run_on(engine, ConsoleOptions { name: name.into(), lang, json: true }, input.as_bytes(), &mut out, false)
+        .await
+        .expect("console runs");
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each reply is one JSON line"))
+        .collect()
+}
+
+/// The text of a reply from [`talk`].
+pub fn text(v: &serde_json::Value) -> &str {
+    v["text"].as_str().unwrap()
+}
+
+/// The button payloads of a reply from [`talk`].
+pub fn payloads(v: &serde_json::Value) -> Vec<String> {
+    v["buttons"].as_array().unwrap().iter().map(|b| b["payload"].as_str().unwrap().to_owned()).collect()
+}

@@ -55,14 +55,15 @@ struct World {
     server: TestServer,
     engine: Arc<Engine>,
     store: Arc<dyn Store>,
+    clock: Arc<vicinato::clock::ManualClock>,
     _dir: tempfile::TempDir,
 }
 
 async fn world() -> World {
     let server = TestServer::start(TOKEN).await.expect("test server");
     let (store, dir) = sqlite_store().await;
-    let (engine, _) = engine_on(store.clone(), saturday_morning()).await;
-    World { server, engine, store, _dir: dir }
+    let (engine, clock) = engine_on(store.clone(), saturday_morning()).await;
+    World { server, engine, store, clock, _dir: dir }
 }
 
 fn no_violations(server: &TestServer) {
@@ -457,4 +458,46 @@ async fn button_payloads_too_long_for_telegram_travel_behind_a_short_token() {
     assert_eq!(callback_data(store.as_ref(), "page:2", now).await.unwrap(), "page:2");
     // A forged or forgotten token reads as nothing, which the conversation answers as expired.
     assert_eq!(payload_of(store.as_ref(), "~999999").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_room_booked_on_telegram_is_reminded_there_and_cancelled_from_the_reminder() {
+    use chrono::TimeZone;
+    use vicinato::conversation::reminders;
+    use vicinato::courier::Couriers;
+    use vicinato::scheduler::Scheduler;
+    use vicinato::transport::telegram::courier::TelegramCourier;
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let mut couriers = Couriers::default();
+    couriers.add(Arc::new(TelegramCourier::new(w.engine.clone(), "telegram:test", bot.waker.clone())));
+    w.engine.set_couriers(couriers);
+    let ada = w.server.user(2001, "Ada", Some("it"));
+    w.server.user_says(&ada, "vorrei la sala grande martedì dalle 15 alle 17 per 20 persone");
+    let ask = nth(&w.server, ada.id, 1).await;
+    assert!(ask.text.contains("Per cosa ti serve"), "{}", ask.text);
+    w.server.user_says(&ada, "riunione <del> condominio");
+    let summary = nth(&w.server, ada.id, 2).await;
+    assert!(summary.html.contains("riunione &lt;del&gt; condominio"), "{}", summary.html);
+    let done = press(&w.server, &ada, &summary, "book:yes").await;
+    assert!(done.text.contains("Prenotato: Sala grande"), "{}", done.text);
+    // Monday at 15:00, a day before: the scheduler sends the reminder to Ada's private chat.
+    let clock: Arc<dyn vicinato::clock::Clock> = w.clock.clone();
+    let mut scheduler = Scheduler::new(w.store.clone(), clock, "p1", w.engine.jobs_added());
+    reminders::register(&mut scheduler, w.engine.clone());
+    let monday = chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 11, 30, 15, 0, 0).unwrap().with_timezone(&chrono::Utc);
+    w.clock.set(monday);
+    assert_eq!(scheduler.run_due(monday).await.unwrap().ran, 1);
+    let before = w.server.messages(ada.id).len();
+    let all = w.server.wait_until(ada.id, WAIT, |ms| ms.len() > before).await;
+    let reminder = all.last().cloned().unwrap();
+    assert!(reminder.text.starts_with("Promemoria: tra 24 ore hai Sala grande"), "{}", reminder.text);
+    let cancel = reminder.keyboard[0][0].1.clone();
+    assert!(cancel.starts_with("bcancel:"), "{cancel}");
+    let cancelled = press(&w.server, &ada, &reminder, &cancel).await;
+    assert!(cancelled.text.starts_with("Annullata"), "{}", cancelled.text);
+    // Sent once: running again sends nothing more.
+    assert_eq!(scheduler.run_due(monday).await.unwrap().ran, 0);
+    no_violations(&w.server);
+    bot.stop().await;
 }

@@ -9,6 +9,7 @@
 //! Only this module (with `transport/*` in general) knows Telegram: its HTML, its keyboards
 //! and its errors. The conversation layer sees [`crate::conversation::Inbound`] messages.
 
+pub mod courier;
 pub mod html;
 pub mod inbound;
 pub mod outbound;
@@ -67,9 +68,10 @@ pub fn allowed_updates() -> Vec<AllowedUpdate> {
 }
 
 /// Commands shown in Telegram's menu, with the message id of their description.
-const MENU: [(&str, &str); 7] = [
+const MENU: [(&str, &str); 8] = [
     ("start", "telegram-menu-start"),
     ("services", "telegram-menu-services"),
+    ("bookings", "telegram-menu-bookings"),
     ("help", "telegram-menu-help"),
     ("language", "telegram-menu-language"),
     ("cancel", "telegram-menu-cancel"),

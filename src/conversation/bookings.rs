@@ -1,0 +1,102 @@
+//! My bookings: `/bookings` lists the live ones with a cancel button each; cancelling (from
+//! the list or from a reminder) frees the slot and drops its reminders; `/checkin` records
+//! arrival at the house for the booking under way.
+
+use super::book::{unschedule_jobs, when_msg};
+use super::{Block, Button, Reply, Turn};
+use crate::domain::*;
+use crate::i18n::Msg;
+use crate::store::StoreError;
+use chrono::Duration;
+
+/// How a booking is named in lists and messages: "Sala grande – Casa del Welfare di Centocelle".
+pub fn space_name(engine: &super::Engine, lang: Lang, booking: &Booking) -> String {
+    let space = engine.spaces().space(&booking.space).map(|(_, s)| s.name.get(lang).to_owned());
+    let house = engine.snapshot().houses.iter().find(|h| h.id == booking.house).map(|h| h.name.clone());
+    match (space, house) {
+        (Some(s), Some(h)) => format!("{s} – {h}"),
+        (Some(s), None) => s,
+        _ => booking.space.to_string(),
+    }
+}
+
+fn status_msg(status: BookingStatus) -> Msg {
+    Msg::new(match status {
+        BookingStatus::Held => "booking-status-held",
+        BookingStatus::Pending => "booking-status-pending",
+        BookingStatus::Confirmed => "booking-status-confirmed",
+        BookingStatus::Cancelled => "booking-status-cancelled",
+        BookingStatus::Declined => "booking-status-declined",
+        BookingStatus::Released => "booking-status-released",
+    })
+}
+
+pub fn slot_of(booking: &Booking) -> LocalSlot {
+    LocalSlot { start: booking.local_start(), end: booking.local_end() }
+}
+
+pub async fn list(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
+    let bookings = turn.store().bookings_of(turn.person.id, turn.now).await?;
+    if bookings.is_empty() {
+        return Ok(vec![Reply::id("bookings-none")]);
+    }
+    let mut reply = Reply::id("bookings-intro").private();
+    let mut buttons = Vec::new();
+    for (i, b) in bookings.iter().enumerate() {
+        let status = status_msg(b.status);
+        reply.blocks.push(Block::Say(
+            Msg::new("bookings-line")
+                .num("n", i as i64 + 1)
+                .text("space", space_name(turn.engine, turn.lang, b))
+                .msg("when", when_msg(slot_of(b)))
+                .msg("status", status),
+        ));
+        let n = i as i64 + 1;
+        buttons.push(Button::msg(Msg::new("button-move-booking").num("n", n), format!("bmove:{}", b.id)));
+        buttons.push(Button::msg(Msg::new("button-cancel-booking").num("n", n), format!("bcancel:{}", b.id)));
+    }
+    Ok(vec![reply.with_buttons(buttons)])
+}
+
+/// Cancels one of my bookings (button `bcancel:<id>`).
+pub async fn cancel(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
+    let Some(booking) = mine(turn, arg).await? else {
+        return Ok(vec![Reply::id("booking-not-found")]);
+    };
+    let live = [BookingStatus::Held, BookingStatus::Pending, BookingStatus::Confirmed];
+    match turn.store().booking_transition(booking.id, &live, BookingStatus::Cancelled).await? {
+        Some(b) => {
+            unschedule_jobs(turn.engine, &b).await?;
+            tracing::info!(booking = %b.id, "booking cancelled");
+            super::waitlist::freed(turn.engine, &b, turn.now).await?;
+            Ok(vec![Reply::say(
+                Msg::new("booking-cancelled")
+                    .text("space", space_name(turn.engine, turn.lang, &b))
+                    .msg("when", when_msg(slot_of(&b))),
+            )])
+        }
+        None => Ok(vec![Reply::id("booking-already-over")]),
+    }
+}
+
+async fn mine(turn: &Turn<'_>, arg: &str) -> Result<Option<Booking>, StoreError> {
+    let Ok(id) = arg.trim().parse::<i64>() else {
+        return Ok(None);
+    };
+    Ok(turn.store().booking(BookingId(id)).await?.filter(|b| b.person == turn.person.id))
+}
+
+/// `/checkin`: I am at the house for my booking (from 30 minutes before its start to its end).
+pub async fn check_in(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
+    let bookings = turn.store().bookings_of(turn.person.id, turn.now).await?;
+    let current = bookings.iter().find(|b| {
+        b.status == BookingStatus::Confirmed && b.starts - Duration::minutes(30) <= turn.now && turn.now < b.ends
+    });
+    let Some(b) = current else {
+        return Ok(vec![Reply::id("checkin-nothing")]);
+    };
+    if b.checked_in_at.is_none() {
+        turn.store().booking_check_in(b.id, turn.now).await?;
+    }
+    Ok(vec![Reply::say(Msg::new("checkin-done").text("space", space_name(turn.engine, turn.lang, b)))])
+}

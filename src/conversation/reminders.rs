@@ -1,0 +1,97 @@
+//! The scheduler jobs of bookings: reminders before the start (with a one-tap cancel), and the
+//! release of bookings nobody checked in to. Both read the booking again when they run, so a
+//! cancelled or changed booking sends nothing.
+
+use super::book::{NO_SHOW_JOB, REMINDER_JOB, when_msg};
+use super::bookings::{slot_of, space_name};
+use super::{Button, Engine, Reply};
+use crate::domain::*;
+use crate::i18n::Msg;
+use crate::scheduler::{JobHandler, Missed, Scheduler};
+use crate::store::Job;
+use anyhow::Context;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+#[derive(serde::Deserialize)]
+struct Payload {
+    booking: i64,
+    #[serde(default)]
+    minutes: u32,
+}
+
+/// Registers the booking jobs with a scheduler.
+pub fn register(scheduler: &mut Scheduler, engine: Arc<Engine>) {
+    // A reminder is still useful late, as long as the booking has not started (checked when
+    // it runs); a no-show release is safe to run late.
+    scheduler.register(REMINDER_JOB, Missed::RunLate, Arc::new(Reminder(engine.clone())));
+    scheduler.register(NO_SHOW_JOB, Missed::RunLate, Arc::new(NoShow(engine.clone())));
+    scheduler.register(super::waitlist::HOLD_JOB, Missed::RunLate, Arc::new(super::waitlist::HoldExpiry(engine)));
+}
+
+struct Reminder(Arc<Engine>);
+
+#[async_trait]
+impl JobHandler for Reminder {
+    async fn run(&self, job: &Job, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let engine = &self.0;
+        let p: Payload = serde_json::from_str(&job.payload).context("reminder payload")?;
+        let Some(b) = engine.store().booking(BookingId(p.booking)).await? else {
+            return Ok(());
+        };
+        if b.status != BookingStatus::Confirmed || b.starts <= now {
+            return Ok(());
+        }
+        let Some(person) = engine.store().person(b.person).await? else {
+            return Ok(());
+        };
+        let lang = person.language.unwrap_or(engine.settings().default_lang);
+        let id = if p.minutes >= 120 { "reminder-hours" } else { "reminder-minutes" };
+        let n = if p.minutes >= 120 { i64::from(p.minutes / 60) } else { i64::from(p.minutes) };
+        let reply = Reply::say(
+            Msg::new(id).num("n", n).text("space", space_name(engine, lang, &b)).msg("when", when_msg(slot_of(&b))),
+        )
+        .with_buttons(vec![Button::msg(Msg::new("button-cancel-booking-one"), format!("bcancel:{}", b.id))]);
+        match engine.couriers().deliver(&person, lang, &reply, now).await {
+            Ok(account) => tracing::info!(booking = %b.id, %account, minutes = p.minutes, "reminder sent"),
+            // Nobody can carry it (a console person): nothing to retry.
+            Err(crate::courier::CourierError::Unreachable(who)) => {
+                tracing::info!(booking = %b.id, person = %who, "no network reaches the person for a reminder")
+            }
+            Err(e) => return Err(anyhow::Error::new(e)),
+        }
+        Ok(())
+    }
+}
+
+struct NoShow(Arc<Engine>);
+
+#[async_trait]
+impl JobHandler for NoShow {
+    async fn run(&self, job: &Job, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let engine = &self.0;
+        let p: Payload = serde_json::from_str(&job.payload).context("no-show payload")?;
+        let Some(b) = engine.store().booking(BookingId(p.booking)).await? else {
+            return Ok(());
+        };
+        if b.status != BookingStatus::Confirmed || b.checked_in_at.is_some() || b.ends <= now {
+            return Ok(());
+        }
+        let Some(b) =
+            engine.store().booking_transition(b.id, &[BookingStatus::Confirmed], BookingStatus::Released).await?
+        else {
+            return Ok(());
+        };
+        tracing::info!(booking = %b.id, "booking released: nobody checked in");
+        super::waitlist::freed(engine, &b, now).await?;
+        if let Some(person) = engine.store().person(b.person).await? {
+            let lang = person.language.unwrap_or(engine.settings().default_lang);
+            let reply = Reply::say(Msg::new("booking-released").text("space", space_name(engine, lang, &b)));
+            if let Err(e) = engine.couriers().deliver(&person, lang, &reply, now).await {
+                tracing::info!(booking = %b.id, error = %e, "cannot tell the person about the release");
+            }
+        }
+        Ok(())
+    }
+}
