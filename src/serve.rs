@@ -139,6 +139,7 @@ pub async fn serve(
     let mut engines = Vec::new();
     let mut couriers = Couriers::default();
     let mut telegram_courier = false;
+    let mut matrix_courier = false;
     for run in plan.runs {
         let engine = engine_for(config, store.clone(), i18n.clone(), &run.bot, &spaces, &jobs_added).await?;
         let key = run.bot.key();
@@ -164,6 +165,11 @@ pub async fn serve(
                     .await
                     .with_context(|| format!("bot {key} could not start on Matrix"))?;
                 eprintln!("bot {key}: on Matrix as {}", bot.user_id());
+                // Reminders reach a person on Matrix through the first Matrix bot.
+                if !matrix_courier {
+                    couriers.add(Arc::new(bot.courier()));
+                    matrix_courier = true;
+                }
                 tasks.spawn(async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Matrix")) });
             }
         }

@@ -234,6 +234,15 @@ async fn start_bot(hs: &Synapse, account: &BotAccount, engine: Arc<Engine>) -> R
 }
 
 async fn start_bot_with(hs: &Synapse, account: &BotAccount, engine: Arc<Engine>, timeline_limit: u32) -> RunningBot {
+    connect_bot(hs, account, engine, timeline_limit).await.1
+}
+
+async fn connect_bot(
+    hs: &Synapse,
+    account: &BotAccount,
+    engine: Arc<Engine>,
+    timeline_limit: u32,
+) -> (vicinato::transport::matrix::courier::MatrixCourier, RunningBot) {
     let _ = tracing_subscriber::fmt().with_env_filter("warn,vicinato=debug").with_test_writer().try_init();
     let mut options = MatrixOptions::new(
         "test",
@@ -246,9 +255,10 @@ async fn start_bot_with(hs: &Synapse, account: &BotAccount, engine: Arc<Engine>,
     options.request_timeout = Duration::from_secs(10);
     options.timeline_limit = timeline_limit;
     let bot = MatrixBot::connect(engine, options).await.expect("bot connects");
+    let courier = bot.courier();
     let (stop, rx) = watch::channel(false);
     let task = tokio::spawn(bot.run(rx));
-    RunningBot { stop, task }
+    (courier, RunningBot { stop, task })
 }
 
 async fn app() -> (Arc<Engine>, Arc<dyn vicinato::store::Store>, tempfile::TempDir) {
@@ -410,5 +420,34 @@ async fn a_homeserver_that_goes_away_and_comes_back_loses_nothing() {
     let who = rita.next().await;
     assert!(!who.body.is_empty());
     rita.nothing_more(Duration::from_secs(3)).await;
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_reminder_reaches_a_person_in_their_direct_chat_and_a_number_answers_it() {
+    use vicinato::courier::Courier;
+    let Some(hs) = shared() else { return };
+    let (engine, _store, _db) = app().await;
+    let account = bot_account(hs).await;
+    let (courier, bot) = connect_bot(hs, &account, engine, 100).await;
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let mut pia = Resident::new(hs, &unique("pia")).await;
+    let room = pia.room_with(&[&bot_id], true, false).await;
+    pia.say(&room, "ciao").await;
+    pia.next().await;
+    let person = vicinato::domain::Account::new(vicinato::domain::Network::Matrix, pia.user_id().to_string());
+    let reminder = vicinato::conversation::Reply::id("forget-confirm")
+        .with_buttons(vec![vicinato::conversation::Button::msg(vicinato::i18n::Msg::new("button-forget-no"), "help")]);
+    courier.deliver(&person, vicinato::domain::Lang::En, &reminder, chrono::Utc::now()).await.expect("queued");
+    let got = pia.next().await;
+    assert_eq!(got.room, room.room_id(), "it comes in the existing direct chat");
+    assert!(got.body.contains("1. No, keep it"), "{}", got.body);
+    pia.say(&room, "1").await;
+    let answer = pia.next().await;
+    assert!(
+        answer.body.contains("/services") || answer.body.contains("servizi"),
+        "the button pressed: {}",
+        answer.body
+    );
     bot.stop().await;
 }

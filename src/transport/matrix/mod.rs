@@ -9,6 +9,7 @@
 //! The first start syncs once without answering, so old history is never answered; in a room
 //! the bot has just joined, messages from before its join are skipped.
 
+pub mod courier;
 pub mod outbound;
 mod sender;
 
@@ -448,7 +449,18 @@ impl MatrixBot {
     }
 
     fn choices_key(&self, room: &str, user: &str) -> String {
-        format!("matrix.{}.choices.{room}.{user}", self.options.key)
+        choices_key(&self.options.key, room, user)
+    }
+
+    /// Delivers replies Vicinato sends on its own (reminders) through this bot.
+    pub fn courier(&self) -> courier::MatrixCourier {
+        courier::MatrixCourier {
+            engine: self.engine.clone(),
+            client: self.client.clone(),
+            channel: self.channel.clone(),
+            key: self.options.key.clone(),
+            wake: self.wake.clone(),
+        }
     }
 
     /// Handles one message and lays its replies out for the outbox.
@@ -528,6 +540,11 @@ fn timeline_filter(limit: u32) -> matrix_sdk::ruma::api::client::sync::sync_even
     let mut definition = matrix_sdk::ruma::api::client::filter::FilterDefinition::default();
     definition.room.timeline.limit = Some(limit.into());
     matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter::FilterDefinition(definition)
+}
+
+/// Where the numbered choices last shown to a person in a room are kept.
+fn choices_key(bot: &str, room: &str, user: &str) -> String {
+    format!("matrix.{bot}.choices.{room}.{user}")
 }
 
 fn item(m: &MatrixOut) -> NewOutboxItem {
