@@ -42,6 +42,9 @@ impl Default for Limits {
 /// A command menu the bot set: its language (none for the default) and (command, description).
 pub type Menu = (Option<String>, Vec<(String, String)>);
 
+/// Rows of (label, callback data).
+type Keyboard = Vec<Vec<(String, String)>>;
+
 /// A refusal: the error code and Telegram's description.
 type Refusal = (u16, String);
 
@@ -384,7 +387,7 @@ impl Shared {
         None
     }
 
-    fn keyboard_of(body: &Value) -> Result<Vec<Vec<(String, String)>>, Refusal> {
+    fn keyboard_of(body: &Value) -> Result<Keyboard, Refusal> {
         let Some(rows) = body.pointer("/reply_markup/inline_keyboard").and_then(Value::as_array) else {
             return Ok(Vec::new());
         };
@@ -423,6 +426,12 @@ impl Shared {
         Ok((html, visible))
     }
 
+    /// The text (raw and visible) and the keyboard of a message, checked as Telegram checks them.
+    fn content_of(body: &Value) -> Result<(String, String, Keyboard), Refusal> {
+        let (html, text) = Self::text_of(body)?;
+        Ok((html, text, Self::keyboard_of(body)?))
+    }
+
     fn chat_of(body: &Value) -> Option<i64> {
         body["chat_id"].as_i64().or_else(|| body["chat_id"].as_str().and_then(|s| s.parse().ok()))
     }
@@ -443,12 +452,8 @@ impl Shared {
         } else if !inner.groups.contains_key(&chat) {
             return err(400, "Bad Request: chat not found");
         }
-        let (html, text) = match Self::text_of(body) {
-            Ok(t) => t,
-            Err((code, description)) => return err(code, &description),
-        };
-        let keyboard = match Self::keyboard_of(body) {
-            Ok(k) => k,
+        let (html, text, keyboard) = match Self::content_of(body) {
+            Ok(c) => c,
             Err((code, description)) => return err(code, &description),
         };
         if let Some(limited) = self.admit_send(&mut inner, chat) {
@@ -474,12 +479,8 @@ impl Shared {
     fn edit_message_text(&self, body: &Value) -> Response {
         let Some(chat) = Self::chat_of(body) else { return err(400, "Bad Request: chat_id is empty") };
         let id = body["message_id"].as_i64().unwrap_or_default();
-        let (html, text) = match Self::text_of(body) {
-            Ok(t) => t,
-            Err((code, description)) => return err(code, &description),
-        };
-        let keyboard = match Self::keyboard_of(body) {
-            Ok(k) => k,
+        let (html, text, keyboard) = match Self::content_of(body) {
+            Ok(c) => c,
             Err((code, description)) => return err(code, &description),
         };
         let mut inner = self.lock();

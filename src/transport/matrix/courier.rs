@@ -6,7 +6,6 @@ use super::outbound::{self, MatrixOut};
 use crate::conversation::{Engine, Outcome, Reply};
 use crate::courier::Courier;
 use crate::domain::{Account, Lang, Network};
-use crate::store::NewOutboxItem;
 use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -38,17 +37,14 @@ impl Courier for MatrixCourier {
             }
         };
         let outcome = Outcome { lang, replies: vec![reply.clone()] };
-        let choose = self.engine.i18n().say(lang, "matrix-choose-number");
-        let rendered = crate::conversation::render::merge(
-            outcome.replies.iter().map(|r| self.engine.render(outcome.lang, r)).collect(),
-        );
         let mut items = Vec::new();
         let mut choices = Vec::new();
-        for r in &rendered {
-            let (plain, html) = outbound::format(r, &choose);
-            choices = r.buttons.iter().map(|b| b.payload.clone()).collect();
-            let message = MatrixOut { room: room.room_id().to_string(), thread: None, plain, html };
-            items.push(NewOutboxItem { chat: message.room.clone(), payload: serde_json::to_string(&message)? });
+        for laid in outbound::lay_out(&self.engine, &outcome) {
+            choices = laid.choices;
+            items.push(
+                MatrixOut { room: room.room_id().to_string(), thread: None, plain: laid.plain, html: laid.html }
+                    .to_item(),
+            );
         }
         let store = self.engine.store();
         // A "1" in answer to a reminder presses its first button, as in a conversation.

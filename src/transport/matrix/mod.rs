@@ -478,27 +478,21 @@ impl MatrixBot {
         let sender = incoming.inbound.sender_id.clone();
         let group = incoming.inbound.chat_kind == ChatKind::Group;
         let outcome = self.engine.handle(incoming.inbound).await;
-        let i18n = self.engine.i18n();
-        let choose = i18n.say(outcome.lang, "matrix-choose-number");
-        let rendered = crate::conversation::render::merge(
-            outcome.replies.iter().map(|r| self.engine.render(outcome.lang, r)).collect(),
-        );
         let mut items = Vec::new();
         let mut last_choices: Option<Vec<String>> = None;
-        for r in &rendered {
-            let (plain, html) = outbound::format(r, &choose);
-            let (room, thread) = if group && r.visibility == Visibility::Sender {
+        for laid in outbound::lay_out(&self.engine, &outcome) {
+            let (room, thread) = if group && laid.visibility == Visibility::Sender {
                 match self.direct_room_with(&sender).await {
                     Some(dm) => (dm, None),
                     None => {
-                        let note = i18n.say(outcome.lang, "matrix-private-unreachable");
+                        let note = self.engine.i18n().say(outcome.lang, "matrix-private-unreachable");
                         let msg = MatrixOut {
                             room: incoming.room.to_string(),
                             thread: incoming.thread.clone(),
                             html: crate::transport::escape_html(&note),
                             plain: note,
                         };
-                        items.push(item(&msg));
+                        items.push(msg.to_item());
                         continue;
                     }
                 }
@@ -506,9 +500,9 @@ impl MatrixBot {
                 (incoming.room.to_string(), incoming.thread.clone())
             };
             if room == incoming.room.as_str() {
-                last_choices = Some(r.buttons.iter().map(|b| b.payload.clone()).collect());
+                last_choices = Some(laid.choices);
             }
-            items.push(item(&MatrixOut { room, thread, plain, html }));
+            items.push(MatrixOut { room, thread, plain: laid.plain, html: laid.html }.to_item());
         }
         if let Some(payloads) = last_choices
             && let Err(e) = store.set_setting(&key, &serde_json::to_string(&payloads).unwrap_or_default()).await
@@ -545,10 +539,6 @@ fn timeline_filter(limit: u32) -> matrix_sdk::ruma::api::client::sync::sync_even
 /// Where the numbered choices last shown to a person in a room are kept.
 fn choices_key(bot: &str, room: &str, user: &str) -> String {
     format!("matrix.{bot}.choices.{room}.{user}")
-}
-
-fn item(m: &MatrixOut) -> NewOutboxItem {
-    NewOutboxItem { chat: m.room.clone(), payload: serde_json::to_string(m).expect("messages always serialize") }
 }
 
 /// Drops the quoted lines some clients put before a reply (`> <@user> …`).

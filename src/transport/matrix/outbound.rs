@@ -2,7 +2,8 @@
 //! did not write itself escaped) and a plain `body`. Matrix has no buttons, so a reply's buttons
 //! become a numbered list; answering with the number presses the button.
 
-use crate::conversation::{Rendered, RenderedBlock};
+use crate::conversation::{Engine, Outcome, Rendered, RenderedBlock, Visibility};
+use crate::store::NewOutboxItem;
 use crate::transport::escape_html;
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +16,41 @@ pub struct MatrixOut {
     pub thread: Option<String>,
     pub plain: String,
     pub html: String,
+}
+
+impl MatrixOut {
+    pub fn to_item(&self) -> NewOutboxItem {
+        NewOutboxItem {
+            chat: self.room.clone(),
+            payload: serde_json::to_string(self).expect("messages always serialize"),
+        }
+    }
+}
+
+/// One reply laid out for Matrix: who should see it, its two bodies, and the payloads its
+/// numbers press.
+pub struct Laid {
+    pub visibility: Visibility,
+    pub plain: String,
+    pub html: String,
+    pub choices: Vec<String>,
+}
+
+/// The replies of an outcome as Matrix messages (consecutive replies merged, as on every network).
+pub fn lay_out(engine: &Engine, outcome: &Outcome) -> Vec<Laid> {
+    let choose = engine.i18n().say(outcome.lang, "matrix-choose-number");
+    crate::conversation::render::merge(outcome.replies.iter().map(|r| engine.render(outcome.lang, r)).collect())
+        .iter()
+        .map(|r| {
+            let (plain, html) = format(r, &choose);
+            Laid {
+                visibility: r.visibility,
+                plain,
+                html,
+                choices: r.buttons.iter().map(|b| b.payload.clone()).collect(),
+            }
+        })
+        .collect()
 }
 
 fn block_html(b: &RenderedBlock) -> String {
