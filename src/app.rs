@@ -73,6 +73,9 @@ pub async fn prepare_store(config: &Config, bots: &[BotProfile]) -> anyhow::Resu
     ensure_demo(store.as_ref(), config).await?;
     let clock = SystemClock;
     apply_admins(store.as_ref(), bots, &clock).await?;
+    // Delivery keys only need to outlive the jobs and fan-outs that might run again.
+    let forgotten = store.purge_deliveries(clock.now() - chrono::Duration::days(30)).await?;
+    tracing::debug!(forgotten, "old delivery keys removed");
     let purged = store.purge_expired_flows(clock.now()).await?;
     if purged > 0 {
         tracing::info!(purged, "expired conversation flows removed");

@@ -23,8 +23,16 @@ pub enum CourierError {
 pub trait Courier: Send + Sync + 'static {
     fn network(&self) -> Network;
     /// Queues a reply for the account; it is sent by the transport (and kept if it cannot be
-    /// sent yet).
-    async fn deliver(&self, account: &Account, lang: Lang, reply: &Reply, now: DateTime<Utc>) -> anyhow::Result<()>;
+    /// sent yet). With a key `once`, a reply is queued at most once per key, ever (the key is
+    /// kept in the store with the queued message): `Ok(false)` when it already was.
+    async fn deliver(
+        &self,
+        account: &Account,
+        lang: Lang,
+        reply: &Reply,
+        once: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool>;
 }
 
 /// Every courier this process has, one per network.
@@ -45,25 +53,54 @@ impl Couriers {
         reply: &Reply,
         now: DateTime<Utc>,
     ) -> Result<Account, CourierError> {
+        let (account, _) = self.deliver_once_inner(person, lang, reply, None, now).await?;
+        Ok(account)
+    }
+
+    /// Delivers to the first of the person's accounts that a courier reaches, unless a reply
+    /// was already handed over under `key` (a job run again after a crash, a fan-out resumed):
+    /// `Ok(None)` then. The key is kept with the queued message, in one transaction.
+    pub async fn deliver_once(
+        &self,
+        person: &Person,
+        lang: Lang,
+        reply: &Reply,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Account>, CourierError> {
+        let (account, fresh) = self.deliver_once_inner(person, lang, reply, Some(key), now).await?;
+        Ok(fresh.then_some(account))
+    }
+
+    async fn deliver_once_inner(
+        &self,
+        person: &Person,
+        lang: Lang,
+        reply: &Reply,
+        key: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(Account, bool), CourierError> {
         for account in &person.accounts {
             if let Some(courier) = self.0.iter().find(|c| c.network() == account.network) {
-                courier.deliver(account, lang, reply, now).await?;
-                return Ok(account.clone());
+                let fresh = courier.deliver(account, lang, reply, key, now).await?;
+                return Ok((account.clone(), fresh));
             }
         }
         Err(CourierError::Unreachable(person.id.to_string()))
     }
 }
 
-/// A courier that keeps what it is given: for the console and for tests.
+/// A courier that keeps what it is given: for the console and for tests. Keys given with
+/// `once` are remembered for the courier's life.
 pub struct CapturingCourier {
     network: Network,
     sent: Mutex<Vec<(Account, Lang, Reply)>>,
+    keys: Mutex<std::collections::HashSet<String>>,
 }
 
 impl CapturingCourier {
     pub fn new(network: Network) -> Arc<Self> {
-        Arc::new(Self { network, sent: Mutex::new(Vec::new()) })
+        Arc::new(Self { network, sent: Mutex::new(Vec::new()), keys: Mutex::new(Default::default()) })
     }
 
     /// Everything delivered so far, oldest first.
@@ -83,8 +120,20 @@ impl Courier for CapturingCourier {
         self.network
     }
 
-    async fn deliver(&self, account: &Account, lang: Lang, reply: &Reply, _now: DateTime<Utc>) -> anyhow::Result<()> {
+    async fn deliver(
+        &self,
+        account: &Account,
+        lang: Lang,
+        reply: &Reply,
+        once: Option<&str>,
+        _now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        if let Some(key) = once
+            && !self.keys.lock().unwrap_or_else(|e| e.into_inner()).insert(key.to_owned())
+        {
+            return Ok(false);
+        }
         self.sent.lock().unwrap_or_else(|e| e.into_inner()).push((account.clone(), lang, reply.clone()));
-        Ok(())
+        Ok(true)
     }
 }

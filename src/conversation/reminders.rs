@@ -53,8 +53,11 @@ impl JobHandler for Reminder {
             Msg::new(id).num("n", n).text("space", space_name(engine, lang, &b)).msg("when", when_msg(slot_of(&b))),
         )
         .with_buttons(vec![Button::msg(Msg::new("button-cancel-booking-one"), format!("bcancel:{}", b.id))]);
-        match engine.couriers().deliver(&person, lang, &reply, now).await {
-            Ok(account) => tracing::info!(booking = %b.id, %account, minutes = p.minutes, "reminder sent"),
+        // Keyed by the job and its due time: a run repeated after a crash queues nothing again.
+        let key = format!("reminder:{}:{}:{}", b.id, p.minutes, job.due_at.timestamp());
+        match engine.couriers().deliver_once(&person, lang, &reply, &key, now).await {
+            Ok(Some(account)) => tracing::info!(booking = %b.id, %account, minutes = p.minutes, "reminder sent"),
+            Ok(None) => tracing::info!(booking = %b.id, minutes = p.minutes, "reminder was already sent"),
             // Nobody can carry it (a console person): nothing to retry.
             Err(crate::courier::CourierError::Unreachable(who)) => {
                 tracing::info!(booking = %b.id, person = %who, "no network reaches the person for a reminder")
@@ -88,7 +91,8 @@ impl JobHandler for NoShow {
         if let Some(person) = engine.store().person(b.person).await? {
             let lang = person.language.unwrap_or(engine.settings().default_lang);
             let reply = Reply::say(Msg::new("booking-released").text("space", space_name(engine, lang, &b)));
-            if let Err(e) = engine.couriers().deliver(&person, lang, &reply, now).await {
+            let key = format!("released:{}", b.id);
+            if let Err(e) = engine.couriers().deliver_once(&person, lang, &reply, &key, now).await {
                 tracing::info!(booking = %b.id, error = %e, "cannot tell the person about the release");
             }
         }

@@ -229,6 +229,22 @@ pub trait Store: Send + Sync + 'static {
         cursor: Option<Cursor<'_>>,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
+    /// Adds messages to a channel's outbox unless something was already handed over under
+    /// `key`: the key and the messages are kept in one transaction, so a job that runs again
+    /// after a crash, or two processes racing, queue a message once. `false` when the key was
+    /// already used (nothing is added).
+    async fn outbox_push_once(
+        &self,
+        channel: &str,
+        items: &[NewOutboxItem],
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Records `key` as handed over without an outbox (a courier that delivers elsewhere);
+    /// `false` when it was already recorded.
+    async fn delivery_claim(&self, key: &str, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// Forgets delivery keys recorded before `before`; returns how many.
+    async fn purge_deliveries(&self, before: DateTime<Utc>) -> StoreResult<u64>;
     /// Messages still to send on a channel with an id above `after`, oldest first.
     async fn outbox_pending(&self, channel: &str, after: i64, limit: i64) -> StoreResult<Vec<OutboxItem>>;
     /// A message was delivered: it leaves the outbox.

@@ -384,6 +384,31 @@ impl SqlStore {
         })
     }
 
+    /// Runs `guard` and, only when it changed a row, `stmts`, in one transaction; `false`
+    /// (and nothing written) when the guard changed nothing.
+    async fn transaction_if_first(&self, guard: Stmt, stmts: Vec<Stmt>) -> StoreResult<bool> {
+        on_pool!(self.writer, |p, Db| {
+            let mut tx = p.begin().await?;
+            let Stmt { sql, binds } = guard;
+            let first = sqlx::query_with(AssertSqlSafe(sql), arguments::<Db>(binds)?).execute(&mut *tx).await?;
+            if first.rows_affected() == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            for Stmt { sql, binds } in stmts {
+                sqlx::query_with(AssertSqlSafe(sql), arguments::<Db>(binds)?).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    fn delivery_statement(key: &str, now: DateTime<Utc>) -> Stmt {
+        Stmt::new("INSERT INTO deliveries (key, created_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
+            .bind(now)
+    }
+
     fn setting_statement(key: &str, value: &str) -> Stmt {
         Stmt::new(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -1225,6 +1250,31 @@ impl Store for SqlStore {
             return Ok(());
         }
         self.transaction(stmts).await.map(|_| ())
+    }
+
+    async fn outbox_push_once(
+        &self,
+        channel: &str,
+        items: &[NewOutboxItem],
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let rows = items
+            .iter()
+            .map(|i| {
+                vec![Bind::from(channel), Bind::from(i.chat.as_str()), Bind::from(i.payload.as_str()), Bind::from(now)]
+            })
+            .collect();
+        let stmts = insert_rows("outbox", &["channel", "chat", "payload", "created_at"], rows);
+        self.transaction_if_first(Self::delivery_statement(key, now), stmts).await
+    }
+
+    async fn delivery_claim(&self, key: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+        Ok(self.execute(Self::delivery_statement(key, now)).await? == 1)
+    }
+
+    async fn purge_deliveries(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        self.execute(Stmt::new("DELETE FROM deliveries WHERE created_at < $1").bind(before)).await
     }
 
     async fn outbox_pending(&self, channel: &str, after: i64, limit: i64) -> StoreResult<Vec<OutboxItem>> {

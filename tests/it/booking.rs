@@ -129,7 +129,9 @@ async fn a_reminder_on_telegram_goes_to_the_bot_outbox_for_the_private_chat() {
                 "bcancel:7",
             )]);
     let woken = wake.notified();
-    courier.deliver(&Account::new(Network::Telegram, "4242"), Lang::En, &reply, saturday_morning()).await.unwrap();
+    let queued =
+        courier.deliver(&Account::new(Network::Telegram, "4242"), Lang::En, &reply, None, saturday_morning()).await;
+    assert!(queued.unwrap());
     woken.await;
     let pending = engine.store().outbox_pending("telegram:vicinato", 0, 10).await.unwrap();
     assert_eq!(pending.len(), 1);
@@ -137,9 +139,18 @@ async fn a_reminder_on_telegram_goes_to_the_bot_outbox_for_the_private_chat() {
     let m: vicinato::transport::telegram::outbound::OutMessage = serde_json::from_str(&pending[0].payload).unwrap();
     assert!(m.html.contains("Sala &lt;grande&gt;"), "{}", m.html);
     assert_eq!(m.keyboard[0][0].1, "bcancel:7");
-    let bad =
-        courier.deliver(&Account::new(Network::Telegram, "not-a-number"), Lang::En, &reply, saturday_morning()).await;
+    let bad = courier
+        .deliver(&Account::new(Network::Telegram, "not-a-number"), Lang::En, &reply, None, saturday_morning())
+        .await;
     assert!(bad.is_err());
+    // Under a key, the same message is queued once, however often it is handed over.
+    let maria = Account::new(Network::Telegram, "77");
+    for expected in [true, false, false] {
+        let fresh = courier.deliver(&maria, Lang::En, &reply, Some("reminder:7:60:1"), saturday_morning()).await;
+        assert_eq!(fresh.unwrap(), expected);
+    }
+    let to_maria = engine.store().outbox_pending("telegram:vicinato", 0, 10).await.unwrap();
+    assert_eq!(to_maria.iter().filter(|m| m.chat == "77").count(), 1);
 }
 
 #[tokio::test]
@@ -385,12 +396,17 @@ async fn staff_of_the_territory_approve_a_kitchen_booking_and_the_requester_is_t
 }
 
 /// Schedules `n` reminder jobs for `n` bookings of different spaces and days, all due at `due`.
-async fn due_reminders(store: &Arc<dyn Store>, n: usize, due: DateTime<Utc>) {
+async fn due_reminders(store: &Arc<dyn Store>, n: usize, due: DateTime<Utc>) -> Vec<NewJob> {
+    due_reminders_on(store, Network::Console, n, due).await
+}
+
+async fn due_reminders_on(store: &Arc<dyn Store>, network: Network, n: usize, due: DateTime<Utc>) -> Vec<NewJob> {
+    let mut jobs = Vec::new();
     let spaces = Spaces::parse("spaces", vicinato::conversation::SPACES_TOML).unwrap();
     let (house, room) = spaces.space(&SpaceId::new("centocelle-saletta")).unwrap();
     for i in 0..n {
-        let name = format!("r{i}");
-        let person = store.person_for_account(&Account::new(Network::Console, &name), &name, due).await.unwrap();
+        let name = format!("{}", 9000 + i);
+        let person = store.person_for_account(&Account::new(network, &name), &name, due).await.unwrap();
         let starts = due + Duration::hours(1) + Duration::days(i as i64);
         let ends = starts + Duration::hours(1);
         let b = NewBooking {
@@ -417,7 +433,9 @@ async fn due_reminders(store: &Arc<dyn Store>, n: usize, due: DateTime<Utc>) {
             zone: "Europe/Rome".into(),
         };
         store.job_put(&job, due).await.unwrap();
+        jobs.push(job);
     }
+    jobs
 }
 
 async fn process(
@@ -456,6 +474,34 @@ async fn a_due_reminder_is_sent_once_after_a_restart_even_when_the_old_process_d
     let (_, _, courier, s) = process(&url, due + Duration::minutes(30), "newer").await;
     assert_eq!(s.run_due(due + Duration::minutes(30)).await.unwrap().ran, 0);
     assert!(courier.take().is_empty());
+}
+
+#[tokio::test]
+async fn a_reminder_run_again_after_a_crash_reaches_the_outbox_once() {
+    use vicinato::transport::telegram::courier::TelegramCourier;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}/v.db", dir.path().display());
+    let due = tuesday(14, 0);
+    let mut jobs = Vec::new();
+    for owner in ["old", "new"] {
+        let (engine, _, _, s) = process(&url, saturday_morning(), owner).await;
+        let mut couriers = Couriers::default();
+        let wake = Arc::new(tokio::sync::Notify::new());
+        couriers.add(Arc::new(TelegramCourier::new(engine.clone(), "telegram:vicinato", wake)));
+        engine.set_couriers(couriers);
+        if jobs.is_empty() {
+            jobs = due_reminders_on(engine.store(), Network::Telegram, 3, due).await;
+        } else {
+            // The old process handed the reminders over and died before deleting its jobs:
+            // they are due again.
+            for job in &jobs {
+                engine.store().job_put(job, due).await.unwrap();
+            }
+        }
+        assert_eq!(s.run_due(due + Duration::minutes(6)).await.unwrap().ran, 3);
+        let queued = engine.store().outbox_pending("telegram:vicinato", 0, 100).await.unwrap();
+        assert_eq!(queued.len(), 3, "each reminder is queued once ({owner})");
+    }
 }
 
 async fn two_processes_send_each_reminder_once(url: &str) {

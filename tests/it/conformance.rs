@@ -54,6 +54,7 @@ conformance!(
     settings_are_kept,
     the_outbox_keeps_messages_in_order_until_delivered,
     outbox_messages_and_their_cursor_are_written_together,
+    a_keyed_message_is_queued_once_even_when_racing,
     long_button_payloads_get_one_stable_token,
     an_account_is_unreachable_until_the_person_writes_again,
     erasing_a_person_drops_replies_waiting_for_them,
@@ -386,6 +387,27 @@ async fn the_outbox_keeps_messages_in_order_until_delivered(store: Arc<dyn Store
     assert_eq!(left.len(), 1);
     assert_eq!((left[0].payload.as_str(), left[0].attempts), ("two", 3));
     assert_eq!(store.outbox_pending("telegram:b", 0, 10).await.unwrap().len(), 1);
+}
+
+async fn a_keyed_message_is_queued_once_even_when_racing(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let tries = (0..20).map(|_| {
+        let store = store.clone();
+        tokio::spawn(async move { store.outbox_push_once("telegram:a", &[item("7", "reminder")], "job:1", now).await })
+    });
+    let fresh = futures::future::join_all(tries).await.into_iter().filter(|r| *r.as_ref().unwrap().as_ref().unwrap());
+    assert_eq!(fresh.count(), 1);
+    assert_eq!(store.outbox_pending("telegram:a", 0, 10).await.unwrap().len(), 1);
+    // Delivered and gone from the outbox, the key still stops a second copy.
+    let sent = store.outbox_pending("telegram:a", 0, 10).await.unwrap();
+    store.outbox_delivered(sent[0].id).await.unwrap();
+    assert!(!store.outbox_push_once("telegram:a", &[item("7", "reminder")], "job:1", now).await.unwrap());
+    assert!(store.outbox_pending("telegram:a", 0, 10).await.unwrap().is_empty());
+    // A claim without an outbox behaves the same, and old keys can be forgotten.
+    assert!(store.delivery_claim("console:1", now).await.unwrap());
+    assert!(!store.delivery_claim("console:1", now).await.unwrap());
+    assert_eq!(store.purge_deliveries(now + chrono::Duration::seconds(1)).await.unwrap(), 2);
+    assert!(store.outbox_push_once("telegram:a", &[item("7", "reminder")], "job:1", now).await.unwrap());
 }
 
 async fn outbox_messages_and_their_cursor_are_written_together(store: Arc<dyn Store>) {

@@ -438,7 +438,7 @@ async fn a_reminder_reaches_a_person_in_their_direct_chat_and_a_number_answers_i
     let person = vicinato::domain::Account::new(vicinato::domain::Network::Matrix, pia.user_id().to_string());
     let reminder = vicinato::conversation::Reply::id("forget-confirm")
         .with_buttons(vec![vicinato::conversation::Button::msg(vicinato::i18n::Msg::new("button-forget-no"), "help")]);
-    courier.deliver(&person, vicinato::domain::Lang::En, &reminder, chrono::Utc::now()).await.expect("queued");
+    courier.deliver(&person, vicinato::domain::Lang::En, &reminder, None, chrono::Utc::now()).await.expect("queued");
     let got = pia.next().await;
     assert_eq!(got.room, room.room_id(), "it comes in the existing direct chat");
     assert!(got.body.contains("1. No, keep it"), "{}", got.body);

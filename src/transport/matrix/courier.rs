@@ -28,7 +28,14 @@ impl Courier for MatrixCourier {
         Network::Matrix
     }
 
-    async fn deliver(&self, account: &Account, lang: Lang, reply: &Reply, now: DateTime<Utc>) -> anyhow::Result<()> {
+    async fn deliver(
+        &self,
+        account: &Account,
+        lang: Lang,
+        reply: &Reply,
+        once: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
         let user = UserId::parse(&account.external_id).with_context(|| format!("`{account}` is no Matrix user id"))?;
         let room = match self.client.get_dm_room(&user) {
             Some(room) => room,
@@ -47,15 +54,25 @@ impl Courier for MatrixCourier {
             );
         }
         let store = self.engine.store();
-        // A "1" in answer to a reminder presses its first button, as in a conversation.
-        store
-            .set_setting(
-                &super::choices_key(&self.key, room.room_id().as_str(), user.as_str()),
-                &serde_json::to_string(&choices)?,
-            )
-            .await?;
-        store.outbox_push(&self.channel, &items, None, now).await?;
-        self.wake.notify_one();
-        Ok(())
+        let fresh = match once {
+            Some(key) => store.outbox_push_once(&self.channel, &items, key, now).await?,
+            None => {
+                store.outbox_push(&self.channel, &items, None, now).await?;
+                true
+            }
+        };
+        // A "1" in answer to the message presses its first button, as in a conversation.
+        if fresh {
+            store
+                .set_setting(
+                    &super::choices_key(&self.key, room.room_id().as_str(), user.as_str()),
+                    &serde_json::to_string(&choices)?,
+                )
+                .await?;
+        }
+        if fresh {
+            self.wake.notify_one();
+        }
+        Ok(fresh)
     }
 }

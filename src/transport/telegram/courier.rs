@@ -32,14 +32,30 @@ impl Courier for TelegramCourier {
         Network::Telegram
     }
 
-    async fn deliver(&self, account: &Account, lang: Lang, reply: &Reply, now: DateTime<Utc>) -> anyhow::Result<()> {
+    async fn deliver(
+        &self,
+        account: &Account,
+        lang: Lang,
+        reply: &Reply,
+        once: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
         let user: i64 = account.external_id.parse().with_context(|| format!("`{}` is no Telegram user id", account))?;
         let outcome = Outcome { lang, replies: vec![reply.clone()] };
         let target = Target { chat: user, thread: None };
         let messages = outbound::compose(&self.engine, &outcome, target, user, None, now).await;
         let items: Vec<_> = messages.iter().map(|m| m.to_item()).collect();
-        self.engine.store().outbox_push(&self.channel, &items, None, now).await?;
-        self.wake.notify_one();
-        Ok(())
+        let store = self.engine.store();
+        let fresh = match once {
+            Some(key) => store.outbox_push_once(&self.channel, &items, key, now).await?,
+            None => {
+                store.outbox_push(&self.channel, &items, None, now).await?;
+                true
+            }
+        };
+        if fresh {
+            self.wake.notify_one();
+        }
+        Ok(fresh)
     }
 }
