@@ -35,6 +35,21 @@ pub trait Courier: Send + Sync + 'static {
     ) -> anyhow::Result<bool>;
 }
 
+/// Puts a courier's messages in a channel's outbox, once per key when there is one: `false`
+/// when the key was already used and nothing was added.
+pub async fn queue(
+    store: &dyn crate::store::Store,
+    channel: &str,
+    items: &[crate::store::NewOutboxItem],
+    once: Option<&str>,
+    now: DateTime<Utc>,
+) -> crate::store::StoreResult<bool> {
+    match once {
+        Some(key) => store.outbox_push_once(channel, items, key, now).await,
+        None => store.outbox_push(channel, items, None, now).await.map(|()| true),
+    }
+}
+
 /// Every courier this process has, one per network.
 #[derive(Clone, Default)]
 pub struct Couriers(Vec<Arc<dyn Courier>>);

@@ -54,13 +54,7 @@ impl Courier for MatrixCourier {
             );
         }
         let store = self.engine.store();
-        let fresh = match once {
-            Some(key) => store.outbox_push_once(&self.channel, &items, key, now).await?,
-            None => {
-                store.outbox_push(&self.channel, &items, None, now).await?;
-                true
-            }
-        };
+        let fresh = crate::courier::queue(store.as_ref(), &self.channel, &items, once, now).await?;
         // A "1" in answer to the message presses its first button, as in a conversation.
         if fresh {
             store

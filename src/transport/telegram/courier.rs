@@ -46,13 +46,7 @@ impl Courier for TelegramCourier {
         let messages = outbound::compose(&self.engine, &outcome, target, user, None, now).await;
         let items: Vec<_> = messages.iter().map(|m| m.to_item()).collect();
         let store = self.engine.store();
-        let fresh = match once {
-            Some(key) => store.outbox_push_once(&self.channel, &items, key, now).await?,
-            None => {
-                store.outbox_push(&self.channel, &items, None, now).await?;
-                true
-            }
-        };
+        let fresh = crate::courier::queue(store.as_ref(), &self.channel, &items, once, now).await?;
         if fresh {
             self.wake.notify_one();
         }
