@@ -63,6 +63,7 @@ pub fn settings(config: &Config, default_lang: Option<Lang>) -> ConversationSett
         flow_ttl: chrono::Duration::minutes(i64::from(config.flow_ttl_minutes)),
         page_size: config.page_size as usize,
         max_message_chars: config.max_message_chars as usize,
+        initiatives: config.initiatives.clone(),
     }
 }
 

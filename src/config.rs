@@ -56,6 +56,8 @@ struct RawConfig {
     locale: RawLocale,
     demo: RawDemo,
     conversation: RawConversation,
+    #[serde(default)]
+    initiatives: crate::domain::initiative::Rules,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -95,6 +97,8 @@ pub struct Config {
     pub flow_ttl_minutes: u32,
     pub page_size: u32,
     pub max_message_chars: u32,
+    /// Thresholds, deadlines and limits of community initiatives (`[initiatives]`).
+    pub initiatives: crate::domain::initiative::Rules,
 }
 
 /// Environment variables Vicinato reads, and the key each one sets.
@@ -214,7 +218,42 @@ impl RawConfig {
         if !(100..=100_000).contains(&c.max_message_chars) {
             return Err(bad("conversation.max_message_chars", "must be between 100 and 100000".into()));
         }
+        let r = &self.initiatives;
+        let checks: [(&str, bool, &str); 8] = [
+            (
+                "initiatives.supports_per_thousand",
+                (0.0..=1000.0).contains(&r.supports_per_thousand),
+                "must be between 0 and 1000",
+            ),
+            ("initiatives.min_threshold", r.min_threshold >= 1, "must be at least 1"),
+            ("initiatives.max_threshold", r.max_threshold >= r.min_threshold, "must be at least min_threshold"),
+            ("initiatives.support_days", (1..=365).contains(&r.support_days), "must be between 1 and 365"),
+            ("initiatives.vote_days", (1..=90).contains(&r.vote_days), "must be between 1 and 90"),
+            (
+                "initiatives.quorum_of_threshold",
+                (0.0..=100.0).contains(&r.quorum_of_threshold),
+                "must be between 0 and 100",
+            ),
+            ("initiatives.reports_to_hide", r.reports_to_hide >= 1, "must be at least 1"),
+            ("initiatives.update_every_days", (0..=30).contains(&r.update_every_days), "must be between 0 and 30"),
+        ];
+        if let Some((key, _, why)) = checks.iter().find(|(_, ok, _)| !ok) {
+            return Err(bad(key, (*why).into()));
+        }
+        for (id, t) in &r.territories {
+            let key = format!("initiatives.territories.{id}");
+            if t.threshold == Some(0) {
+                return Err(bad(&format!("{key}.threshold"), "must be at least 1".into()));
+            }
+            if t.support_days.is_some_and(|d| !(1..=365).contains(&d)) {
+                return Err(bad(&format!("{key}.support_days"), "must be between 1 and 365".into()));
+            }
+            if t.vote_days.is_some_and(|d| !(1..=90).contains(&d)) {
+                return Err(bad(&format!("{key}.vote_days"), "must be between 1 and 90".into()));
+            }
+        }
         Ok(Config {
+            initiatives: self.initiatives.clone(),
             database_url: url,
             default_language,
             time_zone,
@@ -227,7 +266,7 @@ impl RawConfig {
 }
 
 /// Modules a bot may enable. Later capabilities add theirs here.
-pub const MODULES: [&str; 2] = ["directory", "booking"];
+pub const MODULES: [&str; 3] = ["directory", "booking", "initiatives"];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -44,13 +44,15 @@ help-resident =
     /services – search services by area or by words
     /book – book a space at a welfare house; /free – what is free
     /bookings – your bookings; /checkin – say you have arrived
+    /initiatives – what neighbours propose; /week – what is on this week
+    /propose – propose an initiative; /myinitiatives – yours
     /start – choose your language and area
     /language – change language
     /whoami – what I know about you
     /mydata – all your data; /forget – erase it
     /cancel – cancel what you are doing
-help-moderator = As a moderator: commands for community rooms are coming soon.
-help-staff = As staff: /grant moderator ACCOUNT AREA – make someone a moderator in your area; /revoke to remove it; /approve – approve bookings of the houses in your area.
+help-moderator = As a moderator: /review – initiatives hidden by reports, to show again or reject with a reason.
+help-staff = As staff: /grant moderator ACCOUNT AREA – make someone a moderator in your area; /revoke to remove it; /approve – approve bookings of the houses in your area; /review – initiatives to check and decide; /phase AREA 1|2 – who decides in an area; /stats – participation by month.
 help-admin = As an administrator: /grant ROLE ACCOUNT [AREA] and /revoke ROLE ACCOUNT [AREA]. Roles: resident, moderator, staff, admin. Accounts: telegram:123, matrix:@name:server, console:name.
 help-examples = Try: "canteen open on Sunday", "help with rent in Municipio V", "psychologist who speaks Arabic".
 
@@ -311,3 +313,208 @@ book-summary-weekly = Every week at the same time, for { $n } weeks (I skip the 
 book-weekly-done = Booked { $n } times: { $space }, every week from { $when }. Write /bookings to see them.
 book-weekly-skipped = Skipped: { $when } (taken or not bookable).
 book-hours-day = { $day }: { $times }
+
+## Community initiatives
+
+ini-when = { $day } { $date } at { $time }
+ini-when-open = date to be set
+ini-unset = —
+ini-week-query = this week
+ini-status-draft = draft
+ini-status-submitted = being checked by staff
+ini-status-published = collecting supports
+ini-status-threshold-reached = enough supports, waiting for the decision
+ini-status-voting = residents are voting
+ini-status-accepted = accepted
+ini-status-rejected = not accepted
+ini-status-scheduled = scheduled
+ini-status-held = took place
+ini-status-reported = done, with its report
+ini-status-withdrawn = withdrawn
+ini-status-expired = expired
+ini-theme-culture = Culture and leisure
+ini-theme-sport = Sport and movement
+ini-theme-environment = Environment and green spaces
+ini-theme-learning = Learning
+ini-theme-care = Care and solidarity
+ini-theme-neighbourhood = Neighbourhood life
+ini-theme-other = Other
+ini-kind-activity = activity
+ini-kind-service = community service
+ini-kind-moderator = moderator candidacy
+ini-field-title = Title
+ini-field-description = What and why
+ini-field-area = Area
+ini-field-theme = Theme
+ini-field-when = When
+ini-field-place = Where
+ini-field-capacity = How many people
+ini-field-resources = What it needs
+ini-phase-institutional = phase 1: the institution's staff decide
+ini-phase-community = phase 2: residents decide by vote
+ini-propose-intro = Let's write your proposal ({ $kind }). I save it at every step: you can stop and continue later with /myinitiatives. Write /cancel to stop.
+ini-moderator-title = { $name } as moderator
+ini-ask-title = What is the title of your initiative? A few words, for example "Shared garden in the school yard".
+ini-ask-description = "{ $title }": what do you want to do, and why? A few sentences are enough.
+ini-ask-area = For which area is it? Tap below or write the name of the neighbourhood.
+ini-ask-theme = Which theme fits best? Choose below.
+ini-ask-when = When will it take place? Write a day and a time, for example "Saturday 12/12 at 10". If you do not know yet, tap Skip.
+ini-ask-place = Where? Write the place, or choose one of your bookings below. To book a welfare-house space first, tap the button and then come back with /myinitiatives.
+ini-ask-capacity = How many people can take part? Write a number, or tap Skip if there is no limit.
+ini-ask-resources = What does it need (materials, skills, help)? Write it, or tap Skip.
+ini-summary = Your proposal ({ $kind }):
+    Title: { $title }
+    What and why: { $description }
+    Area: { $area }
+    Theme: { $theme }
+    When: { $when }
+    Where: { $place }
+    People: { $capacity }
+    Needs: { $resources }
+    It needs { $threshold } supports. Tap Submit to send it to the staff, or a field to change it.
+button-ini-submit = Submit
+button-ini-later = Keep for later
+ini-title-short = The title is too short. Write at least a few words.
+ini-description-short = Tell a little more: a sentence or two about what and why.
+ini-area-unknown = I do not know the area "{ $text }". Write the name of a neighbourhood or municipio, for example "Centocelle".
+ini-capacity-number = Write a number between 1 and 10000, or tap Skip.
+ini-date-bad = That date does not work: it does not exist or has passed. Write a future day, for example "Saturday at 10".
+ini-date-missing = I did not find a day. Write it like "Saturday 12/12 at 10" or "tomorrow at 17".
+ini-draft-kept = Your draft "{ $title }" is saved. Write /myinitiatives to continue it.
+ini-draft-gone = This draft can no longer be changed. Write /myinitiatives to see your initiatives.
+ini-draft-missing = Something is missing: { $field }. Write /myinitiatives and continue the draft.
+ini-no-areas = There are no areas yet. Ask the staff of your welfare house.
+ini-not-found = I cannot find that initiative. Write /initiatives to see the ones in your area.
+ini-line = { $n }. { $title } — { $area }, { $when }. { $status }, { $supports }/{ $threshold } supports
+ini-list = Initiatives:
+ini-list-area = Initiatives in { $area }:
+ini-list-week = Happening this week in { $area }:
+ini-list-week-anywhere = Happening this week:
+ini-none = I found no initiatives. Would you like to propose one?
+ini-none-week = Nothing is planned this week. Would you like to propose something?
+ini-mine = Your initiatives:
+ini-mine-none = You have not proposed anything yet. Tap below to start.
+button-propose = Propose an initiative
+ini-card = { $title } ({ $kind }, { $area })
+    Status: { $status }
+ini-card-theme = Theme: { $theme }
+ini-card-when = When: { $when }
+ini-card-place = Where: { $place }
+ini-card-resources = It needs: { $resources }
+ini-card-supports = { $supports } of { $threshold } supports{ $shown ->
+    [0] .
+   *[other] , including { $names }{ $others ->
+        [0] .
+       *[other] and { $others } more.
+    }
+}
+ini-card-participants = Taking part: { $participants }{ $capacity ->
+    [0] {""}
+   *[other] {" "}of { $capacity }
+}
+ini-card-deadline = Supports open until { $when }.
+ini-card-vote-until = Voting open until { $when }.
+ini-card-reason = Reason: { $reason }
+ini-card-outcome = How it went: { $text } ({ $attendance } people came)
+ini-card-hidden = Hidden until a moderator checks it.
+ini-card-comment = { $name }: { $text }
+button-ini-open = Open
+button-ini-support = Support
+button-ini-support-anon = Support anonymously
+button-ini-unsupport = Withdraw my support
+button-ini-join = Take part
+button-ini-volunteer = Volunteer
+button-ini-leave = Leave
+button-ini-comment = Comment
+button-ini-report = Report a problem
+button-ini-continue = Continue the draft
+button-ini-date = Set the date
+button-ini-held = It took place
+button-ini-outcome = Tell how it went
+button-ini-update = Write to supporters
+button-ini-withdraw = Withdraw
+button-ini-publish = Publish
+button-ini-accept = Accept
+button-ini-reject = Reject
+button-ini-hide = Hide
+button-ini-restore = Show again
+button-ini-mod-reject = Reject as a moderator
+button-ini-vote-yes = Vote yes
+button-ini-vote-no = Vote no
+button-ini-book-space = Book a space
+ini-supported = Thank you! You support "{ $title }": { $supports } of { $threshold } supports.
+ini-supported-anon = Thank you! You support "{ $title }" anonymously: your name is not shown. { $supports } of { $threshold } supports.
+ini-threshold-reached = With your support it reached the threshold. Now it will be decided: we will tell you.
+ini-support-own = You proposed it, so your support is already there.
+ini-support-already = You already support it.
+ini-support-closed = It no longer collects supports: { $status }.
+ini-unsupported = Your support for "{ $title }" is withdrawn. It now has { $supports }.
+ini-unsupport-not = There is no support of yours to withdraw here, or the supports are closed.
+ini-joined = You take part in "{ $title }". We will remind you the day before.
+ini-volunteered = Thank you: you are a volunteer for "{ $title }". The author can write to you here.
+ini-join-waiting = "{ $title }" is full. You are number { $place } on the waiting list: if a place frees up, it is yours and we tell you.
+ini-join-already = You are already taking part.
+ini-join-closed = You can no longer join: { $status }.
+ini-left = You left "{ $title }".
+ini-leave-not = You were not taking part in it.
+ini-vote-not-resident = Only residents of { $area } vote on it. If you live there, set your area with /start.
+ini-voted-yes = Your vote for "{ $title }" is counted: yes.
+ini-voted-no = Your vote for "{ $title }" is counted: no.
+ini-vote-already = You have already voted. Each person votes once.
+ini-vote-closed = The vote is not open.
+ini-ask-comment = Write your comment on "{ $title }".
+ini-ask-report = What is the problem with "{ $title }"? Write it in a few words: a moderator will read it.
+ini-ask-update = Write the message for the supporters and participants of "{ $title }".
+ini-ask-date = When will "{ $title }" take place? Write a day and a time, for example "Saturday 12/12 at 10".
+ini-ask-outcome = How did "{ $title }" go? Write a few words about what happened.
+ini-ask-attendance = How many people came to "{ $title }"? Write a number.
+ini-ask-reason = Why? Write the reason: the author will read it.
+ini-attendance-number = Write the number of people, for example 25.
+ini-commented = Thank you, your comment is published.
+ini-reported = Thank you. A moderator will look at it.
+ini-report-already = You have already reported it. Thank you.
+ini-update-too-soon = You can write to the supporters again from { $when }, so that nobody gets too many messages.
+ini-update-too-soon-now = Another message was just sent. Try again in a few days.
+ini-update-sent = Sent to { $n ->
+    [one] one person
+   *[other] { $n } people
+}.
+ini-step-impossible = That is not possible now: the initiative is { $status }.
+ini-changed-meanwhile = Someone changed it in the meantime. Open it again to see how it is now.
+ini-decided-by-vote = In this area the residents decide by vote: staff only check that proposals are lawful.
+ini-moderator-phase-two = Moderators are elected only where residents decide by vote (phase 2).
+ini-done = Done.
+ini-done-submitted = "{ $title }" is sent. The staff check it and publish it: we will tell you.
+ini-done-published = "{ $title }" is published and collects supports.
+ini-done-accepted = "{ $title }" is accepted. The author and the supporters are told.
+ini-done-rejected = "{ $title }" is not accepted. The author reads your reason.
+ini-done-withdrawn = "{ $title }" is withdrawn. Supporters and participants are told.
+ini-done-held = Well done! "{ $title }" took place. Tell how it went: the neighbourhood will read it.
+ini-done-reported = Thank you: the report of "{ $title }" is published.
+ini-done-scheduled = "{ $title }" is on { $when }. Participants are told and reminded the day before.
+ini-hidden-done = Hidden. The author is told.
+ini-restored-done = Visible again. The author is told.
+ini-moderation-already = It already was.
+ini-note-status = News about "{ $title }": it is now { $status }.
+ini-note-status-reason = News about "{ $title }": it is now { $status }. Reason: { $reason }
+ini-note-followed = "{ $title }", which you follow: it is now { $status }.
+ini-note-followed-date = "{ $title }", which you follow, takes place on { $when }.
+ini-note-milestone = "{ $title }" has { $supports } of { $threshold } supports.
+ini-note-comment = New comment on "{ $title }": { $text }
+ini-note-update = Message from the author of "{ $title }": { $text }
+ini-note-promoted = A place freed up: you now take part in "{ $title }".
+ini-note-remind = Tomorrow: "{ $title }", { $when }.
+ini-note-hidden = "{ $title }" is hidden until a moderator checks it, because residents reported it.
+ini-note-restored = "{ $title }" is visible again.
+ini-note-ask-outcome = "{ $title }" took place. Tell the neighbourhood how it went.
+ini-review = { $n ->
+    [one] One initiative waits for you:
+   *[other] { $n } initiatives wait for you:
+}
+ini-review-none = Nothing waits for you. Well done.
+ini-phase-usage = Write /phase, the area and 1 or 2. For example: /phase Centocelle 2
+ini-phase-is = In { $area } it is { $phase }.
+ini-phase-set = Done: in { $area } it is now { $phase }.
+ini-stats = Participation in { $area }, by month:
+ini-stats-line = { $month }: { $proposed } proposed, { $supports } supports, { $held } held, { $people } residents taking part, { $bookings } bookings
+ini-stats-none = No activity in the last months.

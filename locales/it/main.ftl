@@ -44,13 +44,15 @@ help-resident =
     /services – cerca servizi per area o con parole
     /book – prenota uno spazio di una Casa del Welfare; /free – cosa è libero
     /bookings – le tue prenotazioni; /checkin – segna che sei arrivato o arrivata
+    /iniziative – cosa propongono i vicini; /settimana – cosa c'è questa settimana
+    /proponi – proponi un'iniziativa; /mieiniziative – le tue
     /start – scegli lingua e zona
     /language – cambia lingua
     /whoami – cosa so di te
     /mydata – tutti i tuoi dati; /forget – cancellali
     /cancel – annulla quello che stai facendo
-help-moderator = Come moderatore: i comandi per le stanze della comunità arriveranno presto.
-help-staff = Come operatore: /grant moderator ACCOUNT ZONA – nomina un moderatore nella tua zona; /revoke per toglierlo; /approve – approva le prenotazioni delle Case nella tua zona.
+help-moderator = Come moderatore: /review – le iniziative nascoste dalle segnalazioni, da rendere visibili o rifiutare con un motivo.
+help-staff = Come operatore: /grant moderator ACCOUNT ZONA – nomina un moderatore nella tua zona; /revoke per toglierlo; /approve – approva le prenotazioni delle Case nella tua zona; /review – iniziative da controllare e decidere; /fase ZONA 1|2 – chi decide in una zona; /stats – partecipazione per mese.
 help-admin = Come amministratore: /grant RUOLO ACCOUNT [ZONA] e /revoke RUOLO ACCOUNT [ZONA]. Ruoli: resident, moderator, staff, admin. Account: telegram:123, matrix:@nome:server, console:nome.
 help-examples = Prova: «mensa aperta domenica», «aiuto con l'affitto nel Municipio V», «psicologo che parla arabo».
 
@@ -311,3 +313,208 @@ book-summary-weekly = Ogni settimana alla stessa ora, per { $n } settimane (le d
 book-weekly-done = Prenotato { $n } volte: { $space }, ogni settimana a partire da { $when }. Scrivi /bookings per vederle.
 book-weekly-skipped = Saltata: { $when } (occupata o non prenotabile).
 book-hours-day = { $day }: { $times }
+
+## Iniziative della comunità
+
+ini-when = { $day } { $date } alle { $time }
+ini-when-open = data da decidere
+ini-unset = —
+ini-week-query = questa settimana
+ini-status-draft = bozza
+ini-status-submitted = in verifica dallo staff
+ini-status-published = raccoglie sostegni
+ini-status-threshold-reached = ha abbastanza sostegni, attende la decisione
+ini-status-voting = i residenti stanno votando
+ini-status-accepted = accettata
+ini-status-rejected = non accettata
+ini-status-scheduled = in programma
+ini-status-held = si è svolta
+ini-status-reported = conclusa, con il resoconto
+ini-status-withdrawn = ritirata
+ini-status-expired = scaduta
+ini-theme-culture = Cultura e tempo libero
+ini-theme-sport = Sport e movimento
+ini-theme-environment = Ambiente e verde
+ini-theme-learning = Imparare
+ini-theme-care = Cura e solidarietà
+ini-theme-neighbourhood = Vita di quartiere
+ini-theme-other = Altro
+ini-kind-activity = attività
+ini-kind-service = servizio della comunità
+ini-kind-moderator = candidatura a moderatore
+ini-field-title = Titolo
+ini-field-description = Cosa e perché
+ini-field-area = Zona
+ini-field-theme = Tema
+ini-field-when = Quando
+ini-field-place = Dove
+ini-field-capacity = Quante persone
+ini-field-resources = Cosa serve
+ini-phase-institutional = fase 1: decide lo staff dell'istituzione
+ini-phase-community = fase 2: decidono i residenti con un voto
+ini-propose-intro = Scriviamo la tua proposta ({ $kind }). La salvo a ogni passo: puoi fermarti e continuare dopo con /mieiniziative. Scrivi /annulla per smettere.
+ini-moderator-title = { $name } come moderatore
+ini-ask-title = Qual è il titolo della tua iniziativa? Poche parole, per esempio "Orto condiviso nel cortile della scuola".
+ini-ask-description = "{ $title }": cosa vuoi fare, e perché? Bastano poche frasi.
+ini-ask-area = Per quale zona è? Tocca qui sotto o scrivi il nome del quartiere.
+ini-ask-theme = Quale tema è più adatto? Scegli qui sotto.
+ini-ask-when = Quando si svolgerà? Scrivi un giorno e un'ora, per esempio "sabato 12/12 alle 10". Se non lo sai ancora, tocca Salta.
+ini-ask-place = Dove? Scrivi il luogo, o scegli una delle tue prenotazioni qui sotto. Per prenotare prima uno spazio della casa del welfare, tocca il pulsante e poi torna con /mieiniziative.
+ini-ask-capacity = Quante persone possono partecipare? Scrivi un numero, o tocca Salta se non c'è un limite.
+ini-ask-resources = Cosa serve (materiali, competenze, aiuto)? Scrivilo, o tocca Salta.
+ini-summary = La tua proposta ({ $kind }):
+    Titolo: { $title }
+    Cosa e perché: { $description }
+    Zona: { $area }
+    Tema: { $theme }
+    Quando: { $when }
+    Dove: { $place }
+    Persone: { $capacity }
+    Serve: { $resources }
+    Servono { $threshold } sostegni. Tocca Invia per mandarla allo staff, o un campo per cambiarlo.
+button-ini-submit = Invia
+button-ini-later = Tienila per dopo
+ini-title-short = Il titolo è troppo corto. Scrivi almeno qualche parola.
+ini-description-short = Racconta un po' di più: una o due frasi su cosa e perché.
+ini-area-unknown = Non conosco la zona "{ $text }". Scrivi il nome di un quartiere o municipio, per esempio "Centocelle".
+ini-capacity-number = Scrivi un numero tra 1 e 10000, o tocca Salta.
+ini-date-bad = Questa data non va: non esiste o è passata. Scrivi un giorno futuro, per esempio "sabato alle 10".
+ini-date-missing = Non ho trovato un giorno. Scrivilo così: "sabato 12/12 alle 10" o "domani alle 17".
+ini-draft-kept = La tua bozza "{ $title }" è salvata. Scrivi /mieiniziative per continuarla.
+ini-draft-gone = Questa bozza non si può più cambiare. Scrivi /mieiniziative per vedere le tue iniziative.
+ini-draft-missing = Manca qualcosa: { $field }. Scrivi /mieiniziative e continua la bozza.
+ini-no-areas = Non ci sono ancora zone. Chiedi allo staff della tua casa del welfare.
+ini-not-found = Non trovo questa iniziativa. Scrivi /iniziative per vedere quelle della tua zona.
+ini-line = { $n }. { $title } — { $area }, { $when }. { $status }, { $supports }/{ $threshold } sostegni
+ini-list = Iniziative:
+ini-list-area = Iniziative a { $area }:
+ini-list-week = Questa settimana a { $area }:
+ini-list-week-anywhere = Questa settimana:
+ini-none = Non ho trovato iniziative. Vuoi proporne una?
+ini-none-week = Questa settimana non c'è niente in programma. Vuoi proporre qualcosa?
+ini-mine = Le tue iniziative:
+ini-mine-none = Non hai ancora proposto niente. Tocca qui sotto per iniziare.
+button-propose = Proponi un'iniziativa
+ini-card = { $title } ({ $kind }, { $area })
+    Stato: { $status }
+ini-card-theme = Tema: { $theme }
+ini-card-when = Quando: { $when }
+ini-card-place = Dove: { $place }
+ini-card-resources = Serve: { $resources }
+ini-card-supports = { $supports } sostegni su { $threshold }{ $shown ->
+    [0] .
+   *[other] , tra cui { $names }{ $others ->
+        [0] .
+       *[other] e altri { $others }.
+    }
+}
+ini-card-participants = Partecipano: { $participants }{ $capacity ->
+    [0] {""}
+   *[other] {" "}su { $capacity }
+}
+ini-card-deadline = Sostegni aperti fino a { $when }.
+ini-card-vote-until = Voto aperto fino a { $when }.
+ini-card-reason = Motivo: { $reason }
+ini-card-outcome = Com'è andata: { $text } ({ $attendance } persone presenti)
+ini-card-hidden = Nascosta finché un moderatore non la controlla.
+ini-card-comment = { $name }: { $text }
+button-ini-open = Apri
+button-ini-support = Sostieni
+button-ini-support-anon = Sostieni in forma anonima
+button-ini-unsupport = Ritira il mio sostegno
+button-ini-join = Partecipo
+button-ini-volunteer = Faccio volontariato
+button-ini-leave = Non partecipo più
+button-ini-comment = Commenta
+button-ini-report = Segnala un problema
+button-ini-continue = Continua la bozza
+button-ini-date = Fissa la data
+button-ini-held = Si è svolta
+button-ini-outcome = Racconta com'è andata
+button-ini-update = Scrivi ai sostenitori
+button-ini-withdraw = Ritira
+button-ini-publish = Pubblica
+button-ini-accept = Accetta
+button-ini-reject = Rifiuta
+button-ini-hide = Nascondi
+button-ini-restore = Rendi di nuovo visibile
+button-ini-mod-reject = Rifiuta come moderatore
+button-ini-vote-yes = Voto sì
+button-ini-vote-no = Voto no
+button-ini-book-space = Prenota uno spazio
+ini-supported = Grazie! Sostieni "{ $title }": { $supports } sostegni su { $threshold }.
+ini-supported-anon = Grazie! Sostieni "{ $title }" in forma anonima: il tuo nome non compare. { $supports } sostegni su { $threshold }.
+ini-threshold-reached = Con il tuo sostegno ha raggiunto la soglia. Ora si decide: ti avviseremo.
+ini-support-own = L'hai proposta tu, quindi il tuo sostegno c'è già.
+ini-support-already = La sostieni già.
+ini-support-closed = Non raccoglie più sostegni: { $status }.
+ini-unsupported = Il tuo sostegno a "{ $title }" è ritirato. Ora ne ha { $supports }.
+ini-unsupport-not = Qui non c'è un tuo sostegno da ritirare, o i sostegni sono chiusi.
+ini-joined = Partecipi a "{ $title }". Te lo ricorderemo il giorno prima.
+ini-volunteered = Grazie: sei volontario per "{ $title }". L'autore ti può scrivere qui.
+ini-join-waiting = "{ $title }" è al completo. Sei il numero { $place } in lista d'attesa: se si libera un posto è tuo e ti avvisiamo.
+ini-join-already = Partecipi già.
+ini-join-closed = Non puoi più partecipare: { $status }.
+ini-left = Non partecipi più a "{ $title }".
+ini-leave-not = Non partecipavi.
+ini-vote-not-resident = Votano solo i residenti di { $area }. Se abiti lì, indica la tua zona con /start.
+ini-voted-yes = Il tuo voto per "{ $title }" è contato: sì.
+ini-voted-no = Il tuo voto per "{ $title }" è contato: no.
+ini-vote-already = Hai già votato. Ogni persona vota una volta.
+ini-vote-closed = Il voto non è aperto.
+ini-ask-comment = Scrivi il tuo commento su "{ $title }".
+ini-ask-report = Qual è il problema con "{ $title }"? Scrivilo in poche parole: lo leggerà un moderatore.
+ini-ask-update = Scrivi il messaggio per chi sostiene e partecipa a "{ $title }".
+ini-ask-date = Quando si svolgerà "{ $title }"? Scrivi un giorno e un'ora, per esempio "sabato 12/12 alle 10".
+ini-ask-outcome = Com'è andata "{ $title }"? Scrivi qualche parola su cosa è successo.
+ini-ask-attendance = Quante persone sono venute a "{ $title }"? Scrivi un numero.
+ini-ask-reason = Perché? Scrivi il motivo: lo leggerà l'autore.
+ini-attendance-number = Scrivi il numero di persone, per esempio 25.
+ini-commented = Grazie, il tuo commento è pubblicato.
+ini-reported = Grazie. Un moderatore la controllerà.
+ini-report-already = L'hai già segnalata. Grazie.
+ini-update-too-soon = Potrai scrivere di nuovo ai sostenitori da { $when }, così nessuno riceve troppi messaggi.
+ini-update-too-soon-now = È appena partito un altro messaggio. Riprova tra qualche giorno.
+ini-update-sent = Inviato a { $n ->
+    [one] una persona
+   *[other] { $n } persone
+}.
+ini-step-impossible = Ora non si può: l'iniziativa è { $status }.
+ini-changed-meanwhile = Qualcuno l'ha cambiata nel frattempo. Aprila di nuovo per vedere com'è ora.
+ini-decided-by-vote = In questa zona decidono i residenti con un voto: lo staff controlla solo che le proposte siano lecite.
+ini-moderator-phase-two = I moderatori si eleggono solo dove decidono i residenti (fase 2).
+ini-done = Fatto.
+ini-done-submitted = "{ $title }" è inviata. Lo staff la controlla e la pubblica: ti avviseremo.
+ini-done-published = "{ $title }" è pubblicata e raccoglie sostegni.
+ini-done-accepted = "{ $title }" è accettata. Autore e sostenitori sono avvisati.
+ini-done-rejected = "{ $title }" non è accettata. L'autore legge il tuo motivo.
+ini-done-withdrawn = "{ $title }" è ritirata. Sostenitori e partecipanti sono avvisati.
+ini-done-held = Bravi! "{ $title }" si è svolta. Racconta com'è andata: il quartiere lo leggerà.
+ini-done-reported = Grazie: il resoconto di "{ $title }" è pubblicato.
+ini-done-scheduled = "{ $title }" è fissata per { $when }. I partecipanti sono avvisati e lo ricorderemo il giorno prima.
+ini-hidden-done = Nascosta. L'autore è avvisato.
+ini-restored-done = Di nuovo visibile. L'autore è avvisato.
+ini-moderation-already = Lo era già.
+ini-note-status = Novità su "{ $title }": ora è { $status }.
+ini-note-status-reason = Novità su "{ $title }": ora è { $status }. Motivo: { $reason }
+ini-note-followed = "{ $title }", che segui: ora è { $status }.
+ini-note-followed-date = "{ $title }", che segui, si svolge { $when }.
+ini-note-milestone = "{ $title }" ha { $supports } sostegni su { $threshold }.
+ini-note-comment = Nuovo commento su "{ $title }": { $text }
+ini-note-update = Messaggio dall'autore di "{ $title }": { $text }
+ini-note-promoted = Si è liberato un posto: ora partecipi a "{ $title }".
+ini-note-remind = Domani: "{ $title }", { $when }.
+ini-note-hidden = "{ $title }" è nascosta finché un moderatore non la controlla, perché alcuni residenti l'hanno segnalata.
+ini-note-restored = "{ $title }" è di nuovo visibile.
+ini-note-ask-outcome = "{ $title }" si è svolta. Racconta al quartiere com'è andata.
+ini-review = { $n ->
+    [one] Un'iniziativa ti aspetta:
+   *[other] { $n } iniziative ti aspettano:
+}
+ini-review-none = Non c'è niente che ti aspetta. Ottimo.
+ini-phase-usage = Scrivi /fase, la zona e 1 o 2. Per esempio: /fase Centocelle 2
+ini-phase-is = A { $area } siamo in { $phase }.
+ini-phase-set = Fatto: a { $area } ora siamo in { $phase }.
+ini-stats = Partecipazione a { $area }, per mese:
+ini-stats-line = { $month }: { $proposed } proposte, { $supports } sostegni, { $held } svolte, { $people } residenti coinvolti, { $bookings } prenotazioni
+ini-stats-none = Nessuna attività negli ultimi mesi.

@@ -39,6 +39,20 @@ pub enum Command {
     CheckIn,
     /// `/approve`: pending bookings to approve (staff).
     Approve,
+    /// `/propose [title]`, `/propose service`, `/propose moderator`: a new initiative.
+    Propose(Option<String>),
+    /// `/initiatives [words]`: browse and search initiatives.
+    Initiatives(Option<String>),
+    /// `/week`: what is happening near me this week.
+    Week,
+    /// `/myinitiatives`: mine, drafts included.
+    MyInitiatives,
+    /// `/review`: initiatives waiting for staff or moderators.
+    Review,
+    /// `/phase AREA 1|2`: who decides in a territory (staff).
+    Phase(Option<String>),
+    /// `/stats [AREA]`: participation figures (staff).
+    Stats(Option<String>),
     /// A command Vicinato does not know, as typed (without arguments).
     Unknown(String),
 }
@@ -78,6 +92,13 @@ impl Command {
             "bookings" | "prenotazioni" => Command::Bookings,
             "checkin" | "arrivato" | "arrivata" => Command::CheckIn,
             "approve" | "approva" => Command::Approve,
+            "propose" | "proponi" | "proposta" => Command::Propose(joined),
+            "initiatives" | "iniziative" => Command::Initiatives(joined),
+            "week" | "settimana" => Command::Week,
+            "myinitiatives" | "mieiniziative" | "mie" => Command::MyInitiatives,
+            "review" | "revisione" | "esamina" => Command::Review,
+            "phase" | "fase" => Command::Phase(joined),
+            "stats" | "statistiche" => Command::Stats(joined),
             "grant" => {
                 let (role, account, territory) = grant_args(&args);
                 Command::Grant { role, account, territory }
@@ -112,6 +133,17 @@ mod tests {
         assert_eq!(Command::parse("/services food bank"), Some(Command::Services(Some("food bank".into()))));
         assert_eq!(Command::parse("/start t-centocelle"), Some(Command::Start(Some("t-centocelle".into()))));
         assert_eq!(Command::parse("/language en"), Some(Command::Language(Some("en".into()))));
+    }
+
+    #[test]
+    fn initiative_commands_parse_in_both_languages() {
+        assert_eq!(Command::parse("/proponi orto condiviso"), Some(Command::Propose(Some("orto condiviso".into()))));
+        assert_eq!(Command::parse("/initiatives"), Some(Command::Initiatives(None)));
+        assert_eq!(Command::parse("/settimana"), Some(Command::Week));
+        assert_eq!(Command::parse("/fase Centocelle 2"), Some(Command::Phase(Some("Centocelle 2".into()))));
+        assert_eq!(Command::parse("/stats"), Some(Command::Stats(None)));
+        assert_eq!(Command::parse("/mieiniziative"), Some(Command::MyInitiatives));
+        assert_eq!(Command::parse("/review"), Some(Command::Review));
     }
 
     #[test]

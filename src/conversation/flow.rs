@@ -18,6 +18,22 @@ pub enum Flow {
     ConfirmForget,
     /// Putting a booking together.
     Book { draft: super::book::Draft },
+    /// Writing an initiative: the draft is in the store, the flow says which field is next.
+    Propose {
+        id: crate::domain::initiative::InitiativeId,
+        step: super::propose::Step,
+        /// The area was chosen (or is the person's home): not asked again.
+        area_set: bool,
+        /// Changing one field from the summary: back to the summary after it.
+        review: bool,
+    },
+    /// Waiting for typed text about an initiative (a comment, a reason, a date, an outcome).
+    InitiativeText {
+        id: crate::domain::initiative::InitiativeId,
+        awaiting: super::initiatives::Awaiting,
+        /// The outcome already written, while the attendance is asked.
+        outcome: Option<String>,
+    },
 }
 
 #[cfg(test)]

@@ -14,11 +14,16 @@ mod book;
 mod bookings;
 pub mod cards;
 pub mod commands;
+mod community_service;
+pub mod decide;
 mod flow;
 mod grant;
 mod help;
+mod initiatives;
 mod language;
+pub mod lifecycle;
 mod privacy;
+mod propose;
 pub mod reminders;
 pub mod render;
 mod services;
@@ -36,6 +41,7 @@ pub use snapshot::DirectorySnapshot;
 
 use crate::clock::Clock;
 use crate::courier::Couriers;
+use crate::domain::initiative::Action;
 use crate::domain::*;
 use crate::i18n::{I18n, Msg};
 use crate::store::{Store, StoreError, StoredFlow};
@@ -195,6 +201,8 @@ pub struct ConversationSettings {
     pub page_size: usize,
     /// Longer messages get a polite refusal.
     pub max_message_chars: usize,
+    /// Thresholds, deadlines and limits of community initiatives.
+    pub initiatives: crate::domain::initiative::Rules,
 }
 
 impl Default for ConversationSettings {
@@ -205,6 +213,7 @@ impl Default for ConversationSettings {
             flow_ttl: chrono::Duration::minutes(30),
             page_size: 3,
             max_message_chars: 2000,
+            initiatives: Default::default(),
         }
     }
 }
@@ -437,6 +446,8 @@ impl Engine {
             Intent::WhoAmI => Ok(vec![whoami::whoami(turn)]),
             Intent::Book => book::from_text(turn, text).await,
             Intent::Free => book::free(turn, text).await,
+            Intent::Propose => propose::start(turn, None).await,
+            Intent::Initiatives => initiatives::browse(turn, text).await,
             Intent::Unknown => Ok(vec![Reply::id("not-understood").with_buttons(services::category_buttons(turn))]),
         }
     }
@@ -447,6 +458,10 @@ impl Engine {
             Some(Flow::AskHome { .. }) => start::typed_home(turn, text).await,
             Some(Flow::ConfirmForget) => Ok(None),
             Some(Flow::Book { draft }) => book::typed(turn, draft, text).await,
+            Some(Flow::Propose { .. }) => propose::typed(turn, text).await,
+            Some(Flow::InitiativeText { id, awaiting, outcome }) => {
+                Ok(Some(initiatives::typed(turn, id, awaiting, outcome, text).await?))
+            }
             Some(Flow::Results { .. }) | None => Ok(None),
         }
     }
@@ -479,6 +494,16 @@ impl Engine {
             Command::Bookings => bookings::list(turn).await,
             Command::CheckIn => bookings::check_in(turn).await,
             Command::Approve => approve::list(turn).await,
+            Command::Propose(words) => propose::start(turn, words.as_deref()).await,
+            Command::Initiatives(words) => initiatives::browse(turn, words.as_deref().unwrap_or("")).await,
+            Command::Week => {
+                let week = turn.engine.i18n().render(turn.lang, &Msg::new("ini-week-query"));
+                initiatives::browse(turn, &week).await
+            }
+            Command::MyInitiatives => initiatives::mine(turn).await,
+            Command::Review => decide::review(turn).await,
+            Command::Phase(args) => decide::phase(turn, args.as_deref()).await,
+            Command::Stats(args) => decide::stats(turn, args.as_deref()).await,
             Command::Unknown(name) => Ok(vec![Reply::say(Msg::new("unknown-command").text("command", name))]),
         }
     }
@@ -507,6 +532,34 @@ impl Engine {
             "bcancel" => bookings::cancel(turn, arg).await,
             "bapprove" => approve::decide(turn, arg, true).await,
             "bdecline" => approve::decide(turn, arg, false).await,
+            "bstart" => book::command(turn, None).await,
+            // Initiatives.
+            "ini" => initiatives::open(turn, arg).await,
+            "ilist" => initiatives::browse_page(turn, arg).await,
+            "ipropose" => propose::start(turn, None).await,
+            "isup" => initiatives::support(turn, arg, false).await,
+            "isupa" => initiatives::support(turn, arg, true).await,
+            "iuns" => initiatives::unsupport(turn, arg).await,
+            "ijoin" => initiatives::join(turn, arg, false).await,
+            "ivol" => initiatives::join(turn, arg, true).await,
+            "ileave" => initiatives::leave(turn, arg).await,
+            "ivote" => initiatives::vote(turn, arg).await,
+            "icom" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Comment).await,
+            "irep" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Report).await,
+            "iupd" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Update).await,
+            "idate" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Date).await,
+            "iout" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Outcome).await,
+            "irej" => initiatives::ask_text(turn, arg, initiatives::Awaiting::RejectReason).await,
+            "imrej" => initiatives::ask_text(turn, arg, initiatives::Awaiting::ModeratorReason).await,
+            "isub" => initiatives::author_step(turn, arg, Action::Submit).await,
+            "iwd" => initiatives::author_step(turn, arg, Action::Withdraw).await,
+            "iheld" => initiatives::author_step(turn, arg, Action::MarkHeld).await,
+            "ipub" => initiatives::staff_step(turn, arg, Action::Publish).await,
+            "iacc" => initiatives::staff_step(turn, arg, Action::Accept).await,
+            "ihide" => initiatives::moderate(turn, arg, true).await,
+            "ishow" => initiatives::moderate(turn, arg, false).await,
+            "iedit" => propose::resume(turn, arg).await,
+            "pskip" | "ptheme" | "parea" | "pbook" | "pfield" | "plater" => propose::button(turn, kind, arg).await,
             _ => Ok(vec![Reply::id("button-expired")]),
         }
     }

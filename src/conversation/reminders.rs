@@ -27,7 +27,12 @@ pub fn register(scheduler: &mut Scheduler, engine: Arc<Engine>) {
     // it runs); a no-show release is safe to run late.
     scheduler.register(REMINDER_JOB, Missed::RunLate, Arc::new(Reminder(engine.clone())));
     scheduler.register(NO_SHOW_JOB, Missed::RunLate, Arc::new(NoShow(engine.clone())));
-    scheduler.register(super::waitlist::HOLD_JOB, Missed::RunLate, Arc::new(super::waitlist::HoldExpiry(engine)));
+    scheduler.register(
+        super::waitlist::HOLD_JOB,
+        Missed::RunLate,
+        Arc::new(super::waitlist::HoldExpiry(engine.clone())),
+    );
+    super::lifecycle::register(scheduler, engine);
 }
 
 struct Reminder(Arc<Engine>);

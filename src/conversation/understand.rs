@@ -28,6 +28,10 @@ pub enum Intent {
     Book,
     /// Asking which spaces are free.
     Free,
+    /// Proposing a community initiative.
+    Propose,
+    /// Browsing initiatives ("what is happening near me this week").
+    Initiatives,
     Unknown,
 }
 
@@ -158,6 +162,8 @@ struct IntentWords {
     more: Vec<String>,
     book: Vec<String>,
     free: Vec<String>,
+    propose: Vec<String>,
+    initiatives: Vec<String>,
     near_me: Vec<String>,
     now: Vec<String>,
     today: Vec<String>,
@@ -191,6 +197,26 @@ struct LexiconFile {
     audience: Vec<AudienceWords>,
     age: Patterns,
     time: Patterns,
+    initiatives: InitiativeWordsFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InitiativeWordsFile {
+    week: Vec<String>,
+    noise: Vec<String>,
+    themes: BTreeMap<String, Vec<String>>,
+}
+
+/// Words for browsing initiatives in one language, folded.
+#[derive(Debug, Clone, Default)]
+pub struct InitiativeWords {
+    /// "this week", "questa settimana".
+    pub week: Vec<String>,
+    /// Words that say nothing about which initiatives ("iniziative", "cosa succede").
+    pub noise: Vec<String>,
+    /// Words for each theme, by theme code.
+    pub themes: Vec<(String, Vec<String>)>,
 }
 
 /// Why a lexicon could not be loaded.
@@ -226,6 +252,7 @@ struct Phrase {
 #[derive(Debug)]
 pub struct Lexicon {
     lang: Lang,
+    initiative_words: InitiativeWords,
     phrases: Vec<Phrase>,
     stopwords: HashSet<String>,
     age: Vec<Regex>,
@@ -263,6 +290,8 @@ impl Lexicon {
         add(&i.more, Meaning::Intent(Intent::More));
         add(&i.book, Meaning::Intent(Intent::Book));
         add(&i.free, Meaning::Intent(Intent::Free));
+        add(&i.propose, Meaning::Intent(Intent::Propose));
+        add(&i.initiatives, Meaning::Intent(Intent::Initiatives));
         add(&i.near_me, Meaning::NearMe);
         add(&i.now, Meaning::Now);
         add(&i.today, Meaning::Day(DayRef::Today));
@@ -312,8 +341,21 @@ impl Lexicon {
                 })
                 .collect()
         };
+        let folded = |list: &[String]| list.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).collect::<Vec<_>>();
+        let w = &raw.initiatives;
+        for theme in w.themes.keys() {
+            if !crate::domain::initiative::THEMES.contains(&theme.as_str()) {
+                return Err(invalid(format!("unknown initiative theme `{theme}`")));
+            }
+        }
+        let initiative_words = InitiativeWords {
+            week: folded(&w.week),
+            noise: folded(&w.noise),
+            themes: w.themes.iter().map(|(k, v)| (k.clone(), folded(v))).collect(),
+        };
         Ok(Self {
             lang,
+            initiative_words,
             phrases,
             stopwords: raw
                 .stopwords
@@ -352,6 +394,16 @@ pub struct Understander {
 }
 
 impl Understander {
+    /// Words for browsing initiatives in a language.
+    pub fn initiative_words(&self, lang: Lang) -> Option<&InitiativeWords> {
+        self.lexicons.iter().find(|l| l.lang == lang).map(|l| &l.initiative_words)
+    }
+
+    /// Whether a folded word is a stopword in a language.
+    pub fn is_stopword(&self, lang: Lang, word: &str) -> bool {
+        self.stopwords.get(word).is_some_and(|langs| langs.contains(&lang))
+    }
+
     pub fn new(lexicons: Vec<Lexicon>, territories: &TerritoryTree) -> Self {
         let mut all: Vec<Phrase> = lexicons.iter().flat_map(|l| l.phrases.iter().cloned()).collect();
         for t in territories.all() {
@@ -561,6 +613,10 @@ impl Understander {
             Intent::Cancel
         } else if intents.contains(&Intent::Free) {
             Intent::Free
+        } else if intents.contains(&Intent::Propose) {
+            Intent::Propose
+        } else if intents.contains(&Intent::Initiatives) {
+            Intent::Initiatives
         } else if intents.contains(&Intent::Book) {
             Intent::Book
         } else if intents.contains(&Intent::ChangeLanguage) && !has_search_slots {

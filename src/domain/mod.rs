@@ -9,6 +9,7 @@ pub mod directory;
 pub mod holidays;
 pub mod ical;
 pub mod ids;
+pub mod initiative;
 pub mod person;
 pub mod schedule;
 pub mod territory;

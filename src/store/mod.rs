@@ -4,6 +4,7 @@
 //! Only this module knows SQL. It speaks domain values in and out, and both engines must
 //! pass the same conformance suite (`tests/store_conformance.rs`).
 
+pub mod initiatives;
 mod sql;
 
 use crate::domain::*;
@@ -11,6 +12,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
+pub use initiatives::*;
 pub use sql::SqlStore;
 
 /// Which database engine a store runs on.
@@ -151,7 +153,7 @@ pub struct PersonExport {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: InitiativeStore + Send + Sync + 'static {
     fn engine(&self) -> Engine;
 
     // Directory.

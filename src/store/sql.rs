@@ -37,6 +37,8 @@ macro_rules! on_pool {
     };
 }
 
+mod initiatives;
+
 /// Reads go to `pool`; writes go to `writer`. On SQLite the writer is one connection, so
 /// writers queue in the pool instead of sleeping in SQLite's busy handler (measured: 800 to
 /// over 1,000 messages/s); on PostgreSQL both are the same pool.
