@@ -479,7 +479,7 @@ ini-update-sent = Sent to { $n ->
     [one] one person
    *[other] { $n } people
 }.
-ini-step-impossible = That is not possible now: the initiative is { $status }.
+ini-step-impossible = That is not possible now. Status: { $status }.
 ini-changed-meanwhile = Someone changed it in the meantime. Open it again to see how it is now.
 ini-decided-by-vote = In this area the residents decide by vote: staff only check that proposals are lawful.
 ini-moderator-phase-two = Moderators are elected only where residents decide by vote (phase 2).
@@ -495,9 +495,9 @@ ini-done-scheduled = "{ $title }" is on { $when }. Participants are told and rem
 ini-hidden-done = Hidden. The author is told.
 ini-restored-done = Visible again. The author is told.
 ini-moderation-already = It already was.
-ini-note-status = News about "{ $title }": it is now { $status }.
-ini-note-status-reason = News about "{ $title }": it is now { $status }. Reason: { $reason }
-ini-note-followed = "{ $title }", which you follow: it is now { $status }.
+ini-note-status = News about "{ $title }": { $status }.
+ini-note-status-reason = News about "{ $title }": { $status }. Reason: { $reason }
+ini-note-followed = News about "{ $title }", which you follow: { $status }.
 ini-note-followed-date = "{ $title }", which you follow, takes place on { $when }.
 ini-note-milestone = "{ $title }" has { $supports } of { $threshold } supports.
 ini-note-comment = New comment on "{ $title }": { $text }

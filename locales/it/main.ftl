@@ -479,7 +479,7 @@ ini-update-sent = Inviato a { $n ->
     [one] una persona
    *[other] { $n } persone
 }.
-ini-step-impossible = Ora non si può: l'iniziativa è { $status }.
+ini-step-impossible = Ora non si può. Stato: { $status }.
 ini-changed-meanwhile = Qualcuno l'ha cambiata nel frattempo. Aprila di nuovo per vedere com'è ora.
 ini-decided-by-vote = In questa zona decidono i residenti con un voto: lo staff controlla solo che le proposte siano lecite.
 ini-moderator-phase-two = I moderatori si eleggono solo dove decidono i residenti (fase 2).
@@ -495,9 +495,9 @@ ini-done-scheduled = "{ $title }" è fissata per { $when }. I partecipanti sono 
 ini-hidden-done = Nascosta. L'autore è avvisato.
 ini-restored-done = Di nuovo visibile. L'autore è avvisato.
 ini-moderation-already = Lo era già.
-ini-note-status = Novità su "{ $title }": ora è { $status }.
-ini-note-status-reason = Novità su "{ $title }": ora è { $status }. Motivo: { $reason }
-ini-note-followed = "{ $title }", che segui: ora è { $status }.
+ini-note-status = Novità su "{ $title }": { $status }.
+ini-note-status-reason = Novità su "{ $title }": { $status }. Motivo: { $reason }
+ini-note-followed = Novità su "{ $title }", che segui: { $status }.
 ini-note-followed-date = "{ $title }", che segui, si svolge { $when }.
 ini-note-milestone = "{ $title }" ha { $supports } sostegni su { $threshold }.
 ini-note-comment = Nuovo commento su "{ $title }": { $text }

@@ -150,6 +150,8 @@ pub struct PersonExport {
     pub flows: Vec<String>,
     /// Every booking, in any status, oldest first.
     pub bookings: Vec<Booking>,
+    /// Initiatives the person wrote, supported or joined, with which of these it was.
+    pub initiatives: Vec<(crate::domain::initiative::Initiative, &'static str)>,
 }
 
 #[async_trait]

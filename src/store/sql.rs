@@ -1163,6 +1163,7 @@ impl Store for SqlStore {
             person,
             flows: flows.into_iter().map(|(s,)| s).collect(),
             bookings: bookings.into_iter().map(booking_from_row).collect::<StoreResult<_>>()?,
+            initiatives: self.initiatives_of_person(id).await?,
         }))
     }
 

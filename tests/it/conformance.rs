@@ -64,6 +64,13 @@ conformance!(
     a_hundred_concurrent_requests_for_one_slot_give_exactly_one_booking,
     due_jobs_go_to_one_claimer_until_the_lease_expires,
     jobs_with_a_key_are_replaced_not_doubled,
+    concurrent_supports_are_counted_exactly_and_one_of_them_reaches_the_threshold,
+    joining_fills_the_places_then_the_waitlist_and_leaving_promotes_the_first_in_line,
+    a_vote_counts_once_per_person_and_only_while_open,
+    reports_hide_an_initiative_at_the_limit_and_every_decision_is_audited,
+    a_step_is_taken_once_when_two_decide_at_the_same_time,
+    initiatives_are_browsed_by_area_theme_words_and_dates,
+    participation_export_and_erasure_cover_initiatives,
 );
 
 async fn demo(store: &Arc<dyn Store>) -> Dataset {
@@ -671,4 +678,299 @@ async fn a_moved_booking_replaces_the_old_one_atomically(store: Arc<dyn Store>) 
     let theft =
         NewBooking { replaces: Some(old.id), ..new_booking(&spaces, "centocelle-saletta", bea, (15, 0), (16, 0)) };
     assert_eq!(store.booking_insert(&theft, now).await.unwrap(), Err(Taken));
+}
+
+mod initiative_helpers {
+    use super::*;
+    use vicinato::domain::initiative::*;
+    use vicinato::store::{AuditEntry, NewInitiative, Transition};
+
+    pub async fn person(store: &Arc<dyn Store>, name: &str) -> PersonId {
+        let now = chrono::Utc::now();
+        store.person_for_account(&Account::new(Network::Console, name), name, now).await.unwrap().id
+    }
+
+    pub fn audit(action: &str) -> AuditEntry {
+        AuditEntry { at: chrono::Utc::now(), actor: None, action: action.into(), subject: "test".into(), reason: None }
+    }
+
+    /// A published initiative in Centocelle with this threshold and capacity.
+    pub async fn published(store: &Arc<dyn Store>, title: &str, threshold: u32, capacity: u32) -> Initiative {
+        let now = chrono::Utc::now();
+        let author = person(store, &format!("author-{title}")).await;
+        let content = Content {
+            title: title.into(),
+            description: format!("{title}: an activity for the whole neighbourhood"),
+            theme: Some("environment".into()),
+            capacity,
+            starts: Some(now + chrono::Duration::days(3)),
+            ..Default::default()
+        };
+        let new = NewInitiative {
+            author,
+            territory: TerritoryId::new("centocelle"),
+            territory_path: "/lazio/citta-metropolitana-roma/roma/roma-m05/centocelle/".into(),
+            threshold,
+            content,
+        };
+        let ini = store.initiative_create(&new, now).await.unwrap();
+        for (from, to) in [(Status::Draft, Status::Submitted), (Status::Submitted, Status::Published)] {
+            let t = Transition {
+                from: vec![from],
+                to,
+                decision: None,
+                deadline: Some(now + chrono::Duration::days(90)),
+                outcome: None,
+                audit: audit(to.as_str()),
+            };
+            store.initiative_transition(ini.id, &t, now).await.unwrap().unwrap();
+        }
+        store.initiative(ini.id).await.unwrap().unwrap()
+    }
+}
+
+async fn concurrent_supports_are_counted_exactly_and_one_of_them_reaches_the_threshold(store: Arc<dyn Store>) {
+    use vicinato::domain::initiative::Status;
+    use vicinato::store::Supported;
+    let ini = initiative_helpers::published(&store, "garden", 50, 0).await;
+    let mut people = Vec::new();
+    for i in 0..80 {
+        people.push(initiative_helpers::person(&store, &format!("s{i}")).await);
+    }
+    // Everyone at once, and the first ten twice (a double tap).
+    let tries = people.iter().chain(people.iter().take(10)).map(|p| {
+        let (store, p) = (store.clone(), *p);
+        tokio::spawn(async move { store.initiative_support(ini.id, p, false, chrono::Utc::now()).await.unwrap() })
+    });
+    let results: Vec<Supported> = futures::future::join_all(tries).await.into_iter().map(|r| r.unwrap()).collect();
+    let counted = results.iter().filter(|r| matches!(r, Supported::Counted { .. })).count();
+    let reached = results.iter().filter(|r| matches!(r, Supported::Counted { reached: true, .. })).count();
+    assert_eq!(counted, 50, "{results:?}");
+    assert_eq!(reached, 1);
+    let after = store.initiative(ini.id).await.unwrap().unwrap();
+    assert_eq!((after.supports, after.status), (50, Status::ThresholdReached));
+    // Closed now: nobody else is counted, and no support can be withdrawn.
+    let late = initiative_helpers::person(&store, "late").await;
+    assert_eq!(store.initiative_support(ini.id, late, true, chrono::Utc::now()).await.unwrap(), Supported::Closed);
+    // Withdrawing while open gives the count back.
+    let open = initiative_helpers::published(&store, "library", 10, 0).await;
+    let a = initiative_helpers::person(&store, "a").await;
+    let b = initiative_helpers::person(&store, "b").await;
+    store.initiative_support(open.id, a, false, chrono::Utc::now()).await.unwrap();
+    store.initiative_support(open.id, b, true, chrono::Utc::now()).await.unwrap();
+    assert_eq!(store.initiative_unsupport(open.id, a).await.unwrap(), Some(1));
+    assert_eq!(store.initiative_unsupport(open.id, a).await.unwrap(), None, "only once");
+    assert!(store.initiative_supporter_names(open.id, 5).await.unwrap().is_empty(), "b supports anonymously");
+    assert_eq!(store.initiative_my_part(open.id, b).await.unwrap().support, Some(true));
+}
+
+async fn joining_fills_the_places_then_the_waitlist_and_leaving_promotes_the_first_in_line(store: Arc<dyn Store>) {
+    use vicinato::store::Joined;
+    let ini = initiative_helpers::published(&store, "walk", 10, 3).await;
+    let mut people = Vec::new();
+    for i in 0..8 {
+        people.push(initiative_helpers::person(&store, &format!("j{i}")).await);
+    }
+    let tries = people.iter().map(|p| {
+        let (store, p) = (store.clone(), *p);
+        tokio::spawn(async move { store.initiative_join(ini.id, p, false, chrono::Utc::now()).await.unwrap() })
+    });
+    let results: Vec<Joined> = futures::future::join_all(tries).await.into_iter().map(|r| r.unwrap()).collect();
+    assert_eq!(results.iter().filter(|r| **r == Joined::Joined).count(), 3, "{results:?}");
+    let mut places: Vec<u32> =
+        results.iter().filter_map(|r| if let Joined::Waiting(n) = r { Some(*n) } else { None }).collect();
+    places.sort();
+    assert_eq!(places, [1, 2, 3, 4, 5]);
+    assert_eq!(store.initiative_join(ini.id, people[0], true, chrono::Utc::now()).await.unwrap(), Joined::Already);
+    assert_eq!(store.initiative(ini.id).await.unwrap().unwrap().participants, 3);
+    // A joined person leaves: the first waiting takes the place.
+    let joined: Vec<PersonId> =
+        people.iter().zip(&results).filter(|(_, r)| **r == Joined::Joined).map(|(p, _)| *p).collect();
+    let mut first_waiting = None;
+    for p in &people {
+        if store.initiative_my_part(ini.id, *p).await.unwrap().waiting == Some(true) {
+            let place = results[people.iter().position(|q| q == p).unwrap()];
+            if place == Joined::Waiting(1) {
+                first_waiting = Some(*p);
+            }
+        }
+    }
+    let promoted = store.initiative_leave(ini.id, joined[0]).await.unwrap();
+    assert_eq!(promoted, Some(first_waiting));
+    assert_eq!(store.initiative(ini.id).await.unwrap().unwrap().participants, 3);
+    // Someone waiting leaves: nobody is promoted.
+    let waiting = people.iter().find(|p| Some(**p) != first_waiting && !joined.contains(p)).copied().unwrap();
+    assert_eq!(store.initiative_leave(ini.id, waiting).await.unwrap(), Some(None));
+    assert_eq!(store.initiative_leave(ini.id, waiting).await.unwrap(), None, "not in it any more");
+    assert_eq!(store.initiative_audience(ini.id).await.unwrap().len(), 6);
+}
+
+async fn a_vote_counts_once_per_person_and_only_while_open(store: Arc<dyn Store>) {
+    use vicinato::domain::initiative::Status;
+    use vicinato::store::Transition;
+    let ini = initiative_helpers::published(&store, "bench", 1, 0).await;
+    let a = initiative_helpers::person(&store, "va").await;
+    let b = initiative_helpers::person(&store, "vb").await;
+    assert!(!store.initiative_vote(ini.id, a, true, chrono::Utc::now()).await.unwrap(), "no vote is open");
+    let now = chrono::Utc::now();
+    for (from, to) in [(Status::Published, Status::ThresholdReached), (Status::ThresholdReached, Status::Voting)] {
+        let t = Transition {
+            from: vec![from],
+            to,
+            decision: None,
+            deadline: None,
+            outcome: None,
+            audit: initiative_helpers::audit(to.as_str()),
+        };
+        store.initiative_transition(ini.id, &t, now).await.unwrap().unwrap();
+    }
+    let twice = futures::future::join_all((0..5).map(|_| store.initiative_vote(ini.id, a, true, now))).await;
+    assert_eq!(twice.into_iter().filter(|r| *r.as_ref().unwrap()).count(), 1);
+    assert!(store.initiative_vote(ini.id, b, false, now).await.unwrap());
+    assert_eq!(store.initiative_tally(ini.id).await.unwrap(), (1, 1));
+    assert!(store.initiative_my_part(ini.id, a).await.unwrap().voted);
+}
+
+async fn reports_hide_an_initiative_at_the_limit_and_every_decision_is_audited(store: Arc<dyn Store>) {
+    let ini = initiative_helpers::published(&store, "party", 10, 0).await;
+    let now = chrono::Utc::now();
+    let mut hidden_by = Vec::new();
+    for i in 0..4 {
+        let p = initiative_helpers::person(&store, &format!("r{i}")).await;
+        let (count, hid) = store.initiative_report(ini.id, p, "spam", 3, now).await.unwrap().unwrap();
+        assert_eq!(count, i + 1);
+        if hid {
+            hidden_by.push(i);
+        }
+        assert_eq!(store.initiative_report(ini.id, p, "again", 3, now).await.unwrap(), None, "one report each");
+    }
+    assert_eq!(hidden_by, [2], "the third report hides it");
+    assert!(store.initiative(ini.id).await.unwrap().unwrap().hidden);
+    let visible = store
+        .initiatives(&vicinato::domain::initiative::InitiativeQuery { limit: 10, ..Default::default() })
+        .await
+        .unwrap();
+    assert!(visible.iter().all(|i| i.id != ini.id), "hidden ones are not browsed");
+    let restore = vicinato::store::AuditEntry {
+        at: now,
+        actor: Some(initiative_helpers::person(&store, "mod").await),
+        action: "restore".into(),
+        subject: format!("initiative:{}", ini.id),
+        reason: None,
+    };
+    assert!(store.initiative_set_hidden(ini.id, false, &restore).await.unwrap());
+    assert!(!store.initiative_set_hidden(ini.id, false, &restore).await.unwrap(), "already visible");
+    let p = initiative_helpers::person(&store, "r0").await;
+    assert_eq!(
+        store.initiative_report(ini.id, p, "spam", 3, now).await.unwrap().map(|r| r.0),
+        Some(1),
+        "reports start again"
+    );
+    let log = store.audit_of(&format!("initiative:{}", ini.id)).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(actions, ["hide", "restore"]);
+    assert_eq!(log[0].actor, None, "reports hid it, not a person");
+    assert_eq!(log[1].actor, restore.actor);
+}
+
+async fn a_step_is_taken_once_when_two_decide_at_the_same_time(store: Arc<dyn Store>) {
+    use vicinato::domain::initiative::Status;
+    use vicinato::store::Transition;
+    let ini = initiative_helpers::published(&store, "choir", 1, 0).await;
+    let now = chrono::Utc::now();
+    let t = |to: Status| Transition {
+        from: vec![Status::Published],
+        to,
+        decision: None,
+        deadline: None,
+        outcome: None,
+        audit: initiative_helpers::audit(to.as_str()),
+    };
+    let (withdraw, expire) = (t(Status::Withdrawn), t(Status::Expired));
+    let (a, b) = tokio::join!(
+        store.initiative_transition(ini.id, &withdraw, now),
+        store.initiative_transition(ini.id, &expire, now)
+    );
+    let won = [a.unwrap(), b.unwrap()].into_iter().flatten().count();
+    assert_eq!(won, 1);
+    let log = store.audit_of("test").await.unwrap();
+    assert_eq!(
+        log.iter().filter(|e| e.action == "withdrawn" || e.action == "expired").count(),
+        1,
+        "only the winner is audited"
+    );
+}
+
+async fn initiatives_are_browsed_by_area_theme_words_and_dates(store: Arc<dyn Store>) {
+    use vicinato::domain::initiative::{InitiativeQuery, Status};
+    let garden = initiative_helpers::published(&store, "Orto condiviso", 10, 0).await;
+    let _choir = initiative_helpers::published(&store, "Coro di quartiere", 10, 0).await;
+    let q = |f: &dyn Fn(&mut InitiativeQuery)| {
+        let mut q = InitiativeQuery { limit: 10, ..Default::default() };
+        f(&mut q);
+        q
+    };
+    let found = store.initiatives(&q(&|q| q.words = vec!["orto".into()])).await.unwrap();
+    assert_eq!(found.iter().map(|i| i.id).collect::<Vec<_>>(), [garden.id]);
+    let area = store
+        .initiatives(&q(&|q| q.territory_path = Some("/lazio/citta-metropolitana-roma/roma/roma-m05/".into())))
+        .await
+        .unwrap();
+    assert_eq!(area.len(), 2, "the municipio covers its quartieri");
+    let other = store
+        .initiatives(&q(&|q| q.territory_path = Some("/lazio/citta-metropolitana-roma/roma/roma-m01/".into())))
+        .await
+        .unwrap();
+    assert!(other.is_empty());
+    let now = chrono::Utc::now();
+    let week = store.initiatives(&q(&|q| q.between = Some((now, now + chrono::Duration::days(7))))).await.unwrap();
+    assert_eq!(week.len(), 2);
+    let later = store
+        .initiatives(&q(&|q| q.between = Some((now + chrono::Duration::days(7), now + chrono::Duration::days(14)))))
+        .await
+        .unwrap();
+    assert!(later.is_empty());
+    let drafts = store.initiatives(&q(&|q| q.statuses = vec![Status::Draft])).await.unwrap();
+    assert!(drafts.is_empty());
+    let page = store
+        .initiatives(&q(&|q| {
+            q.limit = 1;
+            q.offset = 1;
+        }))
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].id, garden.id, "newest first: the garden is second");
+}
+
+async fn participation_export_and_erasure_cover_initiatives(store: Arc<dyn Store>) {
+    use vicinato::store::Activity;
+    let ini = initiative_helpers::published(&store, "repair cafe", 10, 0).await;
+    let p = initiative_helpers::person(&store, "pia").await;
+    let now = chrono::Utc::now();
+    store.initiative_support(ini.id, p, false, now).await.unwrap();
+    store.initiative_join(ini.id, p, true, now).await.unwrap();
+    store.initiative_comment(ini.id, p, "I can bring tools", now).await.unwrap();
+    let path = "/lazio/citta-metropolitana-roma/roma/roma-m05/";
+    let events = store
+        .participation_events(path, now - chrono::Duration::days(1), now + chrono::Duration::days(1))
+        .await
+        .unwrap();
+    let kinds: Vec<Activity> = events.iter().map(|e| e.what).collect();
+    for k in [Activity::Proposed, Activity::Supported, Activity::Joined, Activity::Commented] {
+        assert!(kinds.contains(&k), "{k:?} in {kinds:?}");
+    }
+    let mine = store.initiatives_of_person(p).await.unwrap();
+    assert_eq!(mine.iter().map(|(_, part)| *part).collect::<Vec<_>>(), ["supporter", "participant"]);
+    assert!(store.erase_person(p).await.unwrap());
+    assert!(store.initiatives_of_person(p).await.unwrap().is_empty());
+    assert!(store.initiative_comments(ini.id, 10).await.unwrap().is_empty(), "their comments go with them");
+    assert_eq!(store.initiative_audience(ini.id).await.unwrap().len(), 0);
+    let author = ini.author.unwrap();
+    assert!(store.erase_person(author).await.unwrap());
+    assert_eq!(
+        store.initiative(ini.id).await.unwrap().unwrap().author,
+        None,
+        "the initiative stays, without its author"
+    );
 }
