@@ -385,7 +385,7 @@ ini-draft-gone = This draft can no longer be changed. Write /myinitiatives to se
 ini-draft-missing = Something is missing: { $field }. Write /myinitiatives and continue the draft.
 ini-no-areas = There are no areas yet. Ask the staff of your welfare house.
 ini-not-found = I cannot find that initiative. Write /initiatives to see the ones in your area.
-ini-line = { $n }. { $title } — { $area }, { $when }. { $status }, { $supports }/{ $threshold } supports
+ini-line = { $n }. { $title } — { $area }, { $when } ({ $status }; { $supports }/{ $threshold } supports)
 ini-list = Initiatives:
 ini-list-area = Initiatives in { $area }:
 ini-list-week = Happening this week in { $area }:
@@ -405,7 +405,7 @@ ini-card-supports = { $supports } of { $threshold } supports{ $shown ->
     [0] .
    *[other] , including { $names }{ $others ->
         [0] .
-       *[other] and { $others } more.
+       *[other] {" "}and { $others } more.
     }
 }
 ini-card-participants = Taking part: { $participants }{ $capacity ->

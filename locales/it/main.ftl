@@ -385,7 +385,7 @@ ini-draft-gone = Questa bozza non si può più cambiare. Scrivi /mieiniziative p
 ini-draft-missing = Manca qualcosa: { $field }. Scrivi /mieiniziative e continua la bozza.
 ini-no-areas = Non ci sono ancora zone. Chiedi allo staff della tua casa del welfare.
 ini-not-found = Non trovo questa iniziativa. Scrivi /iniziative per vedere quelle della tua zona.
-ini-line = { $n }. { $title } — { $area }, { $when }. { $status }, { $supports }/{ $threshold } sostegni
+ini-line = { $n }. { $title } — { $area }, { $when } ({ $status }; { $supports }/{ $threshold } sostegni)
 ini-list = Iniziative:
 ini-list-area = Iniziative a { $area }:
 ini-list-week = Questa settimana a { $area }:
@@ -405,7 +405,7 @@ ini-card-supports = { $supports } sostegni su { $threshold }{ $shown ->
     [0] .
    *[other] , tra cui { $names }{ $others ->
         [0] .
-       *[other] e altri { $others }.
+       *[other] {" "}e altri { $others }.
     }
 }
 ini-card-participants = Partecipano: { $participants }{ $capacity ->

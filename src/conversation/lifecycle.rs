@@ -537,6 +537,8 @@ impl JobHandler for Notify {
                 format!("update:{}", p.stamp),
                 Msg::new("ini-note-update").text("title", ini.content.title.clone()).text("text", text.clone()),
             ),
+            // News overtaken by a later change is not sent: the later one is.
+            (None, Some(status)) if status != ini.status => return Ok(()),
             (None, Some(status)) => {
                 let mut m = Msg::new("ini-note-followed")
                     .text("title", ini.content.title.clone())

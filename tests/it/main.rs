@@ -8,6 +8,7 @@ mod booking;
 mod cli;
 mod conformance;
 mod console;
+mod initiatives;
 mod locales;
 mod matrix;
 mod scheduler;

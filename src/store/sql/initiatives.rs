@@ -376,9 +376,22 @@ impl InitiativeStore for SqlStore {
         .bind(person.0)
         .bind(anonymous)
         .bind(now.timestamp());
+        // The support that reaches the threshold is the system's decision, and audited as such.
+        let reached = Stmt::new(
+            "INSERT INTO audit (at, actor_id, action, subject, reason) SELECT $2, NULL, 'threshold', $3, NULL \
+             FROM initiatives WHERE id = $1 AND status = 'threshold_reached' AND supports = threshold",
+        )
+        .bind(id.0)
+        .bind(now.timestamp())
+        .bind(format!("initiative:{id}"));
         let read = Stmt::new("SELECT supports, threshold FROM initiatives WHERE id = $1").bind(id.0);
         let done = self
-            .guarded::<(i64, i64)>(vec![Step::Exec(count, true), Step::Exec(insert, true), Step::Rows(read)])
+            .guarded::<(i64, i64)>(vec![
+                Step::Exec(count, true),
+                Step::Exec(insert, true),
+                Step::Exec(reached, false),
+                Step::Rows(read),
+            ])
             .await?;
         Ok(match done {
             Ok(rows) => {

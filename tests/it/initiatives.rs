@@ -1,0 +1,469 @@
+//! Community initiatives end to end through the console transport: a real store with the demo
+//! directory, a clock the test sets, the real scheduler, and a capturing courier for what
+//! Vicinato sends on its own. Both governance phases, anonymous support, the waitlist,
+//! notifications sent once, reports hiding content, and the refusals of each role.
+
+use crate::support::*;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::sync::Arc;
+use vicinato::clock::{Clock, ManualClock};
+use vicinato::conversation::{Block, ConversationSettings, Engine, reminders};
+use vicinato::courier::{CapturingCourier, Couriers};
+use vicinato::domain::initiative::{InitiativeId, Status, TerritoryRules};
+use vicinato::domain::*;
+use vicinato::i18n::I18n;
+use vicinato::scheduler::Scheduler;
+use vicinato::store::Store;
+
+fn press(payload: &str) -> String {
+    format!(r#"{{"button": "{payload}"}}"#)
+}
+
+struct App {
+    engine: Arc<Engine>,
+    clock: Arc<ManualClock>,
+    courier: Arc<CapturingCourier>,
+    scheduler: Scheduler,
+    _dir: tempfile::TempDir,
+}
+
+impl App {
+    async fn new() -> App {
+        let (store, dir) = sqlite_store().await;
+        store.replace_dataset(&vicinato::demo::lazio().unwrap()).await.unwrap();
+        let clock = Arc::new(ManualClock::new(saturday_morning()));
+        let mut settings = ConversationSettings::default();
+        // Three supports are enough in Centocelle (and beneath it), to keep conversations short.
+        settings
+            .initiatives
+            .territories
+            .insert("centocelle".into(), TerritoryRules { threshold: Some(3), ..Default::default() });
+        let dyn_clock: Arc<dyn Clock> = clock.clone();
+        let engine = Arc::new(
+            Engine::new(store, Arc::new(I18n::embedded().unwrap()), dyn_clock.clone(), settings).await.unwrap(),
+        );
+        let courier = CapturingCourier::new(Network::Console);
+        let mut couriers = Couriers::default();
+        couriers.add(courier.clone());
+        engine.set_couriers(couriers);
+        let mut scheduler = Scheduler::new(engine.store().clone(), dyn_clock, "test", engine.jobs_added());
+        reminders::register(&mut scheduler, engine.clone());
+        App { engine, clock, courier, scheduler, _dir: dir }
+    }
+
+    fn store(&self) -> &Arc<dyn Store> {
+        self.engine.store()
+    }
+
+    /// A resident of an area who speaks a language, with optional role in a territory.
+    async fn resident(&self, name: &str, home: &str, lang: Lang) -> Person {
+        let mut p = self
+            .store()
+            .person_for_account(&Account::new(Network::Console, name), name, self.clock.now())
+            .await
+            .unwrap();
+        p.language = Some(lang);
+        p.home = Some(TerritoryId::new(home));
+        p.onboarded = true;
+        self.store().save_profile(&p).await.unwrap();
+        p
+    }
+
+    async fn grant(&self, name: &str, role: Role, territory: &str) {
+        let p = self.store().find_person(&Account::new(Network::Console, name)).await.unwrap().unwrap();
+        let grant = RoleGrant { role, territory: Some(TerritoryId::new(territory)) };
+        self.store().grant_role(p.id, &grant, self.clock.now()).await.unwrap();
+    }
+
+    async fn say(&self, name: &str, lines: &[&str]) -> Vec<serde_json::Value> {
+        talk(&self.engine, name, None, lines).await
+    }
+
+    async fn run_jobs(&self) -> usize {
+        self.scheduler.run_due(self.clock.now()).await.unwrap().ran
+    }
+
+    /// What the courier carried since last asked: (recipient, message ids).
+    fn told(&self) -> Vec<(String, String)> {
+        self.courier
+            .take()
+            .into_iter()
+            .map(|(account, _, reply)| {
+                let ids = reply
+                    .blocks
+                    .iter()
+                    .filter_map(|b| if let Block::Say(m) = b { Some(m.id.clone()) } else { None })
+                    .collect::<Vec<_>>()
+                    .join(",");
+                (account.external_id, ids)
+            })
+            .collect()
+    }
+
+    async fn initiative(&self, id: InitiativeId) -> vicinato::domain::initiative::Initiative {
+        self.store().initiative(id).await.unwrap().unwrap()
+    }
+}
+
+fn id_in(payloads: &[String], kind: &str) -> InitiativeId {
+    let p = payloads
+        .iter()
+        .find(|p| p.starts_with(&format!("{kind}:")))
+        .unwrap_or_else(|| panic!("no {kind} in {payloads:?}"));
+    InitiativeId(p.split(':').nth(1).unwrap().parse().unwrap())
+}
+
+fn all_text(replies: &[serde_json::Value]) -> String {
+    replies.iter().map(|r| text(r).to_owned()).collect::<Vec<_>>().join("\n")
+}
+
+fn rome(d: u32, h: u32) -> DateTime<Utc> {
+    chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 12, d, h, 0, 0).unwrap().with_timezone(&Utc)
+}
+
+/// Ada proposes the shared garden by conversation and submits it; returns its id.
+async fn propose_garden(app: &App, capacity: &str) -> InitiativeId {
+    let r = app.say("ada", &["/proponi Orto condiviso"]).await;
+    assert!(text(&r[0]).contains("Scriviamo la tua proposta"), "{}", text(&r[0]));
+    assert!(text(&r[1]).contains("\"Orto condiviso\": cosa vuoi fare"), "{}", text(&r[1]));
+    let r = app.say("ada", &["Un orto nel cortile della scuola, aperto alle famiglie del quartiere."]).await;
+    assert!(text(&r[0]).contains("Quale tema"), "the area is Ada's home: {}", text(&r[0]));
+    assert!(payloads(&r[0]).contains(&"ptheme:environment".to_owned()));
+    let r = app.say("ada", &[&press("ptheme:environment")]).await;
+    assert!(text(&r[0]).contains("Quando si svolgerà"), "{}", text(&r[0]));
+    let r = app.say("ada", &["31 febbraio"]).await;
+    assert!(text(&r[0]).contains("Questa data non va"), "{}", text(&r[0]));
+    let r = app.say("ada", &["sabato 12/12 alle 10"]).await;
+    assert!(text(&r[0]).starts_with("Dove?"), "{}", text(&r[0]));
+    let r = app.say("ada", &["Cortile della scuola <Pisacane>"]).await;
+    assert!(text(&r[0]).contains("Quante persone"), "{}", text(&r[0]));
+    let r = app.say("ada", &[capacity]).await;
+    assert!(text(&r[0]).contains("Cosa serve"), "{}", text(&r[0]));
+    let r = app.say("ada", &[&press("pskip")]).await;
+    let summary = text(&r[0]);
+    assert!(summary.contains("Titolo: Orto condiviso"), "{summary}");
+    assert!(summary.contains("Zona: Centocelle"), "{summary}");
+    assert!(summary.contains("Quando: sabato 12/12 alle 10:00"), "{summary}");
+    assert!(summary.contains("Dove: Cortile della scuola <Pisacane>"), "user text is kept as written: {summary}");
+    assert!(summary.contains("Servono 3 sostegni"), "{summary}");
+    let id = id_in(&payloads(&r[0]), "isub");
+    let r = app.say("ada", &[&press(&format!("isub:{id}"))]).await;
+    assert!(text(&r[0]).contains("\"Orto condiviso\" è inviata"), "{}", text(&r[0]));
+    id
+}
+
+#[tokio::test]
+async fn an_idea_goes_from_a_chat_message_to_a_held_and_reported_activity_in_phase_one() {
+    let app = App::new().await;
+    for name in ["ada", "carl", "dora", "eva"] {
+        app.resident(name, "centocelle", Lang::It).await;
+    }
+    app.resident("bea", "centocelle", Lang::It).await;
+    app.grant("bea", Role::Staff, "roma-m05").await;
+    let id = propose_garden(&app, "2").await;
+
+    // Only staff of the territory publish.
+    let r = app.say("carl", &[&press(&format!("ipub:{id}"))]).await;
+    assert!(text(&r[0]).contains("Non trovo"), "a submitted initiative is not public: {}", text(&r[0]));
+    let r = app.say("ada", &[&press(&format!("ipub:{id}"))]).await;
+    assert!(text(&r[0]).contains("Non hai il permesso"), "{}", text(&r[0]));
+    let r = app.say("bea", &["/review"]).await;
+    assert!(text(&r[0]).contains("Un'iniziativa ti aspetta"), "{}", text(&r[0]));
+    assert!(payloads(&r[1]).contains(&format!("ipub:{id}")));
+    let r = app.say("bea", &[&press(&format!("ipub:{id}"))]).await;
+    assert!(text(&r[0]).contains("è pubblicata"), "{}", text(&r[0]));
+    assert_eq!(app.told(), [("ada".to_owned(), "ini-note-status".to_owned())]);
+    app.run_jobs().await;
+
+    // Neighbours support it; Dora anonymously; the third support reaches the threshold.
+    let r = app.say("carl", &[&press(&format!("isup:{id}"))]).await;
+    assert!(text(&r[0]).contains("1 sostegni su 3"), "{}", text(&r[0]));
+    let r = app.say("carl", &[&press(&format!("isup:{id}"))]).await;
+    assert!(text(&r[0]).contains("La sostieni già"), "{}", text(&r[0]));
+    let r = app.say("ada", &[&press(&format!("isup:{id}"))]).await;
+    assert!(text(&r[0]).contains("L'hai proposta tu"), "{}", text(&r[0]));
+    let r = app.say("dora", &[&press(&format!("isupa:{id}"))]).await;
+    assert!(text(&r[0]).contains("in forma anonima"), "{}", text(&r[0]));
+    let r = app.say("eva", &[&press(&format!("isup:{id}"))]).await;
+    assert!(text(&r[0]).contains("ha raggiunto la soglia"), "{}", text(&r[0]));
+    let r = app.say("eva", &[&press(&format!("ini:{id}"))]).await;
+    let card = text(&r[0]);
+    assert!(card.contains("3 sostegni su 3, tra cui carl, eva e altri 1."), "Dora's name is not shown: {card}");
+    assert!(!card.contains("dora"), "{card}");
+    let notes = app.told();
+    let milestones = notes.iter().filter(|(_, ids)| ids == "ini-note-milestone").count();
+    assert_eq!(milestones, 3, "first, each quarter and the threshold: {notes:?}");
+    assert!(notes.contains(&("ada".to_owned(), "ini-note-status".to_owned())), "the threshold is news: {notes:?}");
+    assert_eq!(app.initiative(id).await.status, Status::ThresholdReached);
+
+    // In phase 1 staff decide; the author cannot accept their own.
+    let r = app.say("ada", &[&press(&format!("iacc:{id}"))]).await;
+    assert!(text(&r[0]).contains("Non hai il permesso"), "{}", text(&r[0]));
+    let r = app.say("bea", &[&press(&format!("iacc:{id}"))]).await;
+    assert!(text(&r[0]).contains("è accettata"), "{}", text(&r[0]));
+    let r = app.say("bea", &[&press(&format!("iacc:{id}"))]).await;
+    assert!(text(&r[0]).contains("Ora non si può"), "decided once: {}", text(&r[0]));
+    assert_eq!(app.told(), [("ada".to_owned(), "ini-note-status".to_owned())]);
+    // Supporters hear it once, even when the job runs again after a crash.
+    let peek = app.store().jobs_claim(app.clock.now(), "peek", app.clock.now(), 10).await.unwrap();
+    let notify = peek.iter().find(|j| j.kind == "initiative-notify").unwrap().clone();
+    assert!(app.run_jobs().await >= 1);
+    let told = app.told();
+    let mut who: Vec<&str> = told.iter().map(|(a, _)| a.as_str()).collect();
+    who.sort();
+    assert_eq!(who, ["carl", "dora", "eva"], "{told:?}");
+    let again = vicinato::store::NewJob {
+        kind: notify.kind.clone(),
+        key: notify.key.clone(),
+        payload: notify.payload.clone(),
+        due_at: notify.due_at,
+        cron: None,
+        zone: notify.zone.clone(),
+    };
+    app.store().job_put(&again, app.clock.now()).await.unwrap();
+    assert_eq!(app.run_jobs().await, 1);
+    assert!(app.told().is_empty(), "nobody is told twice");
+
+    // The author sets the date; participants join up to the capacity, then wait.
+    let r = app.say("ada", &[&press(&format!("idate:{id}")), "sabato 12/12 alle 10"]).await;
+    assert!(text(&r[1]).contains("è fissata per sabato 12/12 alle 10:00"), "{}", text(&r[1]));
+    app.run_jobs().await;
+    assert_eq!(app.told().iter().filter(|(_, ids)| ids == "ini-note-followed-date").count(), 3);
+    let r = app.say("carl", &[&press(&format!("ijoin:{id}"))]).await;
+    assert!(text(&r[0]).starts_with("Partecipi a \"Orto condiviso\""), "{}", text(&r[0]));
+    let r = app.say("dora", &[&press(&format!("ivol:{id}"))]).await;
+    assert!(text(&r[0]).contains("sei volontario"), "{}", text(&r[0]));
+    let r = app.say("eva", &[&press(&format!("ijoin:{id}"))]).await;
+    assert!(text(&r[0]).contains("Sei il numero 1 in lista d'attesa"), "{}", text(&r[0]));
+    let r = app.say("carl", &[&press(&format!("ileave:{id}"))]).await;
+    assert!(text(&r[0]).contains("Non partecipi più"), "{}", text(&r[0]));
+    assert_eq!(app.told(), [("eva".to_owned(), "ini-note-promoted".to_owned())]);
+
+    // The day before, participants are reminded; after the date it took place.
+    app.clock.set(rome(11, 10) + Duration::minutes(1));
+    app.run_jobs().await;
+    let mut reminded: Vec<String> =
+        app.told().into_iter().filter(|(_, ids)| ids == "ini-note-remind").map(|(a, _)| a).collect();
+    reminded.sort();
+    assert_eq!(reminded, ["dora", "eva"]);
+    app.clock.set(rome(12, 13) + Duration::minutes(1));
+    app.run_jobs().await;
+    assert_eq!(app.initiative(id).await.status, Status::Held);
+    assert!(app.told().contains(&("ada".to_owned(), "ini-note-ask-outcome".to_owned())));
+    let r = app.say("ada", &[&press(&format!("iout:{id}")), "Abbiamo piantato venti piantine", "18"]).await;
+    assert!(text(&r[1]).contains("Quante persone sono venute"), "{}", text(&r[1]));
+    assert!(text(&r[2]).contains("il resoconto di \"Orto condiviso\" è pubblicato"), "{}", text(&r[2]));
+    let r = app.say("carl", &[&press(&format!("ini:{id}"))]).await;
+    assert!(
+        text(&r[0]).contains("Com'è andata: Abbiamo piantato venti piantine (18 persone presenti)"),
+        "{}",
+        text(&r[0])
+    );
+
+    // Every step is in the audit log, with who took it.
+    let log = app.store().audit_of(&format!("initiative:{id}")).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["submit", "publish", "threshold", "accept", "date", "schedule", "held", "report"]);
+    let bea = app.store().find_person(&Account::new(Network::Console, "bea")).await.unwrap().unwrap();
+    assert_eq!(log[1].actor, Some(bea.id));
+    assert_eq!(log[2].actor, None, "the supports reached the threshold");
+
+    // Participation figures for staff, and nobody else.
+    let r = app.say("carl", &["/stats"]).await;
+    assert!(text(&r[0]).contains("Non hai il permesso"), "{}", text(&r[0]));
+    let r = app.say("bea", &["/stats"]).await;
+    let stats = text(&r[0]);
+    assert!(stats.contains("2026-11: 1 proposte, 3 sostegni"), "{stats}");
+    assert!(stats.contains("2026-12: 0 proposte, 0 sostegni, 1 svolte"), "{stats}");
+}
+
+#[tokio::test]
+async fn in_phase_two_residents_vote_and_elect_a_moderator_while_staff_only_check_legality() {
+    let app = App::new().await;
+    for name in ["ada", "carl", "dora", "eva", "gio"] {
+        app.resident(name, "centocelle", Lang::It).await;
+    }
+    app.resident("fran", "san-lorenzo", Lang::It).await;
+    app.resident("bea", "centocelle", Lang::It).await;
+    app.grant("bea", Role::Staff, "roma-m05").await;
+
+    let r = app.say("carl", &["/fase Centocelle 2"]).await;
+    assert!(text(&r[0]).contains("Non hai il permesso"), "{}", text(&r[0]));
+    let r = app.say("bea", &["/fase Centocelle 2"]).await;
+    assert!(text(&r[0]).contains("fase 2: decidono i residenti"), "{}", text(&r[0]));
+
+    let id = propose_garden(&app, "20").await;
+    app.say("bea", &[&press(&format!("ipub:{id}"))]).await;
+    for name in ["carl", "dora", "eva"] {
+        app.say(name, &[&press(&format!("isup:{id}"))]).await;
+    }
+    // The threshold opens the vote by itself; staff may not decide.
+    let ini = app.initiative(id).await;
+    assert_eq!(ini.status, Status::Voting);
+    let r = app.say("bea", &[&press(&format!("iacc:{id}"))]).await;
+    assert!(text(&r[0]).contains("decidono i residenti con un voto"), "{}", text(&r[0]));
+    let r = app.say("carl", &[&press(&format!("ini:{id}"))]).await;
+    assert!(payloads(&r[0]).contains(&format!("ivote:{id}:y")), "{:?}", payloads(&r[0]));
+    for (name, vote) in [("carl", "y"), ("dora", "y"), ("eva", "n")] {
+        let r = app.say(name, &[&press(&format!("ivote:{id}:{vote}"))]).await;
+        assert!(text(&r[0]).contains("è contato"), "{}", text(&r[0]));
+    }
+    let r = app.say("carl", &[&press(&format!("ivote:{id}:n"))]).await;
+    assert!(text(&r[0]).contains("Hai già votato"), "{}", text(&r[0]));
+    let r = app.say("fran", &[&press(&format!("ivote:{id}:y"))]).await;
+    assert!(text(&r[0]).contains("Votano solo i residenti di Centocelle"), "{}", text(&r[0]));
+    // The vote closes at its end: quorum (3) reached, 2 to 1.
+    app.run_jobs().await;
+    app.told();
+    app.clock.set(app.clock.now() + Duration::days(15));
+    app.run_jobs().await;
+    assert_eq!(app.initiative(id).await.status, Status::Accepted);
+    let told = app.told();
+    assert!(told.contains(&("ada".to_owned(), "ini-note-status-reason".to_owned())), "{told:?}");
+    let log = app.store().audit_of(&format!("initiative:{id}")).await.unwrap();
+    let closed = log.iter().find(|e| e.action == "vote-closed").unwrap();
+    assert_eq!((closed.actor, closed.reason.as_deref()), (None, Some("2 yes, 1 no")));
+
+    // Gio stands as moderator; the vote makes it so.
+    let r = app.say("gio", &["/proponi moderatore"]).await;
+    assert!(text(&r[1]).contains("\"gio come moderatore\": cosa vuoi fare"), "{}", text(&r[1]));
+    let r = app.say("gio", &["Voglio tenere in ordine le stanze del quartiere, con garbo."]).await;
+    let theme = payloads(&r[0]).into_iter().next().unwrap();
+    app.say("gio", &[&press(&theme), &press("pskip"), &press("pskip"), &press("pskip")]).await;
+    let r = app.say("gio", &[&press("pskip")]).await;
+    let mid = id_in(&payloads(&r[0]), "isub");
+    app.say("gio", &[&press(&format!("isub:{mid}"))]).await;
+    app.say("bea", &[&press(&format!("ipub:{mid}"))]).await;
+    for name in ["carl", "dora", "eva"] {
+        app.say(name, &[&press(&format!("isup:{mid}"))]).await;
+    }
+    for name in ["carl", "dora", "eva"] {
+        app.say(name, &[&press(&format!("ivote:{mid}:y"))]).await;
+    }
+    assert_eq!(app.initiative(mid).await.status, Status::Voting);
+    app.clock.set(app.clock.now() + Duration::days(15));
+    app.run_jobs().await;
+    assert_eq!(app.initiative(mid).await.status, Status::Accepted);
+    let gio = app.store().find_person(&Account::new(Network::Console, "gio")).await.unwrap().unwrap();
+    let tree = app.engine.snapshot().tree.clone();
+    assert!(gio.may(Role::Moderator, Some(&TerritoryId::new("centocelle")), &tree), "{:?}", gio.roles);
+    assert!(!gio.may(Role::Moderator, Some(&TerritoryId::new("san-lorenzo")), &tree));
+}
+
+#[tokio::test]
+async fn three_reports_hide_an_initiative_until_a_moderator_restores_or_rejects_it() {
+    let app = App::new().await;
+    for name in ["ada", "carl", "dora", "eva", "mo"] {
+        app.resident(name, "centocelle", Lang::It).await;
+    }
+    app.resident("bea", "centocelle", Lang::It).await;
+    app.grant("bea", Role::Staff, "roma-m05").await;
+    app.grant("mo", Role::Moderator, "centocelle").await;
+    let id = propose_garden(&app, "20").await;
+    app.say("bea", &[&press(&format!("ipub:{id}"))]).await;
+    app.told();
+    for name in ["carl", "dora"] {
+        let r = app.say(name, &[&press(&format!("irep:{id}")), "pubblicità di un negozio"]).await;
+        assert!(text(&r[1]).contains("Un moderatore la controllerà"), "{}", text(&r[1]));
+    }
+    let r = app.say("carl", &[&press(&format!("irep:{id}")), "di nuovo"]).await;
+    assert!(text(&r[1]).contains("L'hai già segnalata"), "{}", text(&r[1]));
+    let r = app.say("eva", &["/iniziative"]).await;
+    assert!(text(&r[0]).contains("Orto condiviso"), "still visible after two: {}", text(&r[0]));
+    app.say("eva", &[&press(&format!("irep:{id}")), "non è vero"]).await;
+    assert!(app.initiative(id).await.hidden);
+    assert_eq!(app.told(), [("ada".to_owned(), "ini-note-hidden".to_owned())]);
+    let r = app.say("eva", &["/iniziative"]).await;
+    assert!(!text(&r[0]).contains("Orto condiviso"), "{}", text(&r[0]));
+    let r = app.say("carl", &[&press(&format!("ini:{id}"))]).await;
+    assert!(text(&r[0]).contains("Non trovo"), "{}", text(&r[0]));
+    // Residents cannot moderate; the moderator sees it in their review.
+    let r = app.say("carl", &[&press(&format!("ishow:{id}"))]).await;
+    assert!(text(&r[0]).contains("Non trovo") || text(&r[0]).contains("Non hai il permesso"), "{}", text(&r[0]));
+    let r = app.say("mo", &["/review"]).await;
+    assert!(payloads(&r[1]).contains(&format!("ishow:{id}")), "{:?}", payloads(&r[1]));
+    let r = app.say("mo", &[&press(&format!("ishow:{id}"))]).await;
+    assert!(text(&r[0]).contains("Di nuovo visibile"), "{}", text(&r[0]));
+    assert_eq!(app.told(), [("ada".to_owned(), "ini-note-restored".to_owned())]);
+    // A moderator rejects it with a reason the author reads.
+    let r = app.say("mo", &[&press(&format!("imrej:{id}")), "Il cortile è privato"]).await;
+    assert!(text(&r[1]).contains("non è accettata"), "{}", text(&r[1]));
+    let told = app.told();
+    assert_eq!(told, [("ada".to_owned(), "ini-note-status-reason".to_owned())]);
+    let ini = app.initiative(id).await;
+    assert_eq!(ini.status, Status::Rejected);
+    assert_eq!(ini.decision.unwrap().reason.as_deref(), Some("Il cortile è privato"));
+}
+
+#[tokio::test]
+async fn an_accepted_community_service_is_found_in_the_directory() {
+    let app = App::new().await;
+    app.resident("ada", "centocelle", Lang::It).await;
+    app.resident("bea", "centocelle", Lang::It).await;
+    app.grant("bea", Role::Staff, "roma-m05").await;
+    let r = app.say("ada", &["/proponi servizio Sportello digitale per anziani"]).await;
+    assert!(text(&r[0]).contains("servizio della comunità"), "{}", text(&r[0]));
+    let r = app.say("ada", &["Aiutiamo gli anziani a usare il telefono e lo SPID, il martedì pomeriggio."]).await;
+    assert!(payloads(&r[0]).contains(&"ptheme:digital".to_owned()), "directory categories: {:?}", payloads(&r[0]));
+    app.say("ada", &[&press("ptheme:digital"), &press("pskip"), &press("pskip"), &press("pskip")]).await;
+    let r = app.say("ada", &[&press("pskip")]).await;
+    let id = id_in(&payloads(&r[0]), "isub");
+    app.say("ada", &[&press(&format!("isub:{id}"))]).await;
+    app.say("bea", &[&press(&format!("ipub:{id}"))]).await;
+    for name in ["carl", "dora", "eva"] {
+        app.resident(name, "centocelle", Lang::It).await;
+        app.say(name, &[&press(&format!("isup:{id}"))]).await;
+    }
+    let r = app.say("bea", &[&press(&format!("iacc:{id}"))]).await;
+    assert!(text(&r[0]).contains("è accettata"), "{}", text(&r[0]));
+    let r = app.say("carl", &["/servizi sportello digitale"]).await;
+    let found = all_text(&r);
+    assert!(found.contains("Sportello digitale per anziani"), "{found}");
+    let listing = app
+        .store()
+        .listing(&ServiceAtLocationId::new(format!("community-initiative-{id}-at-casa-welfare-centocelle")))
+        .await
+        .unwrap();
+    assert_eq!(listing.unwrap().service.origin, Origin::Community);
+}
+
+#[tokio::test]
+async fn a_resident_asks_in_english_what_is_happening_near_them_this_week() {
+    let app = App::new().await;
+    app.resident("ada", "centocelle", Lang::It).await;
+    app.resident("bea", "centocelle", Lang::It).await;
+    app.grant("bea", Role::Staff, "roma-m05").await;
+    app.resident("sam", "centocelle", Lang::En).await;
+    let r = app.say("sam", &["what's happening near me this week?"]).await;
+    assert!(text(&r[0]).contains("Nothing is planned this week"), "{}", text(&r[0]));
+    let id = propose_garden(&app, "20").await;
+    app.say("bea", &[&press(&format!("ipub:{id}"))]).await;
+    for name in ["carl", "dora", "eva"] {
+        app.resident(name, "centocelle", Lang::It).await;
+        app.say(name, &[&press(&format!("isup:{id}"))]).await;
+    }
+    app.say("bea", &[&press(&format!("iacc:{id}"))]).await;
+    app.say("ada", &[&press(&format!("idate:{id}")), "giovedì 3/12 alle 17"]).await;
+    app.clock.set(rome(1, 9));
+    let r = app.say("sam", &["what's happening near me this week?"]).await;
+    let list = text(&r[0]);
+    assert!(list.starts_with("Happening this week in Centocelle:"), "{list}");
+    assert!(list.contains("Orto condiviso — Centocelle, on Thursday 3/12 at 17:00 (scheduled; 3/3 supports)"), "{list}");
+    let r = app.say("sam", &[&press(&format!("ini:{id}"))]).await;
+    assert!(payloads(&r[0]).contains(&format!("ijoin:{id}")), "{:?}", payloads(&r[0]));
+    let r = app.say("sam", &["/initiatives garden"]).await;
+    assert!(text(&r[0]).contains("I found no initiatives") || text(&r[0]).contains("Orto"), "{}", text(&r[0]));
+    let r = app.say("sam", &["/initiatives orto"]).await;
+    assert!(text(&r[0]).contains("Orto condiviso"), "{}", text(&r[0]));
+    // Drafts stay private, and can be resumed.
+    let r = app.say("sam", &["/propose Street library", "/cancel", "/myinitiatives"]).await;
+    let mine = all_text(&r);
+    assert!(mine.contains("Street library"), "{mine}");
+    let draft = id_in(&payloads(r.last().unwrap()), "ini");
+    let r = app.say("ada", &[&press(&format!("ini:{draft}"))]).await;
+    assert!(text(&r[0]).contains("Non trovo"), "{}", text(&r[0]));
+    let r = app.say("sam", &[&press(&format!("iedit:{draft}"))]).await;
+    assert!(text(&r[0]).contains("Title: Street library"), "{}", text(&r[0]));
+    let r = app.say("sam", &[&press(&format!("isub:{draft}"))]).await;
+    assert!(text(&r[0]).contains("Something is missing: What and why"), "{}", text(&r[0]));
+}
