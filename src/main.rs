@@ -73,6 +73,11 @@ enum Command {
         #[command(subcommand)]
         what: ExportKind,
     },
+    /// Reports for the programme's staff.
+    Report {
+        #[command(subcommand)]
+        what: ReportKind,
+    },
     /// Operator commands: roles and personal data.
     Admin {
         #[command(subcommand)]
@@ -119,6 +124,28 @@ enum ExportKind {
         /// Bookings up to this many days ahead.
         #[arg(long, default_value_t = 365)]
         days: i64,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportKind {
+    /// Participation in initiatives per territory and month: proposed, supports, held,
+    /// distinct residents taking part, bookings for initiatives.
+    Participation {
+        /// Output format: csv.
+        #[arg(long, default_value = "csv", value_parser = ["csv"])]
+        format: String,
+        /// Months back, this one included.
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        /// Only this territory and beneath it (an id such as roma-m05); all without it.
+        #[arg(long)]
+        area: Option<String>,
         /// Write here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -333,6 +360,33 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(path) => {
                     std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
                     println!("Exported the bookings calendar to {}.", path.display());
+                }
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        Command::Report { what: ReportKind::Participation { format: _, months, area, out, db } } => {
+            let config = load_config(&cli, Some(db))?;
+            let store = app::open_store(&config.database_url).await?;
+            app::ensure_demo(store.as_ref(), &config).await?;
+            let tree = TerritoryTree::new(store.territories().await?)?;
+            let path = match area {
+                Some(a) => {
+                    let id = TerritoryId::parse(a).map_err(|e| anyhow::anyhow!("--area: {e}"))?;
+                    anyhow::ensure!(tree.get(&id).is_some(), "--area: there is no territory `{a}`");
+                    tree.path(&id)
+                }
+                None => "/".to_owned(),
+            };
+            let now = chrono::Utc::now();
+            let (from, to) = vicinato::conversation::decide::months_back(now, config.time_zone, *months);
+            let events = store.participation_events(&path, from, to).await?;
+            let rows = vicinato::conversation::decide::table(&events, &tree, None, config.time_zone);
+            let text = vicinato::conversation::decide::csv(&rows)?;
+            match out {
+                Some(file) => {
+                    std::fs::write(file, &text).with_context(|| format!("cannot write {}", file.display()))?;
+                    println!("Wrote {} rows to {}.", rows.len(), file.display());
                 }
                 None => print!("{text}"),
             }

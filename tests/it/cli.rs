@@ -255,3 +255,48 @@ fn a_bad_spaces_file_stops_the_program_naming_the_file_and_key() {
         assert!(err.contains("config/spaces.toml: house[0].space[0].capacity: must be at least 1"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn an_initiative_proposed_in_chat_shows_in_the_participation_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        "/proponi Orto condiviso",
+        "Un orto nel cortile della scuola, per tutte le famiglie.",
+        "Centocelle",
+        "{\"button\": \"ptheme:environment\"}",
+        "{\"button\": \"pskip\"}",
+        "{\"button\": \"pskip\"}",
+        "{\"button\": \"pskip\"}",
+        "{\"button\": \"pskip\"}",
+    ];
+    let out = vicinato(dir.path(), &["chat", "--json", "--as", "ugo", "--lang", "it"], &(lines.join("\n") + "\n"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let replies: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let summary = replies.last().unwrap();
+    assert!(summary["text"].as_str().unwrap().contains("Zona: Centocelle"), "{summary}");
+    let submit = summary["buttons"][0]["payload"].as_str().unwrap().to_owned();
+    assert!(submit.starts_with("isub:"), "{summary}");
+    let out = vicinato(dir.path(), &["chat", "--json", "--as", "ugo"], &format!("{{\"button\": \"{submit}\"}}\n"));
+    assert!(stdout(&out).contains("è inviata"), "{}", stdout(&out));
+
+    let out = vicinato(dir.path(), &["report", "participation", "--format", "csv", "--area", "roma-m05"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let month = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Rome).format("%Y-%m").to_string();
+    let csv = stdout(&out);
+    assert_eq!(csv, format!("territory,month,proposed,supports,held,people,bookings\ncentocelle,{month},1,0,0,1,0\n"));
+    let out = vicinato(dir.path(), &["report", "participation", "--area", "atlantide"], "");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--area: there is no territory `atlantide`"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_bad_initiatives_setting_is_named_with_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    let bad = vicinato::config::DEFAULT_TOML.replace("min_threshold = 10", "min_threshold = 0");
+    std::fs::write(dir.path().join("config/default.toml"), bad).unwrap();
+    let out = vicinato(dir.path(), &["check"], "");
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("config/default.toml: initiatives.min_threshold: must be at least 1"), "{err}");
+}

@@ -448,7 +448,10 @@ async fn a_resident_asks_in_english_what_is_happening_near_them_this_week() {
     let r = app.say("sam", &["what's happening near me this week?"]).await;
     let list = text(&r[0]);
     assert!(list.starts_with("Happening this week in Centocelle:"), "{list}");
-    assert!(list.contains("Orto condiviso — Centocelle, on Thursday 3/12 at 17:00 (scheduled; 3/3 supports)"), "{list}");
+    assert!(
+        list.contains("Orto condiviso — Centocelle, on Thursday 3/12 at 17:00 (scheduled; 3/3 supports)"),
+        "{list}"
+    );
     let r = app.say("sam", &[&press(&format!("ini:{id}"))]).await;
     assert!(payloads(&r[0]).contains(&format!("ijoin:{id}")), "{:?}", payloads(&r[0]));
     let r = app.say("sam", &["/initiatives garden"]).await;
