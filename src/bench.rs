@@ -696,6 +696,7 @@ fn bench_booking(person: PersonId, unit: UnitId, starts: chrono::DateTime<chrono
         units: vec![unit],
         busy_until: starts + chrono::Duration::minutes(55),
         replaces: None,
+        association: None,
     }
 }
 

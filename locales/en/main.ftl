@@ -52,7 +52,7 @@ help-resident =
     /mydata – all your data; /forget – erase it
     /cancel – cancel what you are doing
 help-moderator = As a moderator: /review – initiatives hidden by reports, to show again or reject with a reason.
-help-staff = As staff: /grant moderator ACCOUNT AREA – make someone a moderator in your area; /revoke to remove it; /approve – approve bookings of the houses in your area; /review – initiatives to check and decide; /phase AREA 1|2 – who decides in an area; /stats – participation by month.
+help-staff = As staff: /grant moderator ACCOUNT AREA – make someone a moderator in your area; /revoke to remove it; /approve – approve bookings of the houses in your area; /review – initiatives to check and decide; /phase AREA 1|2 – who decides in an area; /stats – participation by month. /association – the associations of your area and who may book in their name.
 help-admin = As an administrator: /grant ROLE ACCOUNT [AREA] and /revoke ROLE ACCOUNT [AREA]. Roles: resident, moderator, staff, admin. Accounts: telegram:123, matrix:@name:server, console:name.
 help-examples = Try: "canteen open on Sunday", "help with rent in Municipio V", "psychologist who speaks Arabic".
 
@@ -251,7 +251,6 @@ book-alternatives = These are the nearest free times. Tap one that suits you, or
 book-no-alternatives = I find no free time in that week. Try another day, or write /cancel to leave it.
 book-no-spaces = There are no spaces to book here. Write /help to see what you can do.
 book-no-such-date = The date "{ $date }" does not exist. Check the day and month and write it again, for example "3 March".
-book-one-day = I can book one day at a time. Write the first day and the time; then book the others.
 book-refused-past = That time has already passed. Write a day and time from today on.
 book-refused-empty = That time lasts no time at all. Write a start and an end, for example "from 3 to 5 pm".
 book-refused-short = Bookings last at least { $n } minutes. Write a longer time.
@@ -518,3 +517,35 @@ ini-phase-set = Done: in { $area } it is now { $phase }.
 ini-stats = Participation in { $area }, by month:
 ini-stats-line = { $month }: { $proposed } proposed, { $supports } supports, { $held } held, { $people } residents taking part, { $bookings } bookings
 ini-stats-none = No activity in the last months.
+
+## Booking: associations, several days
+
+book-refused-association-quota = Each association may book at most { $n } hours a week in this house, so there is room for everyone. Choose another week.
+book-days-too-many = I can book at most { $n } days in a row at once. Write a shorter period, for example "from 3 to 5 March".
+book-ask-time-days = From { $first } to { $last } I book the same time every day: a booking lasts at most { $max } minutes, not whole days.
+book-summary-days = Every day at the same time until { $last }: { $n } days (I skip the days that are taken and tell you which).
+book-days-done = Booked { $n } times: { $space }, every day from { $when }. Write /bookings to see them.
+book-series-skipped-quota = Skipped: { $when } (over the weekly hours).
+book-summary-for = For the association: { $association }.
+book-weekly-associations-only = Weekly bookings are for associations: I book this date only.
+book-for-no-association = You are not in an association that can book. Ask the house's staff to register you, or book for yourself.
+book-for-not-yours = You cannot book for this association. Ask the house's staff, or book for yourself.
+book-ask-for-whom = Who is this booking for? You, or an association?
+button-book-for-me = For me
+association-usage = Associations are registered by the welfare house's staff. If you belong to one, ask them to add you: you will be able to book in its name.
+association-usage-staff = For the associations of your area: /association new ID AREA NAME – register one; /association add ID ACCOUNT [booker] – add a member ("booker": may book in the association's name); /association remove ID ACCOUNT – remove a member; /association ID – see the members.
+association-list-intro = Associations:
+association-line = { $name } ({ $id }, { $area }): { $role }
+association-role-booker = you may book in its name
+association-role-member = member
+association-role-staff = you manage it
+association-unknown = I cannot find the association "{ $id }". Write /association to see the ones you manage.
+association-no-members = It has no members yet. Add them with /association add { $id } ACCOUNT booker.
+association-member-line = { $name } ({ $accounts }): { $role }
+association-bad-id = "{ $id }" cannot be an id: use 2 to 64 lowercase letters, digits and dashes, for example orti-centocelle.
+association-registered = Registered: { $name } ({ $id }). Now add its members with /association add { $id } ACCOUNT booker.
+association-updated = Updated: { $name } ({ $id }).
+association-booker-added = { $name } may now book in the name of { $association }.
+association-member-added = { $name } is now a member of { $association }.
+association-member-removed = { $name } is no longer a member of { $association }.
+association-not-member = { $name } was not a member of { $association }.

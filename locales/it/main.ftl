@@ -52,7 +52,7 @@ help-resident =
     /mydata – tutti i tuoi dati; /forget – cancellali
     /cancel – annulla quello che stai facendo
 help-moderator = Come moderatore: /review – le iniziative nascoste dalle segnalazioni, da rendere visibili o rifiutare con un motivo.
-help-staff = Come operatore: /grant moderator ACCOUNT ZONA – nomina un moderatore nella tua zona; /revoke per toglierlo; /approve – approva le prenotazioni delle Case nella tua zona; /review – iniziative da controllare e decidere; /fase ZONA 1|2 – chi decide in una zona; /stats – partecipazione per mese.
+help-staff = Come operatore: /grant moderator ACCOUNT ZONA – nomina un moderatore nella tua zona; /revoke per toglierlo; /approve – approva le prenotazioni delle Case nella tua zona; /review – iniziative da controllare e decidere; /fase ZONA 1|2 – chi decide in una zona; /stats – partecipazione per mese. /association – le associazioni della tua zona e chi può prenotare a loro nome.
 help-admin = Come amministratore: /grant RUOLO ACCOUNT [ZONA] e /revoke RUOLO ACCOUNT [ZONA]. Ruoli: resident, moderator, staff, admin. Account: telegram:123, matrix:@nome:server, console:nome.
 help-examples = Prova: «mensa aperta domenica», «aiuto con l'affitto nel Municipio V», «psicologo che parla arabo».
 
@@ -251,7 +251,6 @@ book-alternatives = Ecco gli orari liberi più vicini. Tocca quello che ti va be
 book-no-alternatives = Non trovo orari liberi nella settimana. Prova un altro giorno, oppure scrivi /cancel per lasciar stare.
 book-no-spaces = Qui non ci sono spazi da prenotare. Scrivi /help per vedere cosa puoi fare.
 book-no-such-date = La data «{ $date }» non esiste. Controlla giorno e mese e riscrivila, per esempio «3 marzo».
-book-one-day = Posso prenotare un giorno alla volta. Scrivi il primo giorno e l'orario; poi prenota gli altri.
 book-refused-past = Quel momento è già passato. Scrivi un giorno e un orario da oggi in poi.
 book-refused-empty = L'orario non dura nulla. Scrivi inizio e fine, per esempio «dalle 15 alle 17».
 book-refused-short = Si prenota per almeno { $n } minuti. Scrivi un orario più lungo.
@@ -518,3 +517,35 @@ ini-phase-set = Fatto: a { $area } ora siamo in { $phase }.
 ini-stats = Partecipazione a { $area }, per mese:
 ini-stats-line = { $month }: { $proposed } proposte, { $supports } sostegni, { $held } svolte, { $people } residenti coinvolti, { $bookings } prenotazioni
 ini-stats-none = Nessuna attività negli ultimi mesi.
+
+## Booking: associations, several days
+
+book-refused-association-quota = Ogni associazione può prenotare al massimo { $n } ore a settimana in questa Casa, così c'è posto per tutti. Scegli un'altra settimana.
+book-days-too-many = Posso prenotare al massimo { $n } giorni di fila in una volta. Scrivi un periodo più breve, per esempio «dal 3 al 5 marzo».
+book-ask-time-days = Dal { $first } al { $last } prenoto lo stesso orario ogni giorno: si prenota al massimo { $max } minuti alla volta, non giornate intere.
+book-summary-days = Ogni giorno alla stessa ora fino al { $last }: { $n } giorni (i giorni occupati li salto e te li dico).
+book-days-done = Prenotato { $n } volte: { $space }, ogni giorno a partire da { $when }. Scrivi /bookings per vederle.
+book-series-skipped-quota = Saltata: { $when } (supera le ore a settimana).
+book-summary-for = Per l'associazione: { $association }.
+book-weekly-associations-only = Le prenotazioni ogni settimana sono per le associazioni: prenoto solo questa data.
+book-for-no-association = Non risulti in un'associazione che può prenotare. Chiedi a chi gestisce la Casa di registrarti, oppure prenota per te.
+book-for-not-yours = Non puoi prenotare per questa associazione. Chiedi a chi gestisce la Casa, oppure prenota per te.
+book-ask-for-whom = Per chi prenoti? Per te, o per un'associazione?
+button-book-for-me = Per me
+association-usage = Le associazioni le registra chi gestisce la Casa del Welfare. Se fai parte di un'associazione, chiedi di aggiungerti: potrai prenotare a suo nome.
+association-usage-staff = Per le associazioni della tua zona: /association new ID ZONA NOME – registra; /association add ID ACCOUNT [prenota] – aggiungi un membro (con «prenota» può prenotare a nome dell'associazione); /association remove ID ACCOUNT – togli un membro; /association ID – vedi i membri.
+association-list-intro = Associazioni:
+association-line = { $name } ({ $id }, { $area }): { $role }
+association-role-booker = puoi prenotare a suo nome
+association-role-member = membro
+association-role-staff = la gestisci tu
+association-unknown = Non trovo l'associazione «{ $id }». Scrivi /association per vedere quelle che gestisci.
+association-no-members = Non ha ancora membri. Aggiungili con /association add { $id } ACCOUNT prenota.
+association-member-line = { $name } ({ $accounts }): { $role }
+association-bad-id = «{ $id }» non va bene come codice: usa da 2 a 64 lettere minuscole, cifre e trattini, per esempio orti-centocelle.
+association-registered = Registrata: { $name } ({ $id }). Ora aggiungi i membri con /association add { $id } ACCOUNT prenota.
+association-updated = Aggiornata: { $name } ({ $id }).
+association-booker-added = { $name } ora può prenotare a nome di { $association }.
+association-member-added = { $name } ora è membro di { $association }.
+association-member-removed = { $name } non è più membro di { $association }.
+association-not-member = { $name } non era membro di { $association }.

@@ -4,6 +4,10 @@
 //! is checked with a reason when it fails, a taken slot gets the nearest free alternatives, and
 //! a summary asks for confirmation. The database has the last word on overlaps.
 //!
+//! A booking may be for an association (see `on_behalf`): then it counts against the
+//! association's weekly quota, and only then may it repeat every week. "dal 3 al 5 marzo"
+//! books the same time on each day, skipping and listing the days that cannot be booked.
+//!
 //! Also: "what is free on Saturday at Casa X?" lists the free stretches of each space.
 
 use super::understand::DayPart;
@@ -28,6 +32,8 @@ pub enum Ask {
     People,
     Purpose,
     Confirm,
+    /// For me, or for one of my associations.
+    ForWhom,
 }
 
 /// A booking being put together.
@@ -60,6 +66,12 @@ pub struct Draft {
     /// Every week at the same time, this many weeks (the first included).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weeks: Option<u8>,
+    /// Every day at the same time, this many days (the first included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u8>,
+    /// Who it is for; `None` until decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_whom: Option<BookingFor>,
 }
 
 impl Draft {
@@ -84,6 +96,7 @@ impl Draft {
         }
         if said.date.is_some() {
             self.date = said.date;
+            self.days = said.days;
         }
         if said.from.is_some() || said.part.is_some() {
             self.from = said.from;
@@ -121,6 +134,10 @@ pub async fn from_text(turn: &mut Turn<'_>, text: &str) -> Result<Vec<Reply>, St
         return Ok(vec![date_problem_reply(problem)]);
     }
     draft.merge(&said, turn);
+    match super::on_behalf::read(turn, text).await? {
+        Ok(who) => draft.for_whom = who,
+        Err(reply) => return Ok(vec![reply]),
+    }
     advance(turn, draft).await
 }
 
@@ -138,6 +155,20 @@ pub async fn typed(turn: &mut Turn<'_>, mut draft: Draft, text: &str) -> Result<
     let said = read(turn, text, now);
     if let Some(problem) = &said.date_problem {
         return Ok(Some(vec![date_problem_reply(problem)]));
+    }
+    // A purpose may well name an association ("riunione dell'associazione"): not a choice.
+    let who = match draft.asked {
+        Some(Ask::Purpose) => None,
+        _ => match super::on_behalf::read(turn, text).await? {
+            Ok(who) => who,
+            Err(reply) => return Ok(Some(vec![reply])),
+        },
+    };
+    if let Some(who) = who {
+        draft.for_whom = Some(who);
+        if said.is_empty() {
+            return Ok(Some(advance(turn, draft).await?));
+        }
     }
     let about_the_slot = said.date.is_some()
         || said.from.is_some()
@@ -164,7 +195,7 @@ fn date_problem_reply(problem: &DateProblem) -> Reply {
     match problem {
         DateProblem::NoSuchDate(written) => Reply::say(Msg::new("book-no-such-date").text("date", written.clone())),
         DateProblem::Past => Reply::id("book-refused-past"),
-        DateProblem::Range => Reply::id("book-one-day"),
+        DateProblem::Range => Reply::say(Msg::new("book-days-too-many").num("n", i64::from(super::wish::MAX_DAYS))),
     }
 }
 
@@ -248,6 +279,18 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
         save(turn, &draft).await?;
         let mut reply = Reply::say(Msg::new("book-ask-when").text("space", space.name.get(turn.lang)));
         reply.blocks.extend(hours_lines(&hours.weekly));
+        if let (Some(date), Some(days)) = (draft.date, draft.days.filter(|d| *d > 1)) {
+            let last = date + Duration::days(i64::from(days) - 1);
+            reply.blocks.insert(
+                0,
+                Block::Say(
+                    Msg::new("book-ask-time-days")
+                        .text("first", date.format("%-d/%-m").to_string())
+                        .text("last", last.format("%-d/%-m").to_string())
+                        .num("max", i64::from(space.max_minutes)),
+                ),
+            );
+        }
         return Ok(vec![reply]);
     };
     if let Err(refusal) = check_slot(&space, &hours, slot, draft.people, now) {
@@ -256,20 +299,12 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
     let Some(instants) = slot.in_zone(zone) else {
         return refused(turn, draft, &space, &hours, zone, slot, Refusal::NoSuchTime, now).await;
     };
-    // Fair use: hours this person has in this house in the slot's week.
-    if let Some(quota) = space.weekly_quota_hours {
-        let week = week_start(slot.start.date());
-        let used: i64 = turn
-            .store()
-            .bookings_of(turn.person.id, turn.now)
-            .await?
-            .iter()
-            .filter(|b| b.house == space.house && b.local_start() >= week && b.local_start() < week + Duration::days(7))
-            .map(|b| (b.ends - b.starts).num_minutes())
-            .sum();
-        if used + slot.minutes() > i64::from(quota) * 60 {
-            return refused(turn, draft, &space, &hours, zone, slot, Refusal::OverQuota { hours: quota }, now).await;
-        }
+    // For me or for an association, then fair use: that one's hours in this house that week.
+    if let Some(replies) = super::on_behalf::settle(turn, &mut draft).await? {
+        return Ok(replies);
+    }
+    if let Some(refusal) = super::on_behalf::over_quota(turn, &space, zone, &draft, slot).await? {
+        return refused(turn, draft, &space, &hours, zone, slot, refusal, now).await;
     }
     let busy = busy_around(turn, &space, instants.0).await?;
     if !is_free(&space, instants, &busy) {
@@ -305,8 +340,23 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
     if space.needs_approval {
         summary.blocks.push(Block::Say(Msg::new("book-needs-approval")));
     }
+    if let Some(a) = super::on_behalf::association_of(&draft) {
+        let name = turn.store().association(&a).await?.map(|a| a.name).unwrap_or_else(|| a.to_string());
+        summary.blocks.push(Block::Say(Msg::new("book-summary-for").text("association", name)));
+    }
+    if draft.weeks.is_some_and(|w| w > 1) && super::on_behalf::association_of(&draft).is_none() {
+        // Weekly series are for associations: one date for anyone else.
+        draft.weeks = None;
+        save(turn, &draft).await?;
+        summary.blocks.push(Block::Say(Msg::new("book-weekly-associations-only")));
+    }
     if let Some(weeks) = draft.weeks.filter(|w| *w > 1 && draft.replaces.is_none()) {
         summary.blocks.push(Block::Say(Msg::new("book-summary-weekly").num("n", i64::from(weeks))));
+    } else if let Some(days) = draft.days.filter(|d| *d > 1 && draft.replaces.is_none()) {
+        let last = slot.start.date() + Duration::days(i64::from(days) - 1);
+        summary.blocks.push(Block::Say(
+            Msg::new("book-summary-days").num("n", i64::from(days)).text("last", last.format("%-d/%-m").to_string()),
+        ));
     }
     Ok(vec![summary.with_buttons(vec![
         Button::msg(Msg::new("button-book-confirm"), "book:yes"),
@@ -334,7 +384,7 @@ fn hours_lines(weekly: &WeeklyHours) -> Vec<Block> {
         .collect()
 }
 
-async fn save(turn: &mut Turn<'_>, draft: &Draft) -> Result<(), StoreError> {
+pub(super) async fn save(turn: &mut Turn<'_>, draft: &Draft) -> Result<(), StoreError> {
     let flow = Flow::Book { draft: draft.clone() };
     turn.save_flow(&flow).await?;
     turn.flow = Some(flow);
@@ -520,8 +570,19 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
     let Some((starts, ends)) = slot.in_zone(zone) else {
         return refused(turn, draft, &space, &hours, zone, slot, Refusal::NoSuchTime, now).await;
     };
-    if let Some(weeks) = draft.weeks.filter(|w| *w > 1 && draft.replaces.is_none()) {
-        return weekly(turn, &draft, &space, &hours, zone, slot, weeks, now).await;
+    if !super::on_behalf::allowed(turn, &draft).await? {
+        turn.clear_flow().await?;
+        turn.flow = None;
+        return Ok(vec![Reply::id("book-for-not-yours")]);
+    }
+    let association = super::on_behalf::association_of(&draft);
+    if let Some(weeks) = draft.weeks.filter(|w| *w > 1 && draft.replaces.is_none() && association.is_some()) {
+        let series = Series { first: slot, step: Duration::weeks(1), count: weeks, done: "book-weekly-done" };
+        return book_series(turn, &draft, &space, &hours, zone, series, now).await;
+    }
+    if let Some(days) = draft.days.filter(|d| *d > 1 && draft.replaces.is_none()) {
+        let series = Series { first: slot, step: Duration::days(1), count: days, done: "book-days-done" };
+        return book_series(turn, &draft, &space, &hours, zone, series, now).await;
     }
     let new = NewBooking {
         house: space.house.clone(),
@@ -536,6 +597,7 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
         units: space.units.clone(),
         busy_until: ends + Duration::minutes(i64::from(space.buffer_minutes)),
         replaces: draft.replaces,
+        association,
     };
     match turn.store().booking_insert(&new, turn.now).await? {
         Ok(booking) => {
@@ -563,30 +625,43 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
     }
 }
 
-/// Books the same slot every week for `weeks` weeks; dates that are taken or break a rule are
-/// skipped and listed.
-#[allow(clippy::too_many_arguments)]
-async fn weekly(
+/// The same slot repeated: every week (associations) or every day of a range.
+struct Series {
+    first: LocalSlot,
+    step: Duration,
+    count: u8,
+    /// The message that sums up what was booked.
+    done: &'static str,
+}
+
+/// Books a series; dates that are taken, break a rule or go over the weekly quota are skipped
+/// and listed. Each date is checked against the quota with the dates booked before it.
+async fn book_series(
     turn: &mut Turn<'_>,
     draft: &Draft,
     space: &Space,
     hours: &Schedule,
     zone: chrono_tz::Tz,
-    first: LocalSlot,
-    weeks: u8,
+    series: Series,
     now: NaiveDateTime,
 ) -> Result<Vec<Reply>, StoreError> {
+    let first = series.first;
+    let association = super::on_behalf::association_of(draft);
     let mut booked = 0;
     let mut skipped = Vec::new();
-    for week in 0..i64::from(weeks) {
-        let slot = LocalSlot { start: first.start + Duration::weeks(week), end: first.end + Duration::weeks(week) };
+    for i in 0..i32::from(series.count) {
+        let slot = LocalSlot { start: first.start + series.step * i, end: first.end + series.step * i };
         let instants = match (check_slot(space, hours, slot, draft.people, now), slot.in_zone(zone)) {
             (Ok(()), Some(i)) => i,
             _ => {
-                skipped.push(slot);
+                skipped.push((slot, "book-weekly-skipped"));
                 continue;
             }
         };
+        if super::on_behalf::over_quota(turn, space, zone, draft, slot).await?.is_some() {
+            skipped.push((slot, "book-series-skipped-quota"));
+            continue;
+        }
         let new = NewBooking {
             house: space.house.clone(),
             space: space.id.clone(),
@@ -600,6 +675,7 @@ async fn weekly(
             units: space.units.clone(),
             busy_until: instants.1 + Duration::minutes(i64::from(space.buffer_minutes)),
             replaces: None,
+            association: association.clone(),
         };
         match turn.store().booking_insert(&new, turn.now).await? {
             Ok(b) => {
@@ -608,19 +684,16 @@ async fn weekly(
                     schedule_jobs(turn.engine, &b, turn.now).await?;
                 }
             }
-            Err(Taken) => skipped.push(slot),
+            Err(Taken) => skipped.push((slot, "book-weekly-skipped")),
         }
     }
     turn.clear_flow().await?;
     turn.flow = None;
     let mut reply = Reply::say(
-        Msg::new("book-weekly-done")
-            .text("space", space_label(turn, space))
-            .num("n", booked)
-            .msg("when", when_msg(first)),
+        Msg::new(series.done).text("space", space_label(turn, space)).num("n", booked).msg("when", when_msg(first)),
     );
-    for slot in skipped {
-        reply.blocks.push(Block::Say(Msg::new("book-weekly-skipped").msg("when", when_msg(slot))));
+    for (slot, why) in skipped {
+        reply.blocks.push(Block::Say(Msg::new(why).msg("when", when_msg(slot))));
     }
     Ok(vec![reply.with_buttons(vec![Button::msg(Msg::new("button-my-bookings"), "bookings:")])])
 }

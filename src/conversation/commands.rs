@@ -53,6 +53,8 @@ pub enum Command {
     Phase(Option<String>),
     /// `/stats [AREA]`: participation figures (staff).
     Stats(Option<String>),
+    /// `/association [new|add|remove …]`: associations and their members (staff), mine.
+    Association(Option<String>),
     /// A command Vicinato does not know, as typed (without arguments).
     Unknown(String),
 }
@@ -99,6 +101,7 @@ impl Command {
             "review" | "revisione" | "esamina" => Command::Review,
             "phase" | "fase" => Command::Phase(joined),
             "stats" | "statistiche" => Command::Stats(joined),
+            "association" | "associations" | "associazione" | "associazioni" => Command::Association(joined),
             "grant" => {
                 let (role, account, territory) = grant_args(&args);
                 Command::Grant { role, account, territory }
@@ -158,6 +161,11 @@ mod tests {
         assert_eq!(Command::parse("/checkin"), Some(Command::CheckIn));
         assert_eq!(Command::parse("/approva"), Some(Command::Approve));
         assert_eq!(Command::parse("/free sabato"), Some(Command::Free(Some("sabato".into()))));
+        assert_eq!(
+            Command::parse("/associazione aggiungi orti console:ada prenota"),
+            Some(Command::Association(Some("aggiungi orti console:ada prenota".into())))
+        );
+        assert_eq!(Command::parse("/associations"), Some(Command::Association(None)));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! restart and is shared by every network.
 
 mod approve;
+mod associations;
 mod book;
 mod bookings;
 pub mod cards;
@@ -22,6 +23,7 @@ mod help;
 mod initiatives;
 mod language;
 pub mod lifecycle;
+mod on_behalf;
 mod privacy;
 mod propose;
 pub mod reminders;
@@ -504,6 +506,7 @@ impl Engine {
             Command::Review => decide::review(turn).await,
             Command::Phase(args) => decide::phase(turn, args.as_deref()).await,
             Command::Stats(args) => decide::stats(turn, args.as_deref()).await,
+            Command::Association(args) => associations::command(turn, args.as_deref()).await,
             Command::Unknown(name) => Ok(vec![Reply::say(Msg::new("unknown-command").text("command", name))]),
         }
     }
@@ -533,6 +536,7 @@ impl Engine {
             "bapprove" => approve::decide(turn, arg, true).await,
             "bdecline" => approve::decide(turn, arg, false).await,
             "bstart" => book::command(turn, None).await,
+            "bfor" => on_behalf::chosen(turn, arg).await,
             // Initiatives.
             "ini" => initiatives::open(turn, arg).await,
             "ilist" => initiatives::browse_page(turn, arg).await,

@@ -82,6 +82,7 @@ pub async fn freed(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> Re
                 units: space.units.clone(),
                 busy_until: entry.ends + Duration::minutes(i64::from(space.buffer_minutes)),
                 replaces: None,
+                association: None,
             };
             let Ok(held) = engine.store().booking_insert(&held, now).await? else {
                 // Still (partly) taken for this one: they keep waiting.

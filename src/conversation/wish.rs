@@ -1,7 +1,8 @@
 //! Reading what a message says about a booking: spaces by name, the house from a place name,
 //! dates ("domani", "sabato", "3 marzo", "3/12"; impossible and past dates named as such),
 //! times ("alle 15", "10-12", "dalle 15 alle 17", a part of the day), length, people, and
-//! "ogni martedì … per 6 settimane". Italian and English; words not in the lexicons are the
+//! "ogni martedì … per 6 settimane", day ranges ("dal 3 al 5 marzo", "from 3 to 5 March").
+//! Italian and English; words not in the lexicons are the
 //! date and number forms below. Nothing here asks or books: see `book`.
 
 use super::Turn;
@@ -16,6 +17,7 @@ use std::sync::LazyLock;
 pub enum DateProblem {
     NoSuchDate(String),
     Past,
+    /// A range of days longer than [`MAX_DAYS`], or ending before it starts.
     Range,
 }
 
@@ -35,6 +37,8 @@ pub struct Said {
     pub number: Option<u32>,
     /// "ogni martedì", "every Tuesday … for 6 weeks".
     pub weeks: Option<u8>,
+    /// "dal 3 al 5 marzo": this many days from `date`, the first included.
+    pub days: Option<u8>,
 }
 
 impl Said {
@@ -49,6 +53,7 @@ impl Said {
             && self.people.is_none()
             && self.number.is_none()
             && self.weeks.is_none()
+            && self.days.is_none()
     }
 }
 
@@ -80,9 +85,13 @@ static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?:^|\s)(?:on\s+)?({MONTHS})\s+(\d{{1,2}})(?:\s+(\d{{4}}))?(?:\s|$)")).expect("static regex")
 });
 static DAY_RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?:^|\s)(?:dal|from)\s+(\d{{1,2}})\s+(?:al|to)\s+(\d{{1,2}})\s+({MONTHS})"))
-        .expect("static regex")
+    Regex::new(&format!(
+        r"(?:^|\s)(?:dal|from|from the)\s+(\d{{1,2}})(?:\s+(?:of\s+)?({MONTHS}))?\s+(?:al|to|to the|until)\s+(\d{{1,2}})\s+(?:of\s+)?({MONTHS})(?:\s+(\d{{4}}))?(?:\s|$)"
+    ))
+    .expect("static regex")
 });
+/// The most days one request books ("dal 3 al 5 marzo").
+pub const MAX_DAYS: u8 = 14;
 static YESTERDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|\s)(ieri|altroieri|yesterday|last week|settimana scorsa)(?:\s|$)").expect("static regex")
 });
@@ -164,8 +173,34 @@ pub fn read(turn: &Turn<'_>, text: &str, now: NaiveDateTime) -> Said {
         blank(&mut raw, span);
     }
     let mut folded = text::fold(&raw);
-    if DAY_RANGE.is_match(&folded) {
-        said.date_problem = Some(DateProblem::Range);
+    if let Some(c) = DAY_RANGE.captures(&folded) {
+        let year = c.get(5).map(|m| m.as_str());
+        let last_month = month_number(&c[4]).unwrap_or(1);
+        let first_month = c.get(2).and_then(|m| month_number(m.as_str())).unwrap_or(last_month);
+        let first = date_from(
+            &c[1],
+            first_month,
+            year,
+            today,
+            &format!("{} {}", &c[1], c.get(2).map_or(&c[4], |m| m.as_str())),
+        );
+        let last = date_from(&c[3], last_month, year, today, &format!("{} {}", &c[3], &c[4]));
+        match (first.date, last.date) {
+            (Some(f), Some(l)) => {
+                // "dal 30 dicembre al 2 gennaio": the end is in the year after the start.
+                let l = if l < f && year.is_none() { l.with_year(l.year() + 1).unwrap_or(l) } else { l };
+                let days = (l - f).num_days() + 1;
+                if (1..=i64::from(MAX_DAYS)).contains(&days) {
+                    said.date = Some(f);
+                    said.days = Some(days as u8);
+                } else {
+                    said.date_problem = Some(DateProblem::Range);
+                }
+            }
+            _ => said.date_problem = first.date_problem.or(last.date_problem),
+        }
+        let span = c.get(0).map(|m| m.range()).unwrap_or_default();
+        blank(&mut folded, span);
     }
     if let Some(c) = WORD_RANGE.captures(&folded) {
         said.from = minute(c.get(1).map(|m| m.as_str()), c.get(2).map(|m| m.as_str()));
@@ -274,6 +309,23 @@ mod tests {
         assert_eq!(date_from("3", 3, None, today, "3 marzo").date, NaiveDate::from_ymd_opt(2027, 3, 3));
         assert_eq!(date_from("3", 3, Some("2026"), today, "3 marzo 2026").date_problem, Some(DateProblem::Past));
         assert_eq!(date_from("5", 12, None, today, "5 dicembre").date, NaiveDate::from_ymd_opt(2026, 12, 5));
+    }
+
+    #[test]
+    fn day_ranges_are_read_in_both_languages() {
+        let now = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap().and_hms_opt(10, 0, 0).unwrap();
+        let range = |text: &str| {
+            let c = DAY_RANGE.captures(text).unwrap();
+            (c[1].to_owned(), c.get(2).map(|m| m.as_str().to_owned()), c[3].to_owned(), c[4].to_owned())
+        };
+        assert_eq!(range("sala dal 3 al 5 marzo alle 10"), ("3".into(), None, "5".into(), "marzo".into()));
+        assert_eq!(range("from 3 to 5 march"), ("3".into(), None, "5".into(), "march".into()));
+        assert_eq!(
+            range("dal 30 dicembre al 2 gennaio"),
+            ("30".into(), Some("dicembre".into()), "2".into(), "gennaio".into())
+        );
+        assert!(DAY_RANGE.captures("dalle 15 alle 17").is_none());
+        assert_eq!(date_from("3", 3, None, now.date(), "3 marzo").date, NaiveDate::from_ymd_opt(2027, 3, 3));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! database itself; the checks here give people reasons and alternatives.
 
 use super::schedule::{Schedule, WeeklyHours};
-use super::{Lang, LocationId, PersonId, SpaceId};
+use super::{AssociationId, Lang, LocationId, PersonId, SpaceId};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -86,6 +86,9 @@ pub struct Booking {
     pub purpose: String,
     pub created_at: DateTime<Utc>,
     pub checked_in_at: Option<DateTime<Utc>>,
+    /// Booked on behalf of this association (its quota, not the person's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub association: Option<AssociationId>,
 }
 
 fn zone_name<S: serde::Serializer>(zone: &Tz, s: S) -> Result<S::Ok, S::Error> {
@@ -120,6 +123,8 @@ pub struct NewBooking {
     /// A live booking of the same person this one replaces (moved to another time): it is
     /// cancelled in the same transaction, and stays as it was if the new one is refused.
     pub replaces: Option<BookingId>,
+    /// Booked on behalf of this association.
+    pub association: Option<AssociationId>,
 }
 
 /// Someone waiting for a taken slot of a space.
@@ -196,6 +201,8 @@ pub struct Space {
     pub needs_approval: bool,
     /// Hours one person may book per week (Monday to Sunday); `None`: no limit.
     pub weekly_quota_hours: Option<u32>,
+    /// Hours one association may book per week in this house; `None`: no limit.
+    pub association_weekly_quota_hours: Option<u32>,
     /// The units it occupies: its parts' units, or its own.
     pub units: Vec<UnitId>,
     /// Spaces whose parts it is (a half of a hall names the hall).
@@ -289,6 +296,7 @@ struct RawSpace {
     #[serde(default)]
     needs_approval: bool,
     weekly_quota_hours: Option<u32>,
+    association_weekly_quota_hours: Option<u32>,
     /// Ids of the spaces that are its parts (the halves of a hall).
     #[serde(default)]
     parts: Vec<String>,
@@ -364,6 +372,7 @@ impl Spaces {
                         buffer_minutes: rs.buffer_minutes,
                         needs_approval: rs.needs_approval,
                         weekly_quota_hours: rs.weekly_quota_hours,
+                        association_weekly_quota_hours: rs.association_weekly_quota_hours,
                         units: vec![UnitId::of(&location, &id)],
                         part_of: None,
                     },
@@ -481,6 +490,10 @@ pub enum Refusal {
     OverQuota {
         hours: u32,
     },
+    /// The association has booked its weekly hours in this house.
+    OverAssociationQuota {
+        hours: u32,
+    },
     /// A time that does not exist in the house's zone.
     NoSuchTime,
 }
@@ -499,6 +512,7 @@ impl Refusal {
             Self::NoPeople => "book-refused-no-people",
             Self::OverCapacity { .. } => "book-refused-capacity",
             Self::OverQuota { .. } => "book-refused-quota",
+            Self::OverAssociationQuota { .. } => "book-refused-association-quota",
             Self::NoSuchTime => "book-refused-no-such-time",
         }
     }
@@ -511,7 +525,7 @@ impl Refusal {
             Self::TooFarAhead { days } => Some(i64::from(days)),
             Self::TooLittleNotice { minutes } => Some(i64::from(minutes)),
             Self::OverCapacity { capacity } => Some(i64::from(capacity)),
-            Self::OverQuota { hours } => Some(i64::from(hours)),
+            Self::OverQuota { hours } | Self::OverAssociationQuota { hours } => Some(i64::from(hours)),
             _ => None,
         }
     }

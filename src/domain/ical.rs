@@ -121,6 +121,7 @@ mod tests {
             purpose: "Riunione; comitato, quartiere".into(),
             created_at: t("2026-11-28T09:00:00Z"),
             checked_in_at: None,
+            association: None,
         };
         let entry = CalendarEntry { booking: &b, space: "Sala grande".into(), house: "Casa del Welfare".into() };
         let cal = calendar("Vicinato", &[entry], t("2026-11-28T10:00:00Z"));

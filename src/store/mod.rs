@@ -4,6 +4,7 @@
 //! Only this module knows SQL. It speaks domain values in and out, and both engines must
 //! pass the same conformance suite (`tests/store_conformance.rs`).
 
+pub mod associations;
 pub mod initiatives;
 mod sql;
 
@@ -12,6 +13,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
+pub use associations::AssociationStore;
 pub use initiatives::*;
 pub use sql::SqlStore;
 
@@ -155,7 +157,7 @@ pub struct PersonExport {
 }
 
 #[async_trait]
-pub trait Store: InitiativeStore + Send + Sync + 'static {
+pub trait Store: InitiativeStore + AssociationStore + Send + Sync + 'static {
     fn engine(&self) -> Engine;
 
     // Directory.

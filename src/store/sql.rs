@@ -37,6 +37,7 @@ macro_rules! on_pool {
     };
 }
 
+mod associations;
 mod initiatives;
 
 /// Reads go to `pool`; writes go to `writer`. On SQLite the writer is one connection, so
@@ -204,11 +205,10 @@ type PersonRow = (
 type ListingRow = (String, String, String, String, String, String, Option<String>);
 
 type JobRow = (i64, String, Option<String>, String, i64, Option<String>, String, i64);
-type BookingRow = (i64, String, String, i64, String, i64, i64, String, i64, String, i64, Option<i64>);
+type BookingRow = (i64, String, String, i64, String, i64, i64, String, i64, String, i64, Option<i64>, Option<String>);
 
 const JOB_COLUMNS: &str = "id, kind, job_key, payload, due_at, cron, zone, attempts";
-const BOOKING_COLUMNS: &str =
-    "id, house, space, person_id, status, starts, ends, zone, people, purpose, created_at, checked_in_at";
+const BOOKING_COLUMNS: &str = "id, house, space, person_id, status, starts, ends, zone, people, purpose, created_at, checked_in_at, association_id";
 
 fn millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
@@ -230,7 +230,8 @@ fn job_from_row(row: JobRow) -> StoreResult<Job> {
 }
 
 fn booking_from_row(row: BookingRow) -> StoreResult<Booking> {
-    let (id, house, space, person, status, starts, ends, zone, people, purpose, created_at, checked_in_at) = row;
+    let (id, house, space, person, status, starts, ends, zone, people, purpose, created_at, checked_in_at, association) =
+        row;
     let record = format!("booking {id}");
     let corrupt = |reason: String| StoreError::Corrupt { record: record.clone(), reason };
     Ok(Booking {
@@ -246,6 +247,7 @@ fn booking_from_row(row: BookingRow) -> StoreResult<Booking> {
         purpose,
         created_at: from_secs(&record, created_at)?,
         checked_in_at: checked_in_at.map(|t| from_secs(&record, t)).transpose()?,
+        association: association.map(AssociationId::new),
     })
 }
 
@@ -1474,8 +1476,8 @@ impl Store for SqlStore {
 
     async fn booking_insert(&self, b: &NewBooking, now: DateTime<Utc>) -> StoreResult<Result<Booking, Taken>> {
         let insert = Stmt::new(format!(
-            "INSERT INTO bookings (house, space, person_id, status, starts, ends, zone, people, purpose, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {BOOKING_COLUMNS}"
+            "INSERT INTO bookings (house, space, person_id, status, starts, ends, zone, people, purpose, created_at, \
+             association_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {BOOKING_COLUMNS}"
         ))
         .bind(b.house.as_str())
         .bind(b.space.as_str())
@@ -1486,7 +1488,8 @@ impl Store for SqlStore {
         .bind(b.zone.name())
         .bind(i64::from(b.people))
         .bind(b.purpose.as_str())
-        .bind(now.timestamp());
+        .bind(now.timestamp())
+        .bind(b.association.as_ref().map(|a| a.as_str().to_owned()));
         let (from, to) = (b.starts.timestamp(), b.busy_until.timestamp());
         let units = b.units.clone();
         let (replaces, person) = (b.replaces, b.person.0);

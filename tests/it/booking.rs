@@ -201,11 +201,23 @@ async fn a_weekly_booking_skips_and_lists_the_dates_that_are_taken() {
         .await;
     assert!(text(&r[0]).contains("Per cosa"), "{}", text(&r[0]));
     talk(&engine, "ada", None, &["prove", &press("book:yes")]).await;
+    // Weekly series are for associations: "assoc" books for one.
+    let store = engine.store();
+    let school = Association {
+        id: AssociationId::new("scuola-migranti"),
+        name: "Scuola Migranti".into(),
+        territory: TerritoryId::new("centocelle"),
+        created_at: saturday_morning(),
+    };
+    store.association_put(&school).await.unwrap();
+    let assoc = store.person_for_account(&Account::new(Network::Console, "assoc"), "assoc", saturday_morning()).await;
+    let member = Membership { association: school.id.clone(), person: assoc.unwrap().id, may_book: true };
+    store.association_member_put(&member, saturday_morning()).await.unwrap();
     let r = talk(
         &engine,
         "assoc",
         Some(Lang::It),
-        &["vorrei la saletta riunioni ogni mercoledì dalle 18 alle 19 per 6 settimane per 10 persone"],
+        &["vorrei la saletta riunioni ogni mercoledì dalle 18 alle 19 per 6 settimane per 10 persone per la Scuola Migranti"],
     )
     .await;
     assert!(text(&r[0]).contains("Per cosa"), "{}", text(&r[0]));
@@ -422,6 +434,7 @@ async fn due_reminders_on(store: &Arc<dyn Store>, network: Network, n: usize, du
             units: room.units.clone(),
             busy_until: ends,
             replaces: None,
+            association: None,
         };
         let b = store.booking_insert(&b, due).await.unwrap().unwrap();
         let job = NewJob {

@@ -62,6 +62,8 @@ conformance!(
     a_cancelled_booking_frees_its_slot,
     a_moved_booking_replaces_the_old_one_atomically,
     a_hundred_concurrent_requests_for_one_slot_give_exactly_one_booking,
+    associations_and_their_members_are_kept_and_erasing_a_person_ends_their_memberships,
+    association_bookings_are_read_by_house_and_week_while_live,
     due_jobs_go_to_one_claimer_until_the_lease_expires,
     jobs_with_a_key_are_replaced_not_doubled,
     concurrent_supports_are_counted_exactly_and_one_of_them_reaches_the_threshold,
@@ -491,6 +493,7 @@ fn new_booking(spaces: &Spaces, space: &str, person: PersonId, from: (u32, u32),
         units: s.units.clone(),
         busy_until: ends + chrono::Duration::minutes(i64::from(s.buffer_minutes)),
         replaces: None,
+        association: None,
     }
 }
 
@@ -678,6 +681,85 @@ async fn a_moved_booking_replaces_the_old_one_atomically(store: Arc<dyn Store>) 
     let theft =
         NewBooking { replaces: Some(old.id), ..new_booking(&spaces, "centocelle-saletta", bea, (15, 0), (16, 0)) };
     assert_eq!(store.booking_insert(&theft, now).await.unwrap(), Err(Taken));
+}
+
+async fn associations_and_their_members_are_kept_and_erasing_a_person_ends_their_memberships(store: Arc<dyn Store>) {
+    let now = rome(1, 8, 0);
+    let ada = someone(&store, "ada").await;
+    let bea = someone(&store, "bea").await;
+    let orti = Association {
+        id: AssociationId::parse("orti-uniti").unwrap(),
+        name: "Orti Uniti".into(),
+        territory: TerritoryId::new("centocelle"),
+        created_at: now,
+    };
+    assert!(store.association_put(&orti).await.unwrap());
+    let renamed = Association { name: "Orti Uniti di Centocelle".into(), ..orti.clone() };
+    assert!(!store.association_put(&renamed).await.unwrap(), "the same id is updated, not added");
+    assert_eq!(store.association(&orti.id).await.unwrap(), Some(renamed.clone()));
+    let coro = Association { id: AssociationId::new("coro"), name: "Coro".into(), ..orti.clone() };
+    store.association_put(&coro).await.unwrap();
+    assert_eq!(store.associations().await.unwrap(), vec![coro.clone(), renamed.clone()]);
+
+    let member =
+        |a: &Association, p: PersonId, may_book: bool| Membership { association: a.id.clone(), person: p, may_book };
+    assert!(store.association_member_put(&member(&orti, ada, false), now).await.unwrap());
+    assert!(!store.association_member_put(&member(&orti, ada, true), now).await.unwrap(), "changed, not added");
+    store.association_member_put(&member(&coro, ada, false), now).await.unwrap();
+    store.association_member_put(&member(&orti, bea, false), now).await.unwrap();
+    assert_eq!(
+        store.associations_of(ada).await.unwrap(),
+        vec![(coro.clone(), member(&coro, ada, false)), (renamed.clone(), member(&orti, ada, true))]
+    );
+    assert_eq!(
+        store.association_members(&orti.id).await.unwrap(),
+        vec![member(&orti, ada, true), member(&orti, bea, false)]
+    );
+    assert!(store.association_member_remove(&orti.id, bea).await.unwrap());
+    assert!(!store.association_member_remove(&orti.id, bea).await.unwrap());
+    assert!(store.associations_of(bea).await.unwrap().is_empty());
+    assert!(store.erase_person(ada).await.unwrap());
+    assert!(store.association_members(&orti.id).await.unwrap().is_empty());
+    assert!(store.association_members(&coro.id).await.unwrap().is_empty());
+}
+
+async fn association_bookings_are_read_by_house_and_week_while_live(store: Arc<dyn Store>) {
+    let spaces = hall_spaces();
+    let now = rome(1, 8, 0);
+    let ada = someone(&store, "ada").await;
+    let orti = Association {
+        id: AssociationId::new("orti-uniti"),
+        name: "Orti Uniti".into(),
+        territory: TerritoryId::new("centocelle"),
+        created_at: now,
+    };
+    store.association_put(&orti).await.unwrap();
+    let for_orti = |space: &str, d: u32, from: u32| NewBooking {
+        starts: rome(d, from, 0),
+        ends: rome(d, from + 1, 0),
+        busy_until: rome(d, from + 1, 30),
+        association: Some(orti.id.clone()),
+        ..new_booking(&spaces, space, ada, (from, 0), (from + 1, 0))
+    };
+    let first = store.booking_insert(&for_orti("centocelle-saletta", 1, 10), now).await.unwrap().unwrap();
+    assert_eq!(first.association, Some(orti.id.clone()));
+    assert_eq!(store.booking(first.id).await.unwrap().unwrap().association, Some(orti.id.clone()));
+    let second = store.booking_insert(&for_orti("centocelle-saletta", 2, 15), now).await.unwrap().unwrap();
+    store.booking_insert(&for_orti("ostia-sala-mare", 2, 10), now).await.unwrap().unwrap();
+    // Ada's own booking is not the association's.
+    store
+        .booking_insert(&new_booking(&spaces, "centocelle-saletta", ada, (17, 0), (18, 0)), now)
+        .await
+        .unwrap()
+        .unwrap();
+    let centocelle = LocationId::new("casa-welfare-centocelle");
+    let week = store.association_bookings(&orti.id, &centocelle, rome(1, 0, 0), rome(8, 0, 0)).await.unwrap();
+    assert_eq!(week.iter().map(|b| b.id).collect::<Vec<_>>(), vec![first.id, second.id]);
+    let one_day = store.association_bookings(&orti.id, &centocelle, rome(2, 0, 0), rome(3, 0, 0)).await.unwrap();
+    assert_eq!(one_day.iter().map(|b| b.id).collect::<Vec<_>>(), vec![second.id]);
+    store.booking_transition(first.id, &[BookingStatus::Confirmed], BookingStatus::Cancelled).await.unwrap().unwrap();
+    let week = store.association_bookings(&orti.id, &centocelle, rome(1, 0, 0), rome(8, 0, 0)).await.unwrap();
+    assert_eq!(week.iter().map(|b| b.id).collect::<Vec<_>>(), vec![second.id], "a cancelled booking counts no more");
 }
 
 mod initiative_helpers {

@@ -5,6 +5,7 @@
 
 mod architecture;
 mod booking;
+mod booking_more;
 mod cli;
 mod conformance;
 mod console;

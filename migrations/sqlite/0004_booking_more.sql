@@ -1,0 +1,22 @@
+-- Associations that book welfare-house spaces as a group, their members, and bookings made on
+-- an association's behalf (counted against the space's per-association weekly quota).
+CREATE TABLE associations (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    territory_id  TEXT NOT NULL,
+    created_at    INTEGER NOT NULL
+);
+CREATE INDEX associations_territory ON associations (territory_id);
+
+-- A person's membership; may_book: the person may book spaces on the association's behalf.
+CREATE TABLE association_members (
+    association_id  TEXT NOT NULL REFERENCES associations (id) ON DELETE CASCADE,
+    person_id       INTEGER NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+    may_book        BOOLEAN NOT NULL,
+    created_at      INTEGER NOT NULL,
+    PRIMARY KEY (association_id, person_id)
+);
+CREATE INDEX association_members_person ON association_members (person_id);
+
+ALTER TABLE bookings ADD COLUMN association_id TEXT;
+CREATE INDEX bookings_association ON bookings (association_id, starts) WHERE association_id IS NOT NULL;
