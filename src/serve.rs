@@ -110,6 +110,7 @@ pub async fn engine_for(
     let engine = Engine::new(store, i18n, clock, app::settings(config, Some(bot.default_language)))
         .await?
         .with_spaces(spaces.clone())
+        .with_modules(&bot.modules)
         .with_job_waker(jobs_added.clone());
     Ok(Arc::new(engine))
 }

@@ -42,8 +42,6 @@ help-intro = Here is what you can do with Vicinato.
 help-resident =
     Ask me in your own words: "where can I find an Italian course near Centocelle?"
     /services – search services by area or by words
-    /book – book a space at a welfare house; /free – what is free
-    /bookings – your bookings; /checkin – say you have arrived
     /initiatives – what neighbours propose; /week – what is on this week
     /propose – propose an initiative; /myinitiatives – yours
     /start – choose your language and area
@@ -52,7 +50,7 @@ help-resident =
     /mydata – all your data; /forget – erase it
     /cancel – cancel what you are doing
 help-moderator = As a moderator: /review – initiatives hidden by reports, to show again or reject with a reason.
-help-staff = As staff: /grant moderator ACCOUNT AREA – make someone a moderator in your area; /revoke to remove it; /approve – approve bookings of the houses in your area; /review – initiatives to check and decide; /phase AREA 1|2 – who decides in an area; /stats – participation by month. /association – the associations of your area and who may book in their name.
+help-staff = As staff: /grant moderator ACCOUNT AREA – make someone a moderator in your area; /revoke to remove it; /review – initiatives to check and decide; /phase AREA 1|2 – who decides in an area; /stats – participation by month.
 help-admin = As an administrator: /grant ROLE ACCOUNT [AREA] and /revoke ROLE ACCOUNT [AREA]. Roles: resident, moderator, staff, admin. Accounts: telegram:123, matrix:@name:server, console:name.
 help-examples = Try: "canteen open on Sunday", "help with rent in Municipio V", "psychologist who speaks Arabic".
 
@@ -549,3 +547,12 @@ association-booker-added = { $name } may now book in the name of { $association 
 association-member-added = { $name } is now a member of { $association }.
 association-member-removed = { $name } is no longer a member of { $association }.
 association-not-member = { $name } was not a member of { $association }.
+
+## Booking: bots without the booking module, help
+
+booking-not-on-this-bot = This bot does not book welfare-house spaces. Write /help to see what you can do here.
+help-booking =
+    /book – book a space at a welfare house; /free – what is free
+    /bookings – your bookings; /checkin – say you have arrived
+    Associations can also book every week: "the meeting room every Tuesday at 6 pm for the association …".
+help-staff-booking = For bookings: /approve – approve bookings of the houses in your area; /association – the associations of your area and who may book in their name.

@@ -42,8 +42,6 @@ help-intro = Ecco cosa puoi fare con Vicinato.
 help-resident =
     Chiedimi con parole tue: «dove trovo un corso di italiano vicino a Centocelle?»
     /services – cerca servizi per area o con parole
-    /book – prenota uno spazio di una Casa del Welfare; /free – cosa è libero
-    /bookings – le tue prenotazioni; /checkin – segna che sei arrivato o arrivata
     /iniziative – cosa propongono i vicini; /settimana – cosa c'è questa settimana
     /proponi – proponi un'iniziativa; /mieiniziative – le tue
     /start – scegli lingua e zona
@@ -52,7 +50,7 @@ help-resident =
     /mydata – tutti i tuoi dati; /forget – cancellali
     /cancel – annulla quello che stai facendo
 help-moderator = Come moderatore: /review – le iniziative nascoste dalle segnalazioni, da rendere visibili o rifiutare con un motivo.
-help-staff = Come operatore: /grant moderator ACCOUNT ZONA – nomina un moderatore nella tua zona; /revoke per toglierlo; /approve – approva le prenotazioni delle Case nella tua zona; /review – iniziative da controllare e decidere; /fase ZONA 1|2 – chi decide in una zona; /stats – partecipazione per mese. /association – le associazioni della tua zona e chi può prenotare a loro nome.
+help-staff = Come operatore: /grant moderator ACCOUNT ZONA – nomina un moderatore nella tua zona; /revoke per toglierlo; /review – iniziative da controllare e decidere; /fase ZONA 1|2 – chi decide in una zona; /stats – partecipazione per mese.
 help-admin = Come amministratore: /grant RUOLO ACCOUNT [ZONA] e /revoke RUOLO ACCOUNT [ZONA]. Ruoli: resident, moderator, staff, admin. Account: telegram:123, matrix:@nome:server, console:nome.
 help-examples = Prova: «mensa aperta domenica», «aiuto con l'affitto nel Municipio V», «psicologo che parla arabo».
 
@@ -549,3 +547,12 @@ association-booker-added = { $name } ora può prenotare a nome di { $association
 association-member-added = { $name } ora è membro di { $association }.
 association-member-removed = { $name } non è più membro di { $association }.
 association-not-member = { $name } non era membro di { $association }.
+
+## Booking: bots without the booking module, help
+
+booking-not-on-this-bot = Su questo bot non si prenotano gli spazi delle Case del Welfare. Scrivi /help per vedere cosa puoi fare qui.
+help-booking =
+    /book – prenota uno spazio di una Casa del Welfare; /free – cosa è libero
+    /bookings – le tue prenotazioni; /checkin – segna che sei arrivato o arrivata
+    Le associazioni prenotano anche ogni settimana: «la saletta ogni martedì alle 18 per l'associazione …».
+help-staff-booking = Per le prenotazioni: /approve – approva le prenotazioni delle Case nella tua zona; /association – le associazioni della tua zona e chi può prenotare a loro nome.

@@ -60,6 +60,14 @@ pub enum Command {
 }
 
 impl Command {
+    /// Whether the command belongs to the booking module.
+    pub fn is_booking(&self) -> bool {
+        matches!(
+            self,
+            Self::Book(_) | Self::Free(_) | Self::Bookings | Self::CheckIn | Self::Approve | Self::Association(_)
+        )
+    }
+
     /// Parses text that starts with `/` (or `!`, as Matrix bots are often addressed). Returns
     /// `None` for text that is not a command. `/cmd@botname` is accepted.
     pub fn parse(text: &str) -> Option<Command> {

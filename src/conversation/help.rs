@@ -5,12 +5,19 @@ use crate::domain::Role;
 use crate::i18n::Msg;
 
 pub fn help(turn: &Turn<'_>) -> Reply {
+    let booking = turn.engine.offers(super::BOOKING);
     let mut reply = Reply::id("help-intro").then(Msg::new("help-resident"));
+    if booking {
+        reply = reply.then(Msg::new("help-booking"));
+    }
     if turn.person.holds(Role::Moderator) {
         reply = reply.then(Msg::new("help-moderator"));
     }
     if turn.person.holds(Role::Staff) {
         reply = reply.then(Msg::new("help-staff"));
+        if booking {
+            reply = reply.then(Msg::new("help-staff-booking"));
+        }
     }
     if turn.person.roles.iter().any(|g| g.role == Role::Admin) {
         reply = reply.then(Msg::new("help-admin"));

@@ -54,8 +54,17 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::Notify;
 use understand::Intent;
 
+/// The module of a bot profile that offers booking (`modules = ["booking"]`).
+pub const BOOKING: &str = "booking";
+
 /// The spaces file shipped with Vicinato.
 pub const SPACES_TOML: &str = include_str!("../../config/spaces.toml");
+
+/// Button kinds of the booking module.
+const BOOKING_BUTTONS: [&str; 13] = [
+    "bspace", "bslot", "bmove", "bwait", "bhold", "book", "bfree", "bookings", "bcancel", "bapprove", "bdecline",
+    "bstart", "bfor",
+];
 
 /// Whether a chat is one person with the bot, or a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -263,6 +272,8 @@ pub struct Engine {
     couriers: RwLock<Couriers>,
     /// Notified when a job is scheduled, so the scheduler looks again.
     jobs_added: Arc<Notify>,
+    /// The modules this bot offers (its profile's `modules`); `None`: every module.
+    modules: Option<Vec<String>>,
 }
 
 impl Engine {
@@ -285,6 +296,7 @@ impl Engine {
             spaces: Arc::new(spaces),
             couriers: RwLock::new(Couriers::default()),
             jobs_added: Arc::new(Notify::new()),
+            modules: None,
         })
     }
 
@@ -298,6 +310,18 @@ impl Engine {
     pub fn with_job_waker(mut self, wake: Arc<Notify>) -> Self {
         self.jobs_added = wake;
         self
+    }
+
+    /// Offers only these modules (a bot profile's `modules`); commands, buttons and questions
+    /// of the others are answered with "not available on this bot".
+    pub fn with_modules(mut self, modules: &[String]) -> Self {
+        self.modules = Some(modules.to_vec());
+        self
+    }
+
+    /// Whether this bot offers a module.
+    pub fn offers(&self, module: &str) -> bool {
+        self.modules.as_ref().is_none_or(|m| m.iter().any(|x| x == module))
     }
 
     pub fn spaces(&self) -> &Spaces {
@@ -421,6 +445,9 @@ impl Engine {
             return Ok(vec![Reply::say(Msg::new("too-long").num("max", self.settings.max_message_chars as i64))]);
         }
         if let Some(command) = Command::parse(text) {
+            if command.is_booking() && !self.offers(BOOKING) {
+                return Ok(vec![Reply::id("booking-not-on-this-bot")]);
+            }
             return self.on_command(turn, command).await;
         }
         // A flow waiting for typed input gets it first.
@@ -433,7 +460,7 @@ impl Engine {
             turn.lang = understood.lang;
         }
         // Naming a bookable space ("la sala grande") is asking for it.
-        let names_a_space = !self.spaces.named_in(&text::fold(text)).is_empty();
+        let names_a_space = self.offers(BOOKING) && !self.spaces.named_in(&text::fold(text)).is_empty();
         if names_a_space && matches!(understood.intent, Intent::FindService | Intent::Unknown) {
             understood.intent = Intent::Book;
         }
@@ -446,6 +473,7 @@ impl Engine {
             Intent::Cancel => self.cancel(turn).await,
             Intent::ChangeLanguage => language::change(turn, understood.slots.switch_to).await,
             Intent::WhoAmI => Ok(vec![whoami::whoami(turn)]),
+            Intent::Book | Intent::Free if !self.offers(BOOKING) => Ok(vec![Reply::id("booking-not-on-this-bot")]),
             Intent::Book => book::from_text(turn, text).await,
             Intent::Free => book::free(turn, text).await,
             Intent::Propose => propose::start(turn, None).await,
@@ -459,6 +487,7 @@ impl Engine {
             Some(Flow::AskLanguage { .. }) => Ok(Some(language::typed(turn, text).await?)),
             Some(Flow::AskHome { .. }) => start::typed_home(turn, text).await,
             Some(Flow::ConfirmForget) => Ok(None),
+            Some(Flow::Book { .. }) if !self.offers(BOOKING) => Ok(None),
             Some(Flow::Book { draft }) => book::typed(turn, draft, text).await,
             Some(Flow::Propose { .. }) => propose::typed(turn, text).await,
             Some(Flow::InitiativeText { id, awaiting, outcome }) => {
@@ -513,6 +542,9 @@ impl Engine {
 
     async fn on_button(&self, turn: &mut Turn<'_>, payload: &str) -> Result<Vec<Reply>, StoreError> {
         let (kind, arg) = payload.split_once(':').unwrap_or((payload, ""));
+        if BOOKING_BUTTONS.contains(&kind) && !self.offers(BOOKING) {
+            return Ok(vec![Reply::id("booking-not-on-this-bot")]);
+        }
         match kind {
             "lang" => language::chosen(turn, arg).await,
             "area" => start::drill(turn, arg).await,

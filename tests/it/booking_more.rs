@@ -192,3 +192,41 @@ async fn a_range_of_days_books_each_day_at_the_same_time_and_lists_the_days_it_s
     let r = talk(&engine, "eve", Some(Lang::En), &["book club"]).await;
     assert!(text(&r[0]).contains("Every day at the same time until 10/12: 2 days"), "{}", text(&r[0]));
 }
+
+#[tokio::test]
+async fn a_bot_without_the_booking_module_neither_offers_nor_answers_booking() {
+    use vicinato::clock::{Clock, ManualClock};
+    use vicinato::conversation::ConversationSettings;
+    use vicinato::i18n::I18n;
+    let (store, _dir) = sqlite_store().await;
+    store.replace_dataset(&vicinato::demo::lazio().unwrap()).await.unwrap();
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(saturday_morning()));
+    let engine = Engine::new(store, Arc::new(I18n::embedded().unwrap()), clock, ConversationSettings::default())
+        .await
+        .unwrap()
+        .with_modules(&["directory".to_owned()]);
+    assert!(!engine.offers("booking") && engine.offers("directory"));
+    let r = talk(
+        &engine,
+        "ada",
+        Some(Lang::It),
+        &[
+            "/help",
+            "/book",
+            "vorrei prenotare la sala grande martedì alle 15",
+            "cosa è libero sabato a Centocelle?",
+            "/association",
+            &press("bookings:"),
+        ],
+    )
+    .await;
+    assert!(!text(&r[0]).contains("/book"), "{}", text(&r[0]));
+    assert!(text(&r[0]).contains("/services"), "{}", text(&r[0]));
+    for reply in &r[1..] {
+        assert!(text(reply).starts_with("Su questo bot non si prenotano gli spazi"), "{}", text(reply));
+    }
+    // The same person on a bot with booking gets it offered.
+    let (engine, _dir) = app().await;
+    let r = talk(&engine, "ada", Some(Lang::It), &["/help"]).await;
+    assert!(text(&r[0]).contains("/book – prenota uno spazio"), "{}", text(&r[0]));
+}

@@ -160,7 +160,10 @@ impl TelegramBot {
     async fn publish_menu(&self) {
         let i18n = self.engine.i18n();
         let menu = |lang: Lang| -> Vec<BotCommand> {
-            MENU.iter().map(|(c, id)| BotCommand::new(*c, i18n.say(lang, id))).collect()
+            MENU.iter()
+                .filter(|(c, _)| *c != "bookings" || self.engine.offers(crate::conversation::BOOKING))
+                .map(|(c, id)| BotCommand::new(*c, i18n.say(lang, id)))
+                .collect()
         };
         let mut menus = vec![(None, menu(self.engine.settings().default_lang))];
         menus.extend([Lang::It, Lang::En].map(|l| (Some(l), menu(l))));
