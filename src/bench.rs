@@ -437,6 +437,7 @@ pub async fn telegram(store: Arc<dyn Store>, chats: usize, updates: usize) -> an
             keyboard: Vec::new(),
             edit: None,
             fallback: None,
+            document: None,
         };
         items.push(message.to_item());
     }

@@ -307,7 +307,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let engine = app::start(&config, &bots).await?;
             vicinato::transport::console::run(
                 &engine,
-                vicinato::transport::console::ConsoleOptions { name: name.clone(), lang: *lang, json: *json },
+                vicinato::transport::console::ConsoleOptions {
+                    name: name.clone(),
+                    lang: *lang,
+                    json: *json,
+                    files_dir: "data/files".into(),
+                },
             )
             .await
         }

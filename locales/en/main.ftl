@@ -556,3 +556,12 @@ help-booking =
     /bookings – your bookings; /checkin – say you have arrived
     Associations can also book every week: "the meeting room every Tuesday at 6 pm for the association …".
 help-staff-booking = For bookings: /approve – approve bookings of the houses in your area; /association – the associations of your area and who may book in their name.
+
+## Booking: calendar files
+
+button-calendar = Calendar (.ics)
+bookings-calendar = Here is a calendar file with { $n ->
+        [one] your booking
+       *[other] your { $n } bookings
+    }: open it in your calendar app.
+console-file-saved = File saved: { $path }

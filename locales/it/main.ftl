@@ -556,3 +556,12 @@ help-booking =
     /bookings – le tue prenotazioni; /checkin – segna che sei arrivato o arrivata
     Le associazioni prenotano anche ogni settimana: «la saletta ogni martedì alle 18 per l'associazione …».
 help-staff-booking = Per le prenotazioni: /approve – approva le prenotazioni delle Case nella tua zona; /association – le associazioni della tua zona e chi può prenotare a loro nome.
+
+## Booking: calendar files
+
+button-calendar = Calendario (.ics)
+bookings-calendar = Ecco il file di calendario con { $n ->
+        [one] la tua prenotazione
+       *[other] le tue { $n } prenotazioni
+    }: aprilo con l'app del calendario.
+console-file-saved = File salvato: { $path }

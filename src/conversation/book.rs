@@ -610,10 +610,11 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
                 schedule_jobs(turn.engine, &booking, turn.now).await?;
             }
             let id = if booking.status == BookingStatus::Pending { "book-pending" } else { "book-done" };
-            Ok(vec![
-                Reply::say(Msg::new(id).text("space", space_label(turn, &space)).msg("when", when_msg(slot)))
-                    .with_buttons(vec![Button::msg(Msg::new("button-my-bookings"), "bookings:")]),
-            ])
+            let file = super::bookings::calendar_file(turn.engine, turn.lang, std::slice::from_ref(&booking), turn.now);
+            let mut reply =
+                Reply::say(Msg::new(id).text("space", space_label(turn, &space)).msg("when", when_msg(slot)));
+            reply.blocks.push(Block::File(file));
+            Ok(vec![reply.with_buttons(vec![Button::msg(Msg::new("button-my-bookings"), "bookings:")])])
         }
         Err(Taken) => {
             let busy = busy_around(turn, &space, starts).await?;
@@ -647,7 +648,7 @@ async fn book_series(
 ) -> Result<Vec<Reply>, StoreError> {
     let first = series.first;
     let association = super::on_behalf::association_of(draft);
-    let mut booked = 0;
+    let mut booked = Vec::new();
     let mut skipped = Vec::new();
     for i in 0..i32::from(series.count) {
         let slot = LocalSlot { start: first.start + series.step * i, end: first.end + series.step * i };
@@ -679,10 +680,10 @@ async fn book_series(
         };
         match turn.store().booking_insert(&new, turn.now).await? {
             Ok(b) => {
-                booked += 1;
                 if b.status == BookingStatus::Confirmed {
                     schedule_jobs(turn.engine, &b, turn.now).await?;
                 }
+                booked.push(b);
             }
             Err(Taken) => skipped.push((slot, "book-weekly-skipped")),
         }
@@ -690,10 +691,16 @@ async fn book_series(
     turn.clear_flow().await?;
     turn.flow = None;
     let mut reply = Reply::say(
-        Msg::new(series.done).text("space", space_label(turn, space)).num("n", booked).msg("when", when_msg(first)),
+        Msg::new(series.done)
+            .text("space", space_label(turn, space))
+            .num("n", booked.len() as i64)
+            .msg("when", when_msg(first)),
     );
     for (slot, why) in skipped {
         reply.blocks.push(Block::Say(Msg::new(why).msg("when", when_msg(slot))));
+    }
+    if !booked.is_empty() {
+        reply.blocks.push(Block::File(super::bookings::calendar_file(turn.engine, turn.lang, &booked, turn.now)));
     }
     Ok(vec![reply.with_buttons(vec![Button::msg(Msg::new("button-my-bookings"), "bookings:")])])
 }

@@ -1,9 +1,9 @@
 //! My bookings: `/bookings` lists the live ones with a cancel button each; cancelling (from
 //! the list or from a reminder) frees the slot and drops its reminders; `/checkin` records
-//! arrival at the house for the booking under way.
+//! arrival at the house for the booking under way; "calendar" sends them as an `.ics` file.
 
 use super::book::{unschedule_jobs, when_msg};
-use super::{Block, Button, Reply, Turn};
+use super::{Attachment, Block, Button, Reply, Turn};
 use crate::domain::*;
 use crate::i18n::Msg;
 use crate::store::StoreError;
@@ -31,6 +31,45 @@ fn status_msg(status: BookingStatus) -> Msg {
     })
 }
 
+/// Bookings as an iCalendar file: `booking-<id>.ics` for one, `bookings.ics` for several.
+pub fn calendar_file(
+    engine: &super::Engine,
+    lang: Lang,
+    bookings: &[Booking],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Attachment {
+    let snapshot = engine.snapshot();
+    let entries: Vec<ical::CalendarEntry<'_>> = bookings
+        .iter()
+        .map(|b| ical::CalendarEntry {
+            booking: b,
+            space: engine
+                .spaces()
+                .space(&b.space)
+                .map(|(_, s)| s.name.get(lang).to_owned())
+                .unwrap_or_else(|| b.space.to_string()),
+            house: snapshot.houses.iter().find(|h| h.id == b.house).map(|h| h.name.clone()).unwrap_or_default(),
+        })
+        .collect();
+    let name = match bookings {
+        [one] => format!("booking-{}.ics", one.id),
+        _ => "bookings.ics".to_owned(),
+    };
+    Attachment { name, mime: "text/calendar".into(), bytes: ical::calendar("Vicinato", &entries, now).into_bytes() }
+}
+
+/// My live bookings as a calendar file (button `bcal:`).
+pub async fn calendar(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
+    let bookings = turn.store().bookings_of(turn.person.id, turn.now).await?;
+    if bookings.is_empty() {
+        return Ok(vec![Reply::id("bookings-none")]);
+    }
+    let mut reply = Reply::say(Msg::new("bookings-calendar").num("n", bookings.len() as i64)).private();
+    let file = Attachment { name: "bookings.ics".into(), ..calendar_file(turn.engine, turn.lang, &bookings, turn.now) };
+    reply.blocks.push(Block::File(file));
+    Ok(vec![reply])
+}
+
 pub fn slot_of(booking: &Booking) -> LocalSlot {
     LocalSlot { start: booking.local_start(), end: booking.local_end() }
 }
@@ -55,6 +94,7 @@ pub async fn list(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
         buttons.push(Button::msg(Msg::new("button-move-booking").num("n", n), format!("bmove:{}", b.id)));
         buttons.push(Button::msg(Msg::new("button-cancel-booking").num("n", n), format!("bcancel:{}", b.id)));
     }
+    buttons.push(Button::msg(Msg::new("button-calendar"), "bcal:"));
     Ok(vec![reply.with_buttons(buttons)])
 }
 

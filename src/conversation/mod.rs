@@ -61,9 +61,9 @@ pub const BOOKING: &str = "booking";
 pub const SPACES_TOML: &str = include_str!("../../config/spaces.toml");
 
 /// Button kinds of the booking module.
-const BOOKING_BUTTONS: [&str; 13] = [
+const BOOKING_BUTTONS: [&str; 14] = [
     "bspace", "bslot", "bmove", "bwait", "bhold", "book", "bfree", "bookings", "bcancel", "bapprove", "bdecline",
-    "bstart", "bfor",
+    "bstart", "bfor", "bcal",
 ];
 
 /// Whether a chat is one person with the bot, or a group.
@@ -156,6 +156,16 @@ pub enum Block {
     Card(cards::Card),
     /// Data shown verbatim (an export of the person's data).
     Data(String),
+    /// A file sent with the reply (a calendar), where the network can carry files.
+    File(Attachment),
+}
+
+/// A file a reply carries: its name, media type and contents. Kept small (a calendar).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Attachment {
+    pub name: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
 }
 
 /// A reply as data.
@@ -569,6 +579,7 @@ impl Engine {
             "bdecline" => approve::decide(turn, arg, false).await,
             "bstart" => book::command(turn, None).await,
             "bfor" => on_behalf::chosen(turn, arg).await,
+            "bcal" => bookings::calendar(turn).await,
             // Initiatives.
             "ini" => initiatives::open(turn, arg).await,
             "ilist" => initiatives::browse_page(turn, arg).await,

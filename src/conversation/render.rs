@@ -2,7 +2,7 @@
 //! any network's markup: a transport escapes it and adds its own formatting.
 
 use super::cards::CardLine;
-use super::{Block, Label, Reply, Visibility};
+use super::{Attachment, Block, Label, Reply, Visibility};
 use crate::domain::Lang;
 use crate::i18n::{I18n, Msg};
 use serde::Serialize;
@@ -30,6 +30,9 @@ pub struct Rendered {
     pub buttons: Vec<RenderedButton>,
     pub visibility: Visibility,
     pub update: bool,
+    /// Files sent after the text, in order.
+    #[serde(skip)]
+    pub files: Vec<Attachment>,
 }
 
 impl Rendered {
@@ -51,10 +54,20 @@ impl Rendered {
 }
 
 pub fn render(i18n: &I18n, lang: Lang, reply: &Reply) -> Rendered {
+    let files = reply
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::File(f) => Some(f.clone()),
+            _ => None,
+        })
+        .collect();
     let blocks = reply
         .blocks
         .iter()
+        .filter(|b| !matches!(b, Block::File(_)))
         .map(|b| match b {
+            Block::File(_) => unreachable!("files were taken out above"),
             Block::Say(m) => RenderedBlock { title: None, lines: vec![i18n.render(lang, m)], verbatim: false },
             Block::Data(text) => RenderedBlock { title: None, lines: vec![text.clone()], verbatim: true },
             Block::Card(card) => RenderedBlock {
@@ -92,7 +105,7 @@ pub fn render(i18n: &I18n, lang: Lang, reply: &Reply) -> Rendered {
             payload: b.payload.clone(),
         })
         .collect();
-    Rendered { blocks, buttons, visibility: reply.visibility, update: reply.update }
+    Rendered { blocks, buttons, visibility: reply.visibility, update: reply.update, files }
 }
 
 /// Consecutive replies for the same audience become one message, the buttons going with the
@@ -108,6 +121,7 @@ pub fn merge(rendered: Vec<Rendered>) -> Vec<Rendered> {
         {
             prev.blocks.extend(r.blocks);
             prev.buttons = r.buttons;
+            prev.files.extend(r.files);
             continue;
         }
         out.push(r);

@@ -75,7 +75,21 @@ pub struct SentMessage {
     pub keyboard: Vec<Vec<(String, String)>>,
     /// How many times the bot edited it.
     pub edits: u32,
+    /// A document (`sendDocument`) instead of text.
+    pub document: Option<SentDocument>,
 }
+
+/// A file the bot sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentDocument {
+    pub name: String,
+    pub mime: String,
+    /// The contents, read as text (the test server keeps text files whole).
+    pub content: String,
+}
+
+/// Telegram's limit on a file a bot uploads.
+pub const MAX_DOCUMENT_BYTES: usize = 50 * 1024 * 1024;
 
 impl SentMessage {
     pub fn buttons(&self) -> Vec<(String, String)> {
@@ -339,8 +353,17 @@ impl Shared {
     fn message_json(&self, inner: &Inner, m: &SentMessage) -> Value {
         let mut v = json!({
             "message_id": m.message_id, "date": 1_700_000_000, "chat": self.chat_json(inner, m.chat),
-            "from": self.bot_user(), "text": m.text,
+            "from": self.bot_user(),
         });
+        match &m.document {
+            Some(d) => {
+                v["document"] = json!({
+                    "file_id": format!("doc-{}", m.message_id), "file_unique_id": format!("u-{}", m.message_id),
+                    "file_name": d.name, "mime_type": d.mime, "file_size": d.content.len(),
+                });
+            }
+            None => v["text"] = json!(m.text),
+        }
         if let Some(t) = m.thread {
             v["message_thread_id"] = json!(t);
             v["is_topic_message"] = json!(true);
@@ -436,21 +459,79 @@ impl Shared {
         body["chat_id"].as_i64().or_else(|| body["chat_id"].as_str().and_then(|s| s.parse().ok()))
     }
 
+    /// Why a chat cannot be written to, as Telegram answers.
+    fn unwritable(inner: &Inner, chat: i64) -> Option<Response> {
+        if chat > 0 {
+            if !inner.users.contains_key(&chat) {
+                return Some(err(400, "Bad Request: chat not found"));
+            }
+            if inner.blocked.contains(&chat) {
+                return Some(err(403, "Forbidden: bot was blocked by the user"));
+            }
+            if !inner.started.contains(&chat) {
+                return Some(err(403, "Forbidden: bot can't initiate conversation with a user"));
+            }
+        } else if !inner.groups.contains_key(&chat) {
+            return Some(err(400, "Bad Request: chat not found"));
+        }
+        None
+    }
+
+    /// `sendDocument` with an uploaded file: the same chat checks and limits as a message.
+    fn send_document(&self, body: &Value) -> Response {
+        let Some(chat) = Self::chat_of(body) else { return err(400, "Bad Request: chat_id is empty") };
+        let mut inner = self.lock();
+        if let Some(refused) = Self::unwritable(&inner, chat) {
+            return refused;
+        }
+        // Uploads come as `attach://<part>` with the file in that part, as teloxide sends them.
+        let file = match body["document"].as_str().and_then(|d| d.strip_prefix("attach://")) {
+            Some(part) => &body[part],
+            None => &body["document"],
+        };
+        let (Some(name), Some(content)) = (file["filename"].as_str(), file["content"].as_str()) else {
+            return err(400, "Bad Request: there is no document in the request");
+        };
+        if name.is_empty() || content.is_empty() {
+            return err(400, "Bad Request: file must be non-empty");
+        }
+        if content.len() > MAX_DOCUMENT_BYTES {
+            return err(413, "Request Entity Too Large");
+        }
+        let keyboard = match Self::keyboard_of(body) {
+            Ok(k) => k,
+            Err((code, description)) => return err(code, &description),
+        };
+        if let Some(limited) = self.admit_send(&mut inner, chat) {
+            return limited;
+        }
+        inner.next_message += 1;
+        let m = SentMessage {
+            message_id: inner.next_message,
+            chat,
+            thread: body["message_thread_id"].as_i64(),
+            html: String::new(),
+            text: String::new(),
+            keyboard,
+            edits: 0,
+            document: Some(SentDocument {
+                name: name.to_owned(),
+                mime: file["content_type"].as_str().unwrap_or("application/octet-stream").to_owned(),
+                content: content.to_owned(),
+            }),
+        };
+        let v = self.message_json(&inner, &m);
+        inner.messages.push(m);
+        drop(inner);
+        self.news.notify_waiters();
+        ok(v)
+    }
+
     fn send_message(&self, body: &Value) -> Response {
         let Some(chat) = Self::chat_of(body) else { return err(400, "Bad Request: chat_id is empty") };
         let mut inner = self.lock();
-        if chat > 0 {
-            if !inner.users.contains_key(&chat) {
-                return err(400, "Bad Request: chat not found");
-            }
-            if inner.blocked.contains(&chat) {
-                return err(403, "Forbidden: bot was blocked by the user");
-            }
-            if !inner.started.contains(&chat) {
-                return err(403, "Forbidden: bot can't initiate conversation with a user");
-            }
-        } else if !inner.groups.contains_key(&chat) {
-            return err(400, "Bad Request: chat not found");
+        if let Some(refused) = Self::unwritable(&inner, chat) {
+            return refused;
         }
         let (html, text, keyboard) = match Self::content_of(body) {
             Ok(c) => c,
@@ -468,6 +549,7 @@ impl Shared {
             text,
             keyboard,
             edits: 0,
+            document: None,
         };
         let v = self.message_json(&inner, &m);
         inner.messages.push(m);
@@ -621,7 +703,8 @@ impl Shared {
 }
 
 /// Reads a multipart/form-data body (teloxide sends methods that may carry a file this way)
-/// into a JSON object; each field's value is read as JSON when it is JSON, else as text.
+/// into a JSON object; each field's value is read as JSON when it is JSON, else as text. A
+/// file part becomes `{"filename", "content_type", "content"}` (the content read as text).
 fn multipart_fields(content_type: &str, body: &[u8]) -> Option<Value> {
     let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
     let text = String::from_utf8_lossy(body);
@@ -630,6 +713,15 @@ fn multipart_fields(content_type: &str, body: &[u8]) -> Option<Value> {
         let Some((head, value)) = part.split_once("\r\n\r\n") else { continue };
         let Some(name) = head.split("name=\"").nth(1).and_then(|r| r.split('"').next()) else { continue };
         let value = value.strip_suffix("\r\n").unwrap_or(value);
+        if let Some(filename) = head.split("filename=\"").nth(1).and_then(|r| r.split('"').next()) {
+            let content_type = head
+                .lines()
+                .find_map(|l| l.strip_prefix("Content-Type:").or_else(|| l.strip_prefix("content-type:")))
+                .map(|t| t.trim().to_owned());
+            fields
+                .insert(name.to_owned(), json!({"filename": filename, "content_type": content_type, "content": value}));
+            continue;
+        }
         let parsed = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
         fields.insert(name.to_owned(), parsed);
     }
@@ -698,6 +790,7 @@ async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri,
         "setwebhook" => shared.set_webhook(&body),
         "getupdates" => shared.get_updates(&body).await,
         "sendmessage" => shared.send_message(&body),
+        "senddocument" => shared.send_document(&body),
         "editmessagetext" => shared.edit_message_text(&body),
         "answercallbackquery" => shared.answer_callback_query(&body),
         "setmycommands" => {

@@ -2,9 +2,10 @@
 //! line and no prompts when stdin is not a terminal. Buttons show as numbered choices and a
 //! number presses one. With `--json`, each reply is one JSON line
 //! `{"text": ..., "buttons": [{"label": ..., "payload": ...}]}` and an input line may be
-//! `{"button": "<payload>"}` or `{"text": "..."}`.
+//! `{"button": "<payload>"}` or `{"text": "..."}`. Files a reply carries (a calendar) are
+//! written to `files_dir` and the path is said (in JSON, `"files": [{"name", "mime", "path"}]`).
 
-use crate::conversation::{Body, ChatKind, Engine, Inbound, Rendered, RenderedButton};
+use crate::conversation::{Attachment, Body, ChatKind, Engine, Inbound, Rendered, RenderedButton};
 use crate::domain::{Lang, Network};
 use std::io::IsTerminal;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
@@ -13,6 +14,26 @@ pub struct ConsoleOptions {
     pub name: String,
     pub lang: Option<Lang>,
     pub json: bool,
+    /// Where files sent with replies are written (under the data folder).
+    pub files_dir: std::path::PathBuf,
+}
+
+/// Writes the files of a reply; returns their paths, in order.
+async fn save_files(dir: &std::path::Path, files: &[Attachment]) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut paths = Vec::with_capacity(files.len());
+    for f in files {
+        tokio::fs::create_dir_all(dir).await?;
+        // The name is ours ("booking-12.ics"); keep only safe characters all the same.
+        let name: String = f
+            .name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+            .collect();
+        let path = dir.join(name);
+        tokio::fs::write(&path, &f.bytes).await?;
+        paths.push(path);
+    }
+    Ok(paths)
 }
 
 /// What a line of input means.
@@ -144,12 +165,29 @@ where
         lang = outcome.lang;
         let mut out = String::new();
         for reply in &outcome.replies {
-            let rendered = engine.render(outcome.lang, reply);
+            let mut rendered = engine.render(outcome.lang, reply);
             if !rendered.buttons.is_empty() {
                 choices = rendered.buttons.clone();
             }
+            let paths = save_files(&opts.files_dir, &rendered.files).await?;
+            if let Some(block) = rendered.blocks.last_mut() {
+                for p in &paths {
+                    let msg = crate::i18n::Msg::new("console-file-saved").text("path", p.display().to_string());
+                    block.lines.push(engine.i18n().render(outcome.lang, &msg));
+                }
+            }
             if opts.json {
-                out.push_str(&format_json(&rendered));
+                let files: Vec<serde_json::Value> = rendered
+                    .files
+                    .iter()
+                    .zip(&paths)
+                    .map(|(f, p)| serde_json::json!({"name": f.name, "mime": f.mime, "path": p.display().to_string()}))
+                    .collect();
+                let mut line = serde_json::json!({ "text": rendered.plain_text(), "buttons": rendered.buttons });
+                if !files.is_empty() {
+                    line["files"] = serde_json::Value::Array(files);
+                }
+                out.push_str(&line.to_string());
                 out.push('\n');
             } else {
                 out.push_str(&format_plain(&rendered));

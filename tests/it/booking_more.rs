@@ -230,3 +230,27 @@ async fn a_bot_without_the_booking_module_neither_offers_nor_answers_booking() {
     let r = talk(&engine, "ada", Some(Lang::It), &["/help"]).await;
     assert!(text(&r[0]).contains("/book – prenota uno spazio"), "{}", text(&r[0]));
 }
+
+#[tokio::test]
+async fn on_the_console_a_confirmed_booking_and_the_calendar_button_write_an_ics_file_and_say_where() {
+    let (engine, _dir) = app().await;
+    let r = talk(
+        &engine,
+        "ada",
+        Some(Lang::It),
+        &["la saletta martedì dalle 10 alle 12 per 4 persone", "corso di cucito", &press("book:yes")],
+    )
+    .await;
+    assert!(text(&r[2]).starts_with("Prenotato: Saletta riunioni"), "{}", text(&r[2]));
+    assert!(text(&r[2]).contains("File salvato: "), "{}", text(&r[2]));
+    let file = &r[2]["files"][0];
+    assert_eq!(file["name"], "booking-1.ics");
+    assert_eq!(file["mime"], "text/calendar");
+    let ics = std::fs::read_to_string(file["path"].as_str().unwrap()).unwrap();
+    assert!(ics.contains("SUMMARY:Saletta riunioni – corso di cucito\r\n"), "{ics}");
+    let r = talk(&engine, "ada", None, &["/bookings"]).await;
+    assert!(payloads(&r[0]).contains(&"bcal:".to_owned()), "{:?}", payloads(&r[0]));
+    let r = talk(&engine, "ada", None, &[&press("bcal:")]).await;
+    assert!(text(&r[0]).starts_with("Ecco il file di calendario con la tua prenotazione:"), "{}", text(&r[0]));
+    assert_eq!(r[0]["files"][0]["name"], "bookings.ics");
+}

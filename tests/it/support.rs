@@ -96,9 +96,9 @@ pub async fn talk(
     use vicinato::transport::console::{ConsoleOptions, run_on};
     let input = lines.join("\n") + "\n";
     let mut out = Vec::new();
-    run_on(engine, ConsoleOptions { name: name.into(), lang, json: true }, input.as_bytes(), &mut out, false)
-        .await
-        .expect("console runs");
+    let files_dir = std::env::temp_dir().join(format!("vicinato-console-files-{}", std::process::id()));
+    let opts = ConsoleOptions { name: name.into(), lang, json: true, files_dir };
+    run_on(engine, opts, input.as_bytes(), &mut out, false).await.expect("console runs");
     String::from_utf8(out)
         .unwrap()
         .lines()

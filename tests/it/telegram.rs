@@ -318,6 +318,7 @@ async fn a_person_who_blocked_the_bot_is_marked_unreachable_and_not_retried() {
         keyboard: Vec::new(),
         edit: None,
         fallback: None,
+        document: None,
     };
     w.store.outbox_push("telegram:test", &[announcement.to_item()], None, chrono::Utc::now()).await.unwrap();
     bot.waker.notify_one();
@@ -488,9 +489,9 @@ async fn a_room_booked_on_telegram_is_reminded_there_and_cancelled_from_the_remi
     let monday = chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 11, 30, 15, 0, 0).unwrap().with_timezone(&chrono::Utc);
     w.clock.set(monday);
     assert_eq!(scheduler.run_due(monday).await.unwrap().ran, 1);
-    let before = w.server.messages(ada.id).len();
-    let all = w.server.wait_until(ada.id, WAIT, |ms| ms.len() > before).await;
-    let reminder = all.last().cloned().unwrap();
+    // (The confirmation came with a calendar file: wait for the reminder itself.)
+    let all = w.server.wait_until(ada.id, WAIT, |ms| ms.iter().any(|m| m.text.starts_with("Promemoria"))).await;
+    let reminder = all.into_iter().find(|m| m.text.starts_with("Promemoria")).unwrap();
     assert!(reminder.text.starts_with("Promemoria: tra 24 ore hai Sala grande"), "{}", reminder.text);
     let cancel = reminder.keyboard[0][0].1.clone();
     assert!(cancel.starts_with("bcancel:"), "{cancel}");
@@ -498,6 +499,41 @@ async fn a_room_booked_on_telegram_is_reminded_there_and_cancelled_from_the_remi
     assert!(cancelled.text.starts_with("Annullata"), "{}", cancelled.text);
     // Sent once: running again sends nothing more.
     assert_eq!(scheduler.run_due(monday).await.unwrap().ran, 0);
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_booking_confirmed_on_telegram_comes_with_its_calendar_file_and_the_list_sends_them_all() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let ada = w.server.user(1301, "Ada", Some("it"));
+    w.server.user_says(&ada, "vorrei la saletta martedì dalle 10 alle 12 per 4 persone");
+    let ask = nth(&w.server, ada.id, 1).await;
+    assert!(ask.text.contains("Per cosa ti serve"), "{}", ask.text);
+    w.server.user_says(&ada, "corso di cucito");
+    let summary = nth(&w.server, ada.id, 2).await;
+    press(&w.server, &ada, &summary, "book:yes").await;
+    let sent = w.server.wait_until(ada.id, WAIT, |ms| ms.iter().any(|m| m.document.is_some())).await;
+    let done = sent.iter().position(|m| m.text.starts_with("Prenotato")).expect("the booking is confirmed");
+    let file = sent.iter().position(|m| m.document.is_some()).expect("a calendar file");
+    assert!(done < file, "the file follows the confirmation");
+    let doc = sent[file].document.clone().unwrap();
+    assert_eq!(doc.name, "booking-1.ics");
+    assert!(doc.content.starts_with("BEGIN:VCALENDAR\r\n"), "{}", doc.content);
+    assert!(doc.content.contains("SUMMARY:Saletta riunioni – corso di cucito\r\n"), "{}", doc.content);
+    assert!(doc.content.contains("DTSTART:20261201T090000Z\r\n"), "{}", doc.content);
+    // From the list of my bookings, every one as one file.
+    w.server.user_says(&ada, "/bookings");
+    let list = w.server.wait_until(ada.id, WAIT, |ms| ms.iter().any(|m| m.text.contains("Le tue prenotazioni"))).await;
+    let list = list.into_iter().find(|m| m.text.contains("Le tue prenotazioni")).unwrap();
+    assert_eq!(list.button("Calendario").as_deref(), Some("bcal:"));
+    w.server.press(&ada, &list, "bcal:");
+    let sent = w.server.wait_until(ada.id, WAIT, |ms| ms.iter().filter(|m| m.document.is_some()).count() == 2).await;
+    let doc = sent.iter().rev().find_map(|m| m.document.clone()).expect("a second file");
+    assert_eq!(doc.name, "bookings.ics");
+    assert_eq!(doc.content.matches("BEGIN:VEVENT").count(), 1);
+    assert!(w.server.calls("senddocument").len() >= 2);
     no_violations(&w.server);
     bot.stop().await;
 }

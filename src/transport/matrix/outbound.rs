@@ -112,6 +112,7 @@ mod tests {
             ],
             visibility: Visibility::Chat,
             update: false,
+            files: Vec::new(),
         }
     }
 

@@ -112,7 +112,7 @@ mod tests {
     use crate::conversation::Visibility;
 
     fn rendered(blocks: Vec<RenderedBlock>) -> Rendered {
-        Rendered { blocks, buttons: Vec::new(), visibility: Visibility::Chat, update: false }
+        Rendered { blocks, buttons: Vec::new(), visibility: Visibility::Chat, update: false, files: Vec::new() }
     }
 
     fn plain(lines: &[&str]) -> RenderedBlock {

@@ -1,7 +1,8 @@
 //! Replies as Telegram messages, ready for the outbox: HTML text (escaped, split to fit),
 //! inline keyboards whose callback data fits Telegram's 64 bytes (longer payloads are kept in
 //! the store behind a short token), edits for paging, and a private reply from a group with a
-//! way back when Telegram will not let the bot write first.
+//! way back when Telegram will not let the bot write first. A file a reply carries (a
+//! calendar) follows its text as a document, kept in the outbox as base64.
 
 use super::html;
 use super::inbound::{Press, Target};
@@ -30,6 +31,35 @@ pub struct OutMessage {
     /// opened a chat with the bot goes to the group they wrote in).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Box<OutMessage>>,
+    /// Sent as a document (`sendDocument`) instead of a text message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<OutDocument>,
+}
+
+/// A file to send, as the outbox keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutDocument {
+    pub name: String,
+    pub mime: String,
+    /// The contents, base64 (standard alphabet, padded).
+    pub base64: String,
+}
+
+impl OutDocument {
+    pub fn of(file: &crate::conversation::Attachment) -> Self {
+        use base64::Engine as _;
+        Self {
+            name: file.name.clone(),
+            mime: file.mime.clone(),
+            base64: base64::engine::general_purpose::STANDARD.encode(&file.bytes),
+        }
+    }
+
+    /// The contents; `None` when the outbox holds something that is not base64.
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.decode(&self.base64).ok()
+    }
 }
 
 impl OutMessage {
@@ -121,6 +151,7 @@ pub async fn compose(
                     keyboard: Vec::new(),
                     edit: None,
                     fallback: None,
+                    document: None,
                 })
             });
             messages.push(OutMessage {
@@ -129,6 +160,17 @@ pub async fn compose(
                 keyboard: if i == last { keys.clone() } else { Vec::new() },
                 edit,
                 fallback,
+                document: None,
+            });
+        }
+        for file in &r.files {
+            messages.push(OutMessage {
+                target: to,
+                html: String::new(),
+                keyboard: Vec::new(),
+                edit: None,
+                fallback: None,
+                document: Some(OutDocument::of(file)),
             });
         }
     }
@@ -155,6 +197,7 @@ mod tests {
             buttons: (0..buttons).map(|i| RenderedButton { label: i.to_string(), payload: i.to_string() }).collect(),
             visibility: Visibility::Chat,
             update: false,
+            files: Vec::new(),
         };
         let merged = crate::conversation::render::merge(vec![r("a", 0), r("b", 2), r("c", 0)]);
         assert_eq!(merged.len(), 2);
@@ -170,6 +213,7 @@ mod tests {
             keyboard: vec![vec![("Avanti".into(), "page:2".into())]],
             edit: Some(9),
             fallback: None,
+            document: None,
         };
         let item = m.to_item();
         assert_eq!(item.chat, "-100");

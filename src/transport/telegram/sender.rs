@@ -21,7 +21,7 @@ use std::time::Duration;
 use teloxide::ApiError;
 use teloxide::RequestError;
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ParseMode, ThreadId};
+use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ParseMode, ThreadId};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -147,6 +147,16 @@ async fn deliver(bot: &Bot, m: &OutMessage) -> Result<(), RequestError> {
         )
     });
     let chat = ChatId(m.target.chat);
+    if let Some(doc) = &m.document {
+        // A document the outbox cannot decode is sent as an empty file rather than stalling
+        // the chat's queue; it cannot happen with what `compose` writes.
+        let file = InputFile::memory(doc.bytes().unwrap_or_default()).file_name(doc.name.clone());
+        let mut req = bot.send_document(chat, file);
+        if let Some(t) = m.target.thread {
+            req = req.message_thread_id(ThreadId(MessageId(t)));
+        }
+        return req.await.map(|_| ());
+    }
     match m.edit {
         Some(id) => {
             let mut req = bot.edit_message_text(chat, MessageId(id), m.html.clone()).parse_mode(ParseMode::Html);
