@@ -555,7 +555,7 @@ help-booking =
     /book – book a space at a welfare house; /free – what is free
     /bookings – your bookings; /checkin – say you have arrived
     Associations can also book every week: "the meeting room every Tuesday at 6 pm for the association …".
-help-staff-booking = For bookings: /approve – approve bookings of the houses in your area; /association – the associations of your area and who may book in their name.
+help-staff-booking = For bookings: /approve – approve bookings of the houses in your area; /association – the associations of your area and who may book in their name. /space – close or reopen a space, approval on or off.
 
 ## Booking: calendar files
 
@@ -565,3 +565,28 @@ bookings-calendar = Here is a calendar file with { $n ->
        *[other] your { $n } bookings
     }: open it in your calendar app.
 console-file-saved = File saved: { $path }
+
+## Booking: staff manage spaces
+
+book-refused-space-closed = The space is closed at that time, until { $until }: { $reason }
+space-usage = For the spaces of the houses in your area: /space close SPACE D/M[-D/M] [HH-HH] REASON – close it (whole days, or the same hours each day); /space open NUMBER – reopen; /space approval SPACE on|off|file – approval yes, no, or as the file says. /space alone lists the spaces.
+space-list-intro = Spaces of the houses in your area:
+space-line = { $space } ({ $id }): { $approval }
+space-approval-on = needs approval
+space-approval-off = no approval needed
+space-closure-line = no. { $id }: { $space } closed from { $from } to { $to } ({ $reason })
+space-none = You manage no house's spaces.
+space-unknown = I cannot find the space "{ $space }". Write /space to see the ids.
+space-bad-dates = I do not understand the dates or times. Write for example /space close centocelle-saletta 24/12-26/12 Christmas, or 3/12 10-12 painting.
+space-closed = Closed: { $space }.
+space-closed-no-bookings = There were no bookings in that time.
+space-closed-bookings = { $n ->
+        [one] There is one booking in that time: we told the person who made it.
+       *[other] There are { $n } bookings in that time: we told the people who made them.
+    }
+space-closed-booking-line = { $space }, { $when }: { $name }
+space-closed-notice = Please note: { $space } will be closed when you booked it ({ $when }). Reason: { $reason }. You can move or cancel the booking below.
+button-move-booking-one = Move the booking
+space-closure-unknown = I cannot find closure no. { $id }. Write /space to see the current ones.
+space-reopened = Reopened.
+space-approval-set = { $space }: { $approval } from now on.

@@ -555,7 +555,7 @@ help-booking =
     /book – prenota uno spazio di una Casa del Welfare; /free – cosa è libero
     /bookings – le tue prenotazioni; /checkin – segna che sei arrivato o arrivata
     Le associazioni prenotano anche ogni settimana: «la saletta ogni martedì alle 18 per l'associazione …».
-help-staff-booking = Per le prenotazioni: /approve – approva le prenotazioni delle Case nella tua zona; /association – le associazioni della tua zona e chi può prenotare a loro nome.
+help-staff-booking = Per le prenotazioni: /approve – approva le prenotazioni delle Case nella tua zona; /association – le associazioni della tua zona e chi può prenotare a loro nome. /space – chiudi o riapri uno spazio, approvazione sì o no.
 
 ## Booking: calendar files
 
@@ -565,3 +565,28 @@ bookings-calendar = Ecco il file di calendario con { $n ->
        *[other] le tue { $n } prenotazioni
     }: aprilo con l'app del calendario.
 console-file-saved = File salvato: { $path }
+
+## Booking: staff manage spaces
+
+book-refused-space-closed = Lo spazio è chiuso in quel momento, fino al { $until }: { $reason }
+space-usage = Per gli spazi delle Case della tua zona: /space close SPAZIO G/M[-G/M] [HH-HH] MOTIVO – chiudi (giorni interi, o le stesse ore ogni giorno); /space open NUMERO – riapri; /space approval SPAZIO on|off|file – approvazione sì, no, o come nel file. /space da solo elenca gli spazi.
+space-list-intro = Spazi delle Case della tua zona:
+space-line = { $space } ({ $id }): { $approval }
+space-approval-on = da approvare
+space-approval-off = senza approvazione
+space-closure-line = n. { $id }: { $space } chiuso dal { $from } al { $to } ({ $reason })
+space-none = Non gestisci spazi di nessuna Casa.
+space-unknown = Non trovo lo spazio «{ $space }». Scrivi /space per vedere i codici.
+space-bad-dates = Non capisco le date o gli orari. Scrivi per esempio /space close centocelle-saletta 24/12-26/12 Natale, oppure 3/12 10-12 imbiancatura.
+space-closed = Chiuso: { $space }.
+space-closed-no-bookings = Non c'erano prenotazioni in quel periodo.
+space-closed-bookings = { $n ->
+        [one] C'è una prenotazione in quel periodo: abbiamo avvisato chi l'ha fatta.
+       *[other] Ci sono { $n } prenotazioni in quel periodo: abbiamo avvisato chi le ha fatte.
+    }
+space-closed-booking-line = { $space }, { $when }: { $name }
+space-closed-notice = Attenzione: { $space } sarà chiuso quando hai prenotato ({ $when }). Motivo: { $reason }. Puoi spostare o annullare la prenotazione qui sotto.
+button-move-booking-one = Sposta la prenotazione
+space-closure-unknown = Non trovo la chiusura n. { $id }. Scrivi /space per vedere quelle in corso.
+space-reopened = Riaperto.
+space-approval-set = { $space }: ora { $approval }.

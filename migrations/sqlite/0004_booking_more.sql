@@ -20,3 +20,23 @@ CREATE INDEX association_members_person ON association_members (person_id);
 
 ALTER TABLE bookings ADD COLUMN association_id TEXT;
 CREATE INDEX bookings_association ON bookings (association_id, starts) WHERE association_id IS NOT NULL;
+
+-- Staff manage spaces from chat: closures of a space for a time (with a reason), and the
+-- approval switch, both applied on top of config/spaces.toml. Times are Unix seconds, UTC.
+CREATE TABLE space_closures (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    space       TEXT NOT NULL,
+    starts      INTEGER NOT NULL,
+    ends        INTEGER NOT NULL,
+    reason      TEXT NOT NULL,
+    created_by  INTEGER REFERENCES persons (id) ON DELETE SET NULL,
+    created_at  INTEGER NOT NULL,
+    CHECK (starts < ends)
+);
+CREATE INDEX space_closures_ends ON space_closures (ends);
+
+CREATE TABLE space_settings (
+    space           TEXT PRIMARY KEY,
+    needs_approval  BOOLEAN NOT NULL,
+    updated_at      INTEGER NOT NULL
+);

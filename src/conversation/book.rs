@@ -299,6 +299,10 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
     let Some(instants) = slot.in_zone(zone) else {
         return refused(turn, draft, &space, &hours, zone, slot, Refusal::NoSuchTime, now).await;
     };
+    // Closed by staff for that time.
+    if let Some(closure) = super::manage_spaces::closure_over(turn.engine, &space, instants.0, instants.1).await? {
+        return closed(turn, draft, &space, &hours, zone, slot, &closure, now).await;
+    }
     // For me or for an association, then fair use: that one's hours in this house that week.
     if let Some(replies) = super::on_behalf::settle(turn, &mut draft).await? {
         return Ok(replies);
@@ -337,7 +341,7 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
             .num("people", i64::from(draft.people.unwrap_or(0)))
             .text("purpose", draft.purpose.clone().unwrap_or_default()),
     );
-    if space.needs_approval {
+    if super::manage_spaces::needs_approval(turn.engine, &space).await? {
         summary.blocks.push(Block::Say(Msg::new("book-needs-approval")));
     }
     if let Some(a) = super::on_behalf::association_of(&draft) {
@@ -396,7 +400,31 @@ async fn busy_around(
     space: &Space,
     at: DateTime<Utc>,
 ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, StoreError> {
-    turn.store().busy(&space.units, at - Duration::days(1), at + Duration::days(9)).await
+    let (from, to) = (at - Duration::days(1), at + Duration::days(9));
+    let mut busy = turn.store().busy(&space.units, from, to).await?;
+    busy.extend(super::manage_spaces::closed_times(turn.engine, space, from, to).await?);
+    Ok(busy)
+}
+
+/// The space is closed by staff at that time: the reason, and the nearest open times.
+#[allow(clippy::too_many_arguments)]
+async fn closed(
+    turn: &mut Turn<'_>,
+    mut draft: Draft,
+    space: &Space,
+    hours: &Schedule,
+    zone: chrono_tz::Tz,
+    slot: LocalSlot,
+    closure: &SpaceClosure,
+    now: NaiveDateTime,
+) -> Result<Vec<Reply>, StoreError> {
+    let until = closure.ends.with_timezone(&zone).format("%-d/%-m %H:%M").to_string();
+    let mut replies = vec![Reply::say(
+        Msg::new("book-refused-space-closed").text("reason", closure.reason.clone()).text("until", until),
+    )];
+    let busy = busy_around(turn, space, closure.starts).await?;
+    replies.extend(offer_alternatives(turn, &mut draft, space, hours, zone, slot, &busy, now).await?);
+    Ok(replies)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -575,6 +603,10 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
         turn.flow = None;
         return Ok(vec![Reply::id("book-for-not-yours")]);
     }
+    if let Some(closure) = super::manage_spaces::closure_over(turn.engine, &space, starts, ends).await? {
+        return closed(turn, draft, &space, &hours, zone, slot, &closure, now).await;
+    }
+    let needs_approval = super::manage_spaces::needs_approval(turn.engine, &space).await?;
     let association = super::on_behalf::association_of(&draft);
     if let Some(weeks) = draft.weeks.filter(|w| *w > 1 && draft.replaces.is_none() && association.is_some()) {
         let series = Series { first: slot, step: Duration::weeks(1), count: weeks, done: "book-weekly-done" };
@@ -588,7 +620,7 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
         house: space.house.clone(),
         space: space.id.clone(),
         person: turn.person.id,
-        status: if space.needs_approval { BookingStatus::Pending } else { BookingStatus::Confirmed },
+        status: if needs_approval { BookingStatus::Pending } else { BookingStatus::Confirmed },
         starts,
         ends,
         zone,
@@ -648,6 +680,7 @@ async fn book_series(
 ) -> Result<Vec<Reply>, StoreError> {
     let first = series.first;
     let association = super::on_behalf::association_of(draft);
+    let needs_approval = super::manage_spaces::needs_approval(turn.engine, space).await?;
     let mut booked = Vec::new();
     let mut skipped = Vec::new();
     for i in 0..i32::from(series.count) {
@@ -659,6 +692,10 @@ async fn book_series(
                 continue;
             }
         };
+        if super::manage_spaces::closure_over(turn.engine, space, instants.0, instants.1).await?.is_some() {
+            skipped.push((slot, "book-weekly-skipped"));
+            continue;
+        }
         if super::on_behalf::over_quota(turn, space, zone, draft, slot).await?.is_some() {
             skipped.push((slot, "book-series-skipped-quota"));
             continue;
@@ -667,7 +704,7 @@ async fn book_series(
             house: space.house.clone(),
             space: space.id.clone(),
             person: turn.person.id,
-            status: if space.needs_approval { BookingStatus::Pending } else { BookingStatus::Confirmed },
+            status: if needs_approval { BookingStatus::Pending } else { BookingStatus::Confirmed },
             starts: instants.0,
             ends: instants.1,
             zone,
@@ -807,7 +844,7 @@ async fn free_in(turn: &mut Turn<'_>, house: LocationId, date: NaiveDate) -> Res
     let mut buttons = Vec::new();
     for space in &house.spaces {
         let hours = house_schedule(turn, space);
-        let busy = turn.store().busy(&space.units, from - Duration::days(1), from + Duration::days(2)).await?;
+        let busy = busy_around(turn, space, from).await?;
         // Today, only what is still ahead (from the next quarter hour).
         let now = local_now(turn, house.zone);
         let quarter =

@@ -55,6 +55,8 @@ pub enum Command {
     Stats(Option<String>),
     /// `/association [new|add|remove …]`: associations and their members (staff), mine.
     Association(Option<String>),
+    /// `/space [close|open|approval …]`: closures and approval of spaces (staff).
+    Space(Option<String>),
     /// A command Vicinato does not know, as typed (without arguments).
     Unknown(String),
 }
@@ -64,7 +66,13 @@ impl Command {
     pub fn is_booking(&self) -> bool {
         matches!(
             self,
-            Self::Book(_) | Self::Free(_) | Self::Bookings | Self::CheckIn | Self::Approve | Self::Association(_)
+            Self::Book(_)
+                | Self::Free(_)
+                | Self::Bookings
+                | Self::CheckIn
+                | Self::Approve
+                | Self::Association(_)
+                | Self::Space(_)
         )
     }
 
@@ -110,6 +118,7 @@ impl Command {
             "phase" | "fase" => Command::Phase(joined),
             "stats" | "statistiche" => Command::Stats(joined),
             "association" | "associations" | "associazione" | "associazioni" => Command::Association(joined),
+            "space" | "spaces" | "spazio" | "spazi" => Command::Space(joined),
             "grant" => {
                 let (role, account, territory) = grant_args(&args);
                 Command::Grant { role, account, territory }

@@ -141,7 +141,10 @@ pub async fn answer(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreE
     let Some(b) = turn.store().booking(BookingId(id)).await?.filter(|b| b.person == turn.person.id) else {
         return Ok(vec![Reply::id("booking-not-found")]);
     };
-    let needs_approval = turn.engine.spaces().space(&b.space).is_some_and(|(_, s)| s.needs_approval);
+    let needs_approval = match turn.engine.spaces().space(&b.space) {
+        Some((_, s)) => super::manage_spaces::needs_approval(turn.engine, s).await?,
+        None => false,
+    };
     let to = match (yes == "yes", needs_approval) {
         (false, _) => BookingStatus::Cancelled,
         (true, true) => BookingStatus::Pending,

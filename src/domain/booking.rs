@@ -139,6 +139,27 @@ pub struct WaitEntry {
     pub purpose: String,
 }
 
+/// A space closed by staff for a time, with a reason (on top of the house's hours).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpaceClosure {
+    pub id: i64,
+    pub space: SpaceId,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub reason: String,
+    pub created_by: Option<PersonId>,
+}
+
+impl SpaceClosure {
+    /// Whether it closes `space` over `[from, to)`: the closed space shares a unit with it (a
+    /// closed hall closes its halves, and a closed half the whole hall).
+    pub fn closes(&self, spaces: &Spaces, space: &Space, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
+        self.starts < to
+            && from < self.ends
+            && spaces.space(&self.space).is_some_and(|(_, closed)| closed.units.iter().any(|u| space.units.contains(u)))
+    }
+}
+
 /// The slot is taken: another live booking occupies one of its units at that time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Taken;

@@ -6,6 +6,7 @@
 
 pub mod associations;
 pub mod initiatives;
+pub mod spaces;
 mod sql;
 
 use crate::domain::*;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 
 pub use associations::AssociationStore;
 pub use initiatives::*;
+pub use spaces::SpaceAdminStore;
 pub use sql::SqlStore;
 
 /// Which database engine a store runs on.
@@ -157,7 +159,7 @@ pub struct PersonExport {
 }
 
 #[async_trait]
-pub trait Store: InitiativeStore + AssociationStore + Send + Sync + 'static {
+pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + Sync + 'static {
     fn engine(&self) -> Engine;
 
     // Directory.

@@ -39,6 +39,7 @@ macro_rules! on_pool {
 
 mod associations;
 mod initiatives;
+mod spaces;
 
 /// Reads go to `pool`; writes go to `writer`. On SQLite the writer is one connection, so
 /// writers queue in the pool instead of sleeping in SQLite's busy handler (measured: 800 to

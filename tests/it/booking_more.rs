@@ -254,3 +254,66 @@ async fn on_the_console_a_confirmed_booking_and_the_calendar_button_write_an_ics
     assert!(text(&r[0]).starts_with("Ecco il file di calendario con la tua prenotazione:"), "{}", text(&r[0]));
     assert_eq!(r[0]["files"][0]["name"], "bookings.ics");
 }
+
+#[tokio::test]
+async fn staff_close_a_space_with_a_reason_bookers_are_told_and_nobody_can_book_it_until_reopened() {
+    use vicinato::courier::{CapturingCourier, Couriers};
+    let (engine, _dir) = app().await;
+    let courier = CapturingCourier::new(Network::Console);
+    let mut couriers = Couriers::default();
+    couriers.add(courier.clone());
+    engine.set_couriers(couriers);
+    staff(&engine, "op", "centocelle").await;
+    staff(&engine, "olga", "ostia").await;
+    let r = talk(
+        &engine,
+        "gio",
+        Some(Lang::It),
+        &["la saletta martedì dalle 10 alle 12 per 4 persone", "riunione", &press("book:yes")],
+    )
+    .await;
+    assert!(text(&r[2]).starts_with("Prenotato"), "{}", text(&r[2]));
+    let r = talk(&engine, "gio", None, &["/space"]).await;
+    assert!(text(&r[0]).starts_with("Non hai il permesso"), "{}", text(&r[0]));
+    let r = talk(&engine, "olga", Some(Lang::It), &["/space close centocelle-saletta 1/12 imbiancatura"]).await;
+    assert!(text(&r[0]).starts_with("Non hai il permesso"), "{}", text(&r[0]));
+
+    let r = talk(&engine, "op", Some(Lang::It), &["/spazio chiudi centocelle-saletta 1/12 9-13 imbiancatura"]).await;
+    let t = text(&r[0]);
+    assert!(t.starts_with("Chiuso: Saletta riunioni."), "{t}");
+    assert!(t.contains("Saletta riunioni chiuso dal 1/12 09:00 al 1/12 13:00 (imbiancatura)"), "{t}");
+    assert!(t.contains("C'è una prenotazione in quel periodo"), "{t}");
+    assert!(t.contains("martedì 1/12, 10:00–12:00: gio"), "{t}");
+    let told = courier.take();
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].0, Account::new(Network::Console, "gio"));
+    let notice = engine.render(Lang::It, &told[0].2);
+    assert!(notice.blocks[0].lines[0].contains("Motivo: imbiancatura"), "{:?}", notice.blocks);
+    assert!(notice.buttons.iter().any(|b| b.payload.starts_with("bmove:")));
+
+    // Closed for anyone else, with the reason and the nearest open times.
+    let r = talk(&engine, "ada", Some(Lang::It), &["la saletta martedì dalle 11 alle 12 per 2 persone"]).await;
+    assert_eq!(text(&r[0]), "Lo spazio è chiuso in quel momento, fino al 1/12 13:00: imbiancatura");
+    assert!(
+        payloads(&r[1]).iter().any(|p| p.starts_with("bslot:centocelle-saletta|202612011300")),
+        "{:?}",
+        payloads(&r[1])
+    );
+
+    // The list shows the closure; reopening it frees the time.
+    let r = talk(&engine, "op", None, &["/space"]).await;
+    let listed = text(&r[0]).to_owned();
+    assert!(listed.contains("Saletta riunioni (centocelle-saletta): senza approvazione"), "{listed}");
+    let id = listed.split("n. ").nth(1).and_then(|r| r.split(':').next()).expect("a closure number").to_owned();
+    let r = talk(&engine, "op", None, &[&format!("/space open {id}")]).await;
+    assert!(text(&r[0]).starts_with("Riaperto."), "{}", text(&r[0]));
+    let r = talk(&engine, "ada", None, &["/cancel", "la saletta martedì dalle 12 alle 13 per 2 persone"]).await;
+    assert!(text(&r[1]).contains("Per cosa ti serve"), "{}", text(&r[1]));
+
+    // Approval switched on from chat applies at once.
+    let r = talk(&engine, "op", None, &["/space approval centocelle-saletta on"]).await;
+    assert_eq!(text(&r[0]), "Saletta riunioni: ora da approvare.");
+    let r = talk(&engine, "ada", None, &["coro", &press("book:yes")]).await;
+    assert!(text(&r[0]).contains("va approvato"), "{}", text(&r[0]));
+    assert!(text(&r[1]).starts_with("Richiesta inviata"), "{}", text(&r[1]));
+}

@@ -64,6 +64,7 @@ conformance!(
     a_hundred_concurrent_requests_for_one_slot_give_exactly_one_booking,
     associations_and_their_members_are_kept_and_erasing_a_person_ends_their_memberships,
     association_bookings_are_read_by_house_and_week_while_live,
+    space_closures_and_approval_switches_are_kept_and_read_by_time,
     due_jobs_go_to_one_claimer_until_the_lease_expires,
     jobs_with_a_key_are_replaced_not_doubled,
     concurrent_supports_are_counted_exactly_and_one_of_them_reaches_the_threshold,
@@ -760,6 +761,39 @@ async fn association_bookings_are_read_by_house_and_week_while_live(store: Arc<d
     store.booking_transition(first.id, &[BookingStatus::Confirmed], BookingStatus::Cancelled).await.unwrap().unwrap();
     let week = store.association_bookings(&orti.id, &centocelle, rome(1, 0, 0), rome(8, 0, 0)).await.unwrap();
     assert_eq!(week.iter().map(|b| b.id).collect::<Vec<_>>(), vec![second.id], "a cancelled booking counts no more");
+}
+
+async fn space_closures_and_approval_switches_are_kept_and_read_by_time(store: Arc<dyn Store>) {
+    let now = rome(1, 8, 0);
+    let op = someone(&store, "op").await;
+    let closure = |space: &str, from: u32, to: u32| SpaceClosure {
+        id: 0,
+        space: SpaceId::new(space),
+        starts: rome(from, 0, 0),
+        ends: rome(to, 0, 0),
+        reason: "imbiancatura; poi pulizie".into(),
+        created_by: Some(op),
+    };
+    let a = store.space_closure_add(&closure("centocelle-saletta", 2, 4), now).await.unwrap();
+    let b = store.space_closure_add(&closure("ostia-sala-mare", 10, 11), now).await.unwrap();
+    assert_ne!(a, b);
+    let found = store.space_closures(rome(3, 0, 0), rome(3, 12, 0)).await.unwrap();
+    assert_eq!(found, vec![SpaceClosure { id: a, ..closure("centocelle-saletta", 2, 4) }]);
+    assert!(store.space_closures(rome(4, 0, 0), rome(10, 0, 0)).await.unwrap().is_empty(), "ends are exclusive");
+    assert_eq!(store.space_closures(rome(1, 0, 0), rome(31, 0, 0)).await.unwrap().len(), 2);
+    assert_eq!(store.space_closure_remove(a).await.unwrap().map(|c| c.id), Some(a));
+    assert_eq!(store.space_closure_remove(a).await.unwrap(), None);
+    // Erasing the staff member keeps the closure, without its author.
+    assert!(store.erase_person(op).await.unwrap());
+    assert_eq!(store.space_closures(rome(1, 0, 0), rome(31, 0, 0)).await.unwrap()[0].created_by, None);
+
+    let saletta = SpaceId::new("centocelle-saletta");
+    assert_eq!(store.space_approval(&saletta).await.unwrap(), None);
+    store.space_approval_set(&saletta, Some(true), now).await.unwrap();
+    store.space_approval_set(&saletta, Some(false), now).await.unwrap();
+    assert_eq!(store.space_approval(&saletta).await.unwrap(), Some(false));
+    store.space_approval_set(&saletta, None, now).await.unwrap();
+    assert_eq!(store.space_approval(&saletta).await.unwrap(), None);
 }
 
 mod initiative_helpers {
