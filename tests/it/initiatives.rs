@@ -470,3 +470,54 @@ async fn a_resident_asks_in_english_what_is_happening_near_them_this_week() {
     let r = app.say("sam", &[&press(&format!("isub:{draft}"))]).await;
     assert!(text(&r[0]).contains("Something is missing: What and why"), "{}", text(&r[0]));
 }
+
+#[tokio::test]
+async fn authors_write_to_supporters_at_most_every_three_days_and_unsupported_ideas_expire() {
+    let app = App::new().await;
+    for name in ["ada", "carl", "dora"] {
+        app.resident(name, "centocelle", Lang::It).await;
+    }
+    app.resident("bea", "centocelle", Lang::It).await;
+    app.grant("bea", Role::Staff, "roma-m05").await;
+    let id = propose_garden(&app, "20").await;
+    app.say("bea", &[&press(&format!("ipub:{id}"))]).await;
+    app.run_jobs().await;
+    app.say("carl", &[&press(&format!("isup:{id}"))]).await;
+    app.say("dora", &[&press(&format!("ijoin:{id}"))]).await;
+    app.told();
+    // Only the author writes to supporters and participants.
+    let r = app.say("carl", &[&press(&format!("iupd:{id}"))]).await;
+    assert!(text(&r[0]).contains("Non hai il permesso"), "{}", text(&r[0]));
+    let r = app.say("ada", &[&press(&format!("iupd:{id}")), "Sabato portate i guanti!"]).await;
+    assert!(text(&r[1]).contains("Inviato a 2 persone"), "{}", text(&r[1]));
+    app.run_jobs().await;
+    let mut told = app.told();
+    told.sort();
+    assert_eq!(
+        told,
+        [("carl".to_owned(), "ini-note-update".to_owned()), ("dora".to_owned(), "ini-note-update".to_owned())]
+    );
+    let r = app.say("ada", &[&press(&format!("iupd:{id}"))]).await;
+    assert!(text(&r[0]).contains("Potrai scrivere di nuovo ai sostenitori da"), "{}", text(&r[0]));
+    app.clock.set(app.clock.now() + Duration::days(3));
+    let r = app.say("ada", &[&press(&format!("iupd:{id}")), "Grazie a tutti"]).await;
+    assert!(text(&r[1]).contains("Inviato a 2 persone"), "three days later: {}", text(&r[1]));
+    app.run_jobs().await;
+    assert_eq!(app.told().len(), 2);
+    // Comments reach the author.
+    let r = app.say("carl", &[&press(&format!("icom:{id}")), "Porto io le zappe"]).await;
+    assert!(text(&r[1]).contains("commento è pubblicato"), "{}", text(&r[1]));
+    assert_eq!(app.told(), [("ada".to_owned(), "ini-note-comment".to_owned())]);
+    let r = app.say("dora", &[&press(&format!("ini:{id}"))]).await;
+    assert!(text(&r[0]).contains("carl: Porto io le zappe"), "{}", text(&r[0]));
+    // Ninety days without enough supports: expired, and everyone is told.
+    app.clock.set(app.clock.now() + Duration::days(90));
+    app.run_jobs().await;
+    app.run_jobs().await;
+    assert_eq!(app.initiative(id).await.status, Status::Expired);
+    let mut told: Vec<String> = app.told().into_iter().map(|(who, _)| who).collect();
+    told.sort();
+    assert_eq!(told, ["ada", "carl", "dora"]);
+    let r = app.say("carl", &[&press(&format!("isup:{id}"))]).await;
+    assert!(text(&r[0]).contains("Non raccoglie più sostegni"), "{}", text(&r[0]));
+}

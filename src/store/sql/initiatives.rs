@@ -399,10 +399,8 @@ impl InitiativeStore for SqlStore {
                 let (supports, threshold) = (supports.max(0) as u32, threshold.max(0) as u32);
                 Supported::Counted { supports, threshold, reached: supports == threshold }
             }
-            Err(0) => {
-                let mine = self.initiative_my_part(id, person).await?;
-                if mine.support.is_some() { Supported::Already } else { Supported::Closed }
-            }
+            // Not collecting (any more): that is the news, whether or not this person supports it.
+            Err(0) => Supported::Closed,
             Err(_) => Supported::Already,
         })
     }
