@@ -49,6 +49,7 @@ help-resident =
     /start – choose your language and area
     /language – change language
     /whoami – what I know about you
+    /link – use Vicinato on Telegram and Matrix as one person
     /mydata – all your data; /forget – erase it
     /cancel – cancel what you are doing
 help-moderator = As a moderator: /review – initiatives hidden by reports, to show again or reject with a reason.
@@ -518,3 +519,10 @@ ini-phase-set = Done: in { $area } it is now { $phase }.
 ini-stats = Participation in { $area }, by month:
 ini-stats-line = { $month }: { $proposed } proposed, { $supports } supports, { $held } held, { $people } residents taking part, { $bookings } bookings
 ini-stats-none = No activity in the last months.
+
+## Linking accounts on several networks
+
+link-code = Your code is { $code }. On your other network (Telegram, Matrix), write /link { $code } within { $minutes } minutes: your accounts become one, with your bookings and supports together. Do not give the code to anyone.
+link-done = Done: your accounts are now one person. Your bookings, supports and votes are together, and count once.
+link-unknown = That code is not valid or has expired. On your other network, write /link to get a new one, then write it here.
+link-same = This account is already linked to that one.

@@ -49,6 +49,7 @@ help-resident =
     /start – scegli lingua e zona
     /language – cambia lingua
     /whoami – cosa so di te
+    /collega – usa Vicinato su Telegram e Matrix come una sola persona
     /mydata – tutti i tuoi dati; /forget – cancellali
     /cancel – annulla quello che stai facendo
 help-moderator = Come moderatore: /review – le iniziative nascoste dalle segnalazioni, da rendere visibili o rifiutare con un motivo.
@@ -518,3 +519,10 @@ ini-phase-set = Fatto: a { $area } ora siamo in { $phase }.
 ini-stats = Partecipazione a { $area }, per mese:
 ini-stats-line = { $month }: { $proposed } proposte, { $supports } sostegni, { $held } svolte, { $people } residenti coinvolti, { $bookings } prenotazioni
 ini-stats-none = Nessuna attività negli ultimi mesi.
+
+## Collegare gli account di più reti
+
+link-code = Il tuo codice è { $code }. Sull'altra rete (Telegram, Matrix) scrivi /collega { $code } entro { $minutes } minuti: i tuoi account diventano uno solo, con prenotazioni e sostegni insieme. Non dare il codice a nessuno.
+link-done = Fatto: i tuoi account ora sono una sola persona. Prenotazioni, sostegni e voti sono insieme, e contano una volta sola.
+link-unknown = Questo codice non è valido o è scaduto. Sull'altra rete scrivi /collega per averne uno nuovo, poi scrivilo qui.
+link-same = Questo account è già collegato a quello.

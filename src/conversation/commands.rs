@@ -53,6 +53,8 @@ pub enum Command {
     Phase(Option<String>),
     /// `/stats [AREA]`: participation figures (staff).
     Stats(Option<String>),
+    /// `/link [CODE]`: a code to join another network's account to me, or the code from there.
+    Link(Option<String>),
     /// A command Vicinato does not know, as typed (without arguments).
     Unknown(String),
 }
@@ -99,6 +101,7 @@ impl Command {
             "review" | "revisione" | "esamina" => Command::Review,
             "phase" | "fase" => Command::Phase(joined),
             "stats" | "statistiche" => Command::Stats(joined),
+            "link" | "collega" => Command::Link(joined),
             "grant" => {
                 let (role, account, territory) = grant_args(&args);
                 Command::Grant { role, account, territory }

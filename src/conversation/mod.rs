@@ -22,6 +22,7 @@ mod help;
 mod initiatives;
 mod language;
 pub mod lifecycle;
+mod link;
 mod privacy;
 mod propose;
 pub mod reminders;
@@ -504,6 +505,7 @@ impl Engine {
             Command::Review => decide::review(turn).await,
             Command::Phase(args) => decide::phase(turn, args.as_deref()).await,
             Command::Stats(args) => decide::stats(turn, args.as_deref()).await,
+            Command::Link(code) => link::link(turn, code.as_deref()).await,
             Command::Unknown(name) => Ok(vec![Reply::say(Msg::new("unknown-command").text("command", name))]),
         }
     }

@@ -71,6 +71,7 @@ conformance!(
     a_step_is_taken_once_when_two_decide_at_the_same_time,
     initiatives_are_browsed_by_area_theme_words_and_dates,
     participation_export_and_erasure_cover_initiatives,
+    linked_accounts_become_one_person_whose_supports_count_once,
 );
 
 async fn demo(store: &Arc<dyn Store>) -> Dataset {
@@ -972,5 +973,50 @@ async fn participation_export_and_erasure_cover_initiatives(store: Arc<dyn Store
         store.initiative(ini.id).await.unwrap().unwrap().author,
         None,
         "the initiative stays, without its author"
+    );
+}
+
+async fn linked_accounts_become_one_person_whose_supports_count_once(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let both = initiative_helpers::published(&store, "both", 10, 5).await;
+    let only_b = initiative_helpers::published(&store, "only-b", 10, 5).await;
+    let a = initiative_helpers::person(&store, "ada").await;
+    let tg = Account::new(Network::Telegram, "777");
+    let b = store.person_for_account(&tg, "Ada on Telegram", now).await.unwrap();
+    let grant = RoleGrant { role: Role::Moderator, territory: Some(TerritoryId::new("centocelle")) };
+    store.grant_role(b.id, &grant, now).await.unwrap();
+    for p in [a, b.id] {
+        store.initiative_support(both.id, p, false, now).await.unwrap();
+        store.initiative_join(both.id, p, false, now).await.unwrap();
+    }
+    store.initiative_support(only_b.id, b.id, true, now).await.unwrap();
+    store.initiative_comment(only_b.id, b.id, "from telegram", now).await.unwrap();
+    assert_eq!(store.initiative(both.id).await.unwrap().unwrap().supports, 2);
+
+    let expires = now + chrono::Duration::minutes(10);
+    store.link_code_put(a, "12345678", expires).await.unwrap();
+    assert_eq!(store.link_accounts("87654321", b.id, now).await.unwrap(), None, "an unknown code");
+    assert_eq!(
+        store.link_accounts("12345678", b.id, now + chrono::Duration::minutes(11)).await.unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(store.link_accounts("12345678", b.id, now).await.unwrap(), Some(a));
+    assert_eq!(store.link_accounts("12345678", b.id, now).await.unwrap(), None, "a code is used once");
+
+    let merged = store.find_person(&tg).await.unwrap().unwrap();
+    assert_eq!(merged.id, a, "the Telegram account is Ada's now");
+    assert_eq!(merged.accounts.len(), 2);
+    assert!(merged.roles.contains(&grant), "{:?}", merged.roles);
+    assert!(store.person(b.id).await.unwrap().is_none());
+    let both_now = store.initiative(both.id).await.unwrap().unwrap();
+    assert_eq!((both_now.supports, both_now.participants), (1, 1), "one person, one support, one place");
+    assert_eq!(store.initiative_my_part(only_b.id, a).await.unwrap().support, Some(true), "moved, still anonymous");
+    assert_eq!(store.initiative(only_b.id).await.unwrap().unwrap().supports, 1);
+    assert_eq!(store.initiative_comments(only_b.id, 5).await.unwrap().len(), 1);
+    // Supporting again from either network is refused as the same person.
+    assert_eq!(
+        store.initiative_support(both.id, merged.id, false, now).await.unwrap(),
+        vicinato::store::Supported::Already
     );
 }

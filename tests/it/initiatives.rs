@@ -521,3 +521,29 @@ async fn authors_write_to_supporters_at_most_every_three_days_and_unsupported_id
     let r = app.say("carl", &[&press(&format!("isup:{id}"))]).await;
     assert!(text(&r[0]).contains("Non raccoglie più sostegni"), "{}", text(&r[0]));
 }
+
+#[tokio::test]
+async fn a_resident_on_two_networks_links_them_and_supports_once() {
+    let app = App::new().await;
+    app.resident("ada", "centocelle", Lang::It).await;
+    app.resident("bea", "centocelle", Lang::It).await;
+    app.grant("bea", Role::Staff, "roma-m05").await;
+    app.resident("carl", "centocelle", Lang::It).await;
+    app.resident("carl-tg", "centocelle", Lang::It).await;
+    let id = propose_garden(&app, "20").await;
+    app.say("bea", &[&press(&format!("ipub:{id}"))]).await;
+    app.say("carl", &[&press(&format!("isup:{id}"))]).await;
+    app.say("carl-tg", &[&press(&format!("isup:{id}"))]).await;
+    assert_eq!(app.initiative(id).await.supports, 2, "two accounts not linked yet are two people");
+    let r = app.say("carl", &["/collega"]).await;
+    let asked = text(&r[0]).to_owned();
+    assert!(asked.contains("Il tuo codice è"), "{asked}");
+    let code: String = asked.split("è ").nth(1).unwrap().chars().take(9).collect();
+    let r = app.say("carl-tg", &["/collega 0000 0000"]).await;
+    assert!(text(&r[0]).contains("non è valido"), "{}", text(&r[0]));
+    let r = app.say("carl-tg", &[&format!("/collega {code}")]).await;
+    assert!(text(&r[0]).contains("i tuoi account ora sono una sola persona"), "{}", text(&r[0]));
+    assert_eq!(app.initiative(id).await.supports, 1, "counted once");
+    let r = app.say("carl-tg", &[&press(&format!("isup:{id}"))]).await;
+    assert!(text(&r[0]).contains("La sostieni già"), "{}", text(&r[0]));
+}

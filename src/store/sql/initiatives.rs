@@ -94,7 +94,7 @@ fn audit_stmt(a: &AuditEntry) -> Stmt {
 }
 
 /// One step of a guarded transaction.
-enum Step {
+pub(super) enum Step {
     /// Runs; with `true`, a statement that changes no row rolls everything back.
     Exec(Stmt, bool),
     /// Runs and keeps its rows (`SELECT`, `… RETURNING`).
@@ -104,7 +104,7 @@ enum Step {
 impl SqlStore {
     /// Runs steps in one transaction. `Err(i)` (and nothing written) when step `i` had to
     /// change a row and changed none; else the rows of the `Rows` steps.
-    async fn guarded<O>(&self, steps: Vec<Step>) -> StoreResult<Result<Vec<O>, usize>>
+    pub(super) async fn guarded<O>(&self, steps: Vec<Step>) -> StoreResult<Result<Vec<O>, usize>>
     where
         O: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
