@@ -302,8 +302,12 @@ async fn in_phase_two_residents_vote_and_elect_a_moderator_while_staff_only_chec
     assert_eq!(ini.status, Status::Voting);
     let r = app.say("bea", &[&press(&format!("iacc:{id}"))]).await;
     assert!(text(&r[0]).contains("decidono i residenti con un voto"), "{}", text(&r[0]));
-    let r = app.say("carl", &[&press(&format!("ini:{id}"))]).await;
-    assert!(payloads(&r[0]).contains(&format!("ivote:{id}:y")), "{:?}", payloads(&r[0]));
+    let r = app.say("carl", &["/iniziative in votazione"]).await;
+    assert!(text(&r[0]).contains("Orto condiviso"), "browsing by status: {}", text(&r[0]));
+    let r = app.say("carl", &["/iniziative accettate"]).await;
+    assert!(text(&r[0]).contains("Non ho trovato iniziative"), "{}", text(&r[0]));
+    let r = app.say("carl", &[&format!("/start i-{id}")]).await;
+    assert!(payloads(&r[1]).contains(&format!("ivote:{id}:y")), "a deep link opens the card: {:?}", payloads(&r[1]));
     for (name, vote) in [("carl", "y"), ("dora", "y"), ("eva", "n")] {
         let r = app.say(name, &[&press(&format!("ivote:{id}:{vote}"))]).await;
         assert!(text(&r[0]).contains("è contato"), "{}", text(&r[0]));
