@@ -508,6 +508,7 @@ ini-note-remind = Tomorrow: "{ $title }", { $when }.
 ini-note-hidden = "{ $title }" is hidden until a moderator checks it, because residents reported it.
 ini-note-restored = "{ $title }" is visible again.
 ini-note-ask-outcome = "{ $title }" took place. Tell the neighbourhood how it went.
+ini-note-review = "{ $title }" waits for you ({ $status }). Open it to decide, or write /review to see everything that waits.
 ini-review = { $n ->
     [one] One initiative waits for you:
    *[other] { $n } initiatives wait for you:

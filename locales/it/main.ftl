@@ -508,6 +508,7 @@ ini-note-remind = Domani: "{ $title }", { $when }.
 ini-note-hidden = "{ $title }" è nascosta finché un moderatore non la controlla, perché alcuni residenti l'hanno segnalata.
 ini-note-restored = "{ $title }" è di nuovo visibile.
 ini-note-ask-outcome = "{ $title }" si è svolta. Racconta al quartiere com'è andata.
+ini-note-review = "{ $title }" ti aspetta ({ $status }). Aprila per decidere, o scrivi /review per vedere tutto quello che ti aspetta.
 ini-review = { $n ->
     [one] Un'iniziativa ti aspetta:
    *[other] { $n } iniziative ti aspettano:

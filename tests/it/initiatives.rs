@@ -172,7 +172,11 @@ async fn an_idea_goes_from_a_chat_message_to_a_held_and_reported_activity_in_pha
     assert!(payloads(&r[1]).contains(&format!("ipub:{id}")));
     let r = app.say("bea", &[&press(&format!("ipub:{id}"))]).await;
     assert!(text(&r[0]).contains("è pubblicata"), "{}", text(&r[0]));
-    assert_eq!(app.told(), [("ada".to_owned(), "ini-note-status".to_owned())]);
+    // Staff heard it was waiting for them; Ada hears it is published.
+    assert_eq!(
+        app.told(),
+        [("bea".to_owned(), "ini-note-review".to_owned()), ("ada".to_owned(), "ini-note-status".to_owned())]
+    );
     app.run_jobs().await;
 
     // Neighbours support it; Dora anonymously; the third support reaches the threshold.
@@ -194,6 +198,7 @@ async fn an_idea_goes_from_a_chat_message_to_a_held_and_reported_activity_in_pha
     let milestones = notes.iter().filter(|(_, ids)| ids == "ini-note-milestone").count();
     assert_eq!(milestones, 3, "first, each quarter and the threshold: {notes:?}");
     assert!(notes.contains(&("ada".to_owned(), "ini-note-status".to_owned())), "the threshold is news: {notes:?}");
+    assert!(notes.contains(&("bea".to_owned(), "ini-note-review".to_owned())), "staff decide now: {notes:?}");
     assert_eq!(app.initiative(id).await.status, Status::ThresholdReached);
 
     // In phase 1 staff decide; the author cannot accept their own.
@@ -376,7 +381,10 @@ async fn three_reports_hide_an_initiative_until_a_moderator_restores_or_rejects_
     assert!(text(&r[0]).contains("Orto condiviso"), "still visible after two: {}", text(&r[0]));
     app.say("eva", &[&press(&format!("irep:{id}")), "non è vero"]).await;
     assert!(app.initiative(id).await.hidden);
-    assert_eq!(app.told(), [("ada".to_owned(), "ini-note-hidden".to_owned())]);
+    let mut told = app.told();
+    told.sort();
+    let expected = [("ada", "ini-note-hidden"), ("bea", "ini-note-review"), ("mo", "ini-note-review")];
+    assert_eq!(told, expected.map(|(a, b)| (a.to_owned(), b.to_owned())), "the author and the territory's moderators");
     let r = app.say("eva", &["/iniziative"]).await;
     assert!(!text(&r[0]).contains("Orto condiviso"), "{}", text(&r[0]));
     let r = app.say("carl", &[&press(&format!("ini:{id}"))]).await;

@@ -672,6 +672,23 @@ impl InitiativeStore for SqlStore {
         Ok(changed == 1)
     }
 
+    async fn role_holders(&self, role: crate::domain::Role, territories: &[TerritoryId]) -> StoreResult<Vec<PersonId>> {
+        if territories.is_empty() {
+            return Ok(Vec::new());
+        }
+        let places: Vec<String> = (0..territories.len()).map(|i| format!("${}", i + 2)).collect();
+        let mut stmt = Stmt::new(format!(
+            "SELECT DISTINCT person_id FROM roles WHERE role = $1 AND territory_id IN ({}) ORDER BY person_id",
+            places.join(", ")
+        ))
+        .bind(role.as_str());
+        for t in territories {
+            stmt = stmt.bind(t.as_str());
+        }
+        let rows: Vec<(i64,)> = self.fetch_all(stmt).await?;
+        Ok(rows.into_iter().map(|(p,)| PersonId(p)).collect())
+    }
+
     async fn governance(&self) -> StoreResult<Vec<(TerritoryId, Phase)>> {
         let rows: Vec<(String, String)> =
             self.fetch_all(Stmt::new("SELECT territory_id, phase FROM governance ORDER BY territory_id")).await?;
