@@ -791,3 +791,179 @@ pub async fn scheduler(
         idle_seconds: idle,
     })
 }
+
+/// Figures of the initiatives benchmark.
+#[derive(Debug, Clone)]
+pub struct InitiativeFigures {
+    pub supporters: usize,
+    pub clients: usize,
+    /// Supports counted by the store at the end (must equal `supporters`).
+    pub counted: u32,
+    pub supports_elapsed: Duration,
+    /// Latency of one support through the whole conversation path.
+    pub support_latency: Percentiles,
+    pub initiatives: usize,
+    pub load: Duration,
+    /// Browsing through the conversation (`/iniziative <area>`, a theme, words, this week).
+    pub browse: Percentiles,
+    pub browse_queries: usize,
+}
+
+/// Supports on one initiative from many residents at once, through the conversation engine
+/// (button presses), and browsing among `initiatives` published initiatives.
+pub async fn initiatives(
+    store: Arc<dyn Store>,
+    supporters: usize,
+    clients: usize,
+    initiatives: usize,
+    queries: usize,
+) -> anyhow::Result<InitiativeFigures> {
+    use crate::domain::initiative::*;
+    use crate::store::{AuditEntry, NewInitiative, Transition};
+    store.replace_dataset(&crate::demo::lazio()?).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let engine = Arc::new(
+        Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, ConversationSettings::default()).await?,
+    );
+    let tree = engine.snapshot().tree.clone();
+    let now = chrono::Utc::now();
+    let author = store.person_for_account(&Account::new(Network::Console, "bench-author"), "author", now).await?.id;
+    let audit = move |action: &str| AuditEntry {
+        at: now,
+        actor: None,
+        action: action.into(),
+        subject: "bench".into(),
+        reason: None,
+    };
+    let publisher = store.clone();
+    let publish = move |ini: InitiativeId| {
+        let store = publisher.clone();
+        async move {
+            for (from, to) in [(Status::Draft, Status::Submitted), (Status::Submitted, Status::Published)] {
+                let t = Transition {
+                    from: vec![from],
+                    to,
+                    decision: None,
+                    deadline: Some(now + chrono::Duration::days(90)),
+                    outcome: None,
+                    audit: audit(to.as_str()),
+                };
+                store.initiative_transition(ini, &t, now).await?;
+            }
+            Ok::<_, anyhow::Error>(())
+        }
+    };
+    let paths = tree.clone();
+    let new = move |territory: &TerritoryId, title: String, threshold: u32, starts| NewInitiative {
+        author,
+        territory: territory.clone(),
+        territory_path: paths.path(territory),
+        threshold,
+        content: Content {
+            title,
+            description: "An activity of social interest for the neighbourhood, open to everyone.".into(),
+            theme: Some(THEMES[territory.as_str().len() % THEMES.len()].into()),
+            starts,
+            ..Default::default()
+        },
+    };
+
+    // Supports: one initiative, everyone at once, each a button press through the engine.
+    let centocelle = TerritoryId::new("centocelle");
+    let target =
+        store.initiative_create(&new(&centocelle, "Orto condiviso".into(), supporters as u32 + 1, None), now).await?;
+    publish(target.id).await?;
+    for i in 0..supporters {
+        store.person_for_account(&Account::new(Network::Console, format!("sup{i}")), &format!("sup{i}"), now).await?;
+    }
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..clients {
+        let (engine, next) = (engine.clone(), next.clone());
+        let press = format!("isup:{}", target.id);
+        tasks.spawn(async move {
+            let mut samples = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= supporters {
+                    return samples;
+                }
+                let mut inbound = Inbound::direct_text(Network::Console, &format!("sup{i}"), "");
+                inbound.body = crate::conversation::Body::Button(press.clone());
+                let t = Instant::now();
+                let out = engine.handle(inbound).await;
+                std::hint::black_box(out);
+                samples.push(t.elapsed());
+            }
+        });
+    }
+    let mut latencies = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        latencies.extend(done?);
+    }
+    let supports_elapsed = started.elapsed();
+    let counted = store.initiative(target.id).await?.map(|i| i.supports).unwrap_or(0);
+
+    // Browsing: many published initiatives across the region's territories.
+    let territories: Vec<TerritoryId> = tree.all().iter().map(|t| t.id.clone()).collect();
+    let loaded = Instant::now();
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = tokio::task::JoinSet::new();
+    let words = ["orto", "coro", "biblioteca", "pulizia", "cena", "corso", "festa", "sport"];
+    for _ in 0..clients.min(8) {
+        let (store, next, territories) = (store.clone(), next.clone(), territories.clone());
+        let (new, publish) = (new.clone(), publish.clone());
+        tasks.spawn(async move {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= initiatives {
+                    return Ok::<_, anyhow::Error>(());
+                }
+                let t = &territories[i % territories.len()];
+                let starts = Some(now + chrono::Duration::hours((i % (24 * 60)) as i64));
+                let title = format!("{} {} {i}", words[i % words.len()], t.as_str());
+                let ini = store.initiative_create(&new(t, title, 50, starts), now).await?;
+                publish(ini.id).await?;
+            }
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done??;
+    }
+    let load = loaded.elapsed();
+    let asks = [
+        "/iniziative Centocelle",
+        "/initiatives Municipio V",
+        "/iniziative orto",
+        "/iniziative cultura a Ostia",
+        "/settimana",
+        "what's happening near me this week?",
+        "/iniziative",
+    ];
+    let browser = store.person_for_account(&Account::new(Network::Console, "browser"), "browser", now).await?;
+    let mut profile = browser.clone();
+    profile.home = Some(centocelle.clone());
+    profile.onboarded = true;
+    store.save_profile(&profile).await?;
+    let mut browse = Vec::with_capacity(queries);
+    for i in 0..queries {
+        let t = Instant::now();
+        let out = engine.handle(Inbound::direct_text(Network::Console, "browser", asks[i % asks.len()])).await;
+        for reply in &out.replies {
+            std::hint::black_box(engine.render(out.lang, reply));
+        }
+        browse.push(t.elapsed());
+    }
+    Ok(InitiativeFigures {
+        supporters,
+        clients,
+        counted,
+        supports_elapsed,
+        support_latency: percentiles(&mut latencies),
+        initiatives,
+        load,
+        browse: percentiles(&mut browse),
+        browse_queries: queries,
+    })
+}

@@ -238,6 +238,20 @@ enum BenchKind {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Initiatives: supports per second on one initiative from many residents at once
+    /// (counts checked), and browsing latency among many initiatives.
+    Initiatives {
+        #[arg(long, default_value_t = 5_000)]
+        supporters: usize,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long, default_value_t = 50_000)]
+        initiatives: usize,
+        #[arg(long, default_value_t = 700)]
+        queries: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// The scheduler loop over many pending jobs: lateness of due jobs, CPU while idle.
     Scheduler {
         #[arg(long, default_value_t = 100_000)]
@@ -557,7 +571,9 @@ async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
             let _ = std::fs::remove_dir_all(&tmp);
             return Ok(());
         }
-        BenchKind::Booking { .. } | BenchKind::Scheduler { .. } => return bench_booking(what).await,
+        BenchKind::Booking { .. } | BenchKind::Scheduler { .. } | BenchKind::Initiatives { .. } => {
+            return bench_booking(what).await;
+        }
     };
     let _ = cli;
     let tmp = tempfile_dir()?;
@@ -586,6 +602,7 @@ async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
             );
         }
         BenchKind::Telegram { .. }
+        | BenchKind::Initiatives { .. }
         | BenchKind::Matrix { .. }
         | BenchKind::Booking { .. }
         | BenchKind::Scheduler { .. } => {}
@@ -647,7 +664,8 @@ async fn bench_telegram(chats: &usize, updates: &usize, db: &DbArg) -> anyhow::R
 
 async fn bench_booking(what: &BenchKind) -> anyhow::Result<()> {
     let tmp = tempfile_dir()?;
-    let (BenchKind::Booking { db, .. } | BenchKind::Scheduler { db, .. }) = what else {
+    let (BenchKind::Booking { db, .. } | BenchKind::Scheduler { db, .. } | BenchKind::Initiatives { db, .. }) = what
+    else {
         return Ok(());
     };
     let url = db.db.clone().unwrap_or_else(|| format!("sqlite:{}/bench.db", tmp.display()));
@@ -670,6 +688,31 @@ async fn bench_booking(what: &BenchKind) -> anyhow::Result<()> {
                 f.race_losers,
                 f.race.as_secs_f64() * 1000.0
             );
+        }
+        BenchKind::Initiatives { supporters, clients, initiatives, queries, .. } => {
+            let f = vicinato::bench::initiatives(store, *supporters, *clients, *initiatives, *queries).await?;
+            println!(
+                "supports: {} residents on one initiative from {} clients in {:.1} s = {:.0} supports/s; counted {} ({}); latency p50 {:.2} ms  p99 {:.2} ms",
+                f.supporters,
+                f.clients,
+                f.supports_elapsed.as_secs_f64(),
+                f.supporters as f64 / f.supports_elapsed.as_secs_f64(),
+                f.counted,
+                if f.counted as usize == f.supporters { "exact" } else { "WRONG" },
+                f.support_latency.p50,
+                f.support_latency.p99
+            );
+            println!(
+                "browse: {} initiatives loaded in {:.1} s; {} questions through the conversation: p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+                f.initiatives,
+                f.load.as_secs_f64(),
+                f.browse_queries,
+                f.browse.p50,
+                f.browse.p95,
+                f.browse.p99,
+                f.browse.max
+            );
+            anyhow::ensure!(f.counted as usize == f.supporters, "supports were lost or doubled");
         }
         BenchKind::Scheduler { jobs, due, spread, idle, .. } => {
             let f = vicinato::bench::scheduler(store, *jobs, *due, *spread, *idle).await?;

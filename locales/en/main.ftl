@@ -47,6 +47,7 @@ help-resident =
     /start – choose your language and area
     /language – change language
     /whoami – what I know about you
+    /link – use Vicinato on Telegram and Matrix as one person
     /mydata – all your data; /forget – erase it
     /cancel – cancel what you are doing
 help-moderator = As a moderator: /review – initiatives hidden by reports, to show again or reject with a reason.
@@ -504,6 +505,7 @@ ini-note-remind = Tomorrow: "{ $title }", { $when }.
 ini-note-hidden = "{ $title }" is hidden until a moderator checks it, because residents reported it.
 ini-note-restored = "{ $title }" is visible again.
 ini-note-ask-outcome = "{ $title }" took place. Tell the neighbourhood how it went.
+ini-note-review = "{ $title }" waits for you ({ $status }). Open it to decide, or write /review to see everything that waits.
 ini-review = { $n ->
     [one] One initiative waits for you:
    *[other] { $n } initiatives wait for you:
@@ -590,3 +592,10 @@ button-move-booking-one = Move the booking
 space-closure-unknown = I cannot find closure no. { $id }. Write /space to see the current ones.
 space-reopened = Reopened.
 space-approval-set = { $space }: { $approval } from now on.
+
+## Linking accounts on several networks
+
+link-code = Your code is { $code }. On your other network (Telegram, Matrix), write /link { $code } within { $minutes } minutes: your accounts become one, with your bookings and supports together. Do not give the code to anyone.
+link-done = Done: your accounts are now one person. Your bookings, supports and votes are together, and count once.
+link-unknown = That code is not valid or has expired. On your other network, write /link to get a new one, then write it here.
+link-same = This account is already linked to that one.

@@ -47,6 +47,7 @@ help-resident =
     /start – scegli lingua e zona
     /language – cambia lingua
     /whoami – cosa so di te
+    /collega – usa Vicinato su Telegram e Matrix come una sola persona
     /mydata – tutti i tuoi dati; /forget – cancellali
     /cancel – annulla quello che stai facendo
 help-moderator = Come moderatore: /review – le iniziative nascoste dalle segnalazioni, da rendere visibili o rifiutare con un motivo.
@@ -504,6 +505,7 @@ ini-note-remind = Domani: "{ $title }", { $when }.
 ini-note-hidden = "{ $title }" è nascosta finché un moderatore non la controlla, perché alcuni residenti l'hanno segnalata.
 ini-note-restored = "{ $title }" è di nuovo visibile.
 ini-note-ask-outcome = "{ $title }" si è svolta. Racconta al quartiere com'è andata.
+ini-note-review = "{ $title }" ti aspetta ({ $status }). Aprila per decidere, o scrivi /review per vedere tutto quello che ti aspetta.
 ini-review = { $n ->
     [one] Un'iniziativa ti aspetta:
    *[other] { $n } iniziative ti aspettano:
@@ -590,3 +592,10 @@ button-move-booking-one = Sposta la prenotazione
 space-closure-unknown = Non trovo la chiusura n. { $id }. Scrivi /space per vedere quelle in corso.
 space-reopened = Riaperto.
 space-approval-set = { $space }: ora { $approval }.
+
+## Collegare gli account di più reti
+
+link-code = Il tuo codice è { $code }. Sull'altra rete (Telegram, Matrix) scrivi /collega { $code } entro { $minutes } minuti: i tuoi account diventano uno solo, con prenotazioni e sostegni insieme. Non dare il codice a nessuno.
+link-done = Fatto: i tuoi account ora sono una sola persona. Prenotazioni, sostegni e voti sono insieme, e contano una volta sola.
+link-unknown = Questo codice non è valido o è scaduto. Sull'altra rete scrivi /collega per averne uno nuovo, poi scrivilo qui.
+link-same = Questo account è già collegato a quello.

@@ -57,6 +57,8 @@ pub enum Command {
     Association(Option<String>),
     /// `/space [close|open|approval …]`: closures and approval of spaces (staff).
     Space(Option<String>),
+    /// `/link [CODE]`: a code to join another network's account to me, or the code from there.
+    Link(Option<String>),
     /// A command Vicinato does not know, as typed (without arguments).
     Unknown(String),
 }
@@ -119,6 +121,7 @@ impl Command {
             "stats" | "statistiche" => Command::Stats(joined),
             "association" | "associations" | "associazione" | "associazioni" => Command::Association(joined),
             "space" | "spaces" | "spazio" | "spazi" => Command::Space(joined),
+            "link" | "collega" => Command::Link(joined),
             "grant" => {
                 let (role, account, territory) = grant_args(&args);
                 Command::Grant { role, account, territory }

@@ -147,6 +147,7 @@ struct Browse {
     words: String,
     territory: Option<TerritoryId>,
     theme: Option<String>,
+    status: Option<Status>,
     week: bool,
     offset: u32,
 }
@@ -154,12 +155,13 @@ struct Browse {
 impl Browse {
     fn payload(&self) -> String {
         format!(
-            "ilist:{}|{}|{}|{}|{}",
+            "ilist:{}|{}|{}|{}|{}|{}",
             self.words.chars().take(20).collect::<String>().replace('|', " "),
             self.territory.as_ref().map(|t| t.as_str()).unwrap_or(""),
             self.theme.as_deref().unwrap_or(""),
             u8::from(self.week),
-            self.offset
+            self.offset,
+            self.status.map(|s| s.as_str()).unwrap_or("")
         )
     }
 
@@ -171,7 +173,8 @@ impl Browse {
         let theme = Some(next()).filter(|t| !t.is_empty());
         let week = next() == "1";
         let offset = next().parse().unwrap_or(0);
-        Browse { words, territory, theme, week, offset }
+        let status = Status::parse(&next());
+        Browse { words, territory, theme, status, week, offset }
     }
 }
 
@@ -199,6 +202,13 @@ fn browse_from_text(turn: &Turn<'_>, text: &str) -> Browse {
         longest.sort_by_key(|w| std::cmp::Reverse(w.len()));
         for w in longest {
             browse.week |= strip(&mut rest, w);
+        }
+        if browse.status.is_none() {
+            browse.status = words
+                .statuses
+                .iter()
+                .find(|(_, list)| list.iter().any(|w| strip(&mut rest, w)))
+                .map(|(status, _)| *status);
         }
         if browse.theme.is_none() {
             browse.theme = words
@@ -254,7 +264,11 @@ async fn show_list(turn: &mut Turn<'_>, b: Browse) -> Result<Vec<Reply>, StoreEr
     let query = InitiativeQuery {
         territory_path: b.territory.as_ref().map(|t| turn.snapshot.tree.path(t)),
         theme: b.theme.clone(),
-        statuses: if b.week { vec![Status::Accepted, Status::Scheduled] } else { Vec::new() },
+        statuses: match (b.status, b.week) {
+            (Some(status), _) => vec![status],
+            (None, true) => vec![Status::Accepted, Status::Scheduled],
+            (None, false) => Vec::new(),
+        },
         words: b.words.split_whitespace().map(str::to_owned).collect(),
         between: week,
         author: None,

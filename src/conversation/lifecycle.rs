@@ -206,6 +206,14 @@ pub async fn changed(
         }
         tell(engine, author, msg, &format!("initiative:{id}:{}:{stamp}:author", ini.status.as_str()), id, now).await?;
     }
+    let phase = phase_in(&engine.snapshot().tree, &store.governance().await?, &ini.territory);
+    match ini.status {
+        Status::Submitted => tell_reviewers(engine, ini, Role::Staff, now).await?,
+        Status::ThresholdReached if phase == Phase::Institutional => {
+            tell_reviewers(engine, ini, Role::Staff, now).await?
+        }
+        _ => {}
+    }
     if ini.status.is_public() {
         store
             .job_put(
@@ -233,7 +241,6 @@ pub async fn changed(
         }
         Status::ThresholdReached => {
             store.job_cancel(&format!("initiative:{id}:deadline")).await?;
-            let phase = phase_in(&engine.snapshot().tree, &store.governance().await?, &ini.territory);
             if phase == Phase::Community {
                 open_vote(engine, ini, now).await?;
             }
@@ -396,8 +403,38 @@ pub async fn promoted(
         .await
 }
 
-/// Reports hid an initiative: its author is told it waits for a moderator.
+/// Staff (or moderators) of the initiative's territory and the areas above it hear that it
+/// waits for them in `/review`.
+async fn tell_reviewers(engine: &Engine, ini: &Initiative, role: Role, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let snapshot = engine.snapshot();
+    let scopes: Vec<TerritoryId> =
+        snapshot.tree.ancestors_and_self(&ini.territory).iter().map(|t| t.id.clone()).collect();
+    let mut reviewers = engine.store().role_holders(role, &scopes).await?;
+    if role == Role::Moderator {
+        reviewers.extend(engine.store().role_holders(Role::Staff, &scopes).await?);
+        reviewers.sort();
+        reviewers.dedup();
+    }
+    let stamp = ini.updated_at.timestamp();
+    for person in reviewers {
+        if Some(person) == ini.author {
+            continue;
+        }
+        let msg =
+            Msg::new("ini-note-review").text("title", ini.content.title.clone()).msg("status", status_msg(ini.status));
+        let key = format!("initiative:{}:review:{}:{stamp}:{person}", ini.id, ini.status.as_str());
+        tell(engine, person, msg, &key, ini.id, now).await?;
+    }
+    Ok(())
+}
+
+/// Reports hid an initiative: its author is told it waits for a moderator, and moderators of
+/// the territory that it waits for them.
 pub async fn hidden_by_reports(engine: &Engine, ini: &Initiative, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let mut hidden = ini.clone();
+    hidden.hidden = true;
+    hidden.updated_at = now;
+    tell_reviewers(engine, &hidden, Role::Moderator, now).await?;
     if let Some(author) = ini.author {
         let msg = Msg::new("ini-note-hidden").text("title", ini.content.title.clone());
         tell(engine, author, msg, &format!("initiative:{}:hidden:{}", ini.id, now.timestamp()), ini.id, now).await?;

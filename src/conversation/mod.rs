@@ -23,6 +23,7 @@ mod help;
 mod initiatives;
 mod language;
 pub mod lifecycle;
+mod link;
 mod manage_spaces;
 mod on_behalf;
 mod privacy;
@@ -548,6 +549,7 @@ impl Engine {
             Command::Stats(args) => decide::stats(turn, args.as_deref()).await,
             Command::Association(args) => associations::command(turn, args.as_deref()).await,
             Command::Space(args) => manage_spaces::command(turn, args.as_deref()).await,
+            Command::Link(code) => link::link(turn, code.as_deref()).await,
             Command::Unknown(name) => Ok(vec![Reply::say(Msg::new("unknown-command").text("command", name))]),
         }
     }

@@ -55,19 +55,20 @@ impl Step {
         }
     }
 
+    /// The fields a person fills in, in order.
+    const FIELDS: [Step; 8] = [
+        Step::Title,
+        Step::Description,
+        Step::Area,
+        Step::Theme,
+        Step::When,
+        Step::Place,
+        Step::Capacity,
+        Step::Resources,
+    ];
+
     fn parse(raw: &str) -> Option<Step> {
-        [
-            Step::Title,
-            Step::Description,
-            Step::Area,
-            Step::Theme,
-            Step::When,
-            Step::Place,
-            Step::Capacity,
-            Step::Resources,
-        ]
-        .into_iter()
-        .find(|s| s.name() == raw)
+        Step::FIELDS.into_iter().find(|s| s.name() == raw)
     }
 }
 
@@ -203,16 +204,7 @@ fn summary(turn: &Turn<'_>, ini: &Initiative) -> Reply {
         Button::msg(Msg::new("button-ini-submit"), format!("isub:{}", ini.id)),
         Button::msg(Msg::new("button-ini-later"), "plater"),
     ];
-    for step in [
-        Step::Title,
-        Step::Description,
-        Step::Area,
-        Step::Theme,
-        Step::When,
-        Step::Place,
-        Step::Capacity,
-        Step::Resources,
-    ] {
+    for step in Step::FIELDS {
         buttons.push(Button::msg(Msg::new(format!("ini-field-{}", step.name())), format!("pfield:{}", step.name())));
     }
     reply.with_buttons(buttons)

@@ -1,6 +1,6 @@
 //! Onboarding and deep links: `/start` asks the language, then the home territory (by button,
-//! drilling down the tree, or typed); `/start t-<territory>`, `s-<service>` and `c-<category>`
-//! open straight where the link points.
+//! drilling down the tree, or typed); `/start t-<territory>`, `s-<service>`, `c-<category>` and
+//! `i-<initiative>` open straight where the link points.
 
 use super::understand::Intent;
 use super::{Button, Flow, Reply, Turn, services};
@@ -24,6 +24,10 @@ pub async fn start(turn: &mut Turn<'_>, payload: Option<&str>) -> Result<Vec<Rep
             return Ok(replies);
         } else if let Some(c) = payload.strip_prefix("c-") {
             return services::category_chosen(turn, c).await;
+        } else if let Some(i) = payload.strip_prefix("i-") {
+            let mut replies = vec![Reply::say(Msg::new("welcome-link").text("name", turn.person.display_name.clone()))];
+            replies.extend(super::initiatives::open(turn, i).await?);
+            return Ok(replies);
         }
         // An unknown link: fall through to the usual welcome.
     }

@@ -206,6 +206,7 @@ struct InitiativeWordsFile {
     week: Vec<String>,
     noise: Vec<String>,
     themes: BTreeMap<String, Vec<String>>,
+    statuses: BTreeMap<String, Vec<String>>,
 }
 
 /// Words for browsing initiatives in one language, folded.
@@ -217,6 +218,8 @@ pub struct InitiativeWords {
     pub noise: Vec<String>,
     /// Words for each theme, by theme code.
     pub themes: Vec<(String, Vec<String>)>,
+    /// Words for each status ("in votazione", "accepted"), by status.
+    pub statuses: Vec<(crate::domain::initiative::Status, Vec<String>)>,
 }
 
 /// Why a lexicon could not be loaded.
@@ -348,10 +351,17 @@ impl Lexicon {
                 return Err(invalid(format!("unknown initiative theme `{theme}`")));
             }
         }
+        let mut statuses = Vec::new();
+        for (name, words) in &w.statuses {
+            let status = crate::domain::initiative::Status::parse(name)
+                .ok_or_else(|| invalid(format!("unknown initiative status `{name}`")))?;
+            statuses.push((status, folded(words)));
+        }
         let initiative_words = InitiativeWords {
             week: folded(&w.week),
             noise: folded(&w.noise),
             themes: w.themes.iter().map(|(k, v)| (k.clone(), folded(v))).collect(),
+            statuses,
         };
         Ok(Self {
             lang,

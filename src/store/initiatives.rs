@@ -199,6 +199,8 @@ pub trait InitiativeStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
 
+    /// People holding `role` in any of `territories` (not admins, who hold it everywhere).
+    async fn role_holders(&self, role: crate::domain::Role, territories: &[TerritoryId]) -> StoreResult<Vec<PersonId>>;
     /// Governance phases set for territories (unset ones are institutional, or inherit).
     async fn governance(&self) -> StoreResult<Vec<(TerritoryId, Phase)>>;
     async fn set_governance(&self, territory: &TerritoryId, phase: Phase, audit: &AuditEntry) -> StoreResult<()>;

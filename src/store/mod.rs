@@ -211,6 +211,14 @@ pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + S
     async fn export_person(&self, id: PersonId) -> StoreResult<Option<PersonExport>>;
     /// Erases a person, their accounts, roles and flows.
     async fn erase_person(&self, id: PersonId) -> StoreResult<bool>;
+    /// Keeps a one-time code that joins another account to this person until `expires_at`
+    /// (a new code replaces the person's older ones).
+    async fn link_code_put(&self, person: PersonId, code: &str, expires_at: DateTime<Utc>) -> StoreResult<()>;
+    /// Joins `other` into the person whose code this is, in one transaction: accounts, roles,
+    /// bookings, initiatives, supports, votes and the rest move over; where both had supported,
+    /// joined, voted on or reported the same initiative, one remains (and its count drops by
+    /// one). The code is used up. `None` when the code is unknown or expired.
+    async fn link_accounts(&self, code: &str, other: PersonId, now: DateTime<Utc>) -> StoreResult<Option<PersonId>>;
 
     // Conversation flows.
 

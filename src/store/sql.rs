@@ -39,6 +39,7 @@ macro_rules! on_pool {
 
 mod associations;
 mod initiatives;
+mod link;
 mod spaces;
 
 /// Reads go to `pool`; writes go to `writer`. On SQLite the writer is one connection, so
@@ -1186,6 +1187,24 @@ impl Store for SqlStore {
             ])
             .await?;
         Ok(affected.last().copied().unwrap_or(0) > 0)
+    }
+
+    async fn link_code_put(&self, person: PersonId, code: &str, expires_at: DateTime<Utc>) -> StoreResult<()> {
+        self.transaction(vec![
+            Stmt::new("DELETE FROM link_codes WHERE person_id = $1 OR expires_at < $2")
+                .bind(person.0)
+                .bind(Utc::now().timestamp()),
+            Stmt::new("INSERT INTO link_codes (code, person_id, expires_at) VALUES ($1, $2, $3)")
+                .bind(code)
+                .bind(person.0)
+                .bind(expires_at.timestamp()),
+        ])
+        .await
+        .map(|_| ())
+    }
+
+    async fn link_accounts(&self, code: &str, other: PersonId, now: DateTime<Utc>) -> StoreResult<Option<PersonId>> {
+        self.merge_person(code, other, now).await
     }
 
     async fn load_flow(&self, person: PersonId, chat: &str, now: DateTime<Utc>) -> StoreResult<Option<StoredFlow>> {

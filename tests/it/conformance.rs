@@ -65,6 +65,7 @@ conformance!(
     associations_and_their_members_are_kept_and_erasing_a_person_ends_their_memberships,
     association_bookings_are_read_by_house_and_week_while_live,
     space_closures_and_approval_switches_are_kept_and_read_by_time,
+    linking_accounts_keeps_association_memberships_and_the_right_to_book,
     due_jobs_go_to_one_claimer_until_the_lease_expires,
     jobs_with_a_key_are_replaced_not_doubled,
     concurrent_supports_are_counted_exactly_and_one_of_them_reaches_the_threshold,
@@ -74,6 +75,7 @@ conformance!(
     a_step_is_taken_once_when_two_decide_at_the_same_time,
     initiatives_are_browsed_by_area_theme_words_and_dates,
     participation_export_and_erasure_cover_initiatives,
+    linked_accounts_become_one_person_whose_supports_count_once,
 );
 
 async fn demo(store: &Arc<dyn Store>) -> Dataset {
@@ -796,6 +798,30 @@ async fn space_closures_and_approval_switches_are_kept_and_read_by_time(store: A
     assert_eq!(store.space_approval(&saletta).await.unwrap(), None);
 }
 
+async fn linking_accounts_keeps_association_memberships_and_the_right_to_book(store: Arc<dyn Store>) {
+    let now = rome(1, 8, 0);
+    let ada = someone(&store, "ada").await;
+    let tg = store.person_for_account(&Account::new(Network::Telegram, "778"), "Ada", now).await.unwrap().id;
+    let assoc = |id: &str| Association {
+        id: AssociationId::new(id),
+        name: id.into(),
+        territory: TerritoryId::new("centocelle"),
+        created_at: now,
+    };
+    for a in ["orti", "coro"] {
+        store.association_put(&assoc(a)).await.unwrap();
+    }
+    let member =
+        |a: &str, p: PersonId, may_book: bool| Membership { association: AssociationId::new(a), person: p, may_book };
+    store.association_member_put(&member("orti", ada, false), now).await.unwrap();
+    store.association_member_put(&member("orti", tg, true), now).await.unwrap();
+    store.association_member_put(&member("coro", tg, false), now).await.unwrap();
+    store.link_code_put(ada, "24681357", now + chrono::Duration::minutes(10)).await.unwrap();
+    assert_eq!(store.link_accounts("24681357", tg, now).await.unwrap(), Some(ada));
+    let mine: Vec<Membership> = store.associations_of(ada).await.unwrap().into_iter().map(|(_, m)| m).collect();
+    assert_eq!(mine, vec![member("coro", ada, false), member("orti", ada, true)]);
+}
+
 mod initiative_helpers {
     use super::*;
     use vicinato::domain::initiative::*;
@@ -1088,5 +1114,50 @@ async fn participation_export_and_erasure_cover_initiatives(store: Arc<dyn Store
         store.initiative(ini.id).await.unwrap().unwrap().author,
         None,
         "the initiative stays, without its author"
+    );
+}
+
+async fn linked_accounts_become_one_person_whose_supports_count_once(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let both = initiative_helpers::published(&store, "both", 10, 5).await;
+    let only_b = initiative_helpers::published(&store, "only-b", 10, 5).await;
+    let a = initiative_helpers::person(&store, "ada").await;
+    let tg = Account::new(Network::Telegram, "777");
+    let b = store.person_for_account(&tg, "Ada on Telegram", now).await.unwrap();
+    let grant = RoleGrant { role: Role::Moderator, territory: Some(TerritoryId::new("centocelle")) };
+    store.grant_role(b.id, &grant, now).await.unwrap();
+    for p in [a, b.id] {
+        store.initiative_support(both.id, p, false, now).await.unwrap();
+        store.initiative_join(both.id, p, false, now).await.unwrap();
+    }
+    store.initiative_support(only_b.id, b.id, true, now).await.unwrap();
+    store.initiative_comment(only_b.id, b.id, "from telegram", now).await.unwrap();
+    assert_eq!(store.initiative(both.id).await.unwrap().unwrap().supports, 2);
+
+    let expires = now + chrono::Duration::minutes(10);
+    store.link_code_put(a, "12345678", expires).await.unwrap();
+    assert_eq!(store.link_accounts("87654321", b.id, now).await.unwrap(), None, "an unknown code");
+    assert_eq!(
+        store.link_accounts("12345678", b.id, now + chrono::Duration::minutes(11)).await.unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(store.link_accounts("12345678", b.id, now).await.unwrap(), Some(a));
+    assert_eq!(store.link_accounts("12345678", b.id, now).await.unwrap(), None, "a code is used once");
+
+    let merged = store.find_person(&tg).await.unwrap().unwrap();
+    assert_eq!(merged.id, a, "the Telegram account is Ada's now");
+    assert_eq!(merged.accounts.len(), 2);
+    assert!(merged.roles.contains(&grant), "{:?}", merged.roles);
+    assert!(store.person(b.id).await.unwrap().is_none());
+    let both_now = store.initiative(both.id).await.unwrap().unwrap();
+    assert_eq!((both_now.supports, both_now.participants), (1, 1), "one person, one support, one place");
+    assert_eq!(store.initiative_my_part(only_b.id, a).await.unwrap().support, Some(true), "moved, still anonymous");
+    assert_eq!(store.initiative(only_b.id).await.unwrap().unwrap().supports, 1);
+    assert_eq!(store.initiative_comments(only_b.id, 5).await.unwrap().len(), 1);
+    // Supporting again from either network is refused as the same person.
+    assert_eq!(
+        store.initiative_support(both.id, merged.id, false, now).await.unwrap(),
+        vicinato::store::Supported::Already
     );
 }

@@ -172,7 +172,11 @@ async fn an_idea_goes_from_a_chat_message_to_a_held_and_reported_activity_in_pha
     assert!(payloads(&r[1]).contains(&format!("ipub:{id}")));
     let r = app.say("bea", &[&press(&format!("ipub:{id}"))]).await;
     assert!(text(&r[0]).contains("è pubblicata"), "{}", text(&r[0]));
-    assert_eq!(app.told(), [("ada".to_owned(), "ini-note-status".to_owned())]);
+    // Staff heard it was waiting for them; Ada hears it is published.
+    assert_eq!(
+        app.told(),
+        [("bea".to_owned(), "ini-note-review".to_owned()), ("ada".to_owned(), "ini-note-status".to_owned())]
+    );
     app.run_jobs().await;
 
     // Neighbours support it; Dora anonymously; the third support reaches the threshold.
@@ -194,6 +198,7 @@ async fn an_idea_goes_from_a_chat_message_to_a_held_and_reported_activity_in_pha
     let milestones = notes.iter().filter(|(_, ids)| ids == "ini-note-milestone").count();
     assert_eq!(milestones, 3, "first, each quarter and the threshold: {notes:?}");
     assert!(notes.contains(&("ada".to_owned(), "ini-note-status".to_owned())), "the threshold is news: {notes:?}");
+    assert!(notes.contains(&("bea".to_owned(), "ini-note-review".to_owned())), "staff decide now: {notes:?}");
     assert_eq!(app.initiative(id).await.status, Status::ThresholdReached);
 
     // In phase 1 staff decide; the author cannot accept their own.
@@ -302,8 +307,12 @@ async fn in_phase_two_residents_vote_and_elect_a_moderator_while_staff_only_chec
     assert_eq!(ini.status, Status::Voting);
     let r = app.say("bea", &[&press(&format!("iacc:{id}"))]).await;
     assert!(text(&r[0]).contains("decidono i residenti con un voto"), "{}", text(&r[0]));
-    let r = app.say("carl", &[&press(&format!("ini:{id}"))]).await;
-    assert!(payloads(&r[0]).contains(&format!("ivote:{id}:y")), "{:?}", payloads(&r[0]));
+    let r = app.say("carl", &["/iniziative in votazione"]).await;
+    assert!(text(&r[0]).contains("Orto condiviso"), "browsing by status: {}", text(&r[0]));
+    let r = app.say("carl", &["/iniziative accettate"]).await;
+    assert!(text(&r[0]).contains("Non ho trovato iniziative"), "{}", text(&r[0]));
+    let r = app.say("carl", &[&format!("/start i-{id}")]).await;
+    assert!(payloads(&r[1]).contains(&format!("ivote:{id}:y")), "a deep link opens the card: {:?}", payloads(&r[1]));
     for (name, vote) in [("carl", "y"), ("dora", "y"), ("eva", "n")] {
         let r = app.say(name, &[&press(&format!("ivote:{id}:{vote}"))]).await;
         assert!(text(&r[0]).contains("è contato"), "{}", text(&r[0]));
@@ -372,7 +381,10 @@ async fn three_reports_hide_an_initiative_until_a_moderator_restores_or_rejects_
     assert!(text(&r[0]).contains("Orto condiviso"), "still visible after two: {}", text(&r[0]));
     app.say("eva", &[&press(&format!("irep:{id}")), "non è vero"]).await;
     assert!(app.initiative(id).await.hidden);
-    assert_eq!(app.told(), [("ada".to_owned(), "ini-note-hidden".to_owned())]);
+    let mut told = app.told();
+    told.sort();
+    let expected = [("ada", "ini-note-hidden"), ("bea", "ini-note-review"), ("mo", "ini-note-review")];
+    assert_eq!(told, expected.map(|(a, b)| (a.to_owned(), b.to_owned())), "the author and the territory's moderators");
     let r = app.say("eva", &["/iniziative"]).await;
     assert!(!text(&r[0]).contains("Orto condiviso"), "{}", text(&r[0]));
     let r = app.say("carl", &[&press(&format!("ini:{id}"))]).await;
@@ -469,4 +481,81 @@ async fn a_resident_asks_in_english_what_is_happening_near_them_this_week() {
     assert!(text(&r[0]).contains("Title: Street library"), "{}", text(&r[0]));
     let r = app.say("sam", &[&press(&format!("isub:{draft}"))]).await;
     assert!(text(&r[0]).contains("Something is missing: What and why"), "{}", text(&r[0]));
+}
+
+#[tokio::test]
+async fn authors_write_to_supporters_at_most_every_three_days_and_unsupported_ideas_expire() {
+    let app = App::new().await;
+    for name in ["ada", "carl", "dora"] {
+        app.resident(name, "centocelle", Lang::It).await;
+    }
+    app.resident("bea", "centocelle", Lang::It).await;
+    app.grant("bea", Role::Staff, "roma-m05").await;
+    let id = propose_garden(&app, "20").await;
+    app.say("bea", &[&press(&format!("ipub:{id}"))]).await;
+    app.run_jobs().await;
+    app.say("carl", &[&press(&format!("isup:{id}"))]).await;
+    app.say("dora", &[&press(&format!("ijoin:{id}"))]).await;
+    app.told();
+    // Only the author writes to supporters and participants.
+    let r = app.say("carl", &[&press(&format!("iupd:{id}"))]).await;
+    assert!(text(&r[0]).contains("Non hai il permesso"), "{}", text(&r[0]));
+    let r = app.say("ada", &[&press(&format!("iupd:{id}")), "Sabato portate i guanti!"]).await;
+    assert!(text(&r[1]).contains("Inviato a 2 persone"), "{}", text(&r[1]));
+    app.run_jobs().await;
+    let mut told = app.told();
+    told.sort();
+    assert_eq!(
+        told,
+        [("carl".to_owned(), "ini-note-update".to_owned()), ("dora".to_owned(), "ini-note-update".to_owned())]
+    );
+    let r = app.say("ada", &[&press(&format!("iupd:{id}"))]).await;
+    assert!(text(&r[0]).contains("Potrai scrivere di nuovo ai sostenitori da"), "{}", text(&r[0]));
+    app.clock.set(app.clock.now() + Duration::days(3));
+    let r = app.say("ada", &[&press(&format!("iupd:{id}")), "Grazie a tutti"]).await;
+    assert!(text(&r[1]).contains("Inviato a 2 persone"), "three days later: {}", text(&r[1]));
+    app.run_jobs().await;
+    assert_eq!(app.told().len(), 2);
+    // Comments reach the author.
+    let r = app.say("carl", &[&press(&format!("icom:{id}")), "Porto io le zappe"]).await;
+    assert!(text(&r[1]).contains("commento è pubblicato"), "{}", text(&r[1]));
+    assert_eq!(app.told(), [("ada".to_owned(), "ini-note-comment".to_owned())]);
+    let r = app.say("dora", &[&press(&format!("ini:{id}"))]).await;
+    assert!(text(&r[0]).contains("carl: Porto io le zappe"), "{}", text(&r[0]));
+    // Ninety days without enough supports: expired, and everyone is told.
+    app.clock.set(app.clock.now() + Duration::days(90));
+    app.run_jobs().await;
+    app.run_jobs().await;
+    assert_eq!(app.initiative(id).await.status, Status::Expired);
+    let mut told: Vec<String> = app.told().into_iter().map(|(who, _)| who).collect();
+    told.sort();
+    assert_eq!(told, ["ada", "carl", "dora"]);
+    let r = app.say("carl", &[&press(&format!("isup:{id}"))]).await;
+    assert!(text(&r[0]).contains("Non raccoglie più sostegni"), "{}", text(&r[0]));
+}
+
+#[tokio::test]
+async fn a_resident_on_two_networks_links_them_and_supports_once() {
+    let app = App::new().await;
+    app.resident("ada", "centocelle", Lang::It).await;
+    app.resident("bea", "centocelle", Lang::It).await;
+    app.grant("bea", Role::Staff, "roma-m05").await;
+    app.resident("carl", "centocelle", Lang::It).await;
+    app.resident("carl-tg", "centocelle", Lang::It).await;
+    let id = propose_garden(&app, "20").await;
+    app.say("bea", &[&press(&format!("ipub:{id}"))]).await;
+    app.say("carl", &[&press(&format!("isup:{id}"))]).await;
+    app.say("carl-tg", &[&press(&format!("isup:{id}"))]).await;
+    assert_eq!(app.initiative(id).await.supports, 2, "two accounts not linked yet are two people");
+    let r = app.say("carl", &["/collega"]).await;
+    let asked = text(&r[0]).to_owned();
+    assert!(asked.contains("Il tuo codice è"), "{asked}");
+    let code: String = asked.split("è ").nth(1).unwrap().chars().take(9).collect();
+    let r = app.say("carl-tg", &["/collega 0000 0000"]).await;
+    assert!(text(&r[0]).contains("non è valido"), "{}", text(&r[0]));
+    let r = app.say("carl-tg", &[&format!("/collega {code}")]).await;
+    assert!(text(&r[0]).contains("i tuoi account ora sono una sola persona"), "{}", text(&r[0]));
+    assert_eq!(app.initiative(id).await.supports, 1, "counted once");
+    let r = app.say("carl-tg", &[&press(&format!("isup:{id}"))]).await;
+    assert!(text(&r[0]).contains("La sostieni già"), "{}", text(&r[0]));
 }

@@ -451,3 +451,85 @@ async fn a_reminder_reaches_a_person_in_their_direct_chat_and_a_number_answers_i
     );
     bot.stop().await;
 }
+
+impl Resident {
+    /// Waits for a notice whose body contains `needle`, skipping others (merged or split
+    /// replies); returns it.
+    async fn until(&mut self, needle: &str) -> Notice {
+        let mut seen = Vec::new();
+        loop {
+            let n = tokio::time::timeout(WAIT, self.inbox.recv())
+                .await
+                .unwrap_or_else(|_| panic!("no notice with {needle:?}; saw {seen:#?}"))
+                .expect("inbox open");
+            if n.body.contains(needle) {
+                return n;
+            }
+            seen.push(n.body);
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_initiative_is_proposed_in_a_direct_chat_and_its_author_hears_of_supports_there() {
+    use vicinato::domain::{Account, Lang, Network, Role, RoleGrant, TerritoryId};
+    let Some(hs) = shared() else { return };
+    let (engine, store, _db) = app().await;
+    let account = bot_account(hs).await;
+    let (courier, bot) = connect_bot(hs, &account, engine.clone(), 100).await;
+    let mut couriers = vicinato::courier::Couriers::default();
+    couriers.add(Arc::new(courier));
+    engine.set_couriers(couriers);
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let mut pia = Resident::new(hs, &unique("pia")).await;
+    let room = pia.room_with(&[&bot_id], true, false).await;
+    pia.say(&room, "/proponi Orto <condiviso>").await;
+    let ask = pia.until("cosa vuoi fare").await;
+    assert!(ask.html.contains("Orto &lt;condiviso&gt;"), "{}", ask.html);
+    pia.say(&room, "Un orto nel cortile della scuola, aperto a tutti.").await;
+    pia.until("Per quale zona").await;
+    pia.say(&room, "Centocelle").await;
+    let themes = pia.until("Quale tema").await;
+    assert!(themes.body.contains("3. Ambiente e verde"), "{}", themes.body);
+    pia.say(&room, "3").await;
+    pia.until("Quando si svolgerà").await;
+    pia.say(&room, "1").await; // Skip
+    let place = pia.until("Dove?").await;
+    assert!(place.body.contains("2. Salta"), "{}", place.body);
+    pia.say(&room, "2").await;
+    pia.until("Quante persone").await;
+    pia.say(&room, "1").await;
+    pia.until("Cosa serve").await;
+    pia.say(&room, "1").await;
+    let summary = pia.until("La tua proposta").await;
+    assert!(summary.body.contains("1. Invia"), "{}", summary.body);
+    pia.say(&room, "1").await;
+    pia.until("è inviata").await;
+
+    // Staff publish from another network; a neighbour supports; Pia hears both here.
+    let found = store
+        .initiatives(&vicinato::domain::initiative::InitiativeQuery {
+            statuses: vec![vicinato::domain::initiative::Status::Submitted],
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let id = found[0].id;
+    let bea =
+        store.person_for_account(&Account::new(Network::Console, "bea"), "bea", saturday_morning()).await.unwrap();
+    let grant = RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("roma-m05")) };
+    store.grant_role(bea.id, &grant, saturday_morning()).await.unwrap();
+    let r = talk(&engine, "bea", Some(Lang::It), &[&format!(r#"{{"button": "ipub:{id}"}}"#)]).await;
+    assert!(text(&r[0]).contains("è pubblicata"), "{}", text(&r[0]));
+    let published = pia.until("raccoglie sostegni").await;
+    assert_eq!(published.room, room.room_id(), "in her direct chat");
+    talk(&engine, "carl", Some(Lang::It), &[&format!(r#"{{"button": "isupa:{id}"}}"#)]).await;
+    let milestone = pia.until("sostegni su").await;
+    assert!(milestone.html.contains("Orto &lt;condiviso&gt;"), "{}", milestone.html);
+    assert!(milestone.body.contains("1. Apri"), "the note opens the initiative by number: {}", milestone.body);
+    pia.say(&room, "1").await;
+    let card = pia.until("Stato:").await;
+    assert!(card.body.contains("1 sostegni su"), "{}", card.body);
+    bot.stop().await;
+}

@@ -537,3 +537,60 @@ async fn a_booking_confirmed_on_telegram_comes_with_its_calendar_file_and_the_li
     no_violations(&w.server);
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn an_initiative_is_proposed_published_and_supported_on_telegram_with_its_title_escaped() {
+    use vicinato::domain::{Role, RoleGrant, TerritoryId};
+    use vicinato::transport::telegram::courier::TelegramCourier;
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let mut couriers = vicinato::courier::Couriers::default();
+    couriers.add(Arc::new(TelegramCourier::new(w.engine.clone(), "telegram:test", bot.waker.clone())));
+    w.engine.set_couriers(couriers);
+    let ada = w.server.user(2101, "Ada", Some("it"));
+    w.server.user_says(&ada, "/proponi Orto <condiviso> & co");
+    let ask = nth(&w.server, ada.id, 1).await;
+    assert!(ask.text.contains("\"Orto <condiviso> & co\": cosa vuoi fare"), "{}", ask.text);
+    assert!(ask.html.contains("Orto &lt;condiviso&gt; &amp; co"), "{}", ask.html);
+    w.server.user_says(&ada, "Un orto nel cortile della scuola, aperto a tutti.");
+    let area = nth(&w.server, ada.id, 2).await;
+    assert!(area.text.contains("Per quale zona"), "Ada never said where she lives: {}", area.text);
+    w.server.user_says(&ada, "Centocelle");
+    let theme = nth(&w.server, ada.id, 3).await;
+    let mut last = press(&w.server, &ada, &theme, "ptheme:environment").await;
+    for _ in 0..4 {
+        last = press(&w.server, &ada, &last, "pskip").await;
+    }
+    assert!(last.text.contains("Zona: Centocelle"), "{}", last.text);
+    let submit = last.keyboard.iter().flatten().map(|(_, data)| data.clone()).find(|d| d.starts_with("isub:")).unwrap();
+    let id = submit.trim_start_matches("isub:").to_owned();
+    let sent = press(&w.server, &ada, &last, &submit).await;
+    assert!(sent.text.contains("è inviata"), "{}", sent.text);
+
+    // Staff of the municipio publish it; Ada hears of it in her private chat.
+    let bea = w.server.user(2102, "Bea", Some("it"));
+    let staff =
+        w.store.person_for_account(&Account::new(Network::Telegram, "2102"), "Bea", saturday_morning()).await.unwrap();
+    let grant = RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("roma-m05")) };
+    w.store.grant_role(staff.id, &grant, saturday_morning()).await.unwrap();
+    w.server.user_says(&bea, "/review");
+    let card = w.server.wait_until(bea.id, WAIT, |ms| ms.iter().any(|m| !m.keyboard.is_empty())).await;
+    let card = card.into_iter().find(|m| !m.keyboard.is_empty()).unwrap();
+    assert!(card.html.contains("Orto &lt;condiviso&gt; &amp; co"), "{}", card.html);
+    let published = press(&w.server, &bea, &card, &format!("ipub:{id}")).await;
+    assert!(published.text.contains("è pubblicata"), "{}", published.text);
+    let before = w.server.messages(ada.id).len();
+    let note = w.server.wait_until(ada.id, WAIT, |ms| ms.len() > before).await;
+    assert!(note.last().unwrap().text.contains("raccoglie sostegni"), "{}", note.last().unwrap().text);
+
+    // A neighbour finds it and supports it anonymously.
+    let carl = w.server.user(2103, "Carl", Some("it"));
+    w.server.user_says(&carl, "/iniziative orto");
+    let list = nth(&w.server, carl.id, 1).await;
+    assert!(list.text.contains("Orto <condiviso> & co"), "{}", list.text);
+    let opened = press(&w.server, &carl, &list, &format!("ini:{id}")).await;
+    let supported = press(&w.server, &carl, &opened, &format!("isupa:{id}")).await;
+    assert!(supported.text.contains("in forma anonima"), "{}", supported.text);
+    no_violations(&w.server);
+    bot.stop().await;
+}

@@ -76,6 +76,24 @@ fn from_row(row: Row) -> StoreResult<Initiative> {
     })
 }
 
+/// The columns a draft writes, in the order [`draft_binds`] binds them.
+const DRAFT_COLUMNS: &str =
+    "territory_id, territory_path, kind, theme, threshold, capacity, starts, booking_id, folded, content";
+
+fn draft_binds(stmt: Stmt, new: &NewInitiative) -> Stmt {
+    let c = &new.content;
+    stmt.bind(new.territory.as_str())
+        .bind(new.territory_path.as_str())
+        .bind(c.kind.as_str())
+        .bind(c.theme.clone())
+        .bind(i64::from(new.threshold))
+        .bind(i64::from(c.capacity))
+        .bind(c.starts.map(|t| t.timestamp()))
+        .bind(c.booking.map(|b| b.0))
+        .bind(folded(c))
+        .bind(json(c))
+}
+
 fn folded(content: &Content) -> String {
     fold(&format!("{} {}", content.title, content.description))
 }
@@ -94,7 +112,7 @@ fn audit_stmt(a: &AuditEntry) -> Stmt {
 }
 
 /// One step of a guarded transaction.
-enum Step {
+pub(super) enum Step {
     /// Runs; with `true`, a statement that changes no row rolls everything back.
     Exec(Stmt, bool),
     /// Runs and keeps its rows (`SELECT`, `… RETURNING`).
@@ -104,7 +122,7 @@ enum Step {
 impl SqlStore {
     /// Runs steps in one transaction. `Err(i)` (and nothing written) when step `i` had to
     /// change a row and changed none; else the rows of the `Rows` steps.
-    async fn guarded<O>(&self, steps: Vec<Step>) -> StoreResult<Result<Vec<O>, usize>>
+    pub(super) async fn guarded<O>(&self, steps: Vec<Step>) -> StoreResult<Result<Vec<O>, usize>>
     where
         O: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
@@ -153,18 +171,10 @@ fn status_names(statuses: &[Status]) -> String {
 const JOINABLE: [Status; 5] =
     [Status::Published, Status::ThresholdReached, Status::Voting, Status::Accepted, Status::Scheduled];
 
-const PUBLIC: [Status; 10] = [
-    Status::Published,
-    Status::ThresholdReached,
-    Status::Voting,
-    Status::Accepted,
-    Status::Rejected,
-    Status::Scheduled,
-    Status::Held,
-    Status::Reported,
-    Status::Withdrawn,
-    Status::Expired,
-];
+/// Every status residents may browse.
+fn public() -> Vec<Status> {
+    Status::ALL.into_iter().filter(|s| s.is_public()).collect()
+}
 
 fn recount_participants(id: InitiativeId) -> Stmt {
     Stmt::new(
@@ -186,28 +196,14 @@ fn prefix_end(prefix: &str) -> String {
 #[async_trait]
 impl InitiativeStore for SqlStore {
     async fn initiative_create(&self, new: &NewInitiative, now: DateTime<Utc>) -> StoreResult<Initiative> {
-        let c = &new.content;
-        let row: Option<Row> = self
-            .fetch_writing(
-                Stmt::new(format!(
-                    "INSERT INTO initiatives (author_id, territory_id, territory_path, kind, theme, status, threshold, \
-                     capacity, starts, booking_id, folded, content, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $11, $12, $12) RETURNING {COLUMNS}"
-                ))
-                .bind(new.author.0)
-                .bind(new.territory.as_str())
-                .bind(new.territory_path.as_str())
-                .bind(c.kind.as_str())
-                .bind(c.theme.clone())
-                .bind(i64::from(new.threshold))
-                .bind(i64::from(c.capacity))
-                .bind(c.starts.map(|t| t.timestamp()))
-                .bind(c.booking.map(|b| b.0))
-                .bind(folded(c))
-                .bind(json(c))
-                .bind(now.timestamp()),
-            )
-            .await?;
+        // $1 and $2: the author and the time; $3 to $12: the draft (see `draft_binds`).
+        let stmt = Stmt::new(format!(
+            "INSERT INTO initiatives (author_id, created_at, updated_at, status, {DRAFT_COLUMNS}) \
+             VALUES ($1, $2, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {COLUMNS}"
+        ))
+        .bind(new.author.0)
+        .bind(now.timestamp());
+        let row: Option<Row> = self.fetch_writing(draft_binds(stmt, new)).await?;
         from_row(row.ok_or_else(|| StoreError::Corrupt { record: "initiative".into(), reason: "not created".into() })?)
     }
 
@@ -225,29 +221,16 @@ impl InitiativeStore for SqlStore {
         new: &NewInitiative,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let c = &new.content;
-        let changed = self
-            .execute(
-                Stmt::new(
-                    "UPDATE initiatives SET territory_id = $3, territory_path = $4, kind = $5, theme = $6, threshold = $7, \
-                     capacity = $8, starts = $9, booking_id = $10, folded = $11, content = $12, updated_at = $13 \
-                     WHERE id = $1 AND author_id = $2 AND status = 'draft'",
-                )
-                .bind(id.0)
-                .bind(author.0)
-                .bind(new.territory.as_str())
-                .bind(new.territory_path.as_str())
-                .bind(c.kind.as_str())
-                .bind(c.theme.clone())
-                .bind(i64::from(new.threshold))
-                .bind(i64::from(c.capacity))
-                .bind(c.starts.map(|t| t.timestamp()))
-                .bind(c.booking.map(|b| b.0))
-                .bind(folded(c))
-                .bind(json(c))
-                .bind(now.timestamp()),
-            )
-            .await?;
+        let assign =
+            DRAFT_COLUMNS.split(", ").enumerate().map(|(i, c)| format!("{c} = ${}", i + 4)).collect::<Vec<_>>();
+        let stmt = Stmt::new(format!(
+            "UPDATE initiatives SET updated_at = $3, {} WHERE id = $1 AND author_id = $2 AND status = 'draft'",
+            assign.join(", ")
+        ))
+        .bind(id.0)
+        .bind(author.0)
+        .bind(now.timestamp());
+        let changed = self.execute(draft_binds(stmt, new)).await?;
         Ok(changed == 1)
     }
 
@@ -327,7 +310,7 @@ impl InitiativeStore for SqlStore {
         } else if q.author.is_some() {
             Status::ALL.to_vec()
         } else {
-            PUBLIC.to_vec()
+            public()
         };
         sql.push_str(&format!(" AND status IN ({})", status_names(&statuses)));
         for w in &q.words {
@@ -399,10 +382,8 @@ impl InitiativeStore for SqlStore {
                 let (supports, threshold) = (supports.max(0) as u32, threshold.max(0) as u32);
                 Supported::Counted { supports, threshold, reached: supports == threshold }
             }
-            Err(0) => {
-                let mine = self.initiative_my_part(id, person).await?;
-                if mine.support.is_some() { Supported::Already } else { Supported::Closed }
-            }
+            // Not collecting (any more): that is the news, whether or not this person supports it.
+            Err(0) => Supported::Closed,
             Err(_) => Supported::Already,
         })
     }
@@ -689,6 +670,23 @@ impl InitiativeStore for SqlStore {
             )
             .await?;
         Ok(changed == 1)
+    }
+
+    async fn role_holders(&self, role: crate::domain::Role, territories: &[TerritoryId]) -> StoreResult<Vec<PersonId>> {
+        if territories.is_empty() {
+            return Ok(Vec::new());
+        }
+        let places: Vec<String> = (0..territories.len()).map(|i| format!("${}", i + 2)).collect();
+        let mut stmt = Stmt::new(format!(
+            "SELECT DISTINCT person_id FROM roles WHERE role = $1 AND territory_id IN ({}) ORDER BY person_id",
+            places.join(", ")
+        ))
+        .bind(role.as_str());
+        for t in territories {
+            stmt = stmt.bind(t.as_str());
+        }
+        let rows: Vec<(i64,)> = self.fetch_all(stmt).await?;
+        Ok(rows.into_iter().map(|(p,)| PersonId(p)).collect())
     }
 
     async fn governance(&self) -> StoreResult<Vec<(TerritoryId, Phase)>> {

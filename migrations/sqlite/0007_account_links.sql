@@ -1,0 +1,7 @@
+-- One-time codes that join a person's accounts on several networks into one person: asked for
+-- on one network, typed on the other, valid for a few minutes.
+CREATE TABLE link_codes (
+    code        TEXT PRIMARY KEY,
+    person_id   INTEGER NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+    expires_at  INTEGER NOT NULL
+);
