@@ -156,6 +156,8 @@ pub struct PersonExport {
     pub bookings: Vec<Booking>,
     /// Initiatives the person wrote, supported or joined, with which of these it was.
     pub initiatives: Vec<(crate::domain::initiative::Initiative, &'static str)>,
+    /// Associations the person belongs to, and whether they may book in their name.
+    pub associations: Vec<Membership>,
 }
 
 #[async_trait]

@@ -1168,6 +1168,7 @@ impl Store for SqlStore {
             flows: flows.into_iter().map(|(s,)| s).collect(),
             bookings: bookings.into_iter().map(booking_from_row).collect::<StoreResult<_>>()?,
             initiatives: self.initiatives_of_person(id).await?,
+            associations: self.associations_of(id).await?.into_iter().map(|(_, m)| m).collect(),
         }))
     }
 

@@ -480,7 +480,7 @@ impl Shared {
     /// `sendDocument` with an uploaded file: the same chat checks and limits as a message.
     fn send_document(&self, body: &Value) -> Response {
         let Some(chat) = Self::chat_of(body) else { return err(400, "Bad Request: chat_id is empty") };
-        let mut inner = self.lock();
+        let inner = self.lock();
         if let Some(refused) = Self::unwritable(&inner, chat) {
             return refused;
         }
@@ -502,41 +502,23 @@ impl Shared {
             Ok(k) => k,
             Err((code, description)) => return err(code, &description),
         };
-        if let Some(limited) = self.admit_send(&mut inner, chat) {
-            return limited;
-        }
-        inner.next_message += 1;
-        let m = SentMessage {
-            message_id: inner.next_message,
-            chat,
-            thread: body["message_thread_id"].as_i64(),
-            html: String::new(),
-            text: String::new(),
-            keyboard,
-            edits: 0,
-            document: Some(SentDocument {
-                name: name.to_owned(),
-                mime: file["content_type"].as_str().unwrap_or("application/octet-stream").to_owned(),
-                content: content.to_owned(),
-            }),
+        let document = SentDocument {
+            name: name.to_owned(),
+            mime: file["content_type"].as_str().unwrap_or("application/octet-stream").to_owned(),
+            content: content.to_owned(),
         };
-        let v = self.message_json(&inner, &m);
-        inner.messages.push(m);
-        drop(inner);
-        self.news.notify_waiters();
-        ok(v)
+        self.record(inner, chat, body, (String::new(), String::new(), keyboard), Some(document))
     }
 
-    fn send_message(&self, body: &Value) -> Response {
-        let Some(chat) = Self::chat_of(body) else { return err(400, "Bad Request: chat_id is empty") };
-        let mut inner = self.lock();
-        if let Some(refused) = Self::unwritable(&inner, chat) {
-            return refused;
-        }
-        let (html, text, keyboard) = match Self::content_of(body) {
-            Ok(c) => c,
-            Err((code, description)) => return err(code, &description),
-        };
+    /// Admits a send against the limits, keeps the message and answers with it.
+    fn record(
+        &self,
+        mut inner: MutexGuard<'_, Inner>,
+        chat: i64,
+        body: &Value,
+        (html, text, keyboard): (String, String, Keyboard),
+        document: Option<SentDocument>,
+    ) -> Response {
         if let Some(limited) = self.admit_send(&mut inner, chat) {
             return limited;
         }
@@ -549,13 +531,26 @@ impl Shared {
             text,
             keyboard,
             edits: 0,
-            document: None,
+            document,
         };
         let v = self.message_json(&inner, &m);
         inner.messages.push(m);
         drop(inner);
         self.news.notify_waiters();
         ok(v)
+    }
+
+    fn send_message(&self, body: &Value) -> Response {
+        let Some(chat) = Self::chat_of(body) else { return err(400, "Bad Request: chat_id is empty") };
+        let inner = self.lock();
+        if let Some(refused) = Self::unwritable(&inner, chat) {
+            return refused;
+        }
+        let content = match Self::content_of(body) {
+            Ok(c) => c,
+            Err((code, description)) => return err(code, &description),
+        };
+        self.record(inner, chat, body, content, None)
     }
 
     fn edit_message_text(&self, body: &Value) -> Response {

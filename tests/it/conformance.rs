@@ -718,6 +718,8 @@ async fn associations_and_their_members_are_kept_and_erasing_a_person_ends_their
         store.association_members(&orti.id).await.unwrap(),
         vec![member(&orti, ada, true), member(&orti, bea, false)]
     );
+    let export = store.export_person(ada).await.unwrap().unwrap();
+    assert_eq!(export.associations, vec![member(&coro, ada, false), member(&orti, ada, true)]);
     assert!(store.association_member_remove(&orti.id, bea).await.unwrap());
     assert!(!store.association_member_remove(&orti.id, bea).await.unwrap());
     assert!(store.associations_of(bea).await.unwrap().is_empty());
