@@ -2,6 +2,8 @@
 //! [`crate::conversation::Inbound`] messages and [`crate::conversation::Rendered`] replies
 //! into its network's messages, escaping every text it did not write itself.
 
+use serde::{Deserialize, Serialize};
+
 pub mod console;
 pub mod matrix;
 pub mod telegram;
@@ -20,4 +22,30 @@ pub fn escape_html(text: &str) -> String {
         }
     }
     out
+}
+
+/// A file to send (a calendar), as the outboxes of Telegram and Matrix keep it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutFile {
+    pub name: String,
+    pub mime: String,
+    /// The contents, base64 (standard alphabet, padded).
+    pub base64: String,
+}
+
+impl OutFile {
+    pub fn of(file: &crate::conversation::Attachment) -> Self {
+        use base64::Engine as _;
+        Self {
+            name: file.name.clone(),
+            mime: file.mime.clone(),
+            base64: base64::engine::general_purpose::STANDARD.encode(&file.bytes),
+        }
+    }
+
+    /// The contents; `None` when the outbox holds something that is not base64.
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.decode(&self.base64).ok()
+    }
 }

@@ -63,6 +63,8 @@ struct Notice {
     body: String,
     html: String,
     thread: Option<String>,
+    /// An `m.file` (its body is then the file name).
+    file: Option<matrix_sdk::ruma::events::room::message::FileMessageEventContent>,
 }
 
 /// A person on Matrix, with their own encrypted client, syncing in the background.
@@ -95,6 +97,15 @@ impl Resident {
                 if ev.sender == me {
                     return;
                 }
+                if let MessageType::File(f) = &ev.content.msgtype {
+                    let _ = tx.send(Notice {
+                        room: room.room_id().to_owned(),
+                        body: f.filename().to_owned(),
+                        html: String::new(),
+                        thread: None,
+                        file: Some(f.clone()),
+                    });
+                }
                 if let MessageType::Notice(n) = &ev.content.msgtype {
                     let thread = match &ev.content.relates_to {
                         Some(Relation::Thread(t)) => Some(t.event_id.to_string()),
@@ -105,6 +116,7 @@ impl Resident {
                         body: n.body.clone(),
                         html: n.formatted.as_ref().map(|f| f.body.clone()).unwrap_or_default(),
                         thread,
+                        file: None,
                     });
                 }
             }
@@ -531,5 +543,30 @@ async fn an_initiative_is_proposed_in_a_direct_chat_and_its_author_hears_of_supp
     pia.say(&room, "1").await;
     let card = pia.until("Stato:").await;
     assert!(card.body.contains("1 sostegni su"), "{}", card.body);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_booking_confirmed_on_matrix_comes_with_its_calendar_as_a_file_in_the_direct_chat() {
+    let Some(hs) = shared() else { return };
+    let (engine, _store, _db) = app().await;
+    let account = bot_account(hs).await;
+    let bot = start_bot(hs, &account, engine).await;
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let mut ida = Resident::new(hs, &unique("ida")).await;
+    let room = ida.room_with(&[&bot_id], true, false).await;
+    ida.say(&room, "vorrei la saletta martedì dalle 10 alle 12 per 4 persone").await;
+    ida.until("Per cosa ti serve").await;
+    ida.say(&room, "corso di cucito").await;
+    ida.until("Ricapitolo").await;
+    ida.say(&room, "1").await;
+    ida.until("Prenotato: Saletta riunioni").await;
+    let file = ida.until("booking-1.ics").await;
+    assert_eq!(file.room, room.room_id());
+    let content = file.file.expect("an m.file");
+    assert_eq!(content.info.as_ref().and_then(|i| i.mimetype.as_deref()), Some("text/calendar"));
+    let bytes = ida.client.media().get_file(&content, false).await.unwrap().expect("the file downloads");
+    let ics = String::from_utf8(bytes).unwrap();
+    assert!(ics.contains("SUMMARY:Saletta riunioni – corso di cucito\r\n"), "{ics}");
     bot.stop().await;
 }

@@ -48,10 +48,11 @@ impl Courier for MatrixCourier {
         let mut choices = Vec::new();
         for laid in outbound::lay_out(&self.engine, &outcome) {
             choices = laid.choices;
+            let id = room.room_id().to_string();
             items.push(
-                MatrixOut { room: room.room_id().to_string(), thread: None, plain: laid.plain, html: laid.html }
-                    .to_item(),
+                MatrixOut { room: id.clone(), thread: None, plain: laid.plain, html: laid.html, file: None }.to_item(),
             );
+            items.extend(MatrixOut::files(&id, &laid.files));
         }
         let store = self.engine.store();
         let fresh = crate::courier::queue(store.as_ref(), &self.channel, &items, once, now).await?;

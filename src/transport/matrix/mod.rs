@@ -491,6 +491,7 @@ impl MatrixBot {
                             thread: incoming.thread.clone(),
                             html: crate::transport::escape_html(&note),
                             plain: note,
+                            file: None,
                         };
                         items.push(msg.to_item());
                         continue;
@@ -502,7 +503,10 @@ impl MatrixBot {
             if room == incoming.room.as_str() {
                 last_choices = Some(laid.choices);
             }
-            items.push(MatrixOut { room, thread, plain: laid.plain, html: laid.html }.to_item());
+            items.push(
+                MatrixOut { room: room.clone(), thread, plain: laid.plain, html: laid.html, file: None }.to_item(),
+            );
+            items.extend(MatrixOut::files(&room, &laid.files));
         }
         if let Some(payloads) = last_choices
             && let Err(e) = store.set_setting(&key, &serde_json::to_string(&payloads).unwrap_or_default()).await

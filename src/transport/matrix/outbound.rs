@@ -1,6 +1,7 @@
 //! Replies as Matrix messages: `m.notice` with an HTML `formatted_body` (every text Vicinato
 //! did not write itself escaped) and a plain `body`. Matrix has no buttons, so a reply's buttons
-//! become a numbered list; answering with the number presses the button.
+//! become a numbered list; answering with the number presses the button. A file a reply
+//! carries (a calendar) follows as an `m.file` message, uploaded by the sender.
 
 use crate::conversation::{Engine, Outcome, Rendered, RenderedBlock, Visibility};
 use crate::store::NewOutboxItem;
@@ -16,9 +17,29 @@ pub struct MatrixOut {
     pub thread: Option<String>,
     pub plain: String,
     pub html: String,
+    /// Uploaded and sent as `m.file` instead of a notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<crate::transport::OutFile>,
 }
 
 impl MatrixOut {
+    /// The messages that carry a reply's files, one each, after its text.
+    pub fn files(room: &str, files: &[crate::conversation::Attachment]) -> Vec<NewOutboxItem> {
+        files
+            .iter()
+            .map(|f| {
+                MatrixOut {
+                    room: room.to_owned(),
+                    thread: None,
+                    plain: f.name.clone(),
+                    html: escape_html(&f.name),
+                    file: Some(crate::transport::OutFile::of(f)),
+                }
+                .to_item()
+            })
+            .collect()
+    }
+
     pub fn to_item(&self) -> NewOutboxItem {
         NewOutboxItem {
             chat: self.room.clone(),
@@ -34,6 +55,7 @@ pub struct Laid {
     pub plain: String,
     pub html: String,
     pub choices: Vec<String>,
+    pub files: Vec<crate::conversation::Attachment>,
 }
 
 /// The replies of an outcome as Matrix messages (consecutive replies merged, as on every network).
@@ -48,6 +70,7 @@ pub fn lay_out(engine: &Engine, outcome: &Outcome) -> Vec<Laid> {
                 plain,
                 html,
                 choices: r.buttons.iter().map(|b| b.payload.clone()).collect(),
+                files: r.files.clone(),
             }
         })
         .collect()

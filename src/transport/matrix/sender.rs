@@ -7,6 +7,7 @@
 use super::outbound::MatrixOut;
 use crate::store::{OutboxItem, Store};
 use matrix_sdk::Client;
+use matrix_sdk::attachment::AttachmentConfig;
 use matrix_sdk::ruma::events::relation::Thread;
 use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent};
 use matrix_sdk::ruma::{OwnedEventId, OwnedTransactionId, RoomId};
@@ -31,11 +32,20 @@ async fn send_one(client: &Client, item: &OutboxItem) -> Sent {
     };
     let Ok(room_id) = RoomId::parse(&message.room) else { return Sent::Never(format!("bad room id {}", message.room)) };
     let Some(room) = client.get_room(&room_id) else { return Sent::Never("the bot is not in this room".into()) };
+    let txn: OwnedTransactionId = format!("vicinato-{}", item.id).into();
+    if let Some(file) = &message.file {
+        let Some(bytes) = file.bytes() else { return Sent::Never("the outbox holds a file that is not base64".into()) };
+        let mime: mime::Mime = file.mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
+        let config = AttachmentConfig::new().txn_id(txn);
+        return match room.send_attachment(file.name.clone(), &mime, bytes, config).await {
+            Ok(_) => Sent::Ok,
+            Err(e) => Sent::Retry(e.to_string()),
+        };
+    }
     let mut content = RoomMessageEventContent::notice_html(message.plain, message.html);
     if let Some(root) = message.thread.as_deref().and_then(|t| OwnedEventId::try_from(t).ok()) {
         content.relates_to = Some(Relation::Thread(Thread::without_fallback(root)));
     }
-    let txn: OwnedTransactionId = format!("vicinato-{}", item.id).into();
     match room.send(content).with_transaction_id(txn).await {
         Ok(_) => Sent::Ok,
         Err(e) => Sent::Retry(e.to_string()),

@@ -8,6 +8,7 @@ use super::html;
 use super::inbound::{Press, Target};
 use crate::conversation::{Engine, Outcome, RenderedButton, Visibility};
 use crate::store::{NewOutboxItem, Store, StoreError};
+use crate::transport::OutFile;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -33,33 +34,7 @@ pub struct OutMessage {
     pub fallback: Option<Box<OutMessage>>,
     /// Sent as a document (`sendDocument`) instead of a text message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document: Option<OutDocument>,
-}
-
-/// A file to send, as the outbox keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutDocument {
-    pub name: String,
-    pub mime: String,
-    /// The contents, base64 (standard alphabet, padded).
-    pub base64: String,
-}
-
-impl OutDocument {
-    pub fn of(file: &crate::conversation::Attachment) -> Self {
-        use base64::Engine as _;
-        Self {
-            name: file.name.clone(),
-            mime: file.mime.clone(),
-            base64: base64::engine::general_purpose::STANDARD.encode(&file.bytes),
-        }
-    }
-
-    /// The contents; `None` when the outbox holds something that is not base64.
-    pub fn bytes(&self) -> Option<Vec<u8>> {
-        use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD.decode(&self.base64).ok()
-    }
+    pub document: Option<OutFile>,
 }
 
 impl OutMessage {
@@ -170,7 +145,7 @@ pub async fn compose(
                 keyboard: Vec::new(),
                 edit: None,
                 fallback: None,
-                document: Some(OutDocument::of(file)),
+                document: Some(OutFile::of(file)),
             });
         }
     }
