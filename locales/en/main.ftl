@@ -42,16 +42,18 @@ help-intro = Here is what you can do with Vicinato.
 help-resident =
     Ask me in your own words: "where can I find an Italian course near Centocelle?"
     /services – search services by area or by words
-    /initiatives – what neighbours propose; /week – what is on this week
-    /propose – propose an initiative; /myinitiatives – yours
     /start – choose your language and area
     /language – change language
     /whoami – what I know about you
     /link – use Vicinato on Telegram and Matrix as one person
     /mydata – all your data; /forget – erase it
     /cancel – cancel what you are doing
+help-initiatives =
+    /initiatives – what neighbours propose; /week – what is on this week
+    /propose – propose an initiative; /myinitiatives – yours
 help-moderator = As a moderator: /review – initiatives hidden by reports, to show again or reject with a reason.
-help-staff = As staff: /grant moderator ACCOUNT AREA – make someone a moderator in your area; /revoke to remove it; /review – initiatives to check and decide; /phase AREA 1|2 – who decides in an area; /stats – participation by month.
+help-staff = As staff: /grant moderator ACCOUNT AREA – make someone a moderator in your area; /revoke to remove it.
+help-staff-initiatives = For initiatives: /review – initiatives to check and decide; /phase AREA 1|2 – who decides in an area; /stats – participation by month.
 help-admin = As an administrator: /grant ROLE ACCOUNT [AREA] and /revoke ROLE ACCOUNT [AREA]. Roles: resident, moderator, staff, admin. Accounts: telegram:123, matrix:@name:server, console:name.
 help-examples = Try: "canteen open on Sunday", "help with rent in Municipio V", "psychologist who speaks Arabic".
 
@@ -223,6 +225,8 @@ console-no-choice = There is no option { $n }: choose a number from 1 to { $max 
 telegram-private-unreachable = I wanted to answer you privately, but Telegram does not let me write first. Open a private chat with me, press Start, then ask again.
 telegram-menu-start = Start: choose your language and your area
 telegram-menu-services = Find a service near you
+telegram-menu-initiatives = What neighbours propose
+telegram-menu-propose = Propose an initiative
 telegram-menu-help = What I can do for you
 telegram-menu-language = Change language
 telegram-menu-cancel = Stop what we are doing
@@ -552,6 +556,7 @@ association-not-member = { $name } was not a member of { $association }.
 
 ## Booking: bots without the booking module, help
 
+initiatives-not-on-this-bot = This bot does not handle community initiatives. Write /help to see what you can do here.
 booking-not-on-this-bot = This bot does not book welfare-house spaces. Write /help to see what you can do here.
 help-booking =
     /book – book a space at a welfare house; /free – what is free

@@ -42,16 +42,18 @@ help-intro = Ecco cosa puoi fare con Vicinato.
 help-resident =
     Chiedimi con parole tue: «dove trovo un corso di italiano vicino a Centocelle?»
     /services – cerca servizi per area o con parole
-    /iniziative – cosa propongono i vicini; /settimana – cosa c'è questa settimana
-    /proponi – proponi un'iniziativa; /mieiniziative – le tue
     /start – scegli lingua e zona
     /language – cambia lingua
     /whoami – cosa so di te
     /collega – usa Vicinato su Telegram e Matrix come una sola persona
     /mydata – tutti i tuoi dati; /forget – cancellali
     /cancel – annulla quello che stai facendo
+help-initiatives =
+    /iniziative – cosa propongono i vicini; /settimana – cosa c'è questa settimana
+    /proponi – proponi un'iniziativa; /mieiniziative – le tue
 help-moderator = Come moderatore: /review – le iniziative nascoste dalle segnalazioni, da rendere visibili o rifiutare con un motivo.
-help-staff = Come operatore: /grant moderator ACCOUNT ZONA – nomina un moderatore nella tua zona; /revoke per toglierlo; /review – iniziative da controllare e decidere; /fase ZONA 1|2 – chi decide in una zona; /stats – partecipazione per mese.
+help-staff = Come operatore: /grant moderator ACCOUNT ZONA – nomina un moderatore nella tua zona; /revoke per toglierlo.
+help-staff-initiatives = Per le iniziative: /review – iniziative da controllare e decidere; /fase ZONA 1|2 – chi decide in una zona; /stats – partecipazione per mese.
 help-admin = Come amministratore: /grant RUOLO ACCOUNT [ZONA] e /revoke RUOLO ACCOUNT [ZONA]. Ruoli: resident, moderator, staff, admin. Account: telegram:123, matrix:@nome:server, console:nome.
 help-examples = Prova: «mensa aperta domenica», «aiuto con l'affitto nel Municipio V», «psicologo che parla arabo».
 
@@ -223,6 +225,8 @@ console-no-choice = Non c'è l'opzione { $n }: scegli un numero da 1 a { $max },
 telegram-private-unreachable = Volevo risponderti in privato, ma Telegram non mi permette di scrivere per primo. Apri una chat privata con me, premi Avvia e chiedi di nuovo.
 telegram-menu-start = Inizia: scegli la lingua e la tua zona
 telegram-menu-services = Trova un servizio vicino a te
+telegram-menu-initiatives = Cosa propongono i vicini
+telegram-menu-propose = Proponi un'iniziativa
 telegram-menu-help = Cosa posso fare per te
 telegram-menu-language = Cambia lingua
 telegram-menu-cancel = Interrompi quello che stiamo facendo
@@ -552,6 +556,7 @@ association-not-member = { $name } non era membro di { $association }.
 
 ## Booking: bots without the booking module, help
 
+initiatives-not-on-this-bot = Questo bot non gestisce le iniziative della comunità. Scrivi /help per vedere cosa puoi fare qui.
 booking-not-on-this-bot = Su questo bot non si prenotano gli spazi delle Case del Welfare. Scrivi /help per vedere cosa puoi fare qui.
 help-booking =
     /book – prenota uno spazio di una Casa del Welfare; /free – cosa è libero

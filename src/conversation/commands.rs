@@ -65,6 +65,20 @@ pub enum Command {
 
 impl Command {
     /// Whether the command belongs to the booking module.
+    /// Whether the command belongs to the initiatives module.
+    pub fn is_initiatives(&self) -> bool {
+        matches!(
+            self,
+            Self::Propose(_)
+                | Self::Initiatives(_)
+                | Self::Week
+                | Self::MyInitiatives
+                | Self::Review
+                | Self::Phase(_)
+                | Self::Stats(_)
+        )
+    }
+
     pub fn is_booking(&self) -> bool {
         matches!(
             self,

@@ -6,15 +6,22 @@ use crate::i18n::Msg;
 
 pub fn help(turn: &Turn<'_>) -> Reply {
     let booking = turn.engine.offers(super::BOOKING);
+    let initiatives = turn.engine.offers(super::INITIATIVES);
     let mut reply = Reply::id("help-intro").then(Msg::new("help-resident"));
+    if initiatives {
+        reply = reply.then(Msg::new("help-initiatives"));
+    }
     if booking {
         reply = reply.then(Msg::new("help-booking"));
     }
-    if turn.person.holds(Role::Moderator) {
+    if turn.person.holds(Role::Moderator) && initiatives {
         reply = reply.then(Msg::new("help-moderator"));
     }
     if turn.person.holds(Role::Staff) {
         reply = reply.then(Msg::new("help-staff"));
+        if initiatives {
+            reply = reply.then(Msg::new("help-staff-initiatives"));
+        }
         if booking {
             reply = reply.then(Msg::new("help-staff-booking"));
         }

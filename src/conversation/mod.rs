@@ -59,6 +59,16 @@ use understand::Intent;
 /// The module of a bot profile that offers booking (`modules = ["booking"]`).
 pub const BOOKING: &str = "booking";
 
+/// The module of a bot profile that offers community initiatives (`modules = ["initiatives"]`).
+pub const INITIATIVES: &str = "initiatives";
+
+/// Button kinds of the initiatives module.
+const INITIATIVE_BUTTONS: [&str; 31] = [
+    "ini", "ilist", "ipropose", "isup", "isupa", "iuns", "ijoin", "ivol", "ileave", "ivote", "icom", "irep", "iupd",
+    "idate", "iout", "irej", "imrej", "isub", "iwd", "iheld", "ipub", "iacc", "ihide", "ishow", "iedit", "pskip",
+    "ptheme", "parea", "pbook", "pfield", "plater",
+];
+
 /// The spaces file shipped with Vicinato.
 pub const SPACES_TOML: &str = include_str!("../../config/spaces.toml");
 
@@ -460,6 +470,9 @@ impl Engine {
             if command.is_booking() && !self.offers(BOOKING) {
                 return Ok(vec![Reply::id("booking-not-on-this-bot")]);
             }
+            if command.is_initiatives() && !self.offers(INITIATIVES) {
+                return Ok(vec![Reply::id("initiatives-not-on-this-bot")]);
+            }
             return self.on_command(turn, command).await;
         }
         // A flow waiting for typed input gets it first.
@@ -488,6 +501,9 @@ impl Engine {
             Intent::Book | Intent::Free if !self.offers(BOOKING) => Ok(vec![Reply::id("booking-not-on-this-bot")]),
             Intent::Book => book::from_text(turn, text).await,
             Intent::Free => book::free(turn, text).await,
+            Intent::Propose | Intent::Initiatives if !self.offers(INITIATIVES) => {
+                Ok(vec![Reply::id("initiatives-not-on-this-bot")])
+            }
             Intent::Propose => propose::start(turn, None).await,
             Intent::Initiatives => initiatives::browse(turn, text).await,
             Intent::Unknown => Ok(vec![Reply::id("not-understood").with_buttons(services::category_buttons(turn))]),
@@ -501,6 +517,7 @@ impl Engine {
             Some(Flow::ConfirmForget) => Ok(None),
             Some(Flow::Book { .. }) if !self.offers(BOOKING) => Ok(None),
             Some(Flow::Book { draft }) => book::typed(turn, draft, text).await,
+            Some(Flow::Propose { .. } | Flow::InitiativeText { .. }) if !self.offers(INITIATIVES) => Ok(None),
             Some(Flow::Propose { .. }) => propose::typed(turn, text).await,
             Some(Flow::InitiativeText { id, awaiting, outcome }) => {
                 Ok(Some(initiatives::typed(turn, id, awaiting, outcome, text).await?))
@@ -558,6 +575,9 @@ impl Engine {
         let (kind, arg) = payload.split_once(':').unwrap_or((payload, ""));
         if BOOKING_BUTTONS.contains(&kind) && !self.offers(BOOKING) {
             return Ok(vec![Reply::id("booking-not-on-this-bot")]);
+        }
+        if INITIATIVE_BUTTONS.contains(&kind) && !self.offers(INITIATIVES) {
+            return Ok(vec![Reply::id("initiatives-not-on-this-bot")]);
         }
         match kind {
             "lang" => language::chosen(turn, arg).await,

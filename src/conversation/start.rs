@@ -24,7 +24,9 @@ pub async fn start(turn: &mut Turn<'_>, payload: Option<&str>) -> Result<Vec<Rep
             return Ok(replies);
         } else if let Some(c) = payload.strip_prefix("c-") {
             return services::category_chosen(turn, c).await;
-        } else if let Some(i) = payload.strip_prefix("i-") {
+        } else if let Some(i) = payload.strip_prefix("i-")
+            && turn.engine.offers(super::INITIATIVES)
+        {
             let mut replies = vec![Reply::say(Msg::new("welcome-link").text("name", turn.person.display_name.clone()))];
             replies.extend(super::initiatives::open(turn, i).await?);
             return Ok(replies);

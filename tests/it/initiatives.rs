@@ -559,3 +559,34 @@ async fn a_resident_on_two_networks_links_them_and_supports_once() {
     let r = app.say("carl-tg", &[&press(&format!("isup:{id}"))]).await;
     assert!(text(&r[0]).contains("La sostieni già"), "{}", text(&r[0]));
 }
+
+#[tokio::test]
+async fn a_bot_without_the_initiatives_module_neither_offers_nor_answers_initiatives() {
+    let (store, _dir) = sqlite_store().await;
+    store.replace_dataset(&vicinato::demo::lazio().unwrap()).await.unwrap();
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(saturday_morning()));
+    let engine = Engine::new(store, Arc::new(I18n::embedded().unwrap()), clock, ConversationSettings::default())
+        .await
+        .unwrap()
+        .with_modules(&["directory".to_owned(), "booking".to_owned()]);
+    assert!(!engine.offers("initiatives") && engine.offers("booking"));
+    let r = talk(
+        &engine,
+        "ada",
+        Some(Lang::It),
+        &[
+            "/help",
+            "/proponi Orto",
+            "vorrei proporre un orto",
+            "cosa succede questa settimana",
+            "/review",
+            &press("isup:1"),
+        ],
+    )
+    .await;
+    assert!(!text(&r[0]).contains("/proponi") && !text(&r[0]).contains("/iniziative"), "{}", text(&r[0]));
+    assert!(text(&r[0]).contains("/book"), "{}", text(&r[0]));
+    for reply in &r[1..] {
+        assert!(text(reply).starts_with("Questo bot non gestisce le iniziative"), "{}", text(reply));
+    }
+}

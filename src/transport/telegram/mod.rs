@@ -68,9 +68,11 @@ pub fn allowed_updates() -> Vec<AllowedUpdate> {
 }
 
 /// Commands shown in Telegram's menu, with the message id of their description.
-const MENU: [(&str, &str); 8] = [
+const MENU: [(&str, &str); 10] = [
     ("start", "telegram-menu-start"),
     ("services", "telegram-menu-services"),
+    ("initiatives", "telegram-menu-initiatives"),
+    ("propose", "telegram-menu-propose"),
     ("bookings", "telegram-menu-bookings"),
     ("help", "telegram-menu-help"),
     ("language", "telegram-menu-language"),
@@ -162,6 +164,9 @@ impl TelegramBot {
         let menu = |lang: Lang| -> Vec<BotCommand> {
             MENU.iter()
                 .filter(|(c, _)| *c != "bookings" || self.engine.offers(crate::conversation::BOOKING))
+                .filter(|(c, _)| {
+                    !matches!(*c, "initiatives" | "propose") || self.engine.offers(crate::conversation::INITIATIVES)
+                })
                 .map(|(c, id)| BotCommand::new(*c, i18n.say(lang, id)))
                 .collect()
         };
