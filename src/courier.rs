@@ -22,6 +22,9 @@ pub enum CourierError {
 #[async_trait]
 pub trait Courier: Send + Sync + 'static {
     fn network(&self) -> Network;
+    /// The bot it sends through (`telegram:vicinato`); people are reached through the bot they
+    /// last wrote to when a network has several.
+    fn channel(&self) -> &str;
     /// Queues a reply for the account; it is sent by the transport (and kept if it cannot be
     /// sent yet). With a key `once`, a reply is queued at most once per key, ever (the key is
     /// kept in the store with the queued message): `Ok(false)` when it already was.
@@ -50,14 +53,50 @@ pub async fn queue(
     }
 }
 
-/// Every courier this process has, one per network.
+/// Every courier this process has, one per bot.
 #[derive(Clone, Default)]
-pub struct Couriers(Vec<Arc<dyn Courier>>);
+pub struct Couriers {
+    couriers: Vec<Arc<dyn Courier>>,
+    /// Where to read which bot an account last wrote to.
+    store: Option<Arc<dyn crate::store::Store>>,
+}
 
 impl Couriers {
+    /// Adds a bot's courier (replacing one of the same channel).
     pub fn add(&mut self, courier: Arc<dyn Courier>) {
-        self.0.retain(|c| c.network() != courier.network());
-        self.0.push(courier);
+        self.couriers.retain(|c| c.channel() != courier.channel());
+        self.couriers.push(courier);
+    }
+
+    /// Reads from this store which bot each account last wrote to.
+    pub fn with_store(mut self, store: Arc<dyn crate::store::Store>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The courier for an account: the bot it last wrote to, else the network's first.
+    async fn courier_for(&self, account: &Account) -> Option<Arc<dyn Courier>> {
+        let mut of_network: Vec<Arc<dyn Courier>> = Vec::new();
+        for c in &self.couriers {
+            if c.network() == account.network {
+                of_network.push(c.clone());
+            }
+        }
+        let first = of_network.first()?.clone();
+        if of_network.len() > 1
+            && let Some(store) = &self.store
+        {
+            match store.account_channel(account).await {
+                Ok(Some(channel)) => {
+                    if let Some(c) = of_network.into_iter().find(|c| c.channel() == channel) {
+                        return Some(c);
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(%account, error = %e, "cannot read which bot the account uses"),
+            }
+        }
+        Some(first)
     }
 
     /// Delivers to the first of the person's accounts that a courier reaches.
@@ -96,7 +135,7 @@ impl Couriers {
         now: DateTime<Utc>,
     ) -> Result<(Account, bool), CourierError> {
         for account in &person.accounts {
-            if let Some(courier) = self.0.iter().find(|c| c.network() == account.network) {
+            if let Some(courier) = self.courier_for(account).await {
                 let fresh = courier.deliver(account, lang, reply, key, now).await?;
                 return Ok((account.clone(), fresh));
             }
@@ -109,13 +148,24 @@ impl Couriers {
 /// `once` are remembered for the courier's life.
 pub struct CapturingCourier {
     network: Network,
+    channel: String,
     sent: Mutex<Vec<(Account, Lang, Reply)>>,
     keys: Mutex<std::collections::HashSet<String>>,
 }
 
 impl CapturingCourier {
     pub fn new(network: Network) -> Arc<Self> {
-        Arc::new(Self { network, sent: Mutex::new(Vec::new()), keys: Mutex::new(Default::default()) })
+        Self::for_channel(network, network.as_str())
+    }
+
+    /// A capturing courier standing for one bot of a network.
+    pub fn for_channel(network: Network, channel: &str) -> Arc<Self> {
+        Arc::new(Self {
+            network,
+            channel: channel.to_owned(),
+            sent: Mutex::new(Vec::new()),
+            keys: Mutex::new(Default::default()),
+        })
     }
 
     /// Everything delivered so far, oldest first.
@@ -133,6 +183,10 @@ impl CapturingCourier {
 impl Courier for CapturingCourier {
     fn network(&self) -> Network {
         self.network
+    }
+
+    fn channel(&self) -> &str {
+        &self.channel
     }
 
     async fn deliver(

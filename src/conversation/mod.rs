@@ -109,6 +109,8 @@ pub struct Inbound {
     pub lang_hint: Option<Lang>,
     /// In a group: whether the message was addressed to the bot (a command or a mention).
     pub addressed: bool,
+    /// The bot it came through (`telegram:vicinato`), where there can be several.
+    pub channel: Option<String>,
 }
 
 impl Inbound {
@@ -123,6 +125,7 @@ impl Inbound {
             body: Body::Text(text.to_owned()),
             lang_hint: None,
             addressed: true,
+            channel: None,
         }
     }
 }
@@ -352,6 +355,7 @@ impl Engine {
 
     /// The couriers that deliver what Vicinato sends on its own (reminders, decisions).
     pub fn set_couriers(&self, couriers: Couriers) {
+        let couriers = couriers.with_store(self.store.clone());
         *self.couriers.write().unwrap_or_else(|e| e.into_inner()) = couriers;
     }
 
@@ -425,7 +429,10 @@ impl Engine {
         let now = self.clock.now();
         let account = Account::new(inbound.network, inbound.sender_id.clone());
         let chat_key = format!("{}:{}", inbound.network, inbound.chat_id);
-        let (person, flow) = self.store.person_and_flow(&account, &inbound.sender_name, &chat_key, now).await?;
+        let (person, flow) = self
+            .store
+            .person_and_flow(&account, &inbound.sender_name, &chat_key, inbound.channel.as_deref(), now)
+            .await?;
         let flow = match flow {
             Some(stored) => match serde_json::from_str::<Flow>(&stored.state) {
                 Ok(flow) => Some(flow),

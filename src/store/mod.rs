@@ -187,14 +187,18 @@ pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + S
     // People.
 
     /// The person behind an account (created on first contact) and their flow in a chat,
-    /// unless it expired before `now`: everything a message needs, in one read.
+    /// unless it expired before `now`: everything a message needs, in one read. `channel` is the
+    /// bot the message came through; it is remembered (written only when it changes).
     async fn person_and_flow(
         &self,
         account: &Account,
         display_name: &str,
         chat: &str,
+        channel: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<(Person, Option<StoredFlow>)>;
+    /// The bot (channel) the account last wrote through, if known.
+    async fn account_channel(&self, account: &Account) -> StoreResult<Option<String>>;
     /// Finds the person behind an account, creating one (race-safe) on first contact.
     async fn person_for_account(
         &self,

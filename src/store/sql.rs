@@ -203,6 +203,7 @@ type PersonRow = (
     Option<String>,
     Option<DateTime<Utc>>,
     bool,
+    Option<String>,
 );
 type ListingRow = (String, String, String, String, String, String, Option<String>);
 
@@ -415,6 +416,17 @@ impl SqlStore {
             .bind(now)
     }
 
+    async fn set_account_channel(&self, account: &Account, channel: Option<&str>) -> StoreResult<()> {
+        self.execute(
+            Stmt::new("UPDATE accounts SET channel = $3 WHERE network = $1 AND external_id = $2")
+                .bind(account.network.as_str())
+                .bind(account.external_id.as_str())
+                .bind(channel.map(str::to_owned)),
+        )
+        .await
+        .map(|_| ())
+    }
+
     fn setting_statement(key: &str, value: &str) -> Stmt {
         Stmt::new(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -453,8 +465,11 @@ impl SqlStore {
                 format!("(SELECT string_agg({expr}, chr(31)) FROM {table} {alias} WHERE {alias}.person_id = p.id)")
             }
         };
-        let flow =
-            if with_flow { "f.state, f.expires_at, a.unreachable_since IS NOT NULL" } else { "NULL, NULL, FALSE" };
+        let flow = if with_flow {
+            "f.state, f.expires_at, a.unreachable_since IS NOT NULL, a.channel"
+        } else {
+            "NULL, NULL, FALSE, NULL"
+        };
         format!(
             "SELECT p.id, p.display_name, p.language, p.home_territory_id, p.interests, p.onboarded, {}, {}, {flow}",
             agg("a2.network || ':' || a2.external_id", "accounts", "a2"),
@@ -463,7 +478,7 @@ impl SqlStore {
     }
 
     fn person_from_row(row: PersonRow) -> StoreResult<(Person, Option<StoredFlow>)> {
-        let (id, display_name, language, home, interests, onboarded, accounts, roles, state, expires, _) = row;
+        let (id, display_name, language, home, interests, onboarded, accounts, roles, state, expires, _, _) = row;
         let record = format!("person {id}");
         let split = |joined: Option<String>| -> Vec<(String, String)> {
             let mut parts: Vec<(String, String)> = joined
@@ -503,7 +518,7 @@ impl SqlStore {
         &self,
         account: &Account,
         chat: Option<&str>,
-    ) -> StoreResult<Option<(Person, Option<StoredFlow>, bool)>> {
+    ) -> StoreResult<Option<(Person, Option<StoredFlow>, bool, Option<String>)>> {
         let flow_join = if chat.is_some() { "LEFT JOIN flows f ON f.person_id = p.id AND f.chat_key = $3" } else { "" };
         let mut stmt = Stmt::new(format!(
             "{} FROM accounts a JOIN persons p ON p.id = a.person_id {flow_join} WHERE a.network = $1 AND a.external_id = $2",
@@ -516,9 +531,9 @@ impl SqlStore {
         }
         let row: Option<PersonRow> = self.fetch_optional(stmt).await?;
         let Some(row) = row else { return Ok(None) };
-        let unreachable = row.10;
+        let (unreachable, channel) = (row.10, row.11.clone());
         let (person, flow) = Self::person_from_row(row)?;
-        Ok(Some((person, flow, unreachable)))
+        Ok(Some((person, flow, unreachable, channel)))
     }
 
     fn dataset_statements(engine: Engine, dataset: &Dataset) -> Vec<Stmt> {
@@ -1045,16 +1060,35 @@ impl Store for SqlStore {
         account: &Account,
         display_name: &str,
         chat: &str,
+        channel: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<(Person, Option<StoredFlow>)> {
-        if let Some((person, flow, unreachable)) = self.person_by_account(account, Some(chat)).await? {
+        if let Some((person, flow, unreachable, known)) = self.person_by_account(account, Some(chat)).await? {
             if unreachable {
                 // A person who writes to the bot can be reached again.
                 self.set_unreachable(account, None).await?;
             }
+            if channel.is_some() && known.as_deref() != channel {
+                self.set_account_channel(account, channel).await?;
+            }
             return Ok((person, flow.filter(|f| f.expires_at > now)));
         }
-        Ok((self.person_for_account(account, display_name, now).await?, None))
+        let person = self.person_for_account(account, display_name, now).await?;
+        if channel.is_some() {
+            self.set_account_channel(account, channel).await?;
+        }
+        Ok((person, None))
+    }
+
+    async fn account_channel(&self, account: &Account) -> StoreResult<Option<String>> {
+        let row: Option<(Option<String>,)> = self
+            .fetch_optional(
+                Stmt::new("SELECT channel FROM accounts WHERE network = $1 AND external_id = $2")
+                    .bind(account.network.as_str())
+                    .bind(account.external_id.as_str()),
+            )
+            .await?;
+        Ok(row.and_then(|(c,)| c))
     }
 
     async fn person_for_account(
@@ -1099,7 +1133,7 @@ impl Store for SqlStore {
     }
 
     async fn find_person(&self, account: &Account) -> StoreResult<Option<Person>> {
-        Ok(self.person_by_account(account, None).await?.map(|(p, _, _)| p))
+        Ok(self.person_by_account(account, None).await?.map(|(p, _, _, _)| p))
     }
 
     async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {

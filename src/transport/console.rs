@@ -160,6 +160,7 @@ where
             body,
             lang_hint: opts.lang,
             addressed: true,
+            channel: None,
         };
         let outcome = engine.handle(inbound).await;
         lang = outcome.lang;

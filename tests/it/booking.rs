@@ -547,3 +547,30 @@ async fn two_processes_on_one_sqlite_file_send_each_reminder_once() {
     let dir = tempfile::tempdir().unwrap();
     two_processes_send_each_reminder_once(&format!("sqlite:{}/v.db", dir.path().display())).await;
 }
+
+#[tokio::test]
+async fn with_two_bots_on_one_network_a_reminder_goes_through_the_bot_the_person_wrote_to() {
+    let (engine, clock, _, _dir) = app().await;
+    let (a, b) = (
+        CapturingCourier::for_channel(Network::Telegram, "telegram:a"),
+        CapturingCourier::for_channel(Network::Telegram, "telegram:b"),
+    );
+    let mut couriers = Couriers::default();
+    couriers.add(a.clone());
+    couriers.add(b.clone());
+    engine.set_couriers(couriers);
+    // Tea writes to bot b; Ugo never wrote through a known bot.
+    let mut inbound = vicinato::conversation::Inbound::direct_text(Network::Telegram, "4343", "ciao");
+    inbound.channel = Some("telegram:b".into());
+    engine.handle(inbound).await;
+    let store = engine.store();
+    let tea = store.find_person(&Account::new(Network::Telegram, "4343")).await.unwrap().unwrap();
+    let ugo = store.person_for_account(&Account::new(Network::Telegram, "4444"), "Ugo", clock.now()).await.unwrap();
+    let reply = vicinato::conversation::Reply::id("booking-released");
+    engine.couriers().deliver(&tea, Lang::It, &reply, clock.now()).await.unwrap();
+    engine.couriers().deliver(&ugo, Lang::It, &reply, clock.now()).await.unwrap();
+    let via_b: Vec<String> = b.take().into_iter().map(|(acc, _, _)| acc.external_id).collect();
+    let via_a: Vec<String> = a.take().into_iter().map(|(acc, _, _)| acc.external_id).collect();
+    assert_eq!(via_b, ["4343"]);
+    assert_eq!(via_a, ["4444"], "unknown: the network's first bot");
+}

@@ -57,6 +57,7 @@ conformance!(
     a_keyed_message_is_queued_once_even_when_racing,
     long_button_payloads_get_one_stable_token,
     an_account_is_unreachable_until_the_person_writes_again,
+    the_bot_an_account_last_wrote_to_is_remembered,
     erasing_a_person_drops_replies_waiting_for_them,
     an_overlapping_booking_is_refused_by_the_database_on_the_space_and_its_halves,
     a_cancelled_booking_frees_its_slot,
@@ -453,8 +454,20 @@ async fn an_account_is_unreachable_until_the_person_writes_again(store: Arc<dyn 
     store.set_unreachable(&account, Some(now)).await.unwrap();
     let since = store.unreachable_since(&account).await.unwrap().expect("marked");
     assert!((since - now).num_seconds().abs() < 2);
-    store.person_and_flow(&account, "Tina", "telegram:555", now).await.unwrap();
+    store.person_and_flow(&account, "Tina", "telegram:555", None, now).await.unwrap();
     assert_eq!(store.unreachable_since(&account).await.unwrap(), None);
+}
+
+async fn the_bot_an_account_last_wrote_to_is_remembered(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let account = Account::new(Network::Telegram, "556");
+    assert_eq!(store.account_channel(&account).await.unwrap(), None);
+    store.person_and_flow(&account, "Tina", "telegram:556", Some("telegram:b"), now).await.unwrap();
+    assert_eq!(store.account_channel(&account).await.unwrap().as_deref(), Some("telegram:b"), "first contact");
+    store.person_and_flow(&account, "Tina", "telegram:556", Some("telegram:a"), now).await.unwrap();
+    assert_eq!(store.account_channel(&account).await.unwrap().as_deref(), Some("telegram:a"));
+    store.person_and_flow(&account, "Tina", "telegram:556", None, now).await.unwrap();
+    assert_eq!(store.account_channel(&account).await.unwrap().as_deref(), Some("telegram:a"), "kept when unknown");
 }
 
 async fn erasing_a_person_drops_replies_waiting_for_them(store: Arc<dyn Store>) {

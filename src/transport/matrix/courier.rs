@@ -28,6 +28,10 @@ impl Courier for MatrixCourier {
         Network::Matrix
     }
 
+    fn channel(&self) -> &str {
+        &self.channel
+    }
+
     async fn deliver(
         &self,
         account: &Account,

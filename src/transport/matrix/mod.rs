@@ -416,6 +416,7 @@ impl MatrixBot {
                             // Matrix does not say which language a person uses.
                             lang_hint: None,
                             addressed,
+                            channel: Some(self.channel.clone()),
                         },
                         room: room.room_id().to_owned(),
                         thread,

@@ -32,6 +32,10 @@ impl Courier for TelegramCourier {
         Network::Telegram
     }
 
+    fn channel(&self) -> &str {
+        &self.channel
+    }
+
     async fn deliver(
         &self,
         account: &Account,

@@ -88,6 +88,8 @@ fn from_message(m: &Message, me: &BotIdentity) -> Option<Incoming> {
             body,
             lang_hint: lang_of(from),
             addressed,
+            // The bot sets its own channel.
+            channel: None,
         },
         target: Target { chat: m.chat.id.0, thread },
         press: None,
@@ -146,6 +148,7 @@ fn from_callback(q: &CallbackQuery) -> Option<Incoming> {
             lang_hint: lang_of(&q.from),
             // Pressing a button is always addressed to the bot that drew it.
             addressed: true,
+            channel: None,
         },
         target: Target { chat, thread },
         press: Some(Press { query_id: q.id.0.clone(), message }),

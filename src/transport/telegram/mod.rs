@@ -270,7 +270,8 @@ impl TelegramBot {
     pub(crate) async fn handle_batch(&self, updates: Vec<Update>, next: i32, stop: &mut watch::Receiver<bool>) {
         let mut by_chat: HashMap<i64, Vec<(usize, Incoming)>> = HashMap::new();
         for (i, update) in updates.iter().enumerate() {
-            if let Some(incoming) = inbound::from_update(update, &self.me) {
+            if let Some(mut incoming) = inbound::from_update(update, &self.me) {
+                incoming.inbound.channel = Some(self.channel.clone());
                 by_chat.entry(incoming.target.chat).or_default().push((i, incoming));
             }
         }
