@@ -97,9 +97,10 @@ pub(crate) async fn visible(turn: &Turn<'_>, arg: &str) -> Result<Result<Initiat
     let Some(ini) = turn.store().initiative(InitiativeId(id)).await? else {
         return Ok(Err(Reply::id("ini-not-found")));
     };
+    // Drafts are the author's alone; submitted ones are for staff to check; hidden ones for
+    // the territory's moderators (and staff).
     let may_see = is_author(turn, &ini)
-        || is_moderator(turn, &ini)
-        || (ini.status.is_public() && !ini.hidden)
+        || (ini.status.is_public() && (!ini.hidden || is_moderator(turn, &ini)))
         || (ini.status == Status::Submitted && is_staff(turn, &ini));
     if !may_see {
         return Ok(Err(Reply::id("ini-not-found")));

@@ -477,6 +477,9 @@ async fn a_resident_asks_in_english_what_is_happening_near_them_this_week() {
     let draft = id_in(&payloads(r.last().unwrap()), "ini");
     let r = app.say("ada", &[&press(&format!("ini:{draft}"))]).await;
     assert!(text(&r[0]).contains("Non trovo"), "{}", text(&r[0]));
+    app.grant("ada", Role::Moderator, "centocelle").await;
+    let r = app.say("ada", &[&press(&format!("ini:{draft}"))]).await;
+    assert!(text(&r[0]).contains("Non trovo"), "not even a moderator sees a draft: {}", text(&r[0]));
     let r = app.say("sam", &[&press(&format!("iedit:{draft}"))]).await;
     assert!(text(&r[0]).contains("Title: Street library"), "{}", text(&r[0]));
     let r = app.say("sam", &[&press(&format!("isub:{draft}"))]).await;
