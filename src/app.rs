@@ -64,6 +64,7 @@ pub fn settings(config: &Config, default_lang: Option<Lang>) -> ConversationSett
         page_size: config.page_size as usize,
         max_message_chars: config.max_message_chars as usize,
         initiatives: config.initiatives.clone(),
+        limits: config.limits.clone(),
     }
 }
 
@@ -77,6 +78,9 @@ pub async fn prepare_store(config: &Config, bots: &[BotProfile]) -> anyhow::Resu
     // Delivery keys only need to outlive the jobs and fan-outs that might run again.
     let forgotten = store.purge_deliveries(clock.now() - chrono::Duration::days(30)).await?;
     tracing::debug!(forgotten, "old delivery keys removed");
+    // A redelivered update comes within minutes; a week of receipts is plenty.
+    let receipts = store.receipts_purge(clock.now() - chrono::Duration::days(7)).await?;
+    tracing::debug!(receipts, "old receipts of handled updates removed");
     let purged = store.purge_expired_flows(clock.now()).await?;
     if purged > 0 {
         tracing::info!(purged, "expired conversation flows removed");

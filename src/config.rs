@@ -58,6 +58,8 @@ struct RawConfig {
     conversation: RawConversation,
     #[serde(default)]
     initiatives: crate::domain::initiative::Rules,
+    #[serde(default)]
+    limits: crate::conversation::limits::Limits,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -99,6 +101,8 @@ pub struct Config {
     pub max_message_chars: u32,
     /// Thresholds, deadlines and limits of community initiatives (`[initiatives]`).
     pub initiatives: crate::domain::initiative::Rules,
+    /// Limits per person (`[limits]`).
+    pub limits: crate::conversation::limits::Limits,
 }
 
 /// Environment variables Vicinato reads, and the key each one sets.
@@ -252,7 +256,21 @@ impl RawConfig {
                 return Err(bad(&format!("{key}.vote_days"), "must be between 1 and 90".into()));
             }
         }
+        let l = &self.limits;
+        let limit_checks: [(&str, bool, &str); 3] = [
+            (
+                "limits.messages_per_minute",
+                l.messages_per_minute == 0 || (10..=1000).contains(&l.messages_per_minute),
+                "must be 0 (no limit) or between 10 and 1000, so that normal use never meets it",
+            ),
+            ("limits.pause_seconds", l.pause_seconds <= 3600, "must be at most 3600"),
+            ("limits.open_drafts", l.open_drafts <= 1000, "must be at most 1000"),
+        ];
+        if let Some((key, _, why)) = limit_checks.iter().find(|(_, ok, _)| !ok) {
+            return Err(bad(key, (*why).into()));
+        }
         Ok(Config {
+            limits: self.limits.clone(),
             initiatives: self.initiatives.clone(),
             database_url: url,
             default_language,

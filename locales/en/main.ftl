@@ -604,3 +604,13 @@ link-code = Your code is { $code }. On your other network (Telegram, Matrix), wr
 link-done = Done: your accounts are now one person. Your bookings, supports and votes are together, and count once.
 link-unknown = That code is not valid or has expired. On your other network, write /link to get a new one, then write it here.
 link-same = This account is already linked to that one.
+
+## Hardening: waitlist rules, limits per person.
+waitlist-slot-free = { $when } is free: you can book it now.
+button-book-it = Book it
+waitlist-full = You are already waiting for { $n } times, the most you can. Look at your bookings, or wait until one frees up.
+waitlist-lapsed = Your wait for { $space }, { $when } has ended, because it cannot be booked now: { $reason } You can look for another time with /book.
+waitlist-offer-refused = So we cannot keep it for you: we are offering it to the next person in line. You can look for another time with /book.
+ini-drafts-too-many = You already have { $n } open drafts, the most you can. Finish or cancel one: write /myinitiatives to see them.
+limit-per-hour = You have already written { $n } in the last hour, the most you can. Please try again later.
+slow-down = You are writing very fast. Let's pause for { $n } seconds, then I will answer again.

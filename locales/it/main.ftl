@@ -604,3 +604,13 @@ link-code = Il tuo codice è { $code }. Sull'altra rete (Telegram, Matrix) scriv
 link-done = Fatto: i tuoi account ora sono una sola persona. Prenotazioni, sostegni e voti sono insieme, e contano una volta sola.
 link-unknown = Questo codice non è valido o è scaduto. Sull'altra rete scrivi /collega per averne uno nuovo, poi scrivilo qui.
 link-same = Questo account è già collegato a quello.
+
+## Hardening: waitlist rules, limits per person.
+waitlist-slot-free = { $when } è libero: puoi prenotarlo subito.
+button-book-it = Prenota
+waitlist-full = Sei già in lista d'attesa per { $n } orari, il massimo. Guarda le tue prenotazioni o aspetta che se ne liberi uno.
+waitlist-lapsed = La tua attesa per { $space }, { $when } è finita, perché ora non si può prenotare: { $reason } Puoi cercare un altro orario con /book.
+waitlist-offer-refused = Per questo non possiamo tenerlo per te: lo offriamo alla prossima persona in fila. Puoi cercare un altro orario con /book.
+ini-drafts-too-many = Hai già { $n } bozze aperte, il massimo. Finiscine una o annullala: scrivi /myinitiatives per vederle.
+limit-per-hour = Ne hai già scritti { $n } nell'ultima ora, il massimo. Riprova più tardi.
+slow-down = Stai scrivendo molto in fretta. Facciamo una pausa di { $n } secondi, poi ti rispondo di nuovo.

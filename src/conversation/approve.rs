@@ -2,8 +2,9 @@
 //! houses in the territories where I am staff; approving or declining tells the requester on
 //! their network. Every decision checks the role in the house's territory again.
 
-use super::book::{schedule_jobs, when_msg};
+use super::book::{jobs_of, when_msg};
 use super::bookings::{slot_of, space_name};
+use super::notes::Note;
 use super::{Block, Button, Reply, Turn};
 use crate::domain::*;
 use crate::i18n::Msg;
@@ -54,29 +55,36 @@ pub async fn decide(turn: &mut Turn<'_>, arg: &str, approve: bool) -> Result<Vec
         return Ok(vec![Reply::id("not-allowed")]);
     }
     let to = if approve { BookingStatus::Confirmed } else { BookingStatus::Declined };
-    let Some(b) = turn.store().booking_transition(booking.id, &[BookingStatus::Pending], to).await? else {
+    // The requester hears of it in their language, on their network.
+    let lang = match turn.store().person(booking.person).await? {
+        Some(p) => p.language.unwrap_or(turn.engine.settings().default_lang),
+        None => turn.engine.settings().default_lang,
+    };
+    let msg = Msg::new(if approve { "booking-approved" } else { "booking-declined" })
+        .text("space", space_name(turn.engine, lang, &booking))
+        .msg("when", when_msg(slot_of(&booking)));
+    let mut note = Note::new(booking.person, msg, format!("booking:{}:decided", booking.id));
+    if approve {
+        note = note.button(Msg::new("button-cancel-booking-one"), format!("bcancel:{}", booking.id));
+    }
+    // The decision, the booking's reminders (or the offer to the waitlist) and the note are
+    // one transaction.
+    let mut jobs = if approve {
+        jobs_of(turn.engine, &booking, turn.now)
+    } else {
+        vec![super::waitlist::freed_job(&booking, turn.now)]
+    };
+    jobs.push(note.job(turn.now));
+    let decided =
+        turn.store().booking_transition_with(booking.id, &[BookingStatus::Pending], to, &jobs, &[], turn.now).await?;
+    let Some(b) = decided else {
         return Ok(vec![Reply::id("approve-already-decided")]);
     };
-    if approve {
-        schedule_jobs(turn.engine, &b, turn.now).await?;
-    } else {
-        super::waitlist::freed(turn.engine, &b, turn.now).await?;
-    }
+    turn.engine.jobs_added().notify_one();
     tracing::info!(booking = %b.id, by = %turn.person.id, approve, "booking decided");
-    // Tell the requester, in their language, on their network.
-    if let Some(requester) = turn.store().person(b.person).await? {
-        let lang = requester.language.unwrap_or(turn.engine.settings().default_lang);
-        let id = if approve { "booking-approved" } else { "booking-declined" };
-        let mut note = Reply::say(
-            Msg::new(id).text("space", space_name(turn.engine, lang, &b)).msg("when", when_msg(slot_of(&b))),
-        );
-        if approve {
-            note = note
-                .with_buttons(vec![Button::msg(Msg::new("button-cancel-booking-one"), format!("bcancel:{}", b.id))]);
-        }
-        if let Err(e) = turn.engine.couriers().deliver(&requester, lang, &note, turn.now).await {
-            tracing::warn!(booking = %b.id, error = %e, "cannot tell the requester about the decision");
-        }
+    if !approve {
+        super::waitlist::freed_now(turn.engine, &b, turn.now).await?;
     }
+    super::notes::send_now(turn.engine, &[note], turn.now).await?;
     Ok(vec![Reply::id(if approve { "approve-done" } else { "decline-done" })])
 }

@@ -606,6 +606,13 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
     if let Some(closure) = super::manage_spaces::closure_over(turn.engine, &space, starts, ends).await? {
         return closed(turn, draft, &space, &hours, zone, slot, &closure, now).await;
     }
+    // The quota again: another chat may have booked since the summary was shown.
+    if draft.weeks.is_none_or(|w| w <= 1)
+        && draft.days.is_none_or(|d| d <= 1)
+        && let Some(refusal) = super::on_behalf::over_quota(turn, &space, zone, &draft, slot).await?
+    {
+        return refused(turn, draft, &space, &hours, zone, slot, refusal, now).await;
+    }
     let needs_approval = super::manage_spaces::needs_approval(turn.engine, &space).await?;
     let association = super::on_behalf::association_of(&draft);
     if let Some(weeks) = draft.weeks.filter(|w| *w > 1 && draft.replaces.is_none() && association.is_some()) {
@@ -635,8 +642,11 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
         Ok(booking) => {
             turn.clear_flow().await?;
             turn.flow = None;
-            if let Some(old) = draft.replaces.map(|id| Booking { id, ..booking.clone() }) {
+            if let Some(old) = draft.replaces {
+                // The old slot is free now: its jobs go, and it is offered to the waitlist.
+                let old = turn.store().booking(old).await?.unwrap_or_else(|| Booking { id: old, ..booking.clone() });
                 unschedule_jobs(turn.engine, &old).await?;
+                super::waitlist::freed(turn.engine, &old, turn.now).await?;
             }
             if booking.status == BookingStatus::Confirmed {
                 schedule_jobs(turn.engine, &booking, turn.now).await?;
@@ -743,52 +753,57 @@ async fn book_series(
 }
 
 /// The reminder jobs of a confirmed booking, and the no-show check after its start.
-pub async fn schedule_jobs(engine: &super::Engine, booking: &Booking, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let spaces = engine.spaces();
-    let store = engine.store();
-    for minutes in &spaces.settings.reminders_minutes {
-        let due = booking.starts - Duration::minutes(i64::from(*minutes));
-        if due <= now {
-            continue;
-        }
-        store
-            .job_put(
-                &NewJob {
-                    kind: REMINDER_JOB.into(),
-                    key: Some(format!("booking:{}:remind:{minutes}", booking.id)),
-                    payload: serde_json::json!({ "booking": booking.id.0, "minutes": minutes }).to_string(),
-                    due_at: due,
-                    cron: None,
-                    zone: booking.zone.name().into(),
-                },
-                now,
-            )
-            .await?;
-    }
-    store
-        .job_put(
-            &NewJob {
-                kind: NO_SHOW_JOB.into(),
-                key: Some(format!("booking:{}:no-show", booking.id)),
-                payload: serde_json::json!({ "booking": booking.id.0 }).to_string(),
-                due_at: booking.starts + Duration::minutes(i64::from(spaces.settings.no_show_grace_minutes)),
+pub fn jobs_of(engine: &super::Engine, booking: &Booking, now: DateTime<Utc>) -> Vec<NewJob> {
+    let settings = &engine.spaces().settings;
+    let mut jobs: Vec<NewJob> = settings
+        .reminders_minutes
+        .iter()
+        .filter_map(|minutes| {
+            let due = booking.starts - Duration::minutes(i64::from(*minutes));
+            (due > now).then(|| NewJob {
+                kind: REMINDER_JOB.into(),
+                key: Some(format!("booking:{}:remind:{minutes}", booking.id)),
+                payload: serde_json::json!({ "booking": booking.id.0, "minutes": minutes }).to_string(),
+                due_at: due,
                 cron: None,
                 zone: booking.zone.name().into(),
-            },
-            now,
-        )
-        .await?;
+            })
+        })
+        .collect();
+    jobs.push(NewJob {
+        kind: NO_SHOW_JOB.into(),
+        key: Some(format!("booking:{}:no-show", booking.id)),
+        payload: serde_json::json!({ "booking": booking.id.0 }).to_string(),
+        due_at: booking.starts + Duration::minutes(i64::from(settings.no_show_grace_minutes)),
+        cron: None,
+        zone: booking.zone.name().into(),
+    });
+    jobs
+}
+
+/// The keys of a booking's jobs, to remove them (it was cancelled, declined or released).
+pub fn job_keys(engine: &super::Engine, booking: &Booking) -> Vec<String> {
+    let settings = &engine.spaces().settings;
+    let mut keys: Vec<String> =
+        settings.reminders_minutes.iter().map(|minutes| format!("booking:{}:remind:{minutes}", booking.id)).collect();
+    keys.push(format!("booking:{}:no-show", booking.id));
+    keys
+}
+
+/// Schedules a confirmed booking's jobs ([`jobs_of`]).
+pub async fn schedule_jobs(engine: &super::Engine, booking: &Booking, now: DateTime<Utc>) -> Result<(), StoreError> {
+    for job in jobs_of(engine, booking, now) {
+        engine.store().job_put(&job, now).await?;
+    }
     engine.jobs_added().notify_one();
     Ok(())
 }
 
-/// Removes a booking's jobs (it was cancelled, declined or released).
+/// Removes a booking's jobs ([`job_keys`]).
 pub async fn unschedule_jobs(engine: &super::Engine, booking: &Booking) -> Result<(), StoreError> {
-    let store = engine.store();
-    for minutes in &engine.spaces().settings.reminders_minutes {
-        store.job_cancel(&format!("booking:{}:remind:{minutes}", booking.id)).await?;
+    for key in job_keys(engine, booking) {
+        engine.store().job_cancel(&key).await?;
     }
-    store.job_cancel(&format!("booking:{}:no-show", booking.id)).await?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! the list or from a reminder) frees the slot and drops its reminders; `/checkin` records
 //! arrival at the house for the booking under way; "calendar" sends them as an `.ics` file.
 
-use super::book::{unschedule_jobs, when_msg};
+use super::book::when_msg;
 use super::{Attachment, Block, Button, Reply, Turn};
 use crate::domain::*;
 use crate::i18n::Msg;
@@ -104,11 +104,15 @@ pub async fn cancel(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreE
         return Ok(vec![Reply::id("booking-not-found")]);
     };
     let live = [BookingStatus::Held, BookingStatus::Pending, BookingStatus::Confirmed];
-    match turn.store().booking_transition(booking.id, &live, BookingStatus::Cancelled).await? {
+    // The cancellation, the end of its jobs and the offer to the waitlist are one transaction.
+    let jobs = [super::waitlist::freed_job(&booking, turn.now)];
+    let cancel = super::book::job_keys(turn.engine, &booking);
+    let cancelled =
+        turn.store().booking_transition_with(booking.id, &live, BookingStatus::Cancelled, &jobs, &cancel, turn.now);
+    match cancelled.await? {
         Some(b) => {
-            unschedule_jobs(turn.engine, &b).await?;
             tracing::info!(booking = %b.id, "booking cancelled");
-            super::waitlist::freed(turn.engine, &b, turn.now).await?;
+            super::waitlist::freed_now(turn.engine, &b, turn.now).await?;
             Ok(vec![Reply::say(
                 Msg::new("booking-cancelled")
                     .text("space", space_name(turn.engine, turn.lang, &b))

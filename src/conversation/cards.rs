@@ -8,7 +8,7 @@ use crate::i18n::Msg;
 use chrono::{Datelike, NaiveDateTime};
 
 /// One line of a card: a message to translate, or data shown as is.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CardLine {
     Msg(Msg),
     Text(String),
@@ -16,7 +16,7 @@ pub enum CardLine {
     Languages(Vec<LanguageCode>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Card {
     pub title: String,
     pub lines: Vec<CardLine>,

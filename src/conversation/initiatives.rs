@@ -6,6 +6,7 @@
 //! `decide` and `lifecycle`.
 
 use super::lifecycle::{self, Change};
+use super::limits::Limits;
 use super::{Block, Button, Flow, Reply, Turn};
 use crate::domain::initiative::*;
 use crate::domain::text::fold;
@@ -448,7 +449,7 @@ fn card_buttons(turn: &Turn<'_>, ini: &Initiative, mine: &MyPart, phase: Phase) 
         } else {
             out.push(b("button-ini-hide", "ihide"));
         }
-        if Status::after(ini.status, Action::ModeratorReject).is_some() {
+        if ini.open_to_moderator_rejection() {
             out.push(b("button-ini-mod-reject", "imrej"));
         }
     }
@@ -596,10 +597,22 @@ pub async fn ask_text(turn: &mut Turn<'_>, arg: &str, awaiting: Awaiting) -> Res
         Awaiting::Date => is_author(turn, &ini) || is_staff(turn, &ini),
         Awaiting::Outcome | Awaiting::Attendance => is_author(turn, &ini) && ini.status == Status::Held,
         Awaiting::RejectReason => is_staff(turn, &ini),
-        Awaiting::ModeratorReason => is_moderator(turn, &ini),
+        Awaiting::ModeratorReason => is_moderator(turn, &ini) && ini.open_to_moderator_rejection(),
     };
     if !allowed {
         return Ok(vec![Reply::id("not-allowed")]);
+    }
+    // Comments and reports an hour are limited, except for staff of the territory.
+    if matches!(awaiting, Awaiting::Comment | Awaiting::Report) && !is_staff(turn, &ini) {
+        let limits = &turn.engine.settings().limits;
+        let activity = turn.store().initiative_activity(turn.person.id, turn.now - Duration::hours(1)).await?;
+        let (max, done) = match awaiting {
+            Awaiting::Comment => (limits.comments_per_hour, activity.comments),
+            _ => (limits.reports_per_hour, activity.reports),
+        };
+        if Limits::reached(max, done) {
+            return Ok(vec![Reply::say(Msg::new("limit-per-hour").num("n", i64::from(max)))]);
+        }
     }
     if awaiting == Awaiting::Update {
         let rules = &turn.engine.settings().initiatives;

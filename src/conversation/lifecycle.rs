@@ -75,14 +75,13 @@ pub(crate) async fn apply(turn: &mut Turn<'_>, ini: &Initiative, change: Change)
         (is_staff(turn, ini), Actor::Staff),
         (is_moderator(turn, ini), Actor::Moderator),
     ];
-    let allowed = actors.iter().any(|(is, actor)| *is && change.action.allowed(*actor, phase));
+    let allowed = actors.iter().any(|(is, actor)| *is && change.action.allowed(*actor, phase))
+        && (change.action != Action::ModeratorReject || ini.open_to_moderator_rejection());
     if !allowed {
         tracing::info!(initiative = %ini.id, by = %turn.person.id, action = ?change.action, "initiative step refused");
-        let id = if phase == Phase::Community && matches!(change.action, Action::Accept | Action::Reject) {
-            "ini-decided-by-vote"
-        } else {
-            "not-allowed"
-        };
+        let by_vote = phase == Phase::Community
+            && (matches!(change.action, Action::Accept | Action::Reject) || ini.status == Status::Voting);
+        let id = if by_vote { "ini-decided-by-vote" } else { "not-allowed" };
         return Ok(vec![Reply::id(id)]);
     }
     let Some(to) = ini.status.after(change.action) else {

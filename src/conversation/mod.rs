@@ -23,14 +23,17 @@ mod help;
 mod initiatives;
 mod language;
 pub mod lifecycle;
+pub mod limits;
 mod link;
 mod manage_spaces;
+pub mod notes;
 mod on_behalf;
 mod privacy;
 mod propose;
 pub mod reminders;
 pub mod render;
 mod services;
+pub mod slot_rules;
 mod snapshot;
 mod start;
 pub mod understand;
@@ -131,7 +134,7 @@ impl Inbound {
 }
 
 /// Who should see a reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Visibility {
     /// Everyone in the chat.
@@ -141,13 +144,13 @@ pub enum Visibility {
 }
 
 /// A button: a label and the payload that comes back when it is pressed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Button {
     pub label: Label,
     pub payload: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Label {
     Msg(Msg),
     /// Data shown as is (a service or place name).
@@ -165,7 +168,7 @@ impl Button {
 }
 
 /// One part of a reply.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Block {
     Say(Msg),
     Card(cards::Card),
@@ -184,7 +187,7 @@ pub struct Attachment {
 }
 
 /// A reply as data.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reply {
     pub blocks: Vec<Block>,
     pub buttons: Vec<Button>,
@@ -220,7 +223,7 @@ impl Reply {
 }
 
 /// The replies to one inbound message, and the language they are in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
     pub lang: Lang,
     pub replies: Vec<Reply>,
@@ -239,6 +242,8 @@ pub struct ConversationSettings {
     pub max_message_chars: usize,
     /// Thresholds, deadlines and limits of community initiatives.
     pub initiatives: crate::domain::initiative::Rules,
+    /// Limits per person (drafts, waitlist, comments, reports, message rate).
+    pub limits: limits::Limits,
 }
 
 impl Default for ConversationSettings {
@@ -250,6 +255,7 @@ impl Default for ConversationSettings {
             page_size: 3,
             max_message_chars: 2000,
             initiatives: Default::default(),
+            limits: Default::default(),
         }
     }
 }
@@ -299,6 +305,8 @@ pub struct Engine {
     jobs_added: Arc<Notify>,
     /// The modules this bot offers (its profile's `modules`); `None`: every module.
     modules: Option<Vec<String>>,
+    /// How fast each person writes.
+    rate: limits::Rate,
 }
 
 impl Engine {
@@ -322,6 +330,7 @@ impl Engine {
             couriers: RwLock::new(Couriers::default()),
             jobs_added: Arc::new(Notify::new()),
             modules: None,
+            rate: limits::Rate::default(),
         })
     }
 
@@ -403,9 +412,42 @@ impl Engine {
     /// Handles one inbound message. Never fails: problems become replies in the person's
     /// language, and the cause is logged.
     pub async fn handle(&self, inbound: Inbound) -> Outcome {
+        self.handle_for(inbound).await.0
+    }
+
+    /// Handles an update the network may deliver again (a Telegram update, a Matrix event)
+    /// after a crash that came between handling it and saving the network's cursor. The
+    /// answer is recorded under `key` (`telegram:<bot>:<update id>`) right after handling, and
+    /// an update that comes again gets that answer without anything running twice: no second
+    /// draft, comment or note.
+    pub async fn handle_once(&self, inbound: Inbound, key: &str) -> Outcome {
+        match self.store.receipt(key).await {
+            Ok(Some(stored)) => match serde_json::from_str::<Outcome>(&stored) {
+                Ok(outcome) => {
+                    tracing::info!(update = key, "an update handled before came again: answered as then");
+                    return outcome;
+                }
+                Err(e) => tracing::warn!(update = key, error = %e, "unreadable receipt; handling the update again"),
+            },
+            Ok(None) => {}
+            Err(e) => tracing::warn!(update = key, error = %e, "cannot read receipts"),
+        }
+        let (outcome, person) = self.handle_for(inbound).await;
+        if let Some(person) = person {
+            let stored = serde_json::to_string(&outcome).expect("outcomes always serialize");
+            if let Err(e) = self.store.receipt_put(key, person, &stored, self.clock.now()).await {
+                tracing::warn!(update = key, error = %e, "cannot record that an update was handled");
+            }
+        }
+        outcome
+    }
+
+    /// Handles a message; the person it came from, once known.
+    async fn handle_for(&self, inbound: Inbound) -> (Outcome, Option<PersonId>) {
         let fallback_lang = inbound.lang_hint.unwrap_or(self.settings.default_lang);
-        match self.try_handle(inbound).await {
-            Ok(outcome) => outcome,
+        let mut person = None;
+        match self.try_handle(inbound, &mut person).await {
+            Ok(outcome) => (outcome, person),
             Err(e) => {
                 let id = match &e {
                     StoreError::Busy(_) | StoreError::Unavailable(_) => {
@@ -417,12 +459,13 @@ impl Engine {
                         "error-internal"
                     }
                 };
-                Outcome { lang: fallback_lang, replies: vec![Reply::id(id)] }
+                // Nothing may have been done: no receipt, so a redelivery tries again.
+                (Outcome { lang: fallback_lang, replies: vec![Reply::id(id)] }, None)
             }
         }
     }
 
-    async fn try_handle(&self, inbound: Inbound) -> Result<Outcome, StoreError> {
+    async fn try_handle(&self, inbound: Inbound, who: &mut Option<PersonId>) -> Result<Outcome, StoreError> {
         if inbound.chat_kind == ChatKind::Group && !inbound.addressed {
             return Ok(Outcome { lang: self.settings.default_lang, replies: Vec::new() });
         }
@@ -445,6 +488,19 @@ impl Engine {
             None => None,
         };
         let lang = person.language.or(inbound.lang_hint).unwrap_or(self.settings.default_lang);
+        // One person cannot flood the bot; staff are never slowed.
+        if !person.holds(Role::Staff) {
+            match self.rate.check(person.id, &self.settings.limits, std::time::Instant::now()) {
+                limits::Pace::Fine => {}
+                limits::Pace::SlowDown => {
+                    tracing::info!(person = %person.id, "a person writes faster than the rate: asked to slow down");
+                    let pause = i64::from(self.settings.limits.pause_seconds);
+                    return Ok(Outcome { lang, replies: vec![Reply::say(Msg::new("slow-down").num("n", pause))] });
+                }
+                limits::Pace::Paused => return Ok(Outcome { lang, replies: Vec::new() }),
+            }
+        }
+        *who = Some(person.id);
         let mut turn = Turn {
             engine: self,
             snapshot: self.snapshot(),

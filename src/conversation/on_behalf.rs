@@ -9,7 +9,6 @@ use super::{Button, Reply, Turn};
 use crate::domain::*;
 use crate::i18n::Msg;
 use crate::store::StoreError;
-use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 
 /// The associations the person may book for.
 pub async fn bookable(turn: &Turn<'_>) -> Result<Vec<Association>, StoreError> {
@@ -96,17 +95,7 @@ pub fn association_of(draft: &Draft) -> Option<AssociationId> {
     }
 }
 
-/// The week (Monday to Sunday, local) holding a slot, as instants.
-fn week_of(zone: chrono_tz::Tz, slot: LocalSlot) -> (NaiveDateTime, DateTime<Utc>, DateTime<Utc>) {
-    let week = week_start(slot.start.date());
-    let instant = |t: NaiveDateTime| {
-        zone.from_local_datetime(&t).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or(t.and_utc())
-    };
-    (week, instant(week), instant(week + Duration::days(7)))
-}
-
-/// The fair-use quota the slot would break, if any: the association's hours in this house
-/// that week when booking for one, else the person's own (association bookings not counted).
+/// The fair-use quota the slot would break, if any (see [`super::slot_rules::over_quota`]).
 pub async fn over_quota(
     turn: &Turn<'_>,
     space: &Space,
@@ -114,30 +103,16 @@ pub async fn over_quota(
     draft: &Draft,
     slot: LocalSlot,
 ) -> Result<Option<Refusal>, StoreError> {
-    let (week, from, to) = week_of(zone, slot);
-    let (used, quota, refusal): (i64, u32, fn(u32) -> Refusal) = match association_of(draft) {
-        Some(id) => {
-            let Some(quota) = space.association_weekly_quota_hours else { return Ok(None) };
-            let booked = turn.store().association_bookings(&id, &space.house, from, to).await?;
-            let used =
-                booked.iter().filter(|b| Some(b.id) != draft.replaces).map(|b| (b.ends - b.starts).num_minutes()).sum();
-            (used, quota, |hours| Refusal::OverAssociationQuota { hours })
-        }
-        None => {
-            let Some(quota) = space.weekly_quota_hours else { return Ok(None) };
-            let used = turn
-                .store()
-                .bookings_of(turn.person.id, turn.now)
-                .await?
-                .iter()
-                .filter(|b| b.house == space.house && b.association.is_none() && Some(b.id) != draft.replaces)
-                .filter(|b| b.local_start() >= week && b.local_start() < week + Duration::days(7))
-                .map(|b| (b.ends - b.starts).num_minutes())
-                .sum();
-            (used, quota, |hours| Refusal::OverQuota { hours })
-        }
+    let association = association_of(draft);
+    let wish = super::slot_rules::Wish {
+        space,
+        person: turn.person.id,
+        association: association.as_ref(),
+        replaces: draft.replaces,
+        slot,
+        people: draft.people,
     };
-    Ok((used + slot.minutes() > i64::from(quota) * 60).then(|| refusal(quota)))
+    super::slot_rules::over_quota(turn.engine, &wish, zone, turn.now).await
 }
 
 /// Who a booking is for, chosen by button (`bfor:me`, `bfor:<association>`).

@@ -5,9 +5,10 @@
 //! any field, submit, or keep for later.
 
 use super::initiatives::{territory_name, theme_msg, visible, when_text};
+use super::limits::Limits;
 use super::{Button, Flow, Reply, Turn};
 use crate::domain::initiative::*;
-use crate::domain::{BookingId, BookingStatus, TerritoryId};
+use crate::domain::{BookingId, BookingStatus, Role, TerritoryId};
 use crate::i18n::Msg;
 use crate::store::{NewInitiative, StoreError};
 use chrono::{Duration, NaiveTime, TimeZone};
@@ -83,6 +84,15 @@ pub async fn start(turn: &mut Turn<'_>, words: Option<&str>) -> Result<Vec<Reply
         Some(("moderator" | "moderatore" | "moderatrice", rest)) => (Kind::Moderator, rest),
         _ => (Kind::Activity, words.unwrap_or("")),
     };
+    // A person keeps a few drafts open at once, not a thousand.
+    let limits = &turn.engine.settings().limits;
+    if limits.open_drafts > 0 && !turn.person.holds(Role::Staff) {
+        let since = turn.now - chrono::Duration::hours(1);
+        let activity = turn.store().initiative_activity(turn.person.id, since).await?;
+        if Limits::reached(limits.open_drafts, activity.open_drafts) {
+            return Ok(vec![Reply::say(Msg::new("ini-drafts-too-many").num("n", i64::from(limits.open_drafts)))]);
+        }
+    }
     let territory = turn.person.home.clone();
     let mut content = Content { kind, ..Default::default() };
     if kind == Kind::Moderator {

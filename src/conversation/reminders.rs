@@ -4,6 +4,7 @@
 
 use super::book::{NO_SHOW_JOB, REMINDER_JOB, when_msg};
 use super::bookings::{slot_of, space_name};
+use super::notes::Note;
 use super::{Button, Engine, Reply};
 use crate::domain::*;
 use crate::i18n::Msg;
@@ -32,6 +33,12 @@ pub fn register(scheduler: &mut Scheduler, engine: Arc<Engine>) {
         Missed::RunLate,
         Arc::new(super::waitlist::HoldExpiry(engine.clone())),
     );
+    scheduler.register(
+        super::waitlist::FREED_JOB,
+        Missed::RunLate,
+        Arc::new(super::waitlist::FreedJob(engine.clone())),
+    );
+    scheduler.register(super::notes::NOTE_JOB, Missed::RunLate, Arc::new(super::notes::NoteJob(engine.clone())));
     super::lifecycle::register(scheduler, engine);
 }
 
@@ -86,21 +93,31 @@ impl JobHandler for NoShow {
         if b.status != BookingStatus::Confirmed || b.checked_in_at.is_some() || b.ends <= now {
             return Ok(());
         }
-        let Some(b) =
-            engine.store().booking_transition(b.id, &[BookingStatus::Confirmed], BookingStatus::Released).await?
-        else {
+        let lang = match engine.store().person(b.person).await? {
+            Some(p) => p.language.unwrap_or(engine.settings().default_lang),
+            None => engine.settings().default_lang,
+        };
+        let note = Note::new(
+            b.person,
+            Msg::new("booking-released").text("space", space_name(engine, lang, &b)),
+            format!("released:{}", b.id),
+        );
+        // The release, its note and the offer to the waitlist are committed together.
+        let jobs = [super::waitlist::freed_job(&b, now), note.job(now)];
+        let released = engine.store().booking_transition_with(
+            b.id,
+            &[BookingStatus::Confirmed],
+            BookingStatus::Released,
+            &jobs,
+            &[],
+            now,
+        );
+        let Some(b) = released.await? else {
             return Ok(());
         };
         tracing::info!(booking = %b.id, "booking released: nobody checked in");
-        super::waitlist::freed(engine, &b, now).await?;
-        if let Some(person) = engine.store().person(b.person).await? {
-            let lang = person.language.unwrap_or(engine.settings().default_lang);
-            let reply = Reply::say(Msg::new("booking-released").text("space", space_name(engine, lang, &b)));
-            let key = format!("released:{}", b.id);
-            if let Err(e) = engine.couriers().deliver_once(&person, lang, &reply, &key, now).await {
-                tracing::info!(booking = %b.id, error = %e, "cannot tell the person about the release");
-            }
-        }
+        super::waitlist::freed_now(engine, &b, now).await?;
+        super::notes::send_now(engine, &[note], now).await?;
         Ok(())
     }
 }

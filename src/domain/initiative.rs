@@ -125,8 +125,9 @@ impl Status {
             (Accepted | Scheduled, MarkHeld) => Held,
             (Held, Report) => Reported,
             (Draft | Submitted | Published | ThresholdReached | Voting | Accepted | Scheduled, Withdraw) => Withdrawn,
-            // Moderators reject hidden content at any public, undecided step.
-            (Published | ThresholdReached | Voting, ModeratorReject) => Rejected,
+            // Moderators reject hidden content at a public, undecided step; once a vote is
+            // open, only the vote decides.
+            (Published | ThresholdReached, ModeratorReject) => Rejected,
             _ => return None,
         })
     }
@@ -294,6 +295,14 @@ pub struct Initiative {
     pub outcome: Option<Outcome>,
     /// When the author last wrote to the supporters.
     pub last_update_at: Option<DateTime<Utc>>,
+}
+
+impl Initiative {
+    /// Whether a moderator's rejection can apply now: only to content that reports (or a
+    /// moderator) hid, at a step where it exists (never while residents vote).
+    pub fn open_to_moderator_rejection(&self) -> bool {
+        self.hidden && self.status.after(Action::ModeratorReject).is_some()
+    }
 }
 
 /// What happened, as the author reports it.
@@ -490,6 +499,34 @@ mod tests {
         assert!(!Action::Publish.allowed(Actor::Author, Phase::Institutional));
         assert!(!Action::Submit.allowed(Actor::Staff, Phase::Institutional));
         assert!(!Action::ModeratorReject.allowed(Actor::Author, Phase::Community));
+    }
+
+    #[test]
+    fn moderators_reject_only_hidden_content_and_never_during_a_vote() {
+        assert_eq!(Status::Voting.after(Action::ModeratorReject), None, "once a vote is open, only the vote decides");
+        assert_eq!(Status::Published.after(Action::ModeratorReject), Some(Status::Rejected));
+        let mut ini = Initiative {
+            id: InitiativeId(1),
+            author: None,
+            territory: TerritoryId::new("centocelle"),
+            content: Content::default(),
+            status: Status::Published,
+            hidden: false,
+            supports: 0,
+            threshold: 10,
+            participants: 0,
+            deadline: None,
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+            updated_at: DateTime::<Utc>::UNIX_EPOCH,
+            decision: None,
+            outcome: None,
+            last_update_at: None,
+        };
+        assert!(!ini.open_to_moderator_rejection(), "not reported: not a moderator's to reject");
+        ini.hidden = true;
+        assert!(ini.open_to_moderator_rejection());
+        ini.status = Status::Voting;
+        assert!(!ini.open_to_moderator_rejection());
     }
 
     #[test]

@@ -215,4 +215,15 @@ pub trait InitiativeStore: Send + Sync {
     ) -> StoreResult<Vec<ParticipationEvent>>;
     /// The initiatives a person wrote, supported or joined, for their data export.
     async fn initiatives_of_person(&self, person: PersonId) -> StoreResult<Vec<(Initiative, &'static str)>>;
+    /// What a person did lately, for the limits per person: their open drafts, and their
+    /// comments and reports since `since`.
+    async fn initiative_activity(&self, person: PersonId, since: DateTime<Utc>) -> StoreResult<RecentActivity>;
+}
+
+/// What a person did lately with initiatives (see [`InitiativeStore::initiative_activity`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecentActivity {
+    pub open_drafts: u32,
+    pub comments: u32,
+    pub reports: u32,
 }

@@ -347,10 +347,43 @@ pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + S
         from: &[BookingStatus],
         to: BookingStatus,
     ) -> StoreResult<Option<Booking>>;
+    /// [`Store::booking_transition`], and in the same transaction (only when the status
+    /// changed) the jobs keyed `cancel` are removed and `jobs` are put: a crash can never leave
+    /// a status change without its reminders, its waitlist promotion or its notes.
+    async fn booking_transition_with(
+        &self,
+        id: BookingId,
+        from: &[BookingStatus],
+        to: BookingStatus,
+        jobs: &[NewJob],
+        cancel: &[String],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Booking>>;
     /// Records a check-in; `false` when the booking is not confirmed.
     async fn booking_check_in(&self, id: BookingId, at: DateTime<Utc>) -> StoreResult<bool>;
-    /// Puts a person on the waitlist of a slot; returns their place in line (1 = first).
-    async fn waitlist_add(&self, entry: &WaitEntry, now: DateTime<Utc>) -> StoreResult<i64>;
+    /// Puts a person on the waitlist of a slot, once per person and slot, unless they already
+    /// wait for `cap` slots: their place in line (1 = first), the same when they already wait
+    /// for it.
+    async fn waitlist_add(&self, entry: &WaitEntry, cap: u32, now: DateTime<Utc>) -> StoreResult<Waiting>;
+    /// Offers a waiting person the slot, in one transaction: the entry becomes `offered`, the
+    /// held booking and its units are written, and the jobs `jobs` makes for it are put.
+    /// `Err(Taken)`, and nothing written, when the slot is still taken or the entry no longer
+    /// waits (so a promotion run again after a crash offers nothing twice).
+    async fn waitlist_promote(
+        &self,
+        entry: i64,
+        held: &NewBooking,
+        jobs: &(dyn Fn(BookingId) -> Vec<NewJob> + Send + Sync),
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Booking, Taken>>;
+    /// Entries of `space` still waiting for a slot that overlaps `[from, to)`: they are
+    /// cancelled (status `closed`) and returned, for a closure.
+    async fn waitlist_close(
+        &self,
+        space: &SpaceId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<WaitEntry>>;
     /// People still waiting for a slot of `space` that overlaps `[from, to)`, first come first.
     async fn waitlist_waiting(
         &self,
@@ -360,6 +393,24 @@ pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + S
     ) -> StoreResult<Vec<WaitEntry>>;
     /// Marks a waitlist entry (`offered`, `left`).
     async fn waitlist_set(&self, id: i64, status: &str) -> StoreResult<()>;
+
+    // Receipts of handled updates.
+
+    /// The outcome an update was answered with, if it was handled already.
+    async fn receipt(&self, key: &str) -> StoreResult<Option<String>>;
+    /// Records how an update was answered; a second write of the same key keeps the first.
+    async fn receipt_put(&self, key: &str, person: PersonId, outcome: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Forgets receipts older than `before`; how many.
+    async fn receipts_purge(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+}
+
+/// Where a person stands on a waitlist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    /// Their place in line, 1 = first.
+    Place(i64),
+    /// They already wait for as many slots as one may.
+    Full,
 }
 
 /// Opens (and creates and migrates, if needed) the store a URL names:

@@ -410,6 +410,90 @@ impl SqlStore {
         })
     }
 
+    /// Writes a booking and its units in one transaction, after `guard` (which must change a
+    /// row, else nothing is written) and followed by the statements `after` makes for the new
+    /// booking's id. `Err(Taken)` on an overlap, a guard that changed nothing, or a replaced
+    /// booking that is no longer live.
+    async fn booking_insert_with(
+        &self,
+        b: &NewBooking,
+        guard: Option<Stmt>,
+        after: &(dyn Fn(BookingId) -> Vec<Stmt> + Send + Sync),
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Booking, Taken>> {
+        let insert = Stmt::new(format!(
+            "INSERT INTO bookings (house, space, person_id, status, starts, ends, zone, people, purpose, created_at, \
+             association_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {BOOKING_COLUMNS}"
+        ))
+        .bind(b.house.as_str())
+        .bind(b.space.as_str())
+        .bind(b.person.0)
+        .bind(b.status.as_str())
+        .bind(b.starts.timestamp())
+        .bind(b.ends.timestamp())
+        .bind(b.zone.name())
+        .bind(i64::from(b.people))
+        .bind(b.purpose.as_str())
+        .bind(now.timestamp())
+        .bind(b.association.as_ref().map(|a| a.as_str().to_owned()));
+        let (from, to) = (b.starts.timestamp(), b.busy_until.timestamp());
+        let units = b.units.clone();
+        let (replaces, person) = (b.replaces, b.person.0);
+        let protocol = |e: StoreError| sqlx::Error::Protocol(e.to_string());
+        let result: Result<BookingRow, sqlx::Error> = on_pool!(self.writer, |p, Db| {
+            async {
+                let mut tx = p.begin().await?;
+                if let Some(Stmt { sql, binds }) = guard {
+                    let args = arguments::<Db>(binds).map_err(protocol)?;
+                    let done = sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *tx).await?;
+                    if done.rows_affected() == 0 {
+                        return Err(sqlx::Error::RowNotFound);
+                    }
+                }
+                if let Some(old) = replaces {
+                    let args = arguments::<Db>(vec![old.0.into(), person.into()]).map_err(protocol)?;
+                    let sql = format!(
+                        "UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND person_id = $2 AND status IN ({})",
+                        status_list(&LIVE)
+                    );
+                    let done = sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *tx).await?;
+                    if done.rows_affected() == 0 {
+                        return Err(sqlx::Error::RowNotFound);
+                    }
+                    let args = arguments::<Db>(vec![old.0.into()]).map_err(protocol)?;
+                    sqlx::query_with("DELETE FROM booking_units WHERE booking_id = $1", args).execute(&mut *tx).await?;
+                }
+                let Stmt { sql, binds } = insert;
+                let args = arguments::<Db>(binds).map_err(protocol)?;
+                let row: BookingRow = sqlx::query_as_with(AssertSqlSafe(sql), args).fetch_one(&mut *tx).await?;
+                for unit in &units {
+                    let args =
+                        arguments::<Db>(vec![row.0.into(), unit.0.into(), from.into(), to.into()]).map_err(protocol)?;
+                    sqlx::query_with(
+                        "INSERT INTO booking_units (booking_id, unit, starts, ends) VALUES ($1, $2, $3, $4)",
+                        args,
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for Stmt { sql, binds } in after(BookingId(row.0)) {
+                    let args = arguments::<Db>(binds).map_err(protocol)?;
+                    sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(row)
+            }
+            .await
+        });
+        match result {
+            Ok(row) => Ok(Ok(booking_from_row(row)?)),
+            Err(e) if is_overlap(&e) => Ok(Err(Taken)),
+            // The guard changed nothing, or the booking it replaces is no longer live.
+            Err(sqlx::Error::RowNotFound) => Ok(Err(Taken)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     fn delivery_statement(key: &str, now: DateTime<Utc>) -> Stmt {
         Stmt::new("INSERT INTO deliveries (key, created_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(key)
@@ -1426,34 +1510,13 @@ impl Store for SqlStore {
     }
 
     async fn job_put(&self, job: &NewJob, now: DateTime<Utc>) -> StoreResult<i64> {
-        let sql = if job.key.is_some() {
-            "INSERT INTO jobs (kind, job_key, payload, due_at, cron, zone, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (job_key) DO UPDATE SET kind = excluded.kind, payload = excluded.payload, \
-             due_at = excluded.due_at, cron = excluded.cron, zone = excluded.zone, lease_owner = NULL, \
-             lease_until = NULL, attempts = 0, last_error = NULL RETURNING id"
-        } else {
-            "INSERT INTO jobs (kind, job_key, payload, due_at, cron, zone, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
-        };
-        let row: Option<(i64,)> = self
-            .fetch_writing(
-                Stmt::new(sql)
-                    .bind(job.kind.as_str())
-                    .bind(job.key.clone())
-                    .bind(job.payload.as_str())
-                    .bind(millis(job.due_at))
-                    .bind(job.cron.clone())
-                    .bind(job.zone.as_str())
-                    .bind(millis(now)),
-            )
-            .await?;
+        let row: Option<(i64,)> = self.fetch_writing(job_put_statement(job, now)).await?;
         row.map(|(id,)| id)
             .ok_or_else(|| StoreError::Corrupt { record: "jobs".into(), reason: "insert returned no id".into() })
     }
 
     async fn job_cancel(&self, key: &str) -> StoreResult<bool> {
-        Ok(self.execute(Stmt::new("DELETE FROM jobs WHERE job_key = $1").bind(key)).await? > 0)
+        Ok(self.execute(job_cancel_statement(key)).await? > 0)
     }
 
     async fn jobs_claim(
@@ -1530,66 +1593,7 @@ impl Store for SqlStore {
     }
 
     async fn booking_insert(&self, b: &NewBooking, now: DateTime<Utc>) -> StoreResult<Result<Booking, Taken>> {
-        let insert = Stmt::new(format!(
-            "INSERT INTO bookings (house, space, person_id, status, starts, ends, zone, people, purpose, created_at, \
-             association_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {BOOKING_COLUMNS}"
-        ))
-        .bind(b.house.as_str())
-        .bind(b.space.as_str())
-        .bind(b.person.0)
-        .bind(b.status.as_str())
-        .bind(b.starts.timestamp())
-        .bind(b.ends.timestamp())
-        .bind(b.zone.name())
-        .bind(i64::from(b.people))
-        .bind(b.purpose.as_str())
-        .bind(now.timestamp())
-        .bind(b.association.as_ref().map(|a| a.as_str().to_owned()));
-        let (from, to) = (b.starts.timestamp(), b.busy_until.timestamp());
-        let units = b.units.clone();
-        let (replaces, person) = (b.replaces, b.person.0);
-        let result: Result<BookingRow, sqlx::Error> = on_pool!(self.writer, |p, Db| {
-            async {
-                let mut tx = p.begin().await?;
-                if let Some(old) = replaces {
-                    let args = arguments::<Db>(vec![old.0.into(), person.into()])
-                        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-                    let sql = format!(
-                        "UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND person_id = $2 AND status IN ({})",
-                        status_list(&LIVE)
-                    );
-                    let done = sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *tx).await?;
-                    if done.rows_affected() == 0 {
-                        return Err(sqlx::Error::RowNotFound);
-                    }
-                    let args = arguments::<Db>(vec![old.0.into()]).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-                    sqlx::query_with("DELETE FROM booking_units WHERE booking_id = $1", args).execute(&mut *tx).await?;
-                }
-                let Stmt { sql, binds } = insert;
-                let args = arguments::<Db>(binds).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-                let row: BookingRow = sqlx::query_as_with(AssertSqlSafe(sql), args).fetch_one(&mut *tx).await?;
-                for unit in &units {
-                    let args = arguments::<Db>(vec![row.0.into(), unit.0.into(), from.into(), to.into()])
-                        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-                    sqlx::query_with(
-                        "INSERT INTO booking_units (booking_id, unit, starts, ends) VALUES ($1, $2, $3, $4)",
-                        args,
-                    )
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
-                Ok(row)
-            }
-            .await
-        });
-        match result {
-            Ok(row) => Ok(Ok(booking_from_row(row)?)),
-            Err(e) if is_overlap(&e) => Ok(Err(Taken)),
-            // The booking it replaces is no longer live: nothing to move.
-            Err(sqlx::Error::RowNotFound) => Ok(Err(Taken)),
-            Err(e) => Err(e.into()),
-        }
+        self.booking_insert_with(b, None, &|_| Vec::new(), now).await
     }
 
     async fn booking(&self, id: BookingId) -> StoreResult<Option<Booking>> {
@@ -1663,26 +1667,32 @@ impl Store for SqlStore {
         from: &[BookingStatus],
         to: BookingStatus,
     ) -> StoreResult<Option<Booking>> {
+        self.booking_transition_with(id, from, to, &[], &[], DateTime::<Utc>::UNIX_EPOCH).await
+    }
+
+    async fn booking_transition_with(
+        &self,
+        id: BookingId,
+        from: &[BookingStatus],
+        to: BookingStatus,
+        jobs: &[NewJob],
+        cancel: &[String],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Booking>> {
         if from.is_empty() {
             return Ok(None);
         }
-        let mut stmts = vec![
+        let guard =
             Stmt::new(format!("UPDATE bookings SET status = $1 WHERE id = $2 AND status IN ({})", status_list(from)))
                 .bind(to.as_str())
-                .bind(id.0),
-        ];
+                .bind(id.0);
+        let mut stmts = Vec::new();
         if !to.is_live() {
-            stmts.push(
-                Stmt::new(format!(
-                    "DELETE FROM booking_units WHERE booking_id = $1 AND EXISTS (SELECT 1 FROM bookings \
-                     WHERE id = $1 AND status = '{}')",
-                    to.as_str()
-                ))
-                .bind(id.0),
-            );
+            stmts.push(Stmt::new("DELETE FROM booking_units WHERE booking_id = $1").bind(id.0));
         }
-        let affected = self.transaction(stmts).await?;
-        if affected.first().copied().unwrap_or(0) == 0 {
+        stmts.extend(cancel.iter().map(|key| job_cancel_statement(key)));
+        stmts.extend(jobs.iter().map(|job| job_put_statement(job, now)));
+        if !self.transaction_if_first(guard, stmts).await? {
             return Ok(None);
         }
         self.booking(id).await
@@ -1699,25 +1709,73 @@ impl Store for SqlStore {
             > 0)
     }
 
-    async fn waitlist_add(&self, e: &WaitEntry, now: DateTime<Utc>) -> StoreResult<i64> {
-        let row: Option<(i64,)> = self
-            .fetch_writing(
-                Stmt::new(
-                    "INSERT INTO waitlist (space, person_id, starts, ends, people, purpose, status, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7) RETURNING id",
+    async fn waitlist_add(&self, e: &WaitEntry, cap: u32, now: DateTime<Utc>) -> StoreResult<Waiting> {
+        let existing = Stmt::new(
+            "SELECT id FROM waitlist WHERE space = $1 AND person_id = $2 AND starts = $3 AND ends = $4 \
+             AND status = 'waiting'",
+        )
+        .bind(e.space.as_str())
+        .bind(e.person.0)
+        .bind(e.starts.timestamp())
+        .bind(e.ends.timestamp());
+        let mut id: Option<(i64,)> = self.fetch_writing(existing.clone()).await?;
+        if id.is_none() {
+            // The cap and the one-per-slot rule hold in the statement itself.
+            id = self
+                .fetch_writing(
+                    Stmt::new(
+                        "INSERT INTO waitlist (space, person_id, starts, ends, people, purpose, status, created_at) \
+                         SELECT $1, $2, $3, $4, $5, $6, 'waiting', $7 \
+                         WHERE (SELECT COUNT(*) FROM waitlist WHERE person_id = $2 AND status = 'waiting') < $8 \
+                         ON CONFLICT (space, person_id, starts, ends) WHERE status = 'waiting' DO NOTHING \
+                         RETURNING id",
+                    )
+                    .bind(e.space.as_str())
+                    .bind(e.person.0)
+                    .bind(e.starts.timestamp())
+                    .bind(e.ends.timestamp())
+                    .bind(i64::from(e.people))
+                    .bind(e.purpose.as_str())
+                    .bind(now.timestamp())
+                    .bind(i64::from(cap)),
                 )
-                .bind(e.space.as_str())
-                .bind(e.person.0)
-                .bind(e.starts.timestamp())
-                .bind(e.ends.timestamp())
-                .bind(i64::from(e.people))
-                .bind(e.purpose.as_str())
-                .bind(now.timestamp()),
-            )
-            .await?;
-        let id = row.map(|(id,)| id).unwrap_or(0);
+                .await?;
+        }
+        if id.is_none() {
+            // A twin insert won the race: that one is theirs.
+            id = self.fetch_writing(existing).await?;
+        }
+        let Some((id,)) = id else {
+            return Ok(Waiting::Full);
+        };
         let ahead = self.waitlist_waiting(&e.space, e.starts, e.ends).await?;
-        Ok(ahead.iter().filter(|w| w.id <= id).count() as i64)
+        Ok(Waiting::Place(ahead.iter().filter(|w| w.id <= id).count() as i64))
+    }
+
+    async fn waitlist_promote(
+        &self,
+        entry: i64,
+        held: &NewBooking,
+        jobs: &(dyn Fn(BookingId) -> Vec<NewJob> + Send + Sync),
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Booking, Taken>> {
+        let guard =
+            Stmt::new("UPDATE waitlist SET status = 'offered' WHERE id = $1 AND status = 'waiting'").bind(entry);
+        let after = |id: BookingId| jobs(id).iter().map(|j| job_put_statement(j, now)).collect();
+        self.booking_insert_with(held, Some(guard), &after, now).await
+    }
+
+    async fn waitlist_close(
+        &self,
+        space: &SpaceId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<WaitEntry>> {
+        let closed = self.waitlist_waiting(space, from, to).await?;
+        for e in &closed {
+            self.waitlist_set(e.id, "closed").await?;
+        }
+        Ok(closed)
     }
 
     async fn waitlist_waiting(
@@ -1756,6 +1814,57 @@ impl Store for SqlStore {
     async fn waitlist_set(&self, id: i64, status: &str) -> StoreResult<()> {
         self.execute(Stmt::new("UPDATE waitlist SET status = $1 WHERE id = $2").bind(status).bind(id)).await.map(|_| ())
     }
+
+    async fn receipt(&self, key: &str) -> StoreResult<Option<String>> {
+        let row: Option<(String,)> =
+            self.fetch_optional(Stmt::new("SELECT outcome FROM turn_receipts WHERE key = $1").bind(key)).await?;
+        Ok(row.map(|(o,)| o))
+    }
+
+    async fn receipt_put(&self, key: &str, person: PersonId, outcome: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        self.execute(
+            Stmt::new(
+                "INSERT INTO turn_receipts (key, person_id, outcome, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(key)
+            .bind(person.0)
+            .bind(outcome)
+            .bind(now.timestamp()),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn receipts_purge(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        self.execute(Stmt::new("DELETE FROM turn_receipts WHERE created_at < $1").bind(before.timestamp())).await
+    }
+}
+
+/// Puts a job (replacing the one with the same key, if any), returning its id.
+fn job_put_statement(job: &NewJob, now: DateTime<Utc>) -> Stmt {
+    let sql = if job.key.is_some() {
+        "INSERT INTO jobs (kind, job_key, payload, due_at, cron, zone, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (job_key) DO UPDATE SET kind = excluded.kind, payload = excluded.payload, \
+         due_at = excluded.due_at, cron = excluded.cron, zone = excluded.zone, lease_owner = NULL, \
+         lease_until = NULL, attempts = 0, last_error = NULL RETURNING id"
+    } else {
+        "INSERT INTO jobs (kind, job_key, payload, due_at, cron, zone, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+    };
+    Stmt::new(sql)
+        .bind(job.kind.as_str())
+        .bind(job.key.clone())
+        .bind(job.payload.as_str())
+        .bind(millis(job.due_at))
+        .bind(job.cron.clone())
+        .bind(job.zone.as_str())
+        .bind(millis(now))
+}
+
+fn job_cancel_statement(key: &str) -> Stmt {
+    Stmt::new("DELETE FROM jobs WHERE job_key = $1").bind(key)
 }
 
 #[cfg(test)]

@@ -62,6 +62,9 @@ conformance!(
     an_overlapping_booking_is_refused_by_the_database_on_the_space_and_its_halves,
     a_cancelled_booking_frees_its_slot,
     a_moved_booking_replaces_the_old_one_atomically,
+    a_status_change_and_its_jobs_are_written_together_and_once,
+    a_waiting_person_waits_once_within_the_cap_and_is_offered_the_slot_once,
+    a_receipt_keeps_the_first_answer_and_old_ones_are_purged,
     a_hundred_concurrent_requests_for_one_slot_give_exactly_one_booking,
     associations_and_their_members_are_kept_and_erasing_a_person_ends_their_memberships,
     association_bookings_are_read_by_house_and_week_while_live,
@@ -571,6 +574,109 @@ async fn a_cancelled_booking_frees_its_slot(store: Arc<dyn Store>) {
     assert!(store.bookings_between(None, rome(1, 0, 0), rome(2, 0, 0)).await.unwrap().is_empty());
     let room = spaces.space(&SpaceId::new("centocelle-saletta")).unwrap().1;
     assert!(store.busy(&room.units, rome(1, 0, 0), rome(2, 0, 0)).await.unwrap().is_empty());
+}
+
+fn keyed_job(kind: &str, key: &str, due: chrono::DateTime<chrono::Utc>) -> vicinato::store::NewJob {
+    vicinato::store::NewJob {
+        kind: kind.into(),
+        key: Some(key.into()),
+        payload: "{}".into(),
+        due_at: due,
+        cron: None,
+        zone: "Europe/Rome".into(),
+    }
+}
+
+async fn a_status_change_and_its_jobs_are_written_together_and_once(store: Arc<dyn Store>) {
+    let spaces = hall_spaces();
+    let ada = someone(&store, "ada").await;
+    let now = rome(1, 8, 0);
+    let b = store.booking_insert(&new_booking(&spaces, "centocelle-saletta", ada, (10, 0), (11, 0)), now).await;
+    let b = b.unwrap().unwrap();
+    store.job_put(&keyed_job("booking-reminder", "old-reminder", rome(1, 9, 0)), now).await.unwrap();
+    let live = [BookingStatus::Pending, BookingStatus::Confirmed];
+    let jobs = [keyed_job("booking-freed", "freed", now), keyed_job("note", "note", now)];
+    let cancel = ["old-reminder".to_owned()];
+    let done = store.booking_transition_with(b.id, &live, BookingStatus::Cancelled, &jobs, &cancel, now).await;
+    assert_eq!(done.unwrap().unwrap().status, BookingStatus::Cancelled);
+    let due = store.jobs_claim(rome(1, 9, 30), "peek", rome(1, 9, 31), 10).await.unwrap();
+    let mut kinds: Vec<&str> = due.iter().map(|j| j.kind.as_str()).collect();
+    kinds.sort();
+    assert_eq!(kinds, ["booking-freed", "note"], "the reminder went with the change, the follow-ups came with it");
+    // A second try changes nothing and writes nothing.
+    let again = [keyed_job("booking-freed", "freed-again", now)];
+    let done = store.booking_transition_with(b.id, &live, BookingStatus::Cancelled, &again, &[], now).await;
+    assert_eq!(done.unwrap(), None);
+    assert_eq!(store.jobs_count().await.unwrap(), 2);
+    // And the slot is free.
+    let room = spaces.space(&SpaceId::new("centocelle-saletta")).unwrap().1;
+    assert!(store.busy(&room.units, rome(1, 0, 0), rome(2, 0, 0)).await.unwrap().is_empty());
+}
+
+async fn a_waiting_person_waits_once_within_the_cap_and_is_offered_the_slot_once(store: Arc<dyn Store>) {
+    use vicinato::store::Waiting;
+    let spaces = hall_spaces();
+    let (ada, bea) = (someone(&store, "ada").await, someone(&store, "bea").await);
+    let now = rome(1, 8, 0);
+    let taken = new_booking(&spaces, "centocelle-saletta", ada, (10, 0), (11, 0));
+    let taken = store.booking_insert(&taken, now).await.unwrap().unwrap();
+    let entry = |from: u32| WaitEntry {
+        id: 0,
+        space: SpaceId::new("centocelle-saletta"),
+        person: bea,
+        starts: rome(1, from, 0),
+        ends: rome(1, from + 1, 0),
+        people: 3,
+        purpose: "prove del coro".into(),
+    };
+    assert_eq!(store.waitlist_add(&entry(10), 2, now).await.unwrap(), Waiting::Place(1));
+    assert_eq!(store.waitlist_add(&entry(10), 2, now).await.unwrap(), Waiting::Place(1), "once per slot");
+    assert_eq!(store.waitlist_add(&entry(12), 2, now).await.unwrap(), Waiting::Place(1));
+    assert_eq!(store.waitlist_add(&entry(14), 2, now).await.unwrap(), Waiting::Full, "two at once at most");
+    let waiting = store.waitlist_waiting(&SpaceId::new("centocelle-saletta"), rome(1, 10, 0), rome(1, 11, 0)).await;
+    let waiting = waiting.unwrap();
+    assert_eq!(waiting.len(), 1);
+    // The slot frees up: the offer, its held booking and its jobs come in one transaction.
+    store.booking_transition(taken.id, &[BookingStatus::Confirmed], BookingStatus::Cancelled).await.unwrap();
+    let mut held = new_booking(&spaces, "centocelle-saletta", bea, (10, 0), (11, 0));
+    held.status = BookingStatus::Held;
+    let jobs = |id: BookingId| vec![keyed_job("booking-hold", &format!("booking:{id}:hold"), rome(1, 9, 0))];
+    let offered = store.waitlist_promote(waiting[0].id, &held, &jobs, now).await.unwrap().unwrap();
+    assert_eq!(offered.status, BookingStatus::Held);
+    assert_eq!(store.jobs_count().await.unwrap(), 1);
+    // Run again (after a crash), it offers nothing twice.
+    assert_eq!(store.waitlist_promote(waiting[0].id, &held, &jobs, now).await.unwrap(), Err(Taken));
+    assert_eq!(store.jobs_count().await.unwrap(), 1);
+    assert_eq!(store.bookings_of(bea, now).await.unwrap().len(), 1);
+    // A slot still taken offers nothing, and the entry keeps waiting.
+    let other = store.waitlist_waiting(&SpaceId::new("centocelle-saletta"), rome(1, 12, 0), rome(1, 13, 0)).await;
+    let other = other.unwrap();
+    let blocker = new_booking(&spaces, "centocelle-saletta", ada, (12, 0), (13, 0));
+    store.booking_insert(&blocker, now).await.unwrap().unwrap();
+    let mut held = new_booking(&spaces, "centocelle-saletta", bea, (12, 0), (13, 0));
+    held.status = BookingStatus::Held;
+    assert_eq!(store.waitlist_promote(other[0].id, &held, &jobs, now).await.unwrap(), Err(Taken));
+    let still = store.waitlist_waiting(&SpaceId::new("centocelle-saletta"), rome(1, 12, 0), rome(1, 13, 0)).await;
+    assert_eq!(still.unwrap().len(), 1);
+    // A closure ends the waits it covers.
+    let closed = store.waitlist_close(&SpaceId::new("centocelle-saletta"), rome(1, 0, 0), rome(2, 0, 0)).await;
+    assert_eq!(closed.unwrap().len(), 1);
+    assert_eq!(store.waitlist_add(&entry(14), 2, now).await.unwrap(), Waiting::Place(1), "room in the cap again");
+}
+
+async fn a_receipt_keeps_the_first_answer_and_old_ones_are_purged(store: Arc<dyn Store>) {
+    let ada = someone(&store, "ada").await;
+    assert_eq!(store.receipt("telegram:test:7").await.unwrap(), None);
+    store.receipt_put("telegram:test:7", ada, "first", rome(1, 8, 0)).await.unwrap();
+    store.receipt_put("telegram:test:7", ada, "second", rome(1, 8, 1)).await.unwrap();
+    assert_eq!(store.receipt("telegram:test:7").await.unwrap().as_deref(), Some("first"));
+    store.receipt_put("telegram:test:8", ada, "later", rome(3, 8, 0)).await.unwrap();
+    assert_eq!(store.receipts_purge(rome(2, 0, 0)).await.unwrap(), 1);
+    assert_eq!(store.receipt("telegram:test:7").await.unwrap(), None);
+    assert!(store.receipt("telegram:test:8").await.unwrap().is_some());
+    // Erasing the person erases what they were answered.
+    assert!(store.erase_person(ada).await.unwrap());
+    assert_eq!(store.receipt("telegram:test:8").await.unwrap(), None);
 }
 
 async fn a_hundred_concurrent_requests_for_one_slot_give_exactly_one_booking(store: Arc<dyn Store>) {

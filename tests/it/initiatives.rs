@@ -307,6 +307,10 @@ async fn in_phase_two_residents_vote_and_elect_a_moderator_while_staff_only_chec
     assert_eq!(ini.status, Status::Voting);
     let r = app.say("bea", &[&press(&format!("iacc:{id}"))]).await;
     assert!(text(&r[0]).contains("decidono i residenti con un voto"), "{}", text(&r[0]));
+    // Nor by the moderators' way: once a vote is open, only the vote decides.
+    let r = app.say("bea", &[&press(&format!("imrej:{id}")), "Non mi piace"]).await;
+    assert!(text(&r[0]).contains("Non hai il permesso"), "{}", text(&r[0]));
+    assert_eq!(app.initiative(id).await.status, Status::Voting);
     let r = app.say("carl", &["/iniziative in votazione"]).await;
     assert!(text(&r[0]).contains("Orto condiviso"), "browsing by status: {}", text(&r[0]));
     let r = app.say("carl", &["/iniziative accettate"]).await;
@@ -397,7 +401,13 @@ async fn three_reports_hide_an_initiative_until_a_moderator_restores_or_rejects_
     let r = app.say("mo", &[&press(&format!("ishow:{id}"))]).await;
     assert!(text(&r[0]).contains("Di nuovo visibile"), "{}", text(&r[0]));
     assert_eq!(app.told(), [("ada".to_owned(), "ini-note-restored".to_owned())]);
-    // A moderator rejects it with a reason the author reads.
+    // Visible again, it is not a moderator's to reject: only hidden content is.
+    let r = app.say("mo", &[&press(&format!("imrej:{id}"))]).await;
+    assert!(text(&r[0]).contains("Non hai il permesso"), "{}", text(&r[0]));
+    // Hidden again, a moderator rejects it with a reason the author reads.
+    let r = app.say("mo", &[&press(&format!("ihide:{id}"))]).await;
+    assert!(!text(&r[0]).contains("Non hai il permesso"), "{}", text(&r[0]));
+    assert_eq!(app.told(), [("ada".to_owned(), "ini-note-hidden".to_owned())]);
     let r = app.say("mo", &[&press(&format!("imrej:{id}")), "Il cortile è privato"]).await;
     assert!(text(&r[1]).contains("non è accettata"), "{}", text(&r[1]));
     let told = app.told();

@@ -774,6 +774,23 @@ impl InitiativeStore for SqlStore {
             .collect()
     }
 
+    async fn initiative_activity(&self, person: PersonId, since: DateTime<Utc>) -> StoreResult<RecentActivity> {
+        let row: Option<(i64, i64, i64)> = self
+            .fetch_optional(
+                Stmt::new(
+                    "SELECT (SELECT COUNT(*) FROM initiatives WHERE author_id = $1 AND status = 'draft'), \
+                     (SELECT COUNT(*) FROM initiative_comments WHERE person_id = $1 AND created_at >= $2), \
+                     (SELECT COUNT(*) FROM initiative_reports WHERE person_id = $1 AND created_at >= $2)",
+                )
+                .bind(person.0)
+                .bind(since.timestamp()),
+            )
+            .await?;
+        let (drafts, comments, reports) = row.unwrap_or_default();
+        let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+        Ok(RecentActivity { open_drafts: n(drafts), comments: n(comments), reports: n(reports) })
+    }
+
     async fn initiatives_of_person(&self, person: PersonId) -> StoreResult<Vec<(Initiative, &'static str)>> {
         let cols = COLUMNS.split(", ").map(|c| format!("i.{c}")).collect::<Vec<_>>().join(", ");
         let mut out = Vec::new();

@@ -46,6 +46,9 @@ pub struct TelegramOptions {
     pub limits: SendLimits,
     /// How long one getUpdates call waits for news, in seconds.
     pub poll_timeout: u32,
+    /// Tests only: die after handling a batch, before its replies and cursor are stored.
+    #[doc(hidden)]
+    pub crash_before_cursor: bool,
 }
 
 impl TelegramOptions {
@@ -58,6 +61,7 @@ impl TelegramOptions {
             webhook: None,
             limits: SendLimits::default(),
             poll_timeout: 10,
+            crash_before_cursor: false,
         }
     }
 }
@@ -268,17 +272,18 @@ impl TelegramBot {
     /// Handles a batch of updates (each chat's in order, chats at once) and stores all their
     /// replies with the cursor `next` in one transaction, retrying the write until it holds.
     pub(crate) async fn handle_batch(&self, updates: Vec<Update>, next: i32, stop: &mut watch::Receiver<bool>) {
-        let mut by_chat: HashMap<i64, Vec<(usize, Incoming)>> = HashMap::new();
+        let mut by_chat: HashMap<i64, Vec<(usize, String, Incoming)>> = HashMap::new();
         for (i, update) in updates.iter().enumerate() {
             if let Some(mut incoming) = inbound::from_update(update, &self.me) {
                 incoming.inbound.channel = Some(self.channel.clone());
-                by_chat.entry(incoming.target.chat).or_default().push((i, incoming));
+                let key = format!("{}:{}", self.channel, update.id.0);
+                by_chat.entry(incoming.target.chat).or_default().push((i, key, incoming));
             }
         }
         let lanes = by_chat.into_values().map(|lane| async move {
             let mut out = Vec::with_capacity(lane.len());
-            for (i, incoming) in lane {
-                out.push((i, self.handle_one(incoming).await));
+            for (i, key, incoming) in lane {
+                out.push((i, self.handle_one(incoming, &key).await));
             }
             out
         });
@@ -286,6 +291,10 @@ impl TelegramBot {
         answered.sort_by_key(|(i, _)| *i);
         let items: Vec<NewOutboxItem> =
             answered.iter().flat_map(|(_, ms)| ms.iter().map(OutMessage::to_item)).collect();
+        if self.options.crash_before_cursor {
+            // A failpoint for tests: the process dies after handling, before the cursor.
+            panic!("failpoint: crash between handling updates and storing their cursor");
+        }
         let value = next.to_string();
         let mut wait = Duration::from_millis(200);
         loop {
@@ -309,7 +318,7 @@ impl TelegramBot {
 
     /// One update: answers a button press at once (so no spinner stays), then lets the
     /// conversation handle it and lays the replies out as Telegram messages.
-    async fn handle_one(&self, mut incoming: Incoming) -> Vec<OutMessage> {
+    async fn handle_one(&self, mut incoming: Incoming, key: &str) -> Vec<OutMessage> {
         let store = self.engine.store().as_ref();
         if let Some(press) = &incoming.press {
             self.answer_press(press.query_id.clone());
@@ -324,7 +333,7 @@ impl TelegramBot {
         let sender: i64 = incoming.inbound.sender_id.parse().unwrap_or(incoming.target.chat);
         let target = incoming.target;
         let press = incoming.press.clone();
-        let outcome = self.engine.handle(incoming.inbound).await;
+        let outcome = self.engine.handle_once(incoming.inbound, key).await;
         outbound::compose(&self.engine, &outcome, target, sender, press.as_ref(), chrono::Utc::now()).await
     }
 
