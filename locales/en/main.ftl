@@ -614,3 +614,4 @@ waitlist-offer-refused = So we cannot keep it for you: we are offering it to the
 ini-drafts-too-many = You already have { $n } open drafts, the most you can. Finish or cancel one: write /myinitiatives to see them.
 limit-per-hour = You have already written { $n } in the last hour, the most you can. Please try again later.
 slow-down = You are writing very fast. Let's pause for { $n } seconds, then I will answer again.
+waitlist-closed = Your wait for { $space }, { $when } has ended: the space will be closed then ({ $reason }). You can look for another time with /book.

@@ -614,3 +614,4 @@ waitlist-offer-refused = Per questo non possiamo tenerlo per te: lo offriamo all
 ini-drafts-too-many = Hai già { $n } bozze aperte, il massimo. Finiscine una o annullala: scrivi /myinitiatives per vederle.
 limit-per-hour = Ne hai già scritti { $n } nell'ultima ora, il massimo. Riprova più tardi.
 slow-down = Stai scrivendo molto in fretta. Facciamo una pausa di { $n } secondi, poi ti rispondo di nuovo.
+waitlist-closed = La tua attesa per { $space }, { $when } è finita: lo spazio sarà chiuso in quel momento ({ $reason }). Puoi cercare un altro orario con /book.

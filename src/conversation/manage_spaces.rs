@@ -237,6 +237,7 @@ async fn close(
     let reason: String = reason.trim().chars().take(200).collect();
     let mut reply = Reply::say(Msg::new("space-closed").text("space", space_name_of(turn, space))).private();
     let mut affected: Vec<Booking> = Vec::new();
+    let mut waits: Vec<WaitEntry> = Vec::new();
     for (from, to) in spans {
         let closure = SpaceClosure {
             id: 0,
@@ -257,7 +258,29 @@ async fn close(
                 affected.push(b);
             }
         }
+        // Nobody keeps waiting for a time the space is closed: the waits it covers end.
+        for other in spaces.houses.iter().flat_map(|h| &h.spaces) {
+            if other.units.iter().any(|u| space.units.contains(u)) {
+                waits.extend(turn.store().waitlist_close(&other.id, closure.starts, closure.ends).await?);
+            }
+        }
     }
+    let mut notes = Vec::new();
+    for w in &waits {
+        let Some(person) = turn.store().person(w.person).await? else { continue };
+        let lang = person.language.unwrap_or(engine.settings().default_lang);
+        let name = spaces.space(&w.space).map(|(_, s)| s.name.get(lang).to_owned()).unwrap_or_default();
+        let slot = LocalSlot {
+            start: w.starts.with_timezone(&house.zone).naive_local(),
+            end: w.ends.with_timezone(&house.zone).naive_local(),
+        };
+        let msg = Msg::new("waitlist-closed")
+            .text("space", name)
+            .msg("when", super::book::when_msg(slot))
+            .text("reason", reason.clone());
+        notes.push(super::notes::Note::new(w.person, msg, format!("waitlist:{}:closed", w.id)));
+    }
+    super::notes::send_now(engine, &notes, turn.now).await?;
     tracing::info!(actor = %turn.person.id, space = %space.id, affected = affected.len(), "space closed by chat");
     if affected.is_empty() {
         reply.blocks.push(Block::Say(Msg::new("space-closed-no-bookings")));

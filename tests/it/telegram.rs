@@ -594,3 +594,32 @@ async fn an_initiative_is_proposed_published_and_supported_on_telegram_with_its_
     no_violations(&w.server);
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn a_crash_between_handling_an_update_and_storing_its_cursor_does_nothing_twice() {
+    let w = world().await;
+    let mut crashing = options(&w.server);
+    crashing.crash_before_cursor = true;
+    let bot = start_bot(w.engine.clone(), crashing).await;
+    let ada = w.server.user(2201, "Ada", Some("it"));
+    w.server.user_says(&ada, "/proponi Orto condiviso");
+    // The process dies after the draft is written, before the replies and the cursor are.
+    let died = tokio::time::timeout(WAIT, bot.task).await.expect("the bot reaches the failpoint");
+    assert!(died.is_err(), "the failpoint ends the bot's task");
+    assert!(w.server.messages(ada.id).is_empty());
+    // Started again, it is given the same update: answered as the first time, done once.
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let ask = nth(&w.server, ada.id, 1).await;
+    assert!(ask.text.contains("\"Orto condiviso\": cosa vuoi fare"), "{}", ask.text);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(w.server.messages(ada.id).len(), 1, "{:#?}", w.server.messages(ada.id));
+    let person = w.store.find_person(&Account::new(Network::Telegram, "2201")).await.unwrap().unwrap();
+    let drafts = w.store.initiatives_of_person(person.id).await.unwrap();
+    assert_eq!(drafts.len(), 1, "one draft, not two: {drafts:?}");
+    // The conversation goes on from where it was.
+    w.server.user_says(&ada, "Un orto nel cortile della scuola, aperto a tutti.");
+    let next = nth(&w.server, ada.id, 2).await;
+    assert!(next.text.contains("Per quale zona"), "{}", next.text);
+    no_violations(&w.server);
+    bot.stop().await;
+}
