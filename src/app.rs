@@ -15,18 +15,35 @@ pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     store::open(url).await.with_context(|| format!("cannot open the database at {}", redact_url(url)))
 }
 
-/// Hides a password in a database URL, for messages and logs.
+/// Hides a password in a database URL, for messages and logs: the userinfo's, and any
+/// `password`-like query parameter (`?password=`, `&sslpassword=`).
 pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let mut out = match (base.find("://"), base.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
+            let creds = &base[scheme + 3..at];
             match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
+                Some((user, _)) => format!("{}{user}:***{}", &base[..scheme + 3], &base[at..]),
+                None => base.to_owned(),
             }
         }
-        _ => url.to_owned(),
+        _ => base.to_owned(),
+    };
+    if let Some(query) = query {
+        let params: Vec<String> = query
+            .split('&')
+            .map(|param| match param.split_once('=') {
+                Some((key, _)) if key.to_ascii_lowercase().contains("password") => format!("{key}=***"),
+                _ => param.to_owned(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
     }
+    out
 }
 
 /// Loads the demo directory when it is enabled and the directory is empty. Returns whether
@@ -131,5 +148,10 @@ mod tests {
         assert_eq!(redact_url("postgres://ada:s3cret@db:5432/v"), "postgres://ada:***@db:5432/v");
         assert_eq!(redact_url("postgres://ada@db/v"), "postgres://ada@db/v");
         assert_eq!(redact_url("sqlite:data/v.db"), "sqlite:data/v.db");
+        assert_eq!(
+            redact_url("postgres://db/v?user=ada&password=s3cret&sslmode=require"),
+            "postgres://db/v?user=ada&password=***&sslmode=require"
+        );
+        assert_eq!(redact_url("postgres://ada:a@db/v?sslpassword=x"), "postgres://ada:***@db/v?sslpassword=***");
     }
 }

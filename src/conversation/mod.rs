@@ -133,6 +133,17 @@ impl Inbound {
     }
 }
 
+/// Replies meant for the sender alone (in a group, the transport answers privately).
+fn privately(replies: Vec<Reply>) -> Vec<Reply> {
+    replies.into_iter().map(Reply::private).collect()
+}
+
+/// The sender's name as others may see it: no bidi tricks, never empty.
+fn shown_name(inbound: &Inbound) -> String {
+    let name = text::display_name(&inbound.sender_name);
+    if name.is_empty() { inbound.sender_id.chars().take(64).collect() } else { name }
+}
+
 /// Who should see a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -474,7 +485,7 @@ impl Engine {
         let chat_key = format!("{}:{}", inbound.network, inbound.chat_id);
         let (person, flow) = self
             .store
-            .person_and_flow(&account, &inbound.sender_name, &chat_key, inbound.channel.as_deref(), now)
+            .person_and_flow(&account, &shown_name(&inbound), &chat_key, inbound.channel.as_deref(), now)
             .await?;
         let flow = match flow {
             Some(stored) => match serde_json::from_str::<Flow>(&stored.state) {
@@ -616,7 +627,8 @@ impl Engine {
             Command::Free(words) => book::free(turn, words.as_deref().unwrap_or("")).await,
             Command::Bookings => bookings::list(turn).await,
             Command::CheckIn => bookings::check_in(turn).await,
-            Command::Approve => approve::list(turn).await,
+            // Lists for staff name people and places: in a group, they go privately.
+            Command::Approve => Ok(privately(approve::list(turn).await?)),
             Command::Propose(words) => propose::start(turn, words.as_deref()).await,
             Command::Initiatives(words) => initiatives::browse(turn, words.as_deref().unwrap_or("")).await,
             Command::Week => {
@@ -624,7 +636,7 @@ impl Engine {
                 initiatives::browse(turn, &week).await
             }
             Command::MyInitiatives => initiatives::mine(turn).await,
-            Command::Review => decide::review(turn).await,
+            Command::Review => Ok(privately(decide::review(turn).await?)),
             Command::Phase(args) => decide::phase(turn, args.as_deref()).await,
             Command::Stats(args) => decide::stats(turn, args.as_deref()).await,
             Command::Association(args) => associations::command(turn, args.as_deref()).await,

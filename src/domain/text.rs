@@ -35,6 +35,18 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// A display name as a network gives it, made safe to show to others: bidirectional
+/// controls (which can make "Ada" read as someone else's name), other control and zero-width
+/// characters dropped, white space folded, at most 64 characters.
+pub fn display_name(raw: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
+    };
+    let kept: String = raw.chars().filter(|c| !hidden(*c)).collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(64).collect()
+}
+
 /// The folded words of a text.
 pub fn words(text: &str) -> Vec<String> {
     fold(text).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
@@ -79,6 +91,15 @@ pub fn typo_budget(word: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_names_lose_bidi_controls_and_invisible_characters() {
+        assert_eq!(display_name("Ada\u{202E}nimda"), "Adanimda");
+        assert_eq!(display_name("\u{2067}Bea\u{2069} \u{200B}Rossi\n"), "Bea Rossi");
+        assert_eq!(display_name("  Carla   Verdi "), "Carla Verdi");
+        assert_eq!(display_name(&"x".repeat(500)).chars().count(), 64);
+        assert_eq!(display_name("Ünïcödé 名前"), "Ünïcödé 名前");
+    }
 
     #[test]
     fn folding_drops_accents_case_and_apostrophes() {

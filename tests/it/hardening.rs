@@ -435,3 +435,33 @@ async fn a_flood_of_messages_is_slowed_once_then_paused_and_staff_are_never_slow
     let r = app.say("stefi", &lines).await;
     assert_eq!(r.len(), 60);
 }
+
+#[tokio::test]
+async fn staff_lists_asked_for_in_a_group_are_answered_privately() {
+    use vicinato::conversation::{Body, ChatKind, Inbound, Visibility};
+    let app = App::new().await;
+    app.say("stefi", &["/start"]).await;
+    let stefi = app.person("stefi").await;
+    let grant = RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("roma-m05")) };
+    app.store().grant_role(stefi.id, &grant, app.clock.now()).await.unwrap();
+    for command in ["/review", "/approve"] {
+        let mut inbound = Inbound::direct_text(Network::Console, "stefi", command);
+        inbound.chat_id = "group-42".into();
+        inbound.chat_kind = ChatKind::Group;
+        inbound.addressed = true;
+        assert!(matches!(inbound.body, Body::Text(_)));
+        let outcome = app.engine.handle(inbound).await;
+        assert!(!outcome.replies.is_empty());
+        assert!(outcome.replies.iter().all(|r| r.visibility == Visibility::Sender), "{command}: {:?}", outcome.replies);
+    }
+}
+
+#[tokio::test]
+async fn a_name_with_bidi_controls_is_kept_without_them() {
+    use vicinato::conversation::Inbound;
+    let app = App::new().await;
+    let mut inbound = Inbound::direct_text(Network::Console, "trick", "/whoami");
+    inbound.sender_name = "Ada\u{202E}nimdA\u{200B}".into();
+    app.engine.handle(inbound).await;
+    assert_eq!(app.person("trick").await.display_name, "AdanimdA");
+}

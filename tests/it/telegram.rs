@@ -453,12 +453,18 @@ async fn button_payloads_too_long_for_telegram_travel_behind_a_short_token() {
     let (store, _dir) = sqlite_store().await;
     let now = chrono::Utc::now();
     let long = format!("card:{}", "servizio-molto-lungo-".repeat(5));
-    let data = callback_data(store.as_ref(), &long, now).await.unwrap();
+    let data = callback_data(store.as_ref(), 4242, &long, now).await.unwrap();
     assert!(data.len() <= MAX_CALLBACK_BYTES, "{data}");
-    assert_eq!(payload_of(store.as_ref(), &data).await.unwrap().as_deref(), Some(long.as_str()));
-    assert_eq!(callback_data(store.as_ref(), "page:2", now).await.unwrap(), "page:2");
+    assert_eq!(payload_of(store.as_ref(), 4242, &data).await.unwrap().as_deref(), Some(long.as_str()));
+    assert_eq!(callback_data(store.as_ref(), 4242, &long, now).await.unwrap(), data, "one stable token per chat");
+    assert_eq!(callback_data(store.as_ref(), 4242, "page:2", now).await.unwrap(), "page:2");
     // A forged or forgotten token reads as nothing, which the conversation answers as expired.
-    assert_eq!(payload_of(store.as_ref(), "~999999").await.unwrap(), None);
+    assert_eq!(payload_of(store.as_ref(), 4242, "~999999").await.unwrap(), None);
+    // A token works only in the chat it was sent to: pressed elsewhere, it is nothing.
+    assert_eq!(payload_of(store.as_ref(), 777, &data).await.unwrap(), None);
+    let theirs = callback_data(store.as_ref(), 777, &long, now).await.unwrap();
+    assert_ne!(theirs, data);
+    assert_eq!(payload_of(store.as_ref(), 777, &theirs).await.unwrap().as_deref(), Some(long.as_str()));
 }
 
 #[tokio::test]

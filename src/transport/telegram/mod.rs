@@ -323,7 +323,7 @@ impl TelegramBot {
         if let Some(press) = &incoming.press {
             self.answer_press(press.query_id.clone());
             if let Body::Button(data) = &incoming.inbound.body {
-                match outbound::payload_of(store, data).await {
+                match outbound::payload_of(store, incoming.target.chat, data).await {
                     Ok(Some(payload)) => incoming.inbound.body = Body::Button(payload),
                     Ok(None) => incoming.inbound.body = Body::Button(String::new()),
                     Err(e) => tracing::warn!(error = %e, "cannot read a stored button payload"),

@@ -46,20 +46,33 @@ impl OutMessage {
     }
 }
 
-/// Callback data for a payload: the payload itself when it fits, else a stored token.
-pub async fn callback_data(store: &dyn Store, payload: &str, now: DateTime<Utc>) -> Result<String, StoreError> {
+/// Between the chat and the payload behind a token.
+const CHAT_SEPARATOR: char = '\u{1f}';
+
+/// Callback data for a payload: the payload itself when it fits, else a stored token that
+/// works only in the chat it is sent to.
+pub async fn callback_data(
+    store: &dyn Store,
+    chat: i64,
+    payload: &str,
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
     if payload.len() <= MAX_CALLBACK_BYTES && !payload.starts_with(TOKEN_MARK) {
         return Ok(payload.to_owned());
     }
-    let token = store.button_token(payload, now).await?;
+    let token = store.button_token(&format!("{chat}{CHAT_SEPARATOR}{payload}"), now).await?;
     Ok(format!("{TOKEN_MARK}{token}"))
 }
 
 /// The payload behind callback data (`None` for a token the store no longer knows).
-pub async fn payload_of(store: &dyn Store, data: &str) -> Result<Option<String>, StoreError> {
+/// A token pressed in another chat than the one it was sent to is `None` too.
+pub async fn payload_of(store: &dyn Store, chat: i64, data: &str) -> Result<Option<String>, StoreError> {
     match data.strip_prefix(TOKEN_MARK) {
         Some(token) => match token.parse::<i64>() {
-            Ok(id) => store.button_payload(id).await,
+            Ok(id) => Ok(store.button_payload(id).await?.and_then(|stored| {
+                let (for_chat, payload) = stored.split_once(CHAT_SEPARATOR)?;
+                (for_chat == chat.to_string()).then(|| payload.to_owned())
+            })),
             Err(_) => Ok(None),
         },
         None => Ok(Some(data.to_owned())),
@@ -81,10 +94,15 @@ fn rows(buttons: Vec<(String, String)>) -> Vec<Vec<(String, String)>> {
 
 /// The keyboard of a reply. A button whose long payload cannot be stored is left out (and
 /// logged) rather than losing the whole reply.
-async fn keyboard(store: &dyn Store, buttons: &[RenderedButton], now: DateTime<Utc>) -> Vec<Vec<(String, String)>> {
+async fn keyboard(
+    store: &dyn Store,
+    chat: i64,
+    buttons: &[RenderedButton],
+    now: DateTime<Utc>,
+) -> Vec<Vec<(String, String)>> {
     let mut pairs = Vec::with_capacity(buttons.len());
     for b in buttons {
-        match callback_data(store, &b.payload, now).await {
+        match callback_data(store, chat, &b.payload, now).await {
             Ok(data) => pairs.push((b.label.clone(), data)),
             Err(e) => tracing::warn!(error = %e, "button left out: its payload could not be stored"),
         }
@@ -109,9 +127,9 @@ pub async fn compose(
     for r in rendered {
         let texts = html::layout(&r, html::MAX_MESSAGE_CHARS);
         let last = texts.len() - 1;
-        let keys = keyboard(store, &r.buttons, now).await;
         let private = in_group && r.visibility == Visibility::Sender;
         let to = if private { Target { chat: sender_id, thread: None } } else { target };
+        let keys = keyboard(store, to.chat, &r.buttons, now).await;
         for (i, text) in texts.into_iter().enumerate() {
             // Only a one-part reply to a pressed button can replace the message it was on.
             let edit = match press {
