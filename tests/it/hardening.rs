@@ -465,3 +465,61 @@ async fn a_name_with_bidi_controls_is_kept_without_them() {
     app.engine.handle(inbound).await;
     assert_eq!(app.person("trick").await.display_name, "AdanimdA");
 }
+
+#[tokio::test]
+async fn comments_and_reports_an_hour_are_limited_except_for_staff_of_the_territory() {
+    use vicinato::domain::initiative::{Content, Status};
+    use vicinato::store::{AuditEntry, NewInitiative, Transition};
+    let mut settings = ConversationSettings::default();
+    settings.limits.comments_per_hour = 2;
+    let app = App::with(settings).await;
+    app.say("ada", &["/start"]).await;
+    let ada = app.person("ada").await;
+    let content =
+        Content { title: "Orto condiviso".into(), description: "Un orto nel cortile".into(), ..Default::default() };
+    let new = NewInitiative {
+        author: ada.id,
+        territory: TerritoryId::new("centocelle"),
+        territory_path: app.engine.snapshot().tree.path(&TerritoryId::new("centocelle")),
+        threshold: 10,
+        content,
+    };
+    let now = app.clock.now();
+    let ini = app.store().initiative_create(&new, now).await.unwrap();
+    let audit = AuditEntry {
+        at: now,
+        actor: None,
+        action: "publish".into(),
+        subject: format!("initiative:{}", ini.id),
+        reason: None,
+    };
+    let publish = Transition {
+        from: vec![Status::Draft],
+        to: Status::Published,
+        decision: None,
+        deadline: None,
+        outcome: None,
+        audit,
+    };
+    app.store().initiative_transition(ini.id, &publish, now).await.unwrap().unwrap();
+    for i in 0..2 {
+        let r = app.say("bob", &[&press(&format!("icom:{}", ini.id)), &format!("Bella idea, numero {i}")]).await;
+        assert!(!text(&r[1]).contains("nell'ultima ora"), "{}", text(&r[1]));
+    }
+    let r = app.say("bob", &[&press(&format!("icom:{}", ini.id))]).await;
+    assert!(text(&r[0]).contains("Ne hai già scritti 2 nell'ultima ora"), "{}", text(&r[0]));
+    // An hour later, Bob may comment again.
+    app.clock.advance(Duration::minutes(61));
+    let r = app.say("bob", &[&press(&format!("icom:{}", ini.id))]).await;
+    assert!(!text(&r[0]).contains("nell'ultima ora"), "{}", text(&r[0]));
+    app.say("bob", &["/cancel"]).await;
+    // Staff of the territory are not limited.
+    app.say("stefi", &["/start"]).await;
+    let stefi = app.person("stefi").await;
+    let grant = RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("roma-m05")) };
+    app.store().grant_role(stefi.id, &grant, app.clock.now()).await.unwrap();
+    for i in 0..3 {
+        let r = app.say("stefi", &[&press(&format!("icom:{}", ini.id)), &format!("Nota dello staff {i}")]).await;
+        assert!(!text(&r[1]).contains("nell'ultima ora"), "{}", text(&r[1]));
+    }
+}

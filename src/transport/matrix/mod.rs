@@ -95,6 +95,8 @@ struct Incoming {
     inbound: Inbound,
     room: OwnedRoomId,
     thread: Option<String>,
+    /// The event's id, under which its answer is recorded.
+    event: String,
 }
 
 impl MatrixBot {
@@ -420,6 +422,7 @@ impl MatrixBot {
                         },
                         room: room.room_id().to_owned(),
                         thread,
+                        event: m.event_id.to_string(),
                     });
                 }
                 _ => {}
@@ -478,7 +481,9 @@ impl MatrixBot {
         }
         let sender = incoming.inbound.sender_id.clone();
         let group = incoming.inbound.chat_kind == ChatKind::Group;
-        let outcome = self.engine.handle(incoming.inbound).await;
+        // A sync replayed after a crash brings the event again: it is answered as before.
+        let receipt = format!("{}:{}", self.channel, incoming.event);
+        let outcome = self.engine.handle_once(incoming.inbound, &receipt).await;
         let mut items = Vec::new();
         let mut last_choices: Option<Vec<String>> = None;
         for laid in outbound::lay_out(&self.engine, &outcome) {
