@@ -333,6 +333,12 @@ pub async fn directory(
     Ok((percentiles(&mut samples), per))
 }
 
+/// The settings of the benchmarks' engines: the defaults, without the limits per person (a
+/// benchmark's few simulated people write far faster than anyone does, on purpose).
+fn bench_settings() -> ConversationSettings {
+    ConversationSettings { limits: crate::conversation::limits::Limits::off(), ..ConversationSettings::default() }
+}
+
 /// Whole conversation path: `messages` directory questions from `residents` concurrent
 /// residents, each living in one of eight places (so "near me" and unplaced questions search
 /// their area, as in real use). Returns messages per second and per-message latency.
@@ -343,7 +349,7 @@ pub async fn conversation(
 ) -> anyhow::Result<(f64, Percentiles)> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let engine =
-        Arc::new(Engine::new(store, Arc::new(I18n::embedded()?), clock, ConversationSettings::default()).await?);
+        Arc::new(Engine::new(store, Arc::new(I18n::embedded()?), clock, bench_settings()).await?);
     // Warm up: residents join through a deep link to where they live, as most will.
     const HOMES: [&str; 8] = ["centocelle", "ostia", "esquilino", "viterbo", "rieti", "latina", "frosinone", "pigneto"];
     for r in 0..residents {
@@ -410,7 +416,7 @@ pub async fn telegram(store: Arc<dyn Store>, chats: usize, updates: usize) -> an
     let server = TestServer::start(token).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let engine = Arc::new(
-        Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, ConversationSettings::default()).await?,
+        Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, bench_settings()).await?,
     );
     let options =
         TelegramOptions::new("bench", crate::config::Secret::new(token.into()), "VICINATO_TELEGRAM_TOKEN", &server.url);
@@ -522,7 +528,7 @@ pub async fn matrix(
     store.replace_dataset(&crate::demo::lazio()?).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let engine = Arc::new(
-        Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, ConversationSettings::default()).await?,
+        Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, bench_settings()).await?,
     );
     let dir = std::env::temp_dir().join(format!("vicinato-bench-matrix-{}", std::process::id()));
     let options = MatrixOptions::new(
@@ -823,7 +829,7 @@ pub async fn initiatives(
     store.replace_dataset(&crate::demo::lazio()?).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let engine = Arc::new(
-        Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, ConversationSettings::default()).await?,
+        Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, bench_settings()).await?,
     );
     let tree = engine.snapshot().tree.clone();
     let now = chrono::Utc::now();
