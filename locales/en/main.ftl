@@ -604,3 +604,22 @@ link-code = Your code is { $code }. On your other network (Telegram, Matrix), wr
 link-done = Done: your accounts are now one person. Your bookings, supports and votes are together, and count once.
 link-unknown = That code is not valid or has expired. On your other network, write /link to get a new one, then write it here.
 link-same = This account is already linked to that one.
+
+# Linking accounts, confirmed on both sides; complete personal data (issue 11).
+link-confirm-typist = You are about to join this account to { $name } { $network ->
+        [console] in the console
+       *[other] on { $network }
+    }. Is that you? If you confirm, I will ask you to confirm there too.
+link-confirm-maker = { $name } { $network ->
+        [console] in the console
+       *[other] on { $network }
+    } typed your code and wants to join this account. Confirm only if that account is yours.
+link-waiting = Good. Now confirm { $network ->
+        [console] in the console
+       *[other] on { $network }
+    }: I wrote to you there.
+link-cancelled = All right, nothing is linked. To try again, write /link.
+link-too-many = You have typed too many wrong codes. Try again in an hour with a new code: write /link on your other network.
+link-roles-dropped = The roles of your other account ({ $roles }) were not carried over. Ask an admin to grant them again.
+button-link-yes = Yes, it's me
+button-link-no = No, it's not me

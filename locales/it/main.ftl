@@ -604,3 +604,22 @@ link-code = Il tuo codice è { $code }. Sull'altra rete (Telegram, Matrix) scriv
 link-done = Fatto: i tuoi account ora sono una sola persona. Prenotazioni, sostegni e voti sono insieme, e contano una volta sola.
 link-unknown = Questo codice non è valido o è scaduto. Sull'altra rete scrivi /collega per averne uno nuovo, poi scrivilo qui.
 link-same = Questo account è già collegato a quello.
+
+# Collegare account con conferma da tutte e due le parti; dati personali completi (issue 11).
+link-confirm-typist = Stai per unire questo account a { $name } { $network ->
+        [console] sulla console
+       *[other] su { $network }
+    }. Sei tu? Se confermi, ti chiederò di confermare anche là.
+link-confirm-maker = { $name } { $network ->
+        [console] sulla console
+       *[other] su { $network }
+    } ha scritto il tuo codice e vuole unirsi a questo account. Conferma solo se quell'account è tuo.
+link-waiting = Bene. Ora conferma { $network ->
+        [console] sulla console
+       *[other] su { $network }
+    }: ti ho scritto là.
+link-cancelled = Va bene, non ho collegato niente. Per riprovare scrivi /collega.
+link-too-many = Hai scritto troppi codici sbagliati. Riprova tra un'ora con un codice nuovo: scrivi /collega sull'altra rete.
+link-roles-dropped = I ruoli dell'altro account ({ $roles }) non sono passati a questo. Chiedi a un amministratore di assegnarteli di nuovo.
+button-link-yes = Sì, sono io
+button-link-no = No, non sono io

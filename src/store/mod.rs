@@ -160,6 +160,35 @@ pub struct PersonExport {
     pub associations: Vec<Membership>,
 }
 
+/// Wrong link codes a person may type in an hour.
+pub const MAX_WRONG_LINK_CODES: i64 = 5;
+
+/// What typing a link code found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkClaim {
+    /// Too many wrong codes in the last hour: this one was not checked.
+    TooManyTries,
+    /// Unknown, expired or already typed by someone else.
+    Unknown,
+    /// The person's own code (or the accounts are one person already).
+    Same,
+    /// Made by `person`, who asked for it on `network` and is called `name`.
+    Claimed { person: PersonId, network: String, name: String },
+}
+
+/// What a confirmation of a link did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkConfirm {
+    /// Nothing to confirm for this person (unknown, expired, used, or not their turn).
+    Unknown,
+    /// The typist confirmed: now `maker` (who asked on `maker_network`) must, seeing the
+    /// typist's `network` and `name`.
+    AskMaker { maker: PersonId, maker_network: String, network: String, name: String },
+    /// Done: `joined` is now part of `kept`; `dropped` are the roles `joined` had that an
+    /// admin must grant again.
+    Linked { kept: PersonId, joined: PersonId, dropped: Vec<RoleGrant> },
+}
+
 #[async_trait]
 pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + Sync + 'static {
     fn engine(&self) -> Engine;
@@ -217,14 +246,36 @@ pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + S
     async fn export_person(&self, id: PersonId) -> StoreResult<Option<PersonExport>>;
     /// Erases a person, their accounts, roles and flows.
     async fn erase_person(&self, id: PersonId) -> StoreResult<bool>;
-    /// Keeps a one-time code that joins another account to this person until `expires_at`
-    /// (a new code replaces the person's older ones).
-    async fn link_code_put(&self, person: PersonId, code: &str, expires_at: DateTime<Utc>) -> StoreResult<()>;
-    /// Joins `other` into the person whose code this is, in one transaction: accounts, roles,
-    /// bookings, initiatives, supports, votes and the rest move over; where both had supported,
-    /// joined, voted on or reported the same initiative, one remains (and its count drops by
-    /// one). The code is used up. `None` when the code is unknown or expired.
-    async fn link_accounts(&self, code: &str, other: PersonId, now: DateTime<Utc>) -> StoreResult<Option<PersonId>>;
+    /// Keeps a one-time code, asked for on `network`, that joins another account to this person
+    /// until `expires_at` (a new code replaces the person's older ones). `Err` when the code is
+    /// taken (draw another).
+    async fn link_code_put(
+        &self,
+        person: PersonId,
+        network: &str,
+        code: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Someone typed a code on `network`: who made it, to confirm. A wrong code (unknown,
+    /// expired, or already typed by someone else) is counted against `person`; after
+    /// [`MAX_WRONG_LINK_CODES`] in an hour no code is checked at all.
+    async fn link_claim(
+        &self,
+        code: &str,
+        person: PersonId,
+        network: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<LinkClaim>;
+    /// One side confirms: first the person who typed the code, then the one who made it, whose
+    /// confirmation joins the typist into them in one transaction (accounts, bookings,
+    /// initiatives, supports, votes and the rest move over; where both did the same
+    /// once-per-person thing, one remains; an author's support of their own initiative goes;
+    /// counts are recounted; staff, moderator and admin roles of the typist are dropped, not
+    /// merged; the link is audited). The code is used up.
+    async fn link_confirm(&self, code: &str, person: PersonId, now: DateTime<Utc>) -> StoreResult<LinkConfirm>;
+    /// Either side says no: the code is gone. `false` when it was not theirs (or is gone).
+    async fn link_cancel(&self, code: &str, person: PersonId) -> StoreResult<bool>;
 
     // Conversation flows.
 

@@ -1209,6 +1209,33 @@ impl Store for SqlStore {
     async fn erase_person(&self, id: PersonId) -> StoreResult<bool> {
         let affected = self
             .transaction(vec![
+                // Counters follow the rows: what the person supported or joined counts one less,
+                // and a place they held goes to the first in line.
+                Stmt::new(
+                    "UPDATE initiatives SET supports = (SELECT COUNT(*) FROM initiative_supports s \
+                     WHERE s.initiative_id = initiatives.id AND s.person_id <> $1) \
+                     WHERE id IN (SELECT initiative_id FROM initiative_supports WHERE person_id = $1)",
+                )
+                .bind(id.0),
+                Stmt::new("DELETE FROM initiative_supports WHERE person_id = $1").bind(id.0),
+                Stmt::new(
+                    "UPDATE initiative_participants SET waiting = FALSE WHERE waiting \
+                     AND initiative_id IN (SELECT initiative_id FROM initiative_participants \
+                     WHERE person_id = $1 AND NOT waiting) \
+                     AND seq = (SELECT MIN(w.seq) FROM initiative_participants w \
+                     WHERE w.initiative_id = initiative_participants.initiative_id AND w.waiting) \
+                     AND (SELECT capacity FROM initiatives i WHERE i.id = initiative_participants.initiative_id) > \
+                     (SELECT COUNT(*) FROM initiative_participants t WHERE t.initiative_id = \
+                     initiative_participants.initiative_id AND NOT t.waiting AND t.person_id <> $1)",
+                )
+                .bind(id.0),
+                Stmt::new(
+                    "UPDATE initiatives SET participants = (SELECT COUNT(*) FROM initiative_participants p \
+                     WHERE p.initiative_id = initiatives.id AND NOT p.waiting AND p.person_id <> $1) \
+                     WHERE id IN (SELECT initiative_id FROM initiative_participants WHERE person_id = $1)",
+                )
+                .bind(id.0),
+                Stmt::new("DELETE FROM initiative_participants WHERE person_id = $1").bind(id.0),
                 Stmt::new("DELETE FROM flows WHERE person_id = $1").bind(id.0),
                 // Replies still waiting to reach the person's private chats.
                 Stmt::new(
@@ -1224,22 +1251,51 @@ impl Store for SqlStore {
         Ok(affected.last().copied().unwrap_or(0) > 0)
     }
 
-    async fn link_code_put(&self, person: PersonId, code: &str, expires_at: DateTime<Utc>) -> StoreResult<()> {
+    async fn link_code_put(
+        &self,
+        person: PersonId,
+        network: &str,
+        code: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         self.transaction(vec![
             Stmt::new("DELETE FROM link_codes WHERE person_id = $1 OR expires_at < $2")
                 .bind(person.0)
-                .bind(Utc::now().timestamp()),
-            Stmt::new("INSERT INTO link_codes (code, person_id, expires_at) VALUES ($1, $2, $3)")
+                .bind(now.timestamp()),
+            Stmt::new("INSERT INTO link_codes (code, person_id, network, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(code)
                 .bind(person.0)
+                .bind(network)
                 .bind(expires_at.timestamp()),
         ])
         .await
         .map(|_| ())
     }
 
-    async fn link_accounts(&self, code: &str, other: PersonId, now: DateTime<Utc>) -> StoreResult<Option<PersonId>> {
-        self.merge_person(code, other, now).await
+    async fn link_claim(
+        &self,
+        code: &str,
+        person: PersonId,
+        network: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<LinkClaim> {
+        self.claim_link(code, person, network, now).await
+    }
+
+    async fn link_confirm(&self, code: &str, person: PersonId, now: DateTime<Utc>) -> StoreResult<LinkConfirm> {
+        self.confirm_link(code, person, now).await
+    }
+
+    async fn link_cancel(&self, code: &str, person: PersonId) -> StoreResult<bool> {
+        let gone = self
+            .execute(
+                Stmt::new("DELETE FROM link_codes WHERE code = $1 AND (person_id = $2 OR claimed_by = $2)")
+                    .bind(code)
+                    .bind(person.0),
+            )
+            .await?;
+        Ok(gone > 0)
     }
 
     async fn load_flow(&self, person: PersonId, chat: &str, now: DateTime<Utc>) -> StoreResult<Option<StoredFlow>> {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use vicinato::conversation::DirectorySnapshot;
 use vicinato::domain::*;
-use vicinato::store::{Cursor, NewOutboxItem, Store, StoredFlow};
+use vicinato::store::{Cursor, LinkClaim, LinkConfirm, NewOutboxItem, Store, StoredFlow};
 
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
@@ -77,6 +77,8 @@ conformance!(
     initiatives_are_browsed_by_area_theme_words_and_dates,
     participation_export_and_erasure_cover_initiatives,
     linked_accounts_become_one_person_whose_supports_count_once,
+    forgetting_a_person_takes_their_support_and_place_off_the_counts,
+    wrong_link_codes_are_limited_per_person_and_hour,
 );
 
 async fn demo(store: &Arc<dyn Store>) -> Dataset {
@@ -831,10 +833,23 @@ async fn linking_accounts_keeps_association_memberships_and_the_right_to_book(st
     store.association_member_put(&member("orti", ada, false), now).await.unwrap();
     store.association_member_put(&member("orti", tg, true), now).await.unwrap();
     store.association_member_put(&member("coro", tg, false), now).await.unwrap();
-    store.link_code_put(ada, "24681357", now + chrono::Duration::minutes(10)).await.unwrap();
-    assert_eq!(store.link_accounts("24681357", tg, now).await.unwrap(), Some(ada));
+    assert!(matches!(link(&store, ada, tg, "2468ABCD", now).await, LinkConfirm::Linked { .. }));
     let mine: Vec<Membership> = store.associations_of(ada).await.unwrap().into_iter().map(|(_, m)| m).collect();
     assert_eq!(mine, vec![member("coro", ada, false), member("orti", ada, true)]);
+}
+
+/// Links `typist` into `maker` the way people do: a code, typed, confirmed by both.
+async fn link(
+    store: &Arc<dyn Store>,
+    maker: PersonId,
+    typist: PersonId,
+    code: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> LinkConfirm {
+    store.link_code_put(maker, "console", code, now + chrono::Duration::minutes(10), now).await.unwrap();
+    assert!(matches!(store.link_claim(code, typist, "telegram", now).await.unwrap(), LinkClaim::Claimed { .. }));
+    assert!(matches!(store.link_confirm(code, typist, now).await.unwrap(), LinkConfirm::AskMaker { .. }));
+    store.link_confirm(code, maker, now).await.unwrap()
 }
 
 mod initiative_helpers {
@@ -1139,31 +1154,69 @@ async fn linked_accounts_become_one_person_whose_supports_count_once(store: Arc<
     let a = initiative_helpers::person(&store, "ada").await;
     let tg = Account::new(Network::Telegram, "777");
     let b = store.person_for_account(&tg, "Ada on Telegram", now).await.unwrap();
-    let grant = RoleGrant { role: Role::Moderator, territory: Some(TerritoryId::new("centocelle")) };
-    store.grant_role(b.id, &grant, now).await.unwrap();
+    let moderator = RoleGrant { role: Role::Moderator, territory: Some(TerritoryId::new("centocelle")) };
+    let resident = RoleGrant { role: Role::Resident, territory: Some(TerritoryId::new("centocelle")) };
+    store.grant_role(b.id, &moderator, now).await.unwrap();
+    store.grant_role(b.id, &resident, now).await.unwrap();
     for p in [a, b.id] {
         store.initiative_support(both.id, p, false, now).await.unwrap();
         store.initiative_join(both.id, p, false, now).await.unwrap();
     }
     store.initiative_support(only_b.id, b.id, true, now).await.unwrap();
     store.initiative_comment(only_b.id, b.id, "from telegram", now).await.unwrap();
+    // B supports what A wrote: once they are one person, the author does not support their own.
+    let own = initiative_helpers::published(&store, "own", 10, 0).await;
+    let own_author = own.author.unwrap();
+    store.initiative_support(own.id, b.id, false, now).await.unwrap();
     assert_eq!(store.initiative(both.id).await.unwrap().unwrap().supports, 2);
 
     let expires = now + chrono::Duration::minutes(10);
-    store.link_code_put(a, "12345678", expires).await.unwrap();
-    assert_eq!(store.link_accounts("87654321", b.id, now).await.unwrap(), None, "an unknown code");
+    store.link_code_put(a, "console", "ABCD2345", expires, now).await.unwrap();
     assert_eq!(
-        store.link_accounts("12345678", b.id, now + chrono::Duration::minutes(11)).await.unwrap(),
-        None,
+        store.link_claim("ZZZZ9999", b.id, "telegram", now).await.unwrap(),
+        LinkClaim::Unknown,
+        "an unknown code"
+    );
+    assert_eq!(
+        store.link_claim("ABCD2345", b.id, "telegram", now + chrono::Duration::minutes(11)).await.unwrap(),
+        LinkClaim::Unknown,
         "expired"
     );
-    assert_eq!(store.link_accounts("12345678", b.id, now).await.unwrap(), Some(a));
-    assert_eq!(store.link_accounts("12345678", b.id, now).await.unwrap(), None, "a code is used once");
+    assert_eq!(store.link_claim("ABCD2345", a, "console", now).await.unwrap(), LinkClaim::Same);
+    assert_eq!(
+        store.link_claim("ABCD2345", b.id, "telegram", now).await.unwrap(),
+        LinkClaim::Claimed { person: a, network: "console".into(), name: "ada".into() }
+    );
+    let eve = initiative_helpers::person(&store, "eve").await;
+    assert_eq!(store.link_claim("ABCD2345", eve, "matrix", now).await.unwrap(), LinkClaim::Unknown, "typed once");
+    assert_eq!(store.link_confirm("ABCD2345", eve, now).await.unwrap(), LinkConfirm::Unknown, "not eve's to confirm");
+    assert_eq!(
+        store.link_confirm("ABCD2345", a, now).await.unwrap(),
+        LinkConfirm::Unknown,
+        "the typist confirms first"
+    );
+    assert_eq!(
+        store.link_confirm("ABCD2345", b.id, now).await.unwrap(),
+        LinkConfirm::AskMaker {
+            maker: a,
+            maker_network: "console".into(),
+            network: "telegram".into(),
+            name: "Ada on Telegram".into()
+        }
+    );
+    assert!(store.person(b.id).await.unwrap().is_some(), "nothing joined before the maker confirms");
+    let LinkConfirm::Linked { kept, joined, dropped } = store.link_confirm("ABCD2345", a, now).await.unwrap() else {
+        panic!("linked")
+    };
+    assert_eq!((kept, joined), (a, b.id));
+    assert_eq!(dropped, vec![moderator.clone()], "a moderator's role is not handed over");
+    assert_eq!(store.link_confirm("ABCD2345", a, now).await.unwrap(), LinkConfirm::Unknown, "a code is used once");
 
     let merged = store.find_person(&tg).await.unwrap().unwrap();
     assert_eq!(merged.id, a, "the Telegram account is Ada's now");
     assert_eq!(merged.accounts.len(), 2);
-    assert!(merged.roles.contains(&grant), "{:?}", merged.roles);
+    assert!(!merged.roles.contains(&moderator), "{:?}", merged.roles);
+    assert!(merged.roles.contains(&resident), "{:?}", merged.roles);
     assert!(store.person(b.id).await.unwrap().is_none());
     let both_now = store.initiative(both.id).await.unwrap().unwrap();
     assert_eq!((both_now.supports, both_now.participants), (1, 1), "one person, one support, one place");
@@ -1175,4 +1228,75 @@ async fn linked_accounts_become_one_person_whose_supports_count_once(store: Arc<
         store.initiative_support(both.id, merged.id, false, now).await.unwrap(),
         vicinato::store::Supported::Already
     );
+    let audit = store.audit_of(&format!("person:{a}")).await.unwrap();
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!((audit[0].action.as_str(), audit[0].actor), ("link", Some(a)));
+    assert!(audit[0].reason.as_deref().unwrap_or("").contains("moderator@centocelle"), "{audit:?}");
+
+    // The author of "own" links the account that supported it: the support goes, counts follow.
+    let c = store.person_for_account(&Account::new(Network::Matrix, "@own:x"), "Own", now).await.unwrap().id;
+    store.initiative_support(own.id, c, false, now).await.unwrap();
+    assert_eq!(store.initiative(own.id).await.unwrap().unwrap().supports, 2);
+    assert!(matches!(link(&store, own_author, c, "OWNA2345", now).await, LinkConfirm::Linked { .. }));
+    assert_eq!(store.initiative_my_part(own.id, own_author).await.unwrap().support, None);
+    assert_eq!(store.initiative(own.id).await.unwrap().unwrap().supports, 1, "only Ada's support, now merged");
+}
+
+async fn wrong_link_codes_are_limited_per_person_and_hour(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let maker = initiative_helpers::person(&store, "maker").await;
+    let guesser = initiative_helpers::person(&store, "guesser").await;
+    store.link_code_put(maker, "console", "GOOD2345", now + chrono::Duration::minutes(10), now).await.unwrap();
+    for i in 0..5 {
+        assert_eq!(
+            store.link_claim(&format!("BAD{i}2345"), guesser, "telegram", now).await.unwrap(),
+            LinkClaim::Unknown
+        );
+    }
+    assert_eq!(
+        store.link_claim("GOOD2345", guesser, "telegram", now).await.unwrap(),
+        LinkClaim::TooManyTries,
+        "after five wrong codes even the right one is not checked"
+    );
+    let later = now + chrono::Duration::minutes(61);
+    store.link_code_put(maker, "console", "GOOD6789", later + chrono::Duration::minutes(10), later).await.unwrap();
+    assert!(matches!(
+        store.link_claim("GOOD6789", guesser, "telegram", later).await.unwrap(),
+        LinkClaim::Claimed { .. }
+    ));
+    assert!(store.link_cancel("GOOD6789", maker).await.unwrap(), "either side may say no");
+    assert_eq!(store.link_confirm("GOOD6789", guesser, later).await.unwrap(), LinkConfirm::Unknown);
+}
+
+async fn forgetting_a_person_takes_their_support_and_place_off_the_counts(store: Arc<dyn Store>) {
+    use vicinato::domain::initiative::Status;
+    use vicinato::store::Joined;
+    let ini = initiative_helpers::published(&store, "bench", 3, 1).await;
+    let now = chrono::Utc::now();
+    let account = Account::new(Network::Telegram, "4242");
+    // Support, join, forget, and again: one account must not push the initiative to its threshold.
+    for round in 0..5 {
+        let p = store.person_for_account(&account, "Eve", now).await.unwrap().id;
+        store.initiative_support(ini.id, p, false, now).await.unwrap();
+        assert_eq!(store.initiative_join(ini.id, p, false, now).await.unwrap(), Joined::Joined, "round {round}");
+        let counted = store.initiative(ini.id).await.unwrap().unwrap();
+        assert_eq!((counted.supports, counted.participants), (1, 1), "round {round}");
+        assert!(store.erase_person(p).await.unwrap());
+        let after = store.initiative(ini.id).await.unwrap().unwrap();
+        assert_eq!((after.supports, after.participants), (0, 0), "round {round}");
+        assert_eq!(after.status, Status::Published, "round {round}");
+    }
+    // The one place is taken and someone waits: erasing the one in the place promotes the waiting.
+    let (first, second) =
+        (initiative_helpers::person(&store, "f1").await, initiative_helpers::person(&store, "f2").await);
+    assert_eq!(store.initiative_join(ini.id, first, false, now).await.unwrap(), Joined::Joined);
+    assert_eq!(store.initiative_join(ini.id, second, false, now).await.unwrap(), Joined::Waiting(1));
+    assert!(store.erase_person(first).await.unwrap());
+    assert_eq!(store.initiative_my_part(ini.id, second).await.unwrap().waiting, Some(false), "promoted");
+    assert_eq!(store.initiative(ini.id).await.unwrap().unwrap().participants, 1);
+    // Someone waiting is erased: the counts do not change.
+    let third = initiative_helpers::person(&store, "f3").await;
+    assert_eq!(store.initiative_join(ini.id, third, false, now).await.unwrap(), Joined::Waiting(1));
+    assert!(store.erase_person(third).await.unwrap());
+    assert_eq!(store.initiative(ini.id).await.unwrap().unwrap().participants, 1);
 }
