@@ -112,6 +112,17 @@ pub struct OutboxItem {
 pub struct NewOutboxItem {
     pub chat: String,
     pub payload: String,
+    /// The account (its id on the channel's network) whose message this answers, or whom it
+    /// is for: erasing the person drops it, also from group rooms and direct rooms.
+    pub account: Option<String>,
+}
+
+impl NewOutboxItem {
+    /// The same message, answering or addressed to this account.
+    pub fn for_account(mut self, account: Option<&str>) -> Self {
+        self.account = account.map(str::to_owned);
+        self
+    }
 }
 
 /// A setting written in the same transaction as something else (a transport's update cursor).
@@ -158,6 +169,43 @@ pub struct PersonExport {
     pub initiatives: Vec<(crate::domain::initiative::Initiative, &'static str)>,
     /// Associations the person belongs to, and whether they may book in their name.
     pub associations: Vec<Membership>,
+    /// Comments they wrote on initiatives, oldest first.
+    pub comments: Vec<Written>,
+    /// Reports they made, with their reason.
+    pub reports: Vec<Written>,
+    /// Their votes.
+    pub votes: Vec<Voted>,
+    /// Slots they wait for (in any status).
+    pub waitlist: Vec<Waiting>,
+    /// Audit entries of what they did or what was done to them (a link).
+    pub audit: Vec<crate::store::initiatives::AuditEntry>,
+}
+
+/// A text a person wrote about an initiative (a comment, a report's reason).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Written {
+    pub initiative: crate::domain::initiative::InitiativeId,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A person's vote on an initiative.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Voted {
+    pub initiative: crate::domain::initiative::InitiativeId,
+    pub yes: bool,
+    pub at: DateTime<Utc>,
+}
+
+/// A person's place on the waitlist of a space.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Waiting {
+    pub space: SpaceId,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub people: u32,
+    pub purpose: String,
+    pub status: String,
 }
 
 /// Wrong link codes a person may type in an hour.
@@ -244,8 +292,17 @@ pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + S
     /// Revokes a role; `false` when the person did not have it.
     async fn revoke_role(&self, person: PersonId, grant: &RoleGrant) -> StoreResult<bool>;
     async fn export_person(&self, id: PersonId) -> StoreResult<Option<PersonExport>>;
-    /// Erases a person, their accounts, roles and flows.
+    /// Erases a person in one transaction: accounts, roles, flows, bookings, waitlist entries,
+    /// supports and places (counts recounted, a freed place goes to the first waiting), votes,
+    /// reports, comments, memberships, drafts and moderator candidacies, link codes, replies
+    /// queued for them or answering them (private chats, direct and group rooms), Matrix numbered
+    /// choices kept for them; the audit keeps what was done without them (actor, subject and
+    /// their names in reasons removed). Initiatives others can read stay, without author.
+    /// Bookings should be cancelled first, so that their slots go to the waitlist.
     async fn erase_person(&self, id: PersonId) -> StoreResult<bool>;
+    /// Every `table.column` where a text occurs (in any column read as text): to check that an
+    /// erasure left nothing behind.
+    async fn occurrences(&self, text: &str) -> StoreResult<Vec<String>>;
     /// Keeps a one-time code, asked for on `network`, that joins another account to this person
     /// until `expires_at` (a new code replaces the person's older ones). `Err` when the code is
     /// taken (draw another).

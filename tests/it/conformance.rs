@@ -79,6 +79,7 @@ conformance!(
     linked_accounts_become_one_person_whose_supports_count_once,
     forgetting_a_person_takes_their_support_and_place_off_the_counts,
     wrong_link_codes_are_limited_per_person_and_hour,
+    a_person_who_did_everything_is_erased_without_a_trace_and_exported_whole,
 );
 
 async fn demo(store: &Arc<dyn Store>) -> Dataset {
@@ -379,7 +380,7 @@ async fn settings_are_kept(store: Arc<dyn Store>) {
 }
 
 fn item(chat: &str, payload: &str) -> NewOutboxItem {
-    NewOutboxItem { chat: chat.into(), payload: payload.into() }
+    NewOutboxItem { chat: chat.into(), payload: payload.into(), account: None }
 }
 
 async fn the_outbox_keeps_messages_in_order_until_delivered(store: Arc<dyn Store>) {
@@ -1299,4 +1300,203 @@ async fn forgetting_a_person_takes_their_support_and_place_off_the_counts(store:
     assert_eq!(store.initiative_join(ini.id, third, false, now).await.unwrap(), Joined::Waiting(1));
     assert!(store.erase_person(third).await.unwrap());
     assert_eq!(store.initiative(ini.id).await.unwrap().unwrap().participants, 1);
+}
+
+async fn a_person_who_did_everything_is_erased_without_a_trace_and_exported_whole(store: Arc<dyn Store>) {
+    use vicinato::domain::initiative::*;
+    use vicinato::store::{AuditEntry, NewInitiative, Transition};
+    let now = chrono::Utc::now();
+    let name = "Zebedeo Unicorno";
+    let marker = "marcatore-xq7";
+    let tg = Account::new(Network::Telegram, "918273645");
+    let mx = Account::new(Network::Matrix, "@zebedeo-unico:example.org");
+    let z = store.person_for_account(&tg, name, now).await.unwrap().id;
+    let other = initiative_helpers::person(&store, "ugo").await;
+    let staff = initiative_helpers::person(&store, "staff").await;
+
+    // A second account, linked.
+    let on_matrix = store.person_for_account(&mx, "Zeb on Matrix", now).await.unwrap().id;
+    assert!(matches!(link(&store, z, on_matrix, "ZEBL2345", now).await, LinkConfirm::Linked { .. }));
+    store.link_code_put(z, "telegram", "ZEBN2345", now + chrono::Duration::minutes(10), now).await.unwrap();
+    store
+        .grant_role(z, &RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("centocelle")) }, now)
+        .await
+        .unwrap();
+
+    // Bookings, a waitlist entry, an association.
+    let spaces = hall_spaces();
+    let mut b = new_booking(&spaces, "centocelle-saletta", z, (10, 0), (11, 0));
+    b.purpose = format!("riunione {marker}");
+    store.booking_insert(&b, now).await.unwrap().unwrap();
+    store
+        .waitlist_add(
+            &WaitEntry {
+                id: 0,
+                space: SpaceId::new("centocelle-saletta"),
+                person: z,
+                starts: rome(1, 12, 0),
+                ends: rome(1, 13, 0),
+                people: 3,
+                purpose: format!("attesa {marker}"),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let club = Association {
+        id: AssociationId::new("zebclub"),
+        name: "Club".into(),
+        territory: TerritoryId::new("centocelle"),
+        created_at: now,
+    };
+    store.association_put(&club).await.unwrap();
+    store
+        .association_member_put(&Membership { association: club.id.clone(), person: z, may_book: true }, now)
+        .await
+        .unwrap();
+
+    // Initiatives: one published they wrote, a draft, a candidacy; supports, places, votes,
+    // reports and comments on others'.
+    let new = |kind: Kind, title: &str| NewInitiative {
+        author: z,
+        territory: TerritoryId::new("centocelle"),
+        territory_path: "/lazio/citta-metropolitana-roma/roma/roma-m05/centocelle/".into(),
+        threshold: 10,
+        content: Content { kind, title: title.into(), description: format!("{title} …"), ..Default::default() },
+    };
+    let own = store.initiative_create(&new(Kind::Activity, "Panchine nuove"), now).await.unwrap();
+    let audit = |actor: Option<PersonId>, action: &str, reason: Option<String>| AuditEntry {
+        at: now,
+        actor,
+        action: action.into(),
+        subject: format!("initiative:{}", own.id),
+        reason,
+    };
+    for (from, to, entry) in [
+        (Status::Draft, Status::Submitted, audit(Some(z), "submit", None)),
+        (Status::Submitted, Status::Published, audit(Some(staff), "publish", Some(format!("checked with {name}")))),
+    ] {
+        let t = Transition { from: vec![from], to, decision: None, deadline: None, outcome: None, audit: entry };
+        store.initiative_transition(own.id, &t, now).await.unwrap().unwrap();
+    }
+    let draft = store.initiative_create(&new(Kind::Activity, &format!("Bozza {marker}")), now).await.unwrap();
+    let candidacy =
+        store.initiative_create(&new(Kind::Moderator, &format!("Candidatura {marker}")), now).await.unwrap();
+    let walk = initiative_helpers::published(&store, "walk", 10, 1).await;
+    store.initiative_support(walk.id, z, false, now).await.unwrap();
+    store.initiative_support(walk.id, other, false, now).await.unwrap();
+    store.initiative_join(walk.id, z, true, now).await.unwrap();
+    store.initiative_join(walk.id, other, false, now).await.unwrap();
+    store.initiative_comment(walk.id, z, &format!("Porto le scarpe {marker}"), now).await.unwrap();
+    store.initiative_report(walk.id, z, &format!("segnalo {marker}"), 5, now).await.unwrap();
+    let vote = initiative_helpers::published(&store, "vote", 10, 0).await;
+    let to_vote = Transition {
+        from: vec![Status::Published],
+        to: Status::Voting,
+        decision: None,
+        deadline: None,
+        outcome: None,
+        audit: initiative_helpers::audit("vote"),
+    };
+    store.initiative_transition(vote.id, &to_vote, now).await.unwrap().unwrap();
+    assert!(store.initiative_vote(vote.id, z, true, now).await.unwrap());
+
+    // Messages waiting for them: private, in a group, in a Matrix direct room; kept choices.
+    let msg = |chat: &str, account: Option<&str>| NewOutboxItem {
+        chat: chat.into(),
+        payload: format!("{{\"text\": \"{name} {marker}\"}}"),
+        account: account.map(str::to_owned),
+    };
+    store
+        .outbox_push(
+            "telegram:vicinato",
+            &[msg("918273645", None), msg("-100500", Some("918273645")), item("-100500", "for someone else")],
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .outbox_push("matrix:vicinato", &[msg("!dm:example.org", Some("@zebedeo-unico:example.org"))], None, now)
+        .await
+        .unwrap();
+    let kept_choices = "matrix.vicinato.choices.!room:example.org.@ugo:example.org";
+    store
+        .set_setting("matrix.vicinato.choices.!room:example.org.@zebedeo-unico:example.org", &format!("[\"{marker}\"]"))
+        .await
+        .unwrap();
+    store.set_setting(kept_choices, "[\"ini:1\"]").await.unwrap();
+    let fanned = format!("initiative:{}:update:{z}", walk.id);
+    assert!(store.delivery_claim(&fanned, now).await.unwrap());
+    for chat in ["telegram:918273645", "*"] {
+        let flow =
+            StoredFlow { state: format!("{{\"note\": \"{marker}\"}}"), expires_at: now + chrono::Duration::hours(1) };
+        store.save_flow(z, chat, &flow).await.unwrap();
+    }
+
+    // "My data" lists everything.
+    let export = store.export_person(z).await.unwrap().unwrap();
+    let json = serde_json::to_string(&export).unwrap();
+    assert_eq!(export.person.accounts.len(), 2);
+    assert_eq!(export.bookings.len(), 1);
+    assert_eq!(export.waitlist.len(), 1);
+    assert_eq!(export.associations.len(), 1);
+    assert_eq!(export.comments.len(), 1);
+    assert_eq!(export.reports.len(), 1);
+    assert_eq!(export.votes.len(), 1);
+    assert_eq!(export.flows.len(), 2);
+    assert!(export.audit.iter().any(|a| a.action == "submit"), "{:?}", export.audit);
+    assert!(export.audit.iter().any(|a| a.action == "link"), "{:?}", export.audit);
+    let parts: Vec<&str> = export.initiatives.iter().map(|(_, part)| *part).collect();
+    assert_eq!(parts, ["author", "author", "author", "supporter", "participant"], "{parts:?}");
+    for text in [
+        format!("riunione {marker}"),
+        format!("attesa {marker}"),
+        format!("segnalo {marker}"),
+        format!("Porto le scarpe {marker}"),
+    ] {
+        assert!(json.contains(&text), "{text} in the export");
+    }
+
+    let before = store.occurrences(marker).await.unwrap();
+    for place in [
+        "bookings.purpose",
+        "waitlist.purpose",
+        "initiatives.content",
+        "initiative_comments.body",
+        "initiative_reports.reason",
+        "outbox.payload",
+        "settings.value",
+        "flows.state",
+    ] {
+        assert!(before.iter().any(|p| p == place), "{place} in {before:?}");
+    }
+    assert!(store.occurrences(name).await.unwrap().iter().any(|p| p == "audit.reason"));
+
+    assert!(store.erase_person(z).await.unwrap());
+
+    for text in [name, marker, "918273645", "@zebedeo-unico:example.org", "Zeb on Matrix"] {
+        assert_eq!(store.occurrences(text).await.unwrap(), Vec::<String>::new(), "{text} is nowhere");
+    }
+    assert!(store.export_person(z).await.unwrap().is_none());
+    assert!(store.export_person(on_matrix).await.unwrap().is_none());
+    assert!(store.audit_of(&format!("person:{z}")).await.unwrap().is_empty());
+    let trail = store.audit_of(&format!("initiative:{}", own.id)).await.unwrap();
+    assert_eq!(trail.len(), 2, "what was done stays: {trail:?}");
+    assert!(trail.iter().all(|a| a.actor != Some(z)), "{trail:?}");
+    assert_eq!(trail[1].actor, Some(staff), "others' part stays");
+    assert_eq!(store.initiative(own.id).await.unwrap().unwrap().author, None, "published: stays without author");
+    assert!(store.initiative(draft.id).await.unwrap().is_none(), "the draft goes");
+    assert!(store.initiative(candidacy.id).await.unwrap().is_none(), "the candidacy goes");
+    let walk_now = store.initiative(walk.id).await.unwrap().unwrap();
+    assert_eq!((walk_now.supports, walk_now.participants), (1, 1), "counts follow");
+    assert_eq!(store.initiative_my_part(walk.id, other).await.unwrap().waiting, Some(false), "ugo takes the place");
+    assert_eq!(store.initiative_tally(vote.id).await.unwrap(), (0, 0));
+    assert!(store.associations_of(z).await.unwrap().is_empty());
+    assert_eq!(store.setting(kept_choices).await.unwrap().as_deref(), Some("[\"ini:1\"]"), "others' choices stay");
+    let left = store.outbox_pending("telegram:vicinato", 0, 10).await.unwrap();
+    assert_eq!(left.iter().map(|i| i.payload.as_str()).collect::<Vec<_>>(), ["for someone else"]);
+    assert!(store.outbox_pending("matrix:vicinato", 0, 10).await.unwrap().is_empty());
+    assert!(store.delivery_claim(&fanned, now).await.unwrap(), "their delivery keys went too");
+    assert!(store.find_person(&tg).await.unwrap().is_none() && store.find_person(&mx).await.unwrap().is_none());
 }

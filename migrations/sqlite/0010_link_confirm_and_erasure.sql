@@ -20,3 +20,7 @@ CREATE TABLE link_attempts (
     at          INTEGER NOT NULL
 );
 CREATE INDEX link_attempts_person ON link_attempts (person_id, at);
+
+-- The account a queued message answers or is for (its id on the channel's network), so that
+-- erasing a person drops their replies in group rooms and direct rooms too.
+ALTER TABLE outbox ADD COLUMN account TEXT;
