@@ -348,8 +348,7 @@ pub async fn conversation(
     residents: usize,
 ) -> anyhow::Result<(f64, Percentiles)> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let engine =
-        Arc::new(Engine::new(store, Arc::new(I18n::embedded()?), clock, bench_settings()).await?);
+    let engine = Arc::new(Engine::new(store, Arc::new(I18n::embedded()?), clock, bench_settings()).await?);
     // Warm up: residents join through a deep link to where they live, as most will.
     const HOMES: [&str; 8] = ["centocelle", "ostia", "esquilino", "viterbo", "rieti", "latina", "frosinone", "pigneto"];
     for r in 0..residents {
@@ -415,9 +414,7 @@ pub async fn telegram(store: Arc<dyn Store>, chats: usize, updates: usize) -> an
     let token = "4242:BENCH";
     let server = TestServer::start(token).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let engine = Arc::new(
-        Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, bench_settings()).await?,
-    );
+    let engine = Arc::new(Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, bench_settings()).await?);
     let options =
         TelegramOptions::new("bench", crate::config::Secret::new(token.into()), "VICINATO_TELEGRAM_TOKEN", &server.url);
     let bot = TelegramBot::connect(engine, options).await?;
@@ -527,9 +524,7 @@ pub async fn matrix(
 
     store.replace_dataset(&crate::demo::lazio()?).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let engine = Arc::new(
-        Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, bench_settings()).await?,
-    );
+    let engine = Arc::new(Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, bench_settings()).await?);
     let dir = std::env::temp_dir().join(format!("vicinato-bench-matrix-{}", std::process::id()));
     let options = MatrixOptions::new(
         "bench",
@@ -828,9 +823,7 @@ pub async fn initiatives(
     use crate::store::{AuditEntry, NewInitiative, Transition};
     store.replace_dataset(&crate::demo::lazio()?).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let engine = Arc::new(
-        Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, bench_settings()).await?,
-    );
+    let engine = Arc::new(Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, bench_settings()).await?);
     let tree = engine.snapshot().tree.clone();
     let now = chrono::Utc::now();
     let author = store.person_for_account(&Account::new(Network::Console, "bench-author"), "author", now).await?.id;

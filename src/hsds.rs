@@ -376,9 +376,9 @@ pub fn export(ds: &Dataset, dir: &Path) -> Result<(), HsdsError> {
     for (name, columns) in TABLES {
         let path = dir.join(format!("{name}.csv"));
         let mut w = csv::Writer::from_path(&path).map_err(|e| io(&path, &e))?;
-        w.write_record(columns).map_err(|e| io(&path, &e))?;
+        crate::csv_safe::write_row(&mut w, columns.iter()).map_err(|e| io(&path, &e))?;
         for row in data.get(name).map(Vec::as_slice).unwrap_or_default() {
-            w.write_record(row).map_err(|e| io(&path, &e))?;
+            crate::csv_safe::write_row(&mut w, row).map_err(|e| io(&path, &e))?;
         }
         w.flush().map_err(|e| io(&path, &e))?;
         resources.push(serde_json::json!({
@@ -475,7 +475,11 @@ impl Reader {
             match record {
                 Ok(r) => {
                     let line = r.position().map(|p| p.line()).unwrap_or(0);
-                    let fields = headers.iter().cloned().zip(r.iter().map(|s| s.trim().to_owned())).collect();
+                    let fields = headers
+                        .iter()
+                        .cloned()
+                        .zip(r.iter().map(|s| crate::csv_safe::uncell(s.trim()).to_owned()))
+                        .collect();
                     rows.push(Row { file: name, line, fields });
                 }
                 Err(e) => {
@@ -865,6 +869,25 @@ mod tests {
             let f = format!("{name}.csv");
             assert_eq!(std::fs::read(a.path().join(&f)).unwrap(), std::fs::read(b.path().join(&f)).unwrap(), "{f}");
         }
+    }
+
+    #[test]
+    fn a_formula_in_a_service_is_neutralised_in_the_export_and_read_back_as_written() {
+        let mut demo = crate::demo::lazio().unwrap();
+        let formula = "=HYPERLINK(\"http://evil.example\",\"Apri\")";
+        demo.services[0].texts.name = formula.to_owned();
+        demo.services[0].texts.description = "+39 06 1234; -12.5 @home".to_owned();
+        let dir = tempfile::tempdir().unwrap();
+        export(&demo, dir.path()).unwrap();
+        let mut reader = csv::Reader::from_path(dir.path().join("services.csv")).unwrap();
+        let cells: Vec<String> =
+            reader.records().flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>()).collect();
+        assert!(cells.iter().any(|c| c == &format!("'{formula}")), "neutralised in the file");
+        assert!(cells.iter().all(|c| !c.starts_with(['=', '+', '@', '\t', '\r'])), "{cells:?}");
+        let back = import(dir.path(), Vec::new()).unwrap();
+        let found = back.services.iter().find(|s| s.id == demo.services[0].id).unwrap();
+        assert_eq!(found.texts.name, formula, "read back as written");
+        assert_eq!(found.texts.description, "+39 06 1234; -12.5 @home");
     }
 
     #[test]

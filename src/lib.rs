@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod conversation;
 pub mod courier;
+pub mod csv_safe;
 pub mod demo;
 pub mod domain;
 pub mod hsds;

@@ -615,3 +615,22 @@ ini-drafts-too-many = You already have { $n } open drafts, the most you can. Fin
 limit-per-hour = You have already written { $n } in the last hour, the most you can. Please try again later.
 slow-down = You are writing very fast. Let's pause for { $n } seconds, then I will answer again.
 waitlist-closed = Your wait for { $space }, { $when } has ended: the space will be closed then ({ $reason }). You can look for another time with /book.
+
+# Linking accounts, confirmed on both sides; complete personal data (issue 11).
+link-confirm-typist = You are about to join this account to { $name } { $network ->
+        [console] in the console
+       *[other] on { $network }
+    }. Is that you? If you confirm, I will ask you to confirm there too.
+link-confirm-maker = { $name } { $network ->
+        [console] in the console
+       *[other] on { $network }
+    } typed your code and wants to join this account. Confirm only if that account is yours.
+link-waiting = Good. Now confirm { $network ->
+        [console] in the console
+       *[other] on { $network }
+    }: I wrote to you there.
+link-cancelled = All right, nothing is linked. To try again, write /link.
+link-too-many = You have typed too many wrong codes. Try again in an hour with a new code: write /link on your other network.
+link-roles-dropped = The roles of your other account ({ $roles }) were not carried over. Ask an admin to grant them again.
+button-link-yes = Yes, it's me
+button-link-no = No, it's not me

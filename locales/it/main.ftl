@@ -615,3 +615,22 @@ ini-drafts-too-many = Hai già { $n } bozze aperte, il massimo. Finiscine una o 
 limit-per-hour = Ne hai già scritti { $n } nell'ultima ora, il massimo. Riprova più tardi.
 slow-down = Stai scrivendo molto in fretta. Facciamo una pausa di { $n } secondi, poi ti rispondo di nuovo.
 waitlist-closed = La tua attesa per { $space }, { $when } è finita: lo spazio sarà chiuso in quel momento ({ $reason }). Puoi cercare un altro orario con /book.
+
+# Collegare account con conferma da tutte e due le parti; dati personali completi (issue 11).
+link-confirm-typist = Stai per unire questo account a { $name } { $network ->
+        [console] sulla console
+       *[other] su { $network }
+    }. Sei tu? Se confermi, ti chiederò di confermare anche là.
+link-confirm-maker = { $name } { $network ->
+        [console] sulla console
+       *[other] su { $network }
+    } ha scritto il tuo codice e vuole unirsi a questo account. Conferma solo se quell'account è tuo.
+link-waiting = Bene. Ora conferma { $network ->
+        [console] sulla console
+       *[other] su { $network }
+    }: ti ho scritto là.
+link-cancelled = Va bene, non ho collegato niente. Per riprovare scrivi /collega.
+link-too-many = Hai scritto troppi codici sbagliati. Riprova tra un'ora con un codice nuovo: scrivi /collega sull'altra rete.
+link-roles-dropped = I ruoli dell'altro account ({ $roles }) non sono passati a questo. Chiedi a un amministratore di assegnarteli di nuovo.
+button-link-yes = Sì, sono io
+button-link-no = No, non sono io

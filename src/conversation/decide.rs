@@ -223,17 +223,20 @@ pub fn table(
 /// `vicinato report participation --format csv`: one row per territory and month.
 pub fn csv(rows: &[Participation]) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["territory", "month", "proposed", "supports", "held", "people", "bookings"])?;
+    crate::csv_safe::write_row(&mut w, ["territory", "month", "proposed", "supports", "held", "people", "bookings"])?;
     for r in rows {
-        w.write_record([
-            r.territory.as_str(),
-            &r.month,
-            &r.proposed.to_string(),
-            &r.supports.to_string(),
-            &r.held.to_string(),
-            &r.people.to_string(),
-            &r.bookings.to_string(),
-        ])?;
+        crate::csv_safe::write_row(
+            &mut w,
+            [
+                r.territory.as_str(),
+                &r.month,
+                &r.proposed.to_string(),
+                &r.supports.to_string(),
+                &r.held.to_string(),
+                &r.people.to_string(),
+                &r.bookings.to_string(),
+            ],
+        )?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
 }
@@ -251,6 +254,22 @@ mod tests {
             at: Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap(),
             person: Some(PersonId(person)),
         }
+    }
+
+    #[test]
+    fn a_formula_in_the_participation_csv_is_neutralised() {
+        let row = Participation {
+            territory: TerritoryId::new("=HYPERLINK(\"http://evil.example\")"),
+            month: "2026-11".into(),
+            proposed: 1,
+            supports: 0,
+            held: 0,
+            people: 1,
+            bookings: 0,
+        };
+        let text = csv(&[row]).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        assert!(line.starts_with("\"'=HYPERLINK("), "{line}");
     }
 
     #[test]

@@ -245,7 +245,13 @@ pub async fn browse(turn: &mut Turn<'_>, text: &str) -> Result<Vec<Reply>, Store
 
 /// A browsing button (`ilist:`), for the next page.
 pub async fn browse_page(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let mut replies = show_list(turn, Browse::parse(arg)).await?;
+    let browse = Browse::parse(arg);
+    // A payload is typed by whoever sends it: drafts and proposals under review stay their
+    // author's (`/myinitiatives`), whatever status a button names.
+    if browse.status.is_some_and(|s| !s.is_public()) {
+        return Ok(vec![Reply::id("button-expired")]);
+    }
+    let mut replies = show_list(turn, browse).await?;
     if let Some(first) = replies.first_mut() {
         first.update = true;
     }
@@ -267,7 +273,8 @@ async fn show_list(turn: &mut Turn<'_>, b: Browse) -> Result<Vec<Reply>, StoreEr
         territory_path: b.territory.as_ref().map(|t| turn.snapshot.tree.path(t)),
         theme: b.theme.clone(),
         statuses: match (b.status, b.week) {
-            (Some(status), _) => vec![status],
+            (Some(status), _) if status.is_public() => vec![status],
+            (Some(_), _) => return Ok(vec![Reply::id("button-expired")]),
             (None, true) => vec![Status::Accepted, Status::Scheduled],
             (None, false) => Vec::new(),
         },

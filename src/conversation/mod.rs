@@ -664,6 +664,7 @@ impl Engine {
             "card" => services::card_detail(turn, arg).await,
             "start" => start::start(turn, None).await,
             "forget" => privacy::forget_answer(turn, arg == "yes").await,
+            "lnk" => link::answer(turn, arg).await,
             "help" => Ok(vec![help::help(turn)]),
             "bspace" => book::space_chosen(turn, arg).await,
             "bslot" => book::slot_chosen(turn, arg).await,

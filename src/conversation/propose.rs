@@ -341,8 +341,24 @@ pub async fn button(turn: &mut Turn<'_>, kind: &str, arg: &str) -> Result<Vec<Re
             return Ok(vec![ask(turn, &ini, field).await?]);
         }
         "pskip" if matches!(step, Step::When | Step::Place | Step::Capacity | Step::Resources) => {}
-        "ptheme" if step == Step::Theme => c.theme = Some(arg.to_owned()),
-        "parea" if step == Step::Area => territory = TerritoryId::new(arg),
+        // A payload can be forged: only the themes and areas this step offers are taken.
+        "ptheme" if step == Step::Theme => {
+            let offered = if c.kind == Kind::Service {
+                turn.snapshot.categories.iter().any(|k| k.parent.is_none() && k.code.as_str() == arg)
+            } else {
+                THEMES.contains(&arg)
+            };
+            if !offered {
+                return Ok(vec![Reply::id("button-expired")]);
+            }
+            c.theme = Some(arg.to_owned())
+        }
+        "parea" if step == Step::Area => {
+            territory = TerritoryId::new(arg);
+            if turn.snapshot.tree.get(&territory).is_none() {
+                return Ok(vec![Reply::id("button-expired")]);
+            }
+        }
         "pbook" if step == Step::Place => {
             let Ok(id) = arg.parse::<i64>() else { return Ok(vec![Reply::id("button-expired")]) };
             let Some(b) = turn.store().booking(BookingId(id)).await? else {

@@ -14,7 +14,7 @@ use super::{Block, Button, Engine, Flow, Reply, Turn};
 use crate::domain::*;
 use crate::i18n::Msg;
 use crate::scheduler::JobHandler;
-use crate::store::{Job, NewJob, StoreError, Waiting};
+use crate::store::{Job, NewJob, StoreError, WaitPlace};
 use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -89,8 +89,8 @@ pub async fn join(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreErr
     let entry = WaitEntry { id: 0, space: space.id.clone(), person: turn.person.id, starts, ends, people, purpose };
     let cap = turn.engine.settings().limits.waitlist_entries;
     let place = match turn.store().waitlist_add(&entry, cap, turn.now).await? {
-        Waiting::Place(n) => n,
-        Waiting::Full => {
+        WaitPlace::Place(n) => n,
+        WaitPlace::Full => {
             return Ok(vec![
                 Reply::say(Msg::new("waitlist-full").num("n", i64::from(cap)))
                     .with_buttons(vec![Button::msg(Msg::new("button-my-bookings"), "bookings:")]),

@@ -112,6 +112,17 @@ pub struct OutboxItem {
 pub struct NewOutboxItem {
     pub chat: String,
     pub payload: String,
+    /// The account (its id on the channel's network) whose message this answers, or whom it
+    /// is for: erasing the person drops it, also from group rooms and direct rooms.
+    pub account: Option<String>,
+}
+
+impl NewOutboxItem {
+    /// The same message, answering or addressed to this account.
+    pub fn for_account(mut self, account: Option<&str>) -> Self {
+        self.account = account.map(str::to_owned);
+        self
+    }
 }
 
 /// A setting written in the same transaction as something else (a transport's update cursor).
@@ -158,6 +169,72 @@ pub struct PersonExport {
     pub initiatives: Vec<(crate::domain::initiative::Initiative, &'static str)>,
     /// Associations the person belongs to, and whether they may book in their name.
     pub associations: Vec<Membership>,
+    /// Comments they wrote on initiatives, oldest first.
+    pub comments: Vec<Written>,
+    /// Reports they made, with their reason.
+    pub reports: Vec<Written>,
+    /// Their votes.
+    pub votes: Vec<Voted>,
+    /// Slots they wait for (in any status).
+    pub waitlist: Vec<Waiting>,
+    /// Audit entries of what they did or what was done to them (a link).
+    pub audit: Vec<crate::store::initiatives::AuditEntry>,
+}
+
+/// A text a person wrote about an initiative (a comment, a report's reason).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Written {
+    pub initiative: crate::domain::initiative::InitiativeId,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A person's vote on an initiative.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Voted {
+    pub initiative: crate::domain::initiative::InitiativeId,
+    pub yes: bool,
+    pub at: DateTime<Utc>,
+}
+
+/// A person's place on the waitlist of a space.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Waiting {
+    pub space: SpaceId,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub people: u32,
+    pub purpose: String,
+    pub status: String,
+}
+
+/// Wrong link codes a person may type in an hour.
+pub const MAX_WRONG_LINK_CODES: i64 = 5;
+
+/// What typing a link code found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkClaim {
+    /// Too many wrong codes in the last hour: this one was not checked.
+    TooManyTries,
+    /// Unknown, expired or already typed by someone else.
+    Unknown,
+    /// The person's own code (or the accounts are one person already).
+    Same,
+    /// Made by `person`, who asked for it on `network` and is called `name`.
+    Claimed { person: PersonId, network: String, name: String },
+}
+
+/// What a confirmation of a link did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkConfirm {
+    /// Nothing to confirm for this person (unknown, expired, used, or not their turn).
+    Unknown,
+    /// The typist confirmed: now `maker` (who asked on `maker_network`) must, seeing the
+    /// typist's `network` and `name`.
+    AskMaker { maker: PersonId, maker_network: String, network: String, name: String },
+    /// Done: `joined` is now part of `kept`; `dropped` are the roles `joined` had that an
+    /// admin must grant again.
+    Linked { kept: PersonId, joined: PersonId, dropped: Vec<RoleGrant> },
 }
 
 #[async_trait]
@@ -215,16 +292,47 @@ pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + S
     /// Revokes a role; `false` when the person did not have it.
     async fn revoke_role(&self, person: PersonId, grant: &RoleGrant) -> StoreResult<bool>;
     async fn export_person(&self, id: PersonId) -> StoreResult<Option<PersonExport>>;
-    /// Erases a person, their accounts, roles and flows.
+    /// Erases a person in one transaction: accounts, roles, flows, bookings, waitlist entries,
+    /// supports and places (counts recounted, a freed place goes to the first waiting), votes,
+    /// reports, comments, memberships, drafts and moderator candidacies, link codes, replies
+    /// queued for them or answering them (private chats, direct and group rooms), Matrix numbered
+    /// choices kept for them; the audit keeps what was done without them (actor, subject and
+    /// their names in reasons removed). Initiatives others can read stay, without author.
+    /// Bookings should be cancelled first, so that their slots go to the waitlist.
     async fn erase_person(&self, id: PersonId) -> StoreResult<bool>;
-    /// Keeps a one-time code that joins another account to this person until `expires_at`
-    /// (a new code replaces the person's older ones).
-    async fn link_code_put(&self, person: PersonId, code: &str, expires_at: DateTime<Utc>) -> StoreResult<()>;
-    /// Joins `other` into the person whose code this is, in one transaction: accounts, roles,
-    /// bookings, initiatives, supports, votes and the rest move over; where both had supported,
-    /// joined, voted on or reported the same initiative, one remains (and its count drops by
-    /// one). The code is used up. `None` when the code is unknown or expired.
-    async fn link_accounts(&self, code: &str, other: PersonId, now: DateTime<Utc>) -> StoreResult<Option<PersonId>>;
+    /// Every `table.column` where a text occurs (in any column read as text): to check that an
+    /// erasure left nothing behind.
+    async fn occurrences(&self, text: &str) -> StoreResult<Vec<String>>;
+    /// Keeps a one-time code, asked for on `network`, that joins another account to this person
+    /// until `expires_at` (a new code replaces the person's older ones). `Err` when the code is
+    /// taken (draw another).
+    async fn link_code_put(
+        &self,
+        person: PersonId,
+        network: &str,
+        code: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Someone typed a code on `network`: who made it, to confirm. A wrong code (unknown,
+    /// expired, or already typed by someone else) is counted against `person`; after
+    /// [`MAX_WRONG_LINK_CODES`] in an hour no code is checked at all.
+    async fn link_claim(
+        &self,
+        code: &str,
+        person: PersonId,
+        network: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<LinkClaim>;
+    /// One side confirms: first the person who typed the code, then the one who made it, whose
+    /// confirmation joins the typist into them in one transaction (accounts, bookings,
+    /// initiatives, supports, votes and the rest move over; where both did the same
+    /// once-per-person thing, one remains; an author's support of their own initiative goes;
+    /// counts are recounted; staff, moderator and admin roles of the typist are dropped, not
+    /// merged; the link is audited). The code is used up.
+    async fn link_confirm(&self, code: &str, person: PersonId, now: DateTime<Utc>) -> StoreResult<LinkConfirm>;
+    /// Either side says no: the code is gone. `false` when it was not theirs (or is gone).
+    async fn link_cancel(&self, code: &str, person: PersonId) -> StoreResult<bool>;
 
     // Conversation flows.
 
@@ -364,7 +472,7 @@ pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + S
     /// Puts a person on the waitlist of a slot, once per person and slot, unless they already
     /// wait for `cap` slots: their place in line (1 = first), the same when they already wait
     /// for it.
-    async fn waitlist_add(&self, entry: &WaitEntry, cap: u32, now: DateTime<Utc>) -> StoreResult<Waiting>;
+    async fn waitlist_add(&self, entry: &WaitEntry, cap: u32, now: DateTime<Utc>) -> StoreResult<WaitPlace>;
     /// Offers a waiting person the slot, in one transaction: the entry becomes `offered`, the
     /// held booking and its units are written, and the jobs `jobs` makes for it are put.
     /// `Err(Taken)`, and nothing written, when the slot is still taken or the entry no longer
@@ -406,7 +514,7 @@ pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + S
 
 /// Where a person stands on a waitlist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Waiting {
+pub enum WaitPlace {
     /// Their place in line, 1 = first.
     Place(i64),
     /// They already wait for as many slots as one may.

@@ -1271,6 +1271,7 @@ impl Store for SqlStore {
     }
 
     async fn export_person(&self, id: PersonId) -> StoreResult<Option<PersonExport>> {
+        use crate::domain::initiative::InitiativeId;
         let Some(person) = self.person(id).await? else { return Ok(None) };
         let flows: Vec<(String,)> = self
             .fetch_all(Stmt::new("SELECT state FROM flows WHERE person_id = $1 ORDER BY chat_key").bind(id.0))
@@ -1281,49 +1282,236 @@ impl Store for SqlStore {
                     .bind(id.0),
             )
             .await?;
+        let written = |sql: &str| Stmt::new(sql.to_owned()).bind(id.0);
+        let texts = |rows: Vec<(i64, String, i64)>, what: &str| -> StoreResult<Vec<Written>> {
+            rows.into_iter()
+                .map(|(ini, text, at)| Ok(Written { initiative: InitiativeId(ini), text, at: from_secs(what, at)? }))
+                .collect()
+        };
+        let comments: Vec<(i64, String, i64)> = self
+            .fetch_all(written(
+                "SELECT initiative_id, body, created_at FROM initiative_comments WHERE person_id = $1 ORDER BY id",
+            ))
+            .await?;
+        let reports: Vec<(i64, String, i64)> = self
+            .fetch_all(written(
+                "SELECT initiative_id, reason, created_at FROM initiative_reports WHERE person_id = $1 \
+                 ORDER BY created_at, initiative_id",
+            ))
+            .await?;
+        let votes: Vec<(i64, bool, i64)> = self
+            .fetch_all(written(
+                "SELECT initiative_id, yes, created_at FROM initiative_votes WHERE person_id = $1 \
+                 ORDER BY created_at, initiative_id",
+            ))
+            .await?;
+        let waiting: Vec<(String, i64, i64, i64, String, String)> = self
+            .fetch_all(written(
+                "SELECT space, starts, ends, people, purpose, status FROM waitlist WHERE person_id = $1 ORDER BY id",
+            ))
+            .await?;
+        let audit: Vec<(i64, Option<i64>, String, String, Option<String>)> = self
+            .fetch_all(
+                Stmt::new(
+                    "SELECT at, actor_id, action, subject, reason FROM audit WHERE actor_id = $1 OR subject = $2 \
+                     ORDER BY id",
+                )
+                .bind(id.0)
+                .bind(format!("person:{id}")),
+            )
+            .await?;
         Ok(Some(PersonExport {
             person,
             flows: flows.into_iter().map(|(s,)| s).collect(),
             bookings: bookings.into_iter().map(booking_from_row).collect::<StoreResult<_>>()?,
             initiatives: self.initiatives_of_person(id).await?,
             associations: self.associations_of(id).await?.into_iter().map(|(_, m)| m).collect(),
+            comments: texts(comments, "comment")?,
+            reports: texts(reports, "report")?,
+            votes: votes
+                .into_iter()
+                .map(|(ini, yes, at)| Ok(Voted { initiative: InitiativeId(ini), yes, at: from_secs("vote", at)? }))
+                .collect::<StoreResult<_>>()?,
+            waitlist: waiting
+                .into_iter()
+                .map(|(space, starts, ends, people, purpose, status)| {
+                    Ok(Waiting {
+                        space: SpaceId::new(space),
+                        starts: from_secs("waitlist", starts)?,
+                        ends: from_secs("waitlist", ends)?,
+                        people: u32::try_from(people).unwrap_or(0),
+                        purpose,
+                        status,
+                    })
+                })
+                .collect::<StoreResult<_>>()?,
+            audit: audit
+                .into_iter()
+                .map(|(at, actor, action, subject, reason)| {
+                    Ok(AuditEntry { at: from_secs("audit", at)?, actor: actor.map(PersonId), action, subject, reason })
+                })
+                .collect::<StoreResult<_>>()?,
         }))
     }
 
     async fn erase_person(&self, id: PersonId) -> StoreResult<bool> {
-        let affected = self
-            .transaction(vec![
-                Stmt::new("DELETE FROM flows WHERE person_id = $1").bind(id.0),
-                // Replies still waiting to reach the person's private chats.
-                Stmt::new(
-                    "DELETE FROM outbox WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = $1 \
-                     AND a.external_id = outbox.chat AND outbox.channel LIKE a.network || ':%')",
-                )
-                .bind(id.0),
-                Stmt::new("DELETE FROM roles WHERE person_id = $1").bind(id.0),
-                Stmt::new("DELETE FROM accounts WHERE person_id = $1").bind(id.0),
-                Stmt::new("DELETE FROM persons WHERE id = $1").bind(id.0),
-            ])
-            .await?;
+        let Some(person) = self.person(id).await? else { return Ok(false) };
+        let with = |sql: &str| Stmt::new(sql.to_owned()).bind(id.0);
+        let mut stmts = vec![
+            // Counters follow the rows: what the person supported or joined counts one less,
+            // and a place they held goes to the first in line.
+            with(
+                "UPDATE initiatives SET supports = (SELECT COUNT(*) FROM initiative_supports s \
+                 WHERE s.initiative_id = initiatives.id AND s.person_id <> $1) \
+                 WHERE id IN (SELECT initiative_id FROM initiative_supports WHERE person_id = $1)",
+            ),
+            with("DELETE FROM initiative_supports WHERE person_id = $1"),
+            with(
+                "UPDATE initiative_participants SET waiting = FALSE WHERE waiting \
+                 AND initiative_id IN (SELECT initiative_id FROM initiative_participants \
+                 WHERE person_id = $1 AND NOT waiting) \
+                 AND seq = (SELECT MIN(w.seq) FROM initiative_participants w \
+                 WHERE w.initiative_id = initiative_participants.initiative_id AND w.waiting) \
+                 AND (SELECT capacity FROM initiatives i WHERE i.id = initiative_participants.initiative_id) > \
+                 (SELECT COUNT(*) FROM initiative_participants t WHERE t.initiative_id = \
+                 initiative_participants.initiative_id AND NOT t.waiting AND t.person_id <> $1)",
+            ),
+            with(
+                "UPDATE initiatives SET participants = (SELECT COUNT(*) FROM initiative_participants p \
+                 WHERE p.initiative_id = initiatives.id AND NOT p.waiting AND p.person_id <> $1) \
+                 WHERE id IN (SELECT initiative_id FROM initiative_participants WHERE person_id = $1)",
+            ),
+            with("DELETE FROM initiative_participants WHERE person_id = $1"),
+            // Drafts and moderator candidacies are the person's own: they go. What others read
+            // (published initiatives) stays, without its author.
+            with("DELETE FROM initiatives WHERE author_id = $1 AND (status = 'draft' OR kind = 'moderator')"),
+            with("DELETE FROM flows WHERE person_id = $1"),
+            // Replies still waiting for the person, or answering them: in their private chats,
+            // their direct rooms and the groups they wrote in.
+            with(
+                "DELETE FROM outbox WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = $1 \
+                 AND (outbox.channel = a.network OR outbox.channel LIKE a.network || ':%') \
+                 AND (a.external_id = outbox.chat OR a.external_id = outbox.account))",
+            ),
+            // Numbered choices kept for them in Matrix rooms (`matrix.<bot>.choices.<room>.<user>`).
+            with(
+                "DELETE FROM settings WHERE key LIKE 'matrix.%.choices.%' AND EXISTS (SELECT 1 FROM accounts a \
+                 WHERE a.person_id = $1 AND a.network = 'matrix' \
+                 AND substr(settings.key, length(settings.key) - length(a.external_id)) = '.' || a.external_id)",
+            ),
+            // The audit keeps what was done, not by or to whom.
+            with("UPDATE audit SET actor_id = NULL WHERE actor_id = $1"),
+            Stmt::new("UPDATE audit SET subject = 'person:erased', reason = NULL WHERE subject = $1")
+                .bind(format!("person:{id}")),
+            // Delivery keys of messages fanned out to them end with their id.
+            Stmt::new("DELETE FROM deliveries WHERE key LIKE $1").bind(format!("initiative:%:{id}")),
+        ];
+        // Reasons that name them (their name, their accounts) lose the name.
+        let names = std::iter::once(person.display_name.as_str())
+            .chain(person.accounts.iter().map(|a| a.external_id.as_str()))
+            .filter(|n| n.chars().count() >= 3);
+        for name in names {
+            stmts.push(
+                Stmt::new("UPDATE audit SET reason = REPLACE(reason, $1, '[...]') WHERE reason <> REPLACE(reason, $1, '[...]')")
+                    .bind(name),
+            );
+        }
+        stmts.extend([
+            with("DELETE FROM roles WHERE person_id = $1"),
+            with("DELETE FROM accounts WHERE person_id = $1"),
+            // Bookings, waitlist entries, comments, votes, reports, memberships and link codes
+            // go with the person (ON DELETE CASCADE).
+            with("DELETE FROM persons WHERE id = $1"),
+        ]);
+        let affected = self.transaction(stmts).await?;
         Ok(affected.last().copied().unwrap_or(0) > 0)
     }
 
-    async fn link_code_put(&self, person: PersonId, code: &str, expires_at: DateTime<Utc>) -> StoreResult<()> {
+    async fn occurrences(&self, text: &str) -> StoreResult<Vec<String>> {
+        let columns: Vec<(String, String)> = match self.engine() {
+            Engine::Sqlite => {
+                self.fetch_all(Stmt::new(
+                    "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'service_fts%' \
+                     ORDER BY m.name, c.cid",
+                ))
+                .await?
+            }
+            Engine::Postgres => {
+                self.fetch_all(Stmt::new(
+                    "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns \
+                     WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position",
+                ))
+                .await?
+            }
+        };
+        let mut found = Vec::new();
+        for (table, column) in columns {
+            // Names read from the database's own catalogue, quoted; the text is bound.
+            let (t, c) = (table.replace('"', "\"\""), column.replace('"', "\"\""));
+            let position = match self.engine() {
+                Engine::Sqlite => "instr",
+                Engine::Postgres => "strpos",
+            };
+            let (n,): (i64,) = self
+                .fetch_optional(
+                    Stmt::new(format!("SELECT COUNT(*) FROM \"{t}\" WHERE {position}(CAST(\"{c}\" AS TEXT), $1) > 0"))
+                        .bind(text),
+                )
+                .await?
+                .unwrap_or((0,));
+            if n > 0 {
+                found.push(format!("{table}.{column}"));
+            }
+        }
+        Ok(found)
+    }
+
+    async fn link_code_put(
+        &self,
+        person: PersonId,
+        network: &str,
+        code: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         self.transaction(vec![
             Stmt::new("DELETE FROM link_codes WHERE person_id = $1 OR expires_at < $2")
                 .bind(person.0)
-                .bind(Utc::now().timestamp()),
-            Stmt::new("INSERT INTO link_codes (code, person_id, expires_at) VALUES ($1, $2, $3)")
+                .bind(now.timestamp()),
+            Stmt::new("INSERT INTO link_codes (code, person_id, network, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(code)
                 .bind(person.0)
+                .bind(network)
                 .bind(expires_at.timestamp()),
         ])
         .await
         .map(|_| ())
     }
 
-    async fn link_accounts(&self, code: &str, other: PersonId, now: DateTime<Utc>) -> StoreResult<Option<PersonId>> {
-        self.merge_person(code, other, now).await
+    async fn link_claim(
+        &self,
+        code: &str,
+        person: PersonId,
+        network: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<LinkClaim> {
+        self.claim_link(code, person, network, now).await
+    }
+
+    async fn link_confirm(&self, code: &str, person: PersonId, now: DateTime<Utc>) -> StoreResult<LinkConfirm> {
+        self.confirm_link(code, person, now).await
+    }
+
+    async fn link_cancel(&self, code: &str, person: PersonId) -> StoreResult<bool> {
+        let gone = self
+            .execute(
+                Stmt::new("DELETE FROM link_codes WHERE code = $1 AND (person_id = $2 OR claimed_by = $2)")
+                    .bind(code)
+                    .bind(person.0),
+            )
+            .await?;
+        Ok(gone > 0)
     }
 
     async fn load_flow(&self, person: PersonId, chat: &str, now: DateTime<Utc>) -> StoreResult<Option<StoredFlow>> {
@@ -1383,10 +1571,16 @@ impl Store for SqlStore {
         let rows = items
             .iter()
             .map(|i| {
-                vec![Bind::from(channel), Bind::from(i.chat.as_str()), Bind::from(i.payload.as_str()), Bind::from(now)]
+                vec![
+                    Bind::from(channel),
+                    Bind::from(i.chat.as_str()),
+                    Bind::from(i.payload.as_str()),
+                    Bind::from(now),
+                    Bind::from(i.account.clone()),
+                ]
             })
             .collect();
-        let mut stmts = insert_rows("outbox", &["channel", "chat", "payload", "created_at"], rows);
+        let mut stmts = insert_rows("outbox", &["channel", "chat", "payload", "created_at", "account"], rows);
         if let Some(c) = cursor {
             stmts.push(Self::setting_statement(c.key, c.value));
         }
@@ -1406,10 +1600,16 @@ impl Store for SqlStore {
         let rows = items
             .iter()
             .map(|i| {
-                vec![Bind::from(channel), Bind::from(i.chat.as_str()), Bind::from(i.payload.as_str()), Bind::from(now)]
+                vec![
+                    Bind::from(channel),
+                    Bind::from(i.chat.as_str()),
+                    Bind::from(i.payload.as_str()),
+                    Bind::from(now),
+                    Bind::from(i.account.clone()),
+                ]
             })
             .collect();
-        let stmts = insert_rows("outbox", &["channel", "chat", "payload", "created_at"], rows);
+        let stmts = insert_rows("outbox", &["channel", "chat", "payload", "created_at", "account"], rows);
         self.transaction_if_first(Self::delivery_statement(key, now), stmts).await
     }
 
@@ -1709,7 +1909,7 @@ impl Store for SqlStore {
             > 0)
     }
 
-    async fn waitlist_add(&self, e: &WaitEntry, cap: u32, now: DateTime<Utc>) -> StoreResult<Waiting> {
+    async fn waitlist_add(&self, e: &WaitEntry, cap: u32, now: DateTime<Utc>) -> StoreResult<WaitPlace> {
         let existing = Stmt::new(
             "SELECT id FROM waitlist WHERE space = $1 AND person_id = $2 AND starts = $3 AND ends = $4 \
              AND status = 'waiting'",
@@ -1746,10 +1946,10 @@ impl Store for SqlStore {
             id = self.fetch_writing(existing).await?;
         }
         let Some((id,)) = id else {
-            return Ok(Waiting::Full);
+            return Ok(WaitPlace::Full);
         };
         let ahead = self.waitlist_waiting(&e.space, e.starts, e.ends).await?;
-        Ok(Waiting::Place(ahead.iter().filter(|w| w.id <= id).count() as i64))
+        Ok(WaitPlace::Place(ahead.iter().filter(|w| w.id <= id).count() as i64))
     }
 
     async fn waitlist_promote(

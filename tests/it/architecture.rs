@@ -51,3 +51,17 @@ fn only_the_store_knows_sql() {
         assert!(!text.contains("sqlx::query"), "{} runs SQL outside the store", file.display());
     }
 }
+
+#[test]
+fn every_csv_is_written_through_the_formula_safe_helper() {
+    for file in rust_files(&src("")) {
+        if file == src("csv_safe.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for forbidden in [".write_record(", ".write_field(", ".serialize("] {
+            let writes_csv = text.contains("csv::Writer") && text.contains(forbidden);
+            assert!(!writes_csv, "{} writes CSV cells without csv_safe (`{forbidden}`)", file.display());
+        }
+    }
+}

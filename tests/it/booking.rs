@@ -574,3 +574,22 @@ async fn with_two_bots_on_one_network_a_reminder_goes_through_the_bot_the_person
     assert_eq!(via_b, ["4343"]);
     assert_eq!(via_a, ["4444"], "unknown: the network's first bot");
 }
+
+#[tokio::test]
+async fn a_person_who_is_forgotten_frees_their_bookings_for_the_first_in_line() {
+    let (engine, _, courier, _dir) = app().await;
+    book_the_hall(&engine, "maria").await;
+    let wish = "vorrei la sala grande martedì dalle 15 alle 17 per 10 persone";
+    let r = talk(&engine, "luca", Some(Lang::It), &[wish]).await;
+    let wait = payloads(&r[1]).into_iter().last().unwrap();
+    talk(&engine, "luca", None, &[&press(&wait)]).await;
+    courier.take();
+    let r = talk(&engine, "maria", None, &["/forget"]).await;
+    let yes = payloads(&r[0]).into_iter().find(|p| p == "forget:yes").unwrap();
+    talk(&engine, "maria", None, &[&press(&yes)]).await;
+    let offers = courier.take();
+    assert_eq!(offers.len(), 1, "{offers:?}");
+    assert_eq!(offers[0].0, Account::new(Network::Console, "luca"));
+    assert!(engine.render(Lang::It, &offers[0].2).blocks[0].lines[0].contains("Lo teniamo per te per 60 minuti"));
+    assert!(engine.store().find_person(&Account::new(Network::Console, "maria")).await.unwrap().is_none());
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use vicinato::conversation::DirectorySnapshot;
 use vicinato::domain::*;
-use vicinato::store::{Cursor, NewOutboxItem, Store, StoredFlow};
+use vicinato::store::{Cursor, LinkClaim, LinkConfirm, NewOutboxItem, Store, StoredFlow};
 
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
@@ -80,6 +80,9 @@ conformance!(
     initiatives_are_browsed_by_area_theme_words_and_dates,
     participation_export_and_erasure_cover_initiatives,
     linked_accounts_become_one_person_whose_supports_count_once,
+    forgetting_a_person_takes_their_support_and_place_off_the_counts,
+    wrong_link_codes_are_limited_per_person_and_hour,
+    a_person_who_did_everything_is_erased_without_a_trace_and_exported_whole,
 );
 
 async fn demo(store: &Arc<dyn Store>) -> Dataset {
@@ -380,7 +383,7 @@ async fn settings_are_kept(store: Arc<dyn Store>) {
 }
 
 fn item(chat: &str, payload: &str) -> NewOutboxItem {
-    NewOutboxItem { chat: chat.into(), payload: payload.into() }
+    NewOutboxItem { chat: chat.into(), payload: payload.into(), account: None }
 }
 
 async fn the_outbox_keeps_messages_in_order_until_delivered(store: Arc<dyn Store>) {
@@ -614,7 +617,7 @@ async fn a_status_change_and_its_jobs_are_written_together_and_once(store: Arc<d
 }
 
 async fn a_waiting_person_waits_once_within_the_cap_and_is_offered_the_slot_once(store: Arc<dyn Store>) {
-    use vicinato::store::Waiting;
+    use vicinato::store::WaitPlace;
     let spaces = hall_spaces();
     let (ada, bea) = (someone(&store, "ada").await, someone(&store, "bea").await);
     let now = rome(1, 8, 0);
@@ -629,10 +632,10 @@ async fn a_waiting_person_waits_once_within_the_cap_and_is_offered_the_slot_once
         people: 3,
         purpose: "prove del coro".into(),
     };
-    assert_eq!(store.waitlist_add(&entry(10), 2, now).await.unwrap(), Waiting::Place(1));
-    assert_eq!(store.waitlist_add(&entry(10), 2, now).await.unwrap(), Waiting::Place(1), "once per slot");
-    assert_eq!(store.waitlist_add(&entry(12), 2, now).await.unwrap(), Waiting::Place(1));
-    assert_eq!(store.waitlist_add(&entry(14), 2, now).await.unwrap(), Waiting::Full, "two at once at most");
+    assert_eq!(store.waitlist_add(&entry(10), 2, now).await.unwrap(), WaitPlace::Place(1));
+    assert_eq!(store.waitlist_add(&entry(10), 2, now).await.unwrap(), WaitPlace::Place(1), "once per slot");
+    assert_eq!(store.waitlist_add(&entry(12), 2, now).await.unwrap(), WaitPlace::Place(1));
+    assert_eq!(store.waitlist_add(&entry(14), 2, now).await.unwrap(), WaitPlace::Full, "two at once at most");
     let waiting = store.waitlist_waiting(&SpaceId::new("centocelle-saletta"), rome(1, 10, 0), rome(1, 11, 0)).await;
     let waiting = waiting.unwrap();
     assert_eq!(waiting.len(), 1);
@@ -661,7 +664,7 @@ async fn a_waiting_person_waits_once_within_the_cap_and_is_offered_the_slot_once
     // A closure ends the waits it covers.
     let closed = store.waitlist_close(&SpaceId::new("centocelle-saletta"), rome(1, 0, 0), rome(2, 0, 0)).await;
     assert_eq!(closed.unwrap().len(), 1);
-    assert_eq!(store.waitlist_add(&entry(14), 2, now).await.unwrap(), Waiting::Place(1), "room in the cap again");
+    assert_eq!(store.waitlist_add(&entry(14), 2, now).await.unwrap(), WaitPlace::Place(1), "room in the cap again");
 }
 
 async fn a_receipt_keeps_the_first_answer_and_old_ones_are_purged(store: Arc<dyn Store>) {
@@ -937,10 +940,23 @@ async fn linking_accounts_keeps_association_memberships_and_the_right_to_book(st
     store.association_member_put(&member("orti", ada, false), now).await.unwrap();
     store.association_member_put(&member("orti", tg, true), now).await.unwrap();
     store.association_member_put(&member("coro", tg, false), now).await.unwrap();
-    store.link_code_put(ada, "24681357", now + chrono::Duration::minutes(10)).await.unwrap();
-    assert_eq!(store.link_accounts("24681357", tg, now).await.unwrap(), Some(ada));
+    assert!(matches!(link(&store, ada, tg, "2468ABCD", now).await, LinkConfirm::Linked { .. }));
     let mine: Vec<Membership> = store.associations_of(ada).await.unwrap().into_iter().map(|(_, m)| m).collect();
     assert_eq!(mine, vec![member("coro", ada, false), member("orti", ada, true)]);
+}
+
+/// Links `typist` into `maker` the way people do: a code, typed, confirmed by both.
+async fn link(
+    store: &Arc<dyn Store>,
+    maker: PersonId,
+    typist: PersonId,
+    code: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> LinkConfirm {
+    store.link_code_put(maker, "console", code, now + chrono::Duration::minutes(10), now).await.unwrap();
+    assert!(matches!(store.link_claim(code, typist, "telegram", now).await.unwrap(), LinkClaim::Claimed { .. }));
+    assert!(matches!(store.link_confirm(code, typist, now).await.unwrap(), LinkConfirm::AskMaker { .. }));
+    store.link_confirm(code, maker, now).await.unwrap()
 }
 
 mod initiative_helpers {
@@ -1245,31 +1261,69 @@ async fn linked_accounts_become_one_person_whose_supports_count_once(store: Arc<
     let a = initiative_helpers::person(&store, "ada").await;
     let tg = Account::new(Network::Telegram, "777");
     let b = store.person_for_account(&tg, "Ada on Telegram", now).await.unwrap();
-    let grant = RoleGrant { role: Role::Moderator, territory: Some(TerritoryId::new("centocelle")) };
-    store.grant_role(b.id, &grant, now).await.unwrap();
+    let moderator = RoleGrant { role: Role::Moderator, territory: Some(TerritoryId::new("centocelle")) };
+    let resident = RoleGrant { role: Role::Resident, territory: Some(TerritoryId::new("centocelle")) };
+    store.grant_role(b.id, &moderator, now).await.unwrap();
+    store.grant_role(b.id, &resident, now).await.unwrap();
     for p in [a, b.id] {
         store.initiative_support(both.id, p, false, now).await.unwrap();
         store.initiative_join(both.id, p, false, now).await.unwrap();
     }
     store.initiative_support(only_b.id, b.id, true, now).await.unwrap();
     store.initiative_comment(only_b.id, b.id, "from telegram", now).await.unwrap();
+    // B supports what A wrote: once they are one person, the author does not support their own.
+    let own = initiative_helpers::published(&store, "own", 10, 0).await;
+    let own_author = own.author.unwrap();
+    store.initiative_support(own.id, b.id, false, now).await.unwrap();
     assert_eq!(store.initiative(both.id).await.unwrap().unwrap().supports, 2);
 
     let expires = now + chrono::Duration::minutes(10);
-    store.link_code_put(a, "12345678", expires).await.unwrap();
-    assert_eq!(store.link_accounts("87654321", b.id, now).await.unwrap(), None, "an unknown code");
+    store.link_code_put(a, "console", "ABCD2345", expires, now).await.unwrap();
     assert_eq!(
-        store.link_accounts("12345678", b.id, now + chrono::Duration::minutes(11)).await.unwrap(),
-        None,
+        store.link_claim("ZZZZ9999", b.id, "telegram", now).await.unwrap(),
+        LinkClaim::Unknown,
+        "an unknown code"
+    );
+    assert_eq!(
+        store.link_claim("ABCD2345", b.id, "telegram", now + chrono::Duration::minutes(11)).await.unwrap(),
+        LinkClaim::Unknown,
         "expired"
     );
-    assert_eq!(store.link_accounts("12345678", b.id, now).await.unwrap(), Some(a));
-    assert_eq!(store.link_accounts("12345678", b.id, now).await.unwrap(), None, "a code is used once");
+    assert_eq!(store.link_claim("ABCD2345", a, "console", now).await.unwrap(), LinkClaim::Same);
+    assert_eq!(
+        store.link_claim("ABCD2345", b.id, "telegram", now).await.unwrap(),
+        LinkClaim::Claimed { person: a, network: "console".into(), name: "ada".into() }
+    );
+    let eve = initiative_helpers::person(&store, "eve").await;
+    assert_eq!(store.link_claim("ABCD2345", eve, "matrix", now).await.unwrap(), LinkClaim::Unknown, "typed once");
+    assert_eq!(store.link_confirm("ABCD2345", eve, now).await.unwrap(), LinkConfirm::Unknown, "not eve's to confirm");
+    assert_eq!(
+        store.link_confirm("ABCD2345", a, now).await.unwrap(),
+        LinkConfirm::Unknown,
+        "the typist confirms first"
+    );
+    assert_eq!(
+        store.link_confirm("ABCD2345", b.id, now).await.unwrap(),
+        LinkConfirm::AskMaker {
+            maker: a,
+            maker_network: "console".into(),
+            network: "telegram".into(),
+            name: "Ada on Telegram".into()
+        }
+    );
+    assert!(store.person(b.id).await.unwrap().is_some(), "nothing joined before the maker confirms");
+    let LinkConfirm::Linked { kept, joined, dropped } = store.link_confirm("ABCD2345", a, now).await.unwrap() else {
+        panic!("linked")
+    };
+    assert_eq!((kept, joined), (a, b.id));
+    assert_eq!(dropped, vec![moderator.clone()], "a moderator's role is not handed over");
+    assert_eq!(store.link_confirm("ABCD2345", a, now).await.unwrap(), LinkConfirm::Unknown, "a code is used once");
 
     let merged = store.find_person(&tg).await.unwrap().unwrap();
     assert_eq!(merged.id, a, "the Telegram account is Ada's now");
     assert_eq!(merged.accounts.len(), 2);
-    assert!(merged.roles.contains(&grant), "{:?}", merged.roles);
+    assert!(!merged.roles.contains(&moderator), "{:?}", merged.roles);
+    assert!(merged.roles.contains(&resident), "{:?}", merged.roles);
     assert!(store.person(b.id).await.unwrap().is_none());
     let both_now = store.initiative(both.id).await.unwrap().unwrap();
     assert_eq!((both_now.supports, both_now.participants), (1, 1), "one person, one support, one place");
@@ -1281,4 +1335,275 @@ async fn linked_accounts_become_one_person_whose_supports_count_once(store: Arc<
         store.initiative_support(both.id, merged.id, false, now).await.unwrap(),
         vicinato::store::Supported::Already
     );
+    let audit = store.audit_of(&format!("person:{a}")).await.unwrap();
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!((audit[0].action.as_str(), audit[0].actor), ("link", Some(a)));
+    assert!(audit[0].reason.as_deref().unwrap_or("").contains("moderator@centocelle"), "{audit:?}");
+
+    // The author of "own" links the account that supported it: the support goes, counts follow.
+    let c = store.person_for_account(&Account::new(Network::Matrix, "@own:x"), "Own", now).await.unwrap().id;
+    store.initiative_support(own.id, c, false, now).await.unwrap();
+    assert_eq!(store.initiative(own.id).await.unwrap().unwrap().supports, 2);
+    assert!(matches!(link(&store, own_author, c, "OWNA2345", now).await, LinkConfirm::Linked { .. }));
+    assert_eq!(store.initiative_my_part(own.id, own_author).await.unwrap().support, None);
+    assert_eq!(store.initiative(own.id).await.unwrap().unwrap().supports, 1, "only Ada's support, now merged");
+}
+
+async fn wrong_link_codes_are_limited_per_person_and_hour(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let maker = initiative_helpers::person(&store, "maker").await;
+    let guesser = initiative_helpers::person(&store, "guesser").await;
+    store.link_code_put(maker, "console", "GOOD2345", now + chrono::Duration::minutes(10), now).await.unwrap();
+    for i in 0..5 {
+        assert_eq!(
+            store.link_claim(&format!("BAD{i}2345"), guesser, "telegram", now).await.unwrap(),
+            LinkClaim::Unknown
+        );
+    }
+    assert_eq!(
+        store.link_claim("GOOD2345", guesser, "telegram", now).await.unwrap(),
+        LinkClaim::TooManyTries,
+        "after five wrong codes even the right one is not checked"
+    );
+    let later = now + chrono::Duration::minutes(61);
+    store.link_code_put(maker, "console", "GOOD6789", later + chrono::Duration::minutes(10), later).await.unwrap();
+    assert!(matches!(
+        store.link_claim("GOOD6789", guesser, "telegram", later).await.unwrap(),
+        LinkClaim::Claimed { .. }
+    ));
+    assert!(store.link_cancel("GOOD6789", maker).await.unwrap(), "either side may say no");
+    assert_eq!(store.link_confirm("GOOD6789", guesser, later).await.unwrap(), LinkConfirm::Unknown);
+}
+
+async fn forgetting_a_person_takes_their_support_and_place_off_the_counts(store: Arc<dyn Store>) {
+    use vicinato::domain::initiative::Status;
+    use vicinato::store::Joined;
+    let ini = initiative_helpers::published(&store, "bench", 3, 1).await;
+    let now = chrono::Utc::now();
+    let account = Account::new(Network::Telegram, "4242");
+    // Support, join, forget, and again: one account must not push the initiative to its threshold.
+    for round in 0..5 {
+        let p = store.person_for_account(&account, "Eve", now).await.unwrap().id;
+        store.initiative_support(ini.id, p, false, now).await.unwrap();
+        assert_eq!(store.initiative_join(ini.id, p, false, now).await.unwrap(), Joined::Joined, "round {round}");
+        let counted = store.initiative(ini.id).await.unwrap().unwrap();
+        assert_eq!((counted.supports, counted.participants), (1, 1), "round {round}");
+        assert!(store.erase_person(p).await.unwrap());
+        let after = store.initiative(ini.id).await.unwrap().unwrap();
+        assert_eq!((after.supports, after.participants), (0, 0), "round {round}");
+        assert_eq!(after.status, Status::Published, "round {round}");
+    }
+    // The one place is taken and someone waits: erasing the one in the place promotes the waiting.
+    let (first, second) =
+        (initiative_helpers::person(&store, "f1").await, initiative_helpers::person(&store, "f2").await);
+    assert_eq!(store.initiative_join(ini.id, first, false, now).await.unwrap(), Joined::Joined);
+    assert_eq!(store.initiative_join(ini.id, second, false, now).await.unwrap(), Joined::Waiting(1));
+    assert!(store.erase_person(first).await.unwrap());
+    assert_eq!(store.initiative_my_part(ini.id, second).await.unwrap().waiting, Some(false), "promoted");
+    assert_eq!(store.initiative(ini.id).await.unwrap().unwrap().participants, 1);
+    // Someone waiting is erased: the counts do not change.
+    let third = initiative_helpers::person(&store, "f3").await;
+    assert_eq!(store.initiative_join(ini.id, third, false, now).await.unwrap(), Joined::Waiting(1));
+    assert!(store.erase_person(third).await.unwrap());
+    assert_eq!(store.initiative(ini.id).await.unwrap().unwrap().participants, 1);
+}
+
+async fn a_person_who_did_everything_is_erased_without_a_trace_and_exported_whole(store: Arc<dyn Store>) {
+    use vicinato::domain::initiative::*;
+    use vicinato::store::{AuditEntry, NewInitiative, Transition};
+    let now = chrono::Utc::now();
+    let name = "Zebedeo Unicorno";
+    let marker = "marcatore-xq7";
+    let tg = Account::new(Network::Telegram, "918273645");
+    let mx = Account::new(Network::Matrix, "@zebedeo-unico:example.org");
+    let z = store.person_for_account(&tg, name, now).await.unwrap().id;
+    let other = initiative_helpers::person(&store, "ugo").await;
+    let staff = initiative_helpers::person(&store, "staff").await;
+
+    // A second account, linked.
+    let on_matrix = store.person_for_account(&mx, "Zeb on Matrix", now).await.unwrap().id;
+    assert!(matches!(link(&store, z, on_matrix, "ZEBL2345", now).await, LinkConfirm::Linked { .. }));
+    store.link_code_put(z, "telegram", "ZEBN2345", now + chrono::Duration::minutes(10), now).await.unwrap();
+    store
+        .grant_role(z, &RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("centocelle")) }, now)
+        .await
+        .unwrap();
+
+    // Bookings, a waitlist entry, an association.
+    let spaces = hall_spaces();
+    let mut b = new_booking(&spaces, "centocelle-saletta", z, (10, 0), (11, 0));
+    b.purpose = format!("riunione {marker}");
+    store.booking_insert(&b, now).await.unwrap().unwrap();
+    store
+        .waitlist_add(
+            &WaitEntry {
+                id: 0,
+                space: SpaceId::new("centocelle-saletta"),
+                person: z,
+                starts: rome(1, 12, 0),
+                ends: rome(1, 13, 0),
+                people: 3,
+                purpose: format!("attesa {marker}"),
+            },
+            10,
+            now,
+        )
+        .await
+        .unwrap();
+    let club = Association {
+        id: AssociationId::new("zebclub"),
+        name: "Club".into(),
+        territory: TerritoryId::new("centocelle"),
+        created_at: now,
+    };
+    store.association_put(&club).await.unwrap();
+    store
+        .association_member_put(&Membership { association: club.id.clone(), person: z, may_book: true }, now)
+        .await
+        .unwrap();
+
+    // Initiatives: one published they wrote, a draft, a candidacy; supports, places, votes,
+    // reports and comments on others'.
+    let new = |kind: Kind, title: &str| NewInitiative {
+        author: z,
+        territory: TerritoryId::new("centocelle"),
+        territory_path: "/lazio/citta-metropolitana-roma/roma/roma-m05/centocelle/".into(),
+        threshold: 10,
+        content: Content { kind, title: title.into(), description: format!("{title} …"), ..Default::default() },
+    };
+    let own = store.initiative_create(&new(Kind::Activity, "Panchine nuove"), now).await.unwrap();
+    let audit = |actor: Option<PersonId>, action: &str, reason: Option<String>| AuditEntry {
+        at: now,
+        actor,
+        action: action.into(),
+        subject: format!("initiative:{}", own.id),
+        reason,
+    };
+    for (from, to, entry) in [
+        (Status::Draft, Status::Submitted, audit(Some(z), "submit", None)),
+        (Status::Submitted, Status::Published, audit(Some(staff), "publish", Some(format!("checked with {name}")))),
+    ] {
+        let t = Transition { from: vec![from], to, decision: None, deadline: None, outcome: None, audit: entry };
+        store.initiative_transition(own.id, &t, now).await.unwrap().unwrap();
+    }
+    let draft = store.initiative_create(&new(Kind::Activity, &format!("Bozza {marker}")), now).await.unwrap();
+    let candidacy =
+        store.initiative_create(&new(Kind::Moderator, &format!("Candidatura {marker}")), now).await.unwrap();
+    let walk = initiative_helpers::published(&store, "walk", 10, 1).await;
+    store.initiative_support(walk.id, z, false, now).await.unwrap();
+    store.initiative_support(walk.id, other, false, now).await.unwrap();
+    store.initiative_join(walk.id, z, true, now).await.unwrap();
+    store.initiative_join(walk.id, other, false, now).await.unwrap();
+    store.initiative_comment(walk.id, z, &format!("Porto le scarpe {marker}"), now).await.unwrap();
+    store.initiative_report(walk.id, z, &format!("segnalo {marker}"), 5, now).await.unwrap();
+    let vote = initiative_helpers::published(&store, "vote", 10, 0).await;
+    let to_vote = Transition {
+        from: vec![Status::Published],
+        to: Status::Voting,
+        decision: None,
+        deadline: None,
+        outcome: None,
+        audit: initiative_helpers::audit("vote"),
+    };
+    store.initiative_transition(vote.id, &to_vote, now).await.unwrap().unwrap();
+    assert!(store.initiative_vote(vote.id, z, true, now).await.unwrap());
+
+    // Messages waiting for them: private, in a group, in a Matrix direct room; kept choices.
+    let msg = |chat: &str, account: Option<&str>| NewOutboxItem {
+        chat: chat.into(),
+        payload: format!("{{\"text\": \"{name} {marker}\"}}"),
+        account: account.map(str::to_owned),
+    };
+    store
+        .outbox_push(
+            "telegram:vicinato",
+            &[msg("918273645", None), msg("-100500", Some("918273645")), item("-100500", "for someone else")],
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+    store
+        .outbox_push("matrix:vicinato", &[msg("!dm:example.org", Some("@zebedeo-unico:example.org"))], None, now)
+        .await
+        .unwrap();
+    let kept_choices = "matrix.vicinato.choices.!room:example.org.@ugo:example.org";
+    store
+        .set_setting("matrix.vicinato.choices.!room:example.org.@zebedeo-unico:example.org", &format!("[\"{marker}\"]"))
+        .await
+        .unwrap();
+    store.set_setting(kept_choices, "[\"ini:1\"]").await.unwrap();
+    let fanned = format!("initiative:{}:update:{z}", walk.id);
+    assert!(store.delivery_claim(&fanned, now).await.unwrap());
+    for chat in ["telegram:918273645", "*"] {
+        let flow =
+            StoredFlow { state: format!("{{\"note\": \"{marker}\"}}"), expires_at: now + chrono::Duration::hours(1) };
+        store.save_flow(z, chat, &flow).await.unwrap();
+    }
+
+    // "My data" lists everything.
+    let export = store.export_person(z).await.unwrap().unwrap();
+    let json = serde_json::to_string(&export).unwrap();
+    assert_eq!(export.person.accounts.len(), 2);
+    assert_eq!(export.bookings.len(), 1);
+    assert_eq!(export.waitlist.len(), 1);
+    assert_eq!(export.associations.len(), 1);
+    assert_eq!(export.comments.len(), 1);
+    assert_eq!(export.reports.len(), 1);
+    assert_eq!(export.votes.len(), 1);
+    assert_eq!(export.flows.len(), 2);
+    assert!(export.audit.iter().any(|a| a.action == "submit"), "{:?}", export.audit);
+    assert!(export.audit.iter().any(|a| a.action == "link"), "{:?}", export.audit);
+    let parts: Vec<&str> = export.initiatives.iter().map(|(_, part)| *part).collect();
+    assert_eq!(parts, ["author", "author", "author", "supporter", "participant"], "{parts:?}");
+    for text in [
+        format!("riunione {marker}"),
+        format!("attesa {marker}"),
+        format!("segnalo {marker}"),
+        format!("Porto le scarpe {marker}"),
+    ] {
+        assert!(json.contains(&text), "{text} in the export");
+    }
+
+    let before = store.occurrences(marker).await.unwrap();
+    for place in [
+        "bookings.purpose",
+        "waitlist.purpose",
+        "initiatives.content",
+        "initiative_comments.body",
+        "initiative_reports.reason",
+        "outbox.payload",
+        "settings.value",
+        "flows.state",
+    ] {
+        assert!(before.iter().any(|p| p == place), "{place} in {before:?}");
+    }
+    assert!(store.occurrences(name).await.unwrap().iter().any(|p| p == "audit.reason"));
+
+    assert!(store.erase_person(z).await.unwrap());
+
+    for text in [name, marker, "918273645", "@zebedeo-unico:example.org", "Zeb on Matrix"] {
+        assert_eq!(store.occurrences(text).await.unwrap(), Vec::<String>::new(), "{text} is nowhere");
+    }
+    assert!(store.export_person(z).await.unwrap().is_none());
+    assert!(store.export_person(on_matrix).await.unwrap().is_none());
+    assert!(store.audit_of(&format!("person:{z}")).await.unwrap().is_empty());
+    let trail = store.audit_of(&format!("initiative:{}", own.id)).await.unwrap();
+    assert_eq!(trail.len(), 2, "what was done stays: {trail:?}");
+    assert!(trail.iter().all(|a| a.actor != Some(z)), "{trail:?}");
+    assert_eq!(trail[1].actor, Some(staff), "others' part stays");
+    assert_eq!(store.initiative(own.id).await.unwrap().unwrap().author, None, "published: stays without author");
+    assert!(store.initiative(draft.id).await.unwrap().is_none(), "the draft goes");
+    assert!(store.initiative(candidacy.id).await.unwrap().is_none(), "the candidacy goes");
+    let walk_now = store.initiative(walk.id).await.unwrap().unwrap();
+    assert_eq!((walk_now.supports, walk_now.participants), (1, 1), "counts follow");
+    assert_eq!(store.initiative_my_part(walk.id, other).await.unwrap().waiting, Some(false), "ugo takes the place");
+    assert_eq!(store.initiative_tally(vote.id).await.unwrap(), (0, 0));
+    assert!(store.associations_of(z).await.unwrap().is_empty());
+    assert_eq!(store.setting(kept_choices).await.unwrap().as_deref(), Some("[\"ini:1\"]"), "others' choices stay");
+    let left = store.outbox_pending("telegram:vicinato", 0, 10).await.unwrap();
+    assert_eq!(left.iter().map(|i| i.payload.as_str()).collect::<Vec<_>>(), ["for someone else"]);
+    assert!(store.outbox_pending("matrix:vicinato", 0, 10).await.unwrap().is_empty());
+    assert!(store.delivery_claim(&fanned, now).await.unwrap(), "their delivery keys went too");
+    assert!(store.find_person(&tg).await.unwrap().is_none() && store.find_person(&mx).await.unwrap().is_none());
 }

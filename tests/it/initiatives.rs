@@ -567,6 +567,25 @@ async fn a_resident_on_two_networks_links_them_and_supports_once() {
     let r = app.say("carl-tg", &["/collega 0000 0000"]).await;
     assert!(text(&r[0]).contains("non è valido"), "{}", text(&r[0]));
     let r = app.say("carl-tg", &[&format!("/collega {code}")]).await;
+    assert!(text(&r[0]).contains("Stai per unire questo account a carl sulla console"), "{}", text(&r[0]));
+    let yes = payloads(&r[0]).into_iter().find(|p| p.starts_with("lnk:yes:")).unwrap();
+    assert_eq!(app.initiative(id).await.supports, 2, "nothing is joined before both confirm");
+    let r = app.say("carl-tg", &[&press(&yes)]).await;
+    assert!(text(&r[0]).contains("Ora conferma sulla console"), "{}", text(&r[0]));
+    let told: Vec<_> = app
+        .courier
+        .take()
+        .into_iter()
+        .filter(|(_, _, reply)| reply.blocks.iter().any(|b| matches!(b, Block::Say(m) if m.id == "link-confirm-maker")))
+        .collect();
+    assert_eq!(told.len(), 1, "carl is asked on the first account");
+    assert_eq!(told[0].0.external_id, "carl");
+    let ask = &told[0].2;
+    let asked =
+        app.engine.render(Lang::It, ask).blocks.iter().flat_map(|b| b.lines.clone()).collect::<Vec<_>>().join("\n");
+    assert!(asked.contains("carl-tg sulla console ha scritto il tuo codice"), "{asked}");
+    assert!(ask.buttons.iter().any(|b| b.payload == yes), "{:?}", ask.buttons);
+    let r = app.say("carl", &[&press(&yes)]).await;
     assert!(text(&r[0]).contains("i tuoi account ora sono una sola persona"), "{}", text(&r[0]));
     assert_eq!(app.initiative(id).await.supports, 1, "counted once");
     let r = app.say("carl-tg", &[&press(&format!("isup:{id}"))]).await;
@@ -602,4 +621,65 @@ async fn a_bot_without_the_initiatives_module_neither_offers_nor_answers_initiat
     for reply in &r[1..] {
         assert!(text(reply).starts_with("Questo bot non gestisce le iniziative"), "{}", text(reply));
     }
+}
+
+#[tokio::test]
+async fn a_forged_list_button_shows_nobody_else_s_drafts_or_proposals_under_review() {
+    let app = App::new().await;
+    app.resident("ada", "centocelle", Lang::It).await;
+    app.resident("carl", "centocelle", Lang::It).await;
+    let submitted = propose_garden(&app, "20").await;
+    app.say("ada", &["/proponi Biblioteca di strada", "Una casetta di libri da scambiare in piazza."]).await;
+    assert_eq!(app.initiative(submitted).await.status, Status::Submitted);
+    for status in ["draft", "submitted"] {
+        for payload in [format!("ilist:||||0|{status}"), format!("ilist:|centocelle|||0|{status}")] {
+            let r = app.say("carl", &[&press(&payload)]).await;
+            let said = all_text(&r);
+            assert!(!said.contains("Orto condiviso") && !said.contains("Biblioteca"), "{payload}: {said}");
+            assert!(said.contains("non è più valido"), "{payload}: {said}");
+        }
+    }
+    let r = app.say("ada", &["/mieiniziative"]).await;
+    let mine = all_text(&r);
+    assert!(
+        mine.contains("Orto condiviso") && mine.contains("Biblioteca di strada"),
+        "the author still sees both: {mine}"
+    );
+}
+
+#[tokio::test]
+async fn a_forged_area_or_theme_button_is_refused_and_nothing_unknown_reaches_the_draft() {
+    let app = App::new().await;
+    let mut dan =
+        app.store().person_for_account(&Account::new(Network::Console, "dan"), "dan", app.clock.now()).await.unwrap();
+    dan.language = Some(Lang::It);
+    dan.onboarded = true;
+    app.store().save_profile(&dan).await.unwrap();
+    let r = app.say("dan", &["/proponi Orto condiviso", "Un orto nel cortile della scuola, aperto a tutti."]).await;
+    assert!(text(&r[2]).contains("Per quale zona"), "no home: the area is asked: {}", text(&r[2]));
+    let formula = "=HYPERLINK(http://evil.example)";
+    let r = app.say("dan", &[&press(&format!("parea:{formula}")), &press("parea:no-such-place")]).await;
+    for reply in &r {
+        assert!(text(reply).contains("non è più valido"), "{}", text(reply));
+    }
+    let r = app.say("dan", &[&press("parea:centocelle")]).await;
+    assert!(text(&r[0]).contains("Quale tema"), "{}", text(&r[0]));
+    let r = app.say("dan", &[&press(&format!("ptheme:{formula}")), &press("ptheme:weapons")]).await;
+    for reply in &r {
+        assert!(text(reply).contains("non è più valido"), "{}", text(reply));
+    }
+    let r = app.say("dan", &[&press("ptheme:environment")]).await;
+    assert!(text(&r[0]).contains("Quando si svolgerà"), "{}", text(&r[0]));
+    let mine = app
+        .store()
+        .initiatives(&vicinato::domain::initiative::InitiativeQuery {
+            author: Some(dan.id),
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].territory.as_str(), "centocelle");
+    assert_eq!(mine[0].content.theme.as_deref(), Some("environment"));
 }

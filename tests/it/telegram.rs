@@ -432,6 +432,26 @@ async fn my_data_is_shown_and_forget_me_erases_it_after_confirmation() {
 }
 
 #[tokio::test]
+async fn forget_me_asked_in_a_group_is_confirmed_in_the_private_chat() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let group = w.server.group(-100_501, "Quartiere Centocelle", false);
+    let olga = w.server.user(1022, "Olga", Some("en"));
+    let name = w.server.bot_username();
+    w.server.user_says(&olga, "hello");
+    nth(&w.server, olga.id, 1).await;
+    w.server.user_says_in(&olga, &group, &format!("/forget@{name}"), None);
+    let ask = nth(&w.server, olga.id, 2).await;
+    let yes = ask.button("erase").expect("a button to confirm, in the private chat");
+    let done = press(&w.server, &olga, &ask, &yes).await;
+    assert!(done.text.contains("erased"), "{}", done.text);
+    let account = Account::new(Network::Telegram, olga.id.to_string());
+    assert!(w.store.find_person(&account).await.unwrap().is_none());
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
 async fn a_slow_telegram_delays_a_reply_but_never_doubles_it() {
     let w = world().await;
     let bot = start_bot(w.engine.clone(), options(&w.server)).await;

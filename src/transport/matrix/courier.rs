@@ -58,6 +58,7 @@ impl Courier for MatrixCourier {
             );
             items.extend(MatrixOut::files(&id, &laid.files));
         }
+        let items: Vec<_> = items.into_iter().map(|i| i.for_account(Some(&account.external_id))).collect();
         let store = self.engine.store();
         let fresh = crate::courier::queue(store.as_ref(), &self.channel, &items, once, now).await?;
         // A "1" in answer to the message presses its first button, as in a conversation.

@@ -514,6 +514,7 @@ impl MatrixBot {
             );
             items.extend(MatrixOut::files(&room, &laid.files));
         }
+        let items: Vec<NewOutboxItem> = items.into_iter().map(|i| i.for_account(Some(&sender))).collect();
         if let Some(payloads) = last_choices
             && let Err(e) = store.set_setting(&key, &serde_json::to_string(&payloads).unwrap_or_default()).await
         {

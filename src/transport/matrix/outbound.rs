@@ -44,6 +44,7 @@ impl MatrixOut {
         NewOutboxItem {
             chat: self.room.clone(),
             payload: serde_json::to_string(self).expect("messages always serialize"),
+            account: None,
         }
     }
 }

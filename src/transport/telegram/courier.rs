@@ -48,7 +48,7 @@ impl Courier for TelegramCourier {
         let outcome = Outcome { lang, replies: vec![reply.clone()] };
         let target = Target { chat: user, thread: None };
         let messages = outbound::compose(&self.engine, &outcome, target, user, None, now).await;
-        let items: Vec<_> = messages.iter().map(|m| m.to_item()).collect();
+        let items: Vec<_> = messages.iter().map(|m| m.to_item().for_account(Some(&account.external_id))).collect();
         let store = self.engine.store();
         let fresh = crate::courier::queue(store.as_ref(), &self.channel, &items, once, now).await?;
         if fresh {

@@ -273,9 +273,12 @@ impl TelegramBot {
     /// replies with the cursor `next` in one transaction, retrying the write until it holds.
     pub(crate) async fn handle_batch(&self, updates: Vec<Update>, next: i32, stop: &mut watch::Receiver<bool>) {
         let mut by_chat: HashMap<i64, Vec<(usize, String, Incoming)>> = HashMap::new();
+        // Who each update is from: their replies are theirs (erased with them).
+        let mut senders: HashMap<usize, String> = HashMap::new();
         for (i, update) in updates.iter().enumerate() {
             if let Some(mut incoming) = inbound::from_update(update, &self.me) {
                 incoming.inbound.channel = Some(self.channel.clone());
+                senders.insert(i, incoming.inbound.sender_id.clone());
                 let key = format!("{}:{}", self.channel, update.id.0);
                 by_chat.entry(incoming.target.chat).or_default().push((i, key, incoming));
             }
@@ -289,8 +292,13 @@ impl TelegramBot {
         });
         let mut answered: Vec<(usize, Vec<OutMessage>)> = futures::future::join_all(lanes).await.concat();
         answered.sort_by_key(|(i, _)| *i);
-        let items: Vec<NewOutboxItem> =
-            answered.iter().flat_map(|(_, ms)| ms.iter().map(OutMessage::to_item)).collect();
+        let items: Vec<NewOutboxItem> = answered
+            .iter()
+            .flat_map(|(i, ms)| {
+                let sender = senders.get(i).map(String::as_str);
+                ms.iter().map(move |m| m.to_item().for_account(sender))
+            })
+            .collect();
         if self.options.crash_before_cursor {
             // A failpoint for tests: the process dies after handling, before the cursor.
             panic!("failpoint: crash between handling updates and storing their cursor");

@@ -42,6 +42,7 @@ impl OutMessage {
         NewOutboxItem {
             chat: self.target.chat.to_string(),
             payload: serde_json::to_string(self).expect("messages always serialize"),
+            account: None,
         }
     }
 }
