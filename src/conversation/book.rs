@@ -15,7 +15,7 @@ use super::wish::{DateProblem, Said, house_in, minute_of_day, read};
 use super::{Block, Button, Flow, Reply, Turn};
 use crate::domain::*;
 use crate::i18n::Msg;
-use crate::store::{NewJob, StoreError};
+use crate::store::{NewJob, Refused, StoreError};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -638,7 +638,21 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
         replaces: draft.replaces,
         association,
     };
-    match turn.store().booking_insert(&new, turn.now).await? {
+    // The database checks the quota again in the booking's own transaction: two chats
+    // confirming at once cannot together go over it.
+    let wish = super::slot_rules::Wish {
+        space: &space,
+        person: turn.person.id,
+        association: new.association.as_ref(),
+        replaces: draft.replaces,
+        slot,
+        people: draft.people,
+    };
+    let written = match super::slot_rules::quota_check(&wish, zone) {
+        Some(quota) => turn.store().booking_insert_within(&new, &quota, turn.now).await?,
+        None => turn.store().booking_insert(&new, turn.now).await?.map_err(|_| Refused::Taken),
+    };
+    match written {
         Ok(booking) => {
             turn.clear_flow().await?;
             turn.flow = None;
@@ -658,7 +672,14 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
             reply.blocks.push(Block::File(file));
             Ok(vec![reply.with_buttons(vec![Button::msg(Msg::new("button-my-bookings"), "bookings:")])])
         }
-        Err(Taken) => {
+        Err(Refused::OverQuota) => {
+            let refusal = match wish.association {
+                Some(_) => Refusal::OverAssociationQuota { hours: space.association_weekly_quota_hours.unwrap_or(0) },
+                None => Refusal::OverQuota { hours: space.weekly_quota_hours.unwrap_or(0) },
+            };
+            refused(turn, draft, &space, &hours, zone, slot, refusal, now).await
+        }
+        Err(Refused::Taken) => {
             let busy = busy_around(turn, &space, starts).await?;
             let mut draft = draft;
             let mut replies = vec![Reply::say(Msg::new("book-taken").msg("when", when_msg(slot)))];

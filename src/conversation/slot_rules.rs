@@ -8,7 +8,7 @@
 use super::{Engine, Reply};
 use crate::domain::*;
 use crate::i18n::Msg;
-use crate::store::StoreError;
+use crate::store::{QuotaCheck, QuotaOf, StoreError};
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 
 /// A slot someone wants to hold.
@@ -87,6 +87,17 @@ fn week_of(zone: chrono_tz::Tz, slot: LocalSlot) -> (NaiveDateTime, DateTime<Utc
         zone.from_local_datetime(&t).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or(t.and_utc())
     };
     (week, instant(week), instant(week + Duration::days(7)))
+}
+
+/// The quota a booking of the wish must fit, for the store to check again inside the booking's
+/// transaction; `None` when the space has none.
+pub fn quota_check(wish: &Wish<'_>, zone: chrono_tz::Tz) -> Option<QuotaCheck> {
+    let (_, from, to) = week_of(zone, wish.slot);
+    let (whose, hours) = match wish.association {
+        Some(id) => (QuotaOf::Association(id.clone()), wish.space.association_weekly_quota_hours?),
+        None => (QuotaOf::Person(wish.person), wish.space.weekly_quota_hours?),
+    };
+    Some(QuotaCheck { whose, house: wish.space.house.clone(), from, to, max_minutes: i64::from(hours) * 60 })
 }
 
 /// The fair-use quota the slot would break, if any: the association's hours in this house

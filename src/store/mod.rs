@@ -429,6 +429,15 @@ pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + S
     /// `replaces` another cancels it in the same transaction (`Err(Taken)` too when that one
     /// is no longer live).
     async fn booking_insert(&self, booking: &NewBooking, now: DateTime<Utc>) -> StoreResult<Result<Booking, Taken>>;
+    /// [`Store::booking_insert`] within a weekly fair-use quota, checked inside the same
+    /// transaction (after locking whose quota it is on PostgreSQL; SQLite has one writer), so
+    /// two chats confirming at once cannot together go over it.
+    async fn booking_insert_within(
+        &self,
+        booking: &NewBooking,
+        quota: &QuotaCheck,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Booking, Refused>>;
     async fn booking(&self, id: BookingId) -> StoreResult<Option<Booking>>;
     /// A person's live bookings that end after `after`, soonest first.
     async fn bookings_of(&self, person: PersonId, after: DateTime<Utc>) -> StoreResult<Vec<Booking>>;
@@ -510,6 +519,34 @@ pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + S
     async fn receipt_put(&self, key: &str, person: PersonId, outcome: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Forgets receipts older than `before`; how many.
     async fn receipts_purge(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+}
+
+/// The weekly quota a booking must fit: the minutes already booked by whose it is, in the
+/// house, starting in `[from, to)`, plus the new booking's, at most `max_minutes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaCheck {
+    pub whose: QuotaOf,
+    pub house: LocationId,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub max_minutes: i64,
+}
+
+/// Whose hours a quota counts: a person's own bookings (not those for an association), or an
+/// association's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuotaOf {
+    Person(PersonId),
+    Association(AssociationId),
+}
+
+/// Why a booking was not written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// The slot (or a unit of it) is taken, or the booking it replaces is no longer live.
+    Taken,
+    /// It would go over the quota.
+    OverQuota,
 }
 
 /// Where a person stands on a waitlist.

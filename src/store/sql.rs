@@ -418,9 +418,45 @@ impl SqlStore {
         &self,
         b: &NewBooking,
         guard: Option<Stmt>,
+        quota: Option<&QuotaCheck>,
         after: &(dyn Fn(BookingId) -> Vec<Stmt> + Send + Sync),
         now: DateTime<Utc>,
-    ) -> StoreResult<Result<Booking, Taken>> {
+    ) -> StoreResult<Result<Booking, Refused>> {
+        // The quota's owner is locked first (PostgreSQL), then the minutes already booked are
+        // summed, all inside the transaction that writes the booking.
+        let postgres = matches!(self.writer, Pool::Postgres(_));
+        let quota_stmts = quota.map(|q| {
+            let (lock, used) = match &q.whose {
+                QuotaOf::Person(p) => (
+                    Stmt::new("SELECT id FROM persons WHERE id = $1 FOR UPDATE").bind(p.0),
+                    // A person's own hours: those still to come (as the conversation counts them).
+                    Stmt::new(format!(
+                        "SELECT CAST(COALESCE(SUM(ends - starts), 0) AS BIGINT) FROM bookings WHERE person_id = $1 \
+                         AND association_id IS NULL AND house = $2 AND starts >= $3 AND starts < $4 AND ends > $5 \
+                         AND status IN ({})",
+                        status_list(&LIVE)
+                    ))
+                    .bind(p.0)
+                    .bind(q.house.as_str())
+                    .bind(q.from.timestamp())
+                    .bind(q.to.timestamp())
+                    .bind(now.timestamp()),
+                ),
+                QuotaOf::Association(a) => (
+                    Stmt::new("SELECT id FROM associations WHERE id = $1 FOR UPDATE").bind(a.as_str()),
+                    Stmt::new(format!(
+                        "SELECT CAST(COALESCE(SUM(ends - starts), 0) AS BIGINT) FROM bookings WHERE association_id = $1 \
+                         AND house = $2 AND starts >= $3 AND starts < $4 AND status IN ({})",
+                        status_list(&LIVE)
+                    ))
+                    .bind(a.as_str())
+                    .bind(q.house.as_str())
+                    .bind(q.from.timestamp())
+                    .bind(q.to.timestamp()),
+                ),
+            };
+            (postgres.then_some(lock), used, q.max_minutes * 60 - (b.ends - b.starts).num_seconds())
+        });
         let insert = Stmt::new(format!(
             "INSERT INTO bookings (house, space, person_id, status, starts, ends, zone, people, purpose, created_at, \
              association_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {BOOKING_COLUMNS}"
@@ -440,7 +476,7 @@ impl SqlStore {
         let units = b.units.clone();
         let (replaces, person) = (b.replaces, b.person.0);
         let protocol = |e: StoreError| sqlx::Error::Protocol(e.to_string());
-        let result: Result<BookingRow, sqlx::Error> = on_pool!(self.writer, |p, Db| {
+        let result: Result<Result<BookingRow, Refused>, sqlx::Error> = on_pool!(self.writer, |p, Db| {
             async {
                 let mut tx = p.begin().await?;
                 if let Some(Stmt { sql, binds }) = guard {
@@ -463,6 +499,18 @@ impl SqlStore {
                     let args = arguments::<Db>(vec![old.0.into()]).map_err(protocol)?;
                     sqlx::query_with("DELETE FROM booking_units WHERE booking_id = $1", args).execute(&mut *tx).await?;
                 }
+                if let Some((lock, used, room)) = quota_stmts {
+                    if let Some(Stmt { sql, binds }) = lock {
+                        let args = arguments::<Db>(binds).map_err(protocol)?;
+                        sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *tx).await?;
+                    }
+                    let Stmt { sql, binds } = used;
+                    let args = arguments::<Db>(binds).map_err(protocol)?;
+                    let (seconds,): (i64,) = sqlx::query_as_with(AssertSqlSafe(sql), args).fetch_one(&mut *tx).await?;
+                    if seconds > room {
+                        return Ok(Err(Refused::OverQuota));
+                    }
+                }
                 let Stmt { sql, binds } = insert;
                 let args = arguments::<Db>(binds).map_err(protocol)?;
                 let row: BookingRow = sqlx::query_as_with(AssertSqlSafe(sql), args).fetch_one(&mut *tx).await?;
@@ -481,15 +529,16 @@ impl SqlStore {
                     sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
-                Ok(row)
+                Ok(Ok(row))
             }
             .await
         });
         match result {
-            Ok(row) => Ok(Ok(booking_from_row(row)?)),
-            Err(e) if is_overlap(&e) => Ok(Err(Taken)),
+            Ok(Ok(row)) => Ok(Ok(booking_from_row(row)?)),
+            Ok(Err(refused)) => Ok(Err(refused)),
+            Err(e) if is_overlap(&e) => Ok(Err(Refused::Taken)),
             // The guard changed nothing, or the booking it replaces is no longer live.
-            Err(sqlx::Error::RowNotFound) => Ok(Err(Taken)),
+            Err(sqlx::Error::RowNotFound) => Ok(Err(Refused::Taken)),
             Err(e) => Err(e.into()),
         }
     }
@@ -1793,7 +1842,16 @@ impl Store for SqlStore {
     }
 
     async fn booking_insert(&self, b: &NewBooking, now: DateTime<Utc>) -> StoreResult<Result<Booking, Taken>> {
-        self.booking_insert_with(b, None, &|_| Vec::new(), now).await
+        Ok(self.booking_insert_with(b, None, None, &|_| Vec::new(), now).await?.map_err(|_| Taken))
+    }
+
+    async fn booking_insert_within(
+        &self,
+        b: &NewBooking,
+        quota: &QuotaCheck,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Booking, Refused>> {
+        self.booking_insert_with(b, None, Some(quota), &|_| Vec::new(), now).await
     }
 
     async fn booking(&self, id: BookingId) -> StoreResult<Option<Booking>> {
@@ -1962,7 +2020,7 @@ impl Store for SqlStore {
         let guard =
             Stmt::new("UPDATE waitlist SET status = 'offered' WHERE id = $1 AND status = 'waiting'").bind(entry);
         let after = |id: BookingId| jobs(id).iter().map(|j| job_put_statement(j, now)).collect();
-        self.booking_insert_with(held, Some(guard), &after, now).await
+        Ok(self.booking_insert_with(held, Some(guard), None, &after, now).await?.map_err(|_| Taken))
     }
 
     async fn waitlist_close(

@@ -65,6 +65,7 @@ conformance!(
     a_status_change_and_its_jobs_are_written_together_and_once,
     a_waiting_person_waits_once_within_the_cap_and_is_offered_the_slot_once,
     a_receipt_keeps_the_first_answer_and_old_ones_are_purged,
+    bookings_racing_for_one_weekly_quota_never_go_over_it,
     a_hundred_concurrent_requests_for_one_slot_give_exactly_one_booking,
     associations_and_their_members_are_kept_and_erasing_a_person_ends_their_memberships,
     association_bookings_are_read_by_house_and_week_while_live,
@@ -665,6 +666,41 @@ async fn a_waiting_person_waits_once_within_the_cap_and_is_offered_the_slot_once
     let closed = store.waitlist_close(&SpaceId::new("centocelle-saletta"), rome(1, 0, 0), rome(2, 0, 0)).await;
     assert_eq!(closed.unwrap().len(), 1);
     assert_eq!(store.waitlist_add(&entry(14), 2, now).await.unwrap(), WaitPlace::Place(1), "room in the cap again");
+}
+
+async fn bookings_racing_for_one_weekly_quota_never_go_over_it(store: Arc<dyn Store>) {
+    use vicinato::store::{QuotaCheck, QuotaOf, Refused};
+    let spaces = hall_spaces();
+    let ada = someone(&store, "ada").await;
+    let now = rome(1, 8, 0);
+    let (house, _) = spaces.space(&SpaceId::new("centocelle-saletta")).unwrap();
+    let quota = QuotaCheck {
+        whose: QuotaOf::Person(ada),
+        house: house.location.clone(),
+        from: rome(1, 0, 0) - chrono::Duration::days(1),
+        to: rome(1, 0, 0) + chrono::Duration::days(6),
+        max_minutes: 8 * 60,
+    };
+    // Ten chats at once each confirm two hours on a different day: four fit in eight hours.
+    let mut tasks = Vec::new();
+    for day in 0..10u32 {
+        let store = store.clone();
+        let quota = quota.clone();
+        let mut b = new_booking(&spaces, "centocelle-saletta", ada, (10, 0), (12, 0));
+        let shift = chrono::Duration::hours(i64::from(day) * 12);
+        (b.starts, b.ends, b.busy_until) = (b.starts + shift, b.ends + shift, b.busy_until + shift);
+        tasks.push(tokio::spawn(async move { store.booking_insert_within(&b, &quota, now).await.unwrap() }));
+    }
+    let mut written = 0;
+    let mut over = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => written += 1,
+            Err(Refused::OverQuota) => over += 1,
+            Err(Refused::Taken) => panic!("no two slots overlap"),
+        }
+    }
+    assert_eq!((written, over), (4, 6));
 }
 
 async fn a_receipt_keeps_the_first_answer_and_old_ones_are_purged(store: Arc<dyn Store>) {
