@@ -600,7 +600,7 @@ space-approval-set = { $space }: { $approval } from now on.
 
 ## Linking accounts on several networks
 
-link-code = Your code is { $code }. On your other network (Telegram, Matrix), write /link { $code } within { $minutes } minutes: your accounts become one, with your bookings and supports together. Do not give the code to anyone.
+link-code = Your code is { $code }. On your other network (Telegram, Matrix), write /link { $code } within { $minutes } minutes and confirm on both sides: your accounts become one, with your bookings and supports together. Do not give the code to anyone.
 link-done = Done: your accounts are now one person. Your bookings, supports and votes are together, and count once.
 link-unknown = That code is not valid or has expired. On your other network, write /link to get a new one, then write it here.
 link-same = This account is already linked to that one.

@@ -600,7 +600,7 @@ space-approval-set = { $space }: ora { $approval }.
 
 ## Collegare gli account di più reti
 
-link-code = Il tuo codice è { $code }. Sull'altra rete (Telegram, Matrix) scrivi /collega { $code } entro { $minutes } minuti: i tuoi account diventano uno solo, con prenotazioni e sostegni insieme. Non dare il codice a nessuno.
+link-code = Il tuo codice è { $code }. Sull'altra rete (Telegram, Matrix) scrivi /collega { $code } entro { $minutes } minuti e conferma da tutte e due le parti: i tuoi account diventano uno solo, con prenotazioni e sostegni insieme. Non dare il codice a nessuno.
 link-done = Fatto: i tuoi account ora sono una sola persona. Prenotazioni, sostegni e voti sono insieme, e contano una volta sola.
 link-unknown = Questo codice non è valido o è scaduto. Sull'altra rete scrivi /collega per averne uno nuovo, poi scrivilo qui.
 link-same = Questo account è già collegato a quello.

@@ -560,6 +560,7 @@ async fn a_resident_on_two_networks_links_them_and_supports_once() {
     app.say("carl", &[&press(&format!("isup:{id}"))]).await;
     app.say("carl-tg", &[&press(&format!("isup:{id}"))]).await;
     assert_eq!(app.initiative(id).await.supports, 2, "two accounts not linked yet are two people");
+    app.grant("carl-tg", Role::Moderator, "centocelle").await;
     let r = app.say("carl", &["/collega"]).await;
     let asked = text(&r[0]).to_owned();
     assert!(asked.contains("Il tuo codice è"), "{asked}");
@@ -587,6 +588,13 @@ async fn a_resident_on_two_networks_links_them_and_supports_once() {
     assert!(ask.buttons.iter().any(|b| b.payload == yes), "{:?}", ask.buttons);
     let r = app.say("carl", &[&press(&yes)]).await;
     assert!(text(&r[0]).contains("i tuoi account ora sono una sola persona"), "{}", text(&r[0]));
+    assert!(
+        text(&r[1]).contains("I ruoli dell'altro account (moderator (Centocelle)) non sono passati"),
+        "the moderator role is not handed over, and carl is told: {}",
+        text(&r[1])
+    );
+    let carl = app.store().find_person(&Account::new(Network::Console, "carl-tg")).await.unwrap().unwrap();
+    assert!(carl.roles.iter().all(|g| g.role != Role::Moderator), "{:?}", carl.roles);
     assert_eq!(app.initiative(id).await.supports, 1, "counted once");
     let r = app.say("carl-tg", &[&press(&format!("isup:{id}"))]).await;
     assert!(text(&r[0]).contains("La sostieni già"), "{}", text(&r[0]));
@@ -682,4 +690,26 @@ async fn a_forged_area_or_theme_button_is_refused_and_nothing_unknown_reaches_th
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].territory.as_str(), "centocelle");
     assert_eq!(mine[0].content.theme.as_deref(), Some("environment"));
+}
+
+#[tokio::test]
+async fn after_five_wrong_link_codes_in_an_hour_even_the_right_one_is_not_checked() {
+    let app = App::new().await;
+    app.resident("ada", "centocelle", Lang::It).await;
+    app.resident("eve", "centocelle", Lang::It).await;
+    let r = app.say("ada", &["/collega"]).await;
+    let code: String = text(&r[0]).split("è ").nth(1).unwrap().chars().take(9).collect();
+    let guesses: Vec<String> = (0..5).map(|i| format!("/collega AAAA AAA{}", i + 2)).collect();
+    let r = app.say("eve", &guesses.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    assert!(r.iter().all(|r| text(r).contains("non è valido")), "{r:?}");
+    let r = app.say("eve", &[&format!("/collega {code}")]).await;
+    assert!(text(&r[0]).contains("troppi codici sbagliati"), "{}", text(&r[0]));
+    app.clock.advance(Duration::minutes(61));
+    let r = app.say("ada", &["/collega"]).await;
+    let code: String = text(&r[0]).split("è ").nth(1).unwrap().chars().take(9).collect();
+    let r = app.say("eve", &[&format!("/collega {code}")]).await;
+    assert!(text(&r[0]).contains("Stai per unire questo account a ada"), "an hour later: {}", text(&r[0]));
+    let no = payloads(&r[0]).into_iter().find(|p| p.starts_with("lnk:no:")).unwrap();
+    let r = app.say("eve", &[&press(&no)]).await;
+    assert!(text(&r[0]).contains("non ho collegato niente"), "{}", text(&r[0]));
 }
