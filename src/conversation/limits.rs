@@ -22,6 +22,8 @@ pub struct Limits {
     pub waitlist_entries: u32,
     pub comments_per_hour: u32,
     pub reports_per_hour: u32,
+    /// Wrong `/link` codes a person may type in an hour.
+    pub link_attempts_per_hour: u32,
     pub messages_per_minute: u32,
     pub pause_seconds: u32,
 }
@@ -33,6 +35,7 @@ impl Default for Limits {
             waitlist_entries: 10,
             comments_per_hour: 20,
             reports_per_hour: 10,
+            link_attempts_per_hour: crate::store::MAX_WRONG_LINK_CODES,
             messages_per_minute: 40,
             pause_seconds: 30,
         }
@@ -47,6 +50,7 @@ impl Limits {
             waitlist_entries: 0,
             comments_per_hour: 0,
             reports_per_hour: 0,
+            link_attempts_per_hour: 0,
             messages_per_minute: 0,
             pause_seconds: 0,
         }

@@ -72,7 +72,11 @@ pub async fn link(turn: &mut Turn<'_>, arg: Option<&str>) -> Result<Vec<Reply>, 
         return Ok(vec![Reply::say(Msg::new("link-code").text("code", shown).num("minutes", VALID_MINUTES)).private()]);
     }
     let network = network_of(turn).to_owned();
-    match turn.store().link_claim(&typed, turn.person.id, &network, turn.now).await? {
+    match turn
+        .store()
+        .link_claim(&typed, turn.person.id, &network, turn.engine.settings().limits.link_attempts_per_hour, turn.now)
+        .await?
+    {
         LinkClaim::TooManyTries => Ok(vec![Reply::id("link-too-many").private()]),
         LinkClaim::Unknown => Ok(vec![Reply::id("link-unknown").private()]),
         LinkClaim::Same => Ok(vec![Reply::id("link-same").private()]),

@@ -208,8 +208,8 @@ pub struct Waiting {
     pub status: String,
 }
 
-/// Wrong link codes a person may type in an hour.
-pub const MAX_WRONG_LINK_CODES: i64 = 5;
+/// Wrong link codes a person may type in an hour, unless `[limits]` says otherwise.
+pub const MAX_WRONG_LINK_CODES: u32 = 5;
 
 /// What typing a link code found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -316,12 +316,13 @@ pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + S
     ) -> StoreResult<()>;
     /// Someone typed a code on `network`: who made it, to confirm. A wrong code (unknown,
     /// expired, or already typed by someone else) is counted against `person`; after
-    /// [`MAX_WRONG_LINK_CODES`] in an hour no code is checked at all.
+    /// `max_wrong` in an hour ([`MAX_WRONG_LINK_CODES`] by default) no code is checked at all.
     async fn link_claim(
         &self,
         code: &str,
         person: PersonId,
         network: &str,
+        max_wrong: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<LinkClaim>;
     /// One side confirms: first the person who typed the code, then the one who made it, whose

@@ -1543,9 +1543,10 @@ impl Store for SqlStore {
         code: &str,
         person: PersonId,
         network: &str,
+        max_wrong: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<LinkClaim> {
-        self.claim_link(code, person, network, now).await
+        self.claim_link(code, person, network, max_wrong, now).await
     }
 
     async fn link_confirm(&self, code: &str, person: PersonId, now: DateTime<Utc>) -> StoreResult<LinkConfirm> {

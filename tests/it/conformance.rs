@@ -990,7 +990,7 @@ async fn link(
     now: chrono::DateTime<chrono::Utc>,
 ) -> LinkConfirm {
     store.link_code_put(maker, "console", code, now + chrono::Duration::minutes(10), now).await.unwrap();
-    assert!(matches!(store.link_claim(code, typist, "telegram", now).await.unwrap(), LinkClaim::Claimed { .. }));
+    assert!(matches!(store.link_claim(code, typist, "telegram", 5, now).await.unwrap(), LinkClaim::Claimed { .. }));
     assert!(matches!(store.link_confirm(code, typist, now).await.unwrap(), LinkConfirm::AskMaker { .. }));
     store.link_confirm(code, maker, now).await.unwrap()
 }
@@ -1316,22 +1316,22 @@ async fn linked_accounts_become_one_person_whose_supports_count_once(store: Arc<
     let expires = now + chrono::Duration::minutes(10);
     store.link_code_put(a, "console", "ABCD2345", expires, now).await.unwrap();
     assert_eq!(
-        store.link_claim("ZZZZ9999", b.id, "telegram", now).await.unwrap(),
+        store.link_claim("ZZZZ9999", b.id, "telegram", 5, now).await.unwrap(),
         LinkClaim::Unknown,
         "an unknown code"
     );
     assert_eq!(
-        store.link_claim("ABCD2345", b.id, "telegram", now + chrono::Duration::minutes(11)).await.unwrap(),
+        store.link_claim("ABCD2345", b.id, "telegram", 5, now + chrono::Duration::minutes(11)).await.unwrap(),
         LinkClaim::Unknown,
         "expired"
     );
-    assert_eq!(store.link_claim("ABCD2345", a, "console", now).await.unwrap(), LinkClaim::Same);
+    assert_eq!(store.link_claim("ABCD2345", a, "console", 5, now).await.unwrap(), LinkClaim::Same);
     assert_eq!(
-        store.link_claim("ABCD2345", b.id, "telegram", now).await.unwrap(),
+        store.link_claim("ABCD2345", b.id, "telegram", 5, now).await.unwrap(),
         LinkClaim::Claimed { person: a, network: "console".into(), name: "ada".into() }
     );
     let eve = initiative_helpers::person(&store, "eve").await;
-    assert_eq!(store.link_claim("ABCD2345", eve, "matrix", now).await.unwrap(), LinkClaim::Unknown, "typed once");
+    assert_eq!(store.link_claim("ABCD2345", eve, "matrix", 5, now).await.unwrap(), LinkClaim::Unknown, "typed once");
     assert_eq!(store.link_confirm("ABCD2345", eve, now).await.unwrap(), LinkConfirm::Unknown, "not eve's to confirm");
     assert_eq!(
         store.link_confirm("ABCD2345", a, now).await.unwrap(),
@@ -1392,19 +1392,19 @@ async fn wrong_link_codes_are_limited_per_person_and_hour(store: Arc<dyn Store>)
     store.link_code_put(maker, "console", "GOOD2345", now + chrono::Duration::minutes(10), now).await.unwrap();
     for i in 0..5 {
         assert_eq!(
-            store.link_claim(&format!("BAD{i}2345"), guesser, "telegram", now).await.unwrap(),
+            store.link_claim(&format!("BAD{i}2345"), guesser, "telegram", 5, now).await.unwrap(),
             LinkClaim::Unknown
         );
     }
     assert_eq!(
-        store.link_claim("GOOD2345", guesser, "telegram", now).await.unwrap(),
+        store.link_claim("GOOD2345", guesser, "telegram", 5, now).await.unwrap(),
         LinkClaim::TooManyTries,
         "after five wrong codes even the right one is not checked"
     );
     let later = now + chrono::Duration::minutes(61);
     store.link_code_put(maker, "console", "GOOD6789", later + chrono::Duration::minutes(10), later).await.unwrap();
     assert!(matches!(
-        store.link_claim("GOOD6789", guesser, "telegram", later).await.unwrap(),
+        store.link_claim("GOOD6789", guesser, "telegram", 5, later).await.unwrap(),
         LinkClaim::Claimed { .. }
     ));
     assert!(store.link_cancel("GOOD6789", maker).await.unwrap(), "either side may say no");

@@ -27,6 +27,7 @@ impl SqlStore {
         code: &str,
         person: PersonId,
         network: &str,
+        max_wrong: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<LinkClaim> {
         let since = now.timestamp() - ATTEMPT_WINDOW_SECS;
@@ -38,7 +39,7 @@ impl SqlStore {
             )
             .await?
             .unwrap_or((0,));
-        if wrong >= MAX_WRONG_LINK_CODES {
+        if max_wrong > 0 && wrong >= i64::from(max_wrong) {
             return Ok(LinkClaim::TooManyTries);
         }
         let found: Option<(i64, String, String)> = self
