@@ -8,13 +8,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use vicinato::clock::{Clock, ManualClock};
-use vicinato::conversation::{Block, ConversationSettings, Engine, Reply, reminders};
+use vicinato::clock::Clock;
+use vicinato::conversation::{Block, ConversationSettings, Reply};
 use vicinato::courier::{CapturingCourier, Courier, Couriers};
 use vicinato::domain::*;
-use vicinato::i18n::I18n;
-use vicinato::scheduler::Scheduler;
-use vicinato::store::Store;
 
 fn press(payload: &str) -> String {
     format!(r#"{{"button": "{payload}"}}"#)
@@ -27,55 +24,18 @@ fn tuesday(h: u32, m: u32) -> DateTime<Utc> {
 
 const HALL_WAIT: &str = "bwait:centocelle-sala-grande|202612011500|120";
 
-struct App {
-    engine: Arc<Engine>,
-    clock: Arc<ManualClock>,
-    courier: Arc<CapturingCourier>,
-    scheduler: Scheduler,
-    _dir: tempfile::TempDir,
-}
-
 impl App {
-    async fn new() -> App {
-        Self::with(ConversationSettings::default()).await
+    async fn plain() -> App {
+        App::with(ConversationSettings::default()).await
     }
 
-    async fn with(settings: ConversationSettings) -> App {
-        let (store, dir) = sqlite_store().await;
-        store.replace_dataset(&vicinato::demo::lazio().unwrap()).await.unwrap();
-        let clock = Arc::new(ManualClock::new(saturday_morning()));
-        let dyn_clock: Arc<dyn Clock> = clock.clone();
-        let engine = Arc::new(
-            Engine::new(store, Arc::new(I18n::embedded().unwrap()), dyn_clock.clone(), settings).await.unwrap(),
-        );
-        let courier = CapturingCourier::new(Network::Console);
-        let mut couriers = Couriers::default();
-        couriers.add(courier.clone());
-        engine.set_couriers(couriers);
-        let mut scheduler = Scheduler::new(engine.store().clone(), dyn_clock, "test", engine.jobs_added());
-        reminders::register(&mut scheduler, engine.clone());
-        App { engine, clock, courier, scheduler, _dir: dir }
-    }
-
-    fn store(&self) -> &Arc<dyn Store> {
-        self.engine.store()
-    }
-
-    async fn say(&self, name: &str, lines: &[&str]) -> Vec<serde_json::Value> {
+    async fn say_it(&self, name: &str, lines: &[&str]) -> Vec<serde_json::Value> {
         talk(&self.engine, name, Some(Lang::It), lines).await
     }
 
-    async fn run_jobs(&self) -> usize {
-        self.scheduler.run_due(self.clock.now()).await.unwrap().ran
-    }
-
     /// What the courier carried since last asked: (recipient, first message id).
-    fn told(&self) -> Vec<(String, String)> {
+    fn told_first(&self) -> Vec<(String, String)> {
         self.courier.take().into_iter().map(|(account, _, reply)| (account.external_id, first_id(&reply))).collect()
-    }
-
-    async fn person(&self, name: &str) -> Person {
-        self.store().find_person(&Account::new(Network::Console, name)).await.unwrap().unwrap()
     }
 
     /// People still waiting for the hall on Tuesday 15–17.
@@ -119,22 +79,22 @@ fn first_id(reply: &Reply) -> String {
 
 /// Maria books the main hall on Tuesday 15–17 through the whole conversation.
 async fn maria_books_the_hall(app: &App) -> Vec<serde_json::Value> {
-    let r = app.say("maria", &["vorrei la sala grande martedì dalle 15 alle 17 per 20 persone"]).await;
+    let r = app.say_it("maria", &["vorrei la sala grande martedì dalle 15 alle 17 per 20 persone"]).await;
     assert!(text(&r[0]).contains("Per cosa ti serve"), "{}", text(&r[0]));
-    app.say("maria", &["riunione del comitato di quartiere", &press("book:yes")]).await
+    app.say_it("maria", &["riunione del comitato di quartiere", &press("book:yes")]).await
 }
 
 /// Maria cancels her only booking from the list.
 async fn maria_cancels(app: &App) {
-    let r = app.say("maria", &["/bookings"]).await;
+    let r = app.say_it("maria", &["/bookings"]).await;
     let cancel = payloads(&r[0]).into_iter().find(|p| p.starts_with("bcancel:")).expect("a cancel button");
-    let r = app.say("maria", &[&press(&cancel)]).await;
+    let r = app.say_it("maria", &[&press(&cancel)]).await;
     assert!(text(&r[0]).starts_with("Annullata"), "{}", text(&r[0]));
 }
 
 #[tokio::test]
 async fn a_forged_wait_button_is_held_to_every_rule_of_a_booking() {
-    let app = App::new().await;
+    let app = App::plain().await;
     maria_books_the_hall(&app).await;
     for (forged, why) in [
         ("bwait:centocelle-sala-grande|202612011500|20160", "Si prenota per al massimo 240 minuti"),
@@ -144,21 +104,19 @@ async fn a_forged_wait_button_is_held_to_every_rule_of_a_booking() {
         ("bwait:centocelle-sala-grande|202612011500|4294967295", ""),
         ("bwait:centocelle-sala-grande|262142123115|120", ""),
     ] {
-        let r = app.say("bob", &[&press(forged)]).await;
+        let r = app.say_it("bob", &[&press(forged)]).await;
         assert!(!text(&r[0]).contains("lista d'attesa"), "{forged}: {}", text(&r[0]));
         assert!(text(&r[0]).contains(why), "{forged}: {}", text(&r[0]));
     }
     // Inside a closure staff set.
-    app.say("stefi", &["/start"]).await;
-    let stefi = app.person("stefi").await;
-    let grant = RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("roma-m05")) };
-    app.store().grant_role(stefi.id, &grant, app.clock.now()).await.unwrap();
-    let r = app.say("stefi", &["/space close centocelle-sala-grande 3/12 Disinfestazione"]).await;
+    app.say_it("stefi", &["/start"]).await;
+    app.grant("stefi", Role::Staff, "roma-m05").await;
+    let r = app.say_it("stefi", &["/space close centocelle-sala-grande 3/12 Disinfestazione"]).await;
     assert!(text(&r[0]).contains("Disinfestazione"), "{}", text(&r[0]));
-    let r = app.say("bob", &[&press("bwait:centocelle-sala-grande|202612031000|120")]).await;
+    let r = app.say_it("bob", &[&press("bwait:centocelle-sala-grande|202612031000|120")]).await;
     assert!(text(&r[0]).contains("Lo spazio è chiuso in quel momento"), "{}", text(&r[0]));
     // A free slot is not waited for: it can be booked.
-    let r = app.say("bob", &[&press("bwait:centocelle-sala-grande|202612021000|120")]).await;
+    let r = app.say_it("bob", &[&press("bwait:centocelle-sala-grande|202612021000|120")]).await;
     assert!(text(&r[0]).contains("è libero"), "{}", text(&r[0]));
     assert!(payloads(&r[0]).contains(&"bspace:centocelle-sala-grande|20261202".to_owned()));
     // Nobody is waiting for anything.
@@ -168,7 +126,7 @@ async fn a_forged_wait_button_is_held_to_every_rule_of_a_booking() {
         assert!(all.iter().all(|e| e.person != bob.id), "{all:?}");
     }
     // The real one still works.
-    let r = app.say("bob", &[&press(HALL_WAIT)]).await;
+    let r = app.say_it("bob", &[&press(HALL_WAIT)]).await;
     assert!(text(&r[0]).contains("sei 1° in fila"), "{}", text(&r[0]));
 }
 
@@ -181,32 +139,32 @@ async fn a_person_waits_once_for_a_slot_and_for_a_few_slots_at_most() {
     app.booked("maria", "centocelle-saletta", tuesday(10, 0), 1).await;
     app.booked("maria", "centocelle-saletta", tuesday(12, 0), 1).await;
     for _ in 0..3 {
-        let r = app.say("bob", &[&press(HALL_WAIT)]).await;
+        let r = app.say_it("bob", &[&press(HALL_WAIT)]).await;
         assert!(text(&r[0]).contains("sei 1° in fila"), "the same place each time: {}", text(&r[0]));
     }
     assert_eq!(app.waiting_for_the_hall().await, 1);
-    let r = app.say("bob", &[&press("bwait:centocelle-saletta|202612011000|60")]).await;
+    let r = app.say_it("bob", &[&press("bwait:centocelle-saletta|202612011000|60")]).await;
     assert!(text(&r[0]).contains("sei 1° in fila"), "{}", text(&r[0]));
-    let r = app.say("bob", &[&press("bwait:centocelle-saletta|202612011200|60")]).await;
+    let r = app.say_it("bob", &[&press("bwait:centocelle-saletta|202612011200|60")]).await;
     assert!(text(&r[0]).contains("Sei già in lista d'attesa per 2 orari"), "{}", text(&r[0]));
     // Someone else is not limited by Bob's waits.
-    let r = app.say("carla", &[&press(HALL_WAIT)]).await;
+    let r = app.say_it("carla", &[&press(HALL_WAIT)]).await;
     assert!(text(&r[0]).contains("sei 2° in fila"), "{}", text(&r[0]));
 }
 
 #[tokio::test]
 async fn a_waiting_person_whose_quota_is_used_meanwhile_is_passed_over_and_told_why() {
-    let app = App::new().await;
+    let app = App::plain().await;
     maria_books_the_hall(&app).await;
-    let r = app.say("bob", &[&press(HALL_WAIT)]).await;
+    let r = app.say_it("bob", &[&press(HALL_WAIT)]).await;
     assert!(text(&r[0]).contains("sei 1° in fila"), "{}", text(&r[0]));
-    app.say("carla", &[&press(HALL_WAIT)]).await;
+    app.say_it("carla", &[&press(HALL_WAIT)]).await;
     // Meanwhile Bob books 7 of his 8 weekly hours in the house.
     let wednesday = tuesday(10, 0) + Duration::days(1);
     app.booked("bob", "centocelle-sala-grande-a", wednesday, 4).await;
     app.booked("bob", "centocelle-sala-grande-a", wednesday + Duration::days(1), 3).await;
     maria_cancels(&app).await;
-    let told = app.told();
+    let told = app.told_first();
     assert_eq!(
         told,
         [("bob".to_owned(), "waitlist-lapsed".to_owned()), ("carla".to_owned(), "waitlist-offer".to_owned())],
@@ -224,10 +182,10 @@ async fn a_waiting_person_whose_quota_is_used_meanwhile_is_passed_over_and_told_
 
 #[tokio::test]
 async fn taking_up_an_offer_checks_the_rules_again() {
-    let app = App::new().await;
+    let app = App::plain().await;
     maria_books_the_hall(&app).await;
-    app.say("bob", &[&press(HALL_WAIT)]).await;
-    app.say("carla", &[&press(HALL_WAIT)]).await;
+    app.say_it("bob", &[&press(HALL_WAIT)]).await;
+    app.say_it("carla", &[&press(HALL_WAIT)]).await;
     app.clock.set(tuesday(12, 30));
     maria_cancels(&app).await;
     let offer = app.courier.take();
@@ -236,35 +194,33 @@ async fn taking_up_an_offer_checks_the_rules_again() {
     assert!(yes.starts_with("bhold:yes|"), "{yes}");
     // Bob answers at 13:10: within his hold, but less than the two hours' notice the hall needs.
     app.clock.set(tuesday(13, 10));
-    let r = app.say("bob", &[&press(&yes)]).await;
+    let r = app.say_it("bob", &[&press(&yes)]).await;
     assert!(text(&r[0]).contains("Bisogna prenotare almeno 120 minuti prima"), "{}", text(&r[0]));
     assert!(text(&r[0]).contains("lo offriamo alla prossima persona"), "{}", text(&r[0]));
     let bob = app.person("bob").await;
     assert!(app.store().bookings_of(bob.id, app.clock.now()).await.unwrap().is_empty());
     // The next in line is held to the same notice: her wait ends, with the reason.
-    assert_eq!(app.told(), [("carla".to_owned(), "waitlist-lapsed".to_owned())]);
+    assert_eq!(app.told_first(), [("carla".to_owned(), "waitlist-lapsed".to_owned())]);
     // Pressing again changes nothing.
-    let r = app.say("bob", &[&press(&yes)]).await;
+    let r = app.say_it("bob", &[&press(&yes)]).await;
     assert!(text(&r[0]).contains("non è più valida"), "{}", text(&r[0]));
 }
 
 #[tokio::test]
 async fn a_closure_ends_the_waits_it_covers_and_tells_those_waiting() {
-    let app = App::new().await;
+    let app = App::plain().await;
     maria_books_the_hall(&app).await;
-    app.say("bob", &[&press(HALL_WAIT)]).await;
-    app.say("stefi", &["/start"]).await;
-    let stefi = app.person("stefi").await;
-    let grant = RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("roma-m05")) };
-    app.store().grant_role(stefi.id, &grant, app.clock.now()).await.unwrap();
-    app.say("stefi", &["/space close centocelle-sala-grande 1/12 Guasto all'impianto elettrico"]).await;
-    let told = app.told();
+    app.say_it("bob", &[&press(HALL_WAIT)]).await;
+    app.say_it("stefi", &["/start"]).await;
+    app.grant("stefi", Role::Staff, "roma-m05").await;
+    app.say_it("stefi", &["/space close centocelle-sala-grande 1/12 Guasto all'impianto elettrico"]).await;
+    let told = app.told_first();
     assert!(told.contains(&("bob".to_owned(), "waitlist-closed".to_owned())), "{told:?}");
     assert!(told.contains(&("maria".to_owned(), "space-closed-notice".to_owned())), "{told:?}");
     assert_eq!(app.waiting_for_the_hall().await, 0);
     // Maria cancels: nobody is offered a closed hall.
     maria_cancels(&app).await;
-    assert!(app.told().is_empty());
+    assert!(app.told_first().is_empty());
 }
 
 /// A courier whose network is down for its first `failures` deliveries.
@@ -307,47 +263,45 @@ fn flaky(app: &App, failures: u32) {
 
 #[tokio::test]
 async fn a_decision_whose_note_cannot_go_now_reaches_the_requester_once_later_with_its_reminders() {
-    let app = App::new().await;
+    let app = App::plain().await;
     app.store().space_approval_set(&SpaceId::new("centocelle-sala-grande"), Some(true), app.clock.now()).await.unwrap();
     let r = maria_books_the_hall(&app).await;
     assert!(text(&r[0]).contains("approv"), "{}", text(&r[0]));
-    app.say("stefi", &["/start"]).await;
-    let stefi = app.person("stefi").await;
-    let grant = RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("roma-m05")) };
-    app.store().grant_role(stefi.id, &grant, app.clock.now()).await.unwrap();
-    let r = app.say("stefi", &["/approve"]).await;
+    app.say_it("stefi", &["/start"]).await;
+    app.grant("stefi", Role::Staff, "roma-m05").await;
+    let r = app.say_it("stefi", &["/approve"]).await;
     let approve = payloads(&r[0]).into_iter().find(|p| p.starts_with("bapprove:")).expect("an approve button");
     flaky(&app, 1);
-    let r = app.say("stefi", &[&press(&approve)]).await;
+    let r = app.say_it("stefi", &[&press(&approve)]).await;
     assert!(text(&r[0]).contains("Approvata") || text(&r[0]).contains("approvata"), "{}", text(&r[0]));
-    assert!(app.told().is_empty(), "the network was down");
+    assert!(app.told_first().is_empty(), "the network was down");
     // The note waits in its job, committed with the decision: it goes out once.
     assert!(app.run_jobs().await >= 1);
-    assert_eq!(app.told(), [("maria".to_owned(), "booking-approved".to_owned())]);
+    assert_eq!(app.told_first(), [("maria".to_owned(), "booking-approved".to_owned())]);
     assert_eq!(app.run_jobs().await, 0);
-    assert!(app.told().is_empty());
+    assert!(app.told_first().is_empty());
     // The reminders were committed with the decision too.
     app.clock.set(tuesday(15, 0) - Duration::hours(24));
     app.run_jobs().await;
-    let told = app.told();
+    let told = app.told_first();
     assert!(told.iter().any(|(who, id)| who == "maria" && id == "reminder-hours"), "{told:?}");
 }
 
 #[tokio::test]
 async fn a_hold_that_runs_out_offers_the_next_in_line_once_even_when_its_job_runs_again() {
-    let app = App::new().await;
+    let app = App::plain().await;
     maria_books_the_hall(&app).await;
-    app.say("bob", &[&press(HALL_WAIT)]).await;
-    app.say("carla", &[&press(HALL_WAIT)]).await;
+    app.say_it("bob", &[&press(HALL_WAIT)]).await;
+    app.say_it("carla", &[&press(HALL_WAIT)]).await;
     maria_cancels(&app).await;
-    assert_eq!(app.told(), [("bob".to_owned(), "waitlist-offer".to_owned())]);
+    assert_eq!(app.told_first(), [("bob".to_owned(), "waitlist-offer".to_owned())]);
     // Bob never answers; his hold's job runs while the network is down for its note.
     let peek = app.store().jobs_claim(app.clock.now() + Duration::hours(2), "peek", app.clock.now(), 10).await.unwrap();
     let hold = peek.iter().find(|j| j.kind == "booking-hold").expect("a hold job").clone();
     app.clock.advance(Duration::minutes(61));
     flaky(&app, 1);
     assert!(app.run_jobs().await >= 1);
-    let mut told = app.told();
+    let mut told = app.told_first();
     told.sort();
     assert_eq!(
         told,
@@ -365,7 +319,7 @@ async fn a_hold_that_runs_out_offers_the_next_in_line_once_even_when_its_job_run
     };
     app.store().job_put(&again, app.clock.now()).await.unwrap();
     app.run_jobs().await;
-    assert!(app.told().is_empty());
+    assert!(app.told_first().is_empty());
     let carla = app.person("carla").await;
     assert_eq!(app.store().bookings_of(carla.id, app.clock.now()).await.unwrap().len(), 1);
     assert_eq!(app.waiting_for_the_hall().await, 0);
@@ -373,27 +327,27 @@ async fn a_hold_that_runs_out_offers_the_next_in_line_once_even_when_its_job_run
 
 #[tokio::test]
 async fn moving_a_booking_offers_its_old_slot_to_the_waitlist() {
-    let app = App::new().await;
+    let app = App::plain().await;
     maria_books_the_hall(&app).await;
-    app.say("bob", &[&press(HALL_WAIT)]).await;
-    let r = app.say("maria", &["/bookings"]).await;
+    app.say_it("bob", &[&press(HALL_WAIT)]).await;
+    let r = app.say_it("maria", &["/bookings"]).await;
     let moving = payloads(&r[0]).into_iter().find(|p| p.starts_with("bmove:")).expect("a move button");
-    let r = app.say("maria", &[&press(&moving), "mercoledì dalle 16 alle 18", &press("book:yes")]).await;
+    let r = app.say_it("maria", &[&press(&moving), "mercoledì dalle 16 alle 18", &press("book:yes")]).await;
     assert!(text(&r[2]).starts_with("Prenotato"), "{}", text(&r[2]));
-    assert_eq!(app.told(), [("bob".to_owned(), "waitlist-offer".to_owned())]);
+    assert_eq!(app.told_first(), [("bob".to_owned(), "waitlist-offer".to_owned())]);
 }
 
 #[tokio::test]
 async fn confirming_checks_the_weekly_quota_again_after_another_chat_booked() {
-    let app = App::new().await;
-    let r = app.say("maria", &["vorrei la sala grande martedì dalle 15 alle 17 per 20 persone"]).await;
+    let app = App::plain().await;
+    let r = app.say_it("maria", &["vorrei la sala grande martedì dalle 15 alle 17 per 20 persone"]).await;
     assert!(text(&r[0]).contains("Per cosa ti serve"), "{}", text(&r[0]));
-    let r = app.say("maria", &["riunione del comitato di quartiere"]).await;
+    let r = app.say_it("maria", &["riunione del comitato di quartiere"]).await;
     assert_eq!(payloads(&r[0]), ["book:yes", "book:no"]);
     // While the summary waits, another chat of hers books 7 hours in the same house.
     app.booked("maria", "centocelle-sala-grande-a", tuesday(9, 0) + Duration::days(1), 4).await;
     app.booked("maria", "centocelle-sala-grande-a", tuesday(9, 0) + Duration::days(2), 3).await;
-    let r = app.say("maria", &[&press("book:yes")]).await;
+    let r = app.say_it("maria", &[&press("book:yes")]).await;
     assert!(text(&r[0]).contains("al massimo 8 ore a settimana"), "{}", text(&r[0]));
     let maria = app.person("maria").await;
     assert_eq!(app.store().bookings_of(maria.id, app.clock.now()).await.unwrap().len(), 2);
@@ -401,49 +355,45 @@ async fn confirming_checks_the_weekly_quota_again_after_another_chat_booked() {
 
 #[tokio::test]
 async fn a_sixth_draft_is_refused_until_one_is_finished() {
-    let app = App::new().await;
+    let app = App::plain().await;
     for i in 0..5 {
-        let r = app.say("ada", &[&format!("/proponi Idea numero {i}"), "/cancel"]).await;
+        let r = app.say_it("ada", &[&format!("/proponi Idea numero {i}"), "/cancel"]).await;
         assert!(text(&r[0]).contains("Scriviamo la tua proposta"), "{}", text(&r[0]));
     }
-    let r = app.say("ada", &["/proponi Una in più"]).await;
+    let r = app.say_it("ada", &["/proponi Una in più"]).await;
     assert!(text(&r[0]).contains("Hai già 5 bozze aperte"), "{}", text(&r[0]));
     let ada = app.person("ada").await;
     let mine = app.store().initiatives_of_person(ada.id).await.unwrap();
     assert_eq!(mine.len(), 5);
     // Someone else proposes freely.
-    let r = app.say("bruno", &["/proponi Orto condiviso"]).await;
+    let r = app.say_it("bruno", &["/proponi Orto condiviso"]).await;
     assert!(text(&r[0]).contains("Scriviamo la tua proposta"), "{}", text(&r[0]));
 }
 
 #[tokio::test]
 async fn a_flood_of_messages_is_slowed_once_then_paused_and_staff_are_never_slowed() {
-    let app = App::new().await;
+    let app = App::plain().await;
     let lines = vec!["/whoami"; 60];
-    let r = app.say("spam", &lines).await;
+    let r = app.say_it("spam", &lines).await;
     let slowed = r.iter().filter(|m| text(m).contains("Stai scrivendo molto in fretta")).count();
     assert_eq!(slowed, 1, "asked once");
     assert_eq!(r.len(), 41, "40 answers, the request to slow down, then silence: {}", r.len());
     // Others are answered meanwhile.
-    let r = app.say("quiet", &["/whoami"]).await;
+    let r = app.say_it("quiet", &["/whoami"]).await;
     assert_eq!(r.len(), 1);
     // Staff acting on their territory are never slowed.
-    app.say("stefi", &["/start"]).await;
-    let stefi = app.person("stefi").await;
-    let grant = RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("roma-m05")) };
-    app.store().grant_role(stefi.id, &grant, app.clock.now()).await.unwrap();
-    let r = app.say("stefi", &lines).await;
+    app.say_it("stefi", &["/start"]).await;
+    app.grant("stefi", Role::Staff, "roma-m05").await;
+    let r = app.say_it("stefi", &lines).await;
     assert_eq!(r.len(), 60);
 }
 
 #[tokio::test]
 async fn staff_lists_asked_for_in_a_group_are_answered_privately() {
     use vicinato::conversation::{Body, ChatKind, Inbound, Visibility};
-    let app = App::new().await;
-    app.say("stefi", &["/start"]).await;
-    let stefi = app.person("stefi").await;
-    let grant = RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("roma-m05")) };
-    app.store().grant_role(stefi.id, &grant, app.clock.now()).await.unwrap();
+    let app = App::plain().await;
+    app.say_it("stefi", &["/start"]).await;
+    app.grant("stefi", Role::Staff, "roma-m05").await;
     for command in ["/review", "/approve"] {
         let mut inbound = Inbound::direct_text(Network::Console, "stefi", command);
         inbound.chat_id = "group-42".into();
@@ -459,7 +409,7 @@ async fn staff_lists_asked_for_in_a_group_are_answered_privately() {
 #[tokio::test]
 async fn a_name_with_bidi_controls_is_kept_without_them() {
     use vicinato::conversation::Inbound;
-    let app = App::new().await;
+    let app = App::plain().await;
     let mut inbound = Inbound::direct_text(Network::Console, "trick", "/whoami");
     inbound.sender_name = "Ada\u{202E}nimdA\u{200B}".into();
     app.engine.handle(inbound).await;
@@ -473,7 +423,7 @@ async fn comments_and_reports_an_hour_are_limited_except_for_staff_of_the_territ
     let mut settings = ConversationSettings::default();
     settings.limits.comments_per_hour = 2;
     let app = App::with(settings).await;
-    app.say("ada", &["/start"]).await;
+    app.say_it("ada", &["/start"]).await;
     let ada = app.person("ada").await;
     let content =
         Content { title: "Orto condiviso".into(), description: "Un orto nel cortile".into(), ..Default::default() };
@@ -503,23 +453,21 @@ async fn comments_and_reports_an_hour_are_limited_except_for_staff_of_the_territ
     };
     app.store().initiative_transition(ini.id, &publish, now).await.unwrap().unwrap();
     for i in 0..2 {
-        let r = app.say("bob", &[&press(&format!("icom:{}", ini.id)), &format!("Bella idea, numero {i}")]).await;
+        let r = app.say_it("bob", &[&press(&format!("icom:{}", ini.id)), &format!("Bella idea, numero {i}")]).await;
         assert!(!text(&r[1]).contains("nell'ultima ora"), "{}", text(&r[1]));
     }
-    let r = app.say("bob", &[&press(&format!("icom:{}", ini.id))]).await;
+    let r = app.say_it("bob", &[&press(&format!("icom:{}", ini.id))]).await;
     assert!(text(&r[0]).contains("Ne hai già scritti 2 nell'ultima ora"), "{}", text(&r[0]));
     // An hour later, Bob may comment again.
     app.clock.advance(Duration::minutes(61));
-    let r = app.say("bob", &[&press(&format!("icom:{}", ini.id))]).await;
+    let r = app.say_it("bob", &[&press(&format!("icom:{}", ini.id))]).await;
     assert!(!text(&r[0]).contains("nell'ultima ora"), "{}", text(&r[0]));
-    app.say("bob", &["/cancel"]).await;
+    app.say_it("bob", &["/cancel"]).await;
     // Staff of the territory are not limited.
-    app.say("stefi", &["/start"]).await;
-    let stefi = app.person("stefi").await;
-    let grant = RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("roma-m05")) };
-    app.store().grant_role(stefi.id, &grant, app.clock.now()).await.unwrap();
+    app.say_it("stefi", &["/start"]).await;
+    app.grant("stefi", Role::Staff, "roma-m05").await;
     for i in 0..3 {
-        let r = app.say("stefi", &[&press(&format!("icom:{}", ini.id)), &format!("Nota dello staff {i}")]).await;
+        let r = app.say_it("stefi", &[&press(&format!("icom:{}", ini.id)), &format!("Nota dello staff {i}")]).await;
         assert!(!text(&r[1]).contains("nell'ultima ora"), "{}", text(&r[1]));
     }
 }

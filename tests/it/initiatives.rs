@@ -7,52 +7,24 @@ use crate::support::*;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::sync::Arc;
 use vicinato::clock::{Clock, ManualClock};
-use vicinato::conversation::{Block, ConversationSettings, Engine, reminders};
-use vicinato::courier::{CapturingCourier, Couriers};
+use vicinato::conversation::{Block, ConversationSettings, Engine};
 use vicinato::domain::initiative::{InitiativeId, Status, TerritoryRules};
 use vicinato::domain::*;
 use vicinato::i18n::I18n;
-use vicinato::scheduler::Scheduler;
-use vicinato::store::Store;
 
 fn press(payload: &str) -> String {
     format!(r#"{{"button": "{payload}"}}"#)
 }
 
-struct App {
-    engine: Arc<Engine>,
-    clock: Arc<ManualClock>,
-    courier: Arc<CapturingCourier>,
-    scheduler: Scheduler,
-    _dir: tempfile::TempDir,
-}
-
 impl App {
     async fn new() -> App {
-        let (store, dir) = sqlite_store().await;
-        store.replace_dataset(&vicinato::demo::lazio().unwrap()).await.unwrap();
-        let clock = Arc::new(ManualClock::new(saturday_morning()));
         let mut settings = ConversationSettings::default();
         // Three supports are enough in Centocelle (and beneath it), to keep conversations short.
         settings
             .initiatives
             .territories
             .insert("centocelle".into(), TerritoryRules { threshold: Some(3), ..Default::default() });
-        let dyn_clock: Arc<dyn Clock> = clock.clone();
-        let engine = Arc::new(
-            Engine::new(store, Arc::new(I18n::embedded().unwrap()), dyn_clock.clone(), settings).await.unwrap(),
-        );
-        let courier = CapturingCourier::new(Network::Console);
-        let mut couriers = Couriers::default();
-        couriers.add(courier.clone());
-        engine.set_couriers(couriers);
-        let mut scheduler = Scheduler::new(engine.store().clone(), dyn_clock, "test", engine.jobs_added());
-        reminders::register(&mut scheduler, engine.clone());
-        App { engine, clock, courier, scheduler, _dir: dir }
-    }
-
-    fn store(&self) -> &Arc<dyn Store> {
-        self.engine.store()
+        App::with(settings).await
     }
 
     /// A resident of an area who speaks a language, with optional role in a territory.
@@ -69,18 +41,8 @@ impl App {
         p
     }
 
-    async fn grant(&self, name: &str, role: Role, territory: &str) {
-        let p = self.store().find_person(&Account::new(Network::Console, name)).await.unwrap().unwrap();
-        let grant = RoleGrant { role, territory: Some(TerritoryId::new(territory)) };
-        self.store().grant_role(p.id, &grant, self.clock.now()).await.unwrap();
-    }
-
     async fn say(&self, name: &str, lines: &[&str]) -> Vec<serde_json::Value> {
         talk(&self.engine, name, None, lines).await
-    }
-
-    async fn run_jobs(&self) -> usize {
-        self.scheduler.run_due(self.clock.now()).await.unwrap().ran
     }
 
     /// What the courier carried since last asked: (recipient, message ids).

@@ -115,3 +115,57 @@ pub fn text(v: &serde_json::Value) -> &str {
 pub fn payloads(v: &serde_json::Value) -> Vec<String> {
     v["buttons"].as_array().unwrap().iter().map(|b| b["payload"].as_str().unwrap().to_owned()).collect()
 }
+
+/// A console app on a fresh SQLite store with the demo directory: the engine, a clock the test
+/// sets, the real scheduler with the booking and initiative jobs, and a capturing courier for
+/// what Vicinato sends on its own.
+pub struct App {
+    pub engine: Arc<Engine>,
+    pub clock: Arc<ManualClock>,
+    pub courier: Arc<vicinato::courier::CapturingCourier>,
+    pub scheduler: vicinato::scheduler::Scheduler,
+    _dir: tempfile::TempDir,
+}
+
+impl App {
+    pub async fn with(settings: ConversationSettings) -> App {
+        use vicinato::courier::{CapturingCourier, Couriers};
+        let (store, dir) = sqlite_store().await;
+        store.replace_dataset(&vicinato::demo::lazio().unwrap()).await.unwrap();
+        let clock = Arc::new(ManualClock::new(saturday_morning()));
+        let dyn_clock: Arc<dyn Clock> = clock.clone();
+        let engine = Arc::new(
+            Engine::new(store, Arc::new(I18n::embedded().unwrap()), dyn_clock.clone(), settings).await.unwrap(),
+        );
+        let courier = CapturingCourier::new(vicinato::domain::Network::Console);
+        let mut couriers = Couriers::default();
+        couriers.add(courier.clone());
+        engine.set_couriers(couriers);
+        let mut scheduler =
+            vicinato::scheduler::Scheduler::new(engine.store().clone(), dyn_clock, "test", engine.jobs_added());
+        vicinato::conversation::reminders::register(&mut scheduler, engine.clone());
+        App { engine, clock, courier, scheduler, _dir: dir }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        self.engine.store()
+    }
+
+    pub async fn run_jobs(&self) -> usize {
+        self.scheduler.run_due(self.clock.now()).await.unwrap().ran
+    }
+
+    /// The person behind a console name (who must have written already).
+    pub async fn person(&self, name: &str) -> vicinato::domain::Person {
+        use vicinato::domain::{Account, Network};
+        self.store().find_person(&Account::new(Network::Console, name)).await.unwrap().unwrap()
+    }
+
+    /// Grants a role in a territory to a console person who exists.
+    pub async fn grant(&self, name: &str, role: vicinato::domain::Role, territory: &str) {
+        use vicinato::domain::{RoleGrant, TerritoryId};
+        let p = self.person(name).await;
+        let grant = RoleGrant { role, territory: Some(TerritoryId::new(territory)) };
+        self.store().grant_role(p.id, &grant, self.clock.now()).await.unwrap();
+    }
+}
