@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod courier;
 pub mod demo;
 pub mod domain;
+pub mod guard;
 pub mod hsds;
 pub mod i18n;
 pub mod scheduler;

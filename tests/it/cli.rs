@@ -221,9 +221,10 @@ async fn serve_runs_the_telegram_bot_and_stops_cleanly_on_sigterm() {
 fn a_booking_made_in_chat_is_exported_as_icalendar() {
     use chrono::{Datelike, Duration, Weekday};
     let dir = tempfile::tempdir().unwrap();
-    // A weekday a week or so ahead, when the meeting room is open.
+    // A weekday a week or so ahead, when the meeting room is open: not a weekend and not a
+    // public holiday (on 1 December, a week ahead is the Immaculate Conception).
     let mut day = chrono::Utc::now().date_naive() + Duration::days(7);
-    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) || vicinato::domain::holidays::is_public_holiday(day) {
         day += Duration::days(1);
     }
     let wish = format!("vorrei la saletta riunioni il {}/{} dalle 10 alle 11 per 4 persone\n", day.day(), day.month());

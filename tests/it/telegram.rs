@@ -594,3 +594,61 @@ async fn an_initiative_is_proposed_published_and_supported_on_telegram_with_its_
     no_violations(&w.server);
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn a_group_message_with_a_kelvin_sign_does_not_stop_the_bot() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let group = w.server.group(-100_600, "Quartiere", false);
+    let ada = w.server.user(1010, "Ada", Some("it"));
+    let name = w.server.bot_username();
+    // The Kelvin sign (U+212A) is three bytes and its lowercase "k" one: cutting the mention
+    // out at an offset of the lowercase text panicked, on every restart again.
+    w.server.user_says_in(&ada, &group, &format!("\u{212A}\u{212A}@{name} ciao"), None);
+    let first = nth(&w.server, group.id, 1).await;
+    assert!(!first.text.is_empty());
+    w.server.user_says_in(&ada, &group, &format!("@{name} ciao"), None);
+    nth(&w.server, group.id, 2).await;
+    w.server.user_says(&ada, "ciao");
+    nth(&w.server, ada.id, 1).await;
+    assert!(w.store.dead_letters(10).await.unwrap().is_empty(), "nothing failed");
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_panic_while_handling_an_update_is_kept_as_a_dead_letter_and_the_next_update_is_answered() {
+    use vicinato::conversation::Body;
+    let w = world().await;
+    let _ = tracing_subscriber::fmt().with_env_filter("warn,vicinato=debug").with_test_writer().try_init();
+    let bot = TelegramBot::connect(w.engine.clone(), options(&w.server))
+        .await
+        .expect("bot connects")
+        .fail_when(|inbound| matches!(&inbound.body, Body::Text(t) if t == "poison"));
+    let (stop, rx) = watch::channel(false);
+    let running = RunningBot { stop, waker: bot.waker(), task: tokio::spawn(bot.run(rx)) };
+    let ada = w.server.user(1011, "Ada", Some("it"));
+    let poison = w.server.user_says(&ada, "poison");
+    let sorry = nth(&w.server, ada.id, 1).await;
+    assert!(sorry.text.contains("Qualcosa non ha funzionato"), "{}", sorry.text);
+    w.server.user_says(&ada, "ciao");
+    let next = nth(&w.server, ada.id, 2).await;
+    assert!(!next.text.contains("Qualcosa non ha funzionato"), "{}", next.text);
+    let letters = w.store.dead_letters(10).await.unwrap();
+    assert_eq!(letters.len(), 1, "{letters:?}");
+    assert_eq!((letters[0].source.as_str(), letters[0].kind.as_str()), ("telegram:test", "update"));
+    assert_eq!(letters[0].item, poison.to_string());
+    assert!(letters[0].error.contains("failpoint"), "{}", letters[0].error);
+    assert!(!letters[0].error.contains("poison"), "the message text is never kept: {}", letters[0].error);
+    // The cursor moved past it: a restart does not handle it again.
+    running.stop().await;
+    let again = start_bot(w.engine.clone(), options(&w.server)).await;
+    // A new process does not know when the last message to Ada left: keep one a second.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    w.server.user_says(&ada, "aiuto");
+    nth(&w.server, ada.id, 3).await;
+    assert_eq!(w.server.messages(ada.id).len(), 3, "{:#?}", w.server.messages(ada.id));
+    assert_eq!(w.store.dead_letters(10).await.unwrap().len(), 1);
+    no_violations(&w.server);
+    again.stop().await;
+}

@@ -103,18 +103,19 @@ fn address_in_group(m: &Message, text: &str, me: &BotIdentity) -> Option<(String
     let entities = m.entities().unwrap_or_default();
     let command_entity = entities.iter().find(|e| e.kind == MessageEntityKind::BotCommand && e.offset == 0);
     if command_entity.is_some() || text.starts_with('/') {
-        let head = text.split_whitespace().next().unwrap_or_default();
+        // Cut from the text the head was read from, so leading spaces cannot shift the cut.
+        let body = text.trim_start();
+        let head = body.split_whitespace().next().unwrap_or_default();
         return match head.split_once('@') {
             Some((cmd, bot)) if bot.eq_ignore_ascii_case(&me.username) => {
-                Some((format!("{cmd}{}", &text[head.len()..]), true))
+                Some((format!("{cmd}{}", &body[head.len()..]), true))
             }
             Some(_) => None, // a command for another bot
             None => Some((text.to_owned(), true)),
         };
     }
-    let lower = text.to_lowercase();
-    if let Some(at) = lower.find(&mention.to_lowercase()) {
-        let stripped = format!("{}{}", &text[..at], &text[at + mention.len()..]);
+    if let Some(at) = crate::transport::find_caseless(text, &mention) {
+        let stripped = format!("{}{}", &text[..at.start], &text[at.end..]);
         let cleaned = stripped.trim().trim_start_matches([',', ':']).trim().to_owned();
         return Some((cleaned, true));
     }
@@ -219,6 +220,17 @@ mod tests {
         let inc = from_update(&group_message("@vicinatobot dove trovo un medico?", serde_json::json!([])), &me())
             .expect("mentioned");
         assert_eq!(inc.inbound.body, Body::Text("dove trovo un medico?".into()));
+    }
+
+    #[test]
+    fn a_mention_after_letters_whose_lowercase_is_shorter_is_cut_out_whole() {
+        // U+212A (Kelvin sign) lowercases from three bytes to one, U+0130 from two to three.
+        let inc = from_update(&group_message("\u{212A}\u{212A}@VicinatoBot ciao", serde_json::json!([])), &me())
+            .expect("mentioned");
+        assert_eq!(inc.inbound.body, Body::Text("\u{212A}\u{212A} ciao".into()));
+        let inc = from_update(&group_message("\u{130}@vicinatobot, \u{130}stanbul", serde_json::json!([])), &me())
+            .expect("mentioned");
+        assert_eq!(inc.inbound.body, Body::Text("\u{130}, \u{130}stanbul".into()));
     }
 
     #[test]

@@ -91,7 +91,11 @@ pub struct TelegramBot {
     cursor_key: String,
     wake: Arc<Notify>,
     stats: Arc<SendStats>,
+    /// A test's failpoint: handling panics for the updates it picks.
+    failpoint: Option<Failpoint>,
 }
+
+type Failpoint = Arc<dyn Fn(&crate::conversation::Inbound) -> bool + Send + Sync>;
 
 fn is_loopback(url: &url::Url) -> bool {
     matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]" | "::1"))
@@ -134,6 +138,7 @@ impl TelegramBot {
             cursor_key,
             wake: Arc::new(Notify::new()),
             stats: Arc::new(SendStats::default()),
+            failpoint: None,
         };
         this.publish_menu().await;
         Ok(this)
@@ -268,17 +273,24 @@ impl TelegramBot {
     /// Handles a batch of updates (each chat's in order, chats at once) and stores all their
     /// replies with the cursor `next` in one transaction, retrying the write until it holds.
     pub(crate) async fn handle_batch(&self, updates: Vec<Update>, next: i32, stop: &mut watch::Receiver<bool>) {
-        let mut by_chat: HashMap<i64, Vec<(usize, Incoming)>> = HashMap::new();
+        let mut by_chat: HashMap<i64, Vec<(usize, u32, Incoming)>> = HashMap::new();
         for (i, update) in updates.iter().enumerate() {
-            if let Some(mut incoming) = inbound::from_update(update, &self.me) {
-                incoming.inbound.channel = Some(self.channel.clone());
-                by_chat.entry(incoming.target.chat).or_default().push((i, incoming));
+            // Reading an update cannot stop the bot either: a panic sets it aside.
+            let read =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inbound::from_update(update, &self.me)));
+            match read {
+                Ok(Some(mut incoming)) => {
+                    incoming.inbound.channel = Some(self.channel.clone());
+                    by_chat.entry(incoming.target.chat).or_default().push((i, update.id.0, incoming));
+                }
+                Ok(None) => {}
+                Err(panic) => self.set_aside(update.id.0, &crate::guard::summary(&*panic)).await,
             }
         }
         let lanes = by_chat.into_values().map(|lane| async move {
             let mut out = Vec::with_capacity(lane.len());
-            for (i, incoming) in lane {
-                out.push((i, self.handle_one(incoming).await));
+            for (i, update, incoming) in lane {
+                out.push((i, self.handle_guarded(update, incoming).await));
             }
             out
         });
@@ -307,6 +319,45 @@ impl TelegramBot {
         }
     }
 
+    /// One update, guarded: a panic while handling it is logged with the update's id (never its
+    /// text), the update is kept as a dead letter, and the person is told something went
+    /// wrong. The cursor moves past it with the rest of the batch.
+    async fn handle_guarded(&self, update: u32, incoming: Incoming) -> Vec<OutMessage> {
+        let target = incoming.target;
+        let press = incoming.press.clone();
+        let sender: i64 = incoming.inbound.sender_id.parse().unwrap_or(target.chat);
+        let lang = incoming.inbound.lang_hint.unwrap_or(self.engine.settings().default_lang);
+        match crate::guard::catch(self.handle_one(incoming)).await {
+            Ok(out) => out,
+            Err(error) => {
+                self.set_aside(update, &error).await;
+                let sorry = crate::conversation::Outcome {
+                    lang,
+                    replies: vec![crate::conversation::Reply::id("error-internal")],
+                };
+                outbound::compose(&self.engine, &sorry, target, sender, press.as_ref(), chrono::Utc::now()).await
+            }
+        }
+    }
+
+    /// Keeps an update that could not be handled as a dead letter for operators.
+    async fn set_aside(&self, update: u32, error: &str) {
+        tracing::error!(bot = %self.me.username, update, error, "an update could not be handled; kept as a dead letter");
+        let store = self.engine.store();
+        if let Err(e) =
+            store.dead_letter_add(&self.channel, &update.to_string(), "update", error, chrono::Utc::now()).await
+        {
+            tracing::error!(update, error = %e, "cannot keep a dead letter");
+        }
+    }
+
+    /// Makes handling panic for the updates `when` picks: a failpoint for tests of the guard.
+    #[doc(hidden)]
+    pub fn fail_when(mut self, when: impl Fn(&crate::conversation::Inbound) -> bool + Send + Sync + 'static) -> Self {
+        self.failpoint = Some(Arc::new(when));
+        self
+    }
+
     /// One update: answers a button press at once (so no spinner stays), then lets the
     /// conversation handle it and lays the replies out as Telegram messages.
     async fn handle_one(&self, mut incoming: Incoming) -> Vec<OutMessage> {
@@ -320,6 +371,11 @@ impl TelegramBot {
                     Err(e) => tracing::warn!(error = %e, "cannot read a stored button payload"),
                 }
             }
+        }
+        if let Some(fail) = &self.failpoint
+            && fail(&incoming.inbound)
+        {
+            panic!("failpoint: handling this update panics");
         }
         let sender: i64 = incoming.inbound.sender_id.parse().unwrap_or(incoming.target.chat);
         let target = incoming.target;
