@@ -383,6 +383,30 @@ async fn in_a_group_room_only_commands_and_mentions_are_answered_and_html_stays_
 }
 
 #[tokio::test]
+async fn a_group_message_naming_the_bot_before_a_kelvin_sign_does_not_stop_the_bot() {
+    let Some(hs) = shared() else { return };
+    let (engine, store, _db) = app().await;
+    let account = bot_account(hs).await;
+    let bot = start_bot(hs, &account, engine).await;
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let mut ada = Resident::new(hs, &unique("ada")).await;
+    let bob = Resident::new(hs, &unique("bob")).await;
+    let room = ada.room_with(&[&bot_id, &bob.user_id()], false, false).await;
+    bob.join(&room, 3).await;
+    // The Kelvin sign (U+212A) is three bytes, its lowercase "k" one: stripping the name at an
+    // offset of the lowercase text cut the sign in half and the bot stopped.
+    ada.say(&room, "VICINATO \u{212A} corso di italiano").await;
+    let first = ada.next().await;
+    assert_eq!(first.room, room.room_id());
+    let localpart = bot_id.localpart().to_owned();
+    ada.say(&room, &format!("{localpart}: corso di italiano")).await;
+    let second = ada.next().await;
+    assert_eq!(second.room, room.room_id());
+    assert!(store.dead_letters(10).await.unwrap().is_empty(), "nothing failed");
+    bot.stop().await;
+}
+
+#[tokio::test]
 async fn a_restarted_bot_answers_what_arrived_meanwhile_once_and_nothing_twice() {
     let Some(hs) = shared() else { return };
     let (engine, _store, _db) = app().await;
