@@ -9,6 +9,7 @@ mod booking_more;
 mod cli;
 mod conformance;
 mod console;
+mod dates;
 mod initiatives;
 mod locales;
 mod matrix;
