@@ -652,3 +652,44 @@ async fn a_panic_while_handling_an_update_is_kept_as_a_dead_letter_and_the_next_
     no_violations(&w.server);
     again.stop().await;
 }
+
+#[tokio::test]
+async fn with_two_telegram_bots_serve_reaches_a_person_through_the_bot_they_wrote_to() {
+    use vicinato::config::{BotProfile, Config};
+    use vicinato::conversation::Reply;
+    let _ = tracing_subscriber::fmt().with_env_filter("warn,vicinato=debug").with_test_writer().try_init();
+    let first = TestServer::start("1:FIRST-token").await.unwrap();
+    let second = TestServer::start("2:SECOND-token").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = |name: &str, var: &str, url: &str| {
+        let text = format!(
+            "name = \"{name}\"\ndefault_language = \"it\"\nmodules = [\"directory\"]\n\n\
+             [telegram]\ntoken_env = \"{var}\"\napi_url = \"{url}\"\n"
+        );
+        BotProfile::parse(&dir.path().join(format!("bots/{name}.toml")), &text).expect("a valid profile")
+    };
+    let bots = vec![profile("alpha", "ALPHA_TOKEN", &first.url), profile("beta", "BETA_TOKEN", &second.url)];
+    let url = format!("sqlite:{}/vicinato.db", dir.path().display());
+    let config = Config::load(None, [("VICINATO_DATABASE__URL".to_owned(), url)]).expect("config");
+    let plan = vicinato::serve::plan(&bots, |k| match k {
+        "ALPHA_TOKEN" => Some("1:FIRST-token".into()),
+        "BETA_TOKEN" => Some("2:SECOND-token".into()),
+        _ => None,
+    });
+    let (stop, rx) = watch::channel(false);
+    let running = vicinato::serve::start(&config, &bots, plan, rx).await.expect("both bots start");
+    // Ugo writes to the second bot only.
+    let ugo = second.user(5001, "Ugo", Some("it"));
+    second.user_says(&ugo, "/start");
+    nth(&second, ugo.id, 1).await;
+    let person = running.store.find_person(&Account::new(Network::Telegram, "5001")).await.unwrap().expect("a person");
+    let now = chrono::Utc::now();
+    running.couriers.deliver(&person, vicinato::domain::Lang::It, &Reply::id("error-internal"), now).await.unwrap();
+    let note = nth(&second, ugo.id, 2).await;
+    assert!(note.text.contains("Qualcosa non ha funzionato"), "{}", note.text);
+    assert!(first.all_messages().is_empty(), "the first bot never wrote to Ugo: {:#?}", first.all_messages());
+    no_violations(&first);
+    no_violations(&second);
+    stop.send(true).unwrap();
+    running.wait().await.expect("both bots stop cleanly");
+}
