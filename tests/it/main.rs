@@ -10,6 +10,7 @@ mod cli;
 mod conformance;
 mod console;
 mod dates;
+mod fan_out;
 mod initiatives;
 mod locales;
 mod matrix;
