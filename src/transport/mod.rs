@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 pub mod console;
+#[cfg(test)]
+pub(crate) mod hostile_text;
 pub mod matrix;
 pub mod telegram;
 

@@ -659,4 +659,32 @@ mod tests {
         );
         assert_eq!(address_in_group(&bot(), "ciao a tutti", false), None);
     }
+
+    mod properties {
+        use super::*;
+        use crate::transport::hostile_text::{hostile_text, message};
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+            /// Any body a homeserver carries, naming the bot in any case or not, is read without
+            /// a panic, and what is kept is part of what was written.
+            #[test]
+            fn any_group_message_is_read_without_a_panic(
+                text in prop_oneof![message("vicinato"), message("@vicinato:localhost")],
+                quoted in prop::option::of(hostile_text(30)),
+                mentioned in any::<bool>(),
+            ) {
+                let body = match quoted {
+                    Some(q) => format!("> <@a:x> {q}\n\n{text}"),
+                    None => text,
+                };
+                let read = body_text(&body);
+                if let Some(kept) = address_in_group(&bot(), &read, mentioned) {
+                    prop_assert!(read.contains(kept.as_str()) || kept.is_empty(), "{kept:?} not in {read:?}");
+                }
+            }
+        }
+    }
 }

@@ -81,6 +81,74 @@ const MENU: [(&str, &str); 10] = [
     ("forget", "telegram-menu-forget"),
 ];
 
+/// Reads the updates of a getUpdates answer (the envelope or its `result` array) that teloxide
+/// could not read as a whole: lone UTF-16 surrogates (`\ud800`), which Telegram may send and
+/// Rust strings cannot hold, become U+FFFD, and an update that still cannot be read is left
+/// out. Returns the updates read and the ids of those left out.
+pub(crate) fn read_updates(text: &str) -> (Vec<Update>, Vec<u32>) {
+    let clean = replace_lone_surrogates(text);
+    let items = match serde_json::from_str::<serde_json::Value>(&clean) {
+        Ok(serde_json::Value::Array(items)) => items,
+        Ok(serde_json::Value::Object(mut envelope)) => match envelope.remove("result") {
+            Some(serde_json::Value::Array(items)) => items,
+            _ => return (Vec::new(), Vec::new()),
+        },
+        _ => return (Vec::new(), Vec::new()),
+    };
+    let mut read = Vec::new();
+    let mut unreadable = Vec::new();
+    for item in items {
+        let id = item.get("update_id").and_then(serde_json::Value::as_u64).and_then(|i| u32::try_from(i).ok());
+        // From text: teloxide reads the kind of an update by its key, which a `Value` reorders.
+        match serde_json::from_str::<Update>(&item.to_string()) {
+            Ok(update) => read.push(update),
+            Err(_) => unreadable.extend(id),
+        }
+    }
+    (read, unreadable)
+}
+
+/// Replaces every `\uXXXX` escape of a UTF-16 surrogate that is not part of a pair with
+/// `\ufffd`. Backslashes occur only inside strings in JSON, so no string tracking is needed.
+fn replace_lone_surrogates(json: &str) -> std::borrow::Cow<'_, str> {
+    fn unit_at(b: &[u8], at: usize) -> Option<u16> {
+        if b.get(at) != Some(&b'\\') || b.get(at + 1) != Some(&b'u') {
+            return None;
+        }
+        let hex = std::str::from_utf8(b.get(at + 2..at + 6)?).ok()?;
+        u16::from_str_radix(hex, 16).ok()
+    }
+    let b = json.as_bytes();
+    if !json.contains("\\u") {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match unit_at(b, i) {
+            Some(high @ 0xD800..=0xDBFF) if matches!(unit_at(b, i + 6), Some(0xDC00..=0xDFFF)) => {
+                let _ = high;
+                i += 12;
+            }
+            Some(0xD800..=0xDFFF) => {
+                out.push_str(&json[copied..i]);
+                out.push_str("\\ufffd");
+                i += 6;
+                copied = i;
+            }
+            // Any other escape: skip the backslash and the character it escapes.
+            _ => i += 2,
+        }
+    }
+    out.push_str(&json[copied.min(json.len())..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// A connected Telegram bot.
 pub struct TelegramBot {
     engine: Arc<Engine>,
@@ -252,6 +320,21 @@ impl TelegramBot {
                 Err(RequestError::RetryAfter(s)) => tokio::time::sleep(s.duration()).await,
                 Err(RequestError::Api(ApiError::InvalidToken)) => {
                     anyhow::bail!("Telegram refused the bot token in {}", self.options.token_env);
+                }
+                // An answer teloxide cannot read (text with a lone UTF-16 surrogate, say) would
+                // be asked for again forever: read what can be read, set the rest aside, and
+                // move the cursor past all of it.
+                Err(RequestError::InvalidJson { raw, .. })
+                    if let (updates, unreadable) = read_updates(&raw)
+                        && let Some(last) = updates.iter().map(|u| u.id.0).chain(unreadable.iter().copied()).max() =>
+                {
+                    failures = 0;
+                    for id in unreadable {
+                        self.set_aside(id, "the update cannot be read").await;
+                    }
+                    let next = last as i32 + 1;
+                    self.handle_batch(updates, next, &mut stop).await;
+                    offset = next;
                 }
                 Err(e) => {
                     failures += 1;
