@@ -14,6 +14,7 @@ mod fan_out;
 mod initiatives;
 mod locales;
 mod matrix;
+mod properties;
 mod scheduler;
 mod support;
 mod synapse;
