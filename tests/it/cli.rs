@@ -301,3 +301,22 @@ fn a_bad_initiatives_setting_is_named_with_its_key() {
     let err = stderr(&out);
     assert!(err.contains("config/default.toml: initiatives.min_threshold: must be at least 1"), "{err}");
 }
+
+#[test]
+fn admin_dead_letters_lists_what_was_set_aside_without_message_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vicinato(dir.path(), &["admin", "dead-letters"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "No dead letters.\n");
+    // A job that failed for good, as the scheduler keeps it.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let url = format!("sqlite:{}/data/vicinato.db", dir.path().display());
+        let store = vicinato::store::open(&url).await.unwrap();
+        let at = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 1, 9, 30, 0).unwrap();
+        store.dead_letter_add("scheduler", "42", "booking-reminder", "panic at src/x.rs:1: boom", at).await.unwrap();
+    });
+    let out = vicinato(dir.path(), &["admin", "dead-letters", "--limit", "5"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "1\t2026-12-01 09:30:00 UTC\tscheduler\tbooking-reminder 42\tpanic at src/x.rs:1: boom\n");
+}

@@ -693,3 +693,19 @@ async fn with_two_telegram_bots_serve_reaches_a_person_through_the_bot_they_wrot
     stop.send(true).unwrap();
     running.wait().await.expect("both bots stop cleanly");
 }
+
+#[tokio::test]
+async fn a_message_with_a_lone_surrogate_is_answered_and_does_not_stop_the_bot() {
+    use vicinato::testkit::telegram::LONE_SURROGATE;
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let ada = w.server.user(1012, "Ada", Some("it"));
+    // Telegram's JSON can carry `\ud800`, which no Rust string holds: teloxide cannot read the
+    // whole getUpdates answer, and the bot asked for it again forever.
+    w.server.user_says(&ada, &format!("ciao {LONE_SURROGATE}"));
+    w.server.user_says(&ada, "/help");
+    nth(&w.server, ada.id, 2).await;
+    assert!(w.store.dead_letters(10).await.unwrap().is_empty(), "read with U+FFFD for the surrogate");
+    no_violations(&w.server);
+    bot.stop().await;
+}
