@@ -88,7 +88,11 @@ pub struct MatrixBot {
     channel: String,
     cursor_key: String,
     wake: Arc<Notify>,
+    /// A test's failpoint: handling panics for the messages it picks.
+    failpoint: Option<Failpoint>,
 }
+
+type Failpoint = Arc<dyn Fn(&Inbound) -> bool + Send + Sync>;
 
 /// A message the conversation should see, and where its replies go.
 struct Incoming {
@@ -176,7 +180,15 @@ impl MatrixBot {
             me,
             options,
             wake: Arc::new(Notify::new()),
+            failpoint: None,
         })
+    }
+
+    /// Makes handling panic for the messages `when` picks: a failpoint for tests of the guard.
+    #[doc(hidden)]
+    pub fn fail_when(mut self, when: impl Fn(&Inbound) -> bool + Send + Sync + 'static) -> Self {
+        self.failpoint = Some(Arc::new(when));
+        self
     }
 
     pub fn user_id(&self) -> &UserId {
@@ -512,6 +524,11 @@ impl MatrixBot {
             && let Some(payload) = outbound::choice(text, &payloads)
         {
             incoming.inbound.body = Body::Button(payload);
+        }
+        if let Some(fail) = &self.failpoint
+            && fail(&incoming.inbound)
+        {
+            panic!("failpoint: handling this event panics");
         }
         let sender = incoming.inbound.sender_id.clone();
         let group = incoming.inbound.chat_kind == ChatKind::Group;
