@@ -693,7 +693,8 @@ impl Shared {
                     }
                 }
                 Some((hook, (id, _, update))) => {
-                    match self.client.post(&hook.url, hook.secret.as_deref(), &update.to_string()).await {
+                    let body = update.to_string().replace(LONE_SURROGATE, "\\ud800");
+                    match self.client.post(&hook.url, hook.secret.as_deref(), &body).await {
                         Ok(200) => {
                             let mut inner = self.lock();
                             if inner.updates.front().is_some_and(|(first, _, _)| *first == id) {

@@ -382,6 +382,11 @@ async fn webhook_mode_checks_the_secret_and_handles_a_redelivered_update_once() 
     assert_eq!(again, 200);
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(w.server.messages(nina.id).len(), 1, "a redelivered update must not be answered again");
+    // Text with a lone UTF-16 surrogate is taken (Telegram would redeliver a refused update
+    // forever) and answered.
+    w.server.user_says(&nina, &format!("/help {}", vicinato::testkit::telegram::LONE_SURROGATE));
+    let second = nth(&w.server, nina.id, 2).await;
+    assert!(second.text.contains("servizi") || second.text.contains("/services"), "{}", second.text);
     no_violations(&w.server);
     bot.stop().await;
 }
