@@ -11,6 +11,7 @@ pub mod courier;
 pub mod csv_safe;
 pub mod demo;
 pub mod domain;
+pub mod guard;
 pub mod hsds;
 pub mod i18n;
 pub mod scheduler;

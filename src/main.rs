@@ -186,6 +186,14 @@ enum AdminCommand {
         #[command(flatten)]
         db: DbArg,
     },
+    /// List the updates, events and jobs that failed for good and were set aside, newest first.
+    DeadLetters {
+        /// How many to show.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -416,6 +424,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let config = load_config(&cli, Some(db))?;
             let bots = load_bots(&cli)?;
             let plan = vicinato::serve::plan(&bots, |k| std::env::var(k).ok());
+            // A panic is logged without the texts it quotes (a message's, say).
+            vicinato::guard::install_hook();
             let (stop_tx, stop) = tokio::sync::watch::channel(false);
             tokio::spawn(async move {
                 shutdown_signal().await;
@@ -463,7 +473,8 @@ async fn admin(cli: &Cli, what: &AdminCommand) -> anyhow::Result<()> {
         AdminCommand::Grant { db, .. }
         | AdminCommand::Revoke { db, .. }
         | AdminCommand::ExportPerson { db, .. }
-        | AdminCommand::ErasePerson { db, .. } => db,
+        | AdminCommand::ErasePerson { db, .. }
+        | AdminCommand::DeadLetters { db, .. } => db,
     };
     let config = load_config(cli, Some(db))?;
     let store = app::open_store(&config.database_url).await?;
@@ -514,6 +525,24 @@ async fn admin(cli: &Cli, what: &AdminCommand) -> anyhow::Result<()> {
             let person = find_person(store.as_ref(), person).await?;
             store.erase_person(person.id).await?;
             println!("Erased person {} and everything stored about them.", person.id);
+            Ok(())
+        }
+        AdminCommand::DeadLetters { limit, .. } => {
+            let letters = store.dead_letters(*limit).await?;
+            if letters.is_empty() {
+                println!("No dead letters.");
+            }
+            for d in letters {
+                println!(
+                    "{}\t{}\t{}\t{} {}\t{}",
+                    d.id,
+                    d.at.format("%Y-%m-%d %H:%M:%S UTC"),
+                    d.source,
+                    d.kind,
+                    d.item,
+                    d.error
+                );
+            }
             Ok(())
         }
     }

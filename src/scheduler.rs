@@ -7,7 +7,8 @@
 //! runs each kind's handler, and deletes or reschedules them. Tests drive it with a manual
 //! clock; [`Scheduler::run`] calls it in a loop that sleeps until the next due job and is woken
 //! early when a job is added. After downtime, each kind's [`Missed`] policy says whether a late
-//! job still runs (once) or is skipped. A failing job is retried later and never stops the loop.
+//! job still runs (once) or is skipped. A failing or panicking job is retried with exponential
+//! backoff and never stops the loop; after [`MAX_ATTEMPTS`] it is dropped and kept as a dead letter.
 
 use crate::clock::Clock;
 use crate::store::{Job, NewJob, Store, StoreResult};
@@ -79,8 +80,14 @@ pub fn recurring(
 pub struct Ran {
     pub ran: usize,
     pub skipped: usize,
+    /// Runs that failed (errors and panics), whether retried or given up.
     pub failed: usize,
+    /// Jobs given up after their last attempt and kept as dead letters.
+    pub dead: usize,
 }
+
+/// How many times a job is tried before it is given up and kept as a dead letter.
+pub const MAX_ATTEMPTS: i64 = 10;
 
 pub struct Scheduler {
     store: Arc<dyn Store>,
@@ -89,6 +96,7 @@ pub struct Scheduler {
     lease: Duration,
     batch: i64,
     max_sleep: std::time::Duration,
+    max_attempts: i64,
     handlers: HashMap<String, (Arc<dyn JobHandler>, Missed)>,
     wake: Arc<Notify>,
 }
@@ -104,6 +112,7 @@ impl Scheduler {
             lease: Duration::minutes(5),
             batch: 200,
             max_sleep: std::time::Duration::from_secs(60),
+            max_attempts: MAX_ATTEMPTS,
             handlers: HashMap::new(),
             wake,
         }
@@ -123,6 +132,12 @@ impl Scheduler {
     /// The longest sleep: jobs added by another process are seen at least this often.
     pub fn with_max_sleep(mut self, max: std::time::Duration) -> Self {
         self.max_sleep = max;
+        self
+    }
+
+    /// How many times a job is tried (at least once) before it is kept as a dead letter.
+    pub fn with_max_attempts(mut self, attempts: i64) -> Self {
+        self.max_attempts = attempts.max(1);
         self
     }
 
@@ -163,15 +178,29 @@ impl Scheduler {
             tracing::info!(job = job.id, kind = %job.kind, late_s = late.num_seconds(), "skipping a missed job");
             total.skipped += 1;
         } else {
-            match handler.run(job, now).await {
+            // A panic in a handler is a failure like an error: it never stops the loop.
+            let result = match crate::guard::catch(handler.run(job, now)).await {
+                Ok(result) => result.map_err(|e| format!("{e:#}")),
+                Err(panic) => Err(panic),
+            };
+            match result {
                 Ok(()) => total.ran += 1,
-                Err(e) => {
+                Err(error) if job.attempts + 1 < self.max_attempts => {
                     // Back off: 1, 2, 4 … minutes, at most a day.
                     let wait = Duration::minutes(1i64 << job.attempts.clamp(0, 10)).min(Duration::days(1));
-                    tracing::error!(job = job.id, kind = %job.kind, error = %format!("{e:#}"), "job failed");
-                    self.store.job_failed(job.id, &self.owner, now + wait, &format!("{e:#}")).await?;
+                    tracing::error!(job = job.id, kind = %job.kind, attempt = job.attempts + 1, error, "job failed");
+                    self.store.job_failed(job.id, &self.owner, now + wait, &error).await?;
                     total.failed += 1;
                     return Ok(());
+                }
+                Err(error) => {
+                    // Out of attempts: kept for operators, and the job is dropped (a recurring one
+                    // moves on to its next time).
+                    tracing::error!(job = job.id, kind = %job.kind, attempts = job.attempts + 1, error,
+                        "job failed for good; kept as a dead letter");
+                    self.store.dead_letter_add("scheduler", &job.id.to_string(), &job.kind, &error, now).await?;
+                    total.failed += 1;
+                    total.dead += 1;
                 }
             }
         }

@@ -123,6 +123,40 @@ pub async fn serve(
     plan: Plan,
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
+    start(config, bots, plan, stop).await?.wait().await
+}
+
+/// The bots and the scheduler `serve` started, running until `stop` turns true.
+pub struct Running {
+    tasks: tokio::task::JoinSet<anyhow::Result<()>>,
+    /// The couriers every engine sends through: one per bot.
+    pub couriers: Couriers,
+    pub store: Arc<dyn crate::store::Store>,
+}
+
+impl Running {
+    /// Waits until every bot and the scheduler stopped; the first failure is the result.
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        let mut first_error = None;
+        while let Some(done) = self.tasks.join_next().await {
+            let result = done.map_err(anyhow::Error::from).and_then(|r| r);
+            if let Err(e) = result {
+                tracing::error!(error = %format!("{e:#}"), "a bot stopped");
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// Connects every bot of the plan and starts it with the scheduler. Every bot registers its own
+/// courier, so a person is reached through the bot they last wrote to (`accounts.channel`).
+pub async fn start(
+    config: &Config,
+    bots: &[BotProfile],
+    plan: Plan,
+    stop: watch::Receiver<bool>,
+) -> anyhow::Result<Running> {
     for s in &plan.skipped {
         tracing::warn!("{s}");
         eprintln!("{s}");
@@ -139,8 +173,6 @@ pub async fn serve(
     let mut tasks = tokio::task::JoinSet::new();
     let mut engines = Vec::new();
     let mut couriers = Couriers::default();
-    let mut telegram_courier = false;
-    let mut matrix_courier = false;
     for run in plan.runs {
         let engine = engine_for(config, store.clone(), i18n.clone(), &run.bot, &spaces, &jobs_added).await?;
         let key = run.bot.key();
@@ -152,11 +184,7 @@ pub async fn serve(
                     .await
                     .with_context(|| format!("bot {key} could not start on Telegram"))?;
                 eprintln!("bot {key}: on Telegram as @{}", bot.username());
-                // Reminders reach a person on Telegram through the first Telegram bot.
-                if !telegram_courier {
-                    couriers.add(Arc::new(TelegramCourier::new(engine.clone(), bot.channel(), bot.waker())));
-                    telegram_courier = true;
-                }
+                couriers.add(Arc::new(TelegramCourier::new(engine.clone(), bot.channel(), bot.waker())));
                 tasks.spawn(
                     async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Telegram")) },
                 );
@@ -166,11 +194,7 @@ pub async fn serve(
                     .await
                     .with_context(|| format!("bot {key} could not start on Matrix"))?;
                 eprintln!("bot {key}: on Matrix as {}", bot.user_id());
-                // Reminders reach a person on Matrix through the first Matrix bot.
-                if !matrix_courier {
-                    couriers.add(Arc::new(bot.courier()));
-                    matrix_courier = true;
-                }
+                couriers.add(Arc::new(bot.courier()));
                 tasks.spawn(async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Matrix")) });
             }
         }
@@ -188,15 +212,7 @@ pub async fn serve(
             Ok(())
         });
     }
-    let mut first_error = None;
-    while let Some(done) = tasks.join_next().await {
-        let result = done.map_err(anyhow::Error::from).and_then(|r| r);
-        if let Err(e) = result {
-            tracing::error!(error = %format!("{e:#}"), "a bot stopped");
-            first_error.get_or_insert(e);
-        }
-    }
-    first_error.map_or(Ok(()), Err)
+    Ok(Running { tasks, couriers: couriers.with_store(store.clone()), store })
 }
 
 #[cfg(test)]

@@ -585,6 +585,7 @@ space-closure-line = no. { $id }: { $space } closed from { $from } to { $to } ({
 space-none = You manage no house's spaces.
 space-unknown = I cannot find the space "{ $space }". Write /space to see the ids.
 space-bad-dates = I do not understand the dates or times. Write for example /space close centocelle-saletta 24/12-26/12 Christmas, or 3/12 10-12 painting.
+date-out-of-range = I can only read dates from { $from } to { $to }. Check the year and try again.
 space-closed = Closed: { $space }.
 space-closed-no-bookings = There were no bookings in that time.
 space-closed-bookings = { $n ->

@@ -585,6 +585,7 @@ space-closure-line = n. { $id }: { $space } chiuso dal { $from } al { $to } ({ $
 space-none = Non gestisci spazi di nessuna Casa.
 space-unknown = Non trovo lo spazio «{ $space }». Scrivi /space per vedere i codici.
 space-bad-dates = Non capisco le date o gli orari. Scrivi per esempio /space close centocelle-saletta 24/12-26/12 Natale, oppure 3/12 10-12 imbiancatura.
+date-out-of-range = Leggo solo date dal { $from } al { $to }. Controlla l'anno e riprova.
 space-closed = Chiuso: { $space }.
 space-closed-no-bookings = Non c'erano prenotazioni in quel periodo.
 space-closed-bookings = { $n ->

@@ -196,6 +196,11 @@ fn date_problem_reply(problem: &DateProblem) -> Reply {
         DateProblem::NoSuchDate(written) => Reply::say(Msg::new("book-no-such-date").text("date", written.clone())),
         DateProblem::Past => Reply::id("book-refused-past"),
         DateProblem::Range => Reply::say(Msg::new("book-days-too-many").num("n", i64::from(super::wish::MAX_DAYS))),
+        DateProblem::OutOfRange => Reply::say(
+            Msg::new("date-out-of-range")
+                .text("from", crate::domain::dates::MIN_YEAR.to_string())
+                .text("to", crate::domain::dates::MAX_YEAR.to_string()),
+        ),
     }
 }
 
@@ -516,7 +521,9 @@ pub async fn space_chosen(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, 
     };
     draft.house = Some(house.location.clone());
     draft.space = Some(SpaceId::new(space));
-    if let Some(d) = date.and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok()) {
+    if let Some(d) =
+        date.and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok()).filter(|d| crate::domain::dates::sane_date(*d))
+    {
         draft.date = Some(d);
     }
     advance(turn, draft).await
@@ -547,7 +554,12 @@ pub async fn move_booking(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, 
 pub fn slot_arg(arg: &str) -> Option<(SpaceId, NaiveDateTime, u16)> {
     let mut parts = arg.split('|');
     let (space, start, minutes) = (parts.next()?, parts.next()?, parts.next()?);
+    // A forged payload can carry any year: only the window Vicinato reads is taken, so the
+    // arithmetic on the slot cannot overflow.
     let start = NaiveDateTime::parse_from_str(start, "%Y%m%d%H%M").ok()?;
+    if !crate::domain::dates::sane_date(start.date()) || parts.next().is_some() {
+        return None;
+    }
     Some((SpaceId::parse(space).ok()?, start, minutes.parse().ok()?))
 }
 
@@ -859,7 +871,10 @@ pub async fn free(turn: &mut Turn<'_>, text: &str) -> Result<Vec<Reply>, StoreEr
 /// The free stretches of a house's spaces on a day (button `bfree:house|YYYYMMDD`).
 pub async fn free_chosen(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
     let (house, date) = arg.split_once('|').unwrap_or((arg, ""));
-    let date = NaiveDate::parse_from_str(date, "%Y%m%d").unwrap_or(turn.local_now().date());
+    let date = NaiveDate::parse_from_str(date, "%Y%m%d")
+        .ok()
+        .filter(|d| crate::domain::dates::sane_date(*d))
+        .unwrap_or(turn.local_now().date());
     free_in(turn, LocationId::new(house), date).await
 }
 

@@ -338,6 +338,7 @@ async fn accepted(engine: &Engine, ini: &Initiative, now: DateTime<Utc>) -> Resu
 }
 
 /// Tells one person something about an initiative, once per key, with a button to open it.
+/// A delivery that fails is only logged: the action that caused the note already happened.
 pub async fn tell(
     engine: &Engine,
     person: PersonId,
@@ -346,15 +347,43 @@ pub async fn tell(
     id: InitiativeId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    match tell_or_fail(engine, person, msg, key, id, now).await {
+        Ok(()) => Ok(()),
+        Err(NoteError::Store(e)) => Err(e),
+        Err(NoteError::Courier(e)) => {
+            tracing::warn!(initiative = %id, person = %person, error = %e, "cannot deliver an initiative note");
+            Ok(())
+        }
+    }
+}
+
+/// Why a note could not be handed over.
+#[derive(Debug, thiserror::Error)]
+pub enum NoteError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Courier(crate::courier::CourierError),
+}
+
+/// Like [`tell`], but a delivery that fails (an outbox that cannot be written) is an error: a
+/// fan-out job returns it, so the job is retried and, thanks to the delivery keys, tells only
+/// those it had not told yet. A person no courier reaches is skipped.
+pub async fn tell_or_fail(
+    engine: &Engine,
+    person: PersonId,
+    msg: Msg,
+    key: &str,
+    id: InitiativeId,
+    now: DateTime<Utc>,
+) -> Result<(), NoteError> {
     let Some(p) = engine.store().person(person).await? else { return Ok(()) };
     let lang = p.language.unwrap_or(engine.settings().default_lang);
     let reply = Reply::say(msg).with_buttons(vec![Button::msg(Msg::new("button-ini-open"), format!("ini:{id}"))]);
     match engine.couriers().deliver_once(&p, lang, &reply, key, now).await {
-        Ok(_) => {}
-        Err(crate::courier::CourierError::Unreachable(_)) => {}
-        Err(e) => tracing::warn!(initiative = %id, person = %person, error = %e, "cannot deliver an initiative note"),
+        Ok(_) | Err(crate::courier::CourierError::Unreachable(_)) => Ok(()),
+        Err(e) => Err(NoteError::Courier(e)),
     }
-    Ok(())
 }
 
 /// A support was counted: the author hears of milestones.
@@ -595,7 +624,10 @@ impl JobHandler for Notify {
             if Some(person) == ini.author {
                 continue;
             }
-            tell(engine, person, msg.clone(), &format!("initiative:{}:{what}:{person}", ini.id), ini.id, now).await?;
+            let key = format!("initiative:{}:{what}:{person}", ini.id);
+            tell_or_fail(engine, person, msg.clone(), &key, ini.id, now)
+                .await
+                .with_context(|| format!("initiative {} not told to person {person}", ini.id))?;
             told += 1;
         }
         tracing::info!(initiative = %ini.id, told, what, "initiative followers told");
@@ -622,15 +654,10 @@ impl JobHandler for Remind {
             }
             let msg =
                 Msg::new("ini-note-remind").text("title", ini.content.title.clone()).msg("when", when_text(engine, at));
-            tell(
-                engine,
-                person,
-                msg,
-                &format!("initiative:{}:remind:{}:{person}", ini.id, at.timestamp()),
-                ini.id,
-                now,
-            )
-            .await?;
+            let key = format!("initiative:{}:remind:{}:{person}", ini.id, at.timestamp());
+            tell_or_fail(engine, person, msg, &key, ini.id, now)
+                .await
+                .with_context(|| format!("initiative {} reminder not sent to person {person}", ini.id))?;
         }
         Ok(())
     }

@@ -92,17 +92,32 @@ impl Action {
     }
 }
 
-/// Reads `D/M` or `D/M/YYYY`: the coming one when the year is not given.
-fn date_arg(raw: &str, today: NaiveDate) -> Option<NaiveDate> {
+/// Why the dates of a close command cannot be read: the reply's message id.
+const BAD_DATES: &str = "space-bad-dates";
+const DATES_OUT_OF_RANGE: &str = "date-out-of-range";
+
+/// Reads `D/M` or `D/M/YYYY`: the coming one when the year is not given. A year outside the
+/// window Vicinato reads is refused on its own, so the reply can say so.
+fn date_arg(raw: &str, today: NaiveDate) -> Result<NaiveDate, &'static str> {
     let mut parts = raw.split('/');
-    let (d, m) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
-    match parts.next() {
-        Some(y) => NaiveDate::from_ymd_opt(y.parse().ok()?, m, d),
-        None => {
-            let this = NaiveDate::from_ymd_opt(today.year(), m, d)?;
-            if this < today { NaiveDate::from_ymd_opt(today.year() + 1, m, d) } else { Some(this) }
+    let mut number = || parts.next().and_then(|p| p.parse::<u32>().ok()).ok_or(BAD_DATES);
+    let (d, m) = (number()?, number()?);
+    let date = match parts.next() {
+        Some(y) => {
+            let year: i32 = y.parse().map_err(|_| BAD_DATES)?;
+            if !dates::sane_year(year) {
+                return Err(DATES_OUT_OF_RANGE);
+            }
+            NaiveDate::from_ymd_opt(year, m, d)
         }
+        None => NaiveDate::from_ymd_opt(today.year(), m, d)
+            .and_then(|this| if this < today { NaiveDate::from_ymd_opt(today.year() + 1, m, d) } else { Some(this) }),
+    };
+    let date = date.ok_or(BAD_DATES)?;
+    if parts.next().is_some() {
+        return Err(BAD_DATES);
     }
+    if dates::sane_date(date) { Ok(date) } else { Err(DATES_OUT_OF_RANGE) }
 }
 
 /// Reads `HH[:MM]-HH[:MM]` as minutes after midnight.
@@ -119,28 +134,31 @@ fn times_arg(raw: &str) -> Option<(i64, i64)> {
 
 /// The local span a close command names: whole days, or the same hours on each day (one
 /// closure from the first start to the last end is kept as one stretch per day).
-fn spans(dates: &str, times: Option<&str>, today: NaiveDate) -> Option<Vec<(NaiveDateTime, NaiveDateTime)>> {
+fn spans(
+    dates: &str,
+    times: Option<&str>,
+    today: NaiveDate,
+) -> Result<Vec<(NaiveDateTime, NaiveDateTime)>, &'static str> {
     let (first, last) = match dates.split_once('-') {
         Some((a, b)) => (date_arg(a, today)?, date_arg(b, today)?),
         None => (date_arg(dates, today)?, date_arg(dates, today)?),
     };
     let days = (last - first).num_days();
     if !(0..=366).contains(&days) {
-        return None;
+        return Err(BAD_DATES);
     }
     let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN);
+    let plus = |t: NaiveDateTime, by: Duration| t.checked_add_signed(by).ok_or(DATES_OUT_OF_RANGE);
     match times {
-        None => Some(vec![(midnight(first), midnight(last) + Duration::days(1))]),
+        None => Ok(vec![(midnight(first), plus(midnight(last), Duration::days(1))?)]),
         Some(t) => {
-            let (a, b) = times_arg(t)?;
-            Some(
-                (0..=days)
-                    .map(|i| {
-                        let day = midnight(first + Duration::days(i));
-                        (day + Duration::minutes(a), day + Duration::minutes(b))
-                    })
-                    .collect(),
-            )
+            let (a, b) = times_arg(t).ok_or(BAD_DATES)?;
+            (0..=days)
+                .map(|i| {
+                    let day = plus(midnight(first), Duration::days(i))?;
+                    Ok((plus(day, Duration::minutes(a))?, plus(day, Duration::minutes(b))?))
+                })
+                .collect()
         }
     }
 }
@@ -231,8 +249,15 @@ async fn close(
         Ok(found) => found,
         Err(reply) => return Ok(vec![reply]),
     };
-    let Some(spans) = spans(dates, times, turn.local_now().date()) else {
-        return Ok(vec![Reply::id("space-bad-dates").private()]);
+    let spans = match spans(dates, times, turn.local_now().date()) {
+        Ok(spans) => spans,
+        Err(DATES_OUT_OF_RANGE) => {
+            let msg = Msg::new(DATES_OUT_OF_RANGE)
+                .text("from", dates::MIN_YEAR.to_string())
+                .text("to", dates::MAX_YEAR.to_string());
+            return Ok(vec![Reply::say(msg).private()]);
+        }
+        Err(id) => return Ok(vec![Reply::id(id).private()]),
     };
     let reason: String = reason.trim().chars().take(200).collect();
     let mut reply = Reply::say(Msg::new("space-closed").text("space", space_name_of(turn, space))).private();
@@ -396,13 +421,17 @@ mod tests {
     fn closing_spans_whole_days_or_the_same_hours_each_day() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         let at = |m, d, h| NaiveDate::from_ymd_opt(2026, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
-        assert_eq!(spans("24/12-26/12", None, today), Some(vec![(at(12, 24, 0), at(12, 27, 0))]));
+        assert_eq!(spans("24/12-26/12", None, today), Ok(vec![(at(12, 24, 0), at(12, 27, 0))]));
         assert_eq!(
             spans("1/12-2/12", Some("10-12"), today),
-            Some(vec![(at(12, 1, 10), at(12, 1, 12)), (at(12, 2, 10), at(12, 2, 12))])
+            Ok(vec![(at(12, 1, 10), at(12, 1, 12)), (at(12, 2, 10), at(12, 2, 12))])
         );
         assert_eq!(spans("3/1", None, today).unwrap()[0].0.date(), NaiveDate::from_ymd_opt(2027, 1, 3).unwrap());
-        assert_eq!(spans("31/2", None, today), None);
-        assert_eq!(spans("1/12", Some("12-10"), today), None);
+        assert_eq!(spans("31/2", None, today), Err(BAD_DATES));
+        // A year far ahead overflowed the arithmetic and stopped the process.
+        assert_eq!(spans("31/12/262142", None, today), Err(DATES_OUT_OF_RANGE));
+        assert_eq!(spans("31/12/2100", Some("10-12"), today).map(|s| s.len()), Ok(1));
+        assert_eq!(spans("1/1/99999-2/1/99999", Some("10-12"), today), Err(DATES_OUT_OF_RANGE));
+        assert_eq!(spans("1/12", Some("12-10"), today), Err(BAD_DATES));
     }
 }

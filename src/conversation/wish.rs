@@ -19,6 +19,8 @@ pub enum DateProblem {
     Past,
     /// A range of days longer than [`MAX_DAYS`], or ending before it starts.
     Range,
+    /// A year outside the window Vicinato reads ([`crate::domain::dates`]).
+    OutOfRange,
 }
 
 /// What one message said about a booking.
@@ -130,6 +132,10 @@ fn date_from(day: &str, month: u32, year: Option<&str>, today: NaiveDate, writte
         return said;
     };
     let explicit = year.and_then(|y| y.parse::<i32>().ok()).map(|y| if y < 100 { 2000 + y } else { y });
+    if explicit.is_some_and(|y| !crate::domain::dates::sane_year(y)) {
+        said.date_problem = Some(DateProblem::OutOfRange);
+        return said;
+    }
     let year = explicit.unwrap_or(today.year());
     match NaiveDate::from_ymd_opt(year, month, day) {
         None => said.date_problem = Some(DateProblem::NoSuchDate(written.trim().to_owned())),
@@ -308,6 +314,7 @@ mod tests {
         );
         assert_eq!(date_from("3", 3, None, today, "3 marzo").date, NaiveDate::from_ymd_opt(2027, 3, 3));
         assert_eq!(date_from("3", 3, Some("2026"), today, "3 marzo 2026").date_problem, Some(DateProblem::Past));
+        assert_eq!(date_from("3", 3, Some("9999"), today, "3 marzo 9999").date_problem, Some(DateProblem::OutOfRange));
         assert_eq!(date_from("5", 12, None, today, "5 dicembre").date, NaiveDate::from_ymd_opt(2026, 12, 5));
     }
 

@@ -6,6 +6,7 @@
 
 pub mod association;
 pub mod booking;
+pub mod dates;
 pub mod directory;
 pub mod holidays;
 pub mod ical;

@@ -5,6 +5,7 @@
 //! pass the same conformance suite (`tests/store_conformance.rs`).
 
 pub mod associations;
+pub mod dead_letters;
 pub mod initiatives;
 pub mod spaces;
 mod sql;
@@ -15,6 +16,7 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 pub use associations::AssociationStore;
+pub use dead_letters::{DeadLetter, DeadLetterStore};
 pub use initiatives::*;
 pub use spaces::SpaceAdminStore;
 pub use sql::SqlStore;
@@ -238,7 +240,9 @@ pub enum LinkConfirm {
 }
 
 #[async_trait]
-pub trait Store: InitiativeStore + AssociationStore + SpaceAdminStore + Send + Sync + 'static {
+pub trait Store:
+    InitiativeStore + AssociationStore + SpaceAdminStore + DeadLetterStore + Send + Sync + 'static
+{
     fn engine(&self) -> Engine;
 
     // Directory.

@@ -38,6 +38,7 @@ macro_rules! on_pool {
 }
 
 mod associations;
+mod dead_letters;
 mod initiatives;
 mod link;
 mod spaces;

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 pub mod console;
+#[cfg(test)]
+pub(crate) mod hostile_text;
 pub mod matrix;
 pub mod telegram;
 
@@ -22,6 +24,34 @@ pub fn escape_html(text: &str) -> String {
         }
     }
     out
+}
+
+/// The rest of `text` after `prefix`, the two compared in lowercase; `None` when `text` does not
+/// start with it. The cut is at one of `text`'s own character boundaries: letters whose
+/// lowercase has another length (the Kelvin sign, a dotted capital I) never move it.
+pub fn strip_prefix_caseless<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let want: String = prefix.chars().flat_map(char::to_lowercase).collect();
+    if want.is_empty() {
+        return Some(text);
+    }
+    let mut got = String::with_capacity(want.len() + 4);
+    for (i, c) in text.char_indices() {
+        got.extend(c.to_lowercase());
+        if got.len() >= want.len() {
+            return (got == want).then(|| &text[i + c.len_utf8()..]);
+        }
+        if !want.starts_with(&got) {
+            return None;
+        }
+    }
+    None
+}
+
+/// Where `needle` first occurs in `text`, compared in lowercase: the byte range in `text`
+/// itself, always on its character boundaries.
+pub fn find_caseless(text: &str, needle: &str) -> Option<std::ops::Range<usize>> {
+    text.char_indices()
+        .find_map(|(at, _)| strip_prefix_caseless(&text[at..], needle).map(|rest| at..text.len() - rest.len()))
 }
 
 /// A file to send (a calendar), as the outboxes of Telegram and Matrix keep it.
@@ -47,5 +77,32 @@ impl OutFile {
     pub fn bytes(&self) -> Option<Vec<u8>> {
         use base64::Engine as _;
         base64::engine::general_purpose::STANDARD.decode(&self.base64).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_caseless_prefix_is_cut_on_the_texts_own_boundaries() {
+        assert_eq!(strip_prefix_caseless("Vicinato: ciao", "vicinato"), Some(": ciao"));
+        // The Kelvin sign is three bytes, its lowercase one.
+        assert_eq!(strip_prefix_caseless("vicinato \u{212A}", "vicinato"), Some(" \u{212A}"));
+        assert_eq!(strip_prefix_caseless("\u{212A}\u{212A}bot ok", "kkbot"), Some(" ok"));
+        // A dotted capital I lowercases to two characters: it is not an "i".
+        assert_eq!(strip_prefix_caseless("\u{130}x", "ix"), None);
+        assert_eq!(strip_prefix_caseless("vic", "vicinato"), None);
+        assert_eq!(strip_prefix_caseless("anything", ""), Some("anything"));
+    }
+
+    #[test]
+    fn a_caseless_find_gives_a_range_of_the_original_text() {
+        let text = "\u{212A}\u{212A}@YourBot ciao";
+        let at = find_caseless(text, "@yourbot").expect("found");
+        assert_eq!(&text[at.clone()], "@YourBot");
+        assert_eq!(&text[at.end..], " ciao");
+        assert_eq!(find_caseless("\u{130}\u{130}@x", "@X"), Some(4..6));
+        assert_eq!(find_caseless("nothing here", "@bot"), None);
     }
 }

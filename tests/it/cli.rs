@@ -221,9 +221,10 @@ async fn serve_runs_the_telegram_bot_and_stops_cleanly_on_sigterm() {
 fn a_booking_made_in_chat_is_exported_as_icalendar() {
     use chrono::{Datelike, Duration, Weekday};
     let dir = tempfile::tempdir().unwrap();
-    // A weekday a week or so ahead, when the meeting room is open.
+    // A weekday a week or so ahead, when the meeting room is open: not a weekend and not a
+    // public holiday (on 1 December, a week ahead is the Immaculate Conception).
     let mut day = chrono::Utc::now().date_naive() + Duration::days(7);
-    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) || vicinato::domain::holidays::is_public_holiday(day) {
         day += Duration::days(1);
     }
     let wish = format!("vorrei la saletta riunioni il {}/{} dalle 10 alle 11 per 4 persone\n", day.day(), day.month());
@@ -299,4 +300,23 @@ fn a_bad_initiatives_setting_is_named_with_its_key() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("config/default.toml: initiatives.min_threshold: must be at least 1"), "{err}");
+}
+
+#[test]
+fn admin_dead_letters_lists_what_was_set_aside_without_message_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vicinato(dir.path(), &["admin", "dead-letters"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "No dead letters.\n");
+    // A job that failed for good, as the scheduler keeps it.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let url = format!("sqlite:{}/data/vicinato.db", dir.path().display());
+        let store = vicinato::store::open(&url).await.unwrap();
+        let at = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 1, 9, 30, 0).unwrap();
+        store.dead_letter_add("scheduler", "42", "booking-reminder", "panic at src/x.rs:1: boom", at).await.unwrap();
+    });
+    let out = vicinato(dir.path(), &["admin", "dead-letters", "--limit", "5"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "1\t2026-12-01 09:30:00 UTC\tscheduler\tbooking-reminder 42\tpanic at src/x.rs:1: boom\n");
 }

@@ -1643,3 +1643,35 @@ async fn a_person_who_did_everything_is_erased_without_a_trace_and_exported_whol
     assert!(store.delivery_claim(&fanned, now).await.unwrap(), "their delivery keys went too");
     assert!(store.find_person(&tg).await.unwrap().is_none() && store.find_person(&mx).await.unwrap().is_none());
 }
+
+/// Dead letters: updates, events and jobs set aside after failing for good, on both engines.
+/// In a module of its own so the list above stays as it was.
+mod dead_letters {
+    use std::sync::Arc;
+    use vicinato::store::Store;
+
+    conformance!(dead_letters_are_kept_newest_first_with_a_short_error);
+
+    async fn dead_letters_are_kept_newest_first_with_a_short_error(store: Arc<dyn Store>) {
+        let at = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 1, 9, 0, 0).unwrap();
+        assert!(store.dead_letters(10).await.unwrap().is_empty());
+        let first = store.dead_letter_add("telegram:lazio", "1234", "update", "panic at x.rs:1", at).await.unwrap();
+        let long = "é".repeat(2_000);
+        let later = at + chrono::Duration::minutes(1);
+        let second = store.dead_letter_add("scheduler", "77", "booking-reminder", &long, later).await.unwrap();
+        assert!(second > first);
+        let letters = store.dead_letters(10).await.unwrap();
+        assert_eq!(letters.len(), 2);
+        assert_eq!(letters[0].id, second, "newest first");
+        assert_eq!(
+            (letters[0].source.as_str(), letters[0].item.as_str(), letters[0].kind.as_str()),
+            ("scheduler", "77", "booking-reminder")
+        );
+        assert_eq!(letters[0].at, later);
+        assert!(letters[0].error.len() <= vicinato::store::dead_letters::DEAD_LETTER_ERROR_MAX + 3);
+        assert!(letters[0].error.starts_with("éé"));
+        assert_eq!(letters[1].error, "panic at x.rs:1");
+        assert_eq!(letters[1].at, at);
+        assert_eq!(store.dead_letters(1).await.unwrap().len(), 1);
+    }
+}

@@ -383,6 +383,69 @@ async fn in_a_group_room_only_commands_and_mentions_are_answered_and_html_stays_
 }
 
 #[tokio::test]
+async fn a_group_message_naming_the_bot_before_a_kelvin_sign_does_not_stop_the_bot() {
+    let Some(hs) = shared() else { return };
+    let (engine, store, _db) = app().await;
+    let account = bot_account(hs).await;
+    let bot = start_bot(hs, &account, engine).await;
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let mut ada = Resident::new(hs, &unique("ada")).await;
+    let bob = Resident::new(hs, &unique("bob")).await;
+    let room = ada.room_with(&[&bot_id, &bob.user_id()], false, false).await;
+    bob.join(&room, 3).await;
+    // The Kelvin sign (U+212A) is three bytes, its lowercase "k" one: stripping the name at an
+    // offset of the lowercase text cut the sign in half and the bot stopped.
+    ada.say(&room, "VICINATO \u{212A} corso di italiano").await;
+    let first = ada.next().await;
+    assert_eq!(first.room, room.room_id());
+    let localpart = bot_id.localpart().to_owned();
+    ada.say(&room, &format!("{localpart}: corso di italiano")).await;
+    let second = ada.next().await;
+    assert_eq!(second.room, room.room_id());
+    assert!(store.dead_letters(10).await.unwrap().is_empty(), "nothing failed");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_panic_while_handling_an_event_is_kept_as_a_dead_letter_and_the_next_message_is_answered() {
+    use vicinato::conversation::Body;
+    let Some(hs) = shared() else { return };
+    let (engine, store, _db) = app().await;
+    let account = bot_account(hs).await;
+    let _ = tracing_subscriber::fmt().with_env_filter("warn,vicinato=debug").with_test_writer().try_init();
+    let mut options = MatrixOptions::new(
+        "test",
+        &hs.url,
+        &account.user,
+        Credentials::Password(Secret::new(PASSWORD.into())),
+        account.dir.path().join("matrix"),
+    );
+    options.sync_timeout = Duration::from_secs(2);
+    options.request_timeout = Duration::from_secs(10);
+    let bot = MatrixBot::connect(engine, options)
+        .await
+        .expect("bot connects")
+        .fail_when(|inbound| matches!(&inbound.body, Body::Text(t) if t == "poison"));
+    let (stop, rx) = watch::channel(false);
+    let running = RunningBot { stop, task: tokio::spawn(bot.run(rx)) };
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let mut ada = Resident::new(hs, &unique("ada")).await;
+    let room = ada.room_with(&[&bot_id], true, false).await;
+    let poison = ada.say(&room, "poison").await;
+    let sorry = ada.next().await;
+    assert!(sorry.body.contains("Qualcosa non ha funzionato"), "{}", sorry.body);
+    ada.say(&room, "/start").await;
+    let hello = ada.next().await;
+    assert!(hello.body.contains("Italiano"), "{}", hello.body);
+    let letters = store.dead_letters(10).await.unwrap();
+    assert_eq!(letters.len(), 1, "{letters:?}");
+    assert_eq!((letters[0].source.as_str(), letters[0].kind.as_str()), ("matrix:test", "event"));
+    assert_eq!(letters[0].item, poison.to_string());
+    assert!(!letters[0].error.contains("poison"), "the message text is never kept: {}", letters[0].error);
+    running.stop().await;
+}
+
+#[tokio::test]
 async fn a_restarted_bot_answers_what_arrived_meanwhile_once_and_nothing_twice() {
     let Some(hs) = shared() else { return };
     let (engine, _store, _db) = app().await;

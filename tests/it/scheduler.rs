@@ -19,6 +19,9 @@ impl JobHandler for Seen {
         if job.payload == "fail" {
             anyhow::bail!("this job always fails");
         }
+        if job.payload == "panic" {
+            panic!("this job always panics");
+        }
         self.0.lock().unwrap().push((job.payload.clone(), now));
         Ok(())
     }
@@ -112,6 +115,43 @@ async fn a_failing_job_is_retried_later_and_does_not_stop_the_others() {
     assert_eq!(s.run_due(start + Duration::seconds(30)).await.unwrap().failed, 0);
     assert_eq!(s.run_due(start + Duration::minutes(1)).await.unwrap().failed, 1);
     assert_eq!(store.jobs_count().await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_job_that_fails_or_panics_is_retried_with_backoff_then_kept_as_a_dead_letter_and_others_still_run() {
+    let start = rome(11, 2, 8, 0);
+    let (store, _, seen, s, _dir) = setup(start).await;
+    let s = s.with_max_attempts(4);
+    let failing = store.job_put(&once("late-ok", "fail", start), start).await.unwrap();
+    let panicking = store.job_put(&once("late-ok", "panic", start), start).await.unwrap();
+    store.job_put(&once("late-ok", "fine", start), start).await.unwrap();
+    let ran = s.run_due(start).await.unwrap();
+    assert_eq!((ran.ran, ran.failed, ran.dead), (1, 2, 0));
+    assert_eq!(seen.take(), ["fine"]);
+    // Backoff doubles: 1, 2, then 4 minutes after each failure.
+    let mut now = start;
+    for wait in [1, 2, 4] {
+        assert_eq!(s.run_due(now + Duration::minutes(wait) - Duration::seconds(1)).await.unwrap().failed, 0);
+        now += Duration::minutes(wait);
+        let ran = s.run_due(now).await.unwrap();
+        assert_eq!(ran.failed, 2, "after {wait} minutes");
+        assert_eq!(ran.dead, if wait == 4 { 2 } else { 0 }, "after {wait} minutes");
+    }
+    // The fourth attempt was the last: both are dead letters, and gone from the jobs.
+    assert_eq!(store.jobs_count().await.unwrap(), 0);
+    let mut letters = store.dead_letters(10).await.unwrap();
+    letters.sort_by_key(|d| d.item.clone());
+    let mut items = vec![failing.to_string(), panicking.to_string()];
+    items.sort();
+    assert_eq!(letters.iter().map(|d| d.item.clone()).collect::<Vec<_>>(), items);
+    assert!(letters.iter().all(|d| d.source == "scheduler" && d.kind == "late-ok"), "{letters:?}");
+    let errors: Vec<&str> = letters.iter().map(|d| d.error.as_str()).collect();
+    assert!(errors.iter().any(|e| e.contains("always fails")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("panic") && e.contains("always panics")), "{errors:?}");
+    // Other jobs still run.
+    store.job_put(&once("late-ok", "after", now), now).await.unwrap();
+    assert_eq!(s.run_due(now).await.unwrap().ran, 1);
+    assert_eq!(seen.take(), ["after"]);
 }
 
 #[tokio::test]

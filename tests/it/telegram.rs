@@ -382,6 +382,11 @@ async fn webhook_mode_checks_the_secret_and_handles_a_redelivered_update_once() 
     assert_eq!(again, 200);
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(w.server.messages(nina.id).len(), 1, "a redelivered update must not be answered again");
+    // Text with a lone UTF-16 surrogate is taken (Telegram would redeliver a refused update
+    // forever) and answered.
+    w.server.user_says(&nina, &format!("/help {}", vicinato::testkit::telegram::LONE_SURROGATE));
+    let second = nth(&w.server, nina.id, 2).await;
+    assert!(second.text.contains("servizi") || second.text.contains("/services"), "{}", second.text);
     no_violations(&w.server);
     bot.stop().await;
 }
@@ -646,6 +651,121 @@ async fn a_crash_between_handling_an_update_and_storing_its_cursor_does_nothing_
     w.server.user_says(&ada, "Un orto nel cortile della scuola, aperto a tutti.");
     let next = nth(&w.server, ada.id, 2).await;
     assert!(next.text.contains("Per quale zona"), "{}", next.text);
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_group_message_with_a_kelvin_sign_does_not_stop_the_bot() {
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let group = w.server.group(-100_600, "Quartiere", false);
+    let ada = w.server.user(1010, "Ada", Some("it"));
+    let name = w.server.bot_username();
+    // The Kelvin sign (U+212A) is three bytes and its lowercase "k" one: cutting the mention
+    // out at an offset of the lowercase text panicked, on every restart again.
+    w.server.user_says_in(&ada, &group, &format!("\u{212A}\u{212A}@{name} ciao"), None);
+    let first = nth(&w.server, group.id, 1).await;
+    assert!(!first.text.is_empty());
+    w.server.user_says_in(&ada, &group, &format!("@{name} ciao"), None);
+    nth(&w.server, group.id, 2).await;
+    w.server.user_says(&ada, "ciao");
+    nth(&w.server, ada.id, 1).await;
+    assert!(w.store.dead_letters(10).await.unwrap().is_empty(), "nothing failed");
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_panic_while_handling_an_update_is_kept_as_a_dead_letter_and_the_next_update_is_answered() {
+    use vicinato::conversation::Body;
+    let w = world().await;
+    let _ = tracing_subscriber::fmt().with_env_filter("warn,vicinato=debug").with_test_writer().try_init();
+    let bot = TelegramBot::connect(w.engine.clone(), options(&w.server))
+        .await
+        .expect("bot connects")
+        .fail_when(|inbound| matches!(&inbound.body, Body::Text(t) if t == "poison"));
+    let (stop, rx) = watch::channel(false);
+    let running = RunningBot { stop, waker: bot.waker(), task: tokio::spawn(bot.run(rx)) };
+    let ada = w.server.user(1011, "Ada", Some("it"));
+    let poison = w.server.user_says(&ada, "poison");
+    let sorry = nth(&w.server, ada.id, 1).await;
+    assert!(sorry.text.contains("Qualcosa non ha funzionato"), "{}", sorry.text);
+    w.server.user_says(&ada, "ciao");
+    let next = nth(&w.server, ada.id, 2).await;
+    assert!(!next.text.contains("Qualcosa non ha funzionato"), "{}", next.text);
+    let letters = w.store.dead_letters(10).await.unwrap();
+    assert_eq!(letters.len(), 1, "{letters:?}");
+    assert_eq!((letters[0].source.as_str(), letters[0].kind.as_str()), ("telegram:test", "update"));
+    assert_eq!(letters[0].item, poison.to_string());
+    assert!(letters[0].error.contains("failpoint"), "{}", letters[0].error);
+    assert!(!letters[0].error.contains("poison"), "the message text is never kept: {}", letters[0].error);
+    // The cursor moved past it: a restart does not handle it again.
+    running.stop().await;
+    let again = start_bot(w.engine.clone(), options(&w.server)).await;
+    // A new process does not know when the last message to Ada left: keep one a second.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    w.server.user_says(&ada, "aiuto");
+    nth(&w.server, ada.id, 3).await;
+    assert_eq!(w.server.messages(ada.id).len(), 3, "{:#?}", w.server.messages(ada.id));
+    assert_eq!(w.store.dead_letters(10).await.unwrap().len(), 1);
+    no_violations(&w.server);
+    again.stop().await;
+}
+
+#[tokio::test]
+async fn with_two_telegram_bots_serve_reaches_a_person_through_the_bot_they_wrote_to() {
+    use vicinato::config::{BotProfile, Config};
+    use vicinato::conversation::Reply;
+    let _ = tracing_subscriber::fmt().with_env_filter("warn,vicinato=debug").with_test_writer().try_init();
+    let first = TestServer::start("1:FIRST-token").await.unwrap();
+    let second = TestServer::start("2:SECOND-token").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = |name: &str, var: &str, url: &str| {
+        let text = format!(
+            "name = \"{name}\"\ndefault_language = \"it\"\nmodules = [\"directory\"]\n\n\
+             [telegram]\ntoken_env = \"{var}\"\napi_url = \"{url}\"\n"
+        );
+        BotProfile::parse(&dir.path().join(format!("bots/{name}.toml")), &text).expect("a valid profile")
+    };
+    let bots = vec![profile("alpha", "ALPHA_TOKEN", &first.url), profile("beta", "BETA_TOKEN", &second.url)];
+    let url = format!("sqlite:{}/vicinato.db", dir.path().display());
+    let config = Config::load(None, [("VICINATO_DATABASE__URL".to_owned(), url)]).expect("config");
+    let plan = vicinato::serve::plan(&bots, |k| match k {
+        "ALPHA_TOKEN" => Some("1:FIRST-token".into()),
+        "BETA_TOKEN" => Some("2:SECOND-token".into()),
+        _ => None,
+    });
+    let (stop, rx) = watch::channel(false);
+    let running = vicinato::serve::start(&config, &bots, plan, rx).await.expect("both bots start");
+    // Ugo writes to the second bot only.
+    let ugo = second.user(5001, "Ugo", Some("it"));
+    second.user_says(&ugo, "/start");
+    nth(&second, ugo.id, 1).await;
+    let person = running.store.find_person(&Account::new(Network::Telegram, "5001")).await.unwrap().expect("a person");
+    let now = chrono::Utc::now();
+    running.couriers.deliver(&person, vicinato::domain::Lang::It, &Reply::id("error-internal"), now).await.unwrap();
+    let note = nth(&second, ugo.id, 2).await;
+    assert!(note.text.contains("Qualcosa non ha funzionato"), "{}", note.text);
+    assert!(first.all_messages().is_empty(), "the first bot never wrote to Ugo: {:#?}", first.all_messages());
+    no_violations(&first);
+    no_violations(&second);
+    stop.send(true).unwrap();
+    running.wait().await.expect("both bots stop cleanly");
+}
+
+#[tokio::test]
+async fn a_message_with_a_lone_surrogate_is_answered_and_does_not_stop_the_bot() {
+    use vicinato::testkit::telegram::LONE_SURROGATE;
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let ada = w.server.user(1012, "Ada", Some("it"));
+    // Telegram's JSON can carry `\ud800`, which no Rust string holds: teloxide cannot read the
+    // whole getUpdates answer, and the bot asked for it again forever.
+    w.server.user_says(&ada, &format!("ciao {LONE_SURROGATE}"));
+    w.server.user_says(&ada, "/help");
+    nth(&w.server, ada.id, 2).await;
+    assert!(w.store.dead_letters(10).await.unwrap().is_empty(), "read with U+FFFD for the surrogate");
     no_violations(&w.server);
     bot.stop().await;
 }

@@ -103,18 +103,19 @@ fn address_in_group(m: &Message, text: &str, me: &BotIdentity) -> Option<(String
     let entities = m.entities().unwrap_or_default();
     let command_entity = entities.iter().find(|e| e.kind == MessageEntityKind::BotCommand && e.offset == 0);
     if command_entity.is_some() || text.starts_with('/') {
-        let head = text.split_whitespace().next().unwrap_or_default();
+        // Cut from the text the head was read from, so leading spaces cannot shift the cut.
+        let body = text.trim_start();
+        let head = body.split_whitespace().next().unwrap_or_default();
         return match head.split_once('@') {
             Some((cmd, bot)) if bot.eq_ignore_ascii_case(&me.username) => {
-                Some((format!("{cmd}{}", &text[head.len()..]), true))
+                Some((format!("{cmd}{}", &body[head.len()..]), true))
             }
             Some(_) => None, // a command for another bot
             None => Some((text.to_owned(), true)),
         };
     }
-    let lower = text.to_lowercase();
-    if let Some(at) = lower.find(&mention.to_lowercase()) {
-        let stripped = format!("{}{}", &text[..at], &text[at + mention.len()..]);
+    if let Some(at) = crate::transport::find_caseless(text, &mention) {
+        let stripped = format!("{}{}", &text[..at.start], &text[at.end..]);
         let cleaned = stripped.trim().trim_start_matches([',', ':']).trim().to_owned();
         return Some((cleaned, true));
     }
@@ -222,6 +223,21 @@ mod tests {
     }
 
     #[test]
+    fn a_mention_after_letters_whose_lowercase_is_shorter_is_cut_out_whole() {
+        // U+212A (Kelvin sign) lowercases from three bytes to one, U+0130 from two to three.
+        let inc = from_update(&group_message("\u{212A}\u{212A}@VicinatoBot ciao", serde_json::json!([])), &me())
+            .expect("mentioned");
+        assert_eq!(inc.inbound.body, Body::Text("\u{212A}\u{212A} ciao".into()));
+        let inc = from_update(&group_message("\u{130}@vicinatobot, \u{130}stanbul", serde_json::json!([])), &me())
+            .expect("mentioned");
+        assert_eq!(inc.inbound.body, Body::Text("\u{130}, \u{130}stanbul".into()));
+        // Found by the property test below (its seed is kept): the Ohm sign, three bytes, one
+        // letter "ω" of two in lowercase.
+        let inc = from_update(&group_message("\u{2126}@VICINATOBOT", serde_json::json!([])), &me()).expect("mentioned");
+        assert_eq!(inc.inbound.body, Body::Text("\u{2126}".into()));
+    }
+
+    #[test]
     fn a_forum_topic_is_kept_for_the_reply() {
         let u = update(serde_json::json!({
             "update_id": 9,
@@ -267,5 +283,114 @@ mod tests {
             }
         }));
         assert!(from_update(&bot, &me()).is_none());
+    }
+}
+
+/// Property tests: any text a sender can write, in any chat, maps without a panic.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::transport::hostile_text::{hostile_text, message};
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn me() -> BotIdentity {
+        BotIdentity { id: 42, username: "VicinatoBot".into() }
+    }
+
+    fn message_json(text: serde_json::Value, kind: u8, command: Option<u32>, reply_to_bot: bool) -> serde_json::Value {
+        let chat = match kind {
+            0 => json!({"id": 777, "type": "private", "first_name": "Ada"}),
+            1 => json!({"id": -1001, "type": "supergroup", "title": "Quartiere"}),
+            _ => json!({"id": -1002, "type": "group", "title": "Cortile"}),
+        };
+        let mut m = json!({
+            "message_id": 3, "date": 1700000000, "chat": chat, "text": text,
+            "from": {"id": 777, "is_bot": false, "first_name": "Ada", "language_code": "it"},
+        });
+        if let Some(length) = command {
+            m["entities"] = json!([{"type": "bot_command", "offset": 0, "length": length}]);
+        }
+        if reply_to_bot {
+            m["reply_to_message"] = json!({
+                "message_id": 2, "date": 1700000000, "chat": m["chat"].clone(), "text": "Ciao",
+                "from": {"id": 42, "is_bot": true, "first_name": "Vicinato", "username": "VicinatoBot"},
+            });
+        }
+        m
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3_000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_text_in_any_chat_maps_without_a_panic(
+            text in message("@VicinatoBot"),
+            kind in 0u8..3,
+            command in prop::option::of(0u32..40),
+            reply_to_bot in any::<bool>(),
+        ) {
+            let m = message_json(json!(text), kind, command, reply_to_bot);
+            // Read from text, as from the network (teloxide reads the kind of update by its key).
+            let raw = json!({"update_id": 1, "message": m}).to_string();
+            let Ok(update) = serde_json::from_str::<Update>(&raw) else {
+                return Ok(());
+            };
+            prop_assert!(!matches!(update.kind, teloxide::types::UpdateKind::Error(_)), "a message update");
+            if let Some(incoming) = from_update(&update, &me())
+                && let Body::Text(t) = &incoming.inbound.body
+            {
+                prop_assert!(t.len() <= text.len(), "the mapped text only loses the bot's name");
+            }
+        }
+
+        #[test]
+        fn any_button_data_maps_to_the_same_payload(data in hostile_text(100)) {
+            let u = json!({"update_id": 2, "callback_query": {
+                "id": "q", "chat_instance": "c", "data": data,
+                "from": {"id": 777, "is_bot": false, "first_name": "Ada"},
+                "message": {
+                    "message_id": 12, "date": 1700000000, "text": "Risultati",
+                    "chat": {"id": 777, "type": "private", "first_name": "Ada"},
+                    "from": {"id": 42, "is_bot": true, "first_name": "Vicinato", "username": "VicinatoBot"},
+                },
+            }});
+            if let Ok(update) = serde_json::from_str::<Update>(&u.to_string()) {
+                let incoming = from_update(&update, &me()).expect("a button press is always handled");
+                prop_assert_eq!(incoming.inbound.body, Body::Button(data));
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+
+        /// Telegram's JSON can carry text with lone UTF-16 surrogates (`\ud800`), which Rust
+        /// strings cannot hold: the update is refused as a whole or read without them, and
+        /// whatever is read maps without a panic.
+        #[test]
+        fn text_with_lone_surrogates_is_refused_or_mapped_without_a_panic(
+            pieces in prop::collection::vec((hostile_text(6), prop::sample::select(vec!["\\ud800", "\\udfff", "\\udbff", ""])), 0..8),
+            kind in 0u8..3,
+        ) {
+            let mut escaped = String::from("\"");
+            for (text, surrogate) in &pieces {
+                let quoted = serde_json::to_string(text).unwrap();
+                escaped.push_str(&quoted[1..quoted.len() - 1]);
+                escaped.push_str(surrogate);
+            }
+            escaped.push('"');
+            let m = message_json(json!("PLACEHOLDER"), kind, None, false);
+            let raw = json!({"update_id": 3, "message": m}).to_string().replace("\"PLACEHOLDER\"", &escaped);
+            if let Ok(update) = serde_json::from_str::<Update>(&raw) {
+                let _ = from_update(&update, &me());
+            }
+            // A batch with such an update: the transport reads the others (see `mod.rs`).
+            let batch = format!("[{raw},{{\"update_id\":4,\"message\":{}}}]", message_json(json!("ciao"), 0, None, false));
+            let (read, _) = super::super::read_updates(&batch);
+            let good = read.iter().find(|u| u.id.0 == 4).expect("the good update of the batch is read");
+            prop_assert!(from_update(good, &me()).is_some(), "and answered");
+            prop_assert!(read.iter().any(|u| u.id.0 == 3), "the one with surrogates is read too, without them");
+        }
     }
 }

@@ -85,6 +85,74 @@ const MENU: [(&str, &str); 10] = [
     ("forget", "telegram-menu-forget"),
 ];
 
+/// Reads the updates of a getUpdates answer (the envelope or its `result` array) that teloxide
+/// could not read as a whole: lone UTF-16 surrogates (`\ud800`), which Telegram may send and
+/// Rust strings cannot hold, become U+FFFD, and an update that still cannot be read is left
+/// out. Returns the updates read and the ids of those left out.
+pub(crate) fn read_updates(text: &str) -> (Vec<Update>, Vec<u32>) {
+    let clean = replace_lone_surrogates(text);
+    let items = match serde_json::from_str::<serde_json::Value>(&clean) {
+        Ok(serde_json::Value::Array(items)) => items,
+        Ok(serde_json::Value::Object(mut envelope)) => match envelope.remove("result") {
+            Some(serde_json::Value::Array(items)) => items,
+            _ => return (Vec::new(), Vec::new()),
+        },
+        _ => return (Vec::new(), Vec::new()),
+    };
+    let mut read = Vec::new();
+    let mut unreadable = Vec::new();
+    for item in items {
+        let id = item.get("update_id").and_then(serde_json::Value::as_u64).and_then(|i| u32::try_from(i).ok());
+        // From text: teloxide reads the kind of an update by its key, which a `Value` reorders.
+        match serde_json::from_str::<Update>(&item.to_string()) {
+            Ok(update) => read.push(update),
+            Err(_) => unreadable.extend(id),
+        }
+    }
+    (read, unreadable)
+}
+
+/// Replaces every `\uXXXX` escape of a UTF-16 surrogate that is not part of a pair with
+/// `\ufffd`. Backslashes occur only inside strings in JSON, so no string tracking is needed.
+fn replace_lone_surrogates(json: &str) -> std::borrow::Cow<'_, str> {
+    fn unit_at(b: &[u8], at: usize) -> Option<u16> {
+        if b.get(at) != Some(&b'\\') || b.get(at + 1) != Some(&b'u') {
+            return None;
+        }
+        let hex = std::str::from_utf8(b.get(at + 2..at + 6)?).ok()?;
+        u16::from_str_radix(hex, 16).ok()
+    }
+    let b = json.as_bytes();
+    if !json.contains("\\u") {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match unit_at(b, i) {
+            Some(high @ 0xD800..=0xDBFF) if matches!(unit_at(b, i + 6), Some(0xDC00..=0xDFFF)) => {
+                let _ = high;
+                i += 12;
+            }
+            Some(0xD800..=0xDFFF) => {
+                out.push_str(&json[copied..i]);
+                out.push_str("\\ufffd");
+                i += 6;
+                copied = i;
+            }
+            // Any other escape: skip the backslash and the character it escapes.
+            _ => i += 2,
+        }
+    }
+    out.push_str(&json[copied.min(json.len())..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// A connected Telegram bot.
 pub struct TelegramBot {
     engine: Arc<Engine>,
@@ -95,7 +163,11 @@ pub struct TelegramBot {
     cursor_key: String,
     wake: Arc<Notify>,
     stats: Arc<SendStats>,
+    /// A test's failpoint: handling panics for the updates it picks.
+    failpoint: Option<Failpoint>,
 }
+
+type Failpoint = Arc<dyn Fn(&crate::conversation::Inbound) -> bool + Send + Sync>;
 
 fn is_loopback(url: &url::Url) -> bool {
     matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]" | "::1"))
@@ -138,6 +210,7 @@ impl TelegramBot {
             cursor_key,
             wake: Arc::new(Notify::new()),
             stats: Arc::new(SendStats::default()),
+            failpoint: None,
         };
         this.publish_menu().await;
         Ok(this)
@@ -252,6 +325,21 @@ impl TelegramBot {
                 Err(RequestError::Api(ApiError::InvalidToken)) => {
                     anyhow::bail!("Telegram refused the bot token in {}", self.options.token_env);
                 }
+                // An answer teloxide cannot read (text with a lone UTF-16 surrogate, say) would
+                // be asked for again forever: read what can be read, set the rest aside, and
+                // move the cursor past all of it.
+                Err(RequestError::InvalidJson { raw, .. })
+                    if let (updates, unreadable) = read_updates(&raw)
+                        && let Some(last) = updates.iter().map(|u| u.id.0).chain(unreadable.iter().copied()).max() =>
+                {
+                    failures = 0;
+                    for id in unreadable {
+                        self.set_aside(id, "the update cannot be read").await;
+                    }
+                    let next = last as i32 + 1;
+                    self.handle_batch(updates, next, &mut stop).await;
+                    offset = next;
+                }
                 Err(e) => {
                     failures += 1;
                     let wait = Duration::from_secs(1u64 << failures.min(5));
@@ -272,21 +360,27 @@ impl TelegramBot {
     /// Handles a batch of updates (each chat's in order, chats at once) and stores all their
     /// replies with the cursor `next` in one transaction, retrying the write until it holds.
     pub(crate) async fn handle_batch(&self, updates: Vec<Update>, next: i32, stop: &mut watch::Receiver<bool>) {
-        let mut by_chat: HashMap<i64, Vec<(usize, String, Incoming)>> = HashMap::new();
+        let mut by_chat: HashMap<i64, Vec<(usize, u32, Incoming)>> = HashMap::new();
         // Who each update is from: their replies are theirs (erased with them).
         let mut senders: HashMap<usize, String> = HashMap::new();
         for (i, update) in updates.iter().enumerate() {
-            if let Some(mut incoming) = inbound::from_update(update, &self.me) {
-                incoming.inbound.channel = Some(self.channel.clone());
-                senders.insert(i, incoming.inbound.sender_id.clone());
-                let key = format!("{}:{}", self.channel, update.id.0);
-                by_chat.entry(incoming.target.chat).or_default().push((i, key, incoming));
+            // Reading an update cannot stop the bot either: a panic sets it aside.
+            let read =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inbound::from_update(update, &self.me)));
+            match read {
+                Ok(Some(mut incoming)) => {
+                    incoming.inbound.channel = Some(self.channel.clone());
+                    senders.insert(i, incoming.inbound.sender_id.clone());
+                    by_chat.entry(incoming.target.chat).or_default().push((i, update.id.0, incoming));
+                }
+                Ok(None) => {}
+                Err(panic) => self.set_aside(update.id.0, &crate::guard::summary(&*panic)).await,
             }
         }
         let lanes = by_chat.into_values().map(|lane| async move {
             let mut out = Vec::with_capacity(lane.len());
-            for (i, key, incoming) in lane {
-                out.push((i, self.handle_one(incoming, &key).await));
+            for (i, update, incoming) in lane {
+                out.push((i, self.handle_guarded(update, incoming).await));
             }
             out
         });
@@ -324,6 +418,47 @@ impl TelegramBot {
         }
     }
 
+    /// One update, guarded: a panic while handling it is logged with the update's id (never its
+    /// text), the update is kept as a dead letter, and the person is told something went
+    /// wrong. The cursor moves past it with the rest of the batch.
+    async fn handle_guarded(&self, update: u32, incoming: Incoming) -> Vec<OutMessage> {
+        let target = incoming.target;
+        let press = incoming.press.clone();
+        let sender: i64 = incoming.inbound.sender_id.parse().unwrap_or(target.chat);
+        let lang = incoming.inbound.lang_hint.unwrap_or(self.engine.settings().default_lang);
+        // Its answer is recorded under its id: a redelivery after a crash runs nothing twice.
+        let key = format!("{}:{update}", self.channel);
+        match crate::guard::catch(self.handle_one(incoming, &key)).await {
+            Ok(out) => out,
+            Err(error) => {
+                self.set_aside(update, &error).await;
+                let sorry = crate::conversation::Outcome {
+                    lang,
+                    replies: vec![crate::conversation::Reply::id("error-internal")],
+                };
+                outbound::compose(&self.engine, &sorry, target, sender, press.as_ref(), chrono::Utc::now()).await
+            }
+        }
+    }
+
+    /// Keeps an update that could not be handled as a dead letter for operators.
+    async fn set_aside(&self, update: u32, error: &str) {
+        tracing::error!(bot = %self.me.username, update, error, "an update could not be handled; kept as a dead letter");
+        let store = self.engine.store();
+        if let Err(e) =
+            store.dead_letter_add(&self.channel, &update.to_string(), "update", error, chrono::Utc::now()).await
+        {
+            tracing::error!(update, error = %e, "cannot keep a dead letter");
+        }
+    }
+
+    /// Makes handling panic for the updates `when` picks: a failpoint for tests of the guard.
+    #[doc(hidden)]
+    pub fn fail_when(mut self, when: impl Fn(&crate::conversation::Inbound) -> bool + Send + Sync + 'static) -> Self {
+        self.failpoint = Some(Arc::new(when));
+        self
+    }
+
     /// One update: answers a button press at once (so no spinner stays), then lets the
     /// conversation handle it and lays the replies out as Telegram messages.
     async fn handle_one(&self, mut incoming: Incoming, key: &str) -> Vec<OutMessage> {
@@ -337,6 +472,11 @@ impl TelegramBot {
                     Err(e) => tracing::warn!(error = %e, "cannot read a stored button payload"),
                 }
             }
+        }
+        if let Some(fail) = &self.failpoint
+            && fail(&incoming.inbound)
+        {
+            panic!("failpoint: handling this update panics");
         }
         let sender: i64 = incoming.inbound.sender_id.parse().unwrap_or(incoming.target.chat);
         let target = incoming.target;

@@ -40,10 +40,19 @@ async fn receive(State(hook): State<Arc<Hook>>, headers: HeaderMap, body: Bytes)
     }
     let update: Update = match serde_json::from_slice(&body) {
         Ok(u) => u,
-        Err(e) => {
-            tracing::warn!(error = %e, "webhook body is not an update");
-            return StatusCode::BAD_REQUEST;
-        }
+        // Text with a lone UTF-16 surrogate: read without it, or set aside. Refusing it would
+        // have Telegram deliver it again, forever.
+        Err(e) => match super::read_updates(&format!("[{}]", String::from_utf8_lossy(&body))) {
+            (mut read, _) if !read.is_empty() => read.remove(0),
+            (_, unreadable) if !unreadable.is_empty() => {
+                hook.bot.set_aside(unreadable[0], "the update cannot be read").await;
+                return StatusCode::OK;
+            }
+            _ => {
+                tracing::warn!(error = %e, "webhook body is not an update");
+                return StatusCode::BAD_REQUEST;
+            }
+        },
     };
     let _turn = hook.order.lock().await;
     let stored = match hook.bot.stored_offset().await {
