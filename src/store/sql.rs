@@ -1449,6 +1449,14 @@ impl Store for SqlStore {
                  WHERE a.person_id = $1 AND a.network = 'matrix' \
                  AND substr(settings.key, length(settings.key) - length(a.external_id)) = '.' || a.external_id)",
             ),
+            // Long button payloads kept for their private Telegram chat (`<chat>\u{1f}<payload>`).
+            Stmt::new(
+                "DELETE FROM button_payloads WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = $1 \
+                 AND a.network = 'telegram' AND substr(button_payloads.payload, 1, length(a.external_id) + 1) \
+                 = a.external_id || $2)",
+            )
+            .bind(id.0)
+            .bind("\u{1f}"),
             // The audit keeps what was done, not by or to whom.
             with("UPDATE audit SET actor_id = NULL WHERE actor_id = $1"),
             Stmt::new("UPDATE audit SET subject = 'person:erased', reason = NULL WHERE subject = $1")

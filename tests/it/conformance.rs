@@ -66,6 +66,7 @@ conformance!(
     a_waiting_person_waits_once_within_the_cap_and_is_offered_the_slot_once,
     a_receipt_keeps_the_first_answer_and_old_ones_are_purged,
     bookings_racing_for_one_weekly_quota_never_go_over_it,
+    erasing_a_person_drops_the_long_button_payloads_of_their_private_chat,
     a_hundred_concurrent_requests_for_one_slot_give_exactly_one_booking,
     associations_and_their_members_are_kept_and_erasing_a_person_ends_their_memberships,
     association_bookings_are_read_by_house_and_week_while_live,
@@ -701,6 +702,16 @@ async fn bookings_racing_for_one_weekly_quota_never_go_over_it(store: Arc<dyn St
         }
     }
     assert_eq!((written, over), (4, 6));
+}
+
+async fn erasing_a_person_drops_the_long_button_payloads_of_their_private_chat(store: Arc<dyn Store>) {
+    let now = rome(1, 8, 0);
+    let ada = store.person_for_account(&Account::new(Network::Telegram, "4242"), "Ada", now).await.unwrap();
+    let theirs = store.button_token("4242\u{1f}ilist:orto|centocelle|...", now).await.unwrap();
+    let other = store.button_token("42420\u{1f}ilist:orto|centocelle|...", now).await.unwrap();
+    assert!(store.erase_person(ada.id).await.unwrap());
+    assert_eq!(store.button_payload(theirs).await.unwrap(), None);
+    assert!(store.button_payload(other).await.unwrap().is_some(), "another chat's stays");
 }
 
 async fn a_receipt_keeps_the_first_answer_and_old_ones_are_purged(store: Arc<dyn Store>) {

@@ -98,7 +98,8 @@ async fn a_forged_wait_button_is_held_to_every_rule_of_a_booking() {
     maria_books_the_hall(&app).await;
     for (forged, why) in [
         ("bwait:centocelle-sala-grande|202612011500|20160", "Si prenota per al massimo 240 minuti"),
-        ("bwait:centocelle-sala-grande|999912011500|120", "Si prenota al massimo 90 giorni prima"),
+        ("bwait:centocelle-sala-grande|999912011500|120", ""),
+        ("bwait:centocelle-sala-grande|210012011500|120", "Si prenota al massimo 90 giorni prima"),
         ("bwait:centocelle-sala-grande|202612010600|120", "A quell'ora lo spazio è chiuso"),
         ("bwait:centocelle-sala-grande|202611270900|120", "Quel momento è già passato"),
         ("bwait:centocelle-sala-grande|202612011500|4294967295", ""),

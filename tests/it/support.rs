@@ -77,12 +77,19 @@ pub fn saturday_morning() -> DateTime<Utc> {
 
 /// An engine over a store with the demo data, on a clock the test controls.
 pub async fn engine_on(store: Arc<dyn Store>, at: DateTime<Utc>) -> (Arc<Engine>, Arc<ManualClock>) {
+    engine_with(store, at, ConversationSettings::default()).await
+}
+
+/// [`engine_on`] with other settings.
+pub async fn engine_with(
+    store: Arc<dyn Store>,
+    at: DateTime<Utc>,
+    settings: ConversationSettings,
+) -> (Arc<Engine>, Arc<ManualClock>) {
     store.replace_dataset(&vicinato::demo::lazio().unwrap()).await.expect("load demo");
     let clock = Arc::new(ManualClock::new(at));
     let dyn_clock: Arc<dyn Clock> = clock.clone();
-    let engine = Engine::new(store, Arc::new(I18n::embedded().unwrap()), dyn_clock, ConversationSettings::default())
-        .await
-        .unwrap();
+    let engine = Engine::new(store, Arc::new(I18n::embedded().unwrap()), dyn_clock, settings).await.unwrap();
     (Arc::new(engine), clock)
 }
 
