@@ -305,7 +305,7 @@ async fn close(
             .text("reason", reason.clone());
         notes.push(super::notes::Note::new(w.person, msg, format!("waitlist:{}:closed", w.id)));
     }
-    super::notes::send_now(engine, &notes, turn.now).await?;
+    super::notes::send(engine, &notes, turn.now).await?;
     tracing::info!(actor = %turn.person.id, space = %space.id, affected = affected.len(), "space closed by chat");
     if affected.is_empty() {
         reply.blocks.push(Block::Say(Msg::new("space-closed-no-bookings")));

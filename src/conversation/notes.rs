@@ -91,6 +91,15 @@ pub async fn send_now(engine: &Engine, notes: &[Note], now: DateTime<Utc>) -> Re
     Ok(())
 }
 
+/// Sends notes that no transaction wrote yet: each is put as a job first, so a network down or
+/// a crash leaves it to the scheduler, then sent now.
+pub async fn send(engine: &Engine, notes: &[Note], now: DateTime<Utc>) -> Result<(), StoreError> {
+    for note in notes {
+        engine.store().job_put(&note.job(now), now).await?;
+    }
+    send_now(engine, notes, now).await
+}
+
 /// The scheduler's side: a note whose immediate delivery did not happen.
 pub struct NoteJob(pub Arc<Engine>);
 

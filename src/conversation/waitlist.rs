@@ -154,7 +154,7 @@ pub async fn freed(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> Re
                     msg = msg.msg("reason", reason);
                 }
                 let note = Note::new(entry.person, msg, format!("waitlist:{}:lapsed", entry.id));
-                notes::send_now(engine, &[note], now).await?;
+                notes::send(engine, &[note], now).await?;
                 continue;
             }
             let held = NewBooking {
