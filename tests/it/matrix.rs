@@ -348,17 +348,31 @@ async fn an_encrypted_direct_chat_works_like_a_plain_one() {
     bot.stop().await;
 }
 
+/// A group room Ada made with the bot and Bob in it, the bot running.
+struct Group {
+    bot: RunningBot,
+    bot_id: matrix_sdk::ruma::OwnedUserId,
+    ada: Resident,
+    _bob: Resident,
+    room: Room,
+}
+
+async fn group_with_the_bot(hs: &Synapse, engine: Arc<Engine>) -> Group {
+    let account = bot_account(hs).await;
+    let bot = start_bot(hs, &account, engine).await;
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let ada = Resident::new(hs, &unique("ada")).await;
+    let bob = Resident::new(hs, &unique("bob")).await;
+    let room = ada.room_with(&[&bot_id, &bob.user_id()], false, false).await;
+    bob.join(&room, 3).await;
+    Group { bot, bot_id, ada, _bob: bob, room }
+}
+
 #[tokio::test]
 async fn in_a_group_room_only_commands_and_mentions_are_answered_and_html_stays_text() {
     let Some(hs) = shared() else { return };
     let (engine, _store, _db) = app().await;
-    let account = bot_account(hs).await;
-    let bot = start_bot(hs, &account, engine).await;
-    let bot_id = UserId::parse(&account.user).unwrap();
-    let mut ada = Resident::new(hs, &unique("ada")).await;
-    let bob = Resident::new(hs, &unique("bob")).await;
-    let room = ada.room_with(&[&bot_id, &bob.user_id()], false, false).await;
-    bob.join(&room, 3).await;
+    let Group { bot, bot_id, mut ada, room, .. } = group_with_the_bot(hs, engine).await;
     let chatter = ada.say(&room, "ciao a tutti, che bella giornata").await;
     ada.say(&room, "!services <b>mensa</b> & <script>x</script>").await;
     let reply = ada.next().await;
@@ -386,13 +400,7 @@ async fn in_a_group_room_only_commands_and_mentions_are_answered_and_html_stays_
 async fn a_group_message_naming_the_bot_before_a_kelvin_sign_does_not_stop_the_bot() {
     let Some(hs) = shared() else { return };
     let (engine, store, _db) = app().await;
-    let account = bot_account(hs).await;
-    let bot = start_bot(hs, &account, engine).await;
-    let bot_id = UserId::parse(&account.user).unwrap();
-    let mut ada = Resident::new(hs, &unique("ada")).await;
-    let bob = Resident::new(hs, &unique("bob")).await;
-    let room = ada.room_with(&[&bot_id, &bob.user_id()], false, false).await;
-    bob.join(&room, 3).await;
+    let Group { bot, bot_id, mut ada, room, .. } = group_with_the_bot(hs, engine).await;
     // The Kelvin sign (U+212A) is three bytes, its lowercase "k" one: stripping the name at an
     // offset of the lowercase text cut the sign in half and the bot stopped.
     ada.say(&room, "VICINATO \u{212A} corso di italiano").await;
