@@ -403,12 +403,14 @@ pub struct TelegramFigures {
 
 /// Sends one announcement-sized message to `chats` private chats through the Bot API test
 /// server (which enforces Telegram's limits), then measures inbound handling with `updates`
-/// directory questions from 200 residents.
+/// directory questions from 200 residents. Needs the test peers: built with the `testkit`
+/// feature only.
+#[cfg(feature = "testkit")]
 pub async fn telegram(store: Arc<dyn Store>, chats: usize, updates: usize) -> anyhow::Result<TelegramFigures> {
-    use crate::testkit::telegram::TestServer;
     use crate::transport::telegram::inbound::Target;
     use crate::transport::telegram::outbound::OutMessage;
     use crate::transport::telegram::{TelegramBot, TelegramOptions};
+    use vicinato_testkit::telegram::TestServer;
 
     store.replace_dataset(&crate::demo::lazio()?).await?;
     let token = "4242:BENCH";

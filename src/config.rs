@@ -6,8 +6,9 @@
 use crate::domain::{Account, Lang};
 use chrono_tz::Tz;
 use serde::Deserialize;
-use std::fmt;
 use std::path::{Path, PathBuf};
+pub use vicinato_core::Secret;
+pub use vicinato_telegram::TelegramWebhook;
 
 /// The configuration shipped with Vicinato, used when no file is found.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
@@ -26,26 +27,6 @@ pub struct ConfigError {
 impl ConfigError {
     fn new(origin: impl Into<String>, key: impl Into<String>, reason: impl Into<String>) -> Self {
         Self { origin: origin.into(), key: key.into(), reason: reason.into() }
-    }
-}
-
-/// A secret value (token, password): never printed, never logged.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: String) -> Self {
-        Self(value)
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
     }
 }
 
@@ -338,15 +319,6 @@ pub struct TelegramProfile {
     pub api_url: String,
     /// Long polling (the default), or updates pushed to a webhook.
     pub webhook: Option<TelegramWebhook>,
-}
-
-/// Webhook mode: Telegram posts updates to `url`; Vicinato listens on `listen` (usually
-/// behind a TLS proxy) and checks the secret Telegram sends with every request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TelegramWebhook {
-    pub url: String,
-    pub listen: std::net::SocketAddr,
-    pub secret_env: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,21 +1,24 @@
 //! Vicinato: a chat-first platform for community welfare.
 //!
-//! See ARCHITECTURE.md for the code map and the invariants that hold it together.
+//! This package is the `vicinato` binary and its wiring: configuration, the composition root
+//! (`app`), `serve`, the benchmarks. The layers live in `crates/`; they are re-exported here
+//! under the names the command line and the tests use. See ARCHITECTURE.md for the code map
+//! and the rules of who may import whom.
 
 pub mod app;
 pub mod bench;
-pub mod clock;
 pub mod config;
-pub mod conversation;
-pub mod courier;
-pub mod csv_safe;
-pub mod demo;
-pub mod domain;
-pub mod guard;
-pub mod hsds;
-pub mod i18n;
-pub mod scheduler;
 pub mod serve;
-pub mod store;
-pub mod testkit;
-pub mod transport;
+
+pub use vicinato_chat as conversation;
+pub use vicinato_chat::{courier, i18n};
+pub use vicinato_core::{clock, csv_safe, demo, guard, hsds, scheduler};
+pub use vicinato_domain as domain;
+pub use vicinato_store as store;
+
+/// The transports: the terminal, Telegram and Matrix.
+pub mod transport {
+    pub use vicinato_matrix as matrix;
+    pub use vicinato_telegram as telegram;
+    pub use vicinato_transport::*;
+}

@@ -665,6 +665,15 @@ async fn shutdown_signal() {
     }
 }
 
+#[cfg(not(feature = "testkit"))]
+async fn bench_telegram(_chats: &usize, _updates: &usize, _db: &DbArg) -> anyhow::Result<()> {
+    anyhow::bail!(
+        "this vicinato was built without the test peers the Telegram benchmark talks to (a Bot API test server); \
+         build it with them: cargo run --release --features testkit -- bench telegram"
+    )
+}
+
+#[cfg(feature = "testkit")]
 async fn bench_telegram(chats: &usize, updates: &usize, db: &DbArg) -> anyhow::Result<()> {
     let tmp = tempfile_dir()?;
     let url = db.db.clone().unwrap_or_else(|| format!("sqlite:{}/bench.db", tmp.display()));

@@ -189,7 +189,7 @@ fn serve_without_any_token_names_the_missing_variables_and_fails() {
 #[tokio::test]
 async fn serve_runs_the_telegram_bot_and_stops_cleanly_on_sigterm() {
     use std::time::Duration;
-    let server = vicinato::testkit::telegram::TestServer::start("77:SERVE-secret").await.unwrap();
+    let server = vicinato_testkit::telegram::TestServer::start("77:SERVE-secret").await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     write_profile(dir.path(), &server.url);
     let child = Command::new(env!("CARGO_BIN_EXE_vicinato"))

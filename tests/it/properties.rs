@@ -4,16 +4,13 @@
 //! on a SQLite store with the demo data. No case may panic, and each gets at least one reply.
 //! Failing seeds are kept in `proptest-regressions/` and re-run first.
 
-#[path = "../../src/transport/hostile_text.rs"]
-mod hostile_text;
-
 use crate::support::*;
-use hostile_text::{hostile_text, message};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
 use std::sync::Arc;
 use vicinato::conversation::{Body, ChatKind, Engine, Inbound};
 use vicinato::domain::*;
+use vicinato_testkit::hostile_text::{self, hostile_text, message};
 
 /// Cases per property. With the mappers' 9,000 (unit tests beside them) a run tries 14,000;
 /// measured on a debug build, these take about 10 s together.

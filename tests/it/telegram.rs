@@ -1,5 +1,5 @@
 //! End-to-end conversations on Telegram: the real transport (teloxide over HTTP) against the
-//! Bot API test server in `vicinato::testkit::telegram`, which speaks the real protocol and
+//! Bot API test server in `vicinato_testkit::telegram`, which speaks the real protocol and
 //! refuses a bot that goes over Telegram's limits. Each test checks that no limit was broken.
 
 use crate::support::*;
@@ -11,11 +11,11 @@ use vicinato::config::{Secret, TelegramWebhook};
 use vicinato::conversation::Engine;
 use vicinato::domain::{Account, Network};
 use vicinato::store::Store;
-use vicinato::testkit::telegram::{Fault, SentMessage, TestServer};
 use vicinato::transport::telegram::inbound::Target;
 use vicinato::transport::telegram::outbound::OutMessage;
 use vicinato::transport::telegram::sender::SendLimits;
 use vicinato::transport::telegram::{TelegramBot, TelegramOptions};
+use vicinato_testkit::telegram::{Fault, SentMessage, TestServer};
 
 const TOKEN: &str = "4242:TEST-token";
 const WAIT: Duration = Duration::from_secs(20);
@@ -81,7 +81,7 @@ async fn nth(server: &TestServer, chat: i64, n: usize) -> SentMessage {
 /// (drilling down and paging replace the message the button was on).
 async fn press(
     server: &TestServer,
-    user: &vicinato::testkit::telegram::User,
+    user: &vicinato_testkit::telegram::User,
     on: &SentMessage,
     data: &str,
 ) -> SentMessage {
@@ -384,7 +384,7 @@ async fn webhook_mode_checks_the_secret_and_handles_a_redelivered_update_once() 
     assert_eq!(w.server.messages(nina.id).len(), 1, "a redelivered update must not be answered again");
     // Text with a lone UTF-16 surrogate is taken (Telegram would redeliver a refused update
     // forever) and answered.
-    w.server.user_says(&nina, &format!("/help {}", vicinato::testkit::telegram::LONE_SURROGATE));
+    w.server.user_says(&nina, &format!("/help {}", vicinato_testkit::telegram::LONE_SURROGATE));
     let second = nth(&w.server, nina.id, 2).await;
     assert!(second.text.contains("servizi") || second.text.contains("/services"), "{}", second.text);
     no_violations(&w.server);
@@ -393,10 +393,10 @@ async fn webhook_mode_checks_the_secret_and_handles_a_redelivered_update_once() 
 
 /// Posts to the webhook as anyone on the network could.
 fn http_client() -> RawPost {
-    RawPost(vicinato::testkit::telegram::http_post::Client)
+    RawPost(vicinato_testkit::telegram::http_post::Client)
 }
 
-struct RawPost(vicinato::testkit::telegram::http_post::Client);
+struct RawPost(vicinato_testkit::telegram::http_post::Client);
 
 impl RawPost {
     async fn post(&self, url: &str, secret: Option<&str>, body: &str) -> u16 {
@@ -756,7 +756,7 @@ async fn with_two_telegram_bots_serve_reaches_a_person_through_the_bot_they_wrot
 
 #[tokio::test]
 async fn a_message_with_a_lone_surrogate_is_answered_and_does_not_stop_the_bot() {
-    use vicinato::testkit::telegram::LONE_SURROGATE;
+    use vicinato_testkit::telegram::LONE_SURROGATE;
     let w = world().await;
     let bot = start_bot(w.engine.clone(), options(&w.server)).await;
     let ada = w.server.user(1012, "Ada", Some("it"));

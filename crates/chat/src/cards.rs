@@ -1,0 +1,203 @@
+//! Service cards: what a person needs to decide whether to go. Name, what it offers, where
+//! (or how to get a confidential address), open now or next opening, how to contact, who
+//! may use it. Cards are data; rendering turns them into text in a language.
+
+use super::snapshot::DirectorySnapshot;
+use crate::i18n::Msg;
+use chrono::{Datelike, NaiveDateTime};
+use vicinato_domain::*;
+
+/// One line of a card: a message to translate, or data shown as is.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum CardLine {
+    Msg(Msg),
+    Text(String),
+    /// Spoken languages as ISO codes, named in the reader's language when rendered.
+    Languages(Vec<LanguageCode>),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Card {
+    pub title: String,
+    pub lines: Vec<CardLine>,
+}
+
+/// How much a card shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// In a list of results.
+    Summary,
+    /// When the person picked the result.
+    Full,
+}
+
+/// Cuts a text at a sentence or word boundary near `max` characters.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    match cut.rfind(". ") {
+        // A whole sentence reads well on its own.
+        Some(i) if i > max / 3 => cut[..=i].to_owned(),
+        _ => format!("{}…", cut[..cut.rfind(' ').unwrap_or(cut.len())].trim_end()),
+    }
+}
+
+fn hhmm(t: NaiveDateTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+/// The open-or-next line of a schedule at a local moment.
+pub fn open_line(schedule: &Schedule, status: ServiceStatus, now: NaiveDateTime) -> Msg {
+    if status == ServiceStatus::TemporarilyClosed {
+        return Msg::new("card-temporarily-closed");
+    }
+    let always = schedule.weekly.slots().len() == 7
+        && schedule.weekly.slots().iter().all(|s| s.opens == 0 && s.closes == 1440)
+        && schedule.holidays == HolidayPolicy::Open;
+    if always {
+        return Msg::new("card-open-always");
+    }
+    match schedule.state_at(now) {
+        OpenState::OpenUntil(until) => Msg::new("card-open-until").text("time", hhmm(until)),
+        OpenState::OpensAt(next) => {
+            let days = (next.date() - now.date()).num_days();
+            let (when, day) = match days {
+                0 => ("today", Msg::new("weekday-today")),
+                1 => ("tomorrow", Msg::new("weekday-tomorrow")),
+                2..=6 => ("other", Msg::new(format!("weekday-{}", next.weekday().num_days_from_monday()))),
+                _ => ("date", Msg::new("date-short").text("date", next.format("%d/%m").to_string())),
+            };
+            Msg::new("card-opens-at").text("when", when).msg("day", day).text("time", hhmm(next))
+        }
+        OpenState::Unknown => Msg::new("card-hours-unknown"),
+    }
+}
+
+/// Builds a card for a listing, in the person's language, at a local moment.
+pub fn card(
+    listing: &Listing,
+    number: Option<usize>,
+    detail: Detail,
+    lang: Lang,
+    snapshot: &DirectorySnapshot,
+    now: NaiveDateTime,
+) -> Card {
+    let texts = listing.service.texts_in(lang);
+    let loc = &listing.location;
+    let title = match number {
+        Some(n) => format!("{n}. {}", texts.name),
+        None => texts.name.clone(),
+    };
+    let mut lines = Vec::new();
+    let limit = if detail == Detail::Summary { 140 } else { 600 };
+    if !texts.description.trim().is_empty() {
+        lines.push(CardLine::Text(excerpt(&texts.description, limit)));
+    }
+    let area = snapshot.tree.get(&loc.territory).map(|t| t.name.clone()).unwrap_or_default();
+    if loc.confidential {
+        let house = snapshot.nearest_house(&loc.territory);
+        let mut m = Msg::new("card-where-confidential")
+            .text("house", house.map(|h| h.name.clone()).unwrap_or_default())
+            .text("has_house", if house.is_some() { "yes" } else { "no" });
+        m = m.text("area", if area.is_empty() { "none".into() } else { area });
+        lines.push(CardLine::Msg(m));
+    } else {
+        let address = [loc.address.street.as_str(), loc.address.city.as_str()]
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let area = if area.is_empty() || area == loc.address.city { "none".to_owned() } else { area };
+        lines.push(CardLine::Msg(
+            Msg::new("card-where").text("place", loc.name.clone()).text("address", address).text("area", area),
+        ));
+    }
+    lines.push(CardLine::Msg(open_line(&listing.sal.schedule, listing.service.status, now)));
+    let c = &listing.service.contacts;
+    let contact = [c.phone.as_str(), c.email.as_str()]
+        .into_iter()
+        .filter(|s| !s.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    if !contact.is_empty() {
+        lines.push(CardLine::Msg(Msg::new("card-contact").text("contact", contact)));
+    }
+    let eligibility = texts.eligibility.trim();
+    let ages = match (listing.service.min_age, listing.service.max_age) {
+        (Some(a), Some(b)) => Some(Msg::new("age-range").num("min", a.into()).num("max", b.into())),
+        (Some(a), None) => Some(Msg::new("age-from").num("min", a.into())),
+        (None, Some(b)) => Some(Msg::new("age-to").num("max", b.into())),
+        (None, None) => None,
+    };
+    if !eligibility.is_empty() {
+        lines.push(CardLine::Msg(Msg::new("card-eligibility").text("text", excerpt(eligibility, limit))));
+    } else if let Some(ages) = ages.clone() {
+        lines.push(CardLine::Msg(Msg::new("card-eligibility-age").msg("ages", ages)));
+    }
+    let others: Vec<LanguageCode> = listing.service.languages.iter().filter(|l| l.as_str() != "it").cloned().collect();
+    if (detail == Detail::Full || !others.is_empty()) && !listing.service.languages.is_empty() {
+        lines.push(CardLine::Languages(listing.service.languages.clone()));
+    }
+    if detail == Detail::Full {
+        if !texts.fees.trim().is_empty() {
+            lines.push(CardLine::Msg(Msg::new("card-fees").text("text", texts.fees.clone())));
+        }
+        if !texts.application_process.trim().is_empty() {
+            lines.push(CardLine::Msg(Msg::new("card-how").text("text", texts.application_process.clone())));
+        }
+        if !loc.confidential {
+            if !loc.accessibility.trim().is_empty() {
+                lines.push(CardLine::Msg(Msg::new("card-accessibility").text("text", loc.accessibility.clone())));
+            }
+            if !loc.transport.trim().is_empty() {
+                lines.push(CardLine::Msg(Msg::new("card-transport").text("text", loc.transport.clone())));
+            }
+        }
+        if !listing.organization_name.is_empty() {
+            lines.push(CardLine::Msg(Msg::new("card-provider").text("name", listing.organization_name.clone())));
+        }
+        if listing.service.origin == Origin::Community {
+            lines.push(CardLine::Msg(Msg::new("card-community")));
+        }
+        if let Some(d) = listing.service.verified {
+            lines.push(CardLine::Msg(Msg::new("card-verified").text("date", d.format("%d/%m/%Y").to_string())));
+        }
+        if listing.service.demo {
+            lines.push(CardLine::Msg(Msg::new("card-demo")));
+        }
+    }
+    Card { title, lines }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(d: u32, h: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap().and_hms_opt(h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn excerpts_end_at_a_sentence_or_word() {
+        assert_eq!(excerpt("Breve.", 20), "Breve.");
+        assert_eq!(excerpt("Prima frase. Seconda frase lunga", 20), "Prima frase.");
+        assert_eq!(excerpt("una parola dopo l'altra", 12), "una parola…");
+    }
+
+    #[test]
+    fn the_open_line_says_today_tomorrow_or_the_weekday() {
+        let s = Schedule { weekly: WeeklyHours::parse("mo-fr 09:00-13:00").unwrap(), ..Default::default() };
+        // Saturday 28 November 2026: next opening is Monday.
+        let m = open_line(&s, ServiceStatus::Active, at(28, 10));
+        assert_eq!(m.id, "card-opens-at");
+        assert!(m.args.iter().any(|(k, v)| k == "when" && *v == crate::i18n::Arg::Text("other".into())));
+        let m = open_line(&s, ServiceStatus::Active, at(27, 10));
+        assert_eq!(m.id, "card-open-until");
+        let m = open_line(&s, ServiceStatus::TemporarilyClosed, at(27, 10));
+        assert_eq!(m.id, "card-temporarily-closed");
+    }
+}

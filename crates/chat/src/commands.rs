@@ -1,0 +1,240 @@
+//! Slash commands: one enum, parsed from text, with tests for each command and its rejections.
+
+use vicinato_domain::{Lang, Role};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `/start [payload]`: onboarding, or a deep link (`t-<territory>`, `s-<service at location>`).
+    Start(Option<String>),
+    Help,
+    /// `/services [words]`: search the directory, or browse by category without words.
+    Services(Option<String>),
+    /// `/language [it|en]`.
+    Language(Option<String>),
+    Cancel,
+    WhoAmI,
+    /// `/mydata`: everything stored about me.
+    MyData,
+    /// `/forget`: erase me, after confirmation.
+    Forget,
+    /// `/grant ROLE ACCOUNT [TERRITORY]` (admins).
+    Grant {
+        role: Option<Role>,
+        account: Option<String>,
+        territory: Option<String>,
+    },
+    /// `/revoke ROLE ACCOUNT [TERRITORY]` (admins).
+    Revoke {
+        role: Option<Role>,
+        account: Option<String>,
+        territory: Option<String>,
+    },
+    /// `/book [words]`: book a space of a welfare house.
+    Book(Option<String>),
+    /// `/free [words]`: what is free, and when.
+    Free(Option<String>),
+    /// `/bookings`: my bookings, with cancel buttons.
+    Bookings,
+    /// `/checkin`: I am at the house for my booking.
+    CheckIn,
+    /// `/approve`: pending bookings to approve (staff).
+    Approve,
+    /// `/propose [title]`, `/propose service`, `/propose moderator`: a new initiative.
+    Propose(Option<String>),
+    /// `/initiatives [words]`: browse and search initiatives.
+    Initiatives(Option<String>),
+    /// `/week`: what is happening near me this week.
+    Week,
+    /// `/myinitiatives`: mine, drafts included.
+    MyInitiatives,
+    /// `/review`: initiatives waiting for staff or moderators.
+    Review,
+    /// `/phase AREA 1|2`: who decides in a territory (staff).
+    Phase(Option<String>),
+    /// `/stats [AREA]`: participation figures (staff).
+    Stats(Option<String>),
+    /// `/association [new|add|remove …]`: associations and their members (staff), mine.
+    Association(Option<String>),
+    /// `/space [close|open|approval …]`: closures and approval of spaces (staff).
+    Space(Option<String>),
+    /// `/link [CODE]`: a code to join another network's account to me, or the code from there.
+    Link(Option<String>),
+    /// A command Vicinato does not know, as typed (without arguments).
+    Unknown(String),
+}
+
+impl Command {
+    /// Whether the command belongs to the booking module.
+    /// Whether the command belongs to the initiatives module.
+    pub fn is_initiatives(&self) -> bool {
+        matches!(
+            self,
+            Self::Propose(_)
+                | Self::Initiatives(_)
+                | Self::Week
+                | Self::MyInitiatives
+                | Self::Review
+                | Self::Phase(_)
+                | Self::Stats(_)
+        )
+    }
+
+    pub fn is_booking(&self) -> bool {
+        matches!(
+            self,
+            Self::Book(_)
+                | Self::Free(_)
+                | Self::Bookings
+                | Self::CheckIn
+                | Self::Approve
+                | Self::Association(_)
+                | Self::Space(_)
+        )
+    }
+
+    /// Parses text that starts with `/` (or `!`, as Matrix bots are often addressed). Returns
+    /// `None` for text that is not a command. `/cmd@botname` is accepted.
+    pub fn parse(text: &str) -> Option<Command> {
+        let text = text.trim();
+        let rest = text.strip_prefix('/').or_else(|| text.strip_prefix('!'))?;
+        let mut parts = rest.split_whitespace();
+        let head = parts.next()?;
+        let name = head.split('@').next().unwrap_or(head).to_lowercase();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        let args: Vec<&str> = parts.collect();
+        let joined = (!args.is_empty()).then(|| args.join(" "));
+        let grant_args = |args: &[&str]| {
+            (
+                args.first().and_then(|r| Role::parse(r)),
+                args.get(1).map(|s| s.to_string()),
+                args.get(2).map(|s| s.to_string()),
+            )
+        };
+        Some(match name.as_str() {
+            "start" | "inizia" => Command::Start(joined),
+            "help" | "aiuto" => Command::Help,
+            "services" | "servizi" | "cerca" | "search" => Command::Services(joined),
+            "language" | "lingua" | "lang" => Command::Language(joined),
+            "cancel" | "annulla" | "stop" => Command::Cancel,
+            "whoami" | "chisono" | "me" => Command::WhoAmI,
+            "mydata" | "imieidati" => Command::MyData,
+            "forget" | "dimenticami" => Command::Forget,
+            "book" | "prenota" => Command::Book(joined),
+            "free" | "libero" | "liberi" => Command::Free(joined),
+            "bookings" | "prenotazioni" => Command::Bookings,
+            "checkin" | "arrivato" | "arrivata" => Command::CheckIn,
+            "approve" | "approva" => Command::Approve,
+            "propose" | "proponi" | "proposta" => Command::Propose(joined),
+            "initiatives" | "iniziative" => Command::Initiatives(joined),
+            "week" | "settimana" => Command::Week,
+            "myinitiatives" | "mieiniziative" | "mie" => Command::MyInitiatives,
+            "review" | "revisione" | "esamina" => Command::Review,
+            "phase" | "fase" => Command::Phase(joined),
+            "stats" | "statistiche" => Command::Stats(joined),
+            "association" | "associations" | "associazione" | "associazioni" => Command::Association(joined),
+            "space" | "spaces" | "spazio" | "spazi" => Command::Space(joined),
+            "link" | "collega" => Command::Link(joined),
+            "grant" => {
+                let (role, account, territory) = grant_args(&args);
+                Command::Grant { role, account, territory }
+            }
+            "revoke" => {
+                let (role, account, territory) = grant_args(&args);
+                Command::Revoke { role, account, territory }
+            }
+            _ => Command::Unknown(format!("/{name}")),
+        })
+    }
+}
+
+/// Reads a language argument: `it`, `en`, `italiano`, `english`, `inglese`.
+pub fn language_arg(arg: &str) -> Option<Lang> {
+    match vicinato_domain::text::fold(arg).as_str() {
+        "italiano" | "italian" => Some(Lang::It),
+        "english" | "inglese" => Some(Lang::En),
+        other => Lang::from_tag(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse_with_and_without_bot_names() {
+        assert_eq!(Command::parse("/help"), Some(Command::Help));
+        assert_eq!(Command::parse("/help@VicinatoBot"), Some(Command::Help));
+        assert_eq!(Command::parse("!aiuto"), Some(Command::Help));
+        assert_eq!(Command::parse("/services food bank"), Some(Command::Services(Some("food bank".into()))));
+        assert_eq!(Command::parse("/start t-centocelle"), Some(Command::Start(Some("t-centocelle".into()))));
+        assert_eq!(Command::parse("/language en"), Some(Command::Language(Some("en".into()))));
+    }
+
+    #[test]
+    fn initiative_commands_parse_in_both_languages() {
+        assert_eq!(Command::parse("/proponi orto condiviso"), Some(Command::Propose(Some("orto condiviso".into()))));
+        assert_eq!(Command::parse("/initiatives"), Some(Command::Initiatives(None)));
+        assert_eq!(Command::parse("/settimana"), Some(Command::Week));
+        assert_eq!(Command::parse("/fase Centocelle 2"), Some(Command::Phase(Some("Centocelle 2".into()))));
+        assert_eq!(Command::parse("/stats"), Some(Command::Stats(None)));
+        assert_eq!(Command::parse("/mieiniziative"), Some(Command::MyInitiatives));
+        assert_eq!(Command::parse("/review"), Some(Command::Review));
+    }
+
+    #[test]
+    fn booking_commands_parse_in_both_languages() {
+        assert_eq!(
+            Command::parse("/prenota sala grande domani"),
+            Some(Command::Book(Some("sala grande domani".into())))
+        );
+        assert_eq!(Command::parse("/book"), Some(Command::Book(None)));
+        assert_eq!(Command::parse("/prenotazioni"), Some(Command::Bookings));
+        assert_eq!(Command::parse("/bookings@VicinatoBot"), Some(Command::Bookings));
+        assert_eq!(Command::parse("/checkin"), Some(Command::CheckIn));
+        assert_eq!(Command::parse("/approva"), Some(Command::Approve));
+        assert_eq!(Command::parse("/free sabato"), Some(Command::Free(Some("sabato".into()))));
+        assert_eq!(
+            Command::parse("/associazione aggiungi orti console:ada prenota"),
+            Some(Command::Association(Some("aggiungi orti console:ada prenota".into())))
+        );
+        assert_eq!(Command::parse("/associations"), Some(Command::Association(None)));
+    }
+
+    #[test]
+    fn text_that_is_not_a_command_is_left_alone() {
+        assert_eq!(Command::parse("ciao"), None);
+        assert_eq!(Command::parse("/"), None);
+        assert_eq!(Command::parse("/ciao?!"), None);
+        assert_eq!(Command::parse("1/2"), None);
+    }
+
+    #[test]
+    fn unknown_commands_are_named_back() {
+        assert_eq!(Command::parse("/frobnicate now"), Some(Command::Unknown("/frobnicate".into())));
+    }
+
+    #[test]
+    fn grant_reads_role_account_and_territory() {
+        assert_eq!(
+            Command::parse("/grant staff telegram:42 roma-m05"),
+            Some(Command::Grant {
+                role: Some(Role::Staff),
+                account: Some("telegram:42".into()),
+                territory: Some("roma-m05".into())
+            })
+        );
+        assert_eq!(
+            Command::parse("/grant wizard x"),
+            Some(Command::Grant { role: None, account: Some("x".into()), territory: None })
+        );
+    }
+
+    #[test]
+    fn language_arguments_accept_names_in_both_languages() {
+        assert_eq!(language_arg("Inglese"), Some(Lang::En));
+        assert_eq!(language_arg("it"), Some(Lang::It));
+        assert_eq!(language_arg("klingon"), None);
+    }
+}

@@ -1,0 +1,208 @@
+//! Couriers: replies Vicinato sends on its own initiative (reminders, decisions), delivered on
+//! the network a person uses. The core names no network: each transport implements
+//! [`Courier`] for its own, and [`Couriers`] picks the one that reaches a person.
+
+use crate::Reply;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::{Arc, Mutex};
+use vicinato_domain::{Account, Lang, Network, Person};
+
+/// Why a message could not be handed over for delivery.
+#[derive(Debug, thiserror::Error)]
+pub enum CourierError {
+    /// No courier can reach any of the person's accounts.
+    #[error("no courier reaches person {0}")]
+    Unreachable(String),
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+/// Hands replies to one network for delivery to one account's private chat.
+#[async_trait]
+pub trait Courier: Send + Sync + 'static {
+    fn network(&self) -> Network;
+    /// The bot it sends through (`telegram:vicinato`); people are reached through the bot they
+    /// last wrote to when a network has several.
+    fn channel(&self) -> &str;
+    /// Queues a reply for the account; it is sent by the transport (and kept if it cannot be
+    /// sent yet). With a key `once`, a reply is queued at most once per key, ever (the key is
+    /// kept in the store with the queued message): `Ok(false)` when it already was.
+    async fn deliver(
+        &self,
+        account: &Account,
+        lang: Lang,
+        reply: &Reply,
+        once: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool>;
+}
+
+/// Puts a courier's messages in a channel's outbox, once per key when there is one: `false`
+/// when the key was already used and nothing was added.
+pub async fn queue(
+    store: &dyn vicinato_store::Store,
+    channel: &str,
+    items: &[vicinato_store::NewOutboxItem],
+    once: Option<&str>,
+    now: DateTime<Utc>,
+) -> vicinato_store::StoreResult<bool> {
+    match once {
+        Some(key) => store.outbox_push_once(channel, items, key, now).await,
+        None => store.outbox_push(channel, items, None, now).await.map(|()| true),
+    }
+}
+
+/// Every courier this process has, one per bot.
+#[derive(Clone, Default)]
+pub struct Couriers {
+    couriers: Vec<Arc<dyn Courier>>,
+    /// Where to read which bot an account last wrote to.
+    store: Option<Arc<dyn vicinato_store::Store>>,
+}
+
+impl Couriers {
+    /// Adds a bot's courier (replacing one of the same channel).
+    pub fn add(&mut self, courier: Arc<dyn Courier>) {
+        self.couriers.retain(|c| c.channel() != courier.channel());
+        self.couriers.push(courier);
+    }
+
+    /// Reads from this store which bot each account last wrote to.
+    pub fn with_store(mut self, store: Arc<dyn vicinato_store::Store>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The courier for an account: the bot it last wrote to, else the network's first.
+    async fn courier_for(&self, account: &Account) -> Option<Arc<dyn Courier>> {
+        let mut of_network: Vec<Arc<dyn Courier>> = Vec::new();
+        for c in &self.couriers {
+            if c.network() == account.network {
+                of_network.push(c.clone());
+            }
+        }
+        let first = of_network.first()?.clone();
+        if of_network.len() > 1
+            && let Some(store) = &self.store
+        {
+            match store.account_channel(account).await {
+                Ok(Some(channel)) => {
+                    if let Some(c) = of_network.into_iter().find(|c| c.channel() == channel) {
+                        return Some(c);
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(%account, error = %e, "cannot read which bot the account uses"),
+            }
+        }
+        Some(first)
+    }
+
+    /// Delivers to the first of the person's accounts that a courier reaches.
+    pub async fn deliver(
+        &self,
+        person: &Person,
+        lang: Lang,
+        reply: &Reply,
+        now: DateTime<Utc>,
+    ) -> Result<Account, CourierError> {
+        let (account, _) = self.deliver_once_inner(person, lang, reply, None, now).await?;
+        Ok(account)
+    }
+
+    /// Delivers to the first of the person's accounts that a courier reaches, unless a reply
+    /// was already handed over under `key` (a job run again after a crash, a fan-out resumed):
+    /// `Ok(None)` then. The key is kept with the queued message, in one transaction.
+    pub async fn deliver_once(
+        &self,
+        person: &Person,
+        lang: Lang,
+        reply: &Reply,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Account>, CourierError> {
+        let (account, fresh) = self.deliver_once_inner(person, lang, reply, Some(key), now).await?;
+        Ok(fresh.then_some(account))
+    }
+
+    async fn deliver_once_inner(
+        &self,
+        person: &Person,
+        lang: Lang,
+        reply: &Reply,
+        key: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(Account, bool), CourierError> {
+        for account in &person.accounts {
+            if let Some(courier) = self.courier_for(account).await {
+                let fresh = courier.deliver(account, lang, reply, key, now).await?;
+                return Ok((account.clone(), fresh));
+            }
+        }
+        Err(CourierError::Unreachable(person.id.to_string()))
+    }
+}
+
+/// A courier that keeps what it is given: for the console and for tests. Keys given with
+/// `once` are remembered for the courier's life.
+pub struct CapturingCourier {
+    network: Network,
+    channel: String,
+    sent: Mutex<Vec<(Account, Lang, Reply)>>,
+    keys: Mutex<std::collections::HashSet<String>>,
+}
+
+impl CapturingCourier {
+    pub fn new(network: Network) -> Arc<Self> {
+        Self::for_channel(network, network.as_str())
+    }
+
+    /// A capturing courier standing for one bot of a network.
+    pub fn for_channel(network: Network, channel: &str) -> Arc<Self> {
+        Arc::new(Self {
+            network,
+            channel: channel.to_owned(),
+            sent: Mutex::new(Vec::new()),
+            keys: Mutex::new(Default::default()),
+        })
+    }
+
+    /// Everything delivered so far, oldest first.
+    pub fn sent(&self) -> Vec<(Account, Lang, Reply)> {
+        self.sent.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Takes everything delivered so far.
+    pub fn take(&self) -> Vec<(Account, Lang, Reply)> {
+        std::mem::take(&mut *self.sent.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+#[async_trait]
+impl Courier for CapturingCourier {
+    fn network(&self) -> Network {
+        self.network
+    }
+
+    fn channel(&self) -> &str {
+        &self.channel
+    }
+
+    async fn deliver(
+        &self,
+        account: &Account,
+        lang: Lang,
+        reply: &Reply,
+        once: Option<&str>,
+        _now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        if let Some(key) = once
+            && !self.keys.lock().unwrap_or_else(|e| e.into_inner()).insert(key.to_owned())
+        {
+            return Ok(false);
+        }
+        self.sent.lock().unwrap_or_else(|e| e.into_inner()).push((account.clone(), lang, reply.clone()));
+        Ok(true)
+    }
+}

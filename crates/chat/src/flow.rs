@@ -1,0 +1,51 @@
+//! Multi-step flows. Each variant carries the flow's typed memory; the engine keeps it in the
+//! store per person and chat, with an expiry, so a flow survives a restart and `/cancel`
+//! leaves it at any step.
+
+use serde::{Deserialize, Serialize};
+use vicinato_domain::{DirectoryQuery, TerritoryId};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "flow", rename_all = "snake_case")]
+pub enum Flow {
+    /// Waiting for the interface language; during onboarding the home territory comes next.
+    AskLanguage { onboarding: bool },
+    /// Waiting for the home territory, browsing beneath `under`.
+    AskHome { under: Option<TerritoryId> },
+    /// Showing directory results, on a page.
+    Results { query: DirectoryQuery, page: usize },
+    /// Waiting for a yes or no before erasing the person.
+    ConfirmForget,
+    /// Putting a booking together.
+    Book { draft: super::book::Draft },
+    /// Writing an initiative: the draft is in the store, the flow says which field is next.
+    Propose {
+        id: vicinato_domain::initiative::InitiativeId,
+        step: super::propose::Step,
+        /// The area was chosen (or is the person's home): not asked again.
+        area_set: bool,
+        /// Changing one field from the summary: back to the summary after it.
+        review: bool,
+    },
+    /// Waiting for typed text about an initiative (a comment, a reason, a date, an outcome).
+    InitiativeText {
+        id: vicinato_domain::initiative::InitiativeId,
+        awaiting: super::initiatives::Awaiting,
+        /// The outcome already written, while the attendance is asked.
+        outcome: Option<String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flows_round_trip_through_json() {
+        let flow =
+            Flow::Results { query: DirectoryQuery { text: Some("mensa".into()), ..Default::default() }, page: 2 };
+        let json = serde_json::to_string(&flow).unwrap();
+        assert!(json.contains("\"flow\":\"results\""));
+        assert_eq!(serde_json::from_str::<Flow>(&json).unwrap(), flow);
+    }
+}

@@ -1,0 +1,723 @@
+//! The conversation layer: an inbound message (network, chat, sender, text or button) becomes
+//! replies as data. Nothing here knows a network or its formatting: transports turn a
+//! [`Rendered`] reply into their own messages.
+//!
+//! One file per use case: `start` (onboarding and deep links), `services` (the directory),
+//! `language`, `whoami`, `help`, `privacy` (my data, forget me), `grant` (roles), `book` (a
+//! space of a welfare house, read by `wish`), `bookings` (mine: list, move, cancel, check in),
+//! `approve` (staff), `waitlist`, `reminders` (the scheduler's booking jobs). Multi-step
+//! flows are a [`Flow`] enum kept in the store per person and chat, so a flow survives a
+//! restart and is shared by every network.
+
+pub mod courier;
+pub mod i18n;
+
+mod approve;
+mod associations;
+mod book;
+mod bookings;
+pub mod cards;
+pub mod commands;
+mod community_service;
+pub mod decide;
+mod flow;
+mod grant;
+mod help;
+mod initiatives;
+mod language;
+pub mod lifecycle;
+pub mod limits;
+mod link;
+mod manage_spaces;
+pub mod notes;
+mod on_behalf;
+mod privacy;
+mod propose;
+pub mod reminders;
+pub mod render;
+mod services;
+pub mod slot_rules;
+mod snapshot;
+mod start;
+pub mod understand;
+mod waitlist;
+mod whoami;
+mod wish;
+
+pub use flow::Flow;
+pub use render::{Rendered, RenderedBlock, RenderedButton};
+pub use services::resolve_when;
+pub use snapshot::DirectorySnapshot;
+
+use crate::courier::Couriers;
+use crate::i18n::{I18n, Msg};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use commands::Command;
+use std::sync::{Arc, RwLock};
+use tokio::sync::Notify;
+use understand::Intent;
+use vicinato_core::clock::Clock;
+use vicinato_domain::initiative::Action;
+use vicinato_domain::*;
+use vicinato_store::{Store, StoreError, StoredFlow};
+
+/// The module of a bot profile that offers booking (`modules = ["booking"]`).
+pub const BOOKING: &str = "booking";
+
+/// The module of a bot profile that offers community initiatives (`modules = ["initiatives"]`).
+pub const INITIATIVES: &str = "initiatives";
+
+/// Button kinds of the initiatives module.
+const INITIATIVE_BUTTONS: [&str; 31] = [
+    "ini", "ilist", "ipropose", "isup", "isupa", "iuns", "ijoin", "ivol", "ileave", "ivote", "icom", "irep", "iupd",
+    "idate", "iout", "irej", "imrej", "isub", "iwd", "iheld", "ipub", "iacc", "ihide", "ishow", "iedit", "pskip",
+    "ptheme", "parea", "pbook", "pfield", "plater",
+];
+
+/// The spaces file shipped with Vicinato.
+pub const SPACES_TOML: &str = include_str!("../../../config/spaces.toml");
+
+/// Button kinds of the booking module.
+const BOOKING_BUTTONS: [&str; 14] = [
+    "bspace", "bslot", "bmove", "bwait", "bhold", "book", "bfree", "bookings", "bcancel", "bapprove", "bdecline",
+    "bstart", "bfor", "bcal",
+];
+
+/// Whether a chat is one person with the bot, or a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChatKind {
+    Direct,
+    Group,
+}
+
+/// What arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Text(String),
+    /// A button press, with the payload the button carried.
+    Button(String),
+    /// Something with no text the bot can read (a photo, a voice message, a sticker).
+    Unsupported,
+}
+
+/// A message to the bot, as every transport describes it.
+#[derive(Debug, Clone)]
+pub struct Inbound {
+    pub network: Network,
+    pub chat_id: String,
+    pub chat_kind: ChatKind,
+    pub sender_id: String,
+    pub sender_name: String,
+    pub body: Body,
+    /// The language the network says the sender uses, if any.
+    pub lang_hint: Option<Lang>,
+    /// In a group: whether the message was addressed to the bot (a command or a mention).
+    pub addressed: bool,
+    /// The bot it came through (`telegram:vicinato`), where there can be several.
+    pub channel: Option<String>,
+}
+
+impl Inbound {
+    /// A direct text message, the usual case.
+    pub fn direct_text(network: Network, sender: &str, text: &str) -> Self {
+        Self {
+            network,
+            chat_id: sender.to_owned(),
+            chat_kind: ChatKind::Direct,
+            sender_id: sender.to_owned(),
+            sender_name: sender.to_owned(),
+            body: Body::Text(text.to_owned()),
+            lang_hint: None,
+            addressed: true,
+            channel: None,
+        }
+    }
+}
+
+/// Replies meant for the sender alone (in a group, the transport answers privately).
+fn privately(replies: Vec<Reply>) -> Vec<Reply> {
+    replies.into_iter().map(Reply::private).collect()
+}
+
+/// The sender's name as others may see it: no bidi tricks, never empty.
+fn shown_name(inbound: &Inbound) -> String {
+    let name = text::display_name(&inbound.sender_name);
+    if name.is_empty() { inbound.sender_id.chars().take(64).collect() } else { name }
+}
+
+/// Who should see a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    /// Everyone in the chat.
+    Chat,
+    /// Only the sender (in a group, the transport answers privately if it can).
+    Sender,
+}
+
+/// A button: a label and the payload that comes back when it is pressed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Button {
+    pub label: Label,
+    pub payload: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Label {
+    Msg(Msg),
+    /// Data shown as is (a service or place name).
+    Text(String),
+}
+
+impl Button {
+    pub fn msg(label: Msg, payload: impl Into<String>) -> Self {
+        Self { label: Label::Msg(label), payload: payload.into() }
+    }
+
+    pub fn text(label: impl Into<String>, payload: impl Into<String>) -> Self {
+        Self { label: Label::Text(label.into()), payload: payload.into() }
+    }
+}
+
+/// One part of a reply.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Block {
+    Say(Msg),
+    Card(cards::Card),
+    /// Data shown verbatim (an export of the person's data).
+    Data(String),
+    /// A file sent with the reply (a calendar), where the network can carry files.
+    File(Attachment),
+}
+
+/// A file a reply carries: its name, media type and contents. Kept small (a calendar).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Attachment {
+    pub name: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A reply as data.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Reply {
+    pub blocks: Vec<Block>,
+    pub buttons: Vec<Button>,
+    pub visibility: Visibility,
+    /// The reply replaces the message whose button was pressed (paging), where the network
+    /// can edit messages.
+    pub update: bool,
+}
+
+impl Reply {
+    pub fn say(msg: Msg) -> Self {
+        Self { blocks: vec![Block::Say(msg)], buttons: Vec::new(), visibility: Visibility::Chat, update: false }
+    }
+
+    pub fn id(id: &str) -> Self {
+        Self::say(Msg::new(id))
+    }
+
+    pub fn then(mut self, msg: Msg) -> Self {
+        self.blocks.push(Block::Say(msg));
+        self
+    }
+
+    pub fn with_buttons(mut self, buttons: Vec<Button>) -> Self {
+        self.buttons = buttons;
+        self
+    }
+
+    pub fn private(mut self) -> Self {
+        self.visibility = Visibility::Sender;
+        self
+    }
+}
+
+/// The replies to one inbound message, and the language they are in.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Outcome {
+    pub lang: Lang,
+    pub replies: Vec<Reply>,
+}
+
+/// Settings the conversation needs.
+#[derive(Debug, Clone)]
+pub struct ConversationSettings {
+    pub default_lang: Lang,
+    pub time_zone: Tz,
+    /// How long an untouched flow lives.
+    pub flow_ttl: chrono::Duration,
+    /// Results per page.
+    pub page_size: usize,
+    /// Longer messages get a polite refusal.
+    pub max_message_chars: usize,
+    /// Thresholds, deadlines and limits of community initiatives.
+    pub initiatives: vicinato_domain::initiative::Rules,
+    /// Limits per person (drafts, waitlist, comments, reports, message rate).
+    pub limits: limits::Limits,
+}
+
+impl Default for ConversationSettings {
+    fn default() -> Self {
+        Self {
+            default_lang: Lang::It,
+            time_zone: chrono_tz::Europe::Rome,
+            flow_ttl: chrono::Duration::minutes(30),
+            page_size: 3,
+            max_message_chars: 2000,
+            initiatives: Default::default(),
+            limits: Default::default(),
+        }
+    }
+}
+
+/// Everything a handler needs for one message.
+pub(crate) struct Turn<'a> {
+    pub engine: &'a Engine,
+    pub snapshot: Arc<DirectorySnapshot>,
+    pub person: Person,
+    pub lang: Lang,
+    pub chat_key: String,
+    pub chat_kind: ChatKind,
+    pub now: DateTime<Utc>,
+    pub flow: Option<Flow>,
+}
+
+impl Turn<'_> {
+    pub fn local_now(&self) -> NaiveDateTime {
+        self.now.with_timezone(&self.engine.settings.time_zone).naive_local()
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.engine.store.as_ref()
+    }
+
+    pub async fn save_flow(&self, flow: &Flow) -> Result<(), StoreError> {
+        let state = serde_json::to_string(flow).expect("flows always serialize");
+        let stored = StoredFlow { state, expires_at: self.now + self.engine.settings.flow_ttl };
+        self.store().save_flow(self.person.id, &self.chat_key, &stored).await
+    }
+
+    pub async fn clear_flow(&self) -> Result<(), StoreError> {
+        self.store().clear_flow(self.person.id, &self.chat_key).await
+    }
+}
+
+/// The conversation engine: one per process, shared by every transport.
+pub struct Engine {
+    store: Arc<dyn Store>,
+    i18n: Arc<I18n>,
+    clock: Arc<dyn Clock>,
+    settings: ConversationSettings,
+    snapshot: RwLock<Arc<DirectorySnapshot>>,
+    spaces: Arc<Spaces>,
+    couriers: RwLock<Couriers>,
+    /// Notified when a job is scheduled, so the scheduler looks again.
+    jobs_added: Arc<Notify>,
+    /// The modules this bot offers (its profile's `modules`); `None`: every module.
+    modules: Option<Vec<String>>,
+    /// How fast each person writes.
+    rate: limits::Rate,
+}
+
+impl Engine {
+    /// Builds the engine and reads the directory snapshot (territories, categories, houses,
+    /// vocabulary) from the store.
+    pub async fn new(
+        store: Arc<dyn Store>,
+        i18n: Arc<I18n>,
+        clock: Arc<dyn Clock>,
+        settings: ConversationSettings,
+    ) -> anyhow::Result<Self> {
+        let snapshot = DirectorySnapshot::load(store.as_ref()).await?;
+        let spaces = Spaces::parse("built-in config/spaces.toml", SPACES_TOML)?;
+        Ok(Self {
+            store,
+            i18n,
+            clock,
+            settings,
+            snapshot: RwLock::new(Arc::new(snapshot)),
+            spaces: Arc::new(spaces),
+            couriers: RwLock::new(Couriers::default()),
+            jobs_added: Arc::new(Notify::new()),
+            modules: None,
+            rate: limits::Rate::default(),
+        })
+    }
+
+    /// Uses these bookable spaces instead of the built-in ones.
+    pub fn with_spaces(mut self, spaces: Spaces) -> Self {
+        self.spaces = Arc::new(spaces);
+        self
+    }
+
+    /// Notifies this instead when a job is scheduled (one scheduler for several engines).
+    pub fn with_job_waker(mut self, wake: Arc<Notify>) -> Self {
+        self.jobs_added = wake;
+        self
+    }
+
+    /// Offers only these modules (a bot profile's `modules`); commands, buttons and questions
+    /// of the others are answered with "not available on this bot".
+    pub fn with_modules(mut self, modules: &[String]) -> Self {
+        self.modules = Some(modules.to_vec());
+        self
+    }
+
+    /// Whether this bot offers a module.
+    pub fn offers(&self, module: &str) -> bool {
+        self.modules.as_ref().is_none_or(|m| m.iter().any(|x| x == module))
+    }
+
+    pub fn spaces(&self) -> &Spaces {
+        &self.spaces
+    }
+
+    /// The couriers that deliver what Vicinato sends on its own (reminders, decisions).
+    pub fn set_couriers(&self, couriers: Couriers) {
+        let couriers = couriers.with_store(self.store.clone());
+        *self.couriers.write().unwrap_or_else(|e| e.into_inner()) = couriers;
+    }
+
+    pub fn couriers(&self) -> Couriers {
+        self.couriers.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Notified whenever the conversation schedules a job: give it to the scheduler.
+    pub fn jobs_added(&self) -> Arc<Notify> {
+        self.jobs_added.clone()
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Re-reads the directory snapshot after the directory changed.
+    pub async fn reload_directory(&self) -> anyhow::Result<()> {
+        let fresh = DirectorySnapshot::load(self.store.as_ref()).await?;
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
+        Ok(())
+    }
+
+    pub fn snapshot(&self) -> Arc<DirectorySnapshot> {
+        self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn i18n(&self) -> &I18n {
+        &self.i18n
+    }
+
+    pub fn settings(&self) -> &ConversationSettings {
+        &self.settings
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Renders a reply for a transport, in a language.
+    pub fn render(&self, lang: Lang, reply: &Reply) -> Rendered {
+        render::render(&self.i18n, lang, reply)
+    }
+
+    /// Handles one inbound message. Never fails: problems become replies in the person's
+    /// language, and the cause is logged.
+    pub async fn handle(&self, inbound: Inbound) -> Outcome {
+        self.handle_for(inbound).await.0
+    }
+
+    /// Handles an update the network may deliver again (a Telegram update, a Matrix event)
+    /// after a crash that came between handling it and saving the network's cursor. The
+    /// answer is recorded under `key` (`telegram:<bot>:<update id>`) right after handling, and
+    /// an update that comes again gets that answer without anything running twice: no second
+    /// draft, comment or note.
+    pub async fn handle_once(&self, inbound: Inbound, key: &str) -> Outcome {
+        match self.store.receipt(key).await {
+            Ok(Some(stored)) => match serde_json::from_str::<Outcome>(&stored) {
+                Ok(outcome) => {
+                    tracing::info!(update = key, "an update handled before came again: answered as then");
+                    return outcome;
+                }
+                Err(e) => tracing::warn!(update = key, error = %e, "unreadable receipt; handling the update again"),
+            },
+            Ok(None) => {}
+            Err(e) => tracing::warn!(update = key, error = %e, "cannot read receipts"),
+        }
+        let (outcome, person) = self.handle_for(inbound).await;
+        if let Some(person) = person {
+            let stored = serde_json::to_string(&outcome).expect("outcomes always serialize");
+            if let Err(e) = self.store.receipt_put(key, person, &stored, self.clock.now()).await {
+                tracing::warn!(update = key, error = %e, "cannot record that an update was handled");
+            }
+        }
+        outcome
+    }
+
+    /// Handles a message; the person it came from, once known.
+    async fn handle_for(&self, inbound: Inbound) -> (Outcome, Option<PersonId>) {
+        let fallback_lang = inbound.lang_hint.unwrap_or(self.settings.default_lang);
+        let mut person = None;
+        match self.try_handle(inbound, &mut person).await {
+            Ok(outcome) => (outcome, person),
+            Err(e) => {
+                let id = match &e {
+                    StoreError::Busy(_) | StoreError::Unavailable(_) => {
+                        tracing::warn!(error = %e, "store unavailable while handling a message");
+                        "error-busy"
+                    }
+                    _ => {
+                        tracing::error!(error = %e, "failed to handle a message");
+                        "error-internal"
+                    }
+                };
+                // Nothing may have been done: no receipt, so a redelivery tries again.
+                (Outcome { lang: fallback_lang, replies: vec![Reply::id(id)] }, None)
+            }
+        }
+    }
+
+    async fn try_handle(&self, inbound: Inbound, who: &mut Option<PersonId>) -> Result<Outcome, StoreError> {
+        if inbound.chat_kind == ChatKind::Group && !inbound.addressed {
+            return Ok(Outcome { lang: self.settings.default_lang, replies: Vec::new() });
+        }
+        let now = self.clock.now();
+        let account = Account::new(inbound.network, inbound.sender_id.clone());
+        let chat_key = format!("{}:{}", inbound.network, inbound.chat_id);
+        let (person, flow) = self
+            .store
+            .person_and_flow(&account, &shown_name(&inbound), &chat_key, inbound.channel.as_deref(), now)
+            .await?;
+        let flow = match flow {
+            Some(stored) => match serde_json::from_str::<Flow>(&stored.state) {
+                Ok(flow) => Some(flow),
+                Err(e) => {
+                    // A flow from an older version: drop it rather than fail the person.
+                    tracing::warn!(error = %e, "dropping unreadable flow");
+                    None
+                }
+            },
+            None => None,
+        };
+        let lang = person.language.or(inbound.lang_hint).unwrap_or(self.settings.default_lang);
+        // One person cannot flood the bot; staff are never slowed.
+        if !person.holds(Role::Staff) {
+            match self.rate.check(person.id, &self.settings.limits, std::time::Instant::now()) {
+                limits::Pace::Fine => {}
+                limits::Pace::SlowDown => {
+                    tracing::info!(person = %person.id, "a person writes faster than the rate: asked to slow down");
+                    let pause = i64::from(self.settings.limits.pause_seconds);
+                    return Ok(Outcome { lang, replies: vec![Reply::say(Msg::new("slow-down").num("n", pause))] });
+                }
+                limits::Pace::Paused => return Ok(Outcome { lang, replies: Vec::new() }),
+            }
+        }
+        *who = Some(person.id);
+        let mut turn = Turn {
+            engine: self,
+            snapshot: self.snapshot(),
+            person,
+            lang,
+            chat_key,
+            chat_kind: inbound.chat_kind,
+            now,
+            flow,
+        };
+
+        let replies = match &inbound.body {
+            Body::Button(payload) => self.on_button(&mut turn, payload).await?,
+            Body::Text(text) => self.on_text(&mut turn, text, inbound.lang_hint).await?,
+            Body::Unsupported => vec![Reply::id("unsupported-message")],
+        };
+        Ok(Outcome { lang: turn.lang, replies })
+    }
+
+    async fn on_text(&self, turn: &mut Turn<'_>, text: &str, hint: Option<Lang>) -> Result<Vec<Reply>, StoreError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(vec![Reply::id("empty-message")]);
+        }
+        let chars = text.chars().count();
+        if chars > self.settings.max_message_chars {
+            return Ok(vec![Reply::say(Msg::new("too-long").num("max", self.settings.max_message_chars as i64))]);
+        }
+        if let Some(command) = Command::parse(text) {
+            if command.is_booking() && !self.offers(BOOKING) {
+                return Ok(vec![Reply::id("booking-not-on-this-bot")]);
+            }
+            if command.is_initiatives() && !self.offers(INITIATIVES) {
+                return Ok(vec![Reply::id("initiatives-not-on-this-bot")]);
+            }
+            return self.on_command(turn, command).await;
+        }
+        // A flow waiting for typed input gets it first.
+        if let Some(replies) = self.flow_text(turn, text).await? {
+            return Ok(replies);
+        }
+        let mut understood = turn.snapshot.understander.understand(text, turn.lang);
+        // Someone who never chose a language is answered in the one they write in.
+        if turn.person.language.is_none() && hint.is_none() {
+            turn.lang = understood.lang;
+        }
+        // Naming a bookable space ("la sala grande") is asking for it.
+        let names_a_space = self.offers(BOOKING) && !self.spaces.named_in(&text::fold(text)).is_empty();
+        if names_a_space && matches!(understood.intent, Intent::FindService | Intent::Unknown) {
+            understood.intent = Intent::Book;
+        }
+        match understood.intent {
+            Intent::FindService => services::search_from_text(turn, &understood.slots).await,
+            Intent::More => services::more(turn).await,
+            Intent::Help => Ok(vec![help::help(turn)]),
+            Intent::Greeting => Ok(vec![start::greet(turn)]),
+            Intent::Thanks => Ok(vec![Reply::id("thanks-reply")]),
+            Intent::Cancel => self.cancel(turn).await,
+            Intent::ChangeLanguage => language::change(turn, understood.slots.switch_to).await,
+            Intent::WhoAmI => Ok(vec![whoami::whoami(turn)]),
+            Intent::Book | Intent::Free if !self.offers(BOOKING) => Ok(vec![Reply::id("booking-not-on-this-bot")]),
+            Intent::Book => book::from_text(turn, text).await,
+            Intent::Free => book::free(turn, text).await,
+            Intent::Propose | Intent::Initiatives if !self.offers(INITIATIVES) => {
+                Ok(vec![Reply::id("initiatives-not-on-this-bot")])
+            }
+            Intent::Propose => propose::start(turn, None).await,
+            Intent::Initiatives => initiatives::browse(turn, text).await,
+            Intent::Unknown => Ok(vec![Reply::id("not-understood").with_buttons(services::category_buttons(turn))]),
+        }
+    }
+
+    async fn flow_text(&self, turn: &mut Turn<'_>, text: &str) -> Result<Option<Vec<Reply>>, StoreError> {
+        match turn.flow.clone() {
+            Some(Flow::AskLanguage { .. }) => Ok(Some(language::typed(turn, text).await?)),
+            Some(Flow::AskHome { .. }) => start::typed_home(turn, text).await,
+            Some(Flow::ConfirmForget) => Ok(None),
+            Some(Flow::Book { .. }) if !self.offers(BOOKING) => Ok(None),
+            Some(Flow::Book { draft }) => book::typed(turn, draft, text).await,
+            Some(Flow::Propose { .. } | Flow::InitiativeText { .. }) if !self.offers(INITIATIVES) => Ok(None),
+            Some(Flow::Propose { .. }) => propose::typed(turn, text).await,
+            Some(Flow::InitiativeText { id, awaiting, outcome }) => {
+                Ok(Some(initiatives::typed(turn, id, awaiting, outcome, text).await?))
+            }
+            Some(Flow::Results { .. }) | None => Ok(None),
+        }
+    }
+
+    async fn on_command(&self, turn: &mut Turn<'_>, command: Command) -> Result<Vec<Reply>, StoreError> {
+        match command {
+            Command::Start(payload) => start::start(turn, payload.as_deref()).await,
+            Command::Help => Ok(vec![help::help(turn)]),
+            Command::Services(None) => {
+                turn.clear_flow().await?;
+                Ok(vec![services::browse(turn)])
+            }
+            Command::Services(Some(words)) => {
+                let understood = turn.snapshot.understander.understand(&words, turn.lang);
+                let mut slots = understood.slots;
+                if slots.category.is_none() && slots.text.is_none() && slots.territory.is_none() {
+                    slots.text = Some(words);
+                }
+                services::search_from_text(turn, &slots).await
+            }
+            Command::Language(arg) => language::command(turn, arg.as_deref()).await,
+            Command::Cancel => self.cancel(turn).await,
+            Command::WhoAmI => Ok(vec![whoami::whoami(turn)]),
+            Command::MyData => privacy::my_data(turn).await,
+            Command::Forget => privacy::forget(turn).await,
+            Command::Grant { role, account, territory } => grant::grant(turn, role, account, territory, true).await,
+            Command::Revoke { role, account, territory } => grant::grant(turn, role, account, territory, false).await,
+            Command::Book(words) => book::command(turn, words.as_deref()).await,
+            Command::Free(words) => book::free(turn, words.as_deref().unwrap_or("")).await,
+            Command::Bookings => bookings::list(turn).await,
+            Command::CheckIn => bookings::check_in(turn).await,
+            // Lists for staff name people and places: in a group, they go privately.
+            Command::Approve => Ok(privately(approve::list(turn).await?)),
+            Command::Propose(words) => propose::start(turn, words.as_deref()).await,
+            Command::Initiatives(words) => initiatives::browse(turn, words.as_deref().unwrap_or("")).await,
+            Command::Week => {
+                let week = turn.engine.i18n().render(turn.lang, &Msg::new("ini-week-query"));
+                initiatives::browse(turn, &week).await
+            }
+            Command::MyInitiatives => initiatives::mine(turn).await,
+            Command::Review => Ok(privately(decide::review(turn).await?)),
+            Command::Phase(args) => decide::phase(turn, args.as_deref()).await,
+            Command::Stats(args) => decide::stats(turn, args.as_deref()).await,
+            Command::Association(args) => associations::command(turn, args.as_deref()).await,
+            Command::Space(args) => manage_spaces::command(turn, args.as_deref()).await,
+            Command::Link(code) => link::link(turn, code.as_deref()).await,
+            Command::Unknown(name) => Ok(vec![Reply::say(Msg::new("unknown-command").text("command", name))]),
+        }
+    }
+
+    async fn on_button(&self, turn: &mut Turn<'_>, payload: &str) -> Result<Vec<Reply>, StoreError> {
+        let (kind, arg) = payload.split_once(':').unwrap_or((payload, ""));
+        if BOOKING_BUTTONS.contains(&kind) && !self.offers(BOOKING) {
+            return Ok(vec![Reply::id("booking-not-on-this-bot")]);
+        }
+        if INITIATIVE_BUTTONS.contains(&kind) && !self.offers(INITIATIVES) {
+            return Ok(vec![Reply::id("initiatives-not-on-this-bot")]);
+        }
+        match kind {
+            "lang" => language::chosen(turn, arg).await,
+            "area" => start::drill(turn, arg).await,
+            "home" => start::home_chosen(turn, arg).await,
+            "skiphome" => start::skip_home(turn).await,
+            "cat" => services::category_chosen(turn, arg).await,
+            "page" => services::page(turn, arg).await,
+            "card" => services::card_detail(turn, arg).await,
+            "start" => start::start(turn, None).await,
+            "forget" => privacy::forget_answer(turn, arg == "yes").await,
+            "lnk" => link::answer(turn, arg).await,
+            "help" => Ok(vec![help::help(turn)]),
+            "bspace" => book::space_chosen(turn, arg).await,
+            "bslot" => book::slot_chosen(turn, arg).await,
+            "bmove" => book::move_booking(turn, arg).await,
+            "bwait" => waitlist::join(turn, arg).await,
+            "bhold" => waitlist::answer(turn, arg).await,
+            "book" => book::confirm(turn, arg == "yes").await,
+            "bfree" => book::free_chosen(turn, arg).await,
+            "bookings" => bookings::list(turn).await,
+            "bcancel" => bookings::cancel(turn, arg).await,
+            "bapprove" => approve::decide(turn, arg, true).await,
+            "bdecline" => approve::decide(turn, arg, false).await,
+            "bstart" => book::command(turn, None).await,
+            "bfor" => on_behalf::chosen(turn, arg).await,
+            "bcal" => bookings::calendar(turn).await,
+            // Initiatives.
+            "ini" => initiatives::open(turn, arg).await,
+            "ilist" => initiatives::browse_page(turn, arg).await,
+            "ipropose" => propose::start(turn, None).await,
+            "isup" => initiatives::support(turn, arg, false).await,
+            "isupa" => initiatives::support(turn, arg, true).await,
+            "iuns" => initiatives::unsupport(turn, arg).await,
+            "ijoin" => initiatives::join(turn, arg, false).await,
+            "ivol" => initiatives::join(turn, arg, true).await,
+            "ileave" => initiatives::leave(turn, arg).await,
+            "ivote" => initiatives::vote(turn, arg).await,
+            "icom" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Comment).await,
+            "irep" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Report).await,
+            "iupd" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Update).await,
+            "idate" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Date).await,
+            "iout" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Outcome).await,
+            "irej" => initiatives::ask_text(turn, arg, initiatives::Awaiting::RejectReason).await,
+            "imrej" => initiatives::ask_text(turn, arg, initiatives::Awaiting::ModeratorReason).await,
+            "isub" => initiatives::author_step(turn, arg, Action::Submit).await,
+            "iwd" => initiatives::author_step(turn, arg, Action::Withdraw).await,
+            "iheld" => initiatives::author_step(turn, arg, Action::MarkHeld).await,
+            "ipub" => initiatives::staff_step(turn, arg, Action::Publish).await,
+            "iacc" => initiatives::staff_step(turn, arg, Action::Accept).await,
+            "ihide" => initiatives::moderate(turn, arg, true).await,
+            "ishow" => initiatives::moderate(turn, arg, false).await,
+            "iedit" => propose::resume(turn, arg).await,
+            "pskip" | "ptheme" | "parea" | "pbook" | "pfield" | "plater" => propose::button(turn, kind, arg).await,
+            _ => Ok(vec![Reply::id("button-expired")]),
+        }
+    }
+
+    async fn cancel(&self, turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
+        let had = turn.flow.is_some();
+        turn.clear_flow().await?;
+        turn.flow = None;
+        Ok(vec![Reply::id(if had { "cancelled" } else { "nothing-to-cancel" })])
+    }
+}

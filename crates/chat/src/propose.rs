@@ -1,0 +1,390 @@
+//! Proposing an initiative: `/propose` (or "vorrei proporre…") opens a draft that is saved at
+//! every step, so it can be left and resumed later (`/myinitiatives`, "continue"). Steps: title,
+//! what and why, area (the person's home unless they have none), theme, when, where (typed, or
+//! one of my welfare-house bookings), how many people, what it needs, then a summary to change
+//! any field, submit, or keep for later.
+
+use super::initiatives::{territory_name, theme_msg, visible, when_text};
+use super::limits::Limits;
+use super::{Button, Flow, Reply, Turn};
+use crate::i18n::Msg;
+use chrono::{Duration, NaiveTime, TimeZone};
+use serde::{Deserialize, Serialize};
+use vicinato_domain::initiative::*;
+use vicinato_domain::{BookingId, BookingStatus, Role, TerritoryId};
+use vicinato_store::{NewInitiative, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Title,
+    Description,
+    Area,
+    Theme,
+    When,
+    Place,
+    Capacity,
+    Resources,
+    Review,
+}
+
+impl Step {
+    fn next(self) -> Step {
+        match self {
+            Step::Title => Step::Description,
+            Step::Description => Step::Area,
+            Step::Area => Step::Theme,
+            Step::Theme => Step::When,
+            Step::When => Step::Place,
+            Step::Place => Step::Capacity,
+            Step::Capacity => Step::Resources,
+            Step::Resources | Step::Review => Step::Review,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Step::Title => "title",
+            Step::Description => "description",
+            Step::Area => "area",
+            Step::Theme => "theme",
+            Step::When => "when",
+            Step::Place => "place",
+            Step::Capacity => "capacity",
+            Step::Resources => "resources",
+            Step::Review => "review",
+        }
+    }
+
+    /// The fields a person fills in, in order.
+    const FIELDS: [Step; 8] = [
+        Step::Title,
+        Step::Description,
+        Step::Area,
+        Step::Theme,
+        Step::When,
+        Step::Place,
+        Step::Capacity,
+        Step::Resources,
+    ];
+
+    fn parse(raw: &str) -> Option<Step> {
+        Step::FIELDS.into_iter().find(|s| s.name() == raw)
+    }
+}
+
+const MAX_TITLE: usize = 120;
+const MAX_TEXT: usize = 1500;
+
+/// `/propose [title]`, `/propose service`, `/propose moderator`, or the intent.
+pub async fn start(turn: &mut Turn<'_>, words: Option<&str>) -> Result<Vec<Reply>, StoreError> {
+    let words = words.map(str::trim).filter(|w| !w.is_empty());
+    let (kind, title) = match words.map(|w| w.split_once(' ').unwrap_or((w, ""))) {
+        Some(("service" | "servizio", rest)) => (Kind::Service, rest),
+        Some(("moderator" | "moderatore" | "moderatrice", rest)) => (Kind::Moderator, rest),
+        _ => (Kind::Activity, words.unwrap_or("")),
+    };
+    // A person keeps a few drafts open at once, not a thousand.
+    let limits = &turn.engine.settings().limits;
+    if limits.open_drafts > 0 && !turn.person.holds(Role::Staff) {
+        let since = turn.now - chrono::Duration::hours(1);
+        let activity = turn.store().initiative_activity(turn.person.id, since).await?;
+        if Limits::reached(limits.open_drafts, activity.open_drafts) {
+            return Ok(vec![Reply::say(Msg::new("ini-drafts-too-many").num("n", i64::from(limits.open_drafts)))]);
+        }
+    }
+    let territory = turn.person.home.clone();
+    let mut content = Content { kind, ..Default::default() };
+    if kind == Kind::Moderator {
+        content.title = turn
+            .engine
+            .i18n()
+            .render(turn.lang, &Msg::new("ini-moderator-title").text("name", turn.person.display_name.clone()));
+    } else if !title.is_empty() {
+        content.title = title.chars().take(MAX_TITLE).collect();
+    }
+    let territory_for_row = territory.clone().or_else(|| turn.snapshot.tree.roots().next().map(|t| t.id.clone()));
+    let Some(row_territory) = territory_for_row else {
+        return Ok(vec![Reply::id("ini-no-areas")]);
+    };
+    let new = new_initiative(turn, &row_territory, content.clone());
+    let ini = turn.store().initiative_create(&new, turn.now).await?;
+    tracing::info!(initiative = %ini.id, by = %turn.person.id, kind = kind.as_str(), "draft started");
+    let first = if content.title.is_empty() { Step::Title } else { Step::Description };
+    // Without a home, the area is asked; otherwise it is the home, changeable in the summary.
+    let flow = Flow::Propose { id: ini.id, step: first, area_set: territory.is_some(), review: false };
+    turn.save_flow(&flow).await?;
+    let intro = Reply::say(Msg::new("ini-propose-intro").msg("kind", Msg::new(format!("ini-kind-{}", kind.as_str()))));
+    let mut replies = vec![intro];
+    replies.push(ask(turn, &ini, first).await?);
+    Ok(replies)
+}
+
+fn new_initiative(turn: &Turn<'_>, territory: &TerritoryId, content: Content) -> NewInitiative {
+    let population = turn.snapshot.tree.get(territory).and_then(|t| t.demographics.population);
+    NewInitiative {
+        author: turn.person.id,
+        territory: territory.clone(),
+        territory_path: turn.snapshot.tree.path(territory),
+        threshold: turn.engine.settings().initiatives.threshold_in(territory, population),
+        content,
+    }
+}
+
+fn skip() -> Button {
+    Button::msg(Msg::new("button-skip"), "pskip")
+}
+
+/// The question for a step.
+async fn ask(turn: &Turn<'_>, ini: &Initiative, step: Step) -> Result<Reply, StoreError> {
+    Ok(match step {
+        Step::Title => Reply::id("ini-ask-title"),
+        Step::Description => Reply::say(Msg::new("ini-ask-description").text("title", ini.content.title.clone())),
+        Step::Area => {
+            let mut buttons = Vec::new();
+            if let Some(home) = &turn.person.home {
+                buttons.push(Button::text(territory_name(turn, home), format!("parea:{home}")));
+            }
+            Reply::id("ini-ask-area").with_buttons(buttons)
+        }
+        Step::Theme => {
+            let buttons = if ini.content.kind == Kind::Service {
+                // A community service goes in the directory under one of its categories.
+                turn.snapshot
+                    .categories
+                    .iter()
+                    .filter(|c| c.parent.is_none())
+                    .map(|c| Button::msg(Msg::new(format!("category-{}", c.code)), format!("ptheme:{}", c.code)))
+                    .collect()
+            } else {
+                THEMES.iter().map(|t| Button::msg(theme_msg(t), format!("ptheme:{t}"))).collect()
+            };
+            Reply::id("ini-ask-theme").with_buttons(buttons)
+        }
+        Step::When => Reply::id("ini-ask-when").with_buttons(vec![skip()]),
+        Step::Place => {
+            let mut buttons = Vec::new();
+            let mine = turn.store().bookings_of(turn.person.id, turn.now).await?;
+            for b in mine.iter().filter(|b| b.status == BookingStatus::Confirmed).take(3) {
+                let label = super::bookings::space_name(turn.engine, turn.lang, b);
+                let local = b.starts.with_timezone(&turn.engine.settings().time_zone);
+                buttons.push(Button::text(
+                    format!("{label} {}", local.format("%-d/%-m %H:%M")),
+                    format!("pbook:{}", b.id),
+                ));
+            }
+            buttons.push(Button::msg(Msg::new("button-ini-book-space"), "bstart"));
+            buttons.push(skip());
+            Reply::id("ini-ask-place").with_buttons(buttons)
+        }
+        Step::Capacity => Reply::id("ini-ask-capacity").with_buttons(vec![skip()]),
+        Step::Resources => Reply::id("ini-ask-resources").with_buttons(vec![skip()]),
+        Step::Review => summary(turn, ini),
+    })
+}
+
+/// The draft as it stands, with a button for each field and submit or later.
+fn summary(turn: &Turn<'_>, ini: &Initiative) -> Reply {
+    let c = &ini.content;
+    let dash = || turn.engine.i18n().render(turn.lang, &Msg::new("ini-unset"));
+    let when = match c.starts {
+        Some(at) => turn.engine.i18n().render(turn.lang, &when_text(turn.engine, at)),
+        None => dash(),
+    };
+    let theme = match &c.theme {
+        Some(t) if c.kind == Kind::Service => turn.engine.i18n().render(turn.lang, &Msg::new(format!("category-{t}"))),
+        Some(t) => turn.engine.i18n().render(turn.lang, &theme_msg(t)),
+        None => dash(),
+    };
+    let capacity = if c.capacity == 0 { dash() } else { c.capacity.to_string() };
+    let reply = Reply::say(
+        Msg::new("ini-summary")
+            .msg("kind", Msg::new(format!("ini-kind-{}", c.kind.as_str())))
+            .text("title", c.title.clone())
+            .text("description", c.description.clone())
+            .text("area", territory_name(turn, &ini.territory))
+            .text("theme", theme)
+            .text("when", when)
+            .text("place", c.place.clone().unwrap_or_else(dash))
+            .text("capacity", capacity)
+            .text("resources", c.resources.clone().unwrap_or_else(dash))
+            .num("threshold", i64::from(ini.threshold)),
+    );
+    let mut buttons = vec![
+        Button::msg(Msg::new("button-ini-submit"), format!("isub:{}", ini.id)),
+        Button::msg(Msg::new("button-ini-later"), "plater"),
+    ];
+    for step in Step::FIELDS {
+        buttons.push(Button::msg(Msg::new(format!("ini-field-{}", step.name())), format!("pfield:{}", step.name())));
+    }
+    reply.with_buttons(buttons)
+}
+
+/// The draft in the flow, if it is still this person's draft.
+async fn draft(turn: &Turn<'_>) -> Result<Option<(Initiative, Step, bool, bool)>, StoreError> {
+    let Some(Flow::Propose { id, step, area_set, review }) = turn.flow.clone() else { return Ok(None) };
+    let Some(ini) = turn.store().initiative(id).await? else { return Ok(None) };
+    if ini.author != Some(turn.person.id) || ini.status != Status::Draft {
+        return Ok(None);
+    }
+    Ok(Some((ini, step, area_set, review)))
+}
+
+/// Saves the draft and moves on (to the summary when the field was changed from it).
+async fn saved(
+    turn: &mut Turn<'_>,
+    ini: &Initiative,
+    territory: &TerritoryId,
+    content: Content,
+    step: Step,
+    area_set: bool,
+    review: bool,
+) -> Result<Vec<Reply>, StoreError> {
+    let new = new_initiative(turn, territory, content);
+    if !turn.store().initiative_save_draft(ini.id, turn.person.id, &new, turn.now).await? {
+        turn.clear_flow().await?;
+        return Ok(vec![Reply::id("ini-draft-gone")]);
+    }
+    let mut next = if review { Step::Review } else { step.next() };
+    if next == Step::Area && area_set {
+        next = Step::Area.next();
+    }
+    let area_set = area_set || step == Step::Area;
+    turn.save_flow(&Flow::Propose { id: ini.id, step: next, area_set, review }).await?;
+    let fresh = turn.store().initiative(ini.id).await?.unwrap_or_else(|| ini.clone());
+    Ok(vec![ask(turn, &fresh, next).await?])
+}
+
+/// Typed text while a draft waits for a field.
+pub async fn typed(turn: &mut Turn<'_>, text: &str) -> Result<Option<Vec<Reply>>, StoreError> {
+    let Some((ini, step, area_set, review)) = draft(turn).await? else {
+        turn.clear_flow().await?;
+        return Ok(None);
+    };
+    let mut c = ini.content.clone();
+    let mut territory = ini.territory.clone();
+    let text = text.trim();
+    match step {
+        Step::Title => {
+            if text.chars().count() < 3 {
+                return Ok(Some(vec![Reply::id("ini-title-short")]));
+            }
+            c.title = text.chars().take(MAX_TITLE).collect();
+        }
+        Step::Description => {
+            if text.chars().count() < 10 {
+                return Ok(Some(vec![Reply::id("ini-description-short")]));
+            }
+            c.description = text.chars().take(MAX_TEXT).collect();
+        }
+        Step::Area => {
+            let found = turn.snapshot.tree.names_in(&vicinato_domain::text::fold(text)).into_iter().next();
+            let Some((id, _)) = found else {
+                return Ok(Some(vec![Reply::say(
+                    Msg::new("ini-area-unknown").text("text", super::cards::excerpt(text, 60)),
+                )]));
+            };
+            territory = id;
+        }
+        Step::Theme => return Ok(Some(vec![ask(turn, &ini, Step::Theme).await?])),
+        Step::When => {
+            let said = super::wish::read(turn, text, turn.local_now());
+            let Some(date) = said.date else {
+                let id = if said.date_problem.is_some() { "ini-date-bad" } else { "ini-date-missing" };
+                return Ok(Some(vec![Reply::id(id).with_buttons(vec![skip()])]));
+            };
+            let minute = said.from.or(said.part.map(|p| p.span().0)).unwrap_or(10 * 60);
+            let local = date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute));
+            let at = turn
+                .engine
+                .settings()
+                .time_zone
+                .from_local_datetime(&local)
+                .earliest()
+                .map(|t| t.with_timezone(&chrono::Utc));
+            match at {
+                Some(at) if at > turn.now => c.starts = Some(at),
+                _ => return Ok(Some(vec![Reply::id("ini-date-bad").with_buttons(vec![skip()])])),
+            }
+        }
+        Step::Place => c.place = Some(text.chars().take(MAX_TITLE).collect()),
+        Step::Capacity => {
+            let Some(n) =
+                text.split_whitespace().find_map(|w| w.parse::<u32>().ok()).filter(|n| (1..=10_000).contains(n))
+            else {
+                return Ok(Some(vec![Reply::id("ini-capacity-number").with_buttons(vec![skip()])]));
+            };
+            c.capacity = n;
+        }
+        Step::Resources => c.resources = Some(text.chars().take(MAX_TEXT).collect()),
+        Step::Review => return Ok(None),
+    }
+    Ok(Some(saved(turn, &ini, &territory, c, step, area_set, review).await?))
+}
+
+/// Buttons of the draft: `pskip`, `ptheme:<code>`, `parea:<territory>`, `pbook:<booking>`,
+/// `pfield:<step>`, `plater`.
+pub async fn button(turn: &mut Turn<'_>, kind: &str, arg: &str) -> Result<Vec<Reply>, StoreError> {
+    let Some((ini, step, area_set, review)) = draft(turn).await? else {
+        return Ok(vec![Reply::id("ini-draft-gone")]);
+    };
+    let mut c = ini.content.clone();
+    let mut territory = ini.territory.clone();
+    match kind {
+        "plater" => {
+            turn.clear_flow().await?;
+            return Ok(vec![Reply::say(Msg::new("ini-draft-kept").text("title", c.title))]);
+        }
+        "pfield" => {
+            let Some(field) = Step::parse(arg) else { return Ok(vec![Reply::id("button-expired")]) };
+            turn.save_flow(&Flow::Propose { id: ini.id, step: field, area_set, review: true }).await?;
+            return Ok(vec![ask(turn, &ini, field).await?]);
+        }
+        "pskip" if matches!(step, Step::When | Step::Place | Step::Capacity | Step::Resources) => {}
+        // A payload can be forged: only the themes and areas this step offers are taken.
+        "ptheme" if step == Step::Theme => {
+            let offered = if c.kind == Kind::Service {
+                turn.snapshot.categories.iter().any(|k| k.parent.is_none() && k.code.as_str() == arg)
+            } else {
+                THEMES.contains(&arg)
+            };
+            if !offered {
+                return Ok(vec![Reply::id("button-expired")]);
+            }
+            c.theme = Some(arg.to_owned())
+        }
+        "parea" if step == Step::Area => {
+            territory = TerritoryId::new(arg);
+            if turn.snapshot.tree.get(&territory).is_none() {
+                return Ok(vec![Reply::id("button-expired")]);
+            }
+        }
+        "pbook" if step == Step::Place => {
+            let Ok(id) = arg.parse::<i64>() else { return Ok(vec![Reply::id("button-expired")]) };
+            let Some(b) = turn.store().booking(BookingId(id)).await? else {
+                return Ok(vec![Reply::id("booking-not-found")]);
+            };
+            if b.person != turn.person.id {
+                return Ok(vec![Reply::id("not-allowed")]);
+            }
+            c.booking = Some(b.id);
+            c.place = Some(super::bookings::space_name(turn.engine, turn.lang, &b));
+            c.starts = c.starts.or(Some(b.starts));
+        }
+        _ => return Ok(vec![ask(turn, &ini, step).await?]),
+    }
+    saved(turn, &ini, &territory, c, step, area_set, review).await
+}
+
+/// Continues a draft (`iedit:<id>`).
+pub async fn resume(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
+    let ini = match visible(turn, arg).await? {
+        Ok(ini) => ini,
+        Err(reply) => return Ok(vec![reply]),
+    };
+    if ini.author != Some(turn.person.id) || ini.status != Status::Draft {
+        return Ok(vec![Reply::id("not-allowed")]);
+    }
+    turn.save_flow(&Flow::Propose { id: ini.id, step: Step::Review, area_set: true, review: true }).await?;
+    Ok(vec![summary(turn, &ini)])
+}

@@ -1,0 +1,123 @@
+//! The scheduler jobs of bookings: reminders before the start (with a one-tap cancel), and the
+//! release of bookings nobody checked in to. Both read the booking again when they run, so a
+//! cancelled or changed booking sends nothing.
+
+use super::book::{NO_SHOW_JOB, REMINDER_JOB, when_msg};
+use super::bookings::{slot_of, space_name};
+use super::notes::Note;
+use super::{Button, Engine, Reply};
+use crate::i18n::Msg;
+use anyhow::Context;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use vicinato_core::scheduler::{JobHandler, Missed, Scheduler};
+use vicinato_domain::*;
+use vicinato_store::Job;
+
+#[derive(serde::Deserialize)]
+struct Payload {
+    booking: i64,
+    #[serde(default)]
+    minutes: u32,
+}
+
+/// Registers the booking jobs with a scheduler.
+pub fn register(scheduler: &mut Scheduler, engine: Arc<Engine>) {
+    // A reminder is still useful late, as long as the booking has not started (checked when
+    // it runs); a no-show release is safe to run late.
+    scheduler.register(REMINDER_JOB, Missed::RunLate, Arc::new(Reminder(engine.clone())));
+    scheduler.register(NO_SHOW_JOB, Missed::RunLate, Arc::new(NoShow(engine.clone())));
+    scheduler.register(
+        super::waitlist::HOLD_JOB,
+        Missed::RunLate,
+        Arc::new(super::waitlist::HoldExpiry(engine.clone())),
+    );
+    scheduler.register(
+        super::waitlist::FREED_JOB,
+        Missed::RunLate,
+        Arc::new(super::waitlist::FreedJob(engine.clone())),
+    );
+    scheduler.register(super::notes::NOTE_JOB, Missed::RunLate, Arc::new(super::notes::NoteJob(engine.clone())));
+    super::lifecycle::register(scheduler, engine);
+}
+
+struct Reminder(Arc<Engine>);
+
+#[async_trait]
+impl JobHandler for Reminder {
+    async fn run(&self, job: &Job, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let engine = &self.0;
+        let p: Payload = serde_json::from_str(&job.payload).context("reminder payload")?;
+        let Some(b) = engine.store().booking(BookingId(p.booking)).await? else {
+            return Ok(());
+        };
+        if b.status != BookingStatus::Confirmed || b.starts <= now {
+            return Ok(());
+        }
+        let Some(person) = engine.store().person(b.person).await? else {
+            return Ok(());
+        };
+        let lang = person.language.unwrap_or(engine.settings().default_lang);
+        let id = if p.minutes >= 120 { "reminder-hours" } else { "reminder-minutes" };
+        let n = if p.minutes >= 120 { i64::from(p.minutes / 60) } else { i64::from(p.minutes) };
+        let reply = Reply::say(
+            Msg::new(id).num("n", n).text("space", space_name(engine, lang, &b)).msg("when", when_msg(slot_of(&b))),
+        )
+        .with_buttons(vec![Button::msg(Msg::new("button-cancel-booking-one"), format!("bcancel:{}", b.id))]);
+        // Keyed by the job and its due time: a run repeated after a crash queues nothing again.
+        let key = format!("reminder:{}:{}:{}", b.id, p.minutes, job.due_at.timestamp());
+        match engine.couriers().deliver_once(&person, lang, &reply, &key, now).await {
+            Ok(Some(account)) => tracing::info!(booking = %b.id, %account, minutes = p.minutes, "reminder sent"),
+            Ok(None) => tracing::info!(booking = %b.id, minutes = p.minutes, "reminder was already sent"),
+            // Nobody can carry it (a console person): nothing to retry.
+            Err(crate::courier::CourierError::Unreachable(who)) => {
+                tracing::info!(booking = %b.id, person = %who, "no network reaches the person for a reminder")
+            }
+            Err(e) => return Err(anyhow::Error::new(e)),
+        }
+        Ok(())
+    }
+}
+
+struct NoShow(Arc<Engine>);
+
+#[async_trait]
+impl JobHandler for NoShow {
+    async fn run(&self, job: &Job, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let engine = &self.0;
+        let p: Payload = serde_json::from_str(&job.payload).context("no-show payload")?;
+        let Some(b) = engine.store().booking(BookingId(p.booking)).await? else {
+            return Ok(());
+        };
+        if b.status != BookingStatus::Confirmed || b.checked_in_at.is_some() || b.ends <= now {
+            return Ok(());
+        }
+        let lang = match engine.store().person(b.person).await? {
+            Some(p) => p.language.unwrap_or(engine.settings().default_lang),
+            None => engine.settings().default_lang,
+        };
+        let note = Note::new(
+            b.person,
+            Msg::new("booking-released").text("space", space_name(engine, lang, &b)),
+            format!("released:{}", b.id),
+        );
+        // The release, its note and the offer to the waitlist are committed together.
+        let jobs = [super::waitlist::freed_job(&b, now), note.job(now)];
+        let released = engine.store().booking_transition_with(
+            b.id,
+            &[BookingStatus::Confirmed],
+            BookingStatus::Released,
+            &jobs,
+            &[],
+            now,
+        );
+        let Some(b) = released.await? else {
+            return Ok(());
+        };
+        tracing::info!(booking = %b.id, "booking released: nobody checked in");
+        super::waitlist::freed_now(engine, &b, now).await?;
+        super::notes::send_now(engine, &[note], now).await?;
+        Ok(())
+    }
+}

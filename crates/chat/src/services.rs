@@ -1,0 +1,345 @@
+//! Finding services: from understood slots to a directory query, results as cards with paging,
+//! and, when nothing matches, a wider search and the nearest welfare house.
+
+use super::cards::{Detail, card};
+use super::understand::{DayRef, Slots, When};
+use super::{Block, Button, Flow, Reply, Turn};
+use crate::i18n::Msg;
+use chrono::{Datelike, Duration, NaiveDateTime};
+use vicinato_domain::*;
+use vicinato_store::StoreError;
+
+/// How many results one search keeps for paging.
+const MAX_RESULTS: u32 = 30;
+
+/// What the search had to give up to find something, said to the person.
+#[derive(Debug, Clone, PartialEq)]
+enum Widening {
+    Words,
+    Time,
+    Category(CategoryCode),
+    Territory { from: TerritoryId, to: TerritoryId },
+    Anywhere(TerritoryId),
+}
+
+/// Resolves "now", "Sunday", "tomorrow afternoon", "at 15:00" into a window in local time.
+pub fn resolve_when(when: &When, now: NaiveDateTime) -> Option<OpenWindow> {
+    if when.now && when.day.is_none() && when.time.is_none() {
+        return Some(OpenWindow::at(now));
+    }
+    let date = match when.day {
+        None | Some(DayRef::Today) => now.date(),
+        Some(DayRef::Tomorrow) => now.date() + Duration::days(1),
+        Some(day) => {
+            let target = i64::from(day.weekday_index().unwrap_or(0));
+            let today = i64::from(now.date().weekday().num_days_from_monday());
+            now.date() + Duration::days((target - today).rem_euclid(7))
+        }
+    };
+    let (from, to) = match (when.minutes(), when.part) {
+        (Some(m), _) => (m, m + 1),
+        (None, Some(part)) => part.span(),
+        (None, None) if when.now => {
+            let w = OpenWindow::at(now);
+            (w.from_minute, w.to_minute)
+        }
+        (None, None) if when.day.is_some() => (0, 1440),
+        (None, None) => return None,
+    };
+    Some(OpenWindow { date, from_minute: from, to_minute: to.min(1440) })
+}
+
+/// The query for understood slots; the person's home stands in for "near me", and for a
+/// missing place when they have one.
+fn query_from(turn: &Turn<'_>, slots: &Slots) -> DirectoryQuery {
+    let territory = slots.territory.clone().or_else(|| turn.person.home.clone());
+    DirectoryQuery {
+        text: slots.text.clone(),
+        category: slots.category.clone(),
+        territory,
+        open: slots.when.as_ref().and_then(|w| resolve_when(w, turn.local_now())),
+        language: slots.language.clone(),
+        age: slots.age,
+    }
+}
+
+pub async fn search_from_text(turn: &mut Turn<'_>, slots: &Slots) -> Result<Vec<Reply>, StoreError> {
+    let query = query_from(turn, slots);
+    let mut notes = Vec::new();
+    if slots.near_me && turn.person.home.is_none() {
+        notes.push(Msg::new("near-me-no-home"));
+    }
+    if query.text.is_none()
+        && query.category.is_none()
+        && query.open.is_none()
+        && query.language.is_none()
+        && query.age.is_none()
+    {
+        // Only a place: offer the categories there.
+        let mut reply = browse(turn);
+        for n in notes.into_iter().rev() {
+            reply.blocks.insert(0, Block::Say(n));
+        }
+        return Ok(vec![reply]);
+    }
+    run(turn, query, 0, false, notes).await
+}
+
+/// Searches, widening step by step until something is found.
+async fn find(
+    turn: &Turn<'_>,
+    query: &DirectoryQuery,
+) -> Result<(DirectoryQuery, Vec<SearchHit>, Vec<Widening>), StoreError> {
+    let mut q = query.clone();
+    let mut widened = Vec::new();
+    loop {
+        let listings = run_query(turn, &q).await?;
+        if !listings.is_empty() {
+            return Ok((q, listings, widened));
+        }
+        if q.text.is_some() && q.category.is_some() {
+            // The words only refined a category: keep the category.
+            q.text = None;
+            widened.push(Widening::Words);
+        } else if q.open.is_some() {
+            q.open = None;
+            widened.push(Widening::Time);
+        } else if let Some(parent) = q.category.as_ref().and_then(|c| turn.snapshot.parent_category(c)).cloned() {
+            q.category = Some(parent.clone());
+            widened.push(Widening::Category(parent));
+        } else if let Some(t) = q.territory.clone() {
+            let parent = turn.snapshot.tree.get(&t).and_then(|t| t.parent.clone());
+            // Widen up to the comune; past it, drop the place altogether.
+            let comune_or_below = turn
+                .snapshot
+                .tree
+                .get(&t)
+                .is_some_and(|t| matches!(t.kind, TerritoryKind::Municipio | TerritoryKind::Quartiere));
+            match parent {
+                Some(p) if comune_or_below => {
+                    widened.push(Widening::Territory { from: t, to: p.clone() });
+                    q.territory = Some(p);
+                }
+                _ => {
+                    widened.push(Widening::Anywhere(t));
+                    q.territory = None;
+                }
+            }
+        } else if q.age.is_some() || q.language.is_some() || q.text.is_some() {
+            // Nothing left to widen that keeps the request's meaning.
+            return Ok((q, Vec::new(), widened));
+        } else {
+            return Ok((q, Vec::new(), widened));
+        }
+    }
+}
+
+async fn run_query(turn: &Turn<'_>, q: &DirectoryQuery) -> Result<Vec<SearchHit>, StoreError> {
+    let spec = turn.snapshot.spec(q, MAX_RESULTS * 2);
+    let mut hits = turn.store().search(&spec).await?;
+    if let Some(window) = &q.open {
+        // The store filters by weekly hours; holidays and closures are checked here.
+        hits.retain(|h| window.admits(&h.schedule) && h.status == ServiceStatus::Active);
+    }
+    hits.truncate(MAX_RESULTS as usize);
+    Ok(hits)
+}
+
+fn territory_name(turn: &Turn<'_>, id: &TerritoryId) -> String {
+    turn.snapshot.tree.get(id).map(|t| t.name.clone()).unwrap_or_else(|| id.to_string())
+}
+
+fn category_msg(turn: &Turn<'_>, code: &CategoryCode) -> Msg {
+    let id = format!("category-{code}");
+    if turn.engine.i18n().has(turn.lang, &id) {
+        Msg::new(id)
+    } else {
+        Msg::new("category-other").text(
+            "name",
+            turn.snapshot.category(code.as_str()).map(|c| c.name.clone()).unwrap_or_else(|| code.to_string()),
+        )
+    }
+}
+
+async fn run(
+    turn: &mut Turn<'_>,
+    query: DirectoryQuery,
+    page: usize,
+    update: bool,
+    notes: Vec<Msg>,
+) -> Result<Vec<Reply>, StoreError> {
+    let (effective, listings, widened) = find(turn, &query).await?;
+    let mut blocks: Vec<Block> = notes.into_iter().map(Block::Say).collect();
+    // Say what was widened only when the wider search found something.
+    let widened = if listings.is_empty() { Vec::new() } else { widened };
+    for w in &widened {
+        let m = match w {
+            Widening::Words => Msg::new("widened-words"),
+            Widening::Time => Msg::new("widened-time"),
+            Widening::Category(c) => Msg::new("widened-category").msg("category", category_msg(turn, c)),
+            Widening::Territory { from, to } => Msg::new("widened-territory")
+                .text("from", territory_name(turn, from))
+                .text("to", territory_name(turn, to)),
+            Widening::Anywhere(from) => Msg::new("widened-anywhere").text("from", territory_name(turn, from)),
+        };
+        blocks.push(Block::Say(m));
+    }
+    if listings.is_empty() {
+        turn.clear_flow().await?;
+        blocks.push(Block::Say(Msg::new("no-results")));
+        let area = query.territory.clone().or_else(|| turn.person.home.clone());
+        let mut reply = Reply { blocks, buttons: Vec::new(), visibility: super::Visibility::Chat, update };
+        if let Some(house) = area.as_ref().and_then(|t| turn.snapshot.nearest_house(t)) {
+            reply.blocks.push(Block::Say(house_msg(turn, house)));
+        } else {
+            reply.blocks.push(Block::Say(Msg::new("no-results-next")));
+        }
+        reply.buttons = category_buttons(turn);
+        return Ok(vec![reply]);
+    }
+    let size = turn.engine.settings().page_size.max(1);
+    let pages = listings.len().div_ceil(size);
+    if page >= pages && !update {
+        return Ok(vec![Reply::id("nothing-more").with_buttons(category_buttons(turn))]);
+    }
+    let page = page.min(pages - 1);
+    let area = effective.territory.as_ref().map(|t| territory_name(turn, t)).unwrap_or_else(|| "none".into());
+    blocks.push(Block::Say(
+        Msg::new("results-header")
+            .num("count", listings.len() as i64)
+            .text("area", area)
+            .num("page", page as i64 + 1)
+            .num("pages", pages as i64),
+    ));
+    let now = turn.local_now();
+    let mut buttons = Vec::new();
+    let shown: Vec<ServiceAtLocationId> = listings.iter().skip(page * size).take(size).map(|h| h.sal.clone()).collect();
+    let records = turn.store().listings(&shown).await?;
+    for (i, l) in records.iter().enumerate().map(|(i, l)| (page * size + i, l)) {
+        blocks.push(Block::Card(card(l, Some(i + 1), Detail::Summary, turn.lang, &turn.snapshot, now)));
+        let name = super::cards::excerpt(&l.service.texts_in(turn.lang).name, 40);
+        buttons.push(Button::text(format!("{}. {name}", i + 1), format!("card:{}", l.sal.id)));
+    }
+    if page + 1 < pages {
+        buttons.push(Button::msg(Msg::new("button-more"), format!("page:{}", page + 1)));
+    }
+    if page > 0 {
+        buttons.push(Button::msg(Msg::new("button-previous"), format!("page:{}", page - 1)));
+    }
+    turn.flow = Some(Flow::Results { query: effective, page });
+    turn.save_flow(turn.flow.as_ref().expect("just set")).await?;
+    Ok(vec![Reply { blocks, buttons, visibility: super::Visibility::Chat, update }])
+}
+
+fn house_msg(turn: &Turn<'_>, house: &Location) -> Msg {
+    let open = super::cards::open_line(&house.hours, ServiceStatus::Active, turn.local_now());
+    let address = [house.address.street.as_str(), house.address.city.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Msg::new("nearest-house").text("name", house.name.clone()).text("address", address).msg("open", open)
+}
+
+/// "More results", typed.
+pub async fn more(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
+    match turn.flow.clone() {
+        Some(Flow::Results { query, page }) => run(turn, query, page + 1, false, Vec::new()).await,
+        _ => Ok(vec![Reply::id("nothing-more").with_buttons(category_buttons(turn))]),
+    }
+}
+
+/// A paging button.
+pub async fn page(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
+    match (turn.flow.clone(), arg.parse::<usize>()) {
+        (Some(Flow::Results { query, .. }), Ok(page)) => run(turn, query, page, true, Vec::new()).await,
+        _ => Ok(vec![Reply::id("button-expired")]),
+    }
+}
+
+/// A result's button: the full card.
+pub async fn card_detail(turn: &mut Turn<'_>, sal: &str) -> Result<Vec<Reply>, StoreError> {
+    let Ok(id) = ServiceAtLocationId::parse(sal) else {
+        return Ok(vec![Reply::id("button-expired")]);
+    };
+    let Some(listing) = turn.store().listing(&id).await? else {
+        return Ok(vec![Reply::id("service-gone")]);
+    };
+    let c = card(&listing, None, Detail::Full, turn.lang, &turn.snapshot, turn.local_now());
+    let mut buttons = Vec::new();
+    if let Some(Flow::Results { page, .. }) = &turn.flow {
+        buttons.push(Button::msg(Msg::new("button-back"), format!("page:{page}")));
+    }
+    Ok(vec![Reply { blocks: vec![Block::Card(c)], buttons, visibility: super::Visibility::Chat, update: false }])
+}
+
+/// A category button: search it near the person's home.
+pub async fn category_chosen(turn: &mut Turn<'_>, code: &str) -> Result<Vec<Reply>, StoreError> {
+    let Some(category) = turn.snapshot.category(code).map(|c| c.code.clone()) else {
+        return Ok(vec![Reply::id("button-expired")]);
+    };
+    let query = DirectoryQuery { category: Some(category), territory: turn.person.home.clone(), ..Default::default() };
+    run(turn, query, 0, false, Vec::new()).await
+}
+
+pub fn category_buttons(turn: &Turn<'_>) -> Vec<Button> {
+    turn.snapshot
+        .top_categories()
+        .into_iter()
+        .map(|c| Button::msg(category_msg(turn, &c.code), format!("cat:{}", c.code)))
+        .collect()
+}
+
+/// Browsing by category.
+pub fn browse(turn: &Turn<'_>) -> Reply {
+    Reply::id("browse-categories").with_buttons(category_buttons(turn))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn saturday_10() -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap().and_hms_opt(10, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn sunday_means_the_coming_sunday_all_day() {
+        let w = resolve_when(&When { day: Some(DayRef::Sunday), ..Default::default() }, saturday_10()).unwrap();
+        assert_eq!(w.date, NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
+        assert_eq!((w.from_minute, w.to_minute), (0, 1440));
+    }
+
+    #[test]
+    fn saturday_today_afternoon_stays_today() {
+        let w = resolve_when(
+            &When {
+                day: Some(DayRef::Saturday),
+                part: Some(super::super::understand::DayPart::Afternoon),
+                ..Default::default()
+            },
+            saturday_10(),
+        )
+        .unwrap();
+        assert_eq!(w.date, saturday_10().date());
+        assert_eq!(w.from_minute, 13 * 60);
+    }
+
+    #[test]
+    fn now_is_this_minute() {
+        let w = resolve_when(&When { now: true, ..Default::default() }, saturday_10()).unwrap();
+        assert_eq!((w.from_minute, w.to_minute), (600, 601));
+    }
+
+    #[test]
+    fn tomorrow_at_three_is_a_moment_tomorrow() {
+        let w = resolve_when(
+            &When { day: Some(DayRef::Tomorrow), time: Some("15:00".into()), ..Default::default() },
+            saturday_10(),
+        )
+        .unwrap();
+        assert_eq!(w.date.day(), 29);
+        assert_eq!(w.from_minute, 900);
+    }
+}

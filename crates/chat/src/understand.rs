@@ -1,0 +1,788 @@
+//! Understanding free text: intent and slots from what a person types, in Italian or English,
+//! without commands.
+//!
+//! The words come from `locales/<lang>/lexicon.toml`; territory names come from the territory
+//! tree. Matching is greedy, longest phrase first, on folded text, with small typos forgiven
+//! for longer words. Pure: no I/O, no clock (times stay relative until the conversation
+//! resolves them).
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use vicinato_domain::text::{fold, typo_budget, within_edits};
+use vicinato_domain::{CategoryCode, Lang, LanguageCode, TerritoryId, TerritoryTree};
+
+/// What the person wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Intent {
+    FindService,
+    Greeting,
+    Help,
+    Thanks,
+    Cancel,
+    ChangeLanguage,
+    WhoAmI,
+    More,
+    /// Booking a space of a welfare house.
+    Book,
+    /// Asking which spaces are free.
+    Free,
+    /// Proposing a community initiative.
+    Propose,
+    /// Browsing initiatives ("what is happening near me this week").
+    Initiatives,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayRef {
+    Today,
+    Tomorrow,
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl DayRef {
+    fn weekday(i: u8) -> Self {
+        [Self::Monday, Self::Tuesday, Self::Wednesday, Self::Thursday, Self::Friday, Self::Saturday, Self::Sunday]
+            [usize::from(i % 7)]
+    }
+
+    /// Monday 0 … Sunday 6, for named weekdays.
+    pub fn weekday_index(self) -> Option<u8> {
+        match self {
+            Self::Today | Self::Tomorrow => None,
+            Self::Monday => Some(0),
+            Self::Tuesday => Some(1),
+            Self::Wednesday => Some(2),
+            Self::Thursday => Some(3),
+            Self::Friday => Some(4),
+            Self::Saturday => Some(5),
+            Self::Sunday => Some(6),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayPart {
+    Morning,
+    Afternoon,
+    Evening,
+}
+
+impl DayPart {
+    /// The span of the part of the day, in minutes after midnight.
+    pub fn span(self) -> (u16, u16) {
+        match self {
+            Self::Morning => (8 * 60, 13 * 60),
+            Self::Afternoon => (13 * 60, 19 * 60),
+            Self::Evening => (19 * 60, 23 * 60),
+        }
+    }
+}
+
+/// When the person wants to go, still relative to "now".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct When {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub now: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<DayRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<DayPart>,
+    /// A clock time, `HH:MM`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+}
+
+impl When {
+    fn is_empty(&self) -> bool {
+        !self.now && self.day.is_none() && self.part.is_none() && self.time.is_none()
+    }
+
+    /// The clock time in minutes after midnight.
+    pub fn minutes(&self) -> Option<u16> {
+        let (h, m) = self.time.as_deref()?.split_once(':')?;
+        Some(h.parse::<u16>().ok()? * 60 + m.parse::<u16>().ok()?)
+    }
+}
+
+/// What the person said, in structure. Absent slots are left out of the JSON.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slots {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<CategoryCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub territory: Option<TerritoryId>,
+    /// "vicino a me", "near me": the person's home territory.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub near_me: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<When>,
+    /// A language the service should speak.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<LanguageCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<u8>,
+    /// The interface language asked for ("parla inglese").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub switch_to: Option<Lang>,
+    /// Remaining meaningful words, for full-text search.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// The stable output of understanding: `{"intent": ..., "slots": {...}, "lang": ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Understanding {
+    pub intent: Intent,
+    pub slots: Slots,
+    /// The language the text is written in (detected, else the hint).
+    pub lang: Lang,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IntentWords {
+    search: Vec<String>,
+    greeting: Vec<String>,
+    help: Vec<String>,
+    thanks: Vec<String>,
+    cancel: Vec<String>,
+    change_language: Vec<String>,
+    whoami: Vec<String>,
+    more: Vec<String>,
+    book: Vec<String>,
+    free: Vec<String>,
+    propose: Vec<String>,
+    initiatives: Vec<String>,
+    near_me: Vec<String>,
+    now: Vec<String>,
+    today: Vec<String>,
+    tomorrow: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AudienceWords {
+    phrases: Vec<String>,
+    age: u8,
+    category: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Patterns {
+    patterns: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    stopwords: Vec<String>,
+    intent: IntentWords,
+    weekdays: BTreeMap<String, Vec<String>>,
+    day_parts: BTreeMap<String, Vec<String>>,
+    categories: BTreeMap<String, Vec<String>>,
+    languages: BTreeMap<String, Vec<String>>,
+    switch_to: BTreeMap<String, Vec<String>>,
+    audience: Vec<AudienceWords>,
+    age: Patterns,
+    time: Patterns,
+    initiatives: InitiativeWordsFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InitiativeWordsFile {
+    week: Vec<String>,
+    noise: Vec<String>,
+    themes: BTreeMap<String, Vec<String>>,
+    statuses: BTreeMap<String, Vec<String>>,
+}
+
+/// Words for browsing initiatives in one language, folded.
+#[derive(Debug, Clone, Default)]
+pub struct InitiativeWords {
+    /// "this week", "questa settimana".
+    pub week: Vec<String>,
+    /// Words that say nothing about which initiatives ("iniziative", "cosa succede").
+    pub noise: Vec<String>,
+    /// Words for each theme, by theme code.
+    pub themes: Vec<(String, Vec<String>)>,
+    /// Words for each status ("in votazione", "accepted"), by status.
+    pub statuses: Vec<(vicinato_domain::initiative::Status, Vec<String>)>,
+}
+
+/// Why a lexicon could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    #[error("{file}: {reason}")]
+    Invalid { file: String, reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Meaning {
+    Intent(Intent),
+    Search,
+    NearMe,
+    Now,
+    Day(DayRef),
+    Part(DayPart),
+    Category(CategoryCode),
+    Language(LanguageCode),
+    Audience { age: u8, category: Option<CategoryCode> },
+    SwitchTo(Lang),
+    Territory(TerritoryId),
+}
+
+#[derive(Debug, Clone)]
+struct Phrase {
+    words: Vec<String>,
+    meaning: Meaning,
+    lang: Option<Lang>,
+}
+
+/// One language's words, compiled.
+#[derive(Debug)]
+pub struct Lexicon {
+    lang: Lang,
+    initiative_words: InitiativeWords,
+    phrases: Vec<Phrase>,
+    stopwords: HashSet<String>,
+    age: Vec<Regex>,
+    time: Vec<Regex>,
+}
+
+fn pattern_regex(pattern: &str, number: &str) -> Result<Regex, regex::Error> {
+    let folded = fold(&pattern.replace("{n}", "NUMBERSLOT"));
+    let escaped = regex::escape(&folded).replace("numberslot", number);
+    Regex::new(&format!(r"(?:^|\s){escaped}(?:\s|$)"))
+}
+
+impl Lexicon {
+    /// Parses a lexicon file; `file` names it in errors.
+    pub fn parse(lang: Lang, file: &str, text: &str) -> Result<Self, LexiconError> {
+        let invalid = |reason: String| LexiconError::Invalid { file: file.to_owned(), reason };
+        let raw: LexiconFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let mut phrases = Vec::new();
+        let mut add = |list: &[String], meaning: Meaning| {
+            for p in list {
+                let words: Vec<String> = fold(p).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+                if !words.is_empty() {
+                    phrases.push(Phrase { words, meaning: meaning.clone(), lang: Some(lang) });
+                }
+            }
+        };
+        let i = &raw.intent;
+        add(&i.search, Meaning::Search);
+        add(&i.greeting, Meaning::Intent(Intent::Greeting));
+        add(&i.help, Meaning::Intent(Intent::Help));
+        add(&i.thanks, Meaning::Intent(Intent::Thanks));
+        add(&i.cancel, Meaning::Intent(Intent::Cancel));
+        add(&i.change_language, Meaning::Intent(Intent::ChangeLanguage));
+        add(&i.whoami, Meaning::Intent(Intent::WhoAmI));
+        add(&i.more, Meaning::Intent(Intent::More));
+        add(&i.book, Meaning::Intent(Intent::Book));
+        add(&i.free, Meaning::Intent(Intent::Free));
+        add(&i.propose, Meaning::Intent(Intent::Propose));
+        add(&i.initiatives, Meaning::Intent(Intent::Initiatives));
+        add(&i.near_me, Meaning::NearMe);
+        add(&i.now, Meaning::Now);
+        add(&i.today, Meaning::Day(DayRef::Today));
+        add(&i.tomorrow, Meaning::Day(DayRef::Tomorrow));
+        const DAYS: [&str; 7] = ["mo", "tu", "we", "th", "fr", "sa", "su"];
+        for (code, list) in &raw.weekdays {
+            let idx =
+                DAYS.iter().position(|d| d == code).ok_or_else(|| invalid(format!("unknown weekday `{code}`")))?;
+            add(list, Meaning::Day(DayRef::weekday(idx as u8)));
+        }
+        for (part, list) in &raw.day_parts {
+            let part = match part.as_str() {
+                "morning" => DayPart::Morning,
+                "afternoon" => DayPart::Afternoon,
+                "evening" => DayPart::Evening,
+                other => return Err(invalid(format!("unknown day part `{other}`"))),
+            };
+            add(list, Meaning::Part(part));
+        }
+        for (code, list) in &raw.categories {
+            let code = CategoryCode::parse(code).map_err(|e| invalid(format!("category `{code}`: {e}")))?;
+            add(list, Meaning::Category(code));
+        }
+        for (code, list) in &raw.languages {
+            let code = LanguageCode::parse(code).map_err(|e| invalid(format!("language `{code}`: {e}")))?;
+            add(list, Meaning::Language(code));
+        }
+        for a in &raw.audience {
+            let category = match &a.category {
+                Some(c) => Some(CategoryCode::parse(c).map_err(|e| invalid(format!("audience category `{c}`: {e}")))?),
+                None => None,
+            };
+            add(&a.phrases, Meaning::Audience { age: a.age, category });
+        }
+        for (code, list) in &raw.switch_to {
+            let to = Lang::from_tag(code)
+                .ok_or_else(|| invalid(format!("switch_to: `{code}` is not a language Vicinato speaks")))?;
+            add(list, Meaning::SwitchTo(to));
+        }
+        let regexes = |list: &[String], number: &str| -> Result<Vec<Regex>, LexiconError> {
+            list.iter()
+                .map(|p| {
+                    if !p.contains("{n}") {
+                        return Err(invalid(format!("pattern `{p}` has no {{n}}")));
+                    }
+                    pattern_regex(p, number).map_err(|e| invalid(format!("pattern `{p}`: {e}")))
+                })
+                .collect()
+        };
+        let folded = |list: &[String]| list.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).collect::<Vec<_>>();
+        let w = &raw.initiatives;
+        for theme in w.themes.keys() {
+            if !vicinato_domain::initiative::THEMES.contains(&theme.as_str()) {
+                return Err(invalid(format!("unknown initiative theme `{theme}`")));
+            }
+        }
+        let mut statuses = Vec::new();
+        for (name, words) in &w.statuses {
+            let status = vicinato_domain::initiative::Status::parse(name)
+                .ok_or_else(|| invalid(format!("unknown initiative status `{name}`")))?;
+            statuses.push((status, folded(words)));
+        }
+        let initiative_words = InitiativeWords {
+            week: folded(&w.week),
+            noise: folded(&w.noise),
+            themes: w.themes.iter().map(|(k, v)| (k.clone(), folded(v))).collect(),
+            statuses,
+        };
+        Ok(Self {
+            lang,
+            initiative_words,
+            phrases,
+            stopwords: raw
+                .stopwords
+                .iter()
+                .flat_map(|s| fold(s).split(' ').map(str::to_owned).collect::<Vec<_>>())
+                .collect(),
+            age: regexes(&raw.age.patterns, r"(\d{1,3})")?,
+            time: regexes(&raw.time.patterns, r"(\d{1,2})(?::(\d{2}))?(?:\s?(am|pm))?")?,
+        })
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+/// The lexicons shipped in `locales/`, compiled into the binary.
+pub fn embedded_lexicons() -> Result<Vec<Lexicon>, LexiconError> {
+    Ok(vec![
+        Lexicon::parse(Lang::It, "locales/it/lexicon.toml", include_str!("../../../locales/it/lexicon.toml"))?,
+        Lexicon::parse(Lang::En, "locales/en/lexicon.toml", include_str!("../../../locales/en/lexicon.toml"))?,
+    ])
+}
+
+/// Understands messages against the lexicons and the territory names.
+#[derive(Debug)]
+pub struct Understander {
+    /// Phrases by first word, longest first.
+    index: HashMap<String, Vec<Phrase>>,
+    /// Single words that may match with a typo.
+    fuzzy: Vec<Phrase>,
+    stopwords: HashMap<String, Vec<Lang>>,
+    lexicons: Vec<Lexicon>,
+    clock_time: Regex,
+    pm_time: Regex,
+}
+
+impl Understander {
+    /// Words for browsing initiatives in a language.
+    pub fn initiative_words(&self, lang: Lang) -> Option<&InitiativeWords> {
+        self.lexicons.iter().find(|l| l.lang == lang).map(|l| &l.initiative_words)
+    }
+
+    /// Whether a folded word is a stopword in a language.
+    pub fn is_stopword(&self, lang: Lang, word: &str) -> bool {
+        self.stopwords.get(word).is_some_and(|langs| langs.contains(&lang))
+    }
+
+    pub fn new(lexicons: Vec<Lexicon>, territories: &TerritoryTree) -> Self {
+        let mut all: Vec<Phrase> = lexicons.iter().flat_map(|l| l.phrases.iter().cloned()).collect();
+        for t in territories.all() {
+            for name in std::iter::once(&t.name).chain(&t.aliases) {
+                let words: Vec<String> = fold(name).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+                if !words.is_empty() {
+                    all.push(Phrase { words, meaning: Meaning::Territory(t.id.clone()), lang: None });
+                }
+            }
+        }
+        let fuzzy = all
+            .iter()
+            .filter(|p| {
+                p.words.len() == 1
+                    && typo_budget(&p.words[0]) > 0
+                    && matches!(p.meaning, Meaning::Category(_) | Meaning::Territory(_) | Meaning::Day(_))
+            })
+            .cloned()
+            .collect();
+        let mut index: HashMap<String, Vec<Phrase>> = HashMap::new();
+        for p in all {
+            index.entry(p.words[0].clone()).or_default().push(p);
+        }
+        for list in index.values_mut() {
+            // Longest first; on a tie a territory wins over a word, then the first listed.
+            list.sort_by_key(|p| (std::cmp::Reverse(p.words.len()), !matches!(p.meaning, Meaning::Territory(_))));
+        }
+        let mut stopwords: HashMap<String, Vec<Lang>> = HashMap::new();
+        for l in &lexicons {
+            for w in &l.stopwords {
+                stopwords.entry(w.clone()).or_default().push(l.lang);
+            }
+        }
+        Self {
+            index,
+            fuzzy,
+            stopwords,
+            lexicons,
+            clock_time: Regex::new(r"(?:^|\s)(\d{1,2}):(\d{2})(?:\s|$)").expect("static regex"),
+            pm_time: Regex::new(r"(?:^|\s)(\d{1,2})\s?(am|pm)(?:\s|$)").expect("static regex"),
+        }
+    }
+
+    /// Understands one message. `hint` is the language to assume when the words do not tell.
+    pub fn understand(&self, text: &str, hint: Lang) -> Understanding {
+        let mut folded = fold(text);
+        let mut score: HashMap<Lang, f32> = HashMap::new();
+        let mut slots = Slots::default();
+        let mut when = When::default();
+
+        // Numbers first: ages and clock times, removed from the text once read.
+        for lex in &self.lexicons {
+            for re in &lex.age {
+                if let Some(c) = re.captures(&folded) {
+                    if let Some(age) = c.get(1).and_then(|m| m.as_str().parse::<u8>().ok()).filter(|a| *a <= 120) {
+                        slots.age = Some(age);
+                        *score.entry(lex.lang).or_default() += 1.0;
+                    }
+                    let span = c.get(0).map(|m| m.range()).unwrap_or_default();
+                    folded.replace_range(span.clone(), &" ".repeat(span.len()));
+                }
+            }
+            for re in &lex.time {
+                if let Some(c) = re.captures(&folded) {
+                    if let Some(t) =
+                        clock(c.get(1).map(|m| m.as_str()), c.get(2).map(|m| m.as_str()), c.get(3).map(|m| m.as_str()))
+                    {
+                        when.time = Some(t);
+                        *score.entry(lex.lang).or_default() += 1.0;
+                    }
+                    let span = c.get(0).map(|m| m.range()).unwrap_or_default();
+                    folded.replace_range(span.clone(), &" ".repeat(span.len()));
+                }
+            }
+        }
+        for re in [&self.clock_time, &self.pm_time] {
+            if when.time.is_none()
+                && let Some(c) = re.captures(&folded)
+            {
+                let (h, m, ampm) = if re.as_str() == self.pm_time.as_str() {
+                    (c.get(1), None, c.get(2))
+                } else {
+                    (c.get(1), c.get(2), None)
+                };
+                when.time = clock(h.map(|m| m.as_str()), m.map(|m| m.as_str()), ampm.map(|m| m.as_str()));
+                let span = c.get(0).map(|m| m.range()).unwrap_or_default();
+                folded.replace_range(span.clone(), &" ".repeat(span.len()));
+            }
+        }
+
+        let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut meanings: Vec<Meaning> = Vec::new();
+        let mut leftover: Vec<&str> = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let matched = self.index.get(words[i]).and_then(|cands| {
+                cands
+                    .iter()
+                    .find(|p| p.words.len() <= words.len() - i && p.words.iter().zip(&words[i..]).all(|(a, b)| a == b))
+            });
+            match matched {
+                Some(p) => {
+                    if let Some(l) = p.lang {
+                        *score.entry(l).or_default() += p.words.len() as f32;
+                    }
+                    meanings.push(p.meaning.clone());
+                    i += p.words.len();
+                }
+                None => {
+                    leftover.push(words[i]);
+                    i += 1;
+                }
+            }
+        }
+
+        // Stop words tell the language, then drop out; long unknown words may be typos of a
+        // category, a day or a place.
+        let mut text_words: Vec<&str> = Vec::new();
+        for w in leftover {
+            if let Some(langs) = self.stopwords.get(w) {
+                for l in langs {
+                    *score.entry(*l).or_default() += 0.5 / langs.len() as f32;
+                }
+                continue;
+            }
+            if w.chars().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let budget = typo_budget(w);
+            let fuzzy =
+                (budget > 0).then(|| self.fuzzy.iter().find(|p| within_edits(w, &p.words[0], budget))).flatten();
+            match fuzzy {
+                Some(p) => meanings.push(p.meaning.clone()),
+                None if w.chars().count() >= 2 => text_words.push(w),
+                None => {}
+            }
+        }
+
+        let mut intents: Vec<Intent> = Vec::new();
+        let mut searched = false;
+        let mut audience_category = None;
+        for m in meanings {
+            match m {
+                Meaning::Intent(i) => intents.push(i),
+                Meaning::Search => searched = true,
+                Meaning::NearMe => slots.near_me = true,
+                Meaning::Now => when.now = true,
+                Meaning::Day(d) => {
+                    if when.day.is_none() {
+                        when.day = Some(d);
+                    }
+                }
+                Meaning::Part(p) => when.part = Some(p),
+                Meaning::Category(c) => {
+                    // The most specific category named wins over its parent.
+                    let more_specific =
+                        slots.category.as_ref().is_none_or(|prev| c.as_str().starts_with(prev.as_str()));
+                    if more_specific {
+                        slots.category = Some(c);
+                    }
+                }
+                Meaning::Language(l) => slots.language = Some(l),
+                Meaning::Audience { age, category } => {
+                    slots.age.get_or_insert(age);
+                    audience_category = category;
+                }
+                Meaning::SwitchTo(l) => {
+                    slots.switch_to = Some(l);
+                    intents.push(Intent::ChangeLanguage);
+                }
+                Meaning::Territory(t) => {
+                    if slots.territory.is_none() {
+                        slots.territory = Some(t);
+                    }
+                }
+            }
+        }
+        if slots.category.is_none() {
+            slots.category = audience_category;
+        }
+        if !when.is_empty() {
+            slots.when = Some(when);
+        }
+        if !text_words.is_empty() {
+            slots.text = Some(text_words.join(" "));
+        }
+
+        let lang = {
+            let it = score.get(&Lang::It).copied().unwrap_or(0.0);
+            let en = score.get(&Lang::En).copied().unwrap_or(0.0);
+            if it > en {
+                Lang::It
+            } else if en > it {
+                Lang::En
+            } else {
+                hint
+            }
+        };
+        let has_search_slots = slots.category.is_some()
+            || slots.territory.is_some()
+            || slots.near_me
+            || slots.when.is_some()
+            || slots.language.is_some()
+            || slots.age.is_some();
+        let short = words.len() <= 4;
+        let intent = if intents.contains(&Intent::Cancel) && short {
+            Intent::Cancel
+        } else if intents.contains(&Intent::Free) {
+            Intent::Free
+        } else if intents.contains(&Intent::Propose) {
+            Intent::Propose
+        } else if intents.contains(&Intent::Initiatives) {
+            Intent::Initiatives
+        } else if intents.contains(&Intent::Book) {
+            Intent::Book
+        } else if intents.contains(&Intent::ChangeLanguage) && !has_search_slots {
+            Intent::ChangeLanguage
+        } else if intents.contains(&Intent::WhoAmI) && !has_search_slots {
+            Intent::WhoAmI
+        } else if intents.contains(&Intent::More) && !has_search_slots && short {
+            Intent::More
+        } else if has_search_slots || (searched && slots.text.is_some()) {
+            Intent::FindService
+        } else if intents.contains(&Intent::Help) || (searched && slots.text.is_none()) {
+            Intent::Help
+        } else if intents.contains(&Intent::Greeting) {
+            Intent::Greeting
+        } else if intents.contains(&Intent::Thanks) {
+            Intent::Thanks
+        } else if slots.text.is_some() {
+            // Plain words with no other clue: treat them as what the person looks for.
+            Intent::FindService
+        } else {
+            Intent::Unknown
+        };
+        if intent != Intent::ChangeLanguage {
+            slots.switch_to = None;
+        }
+        Understanding { intent, slots, lang }
+    }
+}
+
+/// Builds `HH:MM` from hour, minutes and am/pm; `None` when it is no clock time.
+fn clock(hour: Option<&str>, minute: Option<&str>, ampm: Option<&str>) -> Option<String> {
+    let mut h: u16 = hour?.parse().ok()?;
+    let m: u16 = minute.map(str::parse).transpose().ok()?.unwrap_or(0);
+    match ampm {
+        Some("pm") if h < 12 => h += 12,
+        Some("am") if h == 12 => h = 0,
+        _ => {}
+    }
+    // "alle 3" in Italian means the afternoon for opening hours.
+    if ampm.is_none() && (1..=7).contains(&h) && minute.is_none() {
+        h += 12;
+    }
+    (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vicinato_domain::territory::fixtures::small_tree;
+    use vicinato_domain::{Territory, TerritoryKind};
+
+    fn understander() -> Understander {
+        let mut ts: Vec<Territory> = small_tree().all().to_vec();
+        let mut ostia = ts[4].clone();
+        ostia.id = TerritoryId::new("ostia");
+        ostia.name = "Ostia".into();
+        ostia.aliases = vec!["lido di ostia".into()];
+        ostia.parent = Some(TerritoryId::new("roma"));
+        ostia.kind = TerritoryKind::Quartiere;
+        ts.push(ostia);
+        Understander::new(embedded_lexicons().unwrap(), &TerritoryTree::new(ts).unwrap())
+    }
+
+    #[test]
+    fn an_italian_request_for_a_senior_centre_on_sunday_in_ostia_is_understood() {
+        let u = understander().understand("cerco un centro anziani aperto domenica a Ostia", Lang::En);
+        assert_eq!(u.intent, Intent::FindService);
+        assert_eq!(u.lang, Lang::It);
+        assert_eq!(u.slots.category.unwrap().as_str(), "elderly-day-centre");
+        assert_eq!(u.slots.territory.unwrap().as_str(), "ostia");
+        assert_eq!(u.slots.when.unwrap().day, Some(DayRef::Sunday));
+        assert_eq!(u.slots.text, None);
+    }
+
+    #[test]
+    fn an_italian_course_near_a_quartiere_is_understood() {
+        let u = understander().understand("dove posso fare un corso di italiano vicino a Centocelle?", Lang::It);
+        assert_eq!(u.intent, Intent::FindService);
+        assert_eq!(u.slots.category.unwrap().as_str(), "migrants-italian-course");
+        assert_eq!(u.slots.territory.unwrap().as_str(), "centocelle");
+        assert!(!u.slots.near_me);
+    }
+
+    #[test]
+    fn english_rent_help_in_a_municipio_is_understood() {
+        let u = understander().understand("help with rent in Municipio V", Lang::It);
+        assert_eq!(u.intent, Intent::FindService);
+        assert_eq!(u.lang, Lang::En);
+        assert_eq!(u.slots.category.unwrap().as_str(), "housing-rent-support");
+        assert_eq!(u.slots.territory.unwrap().as_str(), "roma-m05");
+    }
+
+    #[test]
+    fn a_food_bank_open_now_is_understood() {
+        let u = understander().understand("is there a food bank open now?", Lang::It);
+        assert_eq!(u.intent, Intent::FindService);
+        assert_eq!(u.lang, Lang::En);
+        assert_eq!(u.slots.category.unwrap().as_str(), "food-bank");
+        assert!(u.slots.when.unwrap().now);
+    }
+
+    #[test]
+    fn near_me_age_language_and_time_are_read() {
+        let u =
+            understander().understand("ho 72 anni, cerco un medico che parla arabo vicino a me alle 15:30", Lang::It);
+        assert_eq!(u.slots.age, Some(72));
+        assert!(u.slots.near_me);
+        assert_eq!(u.slots.language.unwrap().as_str(), "ar");
+        assert_eq!(u.slots.when.unwrap().time.as_deref(), Some("15:30"));
+        assert_eq!(u.slots.category.unwrap().as_str(), "health");
+    }
+
+    #[test]
+    fn small_typos_in_long_words_are_forgiven() {
+        let u = understander().understand("centro anzini a centocele", Lang::It);
+        assert_eq!(u.slots.category.unwrap().as_str(), "elderly");
+        assert_eq!(u.slots.territory.unwrap().as_str(), "centocelle");
+    }
+
+    #[test]
+    fn conversation_words_get_their_own_intents() {
+        let u = understander();
+        assert_eq!(u.understand("ciao", Lang::En).intent, Intent::Greeting);
+        assert_eq!(u.understand("grazie mille", Lang::En).intent, Intent::Thanks);
+        assert_eq!(u.understand("annulla", Lang::En).intent, Intent::Cancel);
+        assert_eq!(u.understand("what can you do?", Lang::It).intent, Intent::Help);
+        assert_eq!(u.understand("altri", Lang::It).intent, Intent::More);
+        let switch = u.understand("parla inglese", Lang::It);
+        assert_eq!(switch.intent, Intent::ChangeLanguage);
+        assert_eq!(switch.slots.switch_to, Some(Lang::En));
+        assert_eq!(u.understand("?!", Lang::It).intent, Intent::Unknown);
+    }
+
+    #[test]
+    fn saturday_afternoon_and_pm_times_are_read() {
+        let u = understander();
+        let w = u.understand("sabato pomeriggio", Lang::It).slots.when.unwrap();
+        assert_eq!((w.day, w.part), (Some(DayRef::Saturday), Some(DayPart::Afternoon)));
+        let w = u.understand("legal advice tomorrow at 3pm", Lang::It).slots.when.unwrap();
+        assert_eq!((w.day, w.time.as_deref()), (Some(DayRef::Tomorrow), Some("15:00")));
+    }
+
+    #[test]
+    fn unknown_words_become_search_text() {
+        let u = understander().understand("fisioterapia", Lang::It);
+        assert_eq!(u.intent, Intent::FindService);
+        assert_eq!(u.slots.text.as_deref(), Some("fisioterapia"));
+    }
+
+    #[test]
+    fn the_json_shape_is_stable() {
+        let u = understander().understand("food bank in Ostia", Lang::En);
+        let json = serde_json::to_value(&u).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"intent": "find_service", "slots": {"category": "food-bank", "territory": "ostia"}, "lang": "en"})
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! Replies Vicinato sends on its own initiative (reminders), delivered on Matrix: in the
+//! person's direct chat with the bot (opened, and the person invited, when there is none),
+//! through the bot's outbox, so they survive a restart and are sent once.
+
+use super::outbound::{self, MatrixOut};
+use anyhow::Context;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use matrix_sdk::Client;
+use matrix_sdk::ruma::UserId;
+use std::sync::Arc;
+use tokio::sync::Notify;
+use vicinato_chat::courier::Courier;
+use vicinato_chat::{Engine, Outcome, Reply};
+use vicinato_domain::{Account, Lang, Network};
+
+pub struct MatrixCourier {
+    pub(super) engine: Arc<Engine>,
+    pub(super) client: Client,
+    pub(super) channel: String,
+    pub(super) key: String,
+    pub(super) wake: Arc<Notify>,
+}
+
+#[async_trait]
+impl Courier for MatrixCourier {
+    fn network(&self) -> Network {
+        Network::Matrix
+    }
+
+    fn channel(&self) -> &str {
+        &self.channel
+    }
+
+    async fn deliver(
+        &self,
+        account: &Account,
+        lang: Lang,
+        reply: &Reply,
+        once: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let user = UserId::parse(&account.external_id).with_context(|| format!("`{account}` is no Matrix user id"))?;
+        let room = match self.client.get_dm_room(&user) {
+            Some(room) => room,
+            None => {
+                self.client.create_dm(&user).await.with_context(|| format!("cannot open a direct chat with {user}"))?
+            }
+        };
+        let outcome = Outcome { lang, replies: vec![reply.clone()] };
+        let mut items = Vec::new();
+        let mut choices = Vec::new();
+        for laid in outbound::lay_out(&self.engine, &outcome) {
+            choices = laid.choices;
+            let id = room.room_id().to_string();
+            items.push(
+                MatrixOut { room: id.clone(), thread: None, plain: laid.plain, html: laid.html, file: None }.to_item(),
+            );
+            items.extend(MatrixOut::files(&id, &laid.files));
+        }
+        let items: Vec<_> = items.into_iter().map(|i| i.for_account(Some(&account.external_id))).collect();
+        let store = self.engine.store();
+        let fresh = vicinato_chat::courier::queue(store.as_ref(), &self.channel, &items, once, now).await?;
+        // A "1" in answer to the message presses its first button, as in a conversation.
+        if fresh {
+            store
+                .set_setting(
+                    &super::choices_key(&self.key, room.room_id().as_str(), user.as_str()),
+                    &serde_json::to_string(&choices)?,
+                )
+                .await?;
+        }
+        if fresh {
+            self.wake.notify_one();
+        }
+        Ok(fresh)
+    }
+}
