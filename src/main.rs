@@ -406,10 +406,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 None => "/".to_owned(),
             };
             let now = chrono::Utc::now();
-            let (from, to) = vicinato::conversation::decide::months_back(now, config.time_zone, *months);
+            let (from, to) = vicinato::conversation::initiatives::decide::months_back(now, config.time_zone, *months);
             let events = store.participation_events(&path, from, to).await?;
-            let rows = vicinato::conversation::decide::table(&events, &tree, None, config.time_zone);
-            let text = vicinato::conversation::decide::csv(&rows)?;
+            let rows = vicinato::conversation::initiatives::decide::table(&events, &tree, None, config.time_zone);
+            let text = vicinato::conversation::initiatives::decide::csv(&rows)?;
             match out {
                 Some(file) => {
                     std::fs::write(file, &text).with_context(|| format!("cannot write {}", file.display()))?;

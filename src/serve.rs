@@ -5,7 +5,7 @@
 use crate::app;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{BotProfile, Config, Secret};
-use crate::conversation::{Engine, reminders};
+use crate::conversation::Engine;
 use crate::courier::Couriers;
 use crate::domain::Spaces;
 use crate::i18n::I18n;
@@ -205,7 +205,7 @@ pub async fn start(
     if let Some(engine) = engines.first() {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let mut scheduler = Scheduler::new(store.clone(), clock, Scheduler::process_owner(), jobs_added.clone());
-        reminders::register(&mut scheduler, engine.clone());
+        crate::conversation::register_jobs(&mut scheduler, engine.clone());
         let stop = stop.clone();
         tasks.spawn(async move {
             Arc::new(scheduler).run(stop).await;

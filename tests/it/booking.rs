@@ -6,7 +6,7 @@ use crate::support::*;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::sync::Arc;
 use vicinato::clock::{Clock, ManualClock};
-use vicinato::conversation::{Block, Engine, reminders};
+use vicinato::conversation::{Block, Engine};
 use vicinato::courier::{CapturingCourier, Couriers};
 use vicinato::domain::*;
 use vicinato::scheduler::Scheduler;
@@ -34,7 +34,7 @@ async fn app() -> (Arc<Engine>, Arc<ManualClock>, Arc<CapturingCourier>, tempfil
 fn scheduler(engine: &Arc<Engine>, clock: Arc<ManualClock>, owner: &str) -> Scheduler {
     let clock: Arc<dyn Clock> = clock;
     let mut s = Scheduler::new(engine.store().clone(), clock, owner, engine.jobs_added());
-    reminders::register(&mut s, engine.clone());
+    vicinato::conversation::register_jobs(&mut s, engine.clone());
     s
 }
 

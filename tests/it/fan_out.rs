@@ -4,7 +4,6 @@
 
 use crate::support::*;
 use std::sync::Arc;
-use vicinato::conversation::reminders;
 use vicinato::courier::Couriers;
 use vicinato::domain::initiative::{Content, Status};
 use vicinato::domain::*;
@@ -73,7 +72,7 @@ async fn a_fan_out_whose_outbox_write_fails_fails_its_job_and_the_retry_tells_ea
     .unwrap();
     let clock_dyn: Arc<dyn vicinato::clock::Clock> = clock.clone();
     let mut scheduler = Scheduler::new(store.clone(), clock_dyn, "test", engine.jobs_added());
-    reminders::register(&mut scheduler, engine.clone());
+    vicinato::conversation::register_jobs(&mut scheduler, engine.clone());
     let ran = scheduler.run_due(now).await.unwrap();
     assert_eq!((ran.ran, ran.failed), (0, 1), "the job fails instead of skipping 6002 for good");
     assert!(outbox_per_chat(&pool).await.iter().all(|(chat, _)| chat != "6002"));

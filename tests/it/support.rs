@@ -150,7 +150,7 @@ impl App {
         engine.set_couriers(couriers);
         let mut scheduler =
             vicinato::scheduler::Scheduler::new(engine.store().clone(), dyn_clock, "test", engine.jobs_added());
-        vicinato::conversation::reminders::register(&mut scheduler, engine.clone());
+        vicinato::conversation::register_jobs(&mut scheduler, engine.clone());
         App { engine, clock, courier, scheduler, _dir: dir }
     }
 

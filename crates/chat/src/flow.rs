@@ -17,11 +17,11 @@ pub enum Flow {
     /// Waiting for a yes or no before erasing the person.
     ConfirmForget,
     /// Putting a booking together.
-    Book { draft: super::book::Draft },
+    Book { draft: crate::booking::draft::Draft },
     /// Writing an initiative: the draft is in the store, the flow says which field is next.
     Propose {
         id: vicinato_domain::initiative::InitiativeId,
-        step: super::propose::Step,
+        step: crate::initiatives::propose::Step,
         /// The area was chosen (or is the person's home): not asked again.
         area_set: bool,
         /// Changing one field from the summary: back to the summary after it.
@@ -30,7 +30,7 @@ pub enum Flow {
     /// Waiting for typed text about an initiative (a comment, a reason, a date, an outcome).
     InitiativeText {
         id: vicinato_domain::initiative::InitiativeId,
-        awaiting: super::initiatives::Awaiting,
+        awaiting: crate::initiatives::browse::Awaiting,
         /// The outcome already written, while the attendance is asked.
         outcome: Option<String>,
     },

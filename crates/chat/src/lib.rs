@@ -9,51 +9,37 @@
 //! flows are a [`Flow`] enum kept in the store per person and chat, so a flow survives a
 //! restart and is shared by every network.
 
+pub mod booking;
 pub mod courier;
+pub mod directory;
 pub mod i18n;
+pub mod initiatives;
+pub mod people;
 
-mod approve;
-mod associations;
-mod book;
-mod bookings;
-pub mod cards;
 pub mod commands;
-mod community_service;
-pub mod decide;
 mod flow;
-mod grant;
-mod help;
-mod initiatives;
-mod language;
-pub mod lifecycle;
 pub mod limits;
-mod link;
-mod manage_spaces;
 pub mod notes;
-mod on_behalf;
-mod privacy;
-mod propose;
-pub mod reminders;
+mod quote;
 pub mod render;
-mod services;
-pub mod slot_rules;
 mod snapshot;
-mod start;
 pub mod understand;
-mod waitlist;
-mod whoami;
-mod wish;
+pub(crate) mod wish;
 
 pub use flow::Flow;
 pub use render::{Rendered, RenderedBlock, RenderedButton};
-pub use services::resolve_when;
 pub use snapshot::DirectorySnapshot;
+pub use wish::resolve_when;
 
 use crate::courier::Couriers;
 use crate::i18n::{I18n, Msg};
+use booking::{approve, associations, book, bookings, manage_spaces, waitlist};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use commands::Command;
+use directory::{cards, services};
+use initiatives::{browse, decide, propose};
+use people::{grant, help, home, language, link, privacy, start, whoami};
 use std::sync::{Arc, RwLock};
 use tokio::sync::Notify;
 use understand::Intent;
@@ -83,6 +69,20 @@ const BOOKING_BUTTONS: [&str; 14] = [
     "bspace", "bslot", "bmove", "bwait", "bhold", "book", "bfree", "bookings", "bcancel", "bapprove", "bdecline",
     "bstart", "bfor", "bcal",
 ];
+
+/// Registers every job the chat layer schedules with a scheduler: the notes to a person, and
+/// the jobs of each capability (booking: reminders, no-shows, holds, freed slots;
+/// initiatives: deadlines, votes, reminders, held). Jobs run whatever modules a bot offers:
+/// they finish what was started.
+pub fn register_jobs(scheduler: &mut vicinato_core::scheduler::Scheduler, engine: Arc<Engine>) {
+    scheduler.register(
+        notes::NOTE_JOB,
+        vicinato_core::scheduler::Missed::RunLate,
+        Arc::new(notes::NoteJob(engine.clone())),
+    );
+    booking::reminders::register(scheduler, &engine);
+    initiatives::lifecycle::register(scheduler, engine);
+}
 
 /// Whether a chat is one person with the bot, or a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -582,7 +582,7 @@ impl Engine {
                 Ok(vec![Reply::id("initiatives-not-on-this-bot")])
             }
             Intent::Propose => propose::start(turn, None).await,
-            Intent::Initiatives => initiatives::browse(turn, text).await,
+            Intent::Initiatives => browse::browse(turn, text).await,
             Intent::Unknown => Ok(vec![Reply::id("not-understood").with_buttons(services::category_buttons(turn))]),
         }
     }
@@ -590,14 +590,14 @@ impl Engine {
     async fn flow_text(&self, turn: &mut Turn<'_>, text: &str) -> Result<Option<Vec<Reply>>, StoreError> {
         match turn.flow.clone() {
             Some(Flow::AskLanguage { .. }) => Ok(Some(language::typed(turn, text).await?)),
-            Some(Flow::AskHome { .. }) => start::typed_home(turn, text).await,
+            Some(Flow::AskHome { .. }) => home::typed_home(turn, text).await,
             Some(Flow::ConfirmForget) => Ok(None),
             Some(Flow::Book { .. }) if !self.offers(BOOKING) => Ok(None),
             Some(Flow::Book { draft }) => book::typed(turn, draft, text).await,
             Some(Flow::Propose { .. } | Flow::InitiativeText { .. }) if !self.offers(INITIATIVES) => Ok(None),
             Some(Flow::Propose { .. }) => propose::typed(turn, text).await,
             Some(Flow::InitiativeText { id, awaiting, outcome }) => {
-                Ok(Some(initiatives::typed(turn, id, awaiting, outcome, text).await?))
+                Ok(Some(browse::typed(turn, id, awaiting, outcome, text).await?))
             }
             Some(Flow::Results { .. }) | None => Ok(None),
         }
@@ -633,12 +633,12 @@ impl Engine {
             // Lists for staff name people and places: in a group, they go privately.
             Command::Approve => Ok(privately(approve::list(turn).await?)),
             Command::Propose(words) => propose::start(turn, words.as_deref()).await,
-            Command::Initiatives(words) => initiatives::browse(turn, words.as_deref().unwrap_or("")).await,
+            Command::Initiatives(words) => browse::browse(turn, words.as_deref().unwrap_or("")).await,
             Command::Week => {
                 let week = turn.engine.i18n().render(turn.lang, &Msg::new("ini-week-query"));
-                initiatives::browse(turn, &week).await
+                browse::browse(turn, &week).await
             }
-            Command::MyInitiatives => initiatives::mine(turn).await,
+            Command::MyInitiatives => browse::mine(turn).await,
             Command::Review => Ok(privately(decide::review(turn).await?)),
             Command::Phase(args) => decide::phase(turn, args.as_deref()).await,
             Command::Stats(args) => decide::stats(turn, args.as_deref()).await,
@@ -659,9 +659,9 @@ impl Engine {
         }
         match kind {
             "lang" => language::chosen(turn, arg).await,
-            "area" => start::drill(turn, arg).await,
-            "home" => start::home_chosen(turn, arg).await,
-            "skiphome" => start::skip_home(turn).await,
+            "area" => home::drill(turn, arg).await,
+            "home" => home::home_chosen(turn, arg).await,
+            "skiphome" => home::skip_home(turn).await,
             "cat" => services::category_chosen(turn, arg).await,
             "page" => services::page(turn, arg).await,
             "card" => services::card_detail(turn, arg).await,
@@ -681,33 +681,33 @@ impl Engine {
             "bapprove" => approve::decide(turn, arg, true).await,
             "bdecline" => approve::decide(turn, arg, false).await,
             "bstart" => book::command(turn, None).await,
-            "bfor" => on_behalf::chosen(turn, arg).await,
+            "bfor" => book::chosen(turn, arg).await,
             "bcal" => bookings::calendar(turn).await,
             // Initiatives.
-            "ini" => initiatives::open(turn, arg).await,
-            "ilist" => initiatives::browse_page(turn, arg).await,
+            "ini" => browse::open(turn, arg).await,
+            "ilist" => browse::browse_page(turn, arg).await,
             "ipropose" => propose::start(turn, None).await,
-            "isup" => initiatives::support(turn, arg, false).await,
-            "isupa" => initiatives::support(turn, arg, true).await,
-            "iuns" => initiatives::unsupport(turn, arg).await,
-            "ijoin" => initiatives::join(turn, arg, false).await,
-            "ivol" => initiatives::join(turn, arg, true).await,
-            "ileave" => initiatives::leave(turn, arg).await,
-            "ivote" => initiatives::vote(turn, arg).await,
-            "icom" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Comment).await,
-            "irep" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Report).await,
-            "iupd" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Update).await,
-            "idate" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Date).await,
-            "iout" => initiatives::ask_text(turn, arg, initiatives::Awaiting::Outcome).await,
-            "irej" => initiatives::ask_text(turn, arg, initiatives::Awaiting::RejectReason).await,
-            "imrej" => initiatives::ask_text(turn, arg, initiatives::Awaiting::ModeratorReason).await,
-            "isub" => initiatives::author_step(turn, arg, Action::Submit).await,
-            "iwd" => initiatives::author_step(turn, arg, Action::Withdraw).await,
-            "iheld" => initiatives::author_step(turn, arg, Action::MarkHeld).await,
-            "ipub" => initiatives::staff_step(turn, arg, Action::Publish).await,
-            "iacc" => initiatives::staff_step(turn, arg, Action::Accept).await,
-            "ihide" => initiatives::moderate(turn, arg, true).await,
-            "ishow" => initiatives::moderate(turn, arg, false).await,
+            "isup" => browse::support(turn, arg, false).await,
+            "isupa" => browse::support(turn, arg, true).await,
+            "iuns" => browse::unsupport(turn, arg).await,
+            "ijoin" => browse::join(turn, arg, false).await,
+            "ivol" => browse::join(turn, arg, true).await,
+            "ileave" => browse::leave(turn, arg).await,
+            "ivote" => browse::vote(turn, arg).await,
+            "icom" => browse::ask_text(turn, arg, browse::Awaiting::Comment).await,
+            "irep" => browse::ask_text(turn, arg, browse::Awaiting::Report).await,
+            "iupd" => browse::ask_text(turn, arg, browse::Awaiting::Update).await,
+            "idate" => browse::ask_text(turn, arg, browse::Awaiting::Date).await,
+            "iout" => browse::ask_text(turn, arg, browse::Awaiting::Outcome).await,
+            "irej" => browse::ask_text(turn, arg, browse::Awaiting::RejectReason).await,
+            "imrej" => browse::ask_text(turn, arg, browse::Awaiting::ModeratorReason).await,
+            "isub" => browse::author_step(turn, arg, Action::Submit).await,
+            "iwd" => browse::author_step(turn, arg, Action::Withdraw).await,
+            "iheld" => browse::author_step(turn, arg, Action::MarkHeld).await,
+            "ipub" => browse::staff_step(turn, arg, Action::Publish).await,
+            "iacc" => browse::staff_step(turn, arg, Action::Accept).await,
+            "ihide" => browse::moderate(turn, arg, true).await,
+            "ishow" => browse::moderate(turn, arg, false).await,
             "iedit" => propose::resume(turn, arg).await,
             "pskip" | "ptheme" | "parea" | "pbook" | "pfield" | "plater" => propose::button(turn, kind, arg).await,
             _ => Ok(vec![Reply::id("button-expired")]),

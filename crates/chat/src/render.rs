@@ -1,8 +1,8 @@
 //! Rendering replies into plain, translated text for transports. The result is still free of
 //! any network's markup: a transport escapes it and adds its own formatting.
 
-use super::cards::CardLine;
 use super::{Attachment, Block, Label, Reply, Visibility};
+use crate::directory::cards::CardLine;
 use crate::i18n::{I18n, Msg};
 use serde::Serialize;
 use vicinato_domain::Lang;

@@ -5,8 +5,8 @@
 //! Italian and English; words not in the lexicons are the
 //! date and number forms below. Nothing here asks or books: see `book`.
 
-use super::Turn;
-use super::understand::DayPart;
+use crate::Turn;
+use crate::understand::{DayPart, DayRef, When};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -258,7 +258,7 @@ pub fn read(turn: &Turn<'_>, text: &str, now: NaiveDateTime) -> Said {
     }
     if let Some(when) = &understood.slots.when {
         if said.date.is_none() && when.day.is_some() {
-            said.date = super::resolve_when(when, now).map(|w| w.date);
+            said.date = crate::resolve_when(when, now).map(|w| w.date);
         }
         if said.from.is_none() {
             said.from = when.minutes();
@@ -341,5 +341,81 @@ mod tests {
         assert_eq!(minute(Some("24"), Some("00")), Some(1440));
         assert_eq!(minute(Some("25"), None), None);
         assert_eq!(minute(Some("10"), Some("75")), None);
+    }
+}
+
+/// Resolves "now", "Sunday", "tomorrow afternoon", "at 15:00" into a window in local time.
+pub fn resolve_when(when: &When, now: NaiveDateTime) -> Option<OpenWindow> {
+    if when.now && when.day.is_none() && when.time.is_none() {
+        return Some(OpenWindow::at(now));
+    }
+    let date = match when.day {
+        None | Some(DayRef::Today) => now.date(),
+        Some(DayRef::Tomorrow) => now.date() + Duration::days(1),
+        Some(day) => {
+            let target = i64::from(day.weekday_index().unwrap_or(0));
+            let today = i64::from(now.date().weekday().num_days_from_monday());
+            now.date() + Duration::days((target - today).rem_euclid(7))
+        }
+    };
+    let (from, to) = match (when.minutes(), when.part) {
+        (Some(m), _) => (m, m + 1),
+        (None, Some(part)) => part.span(),
+        (None, None) if when.now => {
+            let w = OpenWindow::at(now);
+            (w.from_minute, w.to_minute)
+        }
+        (None, None) if when.day.is_some() => (0, 1440),
+        (None, None) => return None,
+    };
+    Some(OpenWindow { date, from_minute: from, to_minute: to.min(1440) })
+}
+
+#[cfg(test)]
+mod resolve_when_tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn saturday_10() -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap().and_hms_opt(10, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn sunday_means_the_coming_sunday_all_day() {
+        let w = resolve_when(&When { day: Some(DayRef::Sunday), ..Default::default() }, saturday_10()).unwrap();
+        assert_eq!(w.date, NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
+        assert_eq!((w.from_minute, w.to_minute), (0, 1440));
+    }
+
+    #[test]
+    fn saturday_today_afternoon_stays_today() {
+        let w = resolve_when(
+            &When {
+                day: Some(DayRef::Saturday),
+                part: Some(crate::understand::DayPart::Afternoon),
+                ..Default::default()
+            },
+            saturday_10(),
+        )
+        .unwrap();
+        assert_eq!(w.date, saturday_10().date());
+        assert_eq!(w.from_minute, 13 * 60);
+    }
+
+    #[test]
+    fn now_is_this_minute() {
+        let w = resolve_when(&When { now: true, ..Default::default() }, saturday_10()).unwrap();
+        assert_eq!((w.from_minute, w.to_minute), (600, 601));
+    }
+
+    #[test]
+    fn tomorrow_at_three_is_a_moment_tomorrow() {
+        let w = resolve_when(
+            &When { day: Some(DayRef::Tomorrow), time: Some("15:00".into()), ..Default::default() },
+            saturday_10(),
+        )
+        .unwrap();
+        assert_eq!(w.date.day(), 29);
+        assert_eq!(w.from_minute, 900);
     }
 }

@@ -4,10 +4,10 @@
 //! one of my welfare-house bookings), how many people, what it needs, then a summary to change
 //! any field, submit, or keep for later.
 
-use super::initiatives::{territory_name, theme_msg, visible, when_text};
-use super::limits::Limits;
-use super::{Button, Flow, Reply, Turn};
+use super::common::{territory_name, theme_msg, visible, when_text};
 use crate::i18n::Msg;
+use crate::limits::Limits;
+use crate::{Button, Flow, Reply, Turn};
 use chrono::{Duration, NaiveTime, TimeZone};
 use serde::{Deserialize, Serialize};
 use vicinato_domain::initiative::*;
@@ -166,7 +166,7 @@ async fn ask(turn: &Turn<'_>, ini: &Initiative, step: Step) -> Result<Reply, Sto
             let mut buttons = Vec::new();
             let mine = turn.store().bookings_of(turn.person.id, turn.now).await?;
             for b in mine.iter().filter(|b| b.status == BookingStatus::Confirmed).take(3) {
-                let label = super::bookings::space_name(turn.engine, turn.lang, b);
+                let label = crate::booking::space_name(turn.engine, turn.lang, b);
                 let local = b.starts.with_timezone(&turn.engine.settings().time_zone);
                 buttons.push(Button::text(
                     format!("{label} {}", local.format("%-d/%-m %H:%M")),
@@ -281,14 +281,14 @@ pub async fn typed(turn: &mut Turn<'_>, text: &str) -> Result<Option<Vec<Reply>>
             let found = turn.snapshot.tree.names_in(&vicinato_domain::text::fold(text)).into_iter().next();
             let Some((id, _)) = found else {
                 return Ok(Some(vec![Reply::say(
-                    Msg::new("ini-area-unknown").text("text", super::cards::excerpt(text, 60)),
+                    Msg::new("ini-area-unknown").text("text", crate::quote::excerpt(text, 60)),
                 )]));
             };
             territory = id;
         }
         Step::Theme => return Ok(Some(vec![ask(turn, &ini, Step::Theme).await?])),
         Step::When => {
-            let said = super::wish::read(turn, text, turn.local_now());
+            let said = crate::wish::read(turn, text, turn.local_now());
             let Some(date) = said.date else {
                 let id = if said.date_problem.is_some() { "ini-date-bad" } else { "ini-date-missing" };
                 return Ok(Some(vec![Reply::id(id).with_buttons(vec![skip()])]));
@@ -368,7 +368,7 @@ pub async fn button(turn: &mut Turn<'_>, kind: &str, arg: &str) -> Result<Vec<Re
                 return Ok(vec![Reply::id("not-allowed")]);
             }
             c.booking = Some(b.id);
-            c.place = Some(super::bookings::space_name(turn.engine, turn.lang, &b));
+            c.place = Some(crate::booking::space_name(turn.engine, turn.lang, &b));
             c.starts = c.starts.or(Some(b.starts));
         }
         _ => return Ok(vec![ask(turn, &ini, step).await?]),

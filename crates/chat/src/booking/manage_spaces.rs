@@ -4,39 +4,13 @@
 //! approval on or off. Kept in the store, so every process sees it at once; booking reads it
 //! on every check.
 
-use super::bookings::{slot_of, space_name};
-use super::{Block, Button, Engine, Reply, Turn};
+use super::slots::needs_approval;
+use super::slots::{slot_of, space_name};
 use crate::i18n::Msg;
+use crate::{Block, Button, Engine, Reply, Turn};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use vicinato_domain::*;
 use vicinato_store::StoreError;
-
-/// Whether a space needs approval: as staff last said, else as the spaces file says.
-pub async fn needs_approval(engine: &Engine, space: &Space) -> Result<bool, StoreError> {
-    Ok(engine.store().space_approval(&space.id).await?.unwrap_or(space.needs_approval))
-}
-
-/// The closure that closes a space over `[from, to)`, if any.
-pub async fn closure_over(
-    engine: &Engine,
-    space: &Space,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Option<SpaceClosure>, StoreError> {
-    let closures = engine.store().space_closures(from, to).await?;
-    Ok(closures.into_iter().find(|c| c.closes(engine.spaces(), space, from, to)))
-}
-
-/// The times a space is closed within `[from, to)`, as busy intervals.
-pub async fn closed_times(
-    engine: &Engine,
-    space: &Space,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, StoreError> {
-    let closures = engine.store().space_closures(from, to).await?;
-    Ok(closures.iter().filter(|c| c.closes(engine.spaces(), space, from, to)).map(|c| (c.starts, c.ends)).collect())
-}
 
 /// What `/space …` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -301,11 +275,11 @@ async fn close(
         };
         let msg = Msg::new("waitlist-closed")
             .text("space", name)
-            .msg("when", super::book::when_msg(slot))
+            .msg("when", super::slots::when_msg(slot))
             .text("reason", reason.clone());
-        notes.push(super::notes::Note::new(w.person, msg, format!("waitlist:{}:closed", w.id)));
+        notes.push(crate::notes::Note::new(w.person, msg, format!("waitlist:{}:closed", w.id)));
     }
-    super::notes::send(engine, &notes, turn.now).await?;
+    crate::notes::send(engine, &notes, turn.now).await?;
     tracing::info!(actor = %turn.person.id, space = %space.id, affected = affected.len(), "space closed by chat");
     if affected.is_empty() {
         reply.blocks.push(Block::Say(Msg::new("space-closed-no-bookings")));
@@ -318,7 +292,7 @@ async fn close(
         reply.blocks.push(Block::Say(
             Msg::new("space-closed-booking-line")
                 .text("space", space_name(engine, turn.lang, b))
-                .msg("when", super::book::when_msg(slot_of(b)))
+                .msg("when", super::slots::when_msg(slot_of(b)))
                 .text("name", name),
         ));
         let Some(booker) = who else { continue };
@@ -326,7 +300,7 @@ async fn close(
         let note = Reply::say(
             Msg::new("space-closed-notice")
                 .text("space", space_name(engine, lang, b))
-                .msg("when", super::book::when_msg(slot_of(b)))
+                .msg("when", super::slots::when_msg(slot_of(b)))
                 .text("reason", reason.clone()),
         )
         .with_buttons(vec![

@@ -5,8 +5,8 @@
 //! of the association they book for. A payload that names a slot (a forged button, an old
 //! message) is therefore held to exactly what a typed request is.
 
-use super::{Engine, Reply};
 use crate::i18n::Msg;
+use crate::{Engine, Reply};
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use vicinato_domain::*;
 use vicinato_store::{QuotaCheck, QuotaOf, StoreError};
@@ -74,7 +74,7 @@ pub async fn broken(engine: &Engine, wish: &Wish<'_>, now: DateTime<Utc>) -> Res
     let Some((starts, ends)) = wish.slot.in_zone(zone) else {
         return Ok(Some(Broken::Rule(Refusal::NoSuchTime)));
     };
-    if let Some(closure) = super::manage_spaces::closure_over(engine, wish.space, starts, ends).await? {
+    if let Some(closure) = super::slots::closure_over(engine, wish.space, starts, ends).await? {
         return Ok(Some(Broken::Closed(closure)));
     }
     Ok(over_quota(engine, wish, zone, now).await?.map(Broken::Rule))

@@ -2,11 +2,11 @@
 //! houses in the territories where I am staff; approving or declining tells the requester on
 //! their network. Every decision checks the role in the house's territory again.
 
-use super::book::{jobs_of, when_msg};
-use super::bookings::{slot_of, space_name};
-use super::notes::Note;
-use super::{Block, Button, Reply, Turn};
+use super::slots::{jobs_of, when_msg};
+use super::slots::{slot_of, space_name};
 use crate::i18n::Msg;
+use crate::notes::Note;
+use crate::{Block, Button, Reply, Turn};
 use chrono::Duration;
 use vicinato_domain::*;
 use vicinato_store::StoreError;
@@ -72,7 +72,7 @@ pub async fn decide(turn: &mut Turn<'_>, arg: &str, approve: bool) -> Result<Vec
     let mut jobs = if approve {
         jobs_of(turn.engine, &booking, turn.now)
     } else {
-        vec![super::waitlist::freed_job(&booking, turn.now)]
+        vec![super::slots::freed_job(&booking, turn.now)]
     };
     jobs.push(note.job(turn.now));
     let decided =
@@ -85,6 +85,6 @@ pub async fn decide(turn: &mut Turn<'_>, arg: &str, approve: bool) -> Result<Vec
     if !approve {
         super::waitlist::freed_now(turn.engine, &b, turn.now).await?;
     }
-    super::notes::send_now(turn.engine, &[note], turn.now).await?;
+    crate::notes::send_now(turn.engine, &[note], turn.now).await?;
     Ok(vec![Reply::id(if approve { "approve-done" } else { "decline-done" })])
 }

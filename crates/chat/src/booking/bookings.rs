@@ -2,23 +2,13 @@
 //! the list or from a reminder) frees the slot and drops its reminders; `/checkin` records
 //! arrival at the house for the booking under way; "calendar" sends them as an `.ics` file.
 
-use super::book::when_msg;
-use super::{Attachment, Block, Button, Reply, Turn};
+use super::slots::when_msg;
+use super::slots::{calendar_file, slot_of, space_name};
 use crate::i18n::Msg;
+use crate::{Attachment, Block, Button, Reply, Turn};
 use chrono::Duration;
 use vicinato_domain::*;
 use vicinato_store::StoreError;
-
-/// How a booking is named in lists and messages: "Sala grande – Casa del Welfare di Centocelle".
-pub fn space_name(engine: &super::Engine, lang: Lang, booking: &Booking) -> String {
-    let space = engine.spaces().space(&booking.space).map(|(_, s)| s.name.get(lang).to_owned());
-    let house = engine.snapshot().houses.iter().find(|h| h.id == booking.house).map(|h| h.name.clone());
-    match (space, house) {
-        (Some(s), Some(h)) => format!("{s} – {h}"),
-        (Some(s), None) => s,
-        _ => booking.space.to_string(),
-    }
-}
 
 fn status_msg(status: BookingStatus) -> Msg {
     Msg::new(match status {
@@ -31,33 +21,6 @@ fn status_msg(status: BookingStatus) -> Msg {
     })
 }
 
-/// Bookings as an iCalendar file: `booking-<id>.ics` for one, `bookings.ics` for several.
-pub fn calendar_file(
-    engine: &super::Engine,
-    lang: Lang,
-    bookings: &[Booking],
-    now: chrono::DateTime<chrono::Utc>,
-) -> Attachment {
-    let snapshot = engine.snapshot();
-    let entries: Vec<ical::CalendarEntry<'_>> = bookings
-        .iter()
-        .map(|b| ical::CalendarEntry {
-            booking: b,
-            space: engine
-                .spaces()
-                .space(&b.space)
-                .map(|(_, s)| s.name.get(lang).to_owned())
-                .unwrap_or_else(|| b.space.to_string()),
-            house: snapshot.houses.iter().find(|h| h.id == b.house).map(|h| h.name.clone()).unwrap_or_default(),
-        })
-        .collect();
-    let name = match bookings {
-        [one] => format!("booking-{}.ics", one.id),
-        _ => "bookings.ics".to_owned(),
-    };
-    Attachment { name, mime: "text/calendar".into(), bytes: ical::calendar("Vicinato", &entries, now).into_bytes() }
-}
-
 /// My live bookings as a calendar file (button `bcal:`).
 pub async fn calendar(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
     let bookings = turn.store().bookings_of(turn.person.id, turn.now).await?;
@@ -68,10 +31,6 @@ pub async fn calendar(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
     let file = Attachment { name: "bookings.ics".into(), ..calendar_file(turn.engine, turn.lang, &bookings, turn.now) };
     reply.blocks.push(Block::File(file));
     Ok(vec![reply])
-}
-
-pub fn slot_of(booking: &Booking) -> LocalSlot {
-    LocalSlot { start: booking.local_start(), end: booking.local_end() }
 }
 
 pub async fn list(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
@@ -105,8 +64,8 @@ pub async fn cancel(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreE
     };
     let live = [BookingStatus::Held, BookingStatus::Pending, BookingStatus::Confirmed];
     // The cancellation, the end of its jobs and the offer to the waitlist are one transaction.
-    let jobs = [super::waitlist::freed_job(&booking, turn.now)];
-    let cancel = super::book::job_keys(turn.engine, &booking);
+    let jobs = [super::slots::freed_job(&booking, turn.now)];
+    let cancel = super::slots::job_keys(turn.engine, &booking);
     let cancelled =
         turn.store().booking_transition_with(booking.id, &live, BookingStatus::Cancelled, &jobs, &cancel, turn.now);
     match cancelled.await? {

@@ -1,12 +1,13 @@
 //! `/help`: what this person may do, and only that.
 
-use super::{Reply, Turn, services};
+use crate::directory as services;
 use crate::i18n::Msg;
+use crate::{Reply, Turn};
 use vicinato_domain::Role;
 
 pub fn help(turn: &Turn<'_>) -> Reply {
-    let booking = turn.engine.offers(super::BOOKING);
-    let initiatives = turn.engine.offers(super::INITIATIVES);
+    let booking = turn.engine.offers(crate::BOOKING);
+    let initiatives = turn.engine.offers(crate::INITIATIVES);
     let mut reply = Reply::id("help-intro").then(Msg::new("help-resident"));
     if initiatives {
         reply = reply.then(Msg::new("help-initiatives"));
@@ -30,5 +31,5 @@ pub fn help(turn: &Turn<'_>) -> Reply {
         reply = reply.then(Msg::new("help-admin"));
     }
     let reply = reply.then(Msg::new("help-examples")).with_buttons(services::category_buttons(turn));
-    if turn.chat_kind == super::ChatKind::Group { reply.private() } else { reply }
+    if turn.chat_kind == crate::ChatKind::Group { reply.private() } else { reply }
 }

@@ -2,7 +2,7 @@
 //! "community": offered at the welfare house of its territory, found by search like any other.
 //! Adding it twice changes nothing.
 
-use super::Engine;
+use crate::Engine;
 use vicinato_domain::initiative::Initiative;
 use vicinato_domain::*;
 

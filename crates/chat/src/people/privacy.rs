@@ -3,8 +3,8 @@
 //! in a group is confirmed in the private chat the button goes to. Before the erasure, live
 //! bookings are cancelled the ordinary way, so the waitlist gets their slots.
 
-use super::{Block, Button, Flow, Reply, Turn};
 use crate::i18n::Msg;
+use crate::{Block, Button, Flow, Reply, Turn};
 use vicinato_domain::BookingStatus;
 use vicinato_store::{StoreError, StoredFlow};
 
@@ -53,12 +53,12 @@ pub async fn forget_answer(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>,
         // Slots the person held go to whoever waits for them, as when they cancel.
         let live = [BookingStatus::Held, BookingStatus::Pending, BookingStatus::Confirmed];
         for b in turn.store().bookings_of(turn.person.id, turn.now).await? {
-            let jobs = [super::waitlist::freed_job(&b, turn.now)];
-            let cancel = super::book::job_keys(turn.engine, &b);
+            let jobs = [crate::booking::freed_job(&b, turn.now)];
+            let cancel = crate::booking::job_keys(turn.engine, &b);
             let cancelled =
                 turn.store().booking_transition_with(b.id, &live, BookingStatus::Cancelled, &jobs, &cancel, turn.now);
             if let Some(b) = cancelled.await? {
-                super::waitlist::freed_now(turn.engine, &b, turn.now).await?;
+                crate::booking::freed_now(turn.engine, &b, turn.now).await?;
             }
         }
         turn.store().erase_person(turn.person.id).await?;

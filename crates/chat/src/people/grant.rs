@@ -1,8 +1,8 @@
 //! `/grant` and `/revoke`: roles by chat. Admins grant anything; staff may grant and revoke
 //! moderators within their own territory. Everyone else is refused.
 
-use super::{Reply, Turn};
 use crate::i18n::Msg;
+use crate::{Reply, Turn};
 use vicinato_domain::*;
 use vicinato_store::StoreError;
 

@@ -1,57 +1,12 @@
-//! Onboarding and deep links: `/start` asks the language, then the home territory (by button,
-//! drilling down the tree, or typed); `/start t-<territory>`, `s-<service>`, `c-<category>` and
-//! `i-<initiative>` open straight where the link points.
+//! The home territory of a person: asked at onboarding (drilling down the tree, or typed),
+//! changed later, or skipped.
 
-use super::understand::Intent;
-use super::{Button, Flow, Reply, Turn, services};
+use crate::directory as services;
 use crate::i18n::Msg;
+use crate::understand::Intent;
+use crate::{Button, Flow, Reply, Turn};
 use vicinato_domain::*;
 use vicinato_store::StoreError;
-
-pub async fn start(turn: &mut Turn<'_>, payload: Option<&str>) -> Result<Vec<Reply>, StoreError> {
-    if let Some(payload) = payload {
-        if let Some(t) = payload.strip_prefix("t-") {
-            if let Some(territory) = turn.snapshot.tree.get(&TerritoryId::new(t)) {
-                let id = territory.id.clone();
-                if turn.person.language.is_none() {
-                    turn.person.language = Some(turn.lang);
-                }
-                return set_home(turn, Some(id)).await;
-            }
-        } else if let Some(s) = payload.strip_prefix("s-") {
-            let mut replies = vec![Reply::say(Msg::new("welcome-link").text("name", turn.person.display_name.clone()))];
-            replies.extend(services::card_detail(turn, s).await?);
-            return Ok(replies);
-        } else if let Some(c) = payload.strip_prefix("c-") {
-            return services::category_chosen(turn, c).await;
-        } else if let Some(i) = payload.strip_prefix("i-")
-            && turn.engine.offers(super::INITIATIVES)
-        {
-            let mut replies = vec![Reply::say(Msg::new("welcome-link").text("name", turn.person.display_name.clone()))];
-            replies.extend(super::initiatives::open(turn, i).await?);
-            return Ok(replies);
-        }
-        // An unknown link: fall through to the usual welcome.
-    }
-    turn.flow = Some(Flow::AskLanguage { onboarding: true });
-    turn.save_flow(turn.flow.as_ref().expect("just set")).await?;
-    Ok(vec![
-        Reply::say(Msg::new("welcome").text("name", turn.person.display_name.clone()))
-            .then(Msg::new("choose-language"))
-            .with_buttons(super::language::buttons()),
-    ])
-}
-
-/// A greeting: a short welcome with a next step.
-pub fn greet(turn: &Turn<'_>) -> Reply {
-    let name = turn.person.display_name.clone();
-    if turn.person.onboarded {
-        Reply::say(Msg::new("greeting-reply").text("name", name)).with_buttons(services::category_buttons(turn))
-    } else {
-        Reply::say(Msg::new("greeting-new").text("name", name))
-            .with_buttons(vec![Button::msg(Msg::new("button-start"), "start")])
-    }
-}
 
 /// Asks for the home territory, listing the places beneath `under`.
 pub async fn ask_home(turn: &mut Turn<'_>, under: Option<TerritoryId>) -> Result<Reply, StoreError> {
@@ -128,11 +83,11 @@ pub async fn typed_home(turn: &mut Turn<'_>, text: &str) -> Result<Option<Vec<Re
         _ => None,
     };
     let mut reply = ask_home(turn, under).await?;
-    reply.blocks.insert(0, super::Block::Say(Msg::new("home-not-found").text("text", super::cards::excerpt(text, 60))));
+    reply.blocks.insert(0, crate::Block::Say(Msg::new("home-not-found").text("text", crate::quote::excerpt(text, 60))));
     Ok(Some(vec![reply]))
 }
 
-async fn set_home(turn: &mut Turn<'_>, home: Option<TerritoryId>) -> Result<Vec<Reply>, StoreError> {
+pub(crate) async fn set_home(turn: &mut Turn<'_>, home: Option<TerritoryId>) -> Result<Vec<Reply>, StoreError> {
     turn.person.home = home.clone();
     turn.person.onboarded = true;
     if turn.person.language.is_none() {
@@ -146,12 +101,4 @@ async fn set_home(turn: &mut Turn<'_>, home: Option<TerritoryId>) -> Result<Vec<
         None => Msg::new("home-skipped"),
     };
     Ok(vec![Reply::say(first).then(Msg::new("onboarding-done")).with_buttons(services::category_buttons(turn))])
-}
-
-impl Reply {
-    /// Marks the reply as replacing the message whose button was pressed.
-    pub fn updating(mut self) -> Self {
-        self.update = true;
-        self
-    }
 }

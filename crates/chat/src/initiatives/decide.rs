@@ -3,9 +3,10 @@
 //! `/phase <area> 1|2` moves a territory between institutional and community decisions
 //! (audited), and `/stats [area]` gives the participation figures per month.
 
-use super::initiatives::{card, territory_name};
-use super::{Reply, Turn};
+use super::browse::card;
+use super::common::territory_name;
 use crate::i18n::Msg;
+use crate::{Reply, Turn};
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,7 +62,7 @@ pub(crate) async fn review(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError
     waiting.retain(|i| {
         i.hidden
             || i.status == Status::Submitted
-            || super::initiatives::phase_in(&tree, &set, &i.territory) == Phase::Institutional
+            || super::common::phase_in(&tree, &set, &i.territory) == Phase::Institutional
     });
     if waiting.is_empty() {
         return Ok(vec![Reply::id("ini-review-none")]);
@@ -86,7 +87,7 @@ pub(crate) async fn phase(turn: &mut Turn<'_>, args: Option<&str>) -> Result<Vec
     });
     let (Some(territory), Some(phase)) = (territory, phase) else {
         if let Some(t) = turn.snapshot.tree.names_in(&fold(args)).into_iter().next().map(|(id, _)| id) {
-            let now = super::initiatives::phase_of(turn, &t).await?;
+            let now = super::common::phase_of(turn, &t).await?;
             return Ok(vec![Reply::say(
                 Msg::new("ini-phase-is")
                     .text("area", territory_name(turn, &t))

@@ -2,11 +2,11 @@
 //! release of bookings nobody checked in to. Both read the booking again when they run, so a
 //! cancelled or changed booking sends nothing.
 
-use super::book::{NO_SHOW_JOB, REMINDER_JOB, when_msg};
-use super::bookings::{slot_of, space_name};
-use super::notes::Note;
-use super::{Button, Engine, Reply};
+use super::slots::{NO_SHOW_JOB, REMINDER_JOB, when_msg};
+use super::slots::{slot_of, space_name};
 use crate::i18n::Msg;
+use crate::notes::Note;
+use crate::{Button, Engine, Reply};
 use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -23,23 +23,13 @@ struct Payload {
 }
 
 /// Registers the booking jobs with a scheduler.
-pub fn register(scheduler: &mut Scheduler, engine: Arc<Engine>) {
+pub fn register(scheduler: &mut Scheduler, engine: &Arc<Engine>) {
     // A reminder is still useful late, as long as the booking has not started (checked when
     // it runs); a no-show release is safe to run late.
     scheduler.register(REMINDER_JOB, Missed::RunLate, Arc::new(Reminder(engine.clone())));
     scheduler.register(NO_SHOW_JOB, Missed::RunLate, Arc::new(NoShow(engine.clone())));
-    scheduler.register(
-        super::waitlist::HOLD_JOB,
-        Missed::RunLate,
-        Arc::new(super::waitlist::HoldExpiry(engine.clone())),
-    );
-    scheduler.register(
-        super::waitlist::FREED_JOB,
-        Missed::RunLate,
-        Arc::new(super::waitlist::FreedJob(engine.clone())),
-    );
-    scheduler.register(super::notes::NOTE_JOB, Missed::RunLate, Arc::new(super::notes::NoteJob(engine.clone())));
-    super::lifecycle::register(scheduler, engine);
+    scheduler.register(super::slots::HOLD_JOB, Missed::RunLate, Arc::new(super::waitlist::HoldExpiry(engine.clone())));
+    scheduler.register(super::slots::FREED_JOB, Missed::RunLate, Arc::new(super::waitlist::FreedJob(engine.clone())));
 }
 
 struct Reminder(Arc<Engine>);
@@ -103,7 +93,7 @@ impl JobHandler for NoShow {
             format!("released:{}", b.id),
         );
         // The release, its note and the offer to the waitlist are committed together.
-        let jobs = [super::waitlist::freed_job(&b, now), note.job(now)];
+        let jobs = [super::slots::freed_job(&b, now), note.job(now)];
         let released = engine.store().booking_transition_with(
             b.id,
             &[BookingStatus::Confirmed],
@@ -117,7 +107,7 @@ impl JobHandler for NoShow {
         };
         tracing::info!(booking = %b.id, "booking released: nobody checked in");
         super::waitlist::freed_now(engine, &b, now).await?;
-        super::notes::send_now(engine, &[note], now).await?;
+        crate::notes::send_now(engine, &[note], now).await?;
         Ok(())
     }
 }

@@ -4,9 +4,9 @@
 //! association (members staff marked so) may book for it; the right is checked again when the
 //! booking is written.
 
-use super::book::{Ask, Draft};
-use super::{Button, Reply, Turn};
+use super::draft::{Ask, Draft};
 use crate::i18n::Msg;
+use crate::{Button, Reply, Turn};
 use vicinato_domain::*;
 use vicinato_store::StoreError;
 
@@ -73,7 +73,7 @@ pub async fn settle(turn: &mut Turn<'_>, draft: &mut Draft) -> Result<Option<Vec
         return Ok(None);
     }
     draft.asked = Some(Ask::ForWhom);
-    super::book::save(turn, draft).await?;
+    super::draft::save(turn, draft).await?;
     let mut buttons = vec![Button::msg(Msg::new("button-book-for-me"), "bfor:me")];
     buttons.extend(mine.iter().map(|a| Button::text(a.name.clone(), format!("bfor:{}", a.id))));
     Ok(Some(vec![Reply::id("book-ask-for-whom").with_buttons(buttons)]))
@@ -113,23 +113,4 @@ pub async fn over_quota(
         people: draft.people,
     };
     super::slot_rules::over_quota(turn.engine, &wish, zone, turn.now).await
-}
-
-/// Who a booking is for, chosen by button (`bfor:me`, `bfor:<association>`).
-pub async fn chosen(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let Some(super::Flow::Book { mut draft }) = turn.flow.clone() else {
-        return Ok(vec![Reply::id("button-expired")]);
-    };
-    draft.for_whom = Some(if arg == "me" {
-        BookingFor::Me
-    } else {
-        let Ok(id) = AssociationId::parse(arg) else {
-            return Ok(vec![Reply::id("button-expired")]);
-        };
-        BookingFor::Association(id)
-    });
-    if !allowed(turn, &draft).await? {
-        return Ok(vec![Reply::id("book-for-not-yours")]);
-    }
-    super::book::advance(turn, draft).await
 }

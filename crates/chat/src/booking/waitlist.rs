@@ -6,12 +6,13 @@
 //! A wait obeys the booking rules ([`super::slot_rules`]) when it is joined, when it is
 //! promoted and when the offer is taken up: nobody queues for what they could not book.
 
-use super::book::when_msg;
-use super::bookings::{slot_of, space_name};
-use super::notes::{self, Note};
 use super::slot_rules::{self, Wish};
-use super::{Block, Button, Engine, Flow, Reply, Turn};
+use super::slots::when_msg;
+use super::slots::{HOLD_JOB, freed_job, freed_key, hold_key};
+use super::slots::{slot_of, space_name};
 use crate::i18n::Msg;
+use crate::notes::{self, Note};
+use crate::{Block, Button, Engine, Flow, Reply, Turn};
 use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -19,32 +20,6 @@ use std::sync::Arc;
 use vicinato_core::scheduler::JobHandler;
 use vicinato_domain::*;
 use vicinato_store::{Job, NewJob, StoreError, WaitPlace};
-
-pub const HOLD_JOB: &str = "booking-hold";
-/// Offers a slot a booking stopped occupying to the people waiting for it.
-pub const FREED_JOB: &str = "booking-freed";
-
-fn hold_key(id: BookingId) -> String {
-    format!("booking:{id}:hold")
-}
-
-fn freed_key(id: BookingId) -> String {
-    format!("booking:{id}:freed")
-}
-
-/// The job that offers a booking's slot to the waitlist: written in the transaction that frees
-/// the slot (cancelled, declined, released, a hold not taken up), so a crash never loses it;
-/// [`freed_now`] runs it at once.
-pub fn freed_job(booking: &Booking, now: DateTime<Utc>) -> NewJob {
-    NewJob {
-        kind: FREED_JOB.into(),
-        key: Some(freed_key(booking.id)),
-        payload: serde_json::json!({ "booking": booking.id.0 }).to_string(),
-        due_at: now,
-        cron: None,
-        zone: booking.zone.name().into(),
-    }
-}
 
 /// Offers the freed slot now and removes its job; on an error the job stays and retries.
 pub async fn freed_now(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> Result<(), StoreError> {
@@ -57,7 +32,7 @@ pub async fn freed_now(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -
 /// pass every rule a booking passes, and be taken; one entry per person and slot, and at most
 /// `limits.waitlist_entries` at once.
 pub async fn join(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let Some((space, start, minutes)) = super::book::slot_arg(arg) else {
+    let Some((space, start, minutes)) = super::slots::slot_arg(arg) else {
         return Ok(vec![Reply::id("button-expired")]);
     };
     let Some((house, space)) = turn.engine.spaces().space(&space) else {
@@ -225,7 +200,7 @@ pub async fn answer(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreE
     let Some((house, space)) = turn.engine.spaces().space(&b.space) else {
         return Ok(vec![Reply::id("booking-not-found")]);
     };
-    let needs_approval = super::manage_spaces::needs_approval(turn.engine, space).await?;
+    let needs_approval = super::slots::needs_approval(turn.engine, space).await?;
     let mut refusal = None;
     if yes == "yes" && b.status == BookingStatus::Held {
         let wish = Wish {
@@ -245,7 +220,7 @@ pub async fn answer(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreE
     };
     let jobs = match to {
         BookingStatus::Cancelled => vec![freed_job(&b, turn.now)],
-        BookingStatus::Confirmed => super::book::jobs_of(turn.engine, &b, turn.now),
+        BookingStatus::Confirmed => super::slots::jobs_of(turn.engine, &b, turn.now),
         _ => Vec::new(),
     };
     let cancel = [hold_key(b.id)];
@@ -293,7 +268,7 @@ impl JobHandler for HoldExpiry {
         let msg = Msg::new("waitlist-offer-expired").text("space", space_name(engine, lang, &b));
         let note = Note::new(b.person, msg, format!("booking:{}:hold-expired", b.id));
         let jobs = [freed_job(&b, now), note.job(now)];
-        let cancel = super::book::job_keys(engine, &b);
+        let cancel = super::slots::job_keys(engine, &b);
         let changed = engine.store().booking_transition_with(
             id,
             &[BookingStatus::Held],

@@ -10,114 +10,14 @@
 //!
 //! Also: "what is free on Saturday at Casa X?" lists the free stretches of each space.
 
-use super::understand::DayPart;
-use super::wish::{DateProblem, Said, house_in, minute_of_day, read};
-use super::{Block, Button, Flow, Reply, Turn};
+use super::draft::{Ask, Draft, save};
+use super::slots::{job_keys, jobs_of, slot_arg, when_msg};
 use crate::i18n::Msg;
+use crate::wish::{DateProblem, house_in, minute_of_day, read};
+use crate::{Block, Button, Flow, Reply, Turn};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use serde::{Deserialize, Serialize};
 use vicinato_domain::*;
-use vicinato_store::{NewJob, Refused, StoreError};
-
-/// Job kinds of bookings, run by [`super::reminders`].
-pub const REMINDER_JOB: &str = "booking-reminder";
-pub const NO_SHOW_JOB: &str = "booking-no-show";
-
-/// What is asked next.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ask {
-    Space,
-    When,
-    People,
-    Purpose,
-    Confirm,
-    /// For me, or for one of my associations.
-    ForWhom,
-}
-
-/// A booking being put together.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Draft {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub house: Option<LocationId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub space: Option<SpaceId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<NaiveDate>,
-    /// Minutes after midnight.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub length: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub part: Option<DayPart>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub people: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asked: Option<Ask>,
-    /// Moving this booking of mine to the new time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replaces: Option<BookingId>,
-    /// Every week at the same time, this many weeks (the first included).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weeks: Option<u8>,
-    /// Every day at the same time, this many days (the first included).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub days: Option<u8>,
-    /// Who it is for; `None` until decided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub for_whom: Option<BookingFor>,
-}
-
-impl Draft {
-    fn merge(&mut self, said: &Said, turn: &Turn<'_>) {
-        if let Some(h) = &said.house {
-            if self.house.as_ref() != Some(h) {
-                self.space = None;
-            }
-            self.house = Some(h.clone());
-        }
-        let spaces = turn.engine.spaces();
-        let in_house: Vec<&SpaceId> = said
-            .spaces
-            .iter()
-            .filter(|s| {
-                self.house.is_none() || spaces.space(s).is_some_and(|(h, _)| Some(&h.location) == self.house.as_ref())
-            })
-            .collect();
-        if in_house.len() == 1 {
-            self.space = Some(in_house[0].clone());
-            self.house = spaces.space(in_house[0]).map(|(h, _)| h.location.clone());
-        }
-        if said.date.is_some() {
-            self.date = said.date;
-            self.days = said.days;
-        }
-        if said.from.is_some() || said.part.is_some() {
-            self.from = said.from;
-            self.to = said.to;
-            self.part = if said.from.is_some() { None } else { said.part };
-        }
-        if said.length.is_some() {
-            self.length = said.length;
-            self.to = None;
-        }
-        if said.weeks.is_some() {
-            self.weeks = said.weeks;
-        }
-        if let Some(p) = said.people {
-            self.people = Some(p);
-        }
-        if let (Some(n), Some(Ask::People)) = (said.number, self.asked) {
-            self.people = Some(n);
-        }
-    }
-}
+use vicinato_store::{Refused, StoreError};
 
 /// The person's local now, in a house's zone.
 fn local_now(turn: &Turn<'_>, zone: chrono_tz::Tz) -> NaiveDateTime {
@@ -195,7 +95,7 @@ fn date_problem_reply(problem: &DateProblem) -> Reply {
     match problem {
         DateProblem::NoSuchDate(written) => Reply::say(Msg::new("book-no-such-date").text("date", written.clone())),
         DateProblem::Past => Reply::id("book-refused-past"),
-        DateProblem::Range => Reply::say(Msg::new("book-days-too-many").num("n", i64::from(super::wish::MAX_DAYS))),
+        DateProblem::Range => Reply::say(Msg::new("book-days-too-many").num("n", i64::from(crate::wish::MAX_DAYS))),
         DateProblem::OutOfRange => Reply::say(
             Msg::new("date-out-of-range")
                 .text("from", vicinato_domain::dates::MIN_YEAR.to_string())
@@ -212,15 +112,6 @@ fn space_label(turn: &Turn<'_>, space: &Space) -> String {
 fn house_schedule(turn: &Turn<'_>, space: &Space) -> Schedule {
     let house = turn.snapshot.houses.iter().find(|h| h.id == space.house).map(|h| h.hours.clone()).unwrap_or_default();
     space_schedule(space, &house)
-}
-
-/// "sabato 5/12, 15:00–17:00"
-pub fn when_msg(slot: LocalSlot) -> Msg {
-    Msg::new("book-when")
-        .msg("day", Msg::new(format!("weekday-{}", slot.start.weekday().num_days_from_monday())))
-        .text("date", slot.start.format("%-d/%-m").to_string())
-        .text("from", slot.start.format("%H:%M").to_string())
-        .text("to", slot.end.format("%H:%M").to_string())
 }
 
 fn slot_payload(space: &SpaceId, slot: LocalSlot) -> String {
@@ -305,7 +196,7 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
         return refused(turn, draft, &space, &hours, zone, slot, Refusal::NoSuchTime, now).await;
     };
     // Closed by staff for that time.
-    if let Some(closure) = super::manage_spaces::closure_over(turn.engine, &space, instants.0, instants.1).await? {
+    if let Some(closure) = super::slots::closure_over(turn.engine, &space, instants.0, instants.1).await? {
         return closed(turn, draft, &space, &hours, zone, slot, &closure, now).await;
     }
     // For me or for an association, then fair use: that one's hours in this house that week.
@@ -346,7 +237,7 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
             .num("people", i64::from(draft.people.unwrap_or(0)))
             .text("purpose", draft.purpose.clone().unwrap_or_default()),
     );
-    if super::manage_spaces::needs_approval(turn.engine, &space).await? {
+    if super::slots::needs_approval(turn.engine, &space).await? {
         summary.blocks.push(Block::Say(Msg::new("book-needs-approval")));
     }
     if let Some(a) = super::on_behalf::association_of(&draft) {
@@ -393,13 +284,6 @@ fn hours_lines(weekly: &WeeklyHours) -> Vec<Block> {
         .collect()
 }
 
-pub(super) async fn save(turn: &mut Turn<'_>, draft: &Draft) -> Result<(), StoreError> {
-    let flow = Flow::Book { draft: draft.clone() };
-    turn.save_flow(&flow).await?;
-    turn.flow = Some(flow);
-    Ok(())
-}
-
 async fn busy_around(
     turn: &Turn<'_>,
     space: &Space,
@@ -407,7 +291,7 @@ async fn busy_around(
 ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, StoreError> {
     let (from, to) = (at - Duration::days(1), at + Duration::days(9));
     let mut busy = turn.store().busy(&space.units, from, to).await?;
-    busy.extend(super::manage_spaces::closed_times(turn.engine, space, from, to).await?);
+    busy.extend(super::slots::closed_times(turn.engine, space, from, to).await?);
     Ok(busy)
 }
 
@@ -550,19 +434,6 @@ pub async fn move_booking(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, 
     advance(turn, draft).await
 }
 
-/// Reads a slot from a button: `space|YYYYMMDDHHMM|minutes`.
-pub fn slot_arg(arg: &str) -> Option<(SpaceId, NaiveDateTime, u16)> {
-    let mut parts = arg.split('|');
-    let (space, start, minutes) = (parts.next()?, parts.next()?, parts.next()?);
-    // A forged payload can carry any year: only the window Vicinato reads is taken, so the
-    // arithmetic on the slot cannot overflow.
-    let start = NaiveDateTime::parse_from_str(start, "%Y%m%d%H%M").ok()?;
-    if !vicinato_domain::dates::sane_date(start.date()) || parts.next().is_some() {
-        return None;
-    }
-    Some((SpaceId::parse(space).ok()?, start, minutes.parse().ok()?))
-}
-
 /// An alternative slot chosen by button: `space|YYYYMMDDHHMM|minutes`.
 pub async fn slot_chosen(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
     let mut draft = match turn.flow.clone() {
@@ -615,7 +486,7 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
         turn.flow = None;
         return Ok(vec![Reply::id("book-for-not-yours")]);
     }
-    if let Some(closure) = super::manage_spaces::closure_over(turn.engine, &space, starts, ends).await? {
+    if let Some(closure) = super::slots::closure_over(turn.engine, &space, starts, ends).await? {
         return closed(turn, draft, &space, &hours, zone, slot, &closure, now).await;
     }
     // The quota again: another chat may have booked since the summary was shown.
@@ -625,7 +496,7 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
     {
         return refused(turn, draft, &space, &hours, zone, slot, refusal, now).await;
     }
-    let needs_approval = super::manage_spaces::needs_approval(turn.engine, &space).await?;
+    let needs_approval = super::slots::needs_approval(turn.engine, &space).await?;
     let association = super::on_behalf::association_of(&draft);
     if let Some(weeks) = draft.weeks.filter(|w| *w > 1 && draft.replaces.is_none() && association.is_some()) {
         let series = Series { first: slot, step: Duration::weeks(1), count: weeks, done: "book-weekly-done" };
@@ -678,7 +549,7 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
                 schedule_jobs(turn.engine, &booking, turn.now).await?;
             }
             let id = if booking.status == BookingStatus::Pending { "book-pending" } else { "book-done" };
-            let file = super::bookings::calendar_file(turn.engine, turn.lang, std::slice::from_ref(&booking), turn.now);
+            let file = super::slots::calendar_file(turn.engine, turn.lang, std::slice::from_ref(&booking), turn.now);
             let mut reply =
                 Reply::say(Msg::new(id).text("space", space_label(turn, &space)).msg("when", when_msg(slot)));
             reply.blocks.push(Block::File(file));
@@ -723,7 +594,7 @@ async fn book_series(
 ) -> Result<Vec<Reply>, StoreError> {
     let first = series.first;
     let association = super::on_behalf::association_of(draft);
-    let needs_approval = super::manage_spaces::needs_approval(turn.engine, space).await?;
+    let needs_approval = super::slots::needs_approval(turn.engine, space).await?;
     let mut booked = Vec::new();
     let mut skipped = Vec::new();
     for i in 0..i32::from(series.count) {
@@ -735,7 +606,7 @@ async fn book_series(
                 continue;
             }
         };
-        if super::manage_spaces::closure_over(turn.engine, space, instants.0, instants.1).await?.is_some() {
+        if super::slots::closure_over(turn.engine, space, instants.0, instants.1).await?.is_some() {
             skipped.push((slot, "book-weekly-skipped"));
             continue;
         }
@@ -780,51 +651,13 @@ async fn book_series(
         reply.blocks.push(Block::Say(Msg::new(why).msg("when", when_msg(slot))));
     }
     if !booked.is_empty() {
-        reply.blocks.push(Block::File(super::bookings::calendar_file(turn.engine, turn.lang, &booked, turn.now)));
+        reply.blocks.push(Block::File(super::slots::calendar_file(turn.engine, turn.lang, &booked, turn.now)));
     }
     Ok(vec![reply.with_buttons(vec![Button::msg(Msg::new("button-my-bookings"), "bookings:")])])
 }
 
-/// The reminder jobs of a confirmed booking, and the no-show check after its start.
-pub fn jobs_of(engine: &super::Engine, booking: &Booking, now: DateTime<Utc>) -> Vec<NewJob> {
-    let settings = &engine.spaces().settings;
-    let mut jobs: Vec<NewJob> = settings
-        .reminders_minutes
-        .iter()
-        .filter_map(|minutes| {
-            let due = booking.starts - Duration::minutes(i64::from(*minutes));
-            (due > now).then(|| NewJob {
-                kind: REMINDER_JOB.into(),
-                key: Some(format!("booking:{}:remind:{minutes}", booking.id)),
-                payload: serde_json::json!({ "booking": booking.id.0, "minutes": minutes }).to_string(),
-                due_at: due,
-                cron: None,
-                zone: booking.zone.name().into(),
-            })
-        })
-        .collect();
-    jobs.push(NewJob {
-        kind: NO_SHOW_JOB.into(),
-        key: Some(format!("booking:{}:no-show", booking.id)),
-        payload: serde_json::json!({ "booking": booking.id.0 }).to_string(),
-        due_at: booking.starts + Duration::minutes(i64::from(settings.no_show_grace_minutes)),
-        cron: None,
-        zone: booking.zone.name().into(),
-    });
-    jobs
-}
-
-/// The keys of a booking's jobs, to remove them (it was cancelled, declined or released).
-pub fn job_keys(engine: &super::Engine, booking: &Booking) -> Vec<String> {
-    let settings = &engine.spaces().settings;
-    let mut keys: Vec<String> =
-        settings.reminders_minutes.iter().map(|minutes| format!("booking:{}:remind:{minutes}", booking.id)).collect();
-    keys.push(format!("booking:{}:no-show", booking.id));
-    keys
-}
-
 /// Schedules a confirmed booking's jobs ([`jobs_of`]).
-pub async fn schedule_jobs(engine: &super::Engine, booking: &Booking, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn schedule_jobs(engine: &crate::Engine, booking: &Booking, now: DateTime<Utc>) -> Result<(), StoreError> {
     for job in jobs_of(engine, booking, now) {
         engine.store().job_put(&job, now).await?;
     }
@@ -833,7 +666,7 @@ pub async fn schedule_jobs(engine: &super::Engine, booking: &Booking, now: DateT
 }
 
 /// Removes a booking's jobs ([`job_keys`]).
-pub async fn unschedule_jobs(engine: &super::Engine, booking: &Booking) -> Result<(), StoreError> {
+pub async fn unschedule_jobs(engine: &crate::Engine, booking: &Booking) -> Result<(), StoreError> {
     for key in job_keys(engine, booking) {
         engine.store().job_cancel(&key).await?;
     }
@@ -930,4 +763,23 @@ async fn free_in(turn: &mut Turn<'_>, house: LocationId, date: NaiveDate) -> Res
 fn instant_of(zone: chrono_tz::Tz, at: NaiveDateTime) -> DateTime<Utc> {
     use chrono::TimeZone;
     zone.from_local_datetime(&at).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or_else(|| at.and_utc())
+}
+
+/// Who a booking is for, chosen by button (`bfor:me`, `bfor:<association>`).
+pub async fn chosen(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
+    let Some(crate::Flow::Book { mut draft }) = turn.flow.clone() else {
+        return Ok(vec![Reply::id("button-expired")]);
+    };
+    draft.for_whom = Some(if arg == "me" {
+        BookingFor::Me
+    } else {
+        let Ok(id) = AssociationId::parse(arg) else {
+            return Ok(vec![Reply::id("button-expired")]);
+        };
+        BookingFor::Association(id)
+    });
+    if !super::on_behalf::allowed(turn, &draft).await? {
+        return Ok(vec![Reply::id("book-for-not-yours")]);
+    }
+    super::book::advance(turn, draft).await
 }

@@ -3,8 +3,8 @@
 //! associations I manage or belong to. Every change checks the staff role in the
 //! association's territory (or above it).
 
-use super::{Block, Reply, Turn};
 use crate::i18n::Msg;
+use crate::{Block, Reply, Turn};
 use vicinato_domain::*;
 use vicinato_store::StoreError;
 

@@ -7,8 +7,8 @@
 //! and hour; staff, moderator and admin roles are never carried over (an admin grants them
 //! again, and the person is told).
 
-use super::{Button, Reply, Turn};
 use crate::i18n::Msg;
+use crate::{Button, Reply, Turn};
 use chrono::Duration;
 use vicinato_domain::{Network, RoleGrant};
 use vicinato_store::{LinkClaim, LinkConfirm, StoreError};

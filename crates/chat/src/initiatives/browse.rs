@@ -5,16 +5,17 @@
 //! report the outcome). Every step checks who is acting; decisions and notifications live in
 //! `decide` and `lifecycle`.
 
+use super::common::*;
 use super::lifecycle::{self, Change};
-use super::limits::Limits;
-use super::{Block, Button, Flow, Reply, Turn};
 use crate::i18n::Msg;
-use chrono::{Datelike, Duration, NaiveTime, TimeZone};
+use crate::limits::Limits;
+use crate::{Block, Button, Flow, Reply, Turn};
+use chrono::{Duration, NaiveTime, TimeZone};
 use serde::{Deserialize, Serialize};
+use vicinato_domain::TerritoryId;
 use vicinato_domain::initiative::*;
 use vicinato_domain::text::fold;
-use vicinato_domain::{Role, TerritoryId};
-use vicinato_store::{AuditEntry, Joined, MyPart, StoreError, Supported};
+use vicinato_store::{Joined, MyPart, StoreError, Supported};
 
 /// What a typed message is for, while an initiative waits for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,80 +35,6 @@ pub enum Awaiting {
 
 /// How many initiatives one page shows.
 const PAGE: u32 = 5;
-
-pub(crate) fn status_msg(status: Status) -> Msg {
-    Msg::new(format!("ini-status-{}", status.as_str().replace('_', "-")))
-}
-
-pub(crate) fn theme_msg(theme: &str) -> Msg {
-    Msg::new(format!("ini-theme-{theme}"))
-}
-
-pub(crate) fn territory_name(turn: &Turn<'_>, id: &TerritoryId) -> String {
-    turn.snapshot.tree.get(id).map(|t| t.name.clone()).unwrap_or_else(|| id.to_string())
-}
-
-/// "sabato 5/12 alle 15:00", in the conversation's zone.
-pub(crate) fn when_text(engine: &super::Engine, at: chrono::DateTime<chrono::Utc>) -> Msg {
-    let local = at.with_timezone(&engine.settings().time_zone);
-    Msg::new("ini-when")
-        .msg("day", Msg::new(format!("weekday-{}", local.weekday().num_days_from_monday())))
-        .text("date", local.format("%-d/%-m").to_string())
-        .text("time", local.format("%H:%M").to_string())
-}
-
-/// The governance phase of a territory: its own, else its nearest ancestor's, else phase 1.
-pub(crate) async fn phase_of(turn: &Turn<'_>, territory: &TerritoryId) -> Result<Phase, StoreError> {
-    let set = turn.store().governance().await?;
-    Ok(phase_in(&turn.snapshot.tree, &set, territory))
-}
-
-pub(crate) fn phase_in(
-    tree: &vicinato_domain::TerritoryTree,
-    set: &[(TerritoryId, Phase)],
-    territory: &TerritoryId,
-) -> Phase {
-    for t in tree.ancestors_and_self(territory) {
-        if let Some((_, phase)) = set.iter().find(|(id, _)| *id == t.id) {
-            return *phase;
-        }
-    }
-    Phase::Institutional
-}
-
-pub(crate) fn is_staff(turn: &Turn<'_>, ini: &Initiative) -> bool {
-    turn.person.may(Role::Staff, Some(&ini.territory), &turn.snapshot.tree)
-}
-
-pub(crate) fn is_moderator(turn: &Turn<'_>, ini: &Initiative) -> bool {
-    turn.person.may(Role::Moderator, Some(&ini.territory), &turn.snapshot.tree) || is_staff(turn, ini)
-}
-
-pub(crate) fn is_author(turn: &Turn<'_>, ini: &Initiative) -> bool {
-    ini.author == Some(turn.person.id)
-}
-
-pub(crate) fn audit(turn: &Turn<'_>, action: &str, subject: String, reason: Option<String>) -> AuditEntry {
-    AuditEntry { at: turn.now, actor: Some(turn.person.id), action: action.into(), subject, reason }
-}
-
-/// The initiative a button names, if this person may see it.
-pub(crate) async fn visible(turn: &Turn<'_>, arg: &str) -> Result<Result<Initiative, Reply>, StoreError> {
-    let id = arg.split(':').next().and_then(|a| a.trim().parse::<i64>().ok());
-    let Some(id) = id else { return Ok(Err(Reply::id("ini-not-found"))) };
-    let Some(ini) = turn.store().initiative(InitiativeId(id)).await? else {
-        return Ok(Err(Reply::id("ini-not-found")));
-    };
-    // Drafts are the author's alone; submitted ones are for staff to check; hidden ones for
-    // the territory's moderators (and staff).
-    let may_see = is_author(turn, &ini)
-        || (ini.status.is_public() && (!ini.hidden || is_moderator(turn, &ini)))
-        || (ini.status == Status::Submitted && is_staff(turn, &ini));
-    if !may_see {
-        return Ok(Err(Reply::id("ini-not-found")));
-    }
-    Ok(Ok(ini))
-}
 
 /// One line of a list: title, status, progress.
 fn line(turn: &Turn<'_>, ini: &Initiative) -> Msg {
@@ -691,7 +618,7 @@ pub async fn typed(
             Ok(vec![Reply::say(Msg::new("ini-update-sent").num("n", n as i64))])
         }
         Awaiting::Date => {
-            let said = super::wish::read(turn, &text, turn.local_now());
+            let said = crate::wish::read(turn, &text, turn.local_now());
             let Some(date) = said.date else {
                 let problem = if said.date_problem.is_some() { "ini-date-bad" } else { "ini-date-missing" };
                 return Ok(vec![Reply::id(problem)]);

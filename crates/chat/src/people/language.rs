@@ -1,8 +1,8 @@
 //! Choosing the interface language: `/language`, "parla inglese", or a button.
 
-use super::commands::language_arg;
-use super::{Button, Flow, Reply, Turn, start};
+use crate::commands::language_arg;
 use crate::i18n::Msg;
+use crate::{Button, Flow, Reply, Turn};
 use vicinato_domain::Lang;
 use vicinato_store::StoreError;
 
@@ -24,7 +24,7 @@ pub async fn command(turn: &mut Turn<'_>, arg: Option<&str>) -> Result<Vec<Reply
     match arg {
         Some(a) => match language_arg(a) {
             Some(lang) => set(turn, lang).await,
-            None => ask(turn, Msg::new("language-unknown").text("text", super::cards::excerpt(a, 30))).await,
+            None => ask(turn, Msg::new("language-unknown").text("text", crate::quote::excerpt(a, 30))).await,
         },
         None => ask(turn, Msg::new("choose-language")).await,
     }
@@ -51,12 +51,12 @@ pub async fn typed(turn: &mut Turn<'_>, text: &str) -> Result<Vec<Reply>, StoreE
         Some(lang) => set(turn, lang).await,
         None => {
             let understood = turn.snapshot.understander.understand(text, turn.lang);
-            if understood.intent == super::understand::Intent::Cancel {
+            if understood.intent == crate::understand::Intent::Cancel {
                 turn.clear_flow().await?;
                 turn.flow = None;
                 return Ok(vec![Reply::id("cancelled")]);
             }
-            ask(turn, Msg::new("language-unknown").text("text", super::cards::excerpt(text, 30))).await
+            ask(turn, Msg::new("language-unknown").text("text", crate::quote::excerpt(text, 30))).await
         }
     }
 }
@@ -68,8 +68,8 @@ async fn set(turn: &mut Turn<'_>, lang: Lang) -> Result<Vec<Reply>, StoreError> 
     let onboarding = matches!(turn.flow, Some(Flow::AskLanguage { onboarding: true }));
     let confirm = Msg::new("language-set");
     if onboarding {
-        let mut next = start::ask_home(turn, None).await?;
-        next.blocks.insert(0, super::Block::Say(confirm));
+        let mut next = super::home::ask_home(turn, None).await?;
+        next.blocks.insert(0, crate::Block::Say(confirm));
         return Ok(vec![next]);
     }
     if matches!(turn.flow, Some(Flow::AskLanguage { .. })) {

@@ -1,7 +1,7 @@
 //! `/whoami`: what Vicinato knows of me, privately.
 
-use super::{Reply, Turn};
 use crate::i18n::Msg;
+use crate::{Reply, Turn};
 
 pub fn whoami(turn: &Turn<'_>) -> Reply {
     let p = &turn.person;

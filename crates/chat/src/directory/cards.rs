@@ -2,8 +2,9 @@
 //! (or how to get a confidential address), open now or next opening, how to contact, who
 //! may use it. Cards are data; rendering turns them into text in a language.
 
-use super::snapshot::DirectorySnapshot;
 use crate::i18n::Msg;
+use crate::quote::excerpt;
+use crate::snapshot::DirectorySnapshot;
 use chrono::{Datelike, NaiveDateTime};
 use vicinato_domain::*;
 
@@ -29,20 +30,6 @@ pub enum Detail {
     Summary,
     /// When the person picked the result.
     Full,
-}
-
-/// Cuts a text at a sentence or word boundary near `max` characters.
-pub fn excerpt(text: &str, max: usize) -> String {
-    let text = text.trim();
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(max).collect();
-    match cut.rfind(". ") {
-        // A whole sentence reads well on its own.
-        Some(i) if i > max / 3 => cut[..=i].to_owned(),
-        _ => format!("{}…", cut[..cut.rfind(' ').unwrap_or(cut.len())].trim_end()),
-    }
 }
 
 fn hhmm(t: NaiveDateTime) -> String {

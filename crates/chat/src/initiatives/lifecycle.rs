@@ -6,9 +6,9 @@
 //! runs again. Accepted community services join the directory; accepted moderator candidacies
 //! become the role.
 
-use super::initiatives::{audit, is_author, is_moderator, is_staff, phase_in, status_msg, when_text};
-use super::{Button, Engine, Reply, Turn};
+use super::common::{audit, is_author, is_moderator, is_staff, phase_in, status_msg, when_text};
 use crate::i18n::Msg;
+use crate::{Button, Engine, Reply, Turn};
 use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};

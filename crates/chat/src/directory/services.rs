@@ -2,10 +2,10 @@
 //! and, when nothing matches, a wider search and the nearest welfare house.
 
 use super::cards::{Detail, card};
-use super::understand::{DayRef, Slots, When};
-use super::{Block, Button, Flow, Reply, Turn};
 use crate::i18n::Msg;
-use chrono::{Datelike, Duration, NaiveDateTime};
+use crate::understand::Slots;
+use crate::wish::resolve_when;
+use crate::{Block, Button, Flow, Reply, Turn};
 use vicinato_domain::*;
 use vicinato_store::StoreError;
 
@@ -20,33 +20,6 @@ enum Widening {
     Category(CategoryCode),
     Territory { from: TerritoryId, to: TerritoryId },
     Anywhere(TerritoryId),
-}
-
-/// Resolves "now", "Sunday", "tomorrow afternoon", "at 15:00" into a window in local time.
-pub fn resolve_when(when: &When, now: NaiveDateTime) -> Option<OpenWindow> {
-    if when.now && when.day.is_none() && when.time.is_none() {
-        return Some(OpenWindow::at(now));
-    }
-    let date = match when.day {
-        None | Some(DayRef::Today) => now.date(),
-        Some(DayRef::Tomorrow) => now.date() + Duration::days(1),
-        Some(day) => {
-            let target = i64::from(day.weekday_index().unwrap_or(0));
-            let today = i64::from(now.date().weekday().num_days_from_monday());
-            now.date() + Duration::days((target - today).rem_euclid(7))
-        }
-    };
-    let (from, to) = match (when.minutes(), when.part) {
-        (Some(m), _) => (m, m + 1),
-        (None, Some(part)) => part.span(),
-        (None, None) if when.now => {
-            let w = OpenWindow::at(now);
-            (w.from_minute, w.to_minute)
-        }
-        (None, None) if when.day.is_some() => (0, 1440),
-        (None, None) => return None,
-    };
-    Some(OpenWindow { date, from_minute: from, to_minute: to.min(1440) })
 }
 
 /// The query for understood slots; the person's home stands in for "near me", and for a
@@ -188,7 +161,7 @@ async fn run(
         turn.clear_flow().await?;
         blocks.push(Block::Say(Msg::new("no-results")));
         let area = query.territory.clone().or_else(|| turn.person.home.clone());
-        let mut reply = Reply { blocks, buttons: Vec::new(), visibility: super::Visibility::Chat, update };
+        let mut reply = Reply { blocks, buttons: Vec::new(), visibility: crate::Visibility::Chat, update };
         if let Some(house) = area.as_ref().and_then(|t| turn.snapshot.nearest_house(t)) {
             reply.blocks.push(Block::Say(house_msg(turn, house)));
         } else {
@@ -217,7 +190,7 @@ async fn run(
     let records = turn.store().listings(&shown).await?;
     for (i, l) in records.iter().enumerate().map(|(i, l)| (page * size + i, l)) {
         blocks.push(Block::Card(card(l, Some(i + 1), Detail::Summary, turn.lang, &turn.snapshot, now)));
-        let name = super::cards::excerpt(&l.service.texts_in(turn.lang).name, 40);
+        let name = crate::quote::excerpt(&l.service.texts_in(turn.lang).name, 40);
         buttons.push(Button::text(format!("{}. {name}", i + 1), format!("card:{}", l.sal.id)));
     }
     if page + 1 < pages {
@@ -228,7 +201,7 @@ async fn run(
     }
     turn.flow = Some(Flow::Results { query: effective, page });
     turn.save_flow(turn.flow.as_ref().expect("just set")).await?;
-    Ok(vec![Reply { blocks, buttons, visibility: super::Visibility::Chat, update }])
+    Ok(vec![Reply { blocks, buttons, visibility: crate::Visibility::Chat, update }])
 }
 
 fn house_msg(turn: &Turn<'_>, house: &Location) -> Msg {
@@ -270,7 +243,7 @@ pub async fn card_detail(turn: &mut Turn<'_>, sal: &str) -> Result<Vec<Reply>, S
     if let Some(Flow::Results { page, .. }) = &turn.flow {
         buttons.push(Button::msg(Msg::new("button-back"), format!("page:{page}")));
     }
-    Ok(vec![Reply { blocks: vec![Block::Card(c)], buttons, visibility: super::Visibility::Chat, update: false }])
+    Ok(vec![Reply { blocks: vec![Block::Card(c)], buttons, visibility: crate::Visibility::Chat, update: false }])
 }
 
 /// A category button: search it near the person's home.
@@ -293,53 +266,4 @@ pub fn category_buttons(turn: &Turn<'_>) -> Vec<Button> {
 /// Browsing by category.
 pub fn browse(turn: &Turn<'_>) -> Reply {
     Reply::id("browse-categories").with_buttons(category_buttons(turn))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::NaiveDate;
-
-    fn saturday_10() -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap().and_hms_opt(10, 0, 0).unwrap()
-    }
-
-    #[test]
-    fn sunday_means_the_coming_sunday_all_day() {
-        let w = resolve_when(&When { day: Some(DayRef::Sunday), ..Default::default() }, saturday_10()).unwrap();
-        assert_eq!(w.date, NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
-        assert_eq!((w.from_minute, w.to_minute), (0, 1440));
-    }
-
-    #[test]
-    fn saturday_today_afternoon_stays_today() {
-        let w = resolve_when(
-            &When {
-                day: Some(DayRef::Saturday),
-                part: Some(super::super::understand::DayPart::Afternoon),
-                ..Default::default()
-            },
-            saturday_10(),
-        )
-        .unwrap();
-        assert_eq!(w.date, saturday_10().date());
-        assert_eq!(w.from_minute, 13 * 60);
-    }
-
-    #[test]
-    fn now_is_this_minute() {
-        let w = resolve_when(&When { now: true, ..Default::default() }, saturday_10()).unwrap();
-        assert_eq!((w.from_minute, w.to_minute), (600, 601));
-    }
-
-    #[test]
-    fn tomorrow_at_three_is_a_moment_tomorrow() {
-        let w = resolve_when(
-            &When { day: Some(DayRef::Tomorrow), time: Some("15:00".into()), ..Default::default() },
-            saturday_10(),
-        )
-        .unwrap();
-        assert_eq!(w.date.day(), 29);
-        assert_eq!(w.from_minute, 900);
-    }
 }

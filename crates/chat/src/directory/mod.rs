@@ -1,0 +1,10 @@
+//! The directory in chat: searching services by category, words, place and time, paging and widening results, and the service cards.
+//!
+//! Names no network and no SQL; what another capability also needs lives in the crate root or a layer below, never in a sibling capability's files.
+
+pub mod cards;
+pub(crate) mod services;
+
+// What the other capabilities may use of the directory.
+pub(crate) use services::{card_detail, category_chosen};
+pub(crate) use services::{category_buttons, search_from_text};
