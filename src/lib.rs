@@ -12,6 +12,7 @@ pub mod serve;
 
 pub use vicinato_chat as conversation;
 pub use vicinato_chat::{courier, i18n};
+pub use vicinato_core as core;
 pub use vicinato_core::{clock, csv_safe, demo, guard, hsds, scheduler};
 pub use vicinato_domain as domain;
 pub use vicinato_store as store;

@@ -1,14 +1,22 @@
-//! The core below the chat layer: what every entry point (chat, command line, jobs) shares
-//! and that names no network, no SQL and no chat. The scheduler of persisted jobs, the clock,
-//! the guard that keeps one bad item from stopping the rest, the formula-safe CSV writer, the
-//! HSDS import and export, the demo dataset, and secrets read from configuration.
+//! The core below the chat layer: the use cases of every capability (`booking`,
+//! `directory`, `initiatives`, `people`), which chat, the command line and the jobs all call,
+//! and what every entry point shares: one error policy ([`Refusal`]), the scheduler of
+//! persisted jobs, the clock, the guard that keeps one bad item from stopping the rest, the
+//! formula-safe CSV writer, the HSDS import and export, the demo dataset, and secrets read from
+//! configuration. Names no network, no SQL and no chat.
 
+pub mod booking;
 pub mod clock;
 pub mod csv_safe;
 pub mod demo;
+pub mod directory;
 pub mod guard;
 pub mod hsds;
+pub mod initiatives;
+pub mod people;
+pub mod refusal;
 pub mod scheduler;
 pub mod secret;
 
+pub use refusal::{Arg, Refusal};
 pub use secret::Secret;
