@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use vicinato::app;
 use vicinato::config::{BotProfile, Config};
-use vicinato::domain::{Account, Lang, LocationId, PersonId, Role, RoleGrant, TerritoryId, TerritoryTree};
+use vicinato::domain::{Account, Lang, LocationId, PersonId, Role, TerritoryId, TerritoryTree};
 
 #[derive(Parser)]
 #[command(
@@ -481,32 +481,28 @@ async fn admin(cli: &Cli, what: &AdminCommand) -> anyhow::Result<()> {
     app::ensure_demo(store.as_ref(), &config).await?;
     match what {
         AdminCommand::Grant { role, person, territory, .. } | AdminCommand::Revoke { role, person, territory, .. } => {
+            use vicinato::core::people::{Refusal, grant};
             let give = matches!(what, AdminCommand::Grant { .. });
             let role = Role::parse(role)
                 .with_context(|| format!("unknown role `{role}`: use resident, moderator, staff or admin"))?;
-            let territory = match territory {
-                Some(t) => {
-                    let tree = TerritoryTree::new(store.territories().await?)?;
-                    let id = TerritoryId::new(t.clone());
-                    if tree.get(&id).is_none() {
-                        bail!("unknown territory `{t}`");
-                    }
-                    Some(id)
+            let target = grant::Target::parse(person)
+                .with_context(|| format!("`{person}` is neither NETWORK:ID nor a person number"))?;
+            let tree = TerritoryTree::new(store.territories().await?)?;
+            let change = grant::RoleChange { role, target, territory: territory.clone(), give };
+            // The same rule as /grant and /revoke in chat; the operator may change any role.
+            let done = match grant::change_role(grant::By::Operator, change, store.as_ref(), &tree, chrono::Utc::now())
+                .await?
+            {
+                Ok(done) => done,
+                Err(Refusal::TerritoryUnknown { territory }) => bail!("unknown territory `{territory}`"),
+                Err(Refusal::NeedsTerritory) => bail!("the role {} needs --territory", role.as_str()),
+                Err(Refusal::PersonUnknown { account }) => {
+                    bail!("no person `{account}`: they must write to Vicinato first")
                 }
-                None if matches!(role, Role::Moderator | Role::Staff) => {
-                    bail!("the role {} needs --territory", role.as_str())
-                }
-                None => None,
+                Err(Refusal::NotAllowed) => bail!("not allowed"),
             };
-            let person = find_person(store.as_ref(), person).await?;
-            let grant = RoleGrant { role, territory };
-            let now = chrono::Utc::now();
-            let changed = if give {
-                store.grant_role(person.id, &grant, now).await?
-            } else {
-                store.revoke_role(person.id, &grant).await?
-            };
-            let verb = match (give, changed) {
+            let person = done.person;
+            let verb = match (give, done.changed) {
                 (true, true) => "now has",
                 (true, false) => "already had",
                 (false, true) => "no longer has",

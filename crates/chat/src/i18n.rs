@@ -30,6 +30,18 @@ impl Msg {
         Self { id: id.into(), args: Vec::new() }
     }
 
+    /// The message that tells a person why a use case said no.
+    pub fn refusal(refusal: &impl vicinato_core::Refusal) -> Self {
+        let mut msg = Self::new(refusal.message_id());
+        for (name, arg) in refusal.args() {
+            msg = match arg {
+                vicinato_core::Arg::Text(t) => msg.text(name, t),
+                vicinato_core::Arg::Number(n) => msg.num(name, n),
+            };
+        }
+        msg
+    }
+
     pub fn text(mut self, name: &str, value: impl Into<String>) -> Self {
         self.args.push((name.to_owned(), Arg::Text(value.into())));
         self

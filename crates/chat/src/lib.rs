@@ -220,6 +220,11 @@ impl Reply {
         Self::say(Msg::new(id))
     }
 
+    /// Why a use case said no, in one message.
+    pub fn refused(refusal: &impl vicinato_core::Refusal) -> Self {
+        Self::say(Msg::refusal(refusal))
+    }
+
     pub fn then(mut self, msg: Msg) -> Self {
         self.blocks.push(Block::Say(msg));
         self

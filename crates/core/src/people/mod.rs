@@ -3,3 +3,8 @@
 //! input, the store and the time that checks the actor's role and scope and returns an outcome
 //! or a [`crate::Refusal`]. Chat and the command line call the same functions. Names no
 //! network, no chat and no SQL.
+
+pub mod grant;
+mod refusal;
+
+pub use refusal::Refusal;
