@@ -264,9 +264,6 @@ impl RawConfig {
     }
 }
 
-/// Modules a bot may enable. Later capabilities add theirs here.
-pub const MODULES: [&str; 3] = ["directory", "booking", "initiatives"];
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawBot {
@@ -362,8 +359,10 @@ impl BotProfile {
             bad("default_language", format!("`{}` is not a language Vicinato speaks (it, en)", raw.default_language))
         })?;
         for m in &raw.modules {
-            if !MODULES.contains(&m.as_str()) {
-                return Err(bad("modules", format!("unknown module `{m}`; known: {}", MODULES.join(", "))));
+            // The modules a bot may list are those of the module registry.
+            let known = vicinato_chat::registry::names();
+            if !known.contains(&m.as_str()) {
+                return Err(bad("modules", format!("unknown module `{m}`; known: {}", known.join(", "))));
             }
         }
         let admins = raw

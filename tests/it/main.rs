@@ -16,6 +16,7 @@ mod initiatives;
 mod locales;
 mod matrix;
 mod properties;
+mod registry;
 mod scheduler;
 mod support;
 mod synapse;

@@ -36,6 +36,21 @@ pub enum Flow {
     },
 }
 
+impl Flow {
+    /// The kind of flow, as the module registry names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::AskLanguage { .. } => "ask-language",
+            Self::AskHome { .. } => "ask-home",
+            Self::Results { .. } => "results",
+            Self::ConfirmForget => "confirm-forget",
+            Self::Book { .. } => "book",
+            Self::Propose { .. } => "propose",
+            Self::InitiativeText { .. } => "initiative-text",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

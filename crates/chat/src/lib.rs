@@ -21,6 +21,7 @@ mod flow;
 pub mod limits;
 pub mod notes;
 mod quote;
+pub mod registry;
 pub mod render;
 mod snapshot;
 pub mod understand;
@@ -49,26 +50,17 @@ use vicinato_domain::*;
 use vicinato_store::{Store, StoreError, StoredFlow};
 
 /// The module of a bot profile that offers booking (`modules = ["booking"]`).
-pub const BOOKING: &str = "booking";
+pub const BOOKING: &str = booking::module::MODULE.name;
 
 /// The module of a bot profile that offers community initiatives (`modules = ["initiatives"]`).
-pub const INITIATIVES: &str = "initiatives";
-
-/// Button kinds of the initiatives module.
-const INITIATIVE_BUTTONS: [&str; 31] = [
-    "ini", "ilist", "ipropose", "isup", "isupa", "iuns", "ijoin", "ivol", "ileave", "ivote", "icom", "irep", "iupd",
-    "idate", "iout", "irej", "imrej", "isub", "iwd", "iheld", "ipub", "iacc", "ihide", "ishow", "iedit", "pskip",
-    "ptheme", "parea", "pbook", "pfield", "plater",
-];
+pub const INITIATIVES: &str = initiatives::module::MODULE.name;
 
 /// The spaces file shipped with Vicinato.
 pub const SPACES_TOML: &str = include_str!("../../../config/spaces.toml");
 
-/// Button kinds of the booking module.
-const BOOKING_BUTTONS: [&str; 14] = [
-    "bspace", "bslot", "bmove", "bwait", "bhold", "book", "bfree", "bookings", "bcancel", "bapprove", "bdecline",
-    "bstart", "bfor", "bcal",
-];
+/// Every module of the registry, in the order help lists them.
+pub const MODULES: [&registry::Module; 4] =
+    [&people::module::MODULE, &directory::module::MODULE, &initiatives::module::MODULE, &booking::module::MODULE];
 
 /// Registers every job the chat layer schedules with a scheduler: the notes to a person, and
 /// the jobs of each capability (booking: reminders, no-shows, holds, freed slots;
@@ -377,6 +369,17 @@ impl Engine {
         self.modules.as_ref().is_none_or(|m| m.iter().any(|x| x == module))
     }
 
+    /// Whether this bot offers a module of the registry (those that cannot be left out, always).
+    pub fn offers_module(&self, module: &registry::Module) -> bool {
+        !module.optional || self.offers(module.name)
+    }
+
+    /// The "not available here" answer, when something belongs to a module this bot does not
+    /// offer.
+    fn not_here(&self, owner: Option<&'static registry::Module>) -> Option<Reply> {
+        owner.filter(|m| !self.offers_module(m)).map(|m| Reply::id(m.not_available))
+    }
+
     pub fn spaces(&self) -> &Spaces {
         &self.spaces
     }
@@ -549,11 +552,8 @@ impl Engine {
             return Ok(vec![Reply::say(Msg::new("too-long").num("max", self.settings.max_message_chars as i64))]);
         }
         if let Some(command) = Command::parse(text) {
-            if command.is_booking() && !self.offers(BOOKING) {
-                return Ok(vec![Reply::id("booking-not-on-this-bot")]);
-            }
-            if command.is_initiatives() && !self.offers(INITIATIVES) {
-                return Ok(vec![Reply::id("initiatives-not-on-this-bot")]);
+            if let Some(refused) = command.name().and_then(|n| self.not_here(registry::command(n).map(|(m, _)| m))) {
+                return Ok(vec![refused]);
             }
             return self.on_command(turn, command).await;
         }
@@ -571,6 +571,9 @@ impl Engine {
         if names_a_space && matches!(understood.intent, Intent::FindService | Intent::Unknown) {
             understood.intent = Intent::Book;
         }
+        if let Some(refused) = self.not_here(registry::intent_owner(understood.intent)) {
+            return Ok(vec![refused]);
+        }
         match understood.intent {
             Intent::FindService => services::search_from_text(turn, &understood.slots).await,
             Intent::More => services::more(turn).await,
@@ -580,12 +583,8 @@ impl Engine {
             Intent::Cancel => self.cancel(turn).await,
             Intent::ChangeLanguage => language::change(turn, understood.slots.switch_to).await,
             Intent::WhoAmI => Ok(vec![whoami::whoami(turn)]),
-            Intent::Book | Intent::Free if !self.offers(BOOKING) => Ok(vec![Reply::id("booking-not-on-this-bot")]),
             Intent::Book => book::from_text(turn, text).await,
             Intent::Free => book::free(turn, text).await,
-            Intent::Propose | Intent::Initiatives if !self.offers(INITIATIVES) => {
-                Ok(vec![Reply::id("initiatives-not-on-this-bot")])
-            }
             Intent::Propose => propose::start(turn, None).await,
             Intent::Initiatives => browse::browse(turn, text).await,
             Intent::Unknown => Ok(vec![Reply::id("not-understood").with_buttons(services::category_buttons(turn))]),
@@ -593,13 +592,15 @@ impl Engine {
     }
 
     async fn flow_text(&self, turn: &mut Turn<'_>, text: &str) -> Result<Option<Vec<Reply>>, StoreError> {
+        // A flow of a module this bot does not offer (started on another bot) waits.
+        if turn.flow.as_ref().is_some_and(|f| self.not_here(registry::flow_owner(f.kind())).is_some()) {
+            return Ok(None);
+        }
         match turn.flow.clone() {
             Some(Flow::AskLanguage { .. }) => Ok(Some(language::typed(turn, text).await?)),
             Some(Flow::AskHome { .. }) => home::typed_home(turn, text).await,
             Some(Flow::ConfirmForget) => Ok(None),
-            Some(Flow::Book { .. }) if !self.offers(BOOKING) => Ok(None),
             Some(Flow::Book { draft }) => book::typed(turn, draft, text).await,
-            Some(Flow::Propose { .. } | Flow::InitiativeText { .. }) if !self.offers(INITIATIVES) => Ok(None),
             Some(Flow::Propose { .. }) => propose::typed(turn, text).await,
             Some(Flow::InitiativeText { id, awaiting, outcome }) => {
                 Ok(Some(browse::typed(turn, id, awaiting, outcome, text).await?))
@@ -656,11 +657,8 @@ impl Engine {
 
     async fn on_button(&self, turn: &mut Turn<'_>, payload: &str) -> Result<Vec<Reply>, StoreError> {
         let (kind, arg) = payload.split_once(':').unwrap_or((payload, ""));
-        if BOOKING_BUTTONS.contains(&kind) && !self.offers(BOOKING) {
-            return Ok(vec![Reply::id("booking-not-on-this-bot")]);
-        }
-        if INITIATIVE_BUTTONS.contains(&kind) && !self.offers(INITIATIVES) {
-            return Ok(vec![Reply::id("initiatives-not-on-this-bot")]);
+        if let Some(refused) = self.not_here(registry::button_owner(kind)) {
+            return Ok(vec![refused]);
         }
         match kind {
             "lang" => language::chosen(turn, arg).await,

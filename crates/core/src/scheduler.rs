@@ -145,6 +145,13 @@ impl Scheduler {
         self.handlers.insert(kind.to_owned(), (handler, missed));
     }
 
+    /// The kinds of job with a handler, sorted.
+    pub fn kinds(&self) -> Vec<&str> {
+        let mut kinds: Vec<&str> = self.handlers.keys().map(String::as_str).collect();
+        kinds.sort_unstable();
+        kinds
+    }
+
     pub fn waker(&self) -> Arc<Notify> {
         self.wake.clone()
     }

@@ -72,20 +72,6 @@ pub fn allowed_updates() -> Vec<AllowedUpdate> {
     vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery]
 }
 
-/// Commands shown in Telegram's menu, with the message id of their description.
-const MENU: [(&str, &str); 10] = [
-    ("start", "telegram-menu-start"),
-    ("services", "telegram-menu-services"),
-    ("initiatives", "telegram-menu-initiatives"),
-    ("propose", "telegram-menu-propose"),
-    ("bookings", "telegram-menu-bookings"),
-    ("help", "telegram-menu-help"),
-    ("language", "telegram-menu-language"),
-    ("cancel", "telegram-menu-cancel"),
-    ("mydata", "telegram-menu-mydata"),
-    ("forget", "telegram-menu-forget"),
-];
-
 /// Reads the updates of a getUpdates answer (the envelope or its `result` array) that teloxide
 /// could not read as a whole: lone UTF-16 surrogates (`\ud800`), which Telegram may send and
 /// Rust strings cannot hold, become U+FFFD, and an update that still cannot be read is left
@@ -240,12 +226,10 @@ impl TelegramBot {
     async fn publish_menu(&self) {
         let i18n = self.engine.i18n();
         let menu = |lang: Lang| -> Vec<BotCommand> {
-            MENU.iter()
-                .filter(|(c, _)| *c != "bookings" || self.engine.offers(vicinato_chat::BOOKING))
-                .filter(|(c, _)| {
-                    !matches!(*c, "initiatives" | "propose") || self.engine.offers(vicinato_chat::INITIATIVES)
-                })
-                .map(|(c, id)| BotCommand::new(*c, i18n.say(lang, id)))
+            // The entries come from the module registry, for the modules this bot offers.
+            vicinato_chat::registry::menu(|m| self.engine.offers_module(m))
+                .into_iter()
+                .map(|(c, id)| BotCommand::new(c, i18n.say(lang, id)))
                 .collect()
         };
         let mut menus = vec![(None, menu(self.engine.settings().default_lang))];

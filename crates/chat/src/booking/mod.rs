@@ -8,6 +8,7 @@ pub(crate) mod book;
 pub(crate) mod bookings;
 pub(crate) mod draft;
 pub(crate) mod manage_spaces;
+pub(crate) mod module;
 pub(crate) mod on_behalf;
 pub mod reminders;
 pub mod slot_rules;

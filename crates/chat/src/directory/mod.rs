@@ -3,6 +3,7 @@
 //! Names no network and no SQL; what another capability also needs lives in the crate root or a layer below, never in a sibling capability's files.
 
 pub mod cards;
+pub(crate) mod module;
 pub(crate) mod services;
 
 // What the other capabilities may use of the directory.

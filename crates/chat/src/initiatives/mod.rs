@@ -7,6 +7,7 @@ pub(crate) mod common;
 pub(crate) mod community_service;
 pub mod decide;
 pub mod lifecycle;
+pub(crate) mod module;
 pub(crate) mod propose;
 
 // What the other capabilities may use of initiatives.

@@ -7,6 +7,7 @@ pub(crate) mod help;
 pub(crate) mod home;
 pub(crate) mod language;
 pub(crate) mod link;
+pub(crate) mod module;
 pub(crate) mod privacy;
 pub(crate) mod start;
 pub(crate) mod whoami;

@@ -1,0 +1,39 @@
+//! What the initiatives module brings to a bot that offers it (`modules = ["initiatives"]`).
+
+use crate::registry::{Audience, CommandSpec, HelpLine, Module};
+use crate::understand::Intent;
+use vicinato_domain::Role;
+
+pub(crate) const MODULE: Module = Module {
+    name: "initiatives",
+    optional: true,
+    not_available: "initiatives-not-on-this-bot",
+    commands: &[
+        CommandSpec { name: "propose", aliases: &["proponi", "proposta"], menu: Some((4, "telegram-menu-propose")) },
+        CommandSpec { name: "initiatives", aliases: &["iniziative"], menu: Some((3, "telegram-menu-initiatives")) },
+        CommandSpec { name: "week", aliases: &["settimana"], menu: None },
+        CommandSpec { name: "myinitiatives", aliases: &["mieiniziative", "mie"], menu: None },
+        CommandSpec { name: "review", aliases: &["revisione", "esamina"], menu: None },
+        CommandSpec { name: "phase", aliases: &["fase"], menu: None },
+        CommandSpec { name: "stats", aliases: &["statistiche"], menu: None },
+    ],
+    buttons: &[
+        "ini", "ilist", "ipropose", "isup", "isupa", "iuns", "ijoin", "ivol", "ileave", "ivote", "icom", "irep",
+        "iupd", "idate", "iout", "irej", "imrej", "isub", "iwd", "iheld", "ipub", "iacc", "ihide", "ishow", "iedit",
+        "pskip", "ptheme", "parea", "pbook", "pfield", "plater",
+    ],
+    intents: &[Intent::Propose, Intent::Initiatives],
+    flows: &["propose", "initiative-text"],
+    help: &[
+        HelpLine { id: "help-initiatives", audience: Audience::Everyone },
+        HelpLine { id: "help-moderator", audience: Audience::Holding(Role::Moderator) },
+        HelpLine { id: "help-staff-initiatives", audience: Audience::Holding(Role::Staff) },
+    ],
+    jobs: &[
+        super::lifecycle::DEADLINE_JOB,
+        super::lifecycle::VOTE_JOB,
+        super::lifecycle::NOTIFY_JOB,
+        super::lifecycle::REMIND_JOB,
+        super::lifecycle::HELD_JOB,
+    ],
+};
