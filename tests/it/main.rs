@@ -1,6 +1,6 @@
 #![recursion_limit = "256"]
 //! Vicinato's integration tests, one binary: end-to-end conversations through the console
-//! transport and through Telegram (against a Bot API test server), the store conformance suite on SQLite and PostgreSQL, the command line, and
+//! transport and through Telegram (against a Bot API test server), the store conformance suite on SQLite and PostgreSQL (and their schemas compared), the command line, and
 //! the architecture and locale invariants.
 
 mod architecture;
@@ -17,6 +17,7 @@ mod locales;
 mod matrix;
 mod properties;
 mod scheduler;
+mod schema;
 mod support;
 mod synapse;
 mod telegram;
