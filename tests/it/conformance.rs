@@ -47,6 +47,7 @@ conformance!(
     search_filters_by_language_age_and_weekly_hours,
     search_ranks_name_matches_first,
     a_listing_is_found_by_id,
+    the_directory_lists_its_welfare_houses_its_words_and_its_counts,
     an_account_becomes_one_person_even_when_racing,
     profiles_and_roles_are_saved,
     flows_expire_and_are_purged,
@@ -289,6 +290,23 @@ async fn a_listing_is_found_by_id(store: Arc<dyn Store>) {
     assert_eq!(l.location.id.as_str(), "house-west");
     assert_eq!(l.organization_name, "Org");
     assert!(store.listing(&ServiceAtLocationId::new("nope")).await.unwrap().is_none());
+}
+
+async fn the_directory_lists_its_welfare_houses_its_words_and_its_counts(store: Arc<dyn Store>) {
+    let ds = tiny();
+    store.replace_dataset(&ds).await.unwrap();
+    let houses = store.welfare_houses().await.unwrap();
+    assert_eq!(houses.iter().map(|l| l.id.to_string()).collect::<Vec<_>>(), ["house-west"]);
+    let terms = store.search_terms().await.unwrap();
+    assert!(terms.contains(&"citta".to_owned()) && terms.contains(&"mensa".to_owned()), "folded: {terms:?}");
+    assert!(terms.iter().all(|t| t.chars().count() >= 3), "{terms:?}");
+    assert!(terms.windows(2).all(|w| w[0] < w[1]), "sorted, once each: {terms:?}");
+    let mut territories: Vec<String> = ds.territories.iter().map(|t| t.id.to_string()).collect();
+    territories.sort();
+    assert_eq!(store.territories().await.unwrap().iter().map(|t| t.id.to_string()).collect::<Vec<_>>(), territories);
+    assert_eq!(store.categories().await.unwrap().len(), 3);
+    let counts = store.counts().await.unwrap();
+    assert_eq!((counts.services, counts.locations, counts.organizations, counts.territories), (3, 3, 1, 5));
 }
 
 async fn an_account_becomes_one_person_even_when_racing(store: Arc<dyn Store>) {

@@ -2,7 +2,7 @@
 //! opaque text until it expires.
 //!
 //! It owns `flows` and must not read the state it keeps: the conversation layer serializes it.
-//! People's erasure and linking remove or move flows; nothing else writes them.
+//! People's erasure and linking remove flows; nothing else writes them.
 
 use super::StoreResult;
 use async_trait::async_trait;
