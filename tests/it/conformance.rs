@@ -47,6 +47,7 @@ conformance!(
     search_filters_by_language_age_and_weekly_hours,
     search_ranks_name_matches_first,
     a_listing_is_found_by_id,
+    the_directory_lists_its_welfare_houses_its_words_and_its_counts,
     an_account_becomes_one_person_even_when_racing,
     profiles_and_roles_are_saved,
     flows_expire_and_are_purged,
@@ -85,6 +86,7 @@ conformance!(
     forgetting_a_person_takes_their_support_and_place_off_the_counts,
     wrong_link_codes_are_limited_per_person_and_hour,
     a_person_who_did_everything_is_erased_without_a_trace_and_exported_whole,
+    governance_phases_and_the_holders_of_a_role_are_kept_per_territory,
 );
 
 async fn demo(store: &Arc<dyn Store>) -> Dataset {
@@ -289,6 +291,23 @@ async fn a_listing_is_found_by_id(store: Arc<dyn Store>) {
     assert_eq!(l.location.id.as_str(), "house-west");
     assert_eq!(l.organization_name, "Org");
     assert!(store.listing(&ServiceAtLocationId::new("nope")).await.unwrap().is_none());
+}
+
+async fn the_directory_lists_its_welfare_houses_its_words_and_its_counts(store: Arc<dyn Store>) {
+    let ds = tiny();
+    store.replace_dataset(&ds).await.unwrap();
+    let houses = store.welfare_houses().await.unwrap();
+    assert_eq!(houses.iter().map(|l| l.id.to_string()).collect::<Vec<_>>(), ["house-west"]);
+    let terms = store.search_terms().await.unwrap();
+    assert!(terms.contains(&"citta".to_owned()) && terms.contains(&"mensa".to_owned()), "folded: {terms:?}");
+    assert!(terms.iter().all(|t| t.chars().count() >= 3), "{terms:?}");
+    assert!(terms.windows(2).all(|w| w[0] < w[1]), "sorted, once each: {terms:?}");
+    let mut territories: Vec<String> = ds.territories.iter().map(|t| t.id.to_string()).collect();
+    territories.sort();
+    assert_eq!(store.territories().await.unwrap().iter().map(|t| t.id.to_string()).collect::<Vec<_>>(), territories);
+    assert_eq!(store.categories().await.unwrap().len(), 3);
+    let counts = store.counts().await.unwrap();
+    assert_eq!((counts.services, counts.locations, counts.organizations, counts.territories), (3, 3, 1, 5));
 }
 
 async fn an_account_becomes_one_person_even_when_racing(store: Arc<dyn Store>) {
@@ -1653,6 +1672,43 @@ async fn a_person_who_did_everything_is_erased_without_a_trace_and_exported_whol
     assert!(store.outbox_pending("matrix:vicinato", 0, 10).await.unwrap().is_empty());
     assert!(store.delivery_claim(&fanned, now).await.unwrap(), "their delivery keys went too");
     assert!(store.find_person(&tg).await.unwrap().is_none() && store.find_person(&mx).await.unwrap().is_none());
+}
+
+async fn governance_phases_and_the_holders_of_a_role_are_kept_per_territory(store: Arc<dyn Store>) {
+    use vicinato::domain::initiative::Phase;
+    use vicinato::store::AuditEntry;
+    store.replace_dataset(&tiny()).await.unwrap();
+    let (east_mod, west_mod, admin) =
+        (someone(&store, "anna").await, someone(&store, "bruno").await, someone(&store, "carla").await);
+    let grant = |role, territory: Option<&str>| RoleGrant { role, territory: territory.map(TerritoryId::new) };
+    let now = rome(1, 9, 0);
+    store.grant_role(east_mod, &grant(Role::Moderator, Some("east")), now).await.unwrap();
+    store.grant_role(west_mod, &grant(Role::Moderator, Some("west")), now).await.unwrap();
+    store.grant_role(admin, &grant(Role::Admin, None), now).await.unwrap();
+    let east = [TerritoryId::new("east")];
+    assert_eq!(store.role_holders(Role::Moderator, &east).await.unwrap(), [east_mod]);
+    let both = [TerritoryId::new("east"), TerritoryId::new("west")];
+    let mut moderators = vec![east_mod, west_mod];
+    moderators.sort_by_key(|p| p.0);
+    assert_eq!(store.role_holders(Role::Moderator, &both).await.unwrap(), moderators);
+    assert!(store.role_holders(Role::Moderator, &[]).await.unwrap().is_empty());
+    assert!(store.role_holders(Role::Admin, &east).await.unwrap().is_empty(), "admins hold no territory's role");
+
+    assert!(store.governance().await.unwrap().is_empty(), "unset: institutional");
+    let audit = |subject: &str, reason: &str| AuditEntry {
+        at: now,
+        actor: Some(admin),
+        action: "governance".into(),
+        subject: subject.into(),
+        reason: Some(reason.into()),
+    };
+    let (e, w) = (TerritoryId::new("east"), TerritoryId::new("west"));
+    store.set_governance(&e, Phase::Community, &audit("territory:east", "residents vote")).await.unwrap();
+    store.set_governance(&w, Phase::Community, &audit("territory:west", "residents vote")).await.unwrap();
+    store.set_governance(&w, Phase::Institutional, &audit("territory:west", "back to staff")).await.unwrap();
+    assert_eq!(store.governance().await.unwrap(), [(e, Phase::Community), (w, Phase::Institutional)]);
+    let trail = store.audit_of("territory:west").await.unwrap();
+    assert_eq!(trail, [audit("territory:west", "residents vote"), audit("territory:west", "back to staff")]);
 }
 
 /// Dead letters: updates, events and jobs set aside after failing for good, on both engines.

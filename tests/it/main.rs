@@ -1,6 +1,6 @@
 #![recursion_limit = "256"]
 //! Vicinato's integration tests, one binary: end-to-end conversations through the console
-//! transport and through Telegram (against a Bot API test server), the store conformance suite on SQLite and PostgreSQL, the command line, and
+//! transport and through Telegram (against a Bot API test server), the store conformance suite on SQLite and PostgreSQL (and their schemas compared), the command line, and
 //! the architecture and locale invariants.
 
 mod architecture;
@@ -18,6 +18,7 @@ mod matrix;
 mod properties;
 mod registry;
 mod scheduler;
+mod schema;
 mod support;
 mod synapse;
 mod telegram;

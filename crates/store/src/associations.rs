@@ -1,6 +1,9 @@
 //! What the store keeps about associations and their members, and the bookings made on their
 //! behalf. A part of [`super::Store`], kept in its own trait so each capability reads on its
 //! own.
+//!
+//! It owns `associations` and `association_members`. It reads the bookings made on an
+//! association's behalf but must not write them: the bookings family does.
 
 use super::StoreResult;
 use async_trait::async_trait;

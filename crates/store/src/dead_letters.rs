@@ -2,6 +2,8 @@
 //! Matrix event, a scheduler job), so that one bad item cannot stop the rest. A part of
 //! [`super::Store`], kept in its own trait. They name what failed and why in a few words,
 //! never a message's text or a token.
+//!
+//! It owns `dead_letters` and must not write anything else.
 
 use super::StoreResult;
 use async_trait::async_trait;

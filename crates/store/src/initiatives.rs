@@ -1,5 +1,9 @@
 //! What the store keeps about community initiatives, governance and the audit log. A part of
 //! [`super::Store`], kept in its own trait so each capability reads on its own.
+//!
+//! It owns the initiatives' tables (supports, participants, votes, reports, comments),
+//! `governance` and `audit`, and writes an audit entry in the same transaction as the change it
+//! records. It must not write other families' rows; people's erasure and linking touch these.
 
 use super::StoreResult;
 use async_trait::async_trait;

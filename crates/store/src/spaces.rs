@@ -1,6 +1,9 @@
 //! What staff change about spaces from chat, on top of `config/spaces.toml`: closures for a
 //! time with a reason, and whether a space needs approval. A part of [`super::Store`], kept in
 //! its own trait so each capability reads on its own.
+//!
+//! It owns `space_closures` and `space_settings`; it must not touch bookings or the waitlist a
+//! closure affects (the conversation cancels them through the bookings family).
 
 use super::StoreResult;
 use async_trait::async_trait;

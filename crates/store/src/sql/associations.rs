@@ -1,4 +1,7 @@
 //! Associations, their members and their bookings on SQLite and PostgreSQL.
+//!
+//! It writes only `associations` and `association_members`; an association's bookings are read
+//! here and written by the bookings family.
 
 use super::*;
 use crate::associations::AssociationStore;

@@ -1,4 +1,6 @@
 //! Dead letters on SQLite and PostgreSQL.
+//!
+//! It writes only `dead_letters`.
 
 use super::*;
 use crate::dead_letters::{DeadLetter, DeadLetterStore, short_error};

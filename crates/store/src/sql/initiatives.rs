@@ -5,6 +5,8 @@
 //! writer, so supports, joins and votes on one initiative queue instead of racing. Counters
 //! change only inside those transactions, and a step that finds nothing to change rolls the
 //! whole transaction back.
+//!
+//! It writes the initiatives' tables, `governance` and `audit`, and nothing of other families.
 
 use super::*;
 use crate::initiatives::*;

@@ -5,6 +5,9 @@
 //! recounted, so "one support per person" holds across networks. Staff, moderator and admin
 //! roles of `other` are never carried over (an admin grants them again), an author's support of
 //! their own initiative goes, and the link is audited.
+//!
+//! Part of the people family ([`PeopleStore::link_confirm`] and [`PeopleStore::link_claim`]):
+//! the one place besides erasure that writes every family's rows of a person.
 
 use super::*;
 

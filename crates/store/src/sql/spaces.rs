@@ -1,4 +1,6 @@
 //! Closures and approval switches of spaces on SQLite and PostgreSQL.
+//!
+//! It writes only `space_closures` and `space_settings`.
 
 use super::*;
 use crate::spaces::SpaceAdminStore;
