@@ -120,6 +120,7 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use vicinato_store::SqlStore;
+    use vicinato_store::prelude::*;
 
     struct World {
         store: SqlStore,
