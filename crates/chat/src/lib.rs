@@ -661,17 +661,18 @@ impl Engine {
             return Ok(vec![refused]);
         }
         match kind {
-            "lang" => language::chosen(turn, arg).await,
-            "area" => home::drill(turn, arg).await,
-            "home" => home::home_chosen(turn, arg).await,
-            "skiphome" => home::skip_home(turn).await,
-            "cat" => services::category_chosen(turn, arg).await,
-            "page" => services::page(turn, arg).await,
-            "card" => services::card_detail(turn, arg).await,
-            "start" => start::start(turn, None).await,
-            "forget" => privacy::forget_answer(turn, arg == "yes").await,
-            "lnk" => link::answer(turn, arg).await,
-            "help" => Ok(vec![help::help(turn)]),
+            k if people::buttons::PeopleButton::KINDS.contains(&k) => {
+                match people::buttons::PeopleButton::parse(payload) {
+                    Some(button) => people::on_button(turn, button).await,
+                    None => Ok(vec![Reply::id("button-expired")]),
+                }
+            }
+            k if directory::buttons::DirectoryButton::KINDS.contains(&k) => {
+                match directory::buttons::DirectoryButton::parse(payload) {
+                    Some(button) => directory::on_button(turn, button).await,
+                    None => Ok(vec![Reply::id("button-expired")]),
+                }
+            }
             "bspace" => book::space_chosen(turn, arg).await,
             "bslot" => book::slot_chosen(turn, arg).await,
             "bmove" => book::move_booking(turn, arg).await,

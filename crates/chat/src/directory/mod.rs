@@ -2,6 +2,7 @@
 //!
 //! Names no network and no SQL; what another capability also needs lives in the crate root or a layer below, never in a sibling capability's files.
 
+pub(crate) mod buttons;
 pub mod cards;
 pub(crate) mod module;
 pub(crate) mod services;
@@ -9,3 +10,16 @@ pub(crate) mod services;
 // What the other capabilities may use of the directory.
 pub(crate) use services::{card_detail, category_chosen};
 pub(crate) use services::{category_buttons, search_from_text};
+
+use crate::{Reply, Turn};
+use buttons::DirectoryButton;
+use vicinato_store::StoreError;
+
+/// A press on one of the directory's buttons.
+pub(crate) async fn on_button(turn: &mut Turn<'_>, button: DirectoryButton) -> Result<Vec<Reply>, StoreError> {
+    match button {
+        DirectoryButton::Category(code) => services::category_chosen(turn, &code).await,
+        DirectoryButton::Page(page) => services::page(turn, page).await,
+        DirectoryButton::Card(id) => services::card_detail(turn, &id).await,
+    }
+}

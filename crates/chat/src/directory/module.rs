@@ -13,7 +13,7 @@ pub(crate) const MODULE: Module = Module {
         aliases: &["servizi", "cerca", "search"],
         menu: Some((2, "telegram-menu-services")),
     }],
-    buttons: &["cat", "page", "card"],
+    buttons: super::buttons::DirectoryButton::KINDS,
     intents: &[Intent::FindService, Intent::More],
     flows: &["results"],
     help: &[],

@@ -1,6 +1,7 @@
 //! Finding services: from understood slots to a directory query, results as cards with paging,
 //! and, when nothing matches, a wider search and the nearest welfare house.
 
+use super::buttons::DirectoryButton;
 use super::cards::{Detail, card};
 use crate::i18n::Msg;
 use crate::understand::Slots;
@@ -191,13 +192,13 @@ async fn run(
     for (i, l) in records.iter().enumerate().map(|(i, l)| (page * size + i, l)) {
         blocks.push(Block::Card(card(l, Some(i + 1), Detail::Summary, turn.lang, &turn.snapshot, now)));
         let name = crate::quote::excerpt(&l.service.texts_in(turn.lang).name, 40);
-        buttons.push(Button::text(format!("{}. {name}", i + 1), format!("card:{}", l.sal.id)));
+        buttons.push(Button::text(format!("{}. {name}", i + 1), DirectoryButton::Card(l.sal.id.clone()).to_payload()));
     }
     if page + 1 < pages {
-        buttons.push(Button::msg(Msg::new("button-more"), format!("page:{}", page + 1)));
+        buttons.push(Button::msg(Msg::new("button-more"), DirectoryButton::Page(page + 1).to_payload()));
     }
     if page > 0 {
-        buttons.push(Button::msg(Msg::new("button-previous"), format!("page:{}", page - 1)));
+        buttons.push(Button::msg(Msg::new("button-previous"), DirectoryButton::Page(page - 1).to_payload()));
     }
     turn.flow = Some(Flow::Results { query: effective, page });
     turn.save_flow(turn.flow.as_ref().expect("just set")).await?;
@@ -223,25 +224,22 @@ pub async fn more(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
 }
 
 /// A paging button.
-pub async fn page(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    match (turn.flow.clone(), arg.parse::<usize>()) {
-        (Some(Flow::Results { query, .. }), Ok(page)) => run(turn, query, page, true, Vec::new()).await,
+pub async fn page(turn: &mut Turn<'_>, page: usize) -> Result<Vec<Reply>, StoreError> {
+    match turn.flow.clone() {
+        Some(Flow::Results { query, .. }) => run(turn, query, page, true, Vec::new()).await,
         _ => Ok(vec![Reply::id("button-expired")]),
     }
 }
 
 /// A result's button: the full card.
-pub async fn card_detail(turn: &mut Turn<'_>, sal: &str) -> Result<Vec<Reply>, StoreError> {
-    let Ok(id) = ServiceAtLocationId::parse(sal) else {
-        return Ok(vec![Reply::id("button-expired")]);
-    };
-    let Some(listing) = turn.store().listing(&id).await? else {
+pub async fn card_detail(turn: &mut Turn<'_>, id: &ServiceAtLocationId) -> Result<Vec<Reply>, StoreError> {
+    let Some(listing) = turn.store().listing(id).await? else {
         return Ok(vec![Reply::id("service-gone")]);
     };
     let c = card(&listing, None, Detail::Full, turn.lang, &turn.snapshot, turn.local_now());
     let mut buttons = Vec::new();
     if let Some(Flow::Results { page, .. }) = &turn.flow {
-        buttons.push(Button::msg(Msg::new("button-back"), format!("page:{page}")));
+        buttons.push(Button::msg(Msg::new("button-back"), DirectoryButton::Page(*page).to_payload()));
     }
     Ok(vec![Reply { blocks: vec![Block::Card(c)], buttons, visibility: crate::Visibility::Chat, update: false }])
 }
@@ -259,7 +257,7 @@ pub fn category_buttons(turn: &Turn<'_>) -> Vec<Button> {
     turn.snapshot
         .top_categories()
         .into_iter()
-        .map(|c| Button::msg(category_msg(turn, &c.code), format!("cat:{}", c.code)))
+        .map(|c| Button::msg(category_msg(turn, &c.code), DirectoryButton::Category(c.code.to_string()).to_payload()))
         .collect()
 }
 

@@ -1,6 +1,7 @@
 //! The home territory of a person: asked at onboarding (drilling down the tree, or typed),
 //! changed later, or skipped.
 
+use super::buttons::PeopleButton;
 use crate::directory as services;
 use crate::i18n::Msg;
 use crate::understand::Intent;
@@ -21,8 +22,12 @@ pub async fn ask_home(turn: &mut Turn<'_>, under: Option<TerritoryId>) -> Result
     let mut buttons: Vec<Button> = children
         .iter()
         .map(|t| {
-            let payload =
-                if tree.children(&t.id).is_empty() { format!("home:{}", t.id) } else { format!("area:{}", t.id) };
+            let payload = if tree.children(&t.id).is_empty() {
+                PeopleButton::Home(t.id.to_string())
+            } else {
+                PeopleButton::Drill(t.id.to_string())
+            }
+            .to_payload();
             Button::text(t.name.clone(), payload)
         })
         .collect();
@@ -30,13 +35,16 @@ pub async fn ask_home(turn: &mut Turn<'_>, under: Option<TerritoryId>) -> Result
         Some(t) => {
             buttons.insert(
                 0,
-                Button::msg(Msg::new("button-home-here").text("place", t.name.clone()), format!("home:{}", t.id)),
+                Button::msg(
+                    Msg::new("button-home-here").text("place", t.name.clone()),
+                    PeopleButton::Home(t.id.to_string()).to_payload(),
+                ),
             );
             Msg::new("ask-home-under").text("place", t.name.clone())
         }
         None => Msg::new("ask-home"),
     };
-    buttons.push(Button::msg(Msg::new("button-skip"), "skiphome"));
+    buttons.push(Button::msg(Msg::new("button-skip"), PeopleButton::SkipHome.to_payload()));
     Ok(Reply::say(msg).with_buttons(buttons))
 }
 

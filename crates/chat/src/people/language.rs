@@ -1,5 +1,6 @@
 //! Choosing the interface language: `/language`, "parla inglese", or a button.
 
+use super::buttons::PeopleButton;
 use crate::commands::language_arg;
 use crate::i18n::Msg;
 use crate::{Button, Flow, Reply, Turn};
@@ -9,7 +10,12 @@ use vicinato_store::StoreError;
 pub fn buttons() -> Vec<Button> {
     Lang::ALL
         .iter()
-        .map(|l| Button::msg(Msg::new(format!("language-{}", l.code())), format!("lang:{}", l.code())))
+        .map(|l| {
+            Button::msg(
+                Msg::new(format!("language-{}", l.code())),
+                PeopleButton::Language(l.code().to_owned()).to_payload(),
+            )
+        })
         .collect()
 }
 

@@ -7,6 +7,7 @@
 //! and hour; staff, moderator and admin roles are never carried over (an admin grants them
 //! again, and the person is told).
 
+use super::buttons::PeopleButton;
 use crate::i18n::Msg;
 use crate::{Button, Reply, Turn};
 use chrono::Duration;
@@ -48,8 +49,8 @@ fn network_name(network: &str) -> String {
 
 fn buttons(code: &str) -> Vec<Button> {
     vec![
-        Button::msg(Msg::new("button-link-yes"), format!("lnk:yes:{code}")),
-        Button::msg(Msg::new("button-link-no"), format!("lnk:no:{code}")),
+        Button::msg(Msg::new("button-link-yes"), PeopleButton::Link { yes: true, code: code.to_string() }.to_payload()),
+        Button::msg(Msg::new("button-link-no"), PeopleButton::Link { yes: false, code: code.to_string() }.to_payload()),
     ]
 }
 
@@ -89,10 +90,9 @@ pub async fn link(turn: &mut Turn<'_>, arg: Option<&str>) -> Result<Vec<Reply>, 
 }
 
 /// `lnk:yes:<code>` or `lnk:no:<code>`, pressed by either side.
-pub async fn answer(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let Some((yes, code)) = arg.split_once(':') else { return Ok(vec![Reply::id("button-expired")]) };
+pub async fn answer(turn: &mut Turn<'_>, yes: bool, code: &str) -> Result<Vec<Reply>, StoreError> {
     let code = normalized(code);
-    if yes != "yes" {
+    if !yes {
         return Ok(vec![if turn.store().link_cancel(&code, turn.person.id).await? {
             Reply::id("link-cancelled").private()
         } else {

@@ -22,7 +22,7 @@ pub(crate) const MODULE: Module = Module {
         CommandSpec { name: "revoke", aliases: &[], menu: None },
         CommandSpec { name: "link", aliases: &["collega"], menu: None },
     ],
-    buttons: &["lang", "area", "home", "skiphome", "start", "forget", "lnk", "help"],
+    buttons: super::buttons::PeopleButton::KINDS,
     intents: &[
         Intent::Greeting,
         Intent::Help,

@@ -3,6 +3,7 @@
 //! in a group is confirmed in the private chat the button goes to. Before the erasure, live
 //! bookings are cancelled the ordinary way, so the waitlist gets their slots.
 
+use super::buttons::PeopleButton;
 use crate::i18n::Msg;
 use crate::{Block, Button, Flow, Reply, Turn};
 use vicinato_domain::BookingStatus;
@@ -29,8 +30,8 @@ pub async fn forget(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
     Ok(vec![
         Reply::id("forget-confirm")
             .with_buttons(vec![
-                Button::msg(Msg::new("button-forget-yes"), "forget:yes"),
-                Button::msg(Msg::new("button-forget-no"), "forget:no"),
+                Button::msg(Msg::new("button-forget-yes"), PeopleButton::Forget(true).to_payload()),
+                Button::msg(Msg::new("button-forget-no"), PeopleButton::Forget(false).to_payload()),
             ])
             .private(),
     ])

@@ -2,6 +2,7 @@
 //! drilling down the tree, or typed); `/start t-<territory>`, `s-<service>`, `c-<category>` and
 //! `i-<initiative>` open straight where the link points.
 
+use super::buttons::PeopleButton;
 use super::home::*;
 use crate::directory as services;
 use crate::i18n::Msg;
@@ -21,7 +22,10 @@ pub async fn start(turn: &mut Turn<'_>, payload: Option<&str>) -> Result<Vec<Rep
             }
         } else if let Some(s) = payload.strip_prefix("s-") {
             let mut replies = vec![Reply::say(Msg::new("welcome-link").text("name", turn.person.display_name.clone()))];
-            replies.extend(services::card_detail(turn, s).await?);
+            match vicinato_domain::ServiceAtLocationId::parse(s) {
+                Ok(id) => replies.extend(services::card_detail(turn, &id).await?),
+                Err(_) => replies.push(Reply::id("button-expired")),
+            }
             return Ok(replies);
         } else if let Some(c) = payload.strip_prefix("c-") {
             return services::category_chosen(turn, c).await;
@@ -50,7 +54,7 @@ pub fn greet(turn: &Turn<'_>) -> Reply {
         Reply::say(Msg::new("greeting-reply").text("name", name)).with_buttons(services::category_buttons(turn))
     } else {
         Reply::say(Msg::new("greeting-new").text("name", name))
-            .with_buttons(vec![Button::msg(Msg::new("button-start"), "start")])
+            .with_buttons(vec![Button::msg(Msg::new("button-start"), PeopleButton::Start.to_payload())])
     }
 }
 
