@@ -641,3 +641,45 @@ async fn a_booking_confirmed_on_matrix_comes_with_its_calendar_as_a_file_in_the_
     assert!(ics.contains("SUMMARY:Saletta riunioni – corso di cucito\r\n"), "{ics}");
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn serve_wires_one_courier_per_bot_on_every_network_and_every_job_kind_the_conversation_layer_declares() {
+    use crate::app::{config_in, declared_job_kinds, profile};
+    use vicinato::domain::Network;
+    use vicinato_testkit::telegram::TestServer;
+    let Some(hs) = shared() else { return };
+    let _ = tracing_subscriber::fmt().with_env_filter("warn,vicinato=debug").with_test_writer().try_init();
+    let first = TestServer::start("1:FIRST-token").await.unwrap();
+    let second = TestServer::start("2:SECOND-token").await.unwrap();
+    let account = bot_account(hs).await;
+    let dir = tempfile::tempdir().unwrap();
+    // Alpha is on Telegram and Matrix, beta on Telegram only.
+    let bots = vec![
+        profile(dir.path(), "alpha", "it", Some(&first.url), Some(&hs.url)),
+        profile(dir.path(), "beta", "en", Some(&second.url), None),
+    ];
+    let user = account.user.clone();
+    let plan = vicinato::serve::plan(&bots, |k| match k {
+        "ALPHA_TOKEN" => Some("1:FIRST-token".into()),
+        "BETA_TOKEN" => Some("2:SECOND-token".into()),
+        "ALPHA_MATRIX_USER" => Some(user.clone()),
+        "ALPHA_MATRIX_PASSWORD" => Some(PASSWORD.into()),
+        _ => None,
+    });
+    assert!(plan.skipped.is_empty(), "{:?}", plan.skipped);
+    let (stop, rx) = watch::channel(false);
+    let running = vicinato::serve::start(&config_in(dir.path()), &bots, plan, rx).await.expect("every bot starts");
+    let mut channels = running.couriers.channels();
+    channels.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(
+        channels,
+        [
+            (Network::Matrix, "matrix:alpha".to_owned()),
+            (Network::Telegram, "telegram:alpha".to_owned()),
+            (Network::Telegram, "telegram:beta".to_owned()),
+        ]
+    );
+    assert_eq!(running.job_kinds, declared_job_kinds());
+    stop.send(true).unwrap();
+    tokio::time::timeout(WAIT, running.wait()).await.expect("serve stops").expect("cleanly");
+}

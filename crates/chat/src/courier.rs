@@ -68,6 +68,11 @@ impl Couriers {
         self.couriers.push(courier);
     }
 
+    /// The channels of the couriers, in the order they were added, with their network.
+    pub fn channels(&self) -> Vec<(Network, String)> {
+        self.couriers.iter().map(|c| (c.network(), c.channel().to_owned())).collect()
+    }
+
     /// Reads from this store which bot each account last wrote to.
     pub fn with_store(mut self, store: Arc<dyn vicinato_store::Store>) -> Self {
         self.store = Some(store);

@@ -149,6 +149,13 @@ impl Scheduler {
         self.wake.clone()
     }
 
+    /// The kinds of job this scheduler has a handler for, sorted.
+    pub fn kinds(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = self.handlers.keys().cloned().collect();
+        kinds.sort();
+        kinds
+    }
+
     /// Claims and runs every job due at `now`, batch by batch, until none is left.
     pub async fn run_due(&self, now: DateTime<Utc>) -> StoreResult<Ran> {
         let mut total = Ran::default();
