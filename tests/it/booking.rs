@@ -585,3 +585,31 @@ async fn a_person_who_is_forgotten_frees_their_bookings_for_the_first_in_line() 
     assert!(engine.render(Lang::It, &offers[0].2).blocks[0].lines[0].contains("Lo teniamo per te per 60 minuti"));
     assert!(engine.store().find_person(&Account::new(Network::Console, "maria")).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn with_two_bots_on_one_network_a_store_that_cannot_say_which_bot_a_person_uses_fails_the_delivery_instead_of_guessing()
+ {
+    let (a, b) = (
+        CapturingCourier::for_channel(Network::Telegram, "telegram:a"),
+        CapturingCourier::for_channel(Network::Telegram, "telegram:b"),
+    );
+    let (store, dir) = sqlite_store().await;
+    let options = Options { couriers: vec![a.clone(), b.clone()], ..Default::default() };
+    let (app, clock) = spawn_app(store, saturday_morning(), options).await;
+    let engine = app.engine;
+    let mut inbound = vicinato::conversation::Inbound::direct_text(Network::Telegram, "4343", "ciao");
+    inbound.channel = Some("telegram:b".into());
+    engine.handle(inbound).await;
+    let tea = engine.store().find_person(&Account::new(Network::Telegram, "4343")).await.unwrap().unwrap();
+    // Which bot Tea wrote to cannot be read (as with a database that went away).
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}/vicinato.db", dir.path().display())).await.unwrap();
+    sqlx::query("ALTER TABLE accounts RENAME COLUMN channel TO channel_gone").execute(&pool).await.unwrap();
+    let reply = vicinato::conversation::Reply::id("booking-released");
+    let failed = engine.couriers().deliver(&tea, Lang::It, &reply, clock.now()).await;
+    assert!(matches!(failed, Err(vicinato::courier::CourierError::Failed(_))), "{failed:?}");
+    assert!(a.take().is_empty() && b.take().is_empty(), "nothing went through a guessed bot");
+    sqlx::query("ALTER TABLE accounts RENAME COLUMN channel_gone TO channel").execute(&pool).await.unwrap();
+    engine.couriers().deliver(&tea, Lang::It, &reply, clock.now()).await.unwrap();
+    assert_eq!(b.take().len(), 1);
+    assert!(a.take().is_empty());
+}
