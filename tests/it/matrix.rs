@@ -355,6 +355,8 @@ struct Group {
     ada: Resident,
     _bob: Resident,
     room: Room,
+    /// The bot's account, whose folder holds the bot's Matrix store: kept while the bot runs.
+    account: BotAccount,
 }
 
 async fn group_with_the_bot(hs: &Synapse, engine: Arc<Engine>) -> Group {
@@ -365,14 +367,14 @@ async fn group_with_the_bot(hs: &Synapse, engine: Arc<Engine>) -> Group {
     let bob = Resident::new(hs, &unique("bob")).await;
     let room = ada.room_with(&[&bot_id, &bob.user_id()], false, false).await;
     bob.join(&room, 3).await;
-    Group { bot, bot_id, ada, _bob: bob, room }
+    Group { bot, bot_id, ada, _bob: bob, room, account }
 }
 
 #[tokio::test]
 async fn in_a_group_room_only_commands_and_mentions_are_answered_and_html_stays_text() {
     let Some(hs) = shared() else { return };
     let (engine, _store, _db) = app().await;
-    let Group { bot, bot_id, mut ada, room, .. } = group_with_the_bot(hs, engine).await;
+    let Group { bot, bot_id, mut ada, room, account: _account, .. } = group_with_the_bot(hs, engine).await;
     let chatter = ada.say(&room, "ciao a tutti, che bella giornata").await;
     ada.say(&room, "!services <b>mensa</b> & <script>x</script>").await;
     let reply = ada.next().await;
@@ -400,7 +402,7 @@ async fn in_a_group_room_only_commands_and_mentions_are_answered_and_html_stays_
 async fn a_group_message_naming_the_bot_before_a_kelvin_sign_does_not_stop_the_bot() {
     let Some(hs) = shared() else { return };
     let (engine, store, _db) = app().await;
-    let Group { bot, bot_id, mut ada, room, .. } = group_with_the_bot(hs, engine).await;
+    let Group { bot, bot_id, mut ada, room, account: _account, .. } = group_with_the_bot(hs, engine).await;
     // The Kelvin sign (U+212A) is three bytes, its lowercase "k" one: stripping the name at an
     // offset of the lowercase text cut the sign in half and the bot stopped.
     ada.say(&room, "VICINATO \u{212A} corso di italiano").await;
