@@ -7,10 +7,8 @@
 //! - `conversation`: whole-path throughput of directory questions (understanding, person and
 //!   flow in the store, search, cards, rendering) from many simulated residents at once.
 
-use crate::clock::{Clock, SystemClock};
-use crate::conversation::{ConversationSettings, DirectorySnapshot, Engine, Inbound};
+use crate::conversation::{ConversationSettings, DirectorySnapshot, Inbound};
 use crate::domain::*;
-use crate::i18n::I18n;
 use crate::store::Store;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -339,6 +337,20 @@ fn bench_settings() -> ConversationSettings {
     ConversationSettings { limits: crate::conversation::limits::Limits::off(), ..ConversationSettings::default() }
 }
 
+/// The app a benchmark measures, built like production's over the benchmark's store, with
+/// the benchmarks' settings, the built-in spaces and the system clock.
+async fn bench_app(store: Arc<dyn Store>, owner: &str) -> anyhow::Result<crate::app::App> {
+    let config = crate::config::Config::load(None, std::iter::empty())?;
+    let options = crate::app::Options {
+        store: Some(store),
+        settings: Some(bench_settings()),
+        spaces: Some(crate::domain::Spaces::parse("built-in config/spaces.toml", crate::conversation::SPACES_TOML)?),
+        owner: Some(owner.to_owned()),
+        ..Default::default()
+    };
+    crate::app::App::build(&config, &[], options).await
+}
+
 /// Whole conversation path: `messages` directory questions from `residents` concurrent
 /// residents, each living in one of eight places (so "near me" and unplaced questions search
 /// their area, as in real use). Returns messages per second and per-message latency.
@@ -347,8 +359,7 @@ pub async fn conversation(
     messages: usize,
     residents: usize,
 ) -> anyhow::Result<(f64, Percentiles)> {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let engine = Arc::new(Engine::new(store, Arc::new(I18n::embedded()?), clock, bench_settings()).await?);
+    let engine = bench_app(store, "bench").await?.engine;
     // Warm up: residents join through a deep link to where they live, as most will.
     const HOMES: [&str; 8] = ["centocelle", "ostia", "esquilino", "viterbo", "rieti", "latina", "frosinone", "pigneto"];
     for r in 0..residents {
@@ -415,8 +426,7 @@ pub async fn telegram(store: Arc<dyn Store>, chats: usize, updates: usize) -> an
     store.replace_dataset(&crate::demo::lazio()?).await?;
     let token = "4242:BENCH";
     let server = TestServer::start(token).await?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let engine = Arc::new(Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, bench_settings()).await?);
+    let engine = bench_app(store.clone(), "bench").await?.engine;
     let options =
         TelegramOptions::new("bench", crate::config::Secret::new(token.into()), "VICINATO_TELEGRAM_TOKEN", &server.url);
     let bot = TelegramBot::connect(engine, options).await?;
@@ -525,8 +535,7 @@ pub async fn matrix(
     use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent, RoomMessageEventContent};
 
     store.replace_dataset(&crate::demo::lazio()?).await?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let engine = Arc::new(Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, bench_settings()).await?);
+    let engine = bench_app(store.clone(), "bench").await?.engine;
     let dir = std::env::temp_dir().join(format!("vicinato-bench-matrix-{}", std::process::id()));
     let options = MatrixOptions::new(
         "bench",
@@ -734,7 +743,7 @@ pub async fn scheduler(
     spread: u64,
     idle: u64,
 ) -> anyhow::Result<SchedulerFigures> {
-    use crate::scheduler::{JobHandler, Missed, Scheduler};
+    use crate::scheduler::{JobHandler, Missed};
     use crate::store::{Job, NewJob};
     use async_trait::async_trait;
     struct Record(std::sync::Mutex<Vec<Duration>>);
@@ -767,8 +776,7 @@ pub async fn scheduler(
         store.job_put(&job(at), chrono::Utc::now()).await?;
     }
     let record = Arc::new(Record(std::sync::Mutex::new(Vec::new())));
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let mut s = Scheduler::new(store.clone(), clock, "bench", Arc::new(tokio::sync::Notify::new()));
+    let mut s = bench_app(store.clone(), "bench").await?.scheduler;
     s.register("bench", Missed::RunLate, record.clone());
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(Arc::new(s).run(stop));
@@ -824,8 +832,7 @@ pub async fn initiatives(
     use crate::domain::initiative::*;
     use crate::store::{AuditEntry, NewInitiative, Transition};
     store.replace_dataset(&crate::demo::lazio()?).await?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let engine = Arc::new(Engine::new(store.clone(), Arc::new(I18n::embedded()?), clock, bench_settings()).await?);
+    let engine = bench_app(store.clone(), "bench").await?.engine;
     let tree = engine.snapshot().tree.clone();
     let now = chrono::Utc::now();
     let author = store.person_for_account(&Account::new(Network::Console, "bench-author"), "author", now).await?.id;

@@ -326,9 +326,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Chat { name, lang, json, db } => {
             let config = load_config(&cli, Some(db))?;
             let bots = load_bots(&cli)?;
-            let engine = app::start(&config, &bots).await?;
+            let options = app::Options { admins_of: bots, ..Default::default() };
+            let app = app::App::build(&config, &[], options).await?;
             vicinato::transport::console::run(
-                &engine,
+                &app.engine,
                 vicinato::transport::console::ConsoleOptions {
                     name: name.clone(),
                     lang: *lang,

@@ -2,20 +2,15 @@
 //! it names, sharing one store. What cannot start is listed with the reason, so an operator
 //! sees at once which variable is missing.
 
-use crate::app;
-use crate::clock::{Clock, SystemClock};
+use crate::app::{self, App};
 use crate::config::{BotProfile, Config, Secret};
-use crate::conversation::Engine;
 use crate::courier::Couriers;
-use crate::domain::Spaces;
-use crate::i18n::I18n;
-use crate::scheduler::Scheduler;
 use crate::transport::matrix::{Credentials, MatrixBot, MatrixOptions};
 use crate::transport::telegram::courier::TelegramCourier;
 use crate::transport::telegram::{TelegramBot, TelegramOptions};
 use anyhow::Context;
 use std::sync::Arc;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 
 /// One network connection to start.
 #[derive(Debug, Clone)]
@@ -96,25 +91,6 @@ pub fn plan(bots: &[BotProfile], env: impl Fn(&str) -> Option<String>) -> Plan {
     plan
 }
 
-/// Builds the engine a bot talks through: the shared store, the bot's own default language,
-/// the bookable spaces, and the scheduler's waker.
-pub async fn engine_for(
-    config: &Config,
-    store: Arc<dyn crate::store::Store>,
-    i18n: Arc<I18n>,
-    bot: &BotProfile,
-    spaces: &Spaces,
-    jobs_added: &Arc<Notify>,
-) -> anyhow::Result<Arc<Engine>> {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let engine = Engine::new(store, i18n, clock, app::settings(config, Some(bot.default_language)))
-        .await?
-        .with_spaces(spaces.clone())
-        .with_modules(&bot.modules)
-        .with_job_waker(jobs_added.clone());
-    Ok(Arc::new(engine))
-}
-
 /// Runs the plan until `stop` turns true. Fails when nothing can run, or when a bot cannot
 /// connect (a refused token names its variable).
 pub async fn serve(
@@ -129,8 +105,10 @@ pub async fn serve(
 /// The bots and the scheduler `serve` started, running until `stop` turns true.
 pub struct Running {
     tasks: tokio::task::JoinSet<anyhow::Result<()>>,
-    /// The couriers every engine sends through: one per bot.
+    /// The couriers every engine sends through: one per bot and network.
     pub couriers: Couriers,
+    /// The job kinds the running scheduler has handlers for.
+    pub job_kinds: Vec<String>,
     pub store: Arc<dyn crate::store::Store>,
 }
 
@@ -166,17 +144,13 @@ pub async fn start(
             "no bot can run: set the token variables the profiles in bots/ name (see README, \"Run the bots\")"
         );
     }
-    let store = app::prepare_store(config, bots).await?;
-    let i18n = Arc::new(I18n::embedded()?);
-    let spaces = app::load_spaces()?;
-    let jobs_added = Arc::new(Notify::new());
+    let talking: Vec<BotProfile> = plan.runs.iter().map(|run| run.bot.clone()).collect();
+    let options = app::Options { admins_of: bots.to_vec(), ..Default::default() };
+    let mut app = App::build(config, &talking, options).await?;
     let mut tasks = tokio::task::JoinSet::new();
-    let mut engines = Vec::new();
-    let mut couriers = Couriers::default();
     for run in plan.runs {
-        let engine = engine_for(config, store.clone(), i18n.clone(), &run.bot, &spaces, &jobs_added).await?;
         let key = run.bot.key();
-        engines.push(engine.clone());
+        let engine = app.engine_for(&key).context("every planned bot has its engine")?;
         let stop = stop.clone();
         match run.connection {
             Connection::Telegram(options) => {
@@ -184,7 +158,7 @@ pub async fn start(
                     .await
                     .with_context(|| format!("bot {key} could not start on Telegram"))?;
                 eprintln!("bot {key}: on Telegram as @{}", bot.username());
-                couriers.add(Arc::new(TelegramCourier::new(engine.clone(), bot.channel(), bot.waker())));
+                app.add_courier(Arc::new(TelegramCourier::new(engine, bot.channel(), bot.waker())));
                 tasks.spawn(
                     async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Telegram")) },
                 );
@@ -194,25 +168,18 @@ pub async fn start(
                     .await
                     .with_context(|| format!("bot {key} could not start on Matrix"))?;
                 eprintln!("bot {key}: on Matrix as {}", bot.user_id());
-                couriers.add(Arc::new(bot.courier()));
+                app.add_courier(Arc::new(bot.courier()));
                 tasks.spawn(async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Matrix")) });
             }
         }
     }
-    for engine in &engines {
-        engine.set_couriers(couriers.clone());
-    }
-    if let Some(engine) = engines.first() {
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let mut scheduler = Scheduler::new(store.clone(), clock, Scheduler::process_owner(), jobs_added.clone());
-        crate::conversation::register_jobs(&mut scheduler, engine.clone());
-        let stop = stop.clone();
-        tasks.spawn(async move {
-            Arc::new(scheduler).run(stop).await;
-            Ok(())
-        });
-    }
-    Ok(Running { tasks, couriers: couriers.with_store(store.clone()), store })
+    let (couriers, job_kinds) = (app.couriers(), app.job_kinds());
+    let App { scheduler, store, .. } = app;
+    tasks.spawn(async move {
+        Arc::new(scheduler).run(stop).await;
+        Ok(())
+    });
+    Ok(Running { tasks, couriers, job_kinds, store })
 }
 
 #[cfg(test)]

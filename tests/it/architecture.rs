@@ -138,6 +138,37 @@ fn only_the_store_knows_sql() {
     }
 }
 
+/// Where the product's sources (src/ and crates/, tests and `#[cfg(test)]` modules left out)
+/// say `needle`.
+fn product_files_saying(needle: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for dir in ["src", "crates"] {
+        for file in rust_files(&root().join(dir)) {
+            let relative = file.strip_prefix(root()).unwrap().display().to_string();
+            if relative.split('/').any(|part| part == "tests") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).unwrap();
+            let product = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (n, line) in product.lines().enumerate() {
+                if line.contains(needle) && !line.trim_start().starts_with("//") {
+                    out.push(format!("{relative}:{}", n + 1));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn only_the_composition_root_builds_engines_and_schedulers_and_registers_jobs() {
+    for needle in ["Engine::new(", "Scheduler::new(", "conversation::register_jobs("] {
+        let places = product_files_saying(needle);
+        assert_eq!(places.len(), 1, "`{needle}` must be called in exactly one place, src/app.rs: {places:?}");
+        assert!(places[0].starts_with("src/app.rs:"), "`{needle}` is called outside src/app.rs: {places:?}");
+    }
+}
+
 #[test]
 fn every_csv_is_written_through_the_formula_safe_helper() {
     for dir in ["src", "crates"] {

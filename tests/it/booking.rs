@@ -23,19 +23,15 @@ fn tuesday(h: u32, m: u32) -> DateTime<Utc> {
 
 async fn app() -> (Arc<Engine>, Arc<ManualClock>, Arc<CapturingCourier>, tempfile::TempDir) {
     let (store, dir) = sqlite_store().await;
-    let (engine, clock) = engine_on(store, saturday_morning()).await;
     let courier = CapturingCourier::new(Network::Console);
-    let mut couriers = Couriers::default();
-    couriers.add(courier.clone());
-    engine.set_couriers(couriers);
-    (engine, clock, courier, dir)
+    let options = Options { couriers: vec![courier.clone()], ..Default::default() };
+    let (app, clock) = spawn_app(store, saturday_morning(), options).await;
+    (app.engine, clock, courier, dir)
 }
 
-fn scheduler(engine: &Arc<Engine>, clock: Arc<ManualClock>, owner: &str) -> Scheduler {
-    let clock: Arc<dyn Clock> = clock;
-    let mut s = Scheduler::new(engine.store().clone(), clock, owner, engine.jobs_added());
-    vicinato::conversation::register_jobs(&mut s, engine.clone());
-    s
+/// Another scheduler for the engine's jobs (the clock is the engine's).
+fn scheduler(engine: &Arc<Engine>, _clock: Arc<ManualClock>, owner: &str) -> Scheduler {
+    vicinato::app::scheduler_for(engine, owner)
 }
 
 /// Books the main hall on Tuesday 15–17 for `name`, through the whole conversation.
@@ -457,13 +453,10 @@ async fn process(
     owner: &str,
 ) -> (Arc<Engine>, Arc<ManualClock>, Arc<CapturingCourier>, Scheduler) {
     let store = vicinato::store::open(url).await.unwrap();
-    let (engine, clock) = engine_on(store, at).await;
     let courier = CapturingCourier::new(Network::Console);
-    let mut couriers = Couriers::default();
-    couriers.add(courier.clone());
-    engine.set_couriers(couriers);
-    let s = scheduler(&engine, clock.clone(), owner);
-    (engine, clock, courier, s)
+    let options = Options { couriers: vec![courier.clone()], owner: Some(owner.into()), ..Default::default() };
+    let (app, clock) = spawn_app(store, at, options).await;
+    (app.engine, clock, courier, app.scheduler)
 }
 
 #[tokio::test]
@@ -550,15 +543,14 @@ async fn two_processes_on_one_sqlite_file_send_each_reminder_once() {
 
 #[tokio::test]
 async fn with_two_bots_on_one_network_a_reminder_goes_through_the_bot_the_person_wrote_to() {
-    let (engine, clock, _, _dir) = app().await;
     let (a, b) = (
         CapturingCourier::for_channel(Network::Telegram, "telegram:a"),
         CapturingCourier::for_channel(Network::Telegram, "telegram:b"),
     );
-    let mut couriers = Couriers::default();
-    couriers.add(a.clone());
-    couriers.add(b.clone());
-    engine.set_couriers(couriers);
+    let (store, _dir) = sqlite_store().await;
+    let options = Options { couriers: vec![a.clone(), b.clone()], ..Default::default() };
+    let (app, clock) = spawn_app(store, saturday_morning(), options).await;
+    let engine = app.engine;
     // Tea writes to bot b; Ugo never wrote through a known bot.
     let mut inbound = vicinato::conversation::Inbound::direct_text(Network::Telegram, "4343", "ciao");
     inbound.channel = Some("telegram:b".into());
@@ -592,4 +584,32 @@ async fn a_person_who_is_forgotten_frees_their_bookings_for_the_first_in_line() 
     assert_eq!(offers[0].0, Account::new(Network::Console, "luca"));
     assert!(engine.render(Lang::It, &offers[0].2).blocks[0].lines[0].contains("Lo teniamo per te per 60 minuti"));
     assert!(engine.store().find_person(&Account::new(Network::Console, "maria")).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn with_two_bots_on_one_network_a_store_that_cannot_say_which_bot_a_person_uses_fails_the_delivery_instead_of_guessing()
+ {
+    let (a, b) = (
+        CapturingCourier::for_channel(Network::Telegram, "telegram:a"),
+        CapturingCourier::for_channel(Network::Telegram, "telegram:b"),
+    );
+    let (store, dir) = sqlite_store().await;
+    let options = Options { couriers: vec![a.clone(), b.clone()], ..Default::default() };
+    let (app, clock) = spawn_app(store, saturday_morning(), options).await;
+    let engine = app.engine;
+    let mut inbound = vicinato::conversation::Inbound::direct_text(Network::Telegram, "4343", "ciao");
+    inbound.channel = Some("telegram:b".into());
+    engine.handle(inbound).await;
+    let tea = engine.store().find_person(&Account::new(Network::Telegram, "4343")).await.unwrap().unwrap();
+    // Which bot Tea wrote to cannot be read (as with a database that went away).
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}/vicinato.db", dir.path().display())).await.unwrap();
+    sqlx::query("ALTER TABLE accounts RENAME COLUMN channel TO channel_gone").execute(&pool).await.unwrap();
+    let reply = vicinato::conversation::Reply::id("booking-released");
+    let failed = engine.couriers().deliver(&tea, Lang::It, &reply, clock.now()).await;
+    assert!(matches!(failed, Err(vicinato::courier::CourierError::Failed(_))), "{failed:?}");
+    assert!(a.take().is_empty() && b.take().is_empty(), "nothing went through a guessed bot");
+    sqlx::query("ALTER TABLE accounts RENAME COLUMN channel_gone TO channel").execute(&pool).await.unwrap();
+    engine.couriers().deliver(&tea, Lang::It, &reply, clock.now()).await.unwrap();
+    assert_eq!(b.take().len(), 1);
+    assert!(a.take().is_empty());
 }

@@ -195,16 +195,8 @@ async fn a_range_of_days_books_each_day_at_the_same_time_and_lists_the_days_it_s
 
 #[tokio::test]
 async fn a_bot_without_the_booking_module_neither_offers_nor_answers_booking() {
-    use vicinato::clock::{Clock, ManualClock};
-    use vicinato::conversation::ConversationSettings;
-    use vicinato::i18n::I18n;
     let (store, _dir) = sqlite_store().await;
-    store.replace_dataset(&vicinato::demo::lazio().unwrap()).await.unwrap();
-    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(saturday_morning()));
-    let engine = Engine::new(store, Arc::new(I18n::embedded().unwrap()), clock, ConversationSettings::default())
-        .await
-        .unwrap()
-        .with_modules(&["directory".to_owned()]);
+    let engine = bot_app(store, saturday_morning(), &["directory"]).await.engine;
     assert!(!engine.offers("booking") && engine.offers("directory"));
     let r = talk(
         &engine,
@@ -257,12 +249,11 @@ async fn on_the_console_a_confirmed_booking_and_the_calendar_button_write_an_ics
 
 #[tokio::test]
 async fn staff_close_a_space_with_a_reason_bookers_are_told_and_nobody_can_book_it_until_reopened() {
-    use vicinato::courier::{CapturingCourier, Couriers};
-    let (engine, _dir) = app().await;
+    use vicinato::courier::CapturingCourier;
+    let (store, _dir) = sqlite_store().await;
     let courier = CapturingCourier::new(Network::Console);
-    let mut couriers = Couriers::default();
-    couriers.add(courier.clone());
-    engine.set_couriers(couriers);
+    let options = Options { couriers: vec![courier.clone()], ..Default::default() };
+    let engine = spawn_app(store, saturday_morning(), options).await.0.engine;
     staff(&engine, "op", "centocelle").await;
     staff(&engine, "olga", "ostia").await;
     let r = talk(

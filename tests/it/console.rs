@@ -151,10 +151,7 @@ async fn cancel_leaves_a_flow_at_any_step_and_flows_survive_a_restart() {
     assert!(text(&r[1]).contains("Which area"));
     // A new engine on the same store: the flow is still waiting for the area.
     drop(engine);
-    let clock: Arc<dyn vicinato::clock::Clock> = Arc::new(vicinato::clock::ManualClock::new(saturday_morning()));
-    let engine2 = Engine::new(store, Arc::new(vicinato::i18n::I18n::embedded().unwrap()), clock, Default::default())
-        .await
-        .unwrap();
+    let engine2 = rebuild_app(store, saturday_morning(), Options::default()).await.0.engine;
     let r = talk(&engine2, "eva", None, &["Ostia"]).await;
     assert!(text(&r[0]).contains("your area is Ostia"), "{}", text(&r[0]));
     let r = talk(&engine2, "eva", None, &["/language", "/cancel", "/cancel"]).await;

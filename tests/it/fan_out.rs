@@ -4,10 +4,8 @@
 
 use crate::support::*;
 use std::sync::Arc;
-use vicinato::courier::Couriers;
 use vicinato::domain::initiative::{Content, Status};
 use vicinato::domain::*;
-use vicinato::scheduler::Scheduler;
 use vicinato::store::{AuditEntry, NewInitiative, NewJob, Transition};
 use vicinato::transport::telegram::courier::TelegramCourier;
 
@@ -19,10 +17,9 @@ async fn outbox_per_chat(pool: &sqlx::SqlitePool) -> Vec<(String, i64)> {
 async fn a_fan_out_whose_outbox_write_fails_fails_its_job_and_the_retry_tells_each_person_exactly_once() {
     let (store, dir) = sqlite_store().await;
     let now = saturday_morning();
-    let (engine, clock) = engine_on(store.clone(), now).await;
-    let mut couriers = Couriers::default();
-    couriers.add(Arc::new(TelegramCourier::new(engine.clone(), "telegram:test", Arc::new(tokio::sync::Notify::new()))));
-    engine.set_couriers(couriers);
+    let (mut app, _clock) = spawn_app(store.clone(), now, Options::default()).await;
+    let courier = TelegramCourier::new(app.engine.clone(), "telegram:test", Arc::new(tokio::sync::Notify::new()));
+    app.add_courier(Arc::new(courier));
     // A published initiative with three supporters on Telegram.
     let author = store.person_for_account(&Account::new(Network::Console, "ada"), "Ada", now).await.unwrap();
     let content = Content {
@@ -70,9 +67,7 @@ async fn a_fan_out_whose_outbox_write_fails_fails_its_job_and_the_retry_tells_ea
     .execute(&pool)
     .await
     .unwrap();
-    let clock_dyn: Arc<dyn vicinato::clock::Clock> = clock.clone();
-    let mut scheduler = Scheduler::new(store.clone(), clock_dyn, "test", engine.jobs_added());
-    vicinato::conversation::register_jobs(&mut scheduler, engine.clone());
+    let scheduler = app.scheduler;
     let ran = scheduler.run_due(now).await.unwrap();
     assert_eq!((ran.ran, ran.failed), (0, 1), "the job fails instead of skipping 6002 for good");
     assert!(outbox_per_chat(&pool).await.iter().all(|(chat, _)| chat != "6002"));

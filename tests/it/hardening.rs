@@ -472,3 +472,137 @@ async fn comments_and_reports_an_hour_are_limited_except_for_staff_of_the_territ
         assert!(!text(&r[1]).contains("nell'ultima ora"), "{}", text(&r[1]));
     }
 }
+
+/// A published initiative in Centocelle by Ada (a console person), made in the store.
+async fn published_initiative(app: &App, starts: Option<DateTime<Utc>>) -> vicinato::domain::initiative::Initiative {
+    use vicinato::domain::initiative::{Content, Status};
+    use vicinato::store::{AuditEntry, NewInitiative, Transition};
+    let now = app.clock.now();
+    app.say_it("ada", &["/start"]).await;
+    let author = app.person("ada").await;
+    let content =
+        Content { title: "Orto condiviso".into(), description: "Nel cortile".into(), starts, ..Default::default() };
+    let new = NewInitiative {
+        author: author.id,
+        territory: TerritoryId::new("centocelle"),
+        territory_path: "/lazio/citta-metropolitana-roma/roma/roma-m05/centocelle/".into(),
+        threshold: 50,
+        content,
+    };
+    let mut ini = app.store().initiative_create(&new, now).await.unwrap();
+    for (from, to) in [(Status::Draft, Status::Submitted), (Status::Submitted, Status::Published)] {
+        let audit =
+            AuditEntry { at: now, actor: None, action: to.as_str().into(), subject: "test".into(), reason: None };
+        let t = Transition { from: vec![from], to, decision: None, deadline: None, outcome: None, audit };
+        ini = app.store().initiative_transition(ini.id, &t, now).await.unwrap().unwrap();
+    }
+    app.told_first();
+    ini
+}
+
+#[tokio::test]
+async fn an_initiative_note_that_cannot_go_now_waits_in_a_job_and_reaches_its_person_once() {
+    use vicinato::i18n::Msg;
+    let app = App::plain().await;
+    let ini = published_initiative(&app, None).await;
+    flaky(&app, 1);
+    let msg = Msg::new("ini-note-comment").text("title", "Orto condiviso").text("text", "Porto io le zappe");
+    let now = app.clock.now();
+    vicinato::conversation::initiatives::lifecycle::tell(
+        &app.engine,
+        ini.author.unwrap(),
+        msg,
+        "test:comment:1",
+        ini.id,
+        now,
+    )
+    .await
+    .expect("the comment is not undone by the network");
+    assert!(app.told_first().is_empty(), "the network was down");
+    assert!(app.run_jobs().await >= 1);
+    assert_eq!(app.told_first(), [("ada".to_owned(), "ini-note-comment".to_owned())]);
+    assert_eq!(app.run_jobs().await, 0);
+    assert!(app.told_first().is_empty(), "once");
+}
+
+#[tokio::test]
+async fn the_question_how_an_initiative_went_is_asked_once_even_when_the_network_was_down_when_it_took_place() {
+    use vicinato::domain::initiative::Status;
+    use vicinato::store::{AuditEntry, NewJob, Transition};
+    let app = App::plain().await;
+    let now = app.clock.now();
+    let ini = published_initiative(&app, Some(now - Duration::hours(2))).await;
+    let audit = AuditEntry { at: now, actor: None, action: "schedule".into(), subject: "test".into(), reason: None };
+    let t = Transition {
+        from: vec![Status::Published],
+        to: Status::Scheduled,
+        decision: None,
+        deadline: None,
+        outcome: None,
+        audit,
+    };
+    app.store().initiative_transition(ini.id, &t, now).await.unwrap().unwrap();
+    let payload = serde_json::json!({ "initiative": ini.id.0 }).to_string();
+    let job = NewJob {
+        kind: "initiative-held".into(),
+        key: None,
+        payload,
+        due_at: now,
+        cron: None,
+        zone: "Europe/Rome".into(),
+    };
+    app.store().job_put(&job, now).await.unwrap();
+    flaky(&app, 100);
+    app.run_jobs().await;
+    let asked = |told: Vec<(String, String)>| told.into_iter().filter(|(_, id)| id == "ini-note-ask-outcome").count();
+    assert_eq!(asked(app.told_first()), 0, "the network was down");
+    assert_eq!(app.store().initiative(ini.id).await.unwrap().unwrap().status, Status::Held);
+    // The network is back: the question waited in its job, and goes once.
+    flaky(&app, 0);
+    app.clock.advance(Duration::minutes(5));
+    assert!(app.run_jobs().await >= 1);
+    let told = app.told_first();
+    assert!(told.contains(&("ada".to_owned(), "ini-note-ask-outcome".to_owned())), "{told:?}");
+    assert_eq!(asked(told), 1);
+    app.clock.advance(Duration::hours(1));
+    app.run_jobs().await;
+    assert_eq!(asked(app.told_first()), 0, "once");
+}
+
+#[tokio::test]
+async fn a_booker_told_of_a_closure_while_the_network_is_down_is_told_once_later() {
+    let app = App::plain().await;
+    maria_books_the_hall(&app).await;
+    app.say_it("op", &["/start"]).await;
+    app.grant("op", Role::Staff, "centocelle").await;
+    app.told_first();
+    flaky(&app, 1);
+    let r = app.say_it("op", &["/spazio chiudi centocelle-sala-grande 1/12 14-18 imbiancatura"]).await;
+    assert!(text(&r[0]).starts_with("Chiuso: Sala grande"), "{}", text(&r[0]));
+    assert!(app.told_first().is_empty(), "the network was down");
+    // The notice waits in its job: it goes out once.
+    assert!(app.run_jobs().await >= 1);
+    assert_eq!(app.told_first(), [("maria".to_owned(), "space-closed-notice".to_owned())]);
+    assert_eq!(app.run_jobs().await, 0);
+    assert!(app.told_first().is_empty());
+}
+
+#[tokio::test]
+async fn the_question_to_confirm_a_link_asked_while_the_network_is_down_is_asked_once_later() {
+    let app = App::plain().await;
+    let r = app.say_it("carl", &["/collega"]).await;
+    let asked = text(&r[0]).to_owned();
+    let code: String = asked.split("è ").nth(1).expect("a code").chars().take(9).collect();
+    let r = app.say_it("carl-tg", &[&format!("/collega {code}")]).await;
+    let yes = payloads(&r[0]).into_iter().find(|p| p.starts_with("lnk:yes:")).expect("a yes button");
+    app.told_first();
+    flaky(&app, 1);
+    let r = app.say_it("carl-tg", &[&press(&yes)]).await;
+    assert!(text(&r[0]).contains("Ora conferma sulla console"), "{}", text(&r[0]));
+    assert!(app.told_first().is_empty(), "the network was down");
+    // The question waits in its job: it goes out once.
+    assert!(app.run_jobs().await >= 1);
+    assert_eq!(app.told_first(), [("carl".to_owned(), "link-confirm-maker".to_owned())]);
+    assert_eq!(app.run_jobs().await, 0);
+    assert!(app.told_first().is_empty());
+}

@@ -5,12 +5,10 @@
 
 use crate::support::*;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use std::sync::Arc;
-use vicinato::clock::{Clock, ManualClock};
-use vicinato::conversation::{Block, ConversationSettings, Engine};
+use vicinato::clock::Clock;
+use vicinato::conversation::{Block, ConversationSettings};
 use vicinato::domain::initiative::{InitiativeId, Status, TerritoryRules};
 use vicinato::domain::*;
-use vicinato::i18n::I18n;
 
 fn press(payload: &str) -> String {
     format!(r#"{{"button": "{payload}"}}"#)
@@ -565,12 +563,7 @@ async fn a_resident_on_two_networks_links_them_and_supports_once() {
 #[tokio::test]
 async fn a_bot_without_the_initiatives_module_neither_offers_nor_answers_initiatives() {
     let (store, _dir) = sqlite_store().await;
-    store.replace_dataset(&vicinato::demo::lazio().unwrap()).await.unwrap();
-    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(saturday_morning()));
-    let engine = Engine::new(store, Arc::new(I18n::embedded().unwrap()), clock, ConversationSettings::default())
-        .await
-        .unwrap()
-        .with_modules(&["directory".to_owned(), "booking".to_owned()]);
+    let engine = bot_app(store, saturday_morning(), &["directory", "booking"]).await.engine;
     assert!(!engine.offers("initiatives") && engine.offers("booking"));
     let r = talk(
         &engine,

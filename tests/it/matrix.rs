@@ -355,6 +355,8 @@ struct Group {
     ada: Resident,
     _bob: Resident,
     room: Room,
+    /// The bot's account, whose folder holds the bot's Matrix store: kept while the bot runs.
+    account: BotAccount,
 }
 
 async fn group_with_the_bot(hs: &Synapse, engine: Arc<Engine>) -> Group {
@@ -365,14 +367,14 @@ async fn group_with_the_bot(hs: &Synapse, engine: Arc<Engine>) -> Group {
     let bob = Resident::new(hs, &unique("bob")).await;
     let room = ada.room_with(&[&bot_id, &bob.user_id()], false, false).await;
     bob.join(&room, 3).await;
-    Group { bot, bot_id, ada, _bob: bob, room }
+    Group { bot, bot_id, ada, _bob: bob, room, account }
 }
 
 #[tokio::test]
 async fn in_a_group_room_only_commands_and_mentions_are_answered_and_html_stays_text() {
     let Some(hs) = shared() else { return };
     let (engine, _store, _db) = app().await;
-    let Group { bot, bot_id, mut ada, room, .. } = group_with_the_bot(hs, engine).await;
+    let Group { bot, bot_id, mut ada, room, account: _account, .. } = group_with_the_bot(hs, engine).await;
     let chatter = ada.say(&room, "ciao a tutti, che bella giornata").await;
     ada.say(&room, "!services <b>mensa</b> & <script>x</script>").await;
     let reply = ada.next().await;
@@ -400,7 +402,7 @@ async fn in_a_group_room_only_commands_and_mentions_are_answered_and_html_stays_
 async fn a_group_message_naming_the_bot_before_a_kelvin_sign_does_not_stop_the_bot() {
     let Some(hs) = shared() else { return };
     let (engine, store, _db) = app().await;
-    let Group { bot, bot_id, mut ada, room, .. } = group_with_the_bot(hs, engine).await;
+    let Group { bot, bot_id, mut ada, room, account: _account, .. } = group_with_the_bot(hs, engine).await;
     // The Kelvin sign (U+212A) is three bytes, its lowercase "k" one: stripping the name at an
     // offset of the lowercase text cut the sign in half and the bot stopped.
     ada.say(&room, "VICINATO \u{212A} corso di italiano").await;
@@ -640,4 +642,46 @@ async fn a_booking_confirmed_on_matrix_comes_with_its_calendar_as_a_file_in_the_
     let ics = String::from_utf8(bytes).unwrap();
     assert!(ics.contains("SUMMARY:Saletta riunioni – corso di cucito\r\n"), "{ics}");
     bot.stop().await;
+}
+
+#[tokio::test]
+async fn serve_wires_one_courier_per_bot_on_every_network_and_every_job_kind_the_conversation_layer_declares() {
+    use crate::app::{config_in, declared_job_kinds, profile};
+    use vicinato::domain::Network;
+    use vicinato_testkit::telegram::TestServer;
+    let Some(hs) = shared() else { return };
+    let _ = tracing_subscriber::fmt().with_env_filter("warn,vicinato=debug").with_test_writer().try_init();
+    let first = TestServer::start("1:FIRST-token").await.unwrap();
+    let second = TestServer::start("2:SECOND-token").await.unwrap();
+    let account = bot_account(hs).await;
+    let dir = tempfile::tempdir().unwrap();
+    // Alpha is on Telegram and Matrix, beta on Telegram only.
+    let bots = vec![
+        profile(dir.path(), "alpha", "it", Some(&first.url), Some(&hs.url)),
+        profile(dir.path(), "beta", "en", Some(&second.url), None),
+    ];
+    let user = account.user.clone();
+    let plan = vicinato::serve::plan(&bots, |k| match k {
+        "ALPHA_TOKEN" => Some("1:FIRST-token".into()),
+        "BETA_TOKEN" => Some("2:SECOND-token".into()),
+        "ALPHA_MATRIX_USER" => Some(user.clone()),
+        "ALPHA_MATRIX_PASSWORD" => Some(PASSWORD.into()),
+        _ => None,
+    });
+    assert!(plan.skipped.is_empty(), "{:?}", plan.skipped);
+    let (stop, rx) = watch::channel(false);
+    let running = vicinato::serve::start(&config_in(dir.path()), &bots, plan, rx).await.expect("every bot starts");
+    let mut channels = running.couriers.channels();
+    channels.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(
+        channels,
+        [
+            (Network::Matrix, "matrix:alpha".to_owned()),
+            (Network::Telegram, "telegram:alpha".to_owned()),
+            (Network::Telegram, "telegram:beta".to_owned()),
+        ]
+    );
+    assert_eq!(running.job_kinds, declared_job_kinds());
+    stop.send(true).unwrap();
+    tokio::time::timeout(WAIT, running.wait()).await.expect("serve stops").expect("cleanly");
 }

@@ -1,10 +1,11 @@
-//! Test helpers: a fresh app on a fresh database, and PostgreSQL databases made per test.
+//! Test helpers: a fresh app on a fresh database, built by the composition root like
+//! `serve`'s ([`spawn_app`]), and PostgreSQL databases made per test.
 
 use chrono::{DateTime, TimeZone, Utc};
 use std::sync::Arc;
+pub use vicinato::app::Options;
 use vicinato::clock::{Clock, ManualClock};
 use vicinato::conversation::{ConversationSettings, Engine};
-use vicinato::i18n::I18n;
 use vicinato::store::Store;
 
 /// A SQLite store in a fresh temporary folder (kept alive by the returned guard).
@@ -75,6 +76,67 @@ pub fn saturday_morning() -> DateTime<Utc> {
     chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap().with_timezone(&Utc)
 }
 
+/// The app `serve` would build (the same [`vicinato::app::App::build`]), over `store` with
+/// the demo data loaded, on a clock the test controls set to `at`, with the built-in spaces
+/// unless `options` names others. `options` carries what else the test injects: couriers,
+/// settings, the scheduler's owner (a second process on one database).
+pub async fn spawn_app(
+    store: Arc<dyn Store>,
+    at: DateTime<Utc>,
+    options: Options,
+) -> (vicinato::app::App, Arc<ManualClock>) {
+    store.replace_dataset(&vicinato::demo::lazio().unwrap()).await.expect("load demo");
+    rebuild_app(store, at, options).await
+}
+
+/// [`spawn_app`] over a store as it is (a restart: nothing loaded again).
+pub async fn rebuild_app(
+    store: Arc<dyn Store>,
+    at: DateTime<Utc>,
+    options: Options,
+) -> (vicinato::app::App, Arc<ManualClock>) {
+    spawn_bots(store, at, &[], options).await
+}
+
+/// A bot profile (`bots/test.toml`) offering only these modules, in Italian.
+pub fn bot_offering(modules: &[&str]) -> vicinato::config::BotProfile {
+    let list: Vec<String> = modules.iter().map(|m| format!("\"{m}\"")).collect();
+    let text = format!("name = \"Test\"\ndefault_language = \"it\"\nmodules = [{}]\n", list.join(", "));
+    vicinato::config::BotProfile::parse(std::path::Path::new("bots/test.toml"), &text).expect("a valid profile")
+}
+
+/// [`spawn_app`] for one bot offering only `modules`, with the default conversation settings.
+pub async fn bot_app(store: Arc<dyn Store>, at: DateTime<Utc>, modules: &[&str]) -> vicinato::app::App {
+    store.replace_dataset(&vicinato::demo::lazio().unwrap()).await.expect("load demo");
+    let options = Options { settings: Some(ConversationSettings::default()), ..Default::default() };
+    spawn_bots(store, at, &[bot_offering(modules)], options).await.0
+}
+
+/// The app of [`App::build`](vicinato::app::App::build) for these bots, over a store as it is.
+pub async fn spawn_bots(
+    store: Arc<dyn Store>,
+    at: DateTime<Utc>,
+    bots: &[vicinato::config::BotProfile],
+    options: Options,
+) -> (vicinato::app::App, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(at));
+    let dyn_clock: Arc<dyn Clock> = clock.clone();
+    let spaces = match options.spaces {
+        Some(spaces) => spaces,
+        None => vicinato::domain::Spaces::parse("built-in", vicinato::conversation::SPACES_TOML).unwrap(),
+    };
+    let options = Options {
+        store: Some(store),
+        clock: Some(dyn_clock),
+        spaces: Some(spaces),
+        owner: options.owner.or(Some("test".into())),
+        ..options
+    };
+    let config = vicinato::config::Config::load(None, std::iter::empty()).expect("the built-in configuration");
+    let app = vicinato::app::App::build(&config, bots, options).await.expect("the app builds");
+    (app, clock)
+}
+
 /// An engine over a store with the demo data, on a clock the test controls.
 pub async fn engine_on(store: Arc<dyn Store>, at: DateTime<Utc>) -> (Arc<Engine>, Arc<ManualClock>) {
     engine_with(store, at, ConversationSettings::default()).await
@@ -86,11 +148,8 @@ pub async fn engine_with(
     at: DateTime<Utc>,
     settings: ConversationSettings,
 ) -> (Arc<Engine>, Arc<ManualClock>) {
-    store.replace_dataset(&vicinato::demo::lazio().unwrap()).await.expect("load demo");
-    let clock = Arc::new(ManualClock::new(at));
-    let dyn_clock: Arc<dyn Clock> = clock.clone();
-    let engine = Engine::new(store, Arc::new(I18n::embedded().unwrap()), dyn_clock, settings).await.unwrap();
-    (Arc::new(engine), clock)
+    let (app, clock) = spawn_app(store, at, Options { settings: Some(settings), ..Default::default() }).await;
+    (app.engine, clock)
 }
 
 /// Sends lines through the console transport in JSON mode; returns every reply.
@@ -136,22 +195,12 @@ pub struct App {
 
 impl App {
     pub async fn with(settings: ConversationSettings) -> App {
-        use vicinato::courier::{CapturingCourier, Couriers};
+        use vicinato::courier::CapturingCourier;
         let (store, dir) = sqlite_store().await;
-        store.replace_dataset(&vicinato::demo::lazio().unwrap()).await.unwrap();
-        let clock = Arc::new(ManualClock::new(saturday_morning()));
-        let dyn_clock: Arc<dyn Clock> = clock.clone();
-        let engine = Arc::new(
-            Engine::new(store, Arc::new(I18n::embedded().unwrap()), dyn_clock.clone(), settings).await.unwrap(),
-        );
         let courier = CapturingCourier::new(vicinato::domain::Network::Console);
-        let mut couriers = Couriers::default();
-        couriers.add(courier.clone());
-        engine.set_couriers(couriers);
-        let mut scheduler =
-            vicinato::scheduler::Scheduler::new(engine.store().clone(), dyn_clock, "test", engine.jobs_added());
-        vicinato::conversation::register_jobs(&mut scheduler, engine.clone());
-        App { engine, clock, courier, scheduler, _dir: dir }
+        let options = Options { settings: Some(settings), couriers: vec![courier.clone()], ..Default::default() };
+        let (app, clock) = spawn_app(store, saturday_morning(), options).await;
+        App { engine: app.engine, clock, courier, scheduler: app.scheduler, _dir: dir }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

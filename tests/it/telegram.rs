@@ -496,7 +496,6 @@ async fn button_payloads_too_long_for_telegram_travel_behind_a_short_token() {
 async fn a_room_booked_on_telegram_is_reminded_there_and_cancelled_from_the_reminder() {
     use chrono::TimeZone;
     use vicinato::courier::Couriers;
-    use vicinato::scheduler::Scheduler;
     use vicinato::transport::telegram::courier::TelegramCourier;
     let w = world().await;
     let bot = start_bot(w.engine.clone(), options(&w.server)).await;
@@ -513,9 +512,7 @@ async fn a_room_booked_on_telegram_is_reminded_there_and_cancelled_from_the_remi
     let done = press(&w.server, &ada, &summary, "book:yes").await;
     assert!(done.text.contains("Prenotato: Sala grande"), "{}", done.text);
     // Monday at 15:00, a day before: the scheduler sends the reminder to Ada's private chat.
-    let clock: Arc<dyn vicinato::clock::Clock> = w.clock.clone();
-    let mut scheduler = Scheduler::new(w.store.clone(), clock, "p1", w.engine.jobs_added());
-    vicinato::conversation::register_jobs(&mut scheduler, w.engine.clone());
+    let scheduler = vicinato::app::scheduler_for(&w.engine, "p1");
     let monday = chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 11, 30, 15, 0, 0).unwrap().with_timezone(&chrono::Utc);
     w.clock.set(monday);
     assert_eq!(scheduler.run_due(monday).await.unwrap().ran, 1);

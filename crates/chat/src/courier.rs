@@ -68,35 +68,43 @@ impl Couriers {
         self.couriers.push(courier);
     }
 
+    /// The channels of the couriers, in the order they were added, with their network.
+    pub fn channels(&self) -> Vec<(Network, String)> {
+        self.couriers.iter().map(|c| (c.network(), c.channel().to_owned())).collect()
+    }
+
     /// Reads from this store which bot each account last wrote to.
     pub fn with_store(mut self, store: Arc<dyn vicinato_store::Store>) -> Self {
         self.store = Some(store);
         self
     }
 
-    /// The courier for an account: the bot it last wrote to, else the network's first.
-    async fn courier_for(&self, account: &Account) -> Option<Arc<dyn Courier>> {
+    /// The courier for an account: the bot it last wrote to, else the network's first. When
+    /// the store cannot say which bot that was, the error is the caller's (a job retries it)
+    /// rather than a guess through a bot the person may never have written to.
+    async fn courier_for(&self, account: &Account) -> Result<Option<Arc<dyn Courier>>, CourierError> {
         let mut of_network: Vec<Arc<dyn Courier>> = Vec::new();
         for c in &self.couriers {
             if c.network() == account.network {
                 of_network.push(c.clone());
             }
         }
-        let first = of_network.first()?.clone();
+        let Some(first) = of_network.first().cloned() else {
+            return Ok(None);
+        };
         if of_network.len() > 1
             && let Some(store) = &self.store
         {
-            match store.account_channel(account).await {
-                Ok(Some(channel)) => {
-                    if let Some(c) = of_network.into_iter().find(|c| c.channel() == channel) {
-                        return Some(c);
-                    }
-                }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(%account, error = %e, "cannot read which bot the account uses"),
+            let channel = store.account_channel(account).await.map_err(|e| {
+                CourierError::Failed(anyhow::Error::new(e).context("cannot read which bot the account uses"))
+            })?;
+            if let Some(channel) = channel
+                && let Some(c) = of_network.into_iter().find(|c| c.channel() == channel)
+            {
+                return Ok(Some(c));
             }
         }
-        Some(first)
+        Ok(Some(first))
     }
 
     /// Delivers to the first of the person's accounts that a courier reaches.
@@ -135,7 +143,7 @@ impl Couriers {
         now: DateTime<Utc>,
     ) -> Result<(Account, bool), CourierError> {
         for account in &person.accounts {
-            if let Some(courier) = self.courier_for(account).await {
+            if let Some(courier) = self.courier_for(account).await? {
                 let fresh = courier.deliver(account, lang, reply, key, now).await?;
                 return Ok((account.clone(), fresh));
             }

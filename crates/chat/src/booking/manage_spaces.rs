@@ -7,7 +7,7 @@
 use super::slots::needs_approval;
 use super::slots::{slot_of, space_name};
 use crate::i18n::Msg;
-use crate::{Block, Button, Engine, Reply, Turn};
+use crate::{Block, Engine, Reply, Turn};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use vicinato_domain::*;
 use vicinato_store::StoreError;
@@ -286,6 +286,7 @@ async fn close(
     } else {
         reply.blocks.push(Block::Say(Msg::new("space-closed-bookings").num("n", affected.len() as i64)));
     }
+    let mut told = Vec::new();
     for b in &affected {
         let who = turn.store().person(b.person).await?;
         let name = who.as_ref().map(|p| p.display_name.clone()).unwrap_or_default();
@@ -297,20 +298,19 @@ async fn close(
         ));
         let Some(booker) = who else { continue };
         let lang = booker.language.unwrap_or(engine.settings().default_lang);
-        let note = Reply::say(
-            Msg::new("space-closed-notice")
-                .text("space", space_name(engine, lang, b))
-                .msg("when", super::slots::when_msg(slot_of(b)))
-                .text("reason", reason.clone()),
-        )
-        .with_buttons(vec![
-            Button::msg(Msg::new("button-move-booking-one"), format!("bmove:{}", b.id)),
-            Button::msg(Msg::new("button-cancel-booking-one"), format!("bcancel:{}", b.id)),
-        ]);
-        if let Err(e) = engine.couriers().deliver(&booker, lang, &note, turn.now).await {
-            tracing::warn!(booking = %b.id, error = %e, "cannot tell the booker about the closure");
-        }
+        // A note: put as a job before it is sent, so a network down does not lose it.
+        let msg = Msg::new("space-closed-notice")
+            .text("space", space_name(engine, lang, b))
+            .msg("when", super::slots::when_msg(slot_of(b)))
+            .text("reason", reason.clone());
+        let key = format!("space-closed:{}:{}", b.id, turn.now.timestamp_micros());
+        told.push(
+            crate::notes::Note::new(booker.id, msg, key)
+                .button(Msg::new("button-move-booking-one"), format!("bmove:{}", b.id))
+                .button(Msg::new("button-cancel-booking-one"), format!("bcancel:{}", b.id)),
+        );
     }
+    crate::notes::send(engine, &told, turn.now).await?;
     Ok(vec![reply])
 }
 

@@ -338,7 +338,8 @@ async fn accepted(engine: &Engine, ini: &Initiative, now: DateTime<Utc>) -> Resu
 }
 
 /// Tells one person something about an initiative, once per key, with a button to open it.
-/// A delivery that fails is only logged: the action that caused the note already happened.
+/// The action that caused the note already happened, so a delivery that fails does not undo
+/// it: the note is put as a job under the same delivery key, and the scheduler retries it.
 pub async fn tell(
     engine: &Engine,
     person: PersonId,
@@ -347,11 +348,15 @@ pub async fn tell(
     id: InitiativeId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    match tell_or_fail(engine, person, msg, key, id, now).await {
+    match tell_or_fail(engine, person, msg.clone(), key, id, now).await {
         Ok(()) => Ok(()),
         Err(NoteError::Store(e)) => Err(e),
         Err(NoteError::Courier(e)) => {
-            tracing::warn!(initiative = %id, person = %person, error = %e, "cannot deliver an initiative note");
+            tracing::warn!(initiative = %id, person = %person, error = %e, "an initiative note waits for its job");
+            let note =
+                crate::notes::Note::new(person, msg, key).button(Msg::new("button-ini-open"), format!("ini:{id}"));
+            engine.store().job_put(&note.job(now), now).await?;
+            engine.jobs_added().notify_one();
             Ok(())
         }
     }
@@ -685,15 +690,11 @@ impl JobHandler for Held {
         if let Some(after) = engine.store().initiative_transition(ini.id, &transition, now).await? {
             changed(engine, &after, None, now).await?;
             if let Some(author) = after.author {
+                // A note: put as a job before it is sent, so a delivery that fails now is retried.
                 let msg = Msg::new("ini-note-ask-outcome").text("title", after.content.title.clone());
-                let Some(p) = engine.store().person(author).await? else { return Ok(()) };
-                let lang = p.language.unwrap_or(engine.settings().default_lang);
-                let reply = Reply::say(msg)
-                    .with_buttons(vec![Button::msg(Msg::new("button-ini-outcome"), format!("iout:{}", after.id))]);
-                let key = format!("initiative:{}:ask-outcome", after.id);
-                if let Err(e) = engine.couriers().deliver_once(&p, lang, &reply, &key, now).await {
-                    tracing::info!(initiative = %after.id, error = %e, "cannot ask the author for the outcome");
-                }
+                let note = crate::notes::Note::new(author, msg, format!("initiative:{}:ask-outcome", after.id))
+                    .button(Msg::new("button-ini-outcome"), format!("iout:{}", after.id));
+                crate::notes::send(engine, &[note], now).await?;
             }
         }
         Ok(())

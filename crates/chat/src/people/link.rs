@@ -102,17 +102,12 @@ pub async fn answer(turn: &mut Turn<'_>, yes: bool, code: &str) -> Result<Vec<Re
     match turn.store().link_confirm(&code, turn.person.id, turn.now).await? {
         LinkConfirm::Unknown => Ok(vec![Reply::id("button-expired")]),
         LinkConfirm::AskMaker { maker, maker_network, network, name } => {
-            if let Some(p) = turn.store().person(maker).await? {
-                let lang = p.language.unwrap_or(turn.engine.settings().default_lang);
-                let ask = Reply::say(
-                    Msg::new("link-confirm-maker").text("name", name).text("network", network_name(&network)),
-                )
-                .with_buttons(buttons(&code));
-                match turn.engine.couriers().deliver_once(&p, lang, &ask, &format!("link:{code}:ask"), turn.now).await {
-                    Ok(_) | Err(crate::courier::CourierError::Unreachable(_)) => {}
-                    Err(e) => tracing::warn!(person = %maker, error = %e, "cannot ask to confirm a link"),
-                }
-            }
+            // A note: put as a job before it is sent, so a network down does not lose the question.
+            let msg = Msg::new("link-confirm-maker").text("name", name).text("network", network_name(&network));
+            let ask = crate::notes::Note::new(maker, msg, format!("link:{code}:ask"))
+                .button(Msg::new("button-link-yes"), format!("lnk:yes:{code}"))
+                .button(Msg::new("button-link-no"), format!("lnk:no:{code}"));
+            crate::notes::send(turn.engine, &[ask], turn.now).await?;
             Ok(vec![Reply::say(Msg::new("link-waiting").text("network", network_name(&maker_network))).private()])
         }
         LinkConfirm::Linked { kept, joined, dropped } => {
