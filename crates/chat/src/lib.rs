@@ -33,7 +33,7 @@ pub use wish::resolve_when;
 
 use crate::courier::Couriers;
 use crate::i18n::{I18n, Msg};
-use booking::{approve, associations, book, bookings, manage_spaces, waitlist};
+use booking::{approve, associations, book, bookings, manage_spaces};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use commands::Command;
@@ -657,6 +657,12 @@ impl Engine {
         if INITIATIVE_BUTTONS.contains(&kind) && !self.offers(INITIATIVES) {
             return Ok(vec![Reply::id("initiatives-not-on-this-bot")]);
         }
+        if booking::KINDS.contains(&kind) {
+            return match booking::BookingButton::parse(payload) {
+                Some(button) => booking::on_button(turn, button).await,
+                None => Ok(vec![Reply::id("button-expired")]),
+            };
+        }
         match kind {
             "lang" => language::chosen(turn, arg).await,
             "area" => home::drill(turn, arg).await,
@@ -669,20 +675,6 @@ impl Engine {
             "forget" => privacy::forget_answer(turn, arg == "yes").await,
             "lnk" => link::answer(turn, arg).await,
             "help" => Ok(vec![help::help(turn)]),
-            "bspace" => book::space_chosen(turn, arg).await,
-            "bslot" => book::slot_chosen(turn, arg).await,
-            "bmove" => book::move_booking(turn, arg).await,
-            "bwait" => waitlist::join(turn, arg).await,
-            "bhold" => waitlist::answer(turn, arg).await,
-            "book" => book::confirm(turn, arg == "yes").await,
-            "bfree" => book::free_chosen(turn, arg).await,
-            "bookings" => bookings::list(turn).await,
-            "bcancel" => bookings::cancel(turn, arg).await,
-            "bapprove" => approve::decide(turn, arg, true).await,
-            "bdecline" => approve::decide(turn, arg, false).await,
-            "bstart" => book::command(turn, None).await,
-            "bfor" => book::chosen(turn, arg).await,
-            "bcal" => bookings::calendar(turn).await,
             // Initiatives.
             "ini" => browse::open(turn, arg).await,
             "ilist" => browse::browse_page(turn, arg).await,

@@ -4,6 +4,7 @@
 //! approval on or off. Kept in the store, so every process sees it at once; booking reads it
 //! on every check.
 
+use super::buttons::BookingButton;
 use super::slots::needs_approval;
 use super::slots::{slot_of, space_name};
 use crate::i18n::Msg;
@@ -304,8 +305,8 @@ async fn close(
                 .text("reason", reason.clone()),
         )
         .with_buttons(vec![
-            Button::msg(Msg::new("button-move-booking-one"), format!("bmove:{}", b.id)),
-            Button::msg(Msg::new("button-cancel-booking-one"), format!("bcancel:{}", b.id)),
+            Button::msg(Msg::new("button-move-booking-one"), BookingButton::Move(b.id).to_payload()),
+            Button::msg(Msg::new("button-cancel-booking-one"), BookingButton::Cancel(b.id).to_payload()),
         ]);
         if let Err(e) = engine.couriers().deliver(&booker, lang, &note, turn.now).await {
             tracing::warn!(booking = %b.id, error = %e, "cannot tell the booker about the closure");
