@@ -34,7 +34,7 @@ pub use wish::resolve_when;
 
 use crate::courier::Couriers;
 use crate::i18n::{I18n, Msg};
-use booking::{approve, associations, book, bookings, manage_spaces, waitlist};
+use booking::{approve, associations, book, bookings, manage_spaces};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use commands::Command;
@@ -660,6 +660,12 @@ impl Engine {
         if let Some(refused) = self.not_here(registry::button_owner(kind)) {
             return Ok(vec![refused]);
         }
+        if booking::KINDS.contains(&kind) {
+            return match booking::BookingButton::parse(payload) {
+                Some(button) => booking::on_button(turn, button).await,
+                None => Ok(vec![Reply::id("button-expired")]),
+            };
+        }
         match kind {
             k if people::buttons::PeopleButton::KINDS.contains(&k) => {
                 match people::buttons::PeopleButton::parse(payload) {
@@ -673,20 +679,6 @@ impl Engine {
                     None => Ok(vec![Reply::id("button-expired")]),
                 }
             }
-            "bspace" => book::space_chosen(turn, arg).await,
-            "bslot" => book::slot_chosen(turn, arg).await,
-            "bmove" => book::move_booking(turn, arg).await,
-            "bwait" => waitlist::join(turn, arg).await,
-            "bhold" => waitlist::answer(turn, arg).await,
-            "book" => book::confirm(turn, arg == "yes").await,
-            "bfree" => book::free_chosen(turn, arg).await,
-            "bookings" => bookings::list(turn).await,
-            "bcancel" => bookings::cancel(turn, arg).await,
-            "bapprove" => approve::decide(turn, arg, true).await,
-            "bdecline" => approve::decide(turn, arg, false).await,
-            "bstart" => book::command(turn, None).await,
-            "bfor" => book::chosen(turn, arg).await,
-            "bcal" => bookings::calendar(turn).await,
             // Initiatives.
             "ini" => browse::open(turn, arg).await,
             "ilist" => browse::browse_page(turn, arg).await,

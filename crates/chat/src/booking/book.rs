@@ -10,8 +10,9 @@
 //!
 //! Also: "what is free on Saturday at Casa X?" lists the free stretches of each space.
 
+use super::buttons::{BookingButton, SlotArg};
 use super::draft::{Ask, Draft, save};
-use super::slots::{job_keys, jobs_of, slot_arg, when_msg};
+use super::slots::{job_keys, jobs_of, when_msg};
 use crate::i18n::Msg;
 use crate::wish::{DateProblem, house_in, minute_of_day, read};
 use crate::{Block, Button, Flow, Reply, Turn};
@@ -115,7 +116,7 @@ fn house_schedule(turn: &Turn<'_>, space: &Space) -> Schedule {
 }
 
 fn slot_payload(space: &SpaceId, slot: LocalSlot) -> String {
-    format!("bslot:{}|{}|{}", space, slot.start.format("%Y%m%d%H%M"), slot.minutes())
+    BookingButton::Slot(SlotArg::new(space, slot)).to_payload()
 }
 
 /// The slot a draft describes, once it has a date and a time (or a part of the day).
@@ -158,7 +159,13 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
             turn.clear_flow().await?;
             return Ok(vec![Reply::id("book-no-spaces")]);
         }
-        let buttons = choices.iter().map(|s| Button::text(space_label(turn, s), format!("bspace:{}", s.id))).collect();
+        let buttons = choices
+            .iter()
+            .map(|s| {
+                let payload = BookingButton::Space { space: s.id.clone(), date: None }.to_payload();
+                Button::text(space_label(turn, s), payload)
+            })
+            .collect();
         draft.asked = Some(Ask::Space);
         save(turn, &draft).await?;
         return Ok(vec![Reply::id("book-ask-space").with_buttons(buttons)]);
@@ -259,8 +266,8 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
         ));
     }
     Ok(vec![summary.with_buttons(vec![
-        Button::msg(Msg::new("button-book-confirm"), "book:yes"),
-        Button::msg(Msg::new("button-book-cancel"), "book:no"),
+        Button::msg(Msg::new("button-book-confirm"), BookingButton::Confirm(true).to_payload()),
+        Button::msg(Msg::new("button-book-cancel"), BookingButton::Confirm(false).to_payload()),
     ])])
 }
 
@@ -378,8 +385,7 @@ async fn offer_alternatives(
     let taken = wish.in_zone(zone).is_some_and(|i| !is_free(space, i, busy))
         && check_slot(space, hours, wish, None, now).is_ok();
     let wait = taken.then(|| {
-        let slot = slot_payload(&space.id, wish);
-        Button::msg(Msg::new("button-waitlist"), format!("bwait:{}", slot.trim_start_matches("bslot:")))
+        Button::msg(Msg::new("button-waitlist"), BookingButton::Wait(SlotArg::new(&space.id, wish)).to_payload())
     });
     draft.asked = Some(Ask::When);
     draft.from = None;
@@ -393,21 +399,22 @@ async fn offer_alternatives(
     Ok(vec![Reply::id("book-alternatives").with_buttons(buttons)])
 }
 
-/// A space chosen by button.
-pub async fn space_chosen(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
+/// A space chosen by button (`bspace:`), on a day if the button says one.
+pub async fn space_chosen(
+    turn: &mut Turn<'_>,
+    space: SpaceId,
+    date: Option<NaiveDate>,
+) -> Result<Vec<Reply>, StoreError> {
     let mut draft = match turn.flow.clone() {
         Some(Flow::Book { draft }) => draft,
         _ => Draft::default(),
     };
-    let (space, date) = arg.split_once('|').map(|(s, d)| (s, Some(d))).unwrap_or((arg, None));
-    let Some((house, _)) = turn.engine.spaces().space(&SpaceId::new(space)) else {
+    let Some((house, _)) = turn.engine.spaces().space(&space) else {
         return Ok(vec![Reply::id("button-expired")]);
     };
     draft.house = Some(house.location.clone());
-    draft.space = Some(SpaceId::new(space));
-    if let Some(d) =
-        date.and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok()).filter(|d| vicinato_domain::dates::sane_date(*d))
-    {
+    draft.space = Some(space);
+    if let Some(d) = date {
         draft.date = Some(d);
     }
     advance(turn, draft).await
@@ -415,11 +422,8 @@ pub async fn space_chosen(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, 
 
 /// Moving one of my bookings (button `bmove:<id>`): same space, people and purpose, at a time
 /// to choose; the old one stays until the new one is booked.
-pub async fn move_booking(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let Ok(id) = arg.trim().parse::<i64>() else {
-        return Ok(vec![Reply::id("booking-not-found")]);
-    };
-    let booking = turn.store().booking(BookingId(id)).await?.filter(|b| b.person == turn.person.id);
+pub async fn move_booking(turn: &mut Turn<'_>, id: BookingId) -> Result<Vec<Reply>, StoreError> {
+    let booking = turn.store().booking(id).await?.filter(|b| b.person == turn.person.id);
     let Some(b) = booking.filter(|b| b.status.is_live()) else {
         return Ok(vec![Reply::id("booking-not-found")]);
     };
@@ -435,14 +439,12 @@ pub async fn move_booking(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, 
 }
 
 /// An alternative slot chosen by button: `space|YYYYMMDDHHMM|minutes`.
-pub async fn slot_chosen(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
+pub async fn slot_chosen(turn: &mut Turn<'_>, slot: SlotArg) -> Result<Vec<Reply>, StoreError> {
     let mut draft = match turn.flow.clone() {
         Some(Flow::Book { draft }) => draft,
         _ => return Ok(vec![Reply::id("button-expired")]),
     };
-    let Some((space, start, minutes)) = slot_arg(arg) else {
-        return Ok(vec![Reply::id("button-expired")]);
-    };
+    let SlotArg { space, start, minutes } = slot;
     draft.space = Some(space);
     draft.date = Some(start.date());
     draft.from = Some(minute_of_day(start));
@@ -553,7 +555,12 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
             let mut reply =
                 Reply::say(Msg::new(id).text("space", space_label(turn, &space)).msg("when", when_msg(slot)));
             reply.blocks.push(Block::File(file));
-            Ok(vec![reply.with_buttons(vec![Button::msg(Msg::new("button-my-bookings"), "bookings:")])])
+            Ok(vec![
+                reply.with_buttons(vec![Button::msg(
+                    Msg::new("button-my-bookings"),
+                    BookingButton::Bookings.to_payload(),
+                )]),
+            ])
         }
         Err(Refused::OverQuota) => {
             let refusal = match wish.association {
@@ -653,7 +660,9 @@ async fn book_series(
     if !booked.is_empty() {
         reply.blocks.push(Block::File(super::slots::calendar_file(turn.engine, turn.lang, &booked, turn.now)));
     }
-    Ok(vec![reply.with_buttons(vec![Button::msg(Msg::new("button-my-bookings"), "bookings:")])])
+    Ok(vec![
+        reply.with_buttons(vec![Button::msg(Msg::new("button-my-bookings"), BookingButton::Bookings.to_payload())]),
+    ])
 }
 
 /// Schedules a confirmed booking's jobs ([`jobs_of`]).
@@ -693,7 +702,10 @@ pub async fn free(turn: &mut Turn<'_>, text: &str) -> Result<Vec<Reply>, StoreEr
             .iter()
             .filter_map(|h| {
                 let name = turn.snapshot.houses.iter().find(|l| l.id == h.location)?.name.clone();
-                Some(Button::text(name, format!("bfree:{}|{}", h.location, date.format("%Y%m%d"))))
+                Some(Button::text(
+                    name,
+                    BookingButton::Free { house: h.location.clone(), date: Some(date) }.to_payload(),
+                ))
             })
             .collect();
         return Ok(vec![Reply::id("book-which-house").with_buttons(buttons)]);
@@ -702,13 +714,13 @@ pub async fn free(turn: &mut Turn<'_>, text: &str) -> Result<Vec<Reply>, StoreEr
 }
 
 /// The free stretches of a house's spaces on a day (button `bfree:house|YYYYMMDD`).
-pub async fn free_chosen(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let (house, date) = arg.split_once('|').unwrap_or((arg, ""));
-    let date = NaiveDate::parse_from_str(date, "%Y%m%d")
-        .ok()
-        .filter(|d| vicinato_domain::dates::sane_date(*d))
-        .unwrap_or(turn.local_now().date());
-    free_in(turn, LocationId::new(house), date).await
+pub async fn free_chosen(
+    turn: &mut Turn<'_>,
+    house: LocationId,
+    date: Option<NaiveDate>,
+) -> Result<Vec<Reply>, StoreError> {
+    let date = date.unwrap_or(turn.local_now().date());
+    free_in(turn, house, date).await
 }
 
 async fn free_in(turn: &mut Turn<'_>, house: LocationId, date: NaiveDate) -> Result<Vec<Reply>, StoreError> {
@@ -752,7 +764,7 @@ async fn free_in(turn: &mut Turn<'_>, house: LocationId, date: NaiveDate) -> Res
         if !windows.is_empty() {
             buttons.push(Button::text(
                 space.name.get(turn.lang),
-                format!("bspace:{}|{}", space.id, date.format("%Y%m%d")),
+                BookingButton::Space { space: space.id.clone(), date: Some(date) }.to_payload(),
             ));
         }
     }
@@ -766,18 +778,11 @@ fn instant_of(zone: chrono_tz::Tz, at: NaiveDateTime) -> DateTime<Utc> {
 }
 
 /// Who a booking is for, chosen by button (`bfor:me`, `bfor:<association>`).
-pub async fn chosen(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
+pub async fn chosen(turn: &mut Turn<'_>, whom: BookingFor) -> Result<Vec<Reply>, StoreError> {
     let Some(crate::Flow::Book { mut draft }) = turn.flow.clone() else {
         return Ok(vec![Reply::id("button-expired")]);
     };
-    draft.for_whom = Some(if arg == "me" {
-        BookingFor::Me
-    } else {
-        let Ok(id) = AssociationId::parse(arg) else {
-            return Ok(vec![Reply::id("button-expired")]);
-        };
-        BookingFor::Association(id)
-    });
+    draft.for_whom = Some(whom);
     if !super::on_behalf::allowed(turn, &draft).await? {
         return Ok(vec![Reply::id("book-for-not-yours")]);
     }

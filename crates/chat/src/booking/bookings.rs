@@ -1,12 +1,13 @@
 //! My bookings: `/bookings` lists the live ones with a cancel button each; cancelling (from
 //! the list or from a reminder) frees the slot and drops its reminders; `/checkin` records
 //! arrival at the house for the booking under way; "calendar" sends them as an `.ics` file.
+//! Cancelling and checking in are the core's use cases; this file turns them into replies.
 
+use super::buttons::BookingButton;
 use super::slots::when_msg;
 use super::slots::{calendar_file, slot_of, space_name};
 use crate::i18n::Msg;
 use crate::{Attachment, Block, Button, Reply, Turn};
-use chrono::Duration;
 use vicinato_domain::*;
 use vicinato_store::StoreError;
 
@@ -50,56 +51,36 @@ pub async fn list(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
                 .msg("status", status),
         ));
         let n = i as i64 + 1;
-        buttons.push(Button::msg(Msg::new("button-move-booking").num("n", n), format!("bmove:{}", b.id)));
-        buttons.push(Button::msg(Msg::new("button-cancel-booking").num("n", n), format!("bcancel:{}", b.id)));
+        buttons.push(Button::msg(Msg::new("button-move-booking").num("n", n), BookingButton::Move(b.id).to_payload()));
+        buttons
+            .push(Button::msg(Msg::new("button-cancel-booking").num("n", n), BookingButton::Cancel(b.id).to_payload()));
     }
-    buttons.push(Button::msg(Msg::new("button-calendar"), "bcal:"));
+    buttons.push(Button::msg(Msg::new("button-calendar"), BookingButton::Calendar.to_payload()));
     Ok(vec![reply.with_buttons(buttons)])
 }
 
-/// Cancels one of my bookings (button `bcancel:<id>`).
-pub async fn cancel(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let Some(booking) = mine(turn, arg).await? else {
-        return Ok(vec![Reply::id("booking-not-found")]);
+/// Cancels one of my bookings (button `bcancel:<id>`), by the core's rules.
+pub async fn cancel(turn: &mut Turn<'_>, id: BookingId) -> Result<Vec<Reply>, StoreError> {
+    let settings = &turn.engine.spaces().settings;
+    let done = match vicinato_core::booking::cancel::cancel(&turn.person, id, turn.store(), turn.now, settings).await? {
+        Ok(done) => done,
+        Err(refusal) => return Ok(vec![super::slots::refused(&refusal)]),
     };
-    let live = [BookingStatus::Held, BookingStatus::Pending, BookingStatus::Confirmed];
-    // The cancellation, the end of its jobs and the offer to the waitlist are one transaction.
-    let jobs = [super::slots::freed_job(&booking, turn.now)];
-    let cancel = super::slots::job_keys(turn.engine, &booking);
-    let cancelled =
-        turn.store().booking_transition_with(booking.id, &live, BookingStatus::Cancelled, &jobs, &cancel, turn.now);
-    match cancelled.await? {
-        Some(b) => {
-            tracing::info!(booking = %b.id, "booking cancelled");
-            super::waitlist::freed_now(turn.engine, &b, turn.now).await?;
-            Ok(vec![Reply::say(
-                Msg::new("booking-cancelled")
-                    .text("space", space_name(turn.engine, turn.lang, &b))
-                    .msg("when", when_msg(slot_of(&b))),
-            )])
-        }
-        None => Ok(vec![Reply::id("booking-already-over")]),
-    }
-}
-
-async fn mine(turn: &Turn<'_>, arg: &str) -> Result<Option<Booking>, StoreError> {
-    let Ok(id) = arg.trim().parse::<i64>() else {
-        return Ok(None);
-    };
-    Ok(turn.store().booking(BookingId(id)).await?.filter(|b| b.person == turn.person.id))
+    super::waitlist::follow(turn.engine, &done.events, turn.now).await?;
+    let b = &done.booking;
+    Ok(vec![Reply::say(
+        Msg::new("booking-cancelled")
+            .text("space", space_name(turn.engine, turn.lang, b))
+            .msg("when", when_msg(slot_of(b))),
+    )])
 }
 
 /// `/checkin`: I am at the house for my booking (from 30 minutes before its start to its end).
 pub async fn check_in(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
-    let bookings = turn.store().bookings_of(turn.person.id, turn.now).await?;
-    let current = bookings.iter().find(|b| {
-        b.status == BookingStatus::Confirmed && b.starts - Duration::minutes(30) <= turn.now && turn.now < b.ends
-    });
-    let Some(b) = current else {
-        return Ok(vec![Reply::id("checkin-nothing")]);
-    };
-    if b.checked_in_at.is_none() {
-        turn.store().booking_check_in(b.id, turn.now).await?;
+    match vicinato_core::booking::check_in::check_in(&turn.person, turn.store(), turn.now).await? {
+        Ok(done) => Ok(vec![Reply::say(
+            Msg::new("checkin-done").text("space", space_name(turn.engine, turn.lang, &done.booking)),
+        )]),
+        Err(refusal) => Ok(vec![super::slots::refused(&refusal)]),
     }
-    Ok(vec![Reply::say(Msg::new("checkin-done").text("space", space_name(turn.engine, turn.lang, b)))])
 }

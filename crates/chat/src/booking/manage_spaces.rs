@@ -4,6 +4,7 @@
 //! approval on or off. Kept in the store, so every process sees it at once; booking reads it
 //! on every check.
 
+use super::buttons::BookingButton;
 use super::slots::needs_approval;
 use super::slots::{slot_of, space_name};
 use crate::i18n::Msg;
@@ -306,8 +307,8 @@ async fn close(
         let key = format!("space-closed:{}:{}", b.id, turn.now.timestamp_micros());
         told.push(
             crate::notes::Note::new(booker.id, msg, key)
-                .button(Msg::new("button-move-booking-one"), format!("bmove:{}", b.id))
-                .button(Msg::new("button-cancel-booking-one"), format!("bcancel:{}", b.id)),
+                .button(Msg::new("button-move-booking-one"), BookingButton::Move(b.id).to_payload())
+                .button(Msg::new("button-cancel-booking-one"), BookingButton::Cancel(b.id).to_payload()),
         );
     }
     crate::notes::send(engine, &told, turn.now).await?;

@@ -17,10 +17,7 @@ pub(crate) const MODULE: Module = Module {
         CommandSpec { name: "association", aliases: &["associations", "associazione", "associazioni"], menu: None },
         CommandSpec { name: "space", aliases: &["spaces", "spazio", "spazi"], menu: None },
     ],
-    buttons: &[
-        "bspace", "bslot", "bmove", "bwait", "bhold", "book", "bfree", "bookings", "bcancel", "bapprove", "bdecline",
-        "bstart", "bfor", "bcal",
-    ],
+    buttons: super::buttons::KINDS,
     intents: &[Intent::Book, Intent::Free],
     flows: &["book"],
     help: &[

@@ -4,6 +4,7 @@
 //! association (members staff marked so) may book for it; the right is checked again when the
 //! booking is written.
 
+use super::buttons::BookingButton;
 use super::draft::{Ask, Draft};
 use crate::i18n::Msg;
 use crate::{Button, Reply, Turn};
@@ -74,8 +75,13 @@ pub async fn settle(turn: &mut Turn<'_>, draft: &mut Draft) -> Result<Option<Vec
     }
     draft.asked = Some(Ask::ForWhom);
     super::draft::save(turn, draft).await?;
-    let mut buttons = vec![Button::msg(Msg::new("button-book-for-me"), "bfor:me")];
-    buttons.extend(mine.iter().map(|a| Button::text(a.name.clone(), format!("bfor:{}", a.id))));
+    let mut buttons =
+        vec![Button::msg(Msg::new("button-book-for-me"), BookingButton::For(BookingFor::Me).to_payload())];
+    buttons.extend(
+        mine.iter().map(|a| {
+            Button::text(a.name.clone(), BookingButton::For(BookingFor::Association(a.id.clone())).to_payload())
+        }),
+    );
     Ok(Some(vec![Reply::id("book-ask-for-whom").with_buttons(buttons)]))
 }
 

@@ -1,16 +1,18 @@
 //! The scheduler jobs of bookings: reminders before the start (with a one-tap cancel), and the
 //! release of bookings nobody checked in to. Both read the booking again when they run, so a
-//! cancelled or changed booking sends nothing.
+//! cancelled or changed booking sends nothing; what they decide is the core's
+//! (`vicinato_core::booking::release`), this file words and delivers it.
 
+use super::buttons::BookingButton;
 use super::slots::{NO_SHOW_JOB, REMINDER_JOB, when_msg};
 use super::slots::{slot_of, space_name};
 use crate::i18n::Msg;
-use crate::notes::Note;
 use crate::{Button, Engine, Reply};
 use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
+use vicinato_core::booking::{Notice, release};
 use vicinato_core::scheduler::{JobHandler, Missed, Scheduler};
 use vicinato_domain::*;
 use vicinato_store::Job;
@@ -39,12 +41,9 @@ impl JobHandler for Reminder {
     async fn run(&self, job: &Job, now: DateTime<Utc>) -> anyhow::Result<()> {
         let engine = &self.0;
         let p: Payload = serde_json::from_str(&job.payload).context("reminder payload")?;
-        let Some(b) = engine.store().booking(BookingId(p.booking)).await? else {
+        let Some(b) = release::reminder_due(BookingId(p.booking), engine.store().as_ref(), now).await? else {
             return Ok(());
         };
-        if b.status != BookingStatus::Confirmed || b.starts <= now {
-            return Ok(());
-        }
         let Some(person) = engine.store().person(b.person).await? else {
             return Ok(());
         };
@@ -54,7 +53,10 @@ impl JobHandler for Reminder {
         let reply = Reply::say(
             Msg::new(id).num("n", n).text("space", space_name(engine, lang, &b)).msg("when", when_msg(slot_of(&b))),
         )
-        .with_buttons(vec![Button::msg(Msg::new("button-cancel-booking-one"), format!("bcancel:{}", b.id))]);
+        .with_buttons(vec![Button::msg(
+            Msg::new("button-cancel-booking-one"),
+            BookingButton::Cancel(b.id).to_payload(),
+        )]);
         // Keyed by the job and its due time: a run repeated after a crash queues nothing again.
         let key = format!("reminder:{}:{}:{}", b.id, p.minutes, job.due_at.timestamp());
         match engine.couriers().deliver_once(&person, lang, &reply, &key, now).await {
@@ -77,37 +79,10 @@ impl JobHandler for NoShow {
     async fn run(&self, job: &Job, now: DateTime<Utc>) -> anyhow::Result<()> {
         let engine = &self.0;
         let p: Payload = serde_json::from_str(&job.payload).context("no-show payload")?;
-        let Some(b) = engine.store().booking(BookingId(p.booking)).await? else {
-            return Ok(());
-        };
-        if b.status != BookingStatus::Confirmed || b.checked_in_at.is_some() || b.ends <= now {
-            return Ok(());
+        let deliver = |notice: &Notice| super::slots::note_of(engine, notice).job(now);
+        if let Some(done) = release::no_show(BookingId(p.booking), engine.store().as_ref(), now, &deliver).await? {
+            super::waitlist::follow(engine, &done.events, now).await?;
         }
-        let lang = match engine.store().person(b.person).await? {
-            Some(p) => p.language.unwrap_or(engine.settings().default_lang),
-            None => engine.settings().default_lang,
-        };
-        let note = Note::new(
-            b.person,
-            Msg::new("booking-released").text("space", space_name(engine, lang, &b)),
-            format!("released:{}", b.id),
-        );
-        // The release, its note and the offer to the waitlist are committed together.
-        let jobs = [super::slots::freed_job(&b, now), note.job(now)];
-        let released = engine.store().booking_transition_with(
-            b.id,
-            &[BookingStatus::Confirmed],
-            BookingStatus::Released,
-            &jobs,
-            &[],
-            now,
-        );
-        let Some(b) = released.await? else {
-            return Ok(());
-        };
-        tracing::info!(booking = %b.id, "booking released: nobody checked in");
-        super::waitlist::freed_now(engine, &b, now).await?;
-        crate::notes::send_now(engine, &[note], now).await?;
         Ok(())
     }
 }

@@ -1,18 +1,67 @@
 //! What every booking file shares: the jobs that follow a booking (reminder, no-show, hold,
-//! freed slot) and their keys, how a slot is said and carried on a button, the calendar file,
-//! a space's name, and whether a space is closed or needs approval. Depends on no other
-//! booking file, so the others can all use it without importing each other.
+//! freed slot) and their keys (built by the core), how a slot is said, the calendar file, a
+//! space's name, whether a space is closed or needs approval (asked of the core's rules), the
+//! catalogue the core's use cases read, a core refusal as a reply, and a core notice as a
+//! note. Depends on no other booking file but the button payloads, so the others can all use
+//! it without importing each other.
 
+use super::buttons::BookingButton;
 use crate::i18n::Msg;
-use crate::{Attachment, Engine};
-use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc};
+use crate::notes::Note;
+use crate::{Attachment, DirectorySnapshot, Engine, Reply};
+use chrono::{DateTime, Datelike, Utc};
+use vicinato_core::booking::{Catalogue, Notice, Tell, jobs, rules};
 use vicinato_domain::*;
 use vicinato_store::{NewJob, StoreError};
 
 /// Job kinds of bookings, run by [`super::reminders`].
-pub const REMINDER_JOB: &str = "booking-reminder";
+pub use vicinato_core::booking::jobs::{FREED_JOB, HOLD_JOB, NO_SHOW_JOB, REMINDER_JOB, freed_key};
 
-pub const NO_SHOW_JOB: &str = "booking-no-show";
+/// What the core's booking use cases read besides the store.
+pub fn catalogue<'a>(engine: &'a Engine, snapshot: &'a DirectorySnapshot) -> Catalogue<'a> {
+    Catalogue { spaces: engine.spaces(), houses: &snapshot.houses, tree: &snapshot.tree }
+}
+
+/// A refusal of a use case as the message that tells the person.
+pub fn refusal_msg(refusal: &impl vicinato_core::Refusal) -> Msg {
+    refusal.args().into_iter().fold(Msg::new(refusal.message_id()), |msg, (name, arg)| match arg {
+        vicinato_core::Arg::Text(text) => msg.text(name, text),
+        vicinato_core::Arg::Number(n) => msg.num(name, n),
+    })
+}
+
+/// A refusal of a use case as a reply.
+pub fn refused(refusal: &impl vicinato_core::Refusal) -> Reply {
+    Reply::say(refusal_msg(refusal))
+}
+
+/// The note that tells someone a core notice, in their language, keyed so it goes once.
+pub fn note_of(engine: &Engine, notice: &Notice) -> Note {
+    let lang = notice.language.unwrap_or(engine.settings().default_lang);
+    let b = &notice.booking;
+    let space = space_name(engine, lang, b);
+    match notice.what {
+        Tell::Approved => Note::new(
+            notice.to,
+            Msg::new("booking-approved").text("space", space).msg("when", when_msg(slot_of(b))),
+            format!("booking:{}:decided", b.id),
+        )
+        .button(Msg::new("button-cancel-booking-one"), BookingButton::Cancel(b.id).to_payload()),
+        Tell::Declined => Note::new(
+            notice.to,
+            Msg::new("booking-declined").text("space", space).msg("when", when_msg(slot_of(b))),
+            format!("booking:{}:decided", b.id),
+        ),
+        Tell::Released => {
+            Note::new(notice.to, Msg::new("booking-released").text("space", space), format!("released:{}", b.id))
+        }
+        Tell::HoldExpired => Note::new(
+            notice.to,
+            Msg::new("waitlist-offer-expired").text("space", space),
+            format!("booking:{}:hold-expired", b.id),
+        ),
+    }
+}
 
 /// "sabato 5/12, 15:00–17:00"
 pub fn when_msg(slot: LocalSlot) -> Msg {
@@ -23,55 +72,14 @@ pub fn when_msg(slot: LocalSlot) -> Msg {
         .text("to", slot.end.format("%H:%M").to_string())
 }
 
-/// Reads a slot from a button: `space|YYYYMMDDHHMM|minutes`.
-pub fn slot_arg(arg: &str) -> Option<(SpaceId, NaiveDateTime, u16)> {
-    let mut parts = arg.split('|');
-    let (space, start, minutes) = (parts.next()?, parts.next()?, parts.next()?);
-    // A forged payload can carry any year: only the window Vicinato reads is taken, so the
-    // arithmetic on the slot cannot overflow.
-    let start = NaiveDateTime::parse_from_str(start, "%Y%m%d%H%M").ok()?;
-    if !vicinato_domain::dates::sane_date(start.date()) || parts.next().is_some() {
-        return None;
-    }
-    Some((SpaceId::parse(space).ok()?, start, minutes.parse().ok()?))
-}
-
 /// The reminder jobs of a confirmed booking, and the no-show check after its start.
 pub fn jobs_of(engine: &crate::Engine, booking: &Booking, now: DateTime<Utc>) -> Vec<NewJob> {
-    let settings = &engine.spaces().settings;
-    let mut jobs: Vec<NewJob> = settings
-        .reminders_minutes
-        .iter()
-        .filter_map(|minutes| {
-            let due = booking.starts - Duration::minutes(i64::from(*minutes));
-            (due > now).then(|| NewJob {
-                kind: REMINDER_JOB.into(),
-                key: Some(format!("booking:{}:remind:{minutes}", booking.id)),
-                payload: serde_json::json!({ "booking": booking.id.0, "minutes": minutes }).to_string(),
-                due_at: due,
-                cron: None,
-                zone: booking.zone.name().into(),
-            })
-        })
-        .collect();
-    jobs.push(NewJob {
-        kind: NO_SHOW_JOB.into(),
-        key: Some(format!("booking:{}:no-show", booking.id)),
-        payload: serde_json::json!({ "booking": booking.id.0 }).to_string(),
-        due_at: booking.starts + Duration::minutes(i64::from(settings.no_show_grace_minutes)),
-        cron: None,
-        zone: booking.zone.name().into(),
-    });
-    jobs
+    jobs::of_confirmed(&engine.spaces().settings, booking, now)
 }
 
 /// The keys of a booking's jobs, to remove them (it was cancelled, declined or released).
 pub fn job_keys(engine: &crate::Engine, booking: &Booking) -> Vec<String> {
-    let settings = &engine.spaces().settings;
-    let mut keys: Vec<String> =
-        settings.reminders_minutes.iter().map(|minutes| format!("booking:{}:remind:{minutes}", booking.id)).collect();
-    keys.push(format!("booking:{}:no-show", booking.id));
-    keys
+    jobs::keys(&engine.spaces().settings, booking)
 }
 
 /// How a booking is named in lists and messages: "Sala grande – Casa del Welfare di Centocelle".
@@ -116,36 +124,16 @@ pub fn slot_of(booking: &Booking) -> LocalSlot {
     LocalSlot { start: booking.local_start(), end: booking.local_end() }
 }
 
-pub const HOLD_JOB: &str = "booking-hold";
-
-/// Offers a slot a booking stopped occupying to the people waiting for it.
-pub const FREED_JOB: &str = "booking-freed";
-
-pub(crate) fn hold_key(id: BookingId) -> String {
-    format!("booking:{id}:hold")
-}
-
-pub(crate) fn freed_key(id: BookingId) -> String {
-    format!("booking:{id}:freed")
-}
-
 /// The job that offers a booking's slot to the waitlist: written in the transaction that frees
 /// the slot (cancelled, declined, released, a hold not taken up), so a crash never loses it;
-/// [`freed_now`] runs it at once.
+/// `freed_now` runs it at once.
 pub fn freed_job(booking: &Booking, now: DateTime<Utc>) -> NewJob {
-    NewJob {
-        kind: FREED_JOB.into(),
-        key: Some(freed_key(booking.id)),
-        payload: serde_json::json!({ "booking": booking.id.0 }).to_string(),
-        due_at: now,
-        cron: None,
-        zone: booking.zone.name().into(),
-    }
+    jobs::freed(booking, now)
 }
 
 /// Whether a space needs approval: as staff last said, else as the spaces file says.
 pub async fn needs_approval(engine: &Engine, space: &Space) -> Result<bool, StoreError> {
-    Ok(engine.store().space_approval(&space.id).await?.unwrap_or(space.needs_approval))
+    rules::needs_approval(engine.store().as_ref(), space).await
 }
 
 /// The closure that closes a space over `[from, to)`, if any.
@@ -155,8 +143,7 @@ pub async fn closure_over(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Option<SpaceClosure>, StoreError> {
-    let closures = engine.store().space_closures(from, to).await?;
-    Ok(closures.into_iter().find(|c| c.closes(engine.spaces(), space, from, to)))
+    rules::closure_over(engine.store().as_ref(), engine.spaces(), space, from, to).await
 }
 
 /// The times a space is closed within `[from, to)`, as busy intervals.
@@ -166,6 +153,5 @@ pub async fn closed_times(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, StoreError> {
-    let closures = engine.store().space_closures(from, to).await?;
-    Ok(closures.iter().filter(|c| c.closes(engine.spaces(), space, from, to)).map(|c| (c.starts, c.ends)).collect())
+    rules::closed_times(engine.store().as_ref(), engine.spaces(), space, from, to).await
 }

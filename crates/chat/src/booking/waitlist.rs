@@ -5,10 +5,13 @@
 //!
 //! A wait obeys the booking rules ([`super::slot_rules`]) when it is joined, when it is
 //! promoted and when the offer is taken up: nobody queues for what they could not book.
+//! Joining, answering an offer and the end of a hold are the core's use cases; this file turns
+//! them into replies, and offers freed slots (the promotion, with the core's rules).
 
+use super::buttons::{BookingButton, SlotArg};
 use super::slot_rules::{self, Wish};
+use super::slots::freed_key;
 use super::slots::when_msg;
-use super::slots::{HOLD_JOB, freed_job, freed_key, hold_key};
 use super::slots::{slot_of, space_name};
 use crate::i18n::Msg;
 use crate::notes::{self, Note};
@@ -17,9 +20,11 @@ use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
+use vicinato_core::booking::wait::{WaitInput, Waited};
+use vicinato_core::booking::{Event, Notice, Refusal, hold, release, wait};
 use vicinato_core::scheduler::JobHandler;
 use vicinato_domain::*;
-use vicinato_store::{Job, NewJob, StoreError, WaitPlace};
+use vicinato_store::{Job, NewJob, StoreError};
 
 /// Offers the freed slot now and removes its job; on an error the job stays and retries.
 pub async fn freed_now(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> Result<(), StoreError> {
@@ -28,58 +33,52 @@ pub async fn freed_now(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -
     Ok(())
 }
 
-/// Joins the waitlist of a slot (button `bwait:space|YYYYMMDDHHMM|minutes`). The slot must
-/// pass every rule a booking passes, and be taken; one entry per person and slot, and at most
-/// `limits.waitlist_entries` at once.
-pub async fn join(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let Some((space, start, minutes)) = super::slots::slot_arg(arg) else {
-        return Ok(vec![Reply::id("button-expired")]);
-    };
-    let Some((house, space)) = turn.engine.spaces().space(&space) else {
-        return Ok(vec![Reply::id("button-expired")]);
-    };
-    let Some(end) = start.checked_add_signed(Duration::minutes(i64::from(minutes))) else {
-        return Ok(vec![Reply::id("button-expired")]);
-    };
-    let slot = LocalSlot { start, end };
-    let Some((starts, ends)) = slot.in_zone(house.zone) else {
-        return Ok(vec![Reply::id("button-expired")]);
-    };
+/// Acts on what a core use case says followed from it, in order: wakes the scheduler, offers
+/// a freed slot to the waitlist now, delivers a notice now (each already has its job).
+pub async fn follow(engine: &Engine, events: &[Event], now: DateTime<Utc>) -> Result<(), StoreError> {
+    for event in events {
+        match event {
+            Event::JobsAdded => engine.jobs_added().notify_one(),
+            Event::Freed(booking) => freed_now(engine, booking, now).await?,
+            Event::Told(notice) => notes::send_now(engine, &[super::slots::note_of(engine, notice)], now).await?,
+        }
+    }
+    Ok(())
+}
+
+/// Joins the waitlist of a slot (button `bwait:space|YYYYMMDDHHMM|minutes`), by the core's
+/// rules: the slot must pass every rule a booking passes, and be taken; one entry per person
+/// and slot, and at most `limits.waitlist_entries` at once.
+pub async fn join(turn: &mut Turn<'_>, slot: SlotArg) -> Result<Vec<Reply>, StoreError> {
     let (people, purpose) = match &turn.flow {
         Some(Flow::Book { draft }) => (draft.people.unwrap_or(1), draft.purpose.clone().unwrap_or_default()),
         _ => (1, String::new()),
     };
-    let wish = Wish { space, person: turn.person.id, association: None, replaces: None, slot, people: Some(people) };
-    if let Some(broken) = slot_rules::broken(turn.engine, &wish, turn.now).await? {
-        return Ok(vec![broken.reply(house.zone)]);
-    }
-    let busy = turn.store().busy(&space.units, starts - Duration::days(1), ends + Duration::days(1)).await?;
-    if is_free(space, (starts, ends), &busy) {
-        let again = format!("bspace:{}|{}", space.id, start.format("%Y%m%d"));
-        return Ok(vec![
-            Reply::say(Msg::new("waitlist-slot-free").msg("when", when_msg(slot)))
-                .with_buttons(vec![Button::msg(Msg::new("button-book-it"), again)]),
-        ]);
-    }
-    let entry = WaitEntry { id: 0, space: space.id.clone(), person: turn.person.id, starts, ends, people, purpose };
     let cap = turn.engine.settings().limits.waitlist_entries;
-    let place = match turn.store().waitlist_add(&entry, cap, turn.now).await? {
-        WaitPlace::Place(n) => n,
-        WaitPlace::Full => {
+    let input = WaitInput { space: slot.space, start: slot.start, minutes: slot.minutes, people, purpose, cap };
+    let snapshot = turn.snapshot.clone();
+    let catalogue = super::slots::catalogue(turn.engine, &snapshot);
+    let (space, slot, place) = match wait::wait(&turn.person, input, turn.store(), turn.now, &catalogue).await? {
+        Ok(Waited::Joined { space, slot, place }) => (space, slot, place),
+        Ok(Waited::Free { space, slot }) => {
+            let again = BookingButton::Space { space, date: Some(slot.start.date()) }.to_payload();
             return Ok(vec![
-                Reply::say(Msg::new("waitlist-full").num("n", i64::from(cap)))
-                    .with_buttons(vec![Button::msg(Msg::new("button-my-bookings"), "bookings:")]),
+                Reply::say(Msg::new("waitlist-slot-free").msg("when", when_msg(slot)))
+                    .with_buttons(vec![Button::msg(Msg::new("button-book-it"), again)]),
             ]);
         }
+        Err(refusal @ Refusal::WaitlistFull { .. }) => {
+            return Ok(vec![super::slots::refused(&refusal).with_buttons(vec![Button::msg(
+                Msg::new("button-my-bookings"),
+                BookingButton::Bookings.to_payload(),
+            )])]);
+        }
+        Err(refusal) => return Ok(vec![super::slots::refused(&refusal)]),
     };
     turn.clear_flow().await?;
     turn.flow = None;
-    Ok(vec![Reply::say(
-        Msg::new("waitlist-joined")
-            .text("space", space.name.get(turn.lang))
-            .msg("when", when_msg(slot))
-            .num("n", place),
-    )])
+    let name = turn.engine.spaces().space(&space).map(|(_, s)| s.name.get(turn.lang).to_owned()).unwrap_or_default();
+    Ok(vec![Reply::say(Msg::new("waitlist-joined").text("space", name).msg("when", when_msg(slot)).num("n", place))])
 }
 
 /// A booking stopped occupying its slot: offer it to the first person waiting for any space
@@ -122,7 +121,7 @@ pub async fn freed(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> Re
                 // The rules changed for them (a quota used meanwhile, a closure, too little
                 // notice left): their wait ends, and they are told why.
                 engine.store().waitlist_set(entry.id, "lapsed").await?;
-                let why = broken.reply(house.zone).blocks.into_iter().next();
+                let why = slot_rules::reply(&broken, house.zone).blocks.into_iter().next();
                 let mut msg =
                     Msg::new("waitlist-lapsed").text("space", space.name.get(lang)).msg("when", when_msg(slot));
                 if let Some(Block::Say(reason)) = why {
@@ -168,83 +167,41 @@ fn house_name(engine: &Engine, location: &LocationId) -> String {
 }
 
 fn hold_job(id: BookingId, zone: chrono_tz::Tz, now: DateTime<Utc>, hold_minutes: u32) -> NewJob {
-    NewJob {
-        kind: HOLD_JOB.into(),
-        key: Some(hold_key(id)),
-        payload: serde_json::json!({ "booking": id.0 }).to_string(),
-        due_at: now + Duration::minutes(i64::from(hold_minutes)),
-        cron: None,
-        zone: zone.name().into(),
-    }
+    vicinato_core::booking::jobs::hold(id, zone, now, hold_minutes)
 }
 
 fn offer_note(person: PersonId, id: BookingId, space: &str, slot: LocalSlot, hold_minutes: u32) -> Note {
     let msg =
         Msg::new("waitlist-offer").text("space", space).msg("when", when_msg(slot)).num("n", i64::from(hold_minutes));
     Note::new(person, msg, format!("booking:{id}:offer"))
-        .button(Msg::new("button-hold-yes"), format!("bhold:yes|{id}"))
-        .button(Msg::new("button-hold-no"), format!("bhold:no|{id}"))
+        .button(Msg::new("button-hold-yes"), BookingButton::Hold { take: true, booking: id }.to_payload())
+        .button(Msg::new("button-hold-no"), BookingButton::Hold { take: false, booking: id }.to_payload())
 }
 
-/// The answer to an offer (button `bhold:yes|<id>` or `bhold:no|<id>`). Taking it up checks
-/// the rules again (the quota may be used meanwhile); the status change, the hold's end and
-/// the booking's reminders (or the next offer) are one transaction.
-pub async fn answer(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let (yes, id) = arg.split_once('|').unwrap_or(("", arg));
-    let Ok(id) = id.parse::<i64>() else {
-        return Ok(vec![Reply::id("booking-not-found")]);
+/// The answer to an offer (button `bhold:yes|<id>` or `bhold:no|<id>`), by the core's rules:
+/// taking it up checks the rules again (the quota may be used meanwhile); the status change,
+/// the hold's end and the booking's reminders (or the next offer) are one transaction.
+pub async fn answer(turn: &mut Turn<'_>, take: bool, id: BookingId) -> Result<Vec<Reply>, StoreError> {
+    let snapshot = turn.snapshot.clone();
+    let catalogue = super::slots::catalogue(turn.engine, &snapshot);
+    let done = match hold::answer(&turn.person, id, take, turn.store(), turn.now, &catalogue).await? {
+        Ok(done) => done,
+        Err(refusal) => return Ok(vec![super::slots::refused(&refusal)]),
     };
-    let Some(b) = turn.store().booking(BookingId(id)).await?.filter(|b| b.person == turn.person.id) else {
-        return Ok(vec![Reply::id("booking-not-found")]);
-    };
-    let Some((house, space)) = turn.engine.spaces().space(&b.space) else {
-        return Ok(vec![Reply::id("booking-not-found")]);
-    };
-    let needs_approval = super::slots::needs_approval(turn.engine, space).await?;
-    let mut refusal = None;
-    if yes == "yes" && b.status == BookingStatus::Held {
-        let wish = Wish {
-            space,
-            person: b.person,
-            association: b.association.as_ref(),
-            replaces: Some(b.id),
-            slot: slot_of(&b),
-            people: Some(b.people),
-        };
-        refusal = slot_rules::broken(turn.engine, &wish, turn.now).await?;
-    }
-    let to = match (yes == "yes" && refusal.is_none(), needs_approval) {
-        (false, _) => BookingStatus::Cancelled,
-        (true, true) => BookingStatus::Pending,
-        (true, false) => BookingStatus::Confirmed,
-    };
-    let jobs = match to {
-        BookingStatus::Cancelled => vec![freed_job(&b, turn.now)],
-        BookingStatus::Confirmed => super::slots::jobs_of(turn.engine, &b, turn.now),
-        _ => Vec::new(),
-    };
-    let cancel = [hold_key(b.id)];
-    let changed = turn.store().booking_transition_with(b.id, &[BookingStatus::Held], to, &jobs, &cancel, turn.now);
-    let Some(b) = changed.await? else {
-        return Ok(vec![Reply::id("waitlist-offer-over")]);
-    };
-    turn.engine.jobs_added().notify_one();
-    let name = space_name(turn.engine, turn.lang, &b);
-    match (to, refusal) {
+    follow(turn.engine, &done.events, turn.now).await?;
+    let b = &done.booking;
+    let name = space_name(turn.engine, turn.lang, b);
+    match (b.status, &done.broken) {
         (BookingStatus::Cancelled, Some(broken)) => {
-            freed_now(turn.engine, &b, turn.now).await?;
-            let mut reply = broken.reply(house.zone);
+            let mut reply = super::slots::refused(broken);
             reply.blocks.push(Block::Say(Msg::new("waitlist-offer-refused")));
             Ok(vec![reply])
         }
-        (BookingStatus::Cancelled, None) => {
-            freed_now(turn.engine, &b, turn.now).await?;
-            Ok(vec![Reply::id("waitlist-passed")])
-        }
+        (BookingStatus::Cancelled, None) => Ok(vec![Reply::id("waitlist-passed")]),
         (BookingStatus::Pending, _) => {
-            Ok(vec![Reply::say(Msg::new("book-pending").text("space", name).msg("when", when_msg(slot_of(&b))))])
+            Ok(vec![Reply::say(Msg::new("book-pending").text("space", name).msg("when", when_msg(slot_of(b))))])
         }
-        _ => Ok(vec![Reply::say(Msg::new("book-done").text("space", name).msg("when", when_msg(slot_of(&b))))]),
+        _ => Ok(vec![Reply::say(Msg::new("book-done").text("space", name).msg("when", when_msg(slot_of(b))))]),
     }
 }
 
@@ -258,30 +215,11 @@ impl JobHandler for HoldExpiry {
         let engine = &self.0;
         let v: serde_json::Value = serde_json::from_str(&job.payload).context("hold payload")?;
         let id = BookingId(v["booking"].as_i64().context("hold payload has no booking")?);
-        let Some(b) = engine.store().booking(id).await?.filter(|b| b.status == BookingStatus::Held) else {
-            return Ok(());
-        };
-        let lang = match engine.store().person(b.person).await? {
-            Some(p) => p.language.unwrap_or(engine.settings().default_lang),
-            None => engine.settings().default_lang,
-        };
-        let msg = Msg::new("waitlist-offer-expired").text("space", space_name(engine, lang, &b));
-        let note = Note::new(b.person, msg, format!("booking:{}:hold-expired", b.id));
-        let jobs = [freed_job(&b, now), note.job(now)];
-        let cancel = super::slots::job_keys(engine, &b);
-        let changed = engine.store().booking_transition_with(
-            id,
-            &[BookingStatus::Held],
-            BookingStatus::Cancelled,
-            &jobs,
-            &cancel,
-            now,
-        );
-        let Some(b) = changed.await? else {
-            return Ok(());
-        };
-        notes::send_now(engine, &[note], now).await?;
-        freed_now(engine, &b, now).await?;
+        let deliver = |notice: &Notice| super::slots::note_of(engine, notice).job(now);
+        let settings = &engine.spaces().settings;
+        if let Some(done) = release::hold_expired(id, engine.store().as_ref(), now, settings, &deliver).await? {
+            follow(engine, &done.events, now).await?;
+        }
         Ok(())
     }
 }

@@ -1,0 +1,302 @@
+//! The button payloads of booking, typed: one [`BookingButton`] per kind of button the
+//! capability shows, read with [`BookingButton::parse`] and written with
+//! [`BookingButton::to_payload`], byte for byte as they always were, so buttons already in
+//! people's chats keep working. A payload that does not parse (an old or a forged one) is
+//! `None`, which the caller answers with "this option has expired".
+//!
+//! Knows only the shapes of the payloads: no store, no rules, no replies, and no other booking
+//! file.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use vicinato_domain::*;
+
+/// Every payload kind (the part before `:`) that [`BookingButton::parse`] reads.
+pub const KINDS: &[&str] = &[
+    "bspace", "bslot", "bmove", "bwait", "bhold", "book", "bfree", "bookings", "bcancel", "bapprove", "bdecline",
+    "bstart", "bfor", "bcal",
+];
+
+/// A slot carried by a button: `space|YYYYMMDDHHMM|minutes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotArg {
+    pub space: SpaceId,
+    pub start: NaiveDateTime,
+    pub minutes: u16,
+}
+
+impl SlotArg {
+    pub fn new(space: &SpaceId, slot: LocalSlot) -> Self {
+        Self { space: space.clone(), start: slot.start, minutes: slot.minutes().clamp(0, i64::from(u16::MAX)) as u16 }
+    }
+
+    fn parse(arg: &str) -> Option<Self> {
+        let mut parts = arg.split('|');
+        let (space, start, minutes) = (parts.next()?, parts.next()?, parts.next()?);
+        // A forged payload can carry any year: only the window Vicinato reads is taken, so the
+        // arithmetic on the slot cannot overflow.
+        let start = NaiveDateTime::parse_from_str(start, "%Y%m%d%H%M").ok()?;
+        if !vicinato_domain::dates::sane_date(start.date()) || parts.next().is_some() {
+            return None;
+        }
+        Some(Self { space: SpaceId::parse(space).ok()?, start, minutes: minutes.parse().ok()? })
+    }
+
+    fn write(&self) -> String {
+        format!("{}|{}|{}", self.space, self.start.format("%Y%m%d%H%M"), self.minutes)
+    }
+}
+
+/// A button of booking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BookingButton {
+    /// `bspace:<space>` or `bspace:<space>|YYYYMMDD`: a space chosen (on a day). A date that
+    /// does not read is left out, as it always was.
+    Space { space: SpaceId, date: Option<NaiveDate> },
+    /// `bslot:<slot>`: an alternative slot chosen.
+    Slot(SlotArg),
+    /// `bmove:<id>`: move one of my bookings.
+    Move(BookingId),
+    /// `bwait:<slot>`: wait for a taken slot.
+    Wait(SlotArg),
+    /// `bhold:yes|<id>` or `bhold:no|<id>`: the answer to a slot offered from the waitlist.
+    Hold { take: bool, booking: BookingId },
+    /// `book:yes` or `book:no`: the answer to the summary.
+    Confirm(bool),
+    /// `bfree:<house>|YYYYMMDD`: the free times of a house on a day (today when the date does
+    /// not read).
+    Free { house: LocationId, date: Option<NaiveDate> },
+    /// `bookings:`: my bookings.
+    Bookings,
+    /// `bcancel:<id>`.
+    Cancel(BookingId),
+    /// `bapprove:<id>`.
+    Approve(BookingId),
+    /// `bdecline:<id>`.
+    Decline(BookingId),
+    /// `bstart`: start booking.
+    Start,
+    /// `bfor:me` or `bfor:<association>`: who the booking is for.
+    For(BookingFor),
+    /// `bcal:`: my bookings as a calendar file.
+    Calendar,
+}
+
+fn id(arg: &str) -> Option<BookingId> {
+    arg.trim().parse::<i64>().ok().map(BookingId)
+}
+
+fn day(arg: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(arg, "%Y%m%d").ok().filter(|d| vicinato_domain::dates::sane_date(*d))
+}
+
+impl BookingButton {
+    /// Reads a payload; `None` when it is not a booking button, or one that no longer reads.
+    pub fn parse(payload: &str) -> Option<Self> {
+        let (kind, arg) = payload.split_once(':').unwrap_or((payload, ""));
+        Some(match kind {
+            "bspace" => {
+                let (space, date) = arg.split_once('|').map(|(s, d)| (s, Some(d))).unwrap_or((arg, None));
+                Self::Space { space: SpaceId::parse(space).ok()?, date: date.and_then(day) }
+            }
+            "bslot" => Self::Slot(SlotArg::parse(arg)?),
+            "bmove" => Self::Move(id(arg)?),
+            "bwait" => Self::Wait(SlotArg::parse(arg)?),
+            "bhold" => {
+                let (answer, booking) = arg.split_once('|')?;
+                let take = match answer {
+                    "yes" => true,
+                    "no" => false,
+                    _ => return None,
+                };
+                Self::Hold { take, booking: id(booking)? }
+            }
+            "book" => match arg {
+                "yes" => Self::Confirm(true),
+                "no" => Self::Confirm(false),
+                _ => return None,
+            },
+            "bfree" => {
+                let (house, date) = arg.split_once('|').unwrap_or((arg, ""));
+                Self::Free { house: LocationId::parse(house).ok()?, date: day(date) }
+            }
+            "bookings" if arg.is_empty() => Self::Bookings,
+            "bcancel" => Self::Cancel(id(arg)?),
+            "bapprove" => Self::Approve(id(arg)?),
+            "bdecline" => Self::Decline(id(arg)?),
+            "bstart" if arg.is_empty() => Self::Start,
+            "bfor" if arg == "me" => Self::For(BookingFor::Me),
+            "bfor" => Self::For(BookingFor::Association(AssociationId::parse(arg).ok()?)),
+            "bcal" if arg.is_empty() => Self::Calendar,
+            _ => return None,
+        })
+    }
+
+    /// The payload the button carries.
+    pub fn to_payload(&self) -> String {
+        match self {
+            Self::Space { space, date: None } => format!("bspace:{space}"),
+            Self::Space { space, date: Some(d) } => format!("bspace:{space}|{}", d.format("%Y%m%d")),
+            Self::Slot(slot) => format!("bslot:{}", slot.write()),
+            Self::Move(id) => format!("bmove:{id}"),
+            Self::Wait(slot) => format!("bwait:{}", slot.write()),
+            Self::Hold { take, booking } => format!("bhold:{}|{booking}", if *take { "yes" } else { "no" }),
+            Self::Confirm(yes) => format!("book:{}", if *yes { "yes" } else { "no" }),
+            Self::Free { house, date: None } => format!("bfree:{house}"),
+            Self::Free { house, date: Some(d) } => format!("bfree:{house}|{}", d.format("%Y%m%d")),
+            Self::Bookings => "bookings:".to_owned(),
+            Self::Cancel(id) => format!("bcancel:{id}"),
+            Self::Approve(id) => format!("bapprove:{id}"),
+            Self::Decline(id) => format!("bdecline:{id}"),
+            Self::Start => "bstart".to_owned(),
+            Self::For(BookingFor::Me) => "bfor:me".to_owned(),
+            Self::For(BookingFor::Association(a)) => format!("bfor:{a}"),
+            Self::Calendar => "bcal:".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The longest id a space, a house or an association is given in practice (the longest in
+    /// config/spaces.toml is 25 bytes). An association id may be up to 64 bytes; `bfor:` fits
+    /// 59 of them.
+    const LONGEST_ID: usize = 32;
+
+    fn every(id_len: usize) -> Vec<BookingButton> {
+        let slug = "x".repeat(id_len);
+        let date = NaiveDate::from_ymd_opt(vicinato_domain::dates::MAX_YEAR, 12, 31).unwrap();
+        let slot =
+            SlotArg { space: SpaceId::new(&slug), start: date.and_hms_opt(23, 59, 0).unwrap(), minutes: u16::MAX };
+        let big = BookingId(i64::MIN);
+        vec![
+            BookingButton::Space { space: SpaceId::new(&slug), date: None },
+            BookingButton::Space { space: SpaceId::new(&slug), date: Some(date) },
+            BookingButton::Slot(slot.clone()),
+            BookingButton::Move(big),
+            BookingButton::Wait(slot),
+            BookingButton::Hold { take: true, booking: big },
+            BookingButton::Hold { take: false, booking: BookingId(i64::MAX) },
+            BookingButton::Confirm(true),
+            BookingButton::Confirm(false),
+            BookingButton::Free { house: LocationId::new(&slug), date: Some(date) },
+            BookingButton::Free { house: LocationId::new(&slug), date: None },
+            BookingButton::Bookings,
+            BookingButton::Cancel(big),
+            BookingButton::Approve(big),
+            BookingButton::Decline(big),
+            BookingButton::Start,
+            BookingButton::For(BookingFor::Me),
+            BookingButton::For(BookingFor::Association(AssociationId::new(&slug))),
+            BookingButton::Calendar,
+        ]
+    }
+
+    #[test]
+    fn every_button_reads_back_as_written() {
+        for button in every(LONGEST_ID).into_iter().chain(every(2)) {
+            let payload = button.to_payload();
+            assert_eq!(BookingButton::parse(&payload), Some(button.clone()), "{payload}");
+        }
+    }
+
+    #[test]
+    fn every_payload_fits_the_64_bytes_of_a_telegram_button() {
+        for button in every(LONGEST_ID) {
+            let payload = button.to_payload();
+            assert!(payload.len() <= 64, "{payload} is {} bytes", payload.len());
+        }
+    }
+
+    #[test]
+    fn every_kind_is_listed_and_every_listed_kind_is_read() {
+        let kinds: std::collections::BTreeSet<String> =
+            every(3).iter().map(|b| b.to_payload().split(':').next().unwrap().to_owned()).collect();
+        let listed: std::collections::BTreeSet<String> = KINDS.iter().map(|k| (*k).to_owned()).collect();
+        assert_eq!(kinds, listed);
+    }
+
+    #[test]
+    fn the_payloads_people_have_in_their_chats_read_as_before() {
+        let cases = [
+            "bspace:centocelle-saletta|20261201",
+            "bspace:centocelle-saletta",
+            "bslot:centocelle-saletta|202612011000|60",
+            "bwait:centocelle-sala-grande|202612011500|120",
+            "bmove:1",
+            "bcancel:7",
+            "bapprove:12",
+            "bdecline:12",
+            "bhold:yes|1",
+            "bhold:no|1",
+            "book:yes",
+            "book:no",
+            "bfree:casa-welfare-centocelle|20261201",
+            "bookings:",
+            "bstart",
+            "bfor:me",
+            "bfor:orti-uniti",
+            "bcal:",
+        ];
+        for payload in cases {
+            let button = BookingButton::parse(payload).unwrap_or_else(|| panic!("{payload} does not read"));
+            assert_eq!(button.to_payload(), payload);
+        }
+        assert_eq!(BookingButton::parse("bcal"), Some(BookingButton::Calendar));
+        assert_eq!(BookingButton::parse("bookings"), Some(BookingButton::Bookings));
+    }
+
+    #[test]
+    fn garbage_reads_as_nothing() {
+        let garbage = [
+            "",
+            ":",
+            "bogus:1",
+            "bmove:",
+            "bmove:abc",
+            "bcancel:1.5",
+            "bapprove:99999999999999999999",
+            "bhold:maybe|1",
+            "bhold:yes",
+            "bhold:yes|x",
+            "book:",
+            "book:perhaps",
+            "bspace:",
+            "bspace:a b",
+            "bslot:centocelle-saletta|202612011300",
+            "bslot:centocelle-sala-grande-a|",
+            "bslot:centocelle-saletta|209912312359|65536",
+            "bslot:centocelle-saletta|999912312359|60",
+            "bslot:centocelle-saletta|202612011000|60|1",
+            "bwait:centocelle-saletta|262142123123|65535",
+            "bwait:centocelle-saletta|-26214201010000|60",
+            "bwait:centocelle-sala-grande|202612011500|4294967295",
+            "bfree:",
+            "bfor:",
+            "bfor:two words",
+            "bcal:x",
+            "bookings:x",
+            "bstart:x",
+        ];
+        for payload in garbage {
+            assert_eq!(BookingButton::parse(payload), None, "{payload}");
+        }
+    }
+
+    #[test]
+    fn a_date_that_does_not_read_is_left_out_as_before() {
+        assert_eq!(
+            BookingButton::parse("bspace:centocelle-saletta|2621421231"),
+            Some(BookingButton::Space { space: SpaceId::new("centocelle-saletta"), date: None })
+        );
+        assert_eq!(
+            BookingButton::parse("bfree:casa-welfare-centocelle|99991231"),
+            Some(BookingButton::Free { house: LocationId::new("casa-welfare-centocelle"), date: None })
+        );
+        assert_eq!(
+            BookingButton::parse("bfree:casa-welfare-centocelle|2621421231"),
+            Some(BookingButton::Free { house: LocationId::new("casa-welfare-centocelle"), date: None })
+        );
+    }
+}
