@@ -126,3 +126,23 @@ fn every_spoken_language_in_the_lexicons_has_a_name() {
         }
     }
 }
+
+fn check_refusals<R: vicinato::core::Refusal>(i18n: &I18n) {
+    let every = R::every();
+    assert!(!every.is_empty(), "{} lists no refusal", std::any::type_name::<R>());
+    for refusal in every {
+        for lang in Lang::ALL {
+            assert!(
+                i18n.has(lang, refusal.message_id()),
+                "{refusal:?}: `{}` is missing in {lang:?}",
+                refusal.message_id()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_refusal_of_every_use_case_has_its_message_in_every_language() {
+    let i18n = I18n::embedded().unwrap();
+    check_refusals::<vicinato::core::initiatives::Refusal>(&i18n);
+}

@@ -44,7 +44,6 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::Notify;
 use understand::Intent;
 use vicinato_core::clock::Clock;
-use vicinato_domain::initiative::Action;
 use vicinato_domain::*;
 use vicinato_store::{Store, StoreError, StoredFlow};
 
@@ -657,6 +656,12 @@ impl Engine {
         if INITIATIVE_BUTTONS.contains(&kind) && !self.offers(INITIATIVES) {
             return Ok(vec![Reply::id("initiatives-not-on-this-bot")]);
         }
+        if initiatives::InitiativeButton::is_kind(payload) {
+            return match initiatives::InitiativeButton::parse(payload) {
+                Some(button) => initiatives::on_button(turn, button).await,
+                None => Ok(vec![Reply::id("button-expired")]),
+            };
+        }
         match kind {
             "lang" => language::chosen(turn, arg).await,
             "area" => home::drill(turn, arg).await,
@@ -683,33 +688,6 @@ impl Engine {
             "bstart" => book::command(turn, None).await,
             "bfor" => book::chosen(turn, arg).await,
             "bcal" => bookings::calendar(turn).await,
-            // Initiatives.
-            "ini" => browse::open(turn, arg).await,
-            "ilist" => browse::browse_page(turn, arg).await,
-            "ipropose" => propose::start(turn, None).await,
-            "isup" => browse::support(turn, arg, false).await,
-            "isupa" => browse::support(turn, arg, true).await,
-            "iuns" => browse::unsupport(turn, arg).await,
-            "ijoin" => browse::join(turn, arg, false).await,
-            "ivol" => browse::join(turn, arg, true).await,
-            "ileave" => browse::leave(turn, arg).await,
-            "ivote" => browse::vote(turn, arg).await,
-            "icom" => browse::ask_text(turn, arg, browse::Awaiting::Comment).await,
-            "irep" => browse::ask_text(turn, arg, browse::Awaiting::Report).await,
-            "iupd" => browse::ask_text(turn, arg, browse::Awaiting::Update).await,
-            "idate" => browse::ask_text(turn, arg, browse::Awaiting::Date).await,
-            "iout" => browse::ask_text(turn, arg, browse::Awaiting::Outcome).await,
-            "irej" => browse::ask_text(turn, arg, browse::Awaiting::RejectReason).await,
-            "imrej" => browse::ask_text(turn, arg, browse::Awaiting::ModeratorReason).await,
-            "isub" => browse::author_step(turn, arg, Action::Submit).await,
-            "iwd" => browse::author_step(turn, arg, Action::Withdraw).await,
-            "iheld" => browse::author_step(turn, arg, Action::MarkHeld).await,
-            "ipub" => browse::staff_step(turn, arg, Action::Publish).await,
-            "iacc" => browse::staff_step(turn, arg, Action::Accept).await,
-            "ihide" => browse::moderate(turn, arg, true).await,
-            "ishow" => browse::moderate(turn, arg, false).await,
-            "iedit" => propose::resume(turn, arg).await,
-            "pskip" | "ptheme" | "parea" | "pbook" | "pfield" | "plater" => propose::button(turn, kind, arg).await,
             _ => Ok(vec![Reply::id("button-expired")]),
         }
     }
