@@ -2,8 +2,10 @@
 //! me this week"), an initiative's card with the buttons this person may press, support
 //! (openly or anonymously), join as participant or volunteer (waitlist when full), report,
 //! comment, vote, and the author's own steps (submit, withdraw, write to supporters, date,
-//! report the outcome). Every step checks who is acting; decisions and notifications live in
-//! `decide` and `lifecycle`.
+//! report the outcome). Each step calls its use case in `vicinato_core::initiatives`, which
+//! checks who is acting and applies the rules, and turns the outcome into a reply; the notes
+//! its events call for are `lifecycle`'s. What stays here is the conversation: which buttons a
+//! card shows, asking for text, the limits per hour, and reading a date from words.
 
 use super::buttons::{Browse, InitiativeButton};
 use super::common::*;

@@ -1,4 +1,4 @@
-//! Community initiatives in chat: proposing, browsing and the card of each initiative with the buttons a role may press, every change of state and its notifications, the decisions and figures of staff, and an accepted community service joining the directory.
+//! Community initiatives in chat: proposing, browsing and the card of each initiative with the buttons a role may press (typed as [`InitiativeButton`], dispatched by [`on_button`]), the replies and notifications of every change of state, the decisions and figures of staff, and an accepted community service joining the directory. The rules are the use cases of `vicinato_core::initiatives`; this layer turns messages into calls and outcomes into replies.
 //!
 //! Names no network and no SQL; what another capability also needs lives in the crate root or a layer below, never in a sibling capability's files.
 
