@@ -657,10 +657,7 @@ impl Engine {
             return Ok(vec![Reply::id("initiatives-not-on-this-bot")]);
         }
         if initiatives::InitiativeButton::is_kind(payload) {
-            return match initiatives::InitiativeButton::parse(payload) {
-                Some(button) => initiatives::on_button(turn, button).await,
-                None => Ok(vec![Reply::id("button-expired")]),
-            };
+            return initiatives::pressed(turn, payload).await;
         }
         match kind {
             "lang" => language::chosen(turn, arg).await,

@@ -20,6 +20,15 @@ use browse::Awaiting;
 use vicinato_domain::initiative::Action;
 use vicinato_store::StoreError;
 
+/// A pressed button of an initiatives kind: its handler, or "this option has expired" for a
+/// payload that does not parse (malformed, forged, or from an older version).
+pub(crate) async fn pressed(turn: &mut Turn<'_>, payload: &str) -> Result<Vec<Reply>, StoreError> {
+    match InitiativeButton::parse(payload) {
+        Some(button) => on_button(turn, button).await,
+        None => Ok(vec![Reply::id("button-expired")]),
+    }
+}
+
 /// A pressed initiatives button, parsed: the handler it is for.
 pub(crate) async fn on_button(turn: &mut Turn<'_>, button: InitiativeButton) -> Result<Vec<Reply>, StoreError> {
     use InitiativeButton::*;
