@@ -45,7 +45,6 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::Notify;
 use understand::Intent;
 use vicinato_core::clock::Clock;
-use vicinato_domain::initiative::Action;
 use vicinato_domain::*;
 use vicinato_store::{Store, StoreError, StoredFlow};
 
@@ -655,58 +654,35 @@ impl Engine {
         }
     }
 
+    /// A button press: the module that owns the payload's kind reads it into its typed button
+    /// and handles it; a kind nobody owns, or a payload its owner cannot read, is an expired
+    /// button.
     async fn on_button(&self, turn: &mut Turn<'_>, payload: &str) -> Result<Vec<Reply>, StoreError> {
-        let (kind, arg) = payload.split_once(':').unwrap_or((payload, ""));
-        if let Some(refused) = self.not_here(registry::button_owner(kind)) {
+        let kind = payload.split_once(':').map_or(payload, |(kind, _)| kind);
+        let Some(owner) = registry::button_owner(kind) else {
+            return Ok(vec![Reply::id("button-expired")]);
+        };
+        if let Some(refused) = self.not_here(Some(owner)) {
             return Ok(vec![refused]);
         }
-        if booking::KINDS.contains(&kind) {
-            return match booking::BookingButton::parse(payload) {
+        let expired = || Ok(vec![Reply::id("button-expired")]);
+        if owner.name == booking::module::MODULE.name {
+            match booking::BookingButton::parse(payload) {
                 Some(button) => booking::on_button(turn, button).await,
-                None => Ok(vec![Reply::id("button-expired")]),
-            };
-        }
-        match kind {
-            k if people::buttons::PeopleButton::KINDS.contains(&k) => {
-                match people::buttons::PeopleButton::parse(payload) {
-                    Some(button) => people::on_button(turn, button).await,
-                    None => Ok(vec![Reply::id("button-expired")]),
-                }
+                None => expired(),
             }
-            k if directory::buttons::DirectoryButton::KINDS.contains(&k) => {
-                match directory::buttons::DirectoryButton::parse(payload) {
-                    Some(button) => directory::on_button(turn, button).await,
-                    None => Ok(vec![Reply::id("button-expired")]),
-                }
+        } else if owner.name == initiatives::module::MODULE.name {
+            initiatives::pressed(turn, payload).await
+        } else if owner.name == people::module::MODULE.name {
+            match people::buttons::PeopleButton::parse(payload) {
+                Some(button) => people::on_button(turn, button).await,
+                None => expired(),
             }
-            // Initiatives.
-            "ini" => browse::open(turn, arg).await,
-            "ilist" => browse::browse_page(turn, arg).await,
-            "ipropose" => propose::start(turn, None).await,
-            "isup" => browse::support(turn, arg, false).await,
-            "isupa" => browse::support(turn, arg, true).await,
-            "iuns" => browse::unsupport(turn, arg).await,
-            "ijoin" => browse::join(turn, arg, false).await,
-            "ivol" => browse::join(turn, arg, true).await,
-            "ileave" => browse::leave(turn, arg).await,
-            "ivote" => browse::vote(turn, arg).await,
-            "icom" => browse::ask_text(turn, arg, browse::Awaiting::Comment).await,
-            "irep" => browse::ask_text(turn, arg, browse::Awaiting::Report).await,
-            "iupd" => browse::ask_text(turn, arg, browse::Awaiting::Update).await,
-            "idate" => browse::ask_text(turn, arg, browse::Awaiting::Date).await,
-            "iout" => browse::ask_text(turn, arg, browse::Awaiting::Outcome).await,
-            "irej" => browse::ask_text(turn, arg, browse::Awaiting::RejectReason).await,
-            "imrej" => browse::ask_text(turn, arg, browse::Awaiting::ModeratorReason).await,
-            "isub" => browse::author_step(turn, arg, Action::Submit).await,
-            "iwd" => browse::author_step(turn, arg, Action::Withdraw).await,
-            "iheld" => browse::author_step(turn, arg, Action::MarkHeld).await,
-            "ipub" => browse::staff_step(turn, arg, Action::Publish).await,
-            "iacc" => browse::staff_step(turn, arg, Action::Accept).await,
-            "ihide" => browse::moderate(turn, arg, true).await,
-            "ishow" => browse::moderate(turn, arg, false).await,
-            "iedit" => propose::resume(turn, arg).await,
-            "pskip" | "ptheme" | "parea" | "pbook" | "pfield" | "plater" => propose::button(turn, kind, arg).await,
-            _ => Ok(vec![Reply::id("button-expired")]),
+        } else {
+            match directory::buttons::DirectoryButton::parse(payload) {
+                Some(button) => directory::on_button(turn, button).await,
+                None => expired(),
+            }
         }
     }
 

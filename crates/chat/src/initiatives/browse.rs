@@ -2,9 +2,12 @@
 //! me this week"), an initiative's card with the buttons this person may press, support
 //! (openly or anonymously), join as participant or volunteer (waitlist when full), report,
 //! comment, vote, and the author's own steps (submit, withdraw, write to supporters, date,
-//! report the outcome). Every step checks who is acting; decisions and notifications live in
-//! `decide` and `lifecycle`.
+//! report the outcome). Each step calls its use case in `vicinato_core::initiatives`, which
+//! checks who is acting and applies the rules, and turns the outcome into a reply; the notes
+//! its events call for are `lifecycle`'s. What stays here is the conversation: which buttons a
+//! card shows, asking for text, the limits per hour, and reading a date from words.
 
+use super::buttons::{Browse, InitiativeButton};
 use super::common::*;
 use super::lifecycle::{self, Change};
 use crate::i18n::Msg;
@@ -12,10 +15,11 @@ use crate::limits::Limits;
 use crate::{Block, Button, Flow, Reply, Turn};
 use chrono::{Duration, NaiveTime, TimeZone};
 use serde::{Deserialize, Serialize};
-use vicinato_domain::TerritoryId;
+use vicinato_core::initiatives::access::{Writing, may_write};
+use vicinato_core::initiatives::{self, Refusal};
 use vicinato_domain::initiative::*;
 use vicinato_domain::text::fold;
-use vicinato_store::{Joined, MyPart, StoreError, Supported};
+use vicinato_store::{MyPart, StoreError};
 
 /// What a typed message is for, while an initiative waits for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,7 +61,10 @@ fn list_reply(turn: &Turn<'_>, title: Msg, found: &[Initiative], more: Option<St
     let mut buttons = Vec::new();
     for (i, ini) in found.iter().enumerate() {
         reply = reply.then(line(turn, ini).num("n", (i + 1) as i64));
-        buttons.push(Button::text(format!("{}. {}", i + 1, short(&ini.content.title)), format!("ini:{}", ini.id)));
+        buttons.push(Button::text(
+            format!("{}. {}", i + 1, short(&ini.content.title)),
+            InitiativeButton::Open(ini.id).to_payload(),
+        ));
     }
     if let Some(more) = more {
         buttons.push(Button::msg(Msg::new("button-more"), more));
@@ -68,43 +75,6 @@ fn list_reply(turn: &Turn<'_>, title: Msg, found: &[Initiative], more: Option<St
 fn short(title: &str) -> String {
     let t: String = title.chars().take(40).collect();
     if t.chars().count() < title.chars().count() { format!("{t}…") } else { t }
-}
-
-/// Filters for browsing as the browsing buttons carry them: `words|territory|theme|week|offset`.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Browse {
-    words: String,
-    territory: Option<TerritoryId>,
-    theme: Option<String>,
-    status: Option<Status>,
-    week: bool,
-    offset: u32,
-}
-
-impl Browse {
-    fn payload(&self) -> String {
-        format!(
-            "ilist:{}|{}|{}|{}|{}|{}",
-            self.words.chars().take(20).collect::<String>().replace('|', " "),
-            self.territory.as_ref().map(|t| t.as_str()).unwrap_or(""),
-            self.theme.as_deref().unwrap_or(""),
-            u8::from(self.week),
-            self.offset,
-            self.status.map(|s| s.as_str()).unwrap_or("")
-        )
-    }
-
-    fn parse(arg: &str) -> Browse {
-        let mut parts = arg.split('|');
-        let mut next = || parts.next().unwrap_or("").to_owned();
-        let words = next();
-        let territory = Some(next()).filter(|t| !t.is_empty()).map(TerritoryId::new);
-        let theme = Some(next()).filter(|t| !t.is_empty());
-        let week = next() == "1";
-        let offset = next().parse().unwrap_or(0);
-        let status = Status::parse(&next());
-        Browse { words, territory, theme, status, week, offset }
-    }
 }
 
 /// Reads browsing filters from words: an area, a theme, "this week", other words to match.
@@ -171,8 +141,7 @@ pub async fn browse(turn: &mut Turn<'_>, text: &str) -> Result<Vec<Reply>, Store
 }
 
 /// A browsing button (`ilist:`), for the next page.
-pub async fn browse_page(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let browse = Browse::parse(arg);
+pub async fn browse_page(turn: &mut Turn<'_>, browse: Browse) -> Result<Vec<Reply>, StoreError> {
     // A payload is typed by whoever sends it: drafts and proposals under review stay their
     // author's (`/myinitiatives`), whatever status a button names.
     if browse.status.is_some_and(|s| !s.is_public()) {
@@ -215,9 +184,13 @@ async fn show_list(turn: &mut Turn<'_>, b: Browse) -> Result<Vec<Reply>, StoreEr
     let mut found = turn.store().initiatives(&query).await?;
     if found.is_empty() {
         let none = if b.week { "ini-none-week" } else { "ini-none" };
-        return Ok(vec![Reply::id(none).with_buttons(vec![Button::msg(Msg::new("button-propose"), "ipropose")])]);
+        return Ok(vec![
+            Reply::id(none)
+                .with_buttons(vec![Button::msg(Msg::new("button-propose"), InitiativeButton::Propose.to_payload())]),
+        ]);
     }
-    let more = (found.len() > PAGE as usize).then(|| Browse { offset: b.offset + PAGE, ..b.clone() }.payload());
+    let more = (found.len() > PAGE as usize)
+        .then(|| InitiativeButton::List(Browse { offset: b.offset + PAGE, ..b.clone() }).to_payload());
     found.truncate(PAGE as usize);
     let title = match (&b.territory, b.week) {
         (Some(t), true) => Msg::new("ini-list-week").text("area", territory_name(turn, t)),
@@ -234,7 +207,8 @@ pub async fn mine(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
     let found = turn.store().initiatives(&query).await?;
     if found.is_empty() {
         return Ok(vec![
-            Reply::id("ini-mine-none").with_buttons(vec![Button::msg(Msg::new("button-propose"), "ipropose")]),
+            Reply::id("ini-mine-none")
+                .with_buttons(vec![Button::msg(Msg::new("button-propose"), InitiativeButton::Propose.to_payload())]),
         ]);
     }
     Ok(vec![list_reply(turn, Msg::new("ini-mine"), &found, None)])
@@ -311,80 +285,88 @@ pub async fn card(turn: &Turn<'_>, ini: &Initiative) -> Result<Reply, StoreError
 
 fn card_buttons(turn: &Turn<'_>, ini: &Initiative, mine: &MyPart, phase: Phase) -> Vec<Button> {
     let id = ini.id;
-    let b = |label: &str, kind: &str| Button::msg(Msg::new(label), format!("{kind}:{id}"));
+    let b = |label: &str, button: fn(InitiativeId) -> InitiativeButton| {
+        Button::msg(Msg::new(label), button(id).to_payload())
+    };
     let mut out = Vec::new();
     let author = is_author(turn, ini);
     if !ini.hidden {
         if ini.status.takes_supports() && !author {
             match mine.support {
                 None => {
-                    out.push(b("button-ini-support", "isup"));
-                    out.push(b("button-ini-support-anon", "isupa"));
+                    out.push(b("button-ini-support", |id| InitiativeButton::Support { id, anonymous: false }));
+                    out.push(b("button-ini-support-anon", |id| InitiativeButton::Support { id, anonymous: true }));
                 }
-                Some(_) => out.push(b("button-ini-unsupport", "iuns")),
+                Some(_) => out.push(b("button-ini-unsupport", InitiativeButton::Unsupport)),
             }
         }
         if ini.status == Status::Voting && !mine.voted {
-            out.push(Button::msg(Msg::new("button-ini-vote-yes"), format!("ivote:{id}:y")));
-            out.push(Button::msg(Msg::new("button-ini-vote-no"), format!("ivote:{id}:n")));
+            out.push(Button::msg(
+                Msg::new("button-ini-vote-yes"),
+                InitiativeButton::Vote { id, yes: true }.to_payload(),
+            ));
+            out.push(Button::msg(
+                Msg::new("button-ini-vote-no"),
+                InitiativeButton::Vote { id, yes: false }.to_payload(),
+            ));
         }
         if ini.status.takes_participants() && !author {
             match mine.waiting {
                 None => {
-                    out.push(b("button-ini-join", "ijoin"));
-                    out.push(b("button-ini-volunteer", "ivol"));
+                    out.push(b("button-ini-join", |id| InitiativeButton::Join { id, volunteer: false }));
+                    out.push(b("button-ini-volunteer", |id| InitiativeButton::Join { id, volunteer: true }));
                 }
-                Some(_) => out.push(b("button-ini-leave", "ileave")),
+                Some(_) => out.push(b("button-ini-leave", InitiativeButton::Leave)),
             }
         }
         if ini.status.is_public() {
-            out.push(b("button-ini-comment", "icom"));
+            out.push(b("button-ini-comment", InitiativeButton::Comment));
         }
         if ini.status.is_public() && !author && !mine.reported {
-            out.push(b("button-ini-report", "irep"));
+            out.push(b("button-ini-report", InitiativeButton::Report));
         }
     }
     if author {
         match ini.status {
             Status::Draft => {
-                out.push(b("button-ini-continue", "iedit"));
-                out.push(b("button-ini-submit", "isub"));
+                out.push(b("button-ini-continue", InitiativeButton::Edit));
+                out.push(b("button-ini-submit", InitiativeButton::Submit));
             }
             Status::Accepted | Status::Scheduled => {
-                out.push(b("button-ini-date", "idate"));
-                out.push(b("button-ini-held", "iheld"));
+                out.push(b("button-ini-date", InitiativeButton::Date));
+                out.push(b("button-ini-held", InitiativeButton::MarkHeld));
             }
-            Status::Held => out.push(b("button-ini-outcome", "iout")),
+            Status::Held => out.push(b("button-ini-outcome", InitiativeButton::Outcome)),
             _ => {}
         }
         if ini.status.is_public() && !ini.status.is_final() && ini.supports + ini.participants > 0 {
-            out.push(b("button-ini-update", "iupd"));
+            out.push(b("button-ini-update", InitiativeButton::Update));
         }
         if Status::after(ini.status, Action::Withdraw).is_some() {
-            out.push(b("button-ini-withdraw", "iwd"));
+            out.push(b("button-ini-withdraw", InitiativeButton::Withdraw));
         }
     }
     if is_staff(turn, ini) {
         match ini.status {
             Status::Submitted => {
-                out.push(b("button-ini-publish", "ipub"));
-                out.push(b("button-ini-reject", "irej"));
+                out.push(b("button-ini-publish", InitiativeButton::Publish));
+                out.push(b("button-ini-reject", InitiativeButton::Reject));
             }
             Status::ThresholdReached if phase == Phase::Institutional => {
-                out.push(b("button-ini-accept", "iacc"));
-                out.push(b("button-ini-reject", "irej"));
+                out.push(b("button-ini-accept", InitiativeButton::Accept));
+                out.push(b("button-ini-reject", InitiativeButton::Reject));
             }
             _ => {}
         }
     }
     if is_moderator(turn, ini) && ini.status.is_public() {
         if ini.hidden {
-            out.push(b("button-ini-restore", "ishow"));
+            out.push(b("button-ini-restore", InitiativeButton::Show));
         } else {
-            out.push(b("button-ini-hide", "ihide"));
+            out.push(b("button-ini-hide", InitiativeButton::Hide));
         }
         if ini.open_to_moderator_rejection() {
-            out.push(b("button-ini-mod-reject", "imrej"));
+            out.push(b("button-ini-mod-reject", InitiativeButton::ModeratorReject));
         }
     }
     out
@@ -392,7 +374,15 @@ fn card_buttons(turn: &Turn<'_>, ini: &Initiative, mine: &MyPart, phase: Phase) 
 
 /// Opens an initiative (button `ini:<id>`, deep link `i-<id>`).
 pub async fn open(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let ini = match visible(turn, arg).await? {
+    let Some(id) = arg.split(':').next().and_then(|a| a.trim().parse::<i64>().ok()) else {
+        return Ok(vec![Reply::id("ini-not-found")]);
+    };
+    open_id(turn, InitiativeId(id)).await
+}
+
+/// Opens an initiative by its id.
+pub async fn open_id(turn: &mut Turn<'_>, id: InitiativeId) -> Result<Vec<Reply>, StoreError> {
+    let ini = match visible(turn, id).await? {
         Ok(ini) => ini,
         Err(reply) => return Ok(vec![reply]),
     };
@@ -400,139 +390,103 @@ pub async fn open(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreErr
 }
 
 /// Supports an initiative (`isup:<id>`, `isupa:<id>` anonymously).
-pub async fn support(turn: &mut Turn<'_>, arg: &str, anonymous: bool) -> Result<Vec<Reply>, StoreError> {
-    let ini = match visible(turn, arg).await? {
-        Ok(ini) => ini,
-        Err(reply) => return Ok(vec![reply]),
+pub async fn support(turn: &mut Turn<'_>, id: InitiativeId, anonymous: bool) -> Result<Vec<Reply>, StoreError> {
+    let input = initiatives::support::Input { id, anonymous };
+    let counted = match initiatives::support::support(&turn.person, input, ctx(turn), turn.store(), turn.now).await? {
+        Ok(counted) => counted,
+        Err(refusal) => return Ok(vec![refused(turn, &refusal)]),
     };
-    if is_author(turn, &ini) {
-        return Ok(vec![Reply::id("ini-support-own")]);
+    lifecycle::tell_events(turn.engine, &counted.events, turn.now).await?;
+    let ini = counted.initiative;
+    let msg = if anonymous { "ini-supported-anon" } else { "ini-supported" };
+    let mut reply = Reply::say(
+        Msg::new(msg)
+            .text("title", ini.content.title.clone())
+            .num("supports", i64::from(counted.supports))
+            .num("threshold", i64::from(counted.threshold)),
+    );
+    if counted.reached {
+        reply = reply.then(Msg::new("ini-threshold-reached"));
     }
-    let outcome = turn.store().initiative_support(ini.id, turn.person.id, anonymous, turn.now).await?;
-    match outcome {
-        Supported::Counted { supports, threshold, reached } => {
-            lifecycle::supported(turn.engine, &ini, supports, turn.now).await?;
-            let id = if anonymous { "ini-supported-anon" } else { "ini-supported" };
-            let mut reply = Reply::say(
-                Msg::new(id)
-                    .text("title", ini.content.title.clone())
-                    .num("supports", i64::from(supports))
-                    .num("threshold", i64::from(threshold)),
-            );
-            if reached {
-                let fresh = turn.store().initiative(ini.id).await?;
-                if let Some(fresh) = fresh {
-                    lifecycle::changed(turn.engine, &fresh, None, turn.now).await?;
-                }
-                reply = reply.then(Msg::new("ini-threshold-reached"));
-            }
-            let buttons = vec![
-                Button::msg(Msg::new("button-ini-unsupport"), format!("iuns:{}", ini.id)),
-                Button::msg(Msg::new("button-ini-join"), format!("ijoin:{}", ini.id)),
-            ];
-            Ok(vec![reply.with_buttons(buttons)])
-        }
-        Supported::Already => Ok(vec![Reply::id("ini-support-already")]),
-        Supported::Closed => Ok(vec![Reply::say(Msg::new("ini-support-closed").msg("status", status_msg(ini.status)))]),
-    }
+    let buttons = vec![
+        Button::msg(Msg::new("button-ini-unsupport"), InitiativeButton::Unsupport(ini.id).to_payload()),
+        Button::msg(Msg::new("button-ini-join"), InitiativeButton::Join { id: ini.id, volunteer: false }.to_payload()),
+    ];
+    Ok(vec![reply.with_buttons(buttons)])
 }
 
 /// Withdraws my support (`iuns:<id>`).
-pub async fn unsupport(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let ini = match visible(turn, arg).await? {
-        Ok(ini) => ini,
-        Err(reply) => return Ok(vec![reply]),
-    };
-    match turn.store().initiative_unsupport(ini.id, turn.person.id).await? {
-        Some(n) => Ok(vec![Reply::say(
-            Msg::new("ini-unsupported").text("title", ini.content.title).num("supports", i64::from(n)),
-        )]),
-        None => Ok(vec![Reply::id("ini-unsupport-not")]),
-    }
+pub async fn unsupport(turn: &mut Turn<'_>, id: InitiativeId) -> Result<Vec<Reply>, StoreError> {
+    Ok(vec![match initiatives::unsupport::unsupport(&turn.person, id, ctx(turn), turn.store()).await? {
+        Ok(done) => Reply::say(
+            Msg::new("ini-unsupported")
+                .text("title", done.initiative.content.title)
+                .num("supports", i64::from(done.supports)),
+        ),
+        Err(refusal) => refused(turn, &refusal),
+    }])
 }
 
 /// Joins (`ijoin:<id>`) or volunteers (`ivol:<id>`).
-pub async fn join(turn: &mut Turn<'_>, arg: &str, volunteer: bool) -> Result<Vec<Reply>, StoreError> {
-    let ini = match visible(turn, arg).await? {
-        Ok(ini) => ini,
-        Err(reply) => return Ok(vec![reply]),
-    };
-    let leave = vec![Button::msg(Msg::new("button-ini-leave"), format!("ileave:{}", ini.id))];
-    let title = ini.content.title.clone();
-    Ok(vec![match turn.store().initiative_join(ini.id, turn.person.id, volunteer, turn.now).await? {
-        Joined::Joined => {
-            let id = if volunteer { "ini-volunteered" } else { "ini-joined" };
-            let mut r = Reply::say(Msg::new(id).text("title", title));
+pub async fn join(turn: &mut Turn<'_>, id: InitiativeId, volunteer: bool) -> Result<Vec<Reply>, StoreError> {
+    let leave = vec![Button::msg(Msg::new("button-ini-leave"), InitiativeButton::Leave(id).to_payload())];
+    let input = initiatives::join::Input { id, volunteer };
+    Ok(vec![match initiatives::join::join(&turn.person, input, ctx(turn), turn.store(), turn.now).await? {
+        Ok(initiatives::join::Place { initiative: ini, waiting: None }) => {
+            let msg = if volunteer { "ini-volunteered" } else { "ini-joined" };
+            let mut r = Reply::say(Msg::new(msg).text("title", ini.content.title.clone()));
             if let Some(at) = ini.content.starts {
                 r = r.then(Msg::new("ini-card-when").msg("when", when_text(turn.engine, at)));
             }
             r.with_buttons(leave)
         }
-        Joined::Waiting(place) => {
-            Reply::say(Msg::new("ini-join-waiting").text("title", title).num("place", i64::from(place)))
+        Ok(initiatives::join::Place { initiative: ini, waiting: Some(place) }) => {
+            Reply::say(Msg::new("ini-join-waiting").text("title", ini.content.title).num("place", i64::from(place)))
                 .with_buttons(leave)
         }
-        Joined::Already => Reply::id("ini-join-already").with_buttons(leave),
-        Joined::Closed => Reply::say(Msg::new("ini-join-closed").msg("status", status_msg(ini.status))),
+        Err(refusal @ Refusal::JoinAlready) => refused(turn, &refusal).with_buttons(leave),
+        Err(refusal) => refused(turn, &refusal),
     }])
 }
 
 /// Leaves (`ileave:<id>`); the first on the waitlist gets the place and is told.
-pub async fn leave(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let ini = match visible(turn, arg).await? {
-        Ok(ini) => ini,
-        Err(reply) => return Ok(vec![reply]),
-    };
-    match turn.store().initiative_leave(ini.id, turn.person.id).await? {
-        None => Ok(vec![Reply::id("ini-leave-not")]),
-        Some(promoted) => {
-            if let Some(p) = promoted {
-                lifecycle::promoted(turn.engine, &ini, p, turn.now).await?;
-            }
-            Ok(vec![Reply::say(Msg::new("ini-left").text("title", ini.content.title))])
+pub async fn leave(turn: &mut Turn<'_>, id: InitiativeId) -> Result<Vec<Reply>, StoreError> {
+    match initiatives::leave::leave(&turn.person, id, ctx(turn), turn.store()).await? {
+        Ok(left) => {
+            lifecycle::tell_events(turn.engine, &left.events, turn.now).await?;
+            Ok(vec![Reply::say(Msg::new("ini-left").text("title", left.initiative.content.title))])
         }
+        Err(refusal) => Ok(vec![refused(turn, &refusal)]),
     }
 }
 
 /// A phase-2 vote (`ivote:<id>:y|n`).
-pub async fn vote(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let ini = match visible(turn, arg).await? {
-        Ok(ini) => ini,
-        Err(reply) => return Ok(vec![reply]),
-    };
-    let yes = arg.ends_with(":y");
-    // Residents of the territory vote: those whose home lies in it.
-    let resident = turn.person.home.as_ref().is_some_and(|h| turn.snapshot.tree.contains(&ini.territory, h));
-    if !resident {
-        return Ok(vec![Reply::say(
-            Msg::new("ini-vote-not-resident").text("area", territory_name(turn, &ini.territory)),
-        )]);
-    }
-    if turn.store().initiative_vote(ini.id, turn.person.id, yes, turn.now).await? {
-        Ok(vec![Reply::say(
-            Msg::new(if yes { "ini-voted-yes" } else { "ini-voted-no" }).text("title", ini.content.title),
-        )])
-    } else if turn.store().initiative_my_part(ini.id, turn.person.id).await?.voted {
-        Ok(vec![Reply::id("ini-vote-already")])
-    } else {
-        Ok(vec![Reply::id("ini-vote-closed")])
-    }
+pub async fn vote(turn: &mut Turn<'_>, id: InitiativeId, yes: bool) -> Result<Vec<Reply>, StoreError> {
+    let input = initiatives::vote::Input { id, yes };
+    Ok(vec![match initiatives::vote::vote(&turn.person, input, ctx(turn), turn.store(), turn.now).await? {
+        Ok(voted) => Reply::say(
+            Msg::new(if yes { "ini-voted-yes" } else { "ini-voted-no" }).text("title", voted.initiative.content.title),
+        ),
+        Err(refusal) => refused(turn, &refusal),
+    }])
 }
 
 /// Buttons that wait for typed text: comment, report, update, date, outcome, reasons.
-pub async fn ask_text(turn: &mut Turn<'_>, arg: &str, awaiting: Awaiting) -> Result<Vec<Reply>, StoreError> {
-    let ini = match visible(turn, arg).await? {
+pub async fn ask_text(turn: &mut Turn<'_>, id: InitiativeId, awaiting: Awaiting) -> Result<Vec<Reply>, StoreError> {
+    let ini = match visible(turn, id).await? {
         Ok(ini) => ini,
         Err(reply) => return Ok(vec![reply]),
     };
-    let allowed = match awaiting {
-        Awaiting::Comment | Awaiting::Report => ini.status.is_public(),
-        Awaiting::Update => is_author(turn, &ini) && ini.status.is_public() && !ini.status.is_final(),
-        Awaiting::Date => is_author(turn, &ini) || is_staff(turn, &ini),
-        Awaiting::Outcome | Awaiting::Attendance => is_author(turn, &ini) && ini.status == Status::Held,
-        Awaiting::RejectReason => is_staff(turn, &ini),
-        Awaiting::ModeratorReason => is_moderator(turn, &ini) && ini.open_to_moderator_rejection(),
+    let writing = match awaiting {
+        Awaiting::Comment => Writing::Comment,
+        Awaiting::Report => Writing::Report,
+        Awaiting::Update => Writing::Update,
+        Awaiting::Date => Writing::Date,
+        Awaiting::Outcome | Awaiting::Attendance => Writing::Outcome,
+        Awaiting::RejectReason => Writing::RejectReason,
+        Awaiting::ModeratorReason => Writing::ModeratorReason,
     };
+    let allowed = may_write(&turn.person, &ini, writing, &turn.snapshot.tree);
     if !allowed {
         return Ok(vec![Reply::id("not-allowed")]);
     }
@@ -586,36 +540,41 @@ pub async fn typed(
     match awaiting {
         Awaiting::Comment => {
             turn.clear_flow().await?;
-            let comment = turn.store().initiative_comment(id, turn.person.id, &text, turn.now).await?;
-            lifecycle::commented(turn.engine, &ini, turn.person.id, comment, &text, turn.now).await?;
+            let input = initiatives::comment::Input { id, text };
+            match initiatives::comment::comment(&turn.person, input, turn.store(), turn.now).await? {
+                Ok(done) => lifecycle::tell_events(turn.engine, &done.events, turn.now).await?,
+                Err(refusal) => return Ok(vec![refused(turn, &refusal)]),
+            }
             Ok(vec![
-                Reply::id("ini-commented")
-                    .with_buttons(vec![Button::msg(Msg::new("button-ini-open"), format!("ini:{id}"))]),
+                Reply::id("ini-commented").with_buttons(vec![Button::msg(
+                    Msg::new("button-ini-open"),
+                    InitiativeButton::Open(id).to_payload(),
+                )]),
             ])
         }
         Awaiting::Report => {
             turn.clear_flow().await?;
-            let hide_at = turn.engine.settings().initiatives.reports_to_hide;
-            match turn.store().initiative_report(id, turn.person.id, &text, hide_at, turn.now).await? {
-                None => Ok(vec![Reply::id("ini-report-already")]),
-                Some((_, hidden_now)) => {
-                    if hidden_now {
-                        tracing::info!(initiative = %id, "initiative hidden after reports");
-                        lifecycle::hidden_by_reports(turn.engine, &ini, turn.now).await?;
-                    }
+            let input = initiatives::report::Input { id, reason: text };
+            match initiatives::report::report(&turn.person, input, ctx(turn), turn.store(), turn.now).await? {
+                Ok(done) => {
+                    lifecycle::tell_events(turn.engine, &done.events, turn.now).await?;
                     Ok(vec![Reply::id("ini-reported")])
                 }
+                Err(refusal) => Ok(vec![refused(turn, &refusal)]),
             }
         }
         Awaiting::Update => {
-            let rules = &turn.engine.settings().initiatives;
-            let not_after = turn.now - Duration::days(rules.update_every_days);
             turn.clear_flow().await?;
-            if !turn.store().initiative_take_update(id, not_after, turn.now).await? {
-                return Ok(vec![Reply::id("ini-update-too-soon-now")]);
+            let written =
+                initiatives::update::write_to_supporters(&turn.person, &ini, text, ctx(turn), turn.store(), turn.now)
+                    .await?;
+            match written {
+                Ok(written) => {
+                    lifecycle::tell_events(turn.engine, &written.events, turn.now).await?;
+                    Ok(vec![Reply::say(Msg::new("ini-update-sent").num("n", written.audience as i64))])
+                }
+                Err(refusal) => Ok(vec![refused(turn, &refusal)]),
             }
-            let n = lifecycle::author_update(turn.engine, &ini, &text, turn.now).await?;
-            Ok(vec![Reply::say(Msg::new("ini-update-sent").num("n", n as i64))])
         }
         Awaiting::Date => {
             let said = crate::wish::read(turn, &text, turn.local_now());
@@ -645,71 +604,57 @@ pub async fn typed(
             };
             turn.clear_flow().await?;
             let outcome = Outcome { text: outcome.unwrap_or_default(), attendance: n };
-            let change = Change::new(Action::Report).outcome(outcome);
-            lifecycle::apply(turn, &ini, change).await
+            let decided =
+                initiatives::hold::report_outcome(&turn.person, &ini, outcome, ctx(turn), turn.store(), turn.now)
+                    .await?;
+            lifecycle::done(turn, decided).await
         }
         Awaiting::RejectReason => {
             turn.clear_flow().await?;
-            lifecycle::apply(turn, &ini, Change::new(Action::Reject).reason(text)).await
+            let decided =
+                initiatives::decide::reject(&turn.person, &ini, text, ctx(turn), turn.store(), turn.now).await?;
+            lifecycle::done(turn, decided).await
         }
         Awaiting::ModeratorReason => {
             turn.clear_flow().await?;
-            lifecycle::apply(turn, &ini, Change::new(Action::ModeratorReject).reason(text)).await
+            let decided =
+                initiatives::decide::moderator_reject(&turn.person, &ini, text, ctx(turn), turn.store(), turn.now)
+                    .await?;
+            lifecycle::done(turn, decided).await
         }
     }
 }
 
 /// The author's simple steps: submit (`isub`), withdraw (`iwd`), mark as held (`iheld`).
-pub async fn author_step(turn: &mut Turn<'_>, arg: &str, action: Action) -> Result<Vec<Reply>, StoreError> {
-    let ini = match visible(turn, arg).await? {
-        Ok(ini) => ini,
-        Err(reply) => return Ok(vec![reply]),
+pub async fn author_step(turn: &mut Turn<'_>, id: InitiativeId, action: Action) -> Result<Vec<Reply>, StoreError> {
+    let (person, c, store, now) = (&turn.person, ctx(turn), turn.store(), turn.now);
+    let decided = match action {
+        Action::Submit => initiatives::submit::submit(person, id, c, store, now).await?,
+        Action::Withdraw => initiatives::withdraw::withdraw(person, id, c, store, now).await?,
+        Action::MarkHeld => initiatives::hold::mark_held(person, id, c, store, now).await?,
+        other => initiatives::change::change_by_id(person, id, Change::new(other), c, store, now).await?,
     };
-    if action == Action::Submit
-        && let Some(field) = missing(&ini.content)
-    {
-        return Ok(vec![Reply::say(
-            Msg::new("ini-draft-missing").msg("field", Msg::new(format!("ini-field-{field}"))),
-        )]);
-    }
-    lifecycle::apply(turn, &ini, Change::new(action)).await
+    lifecycle::done(turn, decided).await
 }
 
-/// Staff and moderator steps without a reason: publish, accept, hide, restore.
-pub async fn staff_step(turn: &mut Turn<'_>, arg: &str, action: Action) -> Result<Vec<Reply>, StoreError> {
-    let ini = match visible(turn, arg).await? {
-        Ok(ini) => ini,
-        Err(reply) => return Ok(vec![reply]),
+/// Staff and moderator steps without a reason: publish, accept.
+pub async fn staff_step(turn: &mut Turn<'_>, id: InitiativeId, action: Action) -> Result<Vec<Reply>, StoreError> {
+    let (person, c, store, now) = (&turn.person, ctx(turn), turn.store(), turn.now);
+    let decided = match action {
+        Action::Publish => initiatives::publish::publish(person, id, c, store, now).await?,
+        Action::Accept => initiatives::decide::accept(person, id, c, store, now).await?,
+        other => initiatives::change::change_by_id(person, id, Change::new(other), c, store, now).await?,
     };
-    lifecycle::apply(turn, &ini, Change::new(action)).await
+    lifecycle::done(turn, decided).await
 }
 
 /// Hides (`ihide`) or restores (`ishow`) an initiative: moderators of its territory.
-pub async fn moderate(turn: &mut Turn<'_>, arg: &str, hide: bool) -> Result<Vec<Reply>, StoreError> {
-    let ini = match visible(turn, arg).await? {
-        Ok(ini) => ini,
-        Err(reply) => return Ok(vec![reply]),
-    };
-    if !is_moderator(turn, &ini) {
-        return Ok(vec![Reply::id("not-allowed")]);
+pub async fn moderate(turn: &mut Turn<'_>, id: InitiativeId, hide: bool) -> Result<Vec<Reply>, StoreError> {
+    match initiatives::decide::moderate(&turn.person, id, hide, ctx(turn), turn.store(), turn.now).await? {
+        Ok(done) => {
+            lifecycle::tell_events(turn.engine, &done.events, turn.now).await?;
+            Ok(vec![Reply::id(if hide { "ini-hidden-done" } else { "ini-restored-done" })])
+        }
+        Err(refusal) => Ok(vec![refused(turn, &refusal)]),
     }
-    let entry = audit(turn, if hide { "hide" } else { "restore" }, format!("initiative:{}", ini.id), None);
-    if !turn.store().initiative_set_hidden(ini.id, hide, &entry).await? {
-        return Ok(vec![Reply::id("ini-moderation-already")]);
-    }
-    tracing::info!(initiative = %ini.id, by = %turn.person.id, hide, "initiative moderated");
-    if let Some(author) = ini.author {
-        let msg = Msg::new(if hide { "ini-note-hidden" } else { "ini-note-restored" })
-            .text("title", ini.content.title.clone());
-        lifecycle::tell(
-            turn.engine,
-            author,
-            msg,
-            &format!("initiative:{}:moderated:{}:{}", ini.id, hide, turn.now.timestamp()),
-            ini.id,
-            turn.now,
-        )
-        .await?;
-    }
-    Ok(vec![Reply::id(if hide { "ini-hidden-done" } else { "ini-restored-done" })])
 }

@@ -1,13 +1,15 @@
 //! What every initiatives file shares: how a status, a theme, a territory and a time are
 //! said, the phase of a territory, who the person is to an initiative (author, moderator,
-//! staff), the audit entry of an action, and finding an initiative the person may see.
+//! staff, as the core's `access` says), a refusal as a reply, and finding an initiative the
+//! person may see.
 
 use crate::i18n::Msg;
 use crate::{Reply, Turn};
 use chrono::Datelike;
+use vicinato_core::initiatives::{Context, Refusal, access};
+use vicinato_domain::TerritoryId;
 use vicinato_domain::initiative::*;
-use vicinato_domain::{Role, TerritoryId};
-use vicinato_store::{AuditEntry, StoreError};
+use vicinato_store::StoreError;
 
 pub(crate) fn status_msg(status: Status) -> Msg {
     Msg::new(format!("ini-status-{}", status.as_str().replace('_', "-")))
@@ -36,49 +38,40 @@ pub(crate) async fn phase_of(turn: &Turn<'_>, territory: &TerritoryId) -> Result
     Ok(phase_in(&turn.snapshot.tree, &set, territory))
 }
 
-pub(crate) fn phase_in(
-    tree: &vicinato_domain::TerritoryTree,
-    set: &[(TerritoryId, Phase)],
-    territory: &TerritoryId,
-) -> Phase {
-    for t in tree.ancestors_and_self(territory) {
-        if let Some((_, phase)) = set.iter().find(|(id, _)| *id == t.id) {
-            return *phase;
-        }
-    }
-    Phase::Institutional
-}
+pub(crate) use vicinato_core::initiatives::access::phase_in;
 
 pub(crate) fn is_staff(turn: &Turn<'_>, ini: &Initiative) -> bool {
-    turn.person.may(Role::Staff, Some(&ini.territory), &turn.snapshot.tree)
+    access::is_staff(&turn.person, ini, &turn.snapshot.tree)
 }
 
 pub(crate) fn is_moderator(turn: &Turn<'_>, ini: &Initiative) -> bool {
-    turn.person.may(Role::Moderator, Some(&ini.territory), &turn.snapshot.tree) || is_staff(turn, ini)
+    access::is_moderator(&turn.person, ini, &turn.snapshot.tree)
 }
 
 pub(crate) fn is_author(turn: &Turn<'_>, ini: &Initiative) -> bool {
-    ini.author == Some(turn.person.id)
+    access::is_author(&turn.person, ini)
 }
 
-pub(crate) fn audit(turn: &Turn<'_>, action: &str, subject: String, reason: Option<String>) -> AuditEntry {
-    AuditEntry { at: turn.now, actor: Some(turn.person.id), action: action.into(), subject, reason }
+/// What the use cases read besides the store: the territory tree and the rules.
+pub(crate) fn ctx<'a>(turn: &'a Turn<'_>) -> Context<'a> {
+    Context { tree: &turn.snapshot.tree, rules: &turn.engine.settings().initiatives }
+}
+
+/// A refusal of a use case, as the person reads it: a status and an area in their words.
+pub(crate) fn refused(turn: &Turn<'_>, refusal: &Refusal) -> Reply {
+    let msg = Msg::new(vicinato_core::Refusal::message_id(refusal));
+    Reply::say(match refusal {
+        Refusal::StepImpossible { status } | Refusal::SupportClosed { status } | Refusal::JoinClosed { status } => {
+            msg.msg("status", status_msg(*status))
+        }
+        Refusal::NotResident { area } => msg.text("area", territory_name(turn, area)),
+        Refusal::DraftMissing { field } => msg.msg("field", Msg::new(format!("ini-field-{field}"))),
+        Refusal::TooManyDrafts { max } => msg.num("n", i64::from(*max)),
+        _ => msg,
+    })
 }
 
 /// The initiative a button names, if this person may see it.
-pub(crate) async fn visible(turn: &Turn<'_>, arg: &str) -> Result<Result<Initiative, Reply>, StoreError> {
-    let id = arg.split(':').next().and_then(|a| a.trim().parse::<i64>().ok());
-    let Some(id) = id else { return Ok(Err(Reply::id("ini-not-found"))) };
-    let Some(ini) = turn.store().initiative(InitiativeId(id)).await? else {
-        return Ok(Err(Reply::id("ini-not-found")));
-    };
-    // Drafts are the author's alone; submitted ones are for staff to check; hidden ones for
-    // the territory's moderators (and staff).
-    let may_see = is_author(turn, &ini)
-        || (ini.status.is_public() && (!ini.hidden || is_moderator(turn, &ini)))
-        || (ini.status == Status::Submitted && is_staff(turn, &ini));
-    if !may_see {
-        return Ok(Err(Reply::id("ini-not-found")));
-    }
-    Ok(Ok(ini))
+pub(crate) async fn visible(turn: &Turn<'_>, id: InitiativeId) -> Result<Result<Initiative, Reply>, StoreError> {
+    Ok(access::visible(&turn.person, id, &turn.snapshot.tree, turn.store()).await?.map_err(|r| refused(turn, &r)))
 }

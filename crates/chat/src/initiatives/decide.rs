@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use vicinato_domain::initiative::*;
 use vicinato_domain::text::fold;
 use vicinato_domain::{Role, TerritoryId, TerritoryTree};
-use vicinato_store::{Activity, AuditEntry, ParticipationEvent, StoreError};
+use vicinato_store::{Activity, ParticipationEvent, StoreError};
 
 /// The territories where this person holds a role (all, for admins).
 fn scopes(turn: &Turn<'_>, role: Role) -> Vec<Option<TerritoryId>> {
@@ -96,19 +96,18 @@ pub(crate) async fn phase(turn: &mut Turn<'_>, args: Option<&str>) -> Result<Vec
         }
         return Ok(vec![Reply::id("ini-phase-usage")]);
     };
-    if !turn.person.may(Role::Staff, Some(&territory), &turn.snapshot.tree) {
-        tracing::info!(by = %turn.person.id, territory = %territory, "phase change refused");
-        return Ok(vec![Reply::id("not-allowed")]);
+    let set = vicinato_core::initiatives::decide::set_phase(
+        &turn.person,
+        &territory,
+        phase,
+        super::common::ctx(turn),
+        turn.store(),
+        turn.now,
+    )
+    .await?;
+    if let Err(refusal) = set {
+        return Ok(vec![super::common::refused(turn, &refusal)]);
     }
-    let entry = AuditEntry {
-        at: turn.now,
-        actor: Some(turn.person.id),
-        action: format!("phase-{}", phase.as_str()),
-        subject: format!("territory:{territory}"),
-        reason: None,
-    };
-    turn.store().set_governance(&territory, phase, &entry).await?;
-    tracing::info!(by = %turn.person.id, territory = %territory, phase = phase.as_str(), "governance phase set");
     Ok(vec![Reply::say(
         Msg::new("ini-phase-set")
             .text("area", territory_name(turn, &territory))

@@ -1,22 +1,26 @@
-//! The lifecycle of initiatives: every change of state goes through [`apply`] (who may, in
-//! which governance phase, audited) or, for the system's own steps, through the scheduler
-//! jobs here (support deadline, end of a vote, reminders to participants, "it took place").
-//! After a change, [`changed`] tells the author and fans out to supporters and participants
-//! through a job, each person under a delivery key, so everyone is told once even when the job
-//! runs again. Accepted community services join the directory; accepted moderator candidacies
-//! become the role.
+//! The lifecycle of initiatives as people hear of it. Whether a change of state may happen is
+//! decided in the core (`vicinato_core::initiatives`: `change` for people's steps, `expire`,
+//! `tally` and `hold` for the system's); here its outcome becomes a reply ([`done`]) and its
+//! events become notes ([`tell_events`]), and the scheduler jobs (support deadline, end of a
+//! vote, reminders to participants, "it took place") call the same core rules. After a change,
+//! [`changed`] tells the author and fans out to supporters and participants through a job,
+//! each person under a delivery key, so everyone is told once even when the job runs again.
+//! Accepted community services join the directory; accepted moderator candidacies become the
+//! role.
 
-use super::common::{audit, is_author, is_moderator, is_staff, phase_in, status_msg, when_text};
+use super::buttons::InitiativeButton;
+use super::common::{ctx, phase_in, refused, status_msg, when_text};
 use crate::i18n::Msg;
 use crate::{Button, Engine, Reply, Turn};
 use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
+use vicinato_core::initiatives::{self, Changed, Event, Refusal};
 use vicinato_core::scheduler::{JobHandler, Missed, Scheduler};
 use vicinato_domain::initiative::*;
 use vicinato_domain::*;
-use vicinato_store::{AuditEntry, Job, NewJob, StoreError, Transition};
+use vicinato_store::{Job, NewJob, StoreError};
 
 pub const DEADLINE_JOB: &str = "initiative-deadline";
 pub const VOTE_JOB: &str = "initiative-vote";
@@ -24,90 +28,18 @@ pub const NOTIFY_JOB: &str = "initiative-notify";
 pub const REMIND_JOB: &str = "initiative-remind";
 pub const HELD_JOB: &str = "initiative-held";
 
-/// A change someone asks for.
-#[derive(Debug, Clone)]
-pub struct Change {
-    pub action: Action,
-    pub reason: Option<String>,
-    pub outcome: Option<Outcome>,
-}
+pub use vicinato_core::initiatives::Change;
 
-impl Change {
-    pub fn new(action: Action) -> Self {
-        Self { action, reason: None, outcome: None }
-    }
-
-    pub fn reason(mut self, reason: String) -> Self {
-        self.reason = Some(reason);
-        self
-    }
-
-    pub fn outcome(mut self, outcome: Outcome) -> Self {
-        self.outcome = Some(outcome);
-        self
-    }
-}
-
-fn action_name(action: Action) -> &'static str {
-    match action {
-        Action::Submit => "submit",
-        Action::Publish => "publish",
-        Action::ReachThreshold => "threshold",
-        Action::Expire => "expire",
-        Action::OpenVote => "open-vote",
-        Action::Accept => "accept",
-        Action::Reject => "reject",
-        Action::Schedule => "schedule",
-        Action::MarkHeld => "held",
-        Action::Report => "report",
-        Action::Withdraw => "withdraw",
-        Action::ModeratorReject => "moderator-reject",
-    }
-}
-
-/// Applies a change asked for in a conversation: checks the step exists from the current
-/// state, that this person may take it here and now, writes it with its audit entry, and
-/// tells the people concerned.
-pub(crate) async fn apply(turn: &mut Turn<'_>, ini: &Initiative, change: Change) -> Result<Vec<Reply>, StoreError> {
-    let phase = phase_in(&turn.snapshot.tree, &turn.store().governance().await?, &ini.territory);
-    let actors = [
-        (is_author(turn, ini), Actor::Author),
-        (is_staff(turn, ini), Actor::Staff),
-        (is_moderator(turn, ini), Actor::Moderator),
-    ];
-    let allowed = actors.iter().any(|(is, actor)| *is && change.action.allowed(*actor, phase))
-        && (change.action != Action::ModeratorReject || ini.open_to_moderator_rejection());
-    if !allowed {
-        tracing::info!(initiative = %ini.id, by = %turn.person.id, action = ?change.action, "initiative step refused");
-        let by_vote = phase == Phase::Community
-            && (matches!(change.action, Action::Accept | Action::Reject) || ini.status == Status::Voting);
-        let id = if by_vote { "ini-decided-by-vote" } else { "not-allowed" };
-        return Ok(vec![Reply::id(id)]);
-    }
-    let Some(to) = ini.status.after(change.action) else {
-        return Ok(vec![Reply::say(Msg::new("ini-step-impossible").msg("status", status_msg(ini.status)))]);
+/// The answer to a change of state: the people concerned are told, and the person who made
+/// it hears it is done, with what to do next.
+pub(crate) async fn done(turn: &mut Turn<'_>, decided: Result<Changed, Refusal>) -> Result<Vec<Reply>, StoreError> {
+    let changed = match decided {
+        Ok(changed) => changed,
+        Err(refusal) => return Ok(vec![refused(turn, &refusal)]),
     };
-    if to == Status::Accepted && ini.content.kind == Kind::Moderator && phase != Phase::Community {
-        return Ok(vec![Reply::id("ini-moderator-phase-two")]);
-    }
-    let rules = &turn.engine.settings().initiatives;
-    let deadline = (to == Status::Published).then(|| turn.now + Duration::days(rules.support_days_in(&ini.territory)));
-    let decision = matches!(change.action, Action::Accept | Action::Reject | Action::ModeratorReject | Action::Publish)
-        .then(|| Decision { by: Some(turn.person.id), at: turn.now, reason: change.reason.clone() });
-    let transition = Transition {
-        from: vec![ini.status],
-        to,
-        decision,
-        deadline,
-        outcome: change.outcome.clone(),
-        audit: audit(turn, action_name(change.action), format!("initiative:{}", ini.id), change.reason.clone()),
-    };
-    let Some(after) = turn.store().initiative_transition(ini.id, &transition, turn.now).await? else {
-        return Ok(vec![Reply::id("ini-changed-meanwhile")]);
-    };
-    tracing::info!(initiative = %ini.id, by = %turn.person.id, from = ini.status.as_str(), to = to.as_str(), "initiative step");
-    let by_author = is_author(turn, ini);
-    changed(turn.engine, &after, Some(turn.person.id), turn.now).await?;
+    tell_events(turn.engine, &changed.events, turn.now).await?;
+    let after = changed.after;
+    let to = after.status;
     let done = match to {
         Status::Submitted => "ini-done-submitted",
         Status::Published => "ini-done-published",
@@ -120,11 +52,20 @@ pub(crate) async fn apply(turn: &mut Turn<'_>, ini: &Initiative, change: Change)
     };
     let mut reply = Reply::say(Msg::new(done).text("title", after.content.title.clone()));
     if to == Status::Held {
-        reply = reply.with_buttons(vec![Button::msg(Msg::new("button-ini-outcome"), format!("iout:{}", after.id))]);
-    } else if to == Status::Accepted && by_author {
-        reply = reply.with_buttons(vec![Button::msg(Msg::new("button-ini-date"), format!("idate:{}", after.id))]);
+        reply = reply.with_buttons(vec![Button::msg(
+            Msg::new("button-ini-outcome"),
+            InitiativeButton::Outcome(after.id).to_payload(),
+        )]);
+    } else if to == Status::Accepted && changed.by_author {
+        reply = reply.with_buttons(vec![Button::msg(
+            Msg::new("button-ini-date"),
+            InitiativeButton::Date(after.id).to_payload(),
+        )]);
     } else {
-        reply = reply.with_buttons(vec![Button::msg(Msg::new("button-ini-open"), format!("ini:{}", after.id))]);
+        reply = reply.with_buttons(vec![Button::msg(
+            Msg::new("button-ini-open"),
+            InitiativeButton::Open(after.id).to_payload(),
+        )]);
     }
     Ok(vec![reply])
 }
@@ -136,33 +77,36 @@ pub(crate) async fn set_date(
     ini: &Initiative,
     at: DateTime<Utc>,
 ) -> Result<Vec<Reply>, StoreError> {
-    if !(is_author(turn, ini) || is_staff(turn, ini)) {
-        return Ok(vec![Reply::id("not-allowed")]);
-    }
-    let mut content = ini.content.clone();
-    content.starts = Some(at);
-    let entry = audit(turn, "date", format!("initiative:{}", ini.id), Some(at.to_rfc3339()));
-    if !turn.store().initiative_set_when(ini.id, &content, &entry, turn.now).await? {
-        return Ok(vec![Reply::say(Msg::new("ini-step-impossible").msg("status", status_msg(ini.status)))]);
-    }
-    let transition = Transition {
-        from: vec![Status::Accepted, Status::Scheduled],
-        to: Status::Scheduled,
-        decision: None,
-        deadline: None,
-        outcome: None,
-        audit: audit(turn, "schedule", format!("initiative:{}", ini.id), None),
-    };
-    let Some(after) = turn.store().initiative_transition(ini.id, &transition, turn.now).await? else {
-        return Ok(vec![Reply::id("ini-changed-meanwhile")]);
+    let decided = initiatives::schedule::schedule(&turn.person, ini, at, ctx(turn), turn.store(), turn.now).await?;
+    let changed = match decided {
+        Ok(changed) => changed,
+        Err(refusal) => return Ok(vec![refused(turn, &refusal)]),
     };
     // A new date is news for everyone, even when it was already scheduled.
-    changed(turn.engine, &after, Some(turn.person.id), turn.now).await?;
+    tell_events(turn.engine, &changed.events, turn.now).await?;
     Ok(vec![Reply::say(
         Msg::new("ini-done-scheduled")
-            .text("title", after.content.title.clone())
+            .text("title", changed.after.content.title.clone())
             .msg("when", when_text(turn.engine, at)),
     )])
+}
+
+/// Tells people what a use case says to tell them, each through the notes and jobs of chat.
+pub(crate) async fn tell_events(engine: &Engine, events: &[Event], now: DateTime<Utc>) -> Result<(), StoreError> {
+    for event in events {
+        match event {
+            Event::Changed { initiative, by } => changed(engine, initiative, *by, now).await?,
+            Event::Milestone { initiative, supports } => milestone(engine, initiative, *supports, now).await?,
+            Event::Commented { initiative, by, comment, text } => {
+                commented(engine, initiative, *by, *comment, text, now).await?
+            }
+            Event::Promoted { initiative, person } => promoted(engine, initiative, *person, now).await?,
+            Event::HiddenByReports { initiative } => hidden_by_reports(engine, initiative, now).await?,
+            Event::Moderated { initiative, hidden } => moderated(engine, initiative, *hidden, now).await?,
+            Event::Update { initiative, text } => author_update(engine, initiative, text, now).await?,
+        }
+    }
+    Ok(())
 }
 
 fn job(kind: &str, key: String, id: InitiativeId, extra: serde_json::Value, due: DateTime<Utc>) -> NewJob {
@@ -296,23 +240,11 @@ pub async fn changed(
 
 /// Phase 2: the threshold opens a vote among the territory's residents.
 async fn open_vote(engine: &Engine, ini: &Initiative, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let days = engine.settings().initiatives.vote_days_in(&ini.territory);
-    let transition = Transition {
-        from: vec![Status::ThresholdReached],
-        to: Status::Voting,
-        decision: None,
-        deadline: Some(now + Duration::days(days)),
-        outcome: None,
-        audit: system_audit(ini, "open-vote", None, now),
-    };
-    if let Some(voting) = engine.store().initiative_transition(ini.id, &transition, now).await? {
-        Box::pin(changed(engine, &voting, None, now)).await?;
+    let rules = &engine.settings().initiatives;
+    if let Some(voting) = initiatives::tally::open_vote(ini, rules, engine.store().as_ref(), now).await? {
+        Box::pin(tell_events(engine, &voting.events, now)).await?;
     }
     Ok(())
-}
-
-fn system_audit(ini: &Initiative, action: &str, reason: Option<String>, now: DateTime<Utc>) -> AuditEntry {
-    AuditEntry { at: now, actor: None, action: action.into(), subject: format!("initiative:{}", ini.id), reason }
 }
 
 /// What acceptance does beyond the state: a community service joins the directory; a
@@ -384,24 +316,33 @@ pub async fn tell_or_fail(
 ) -> Result<(), NoteError> {
     let Some(p) = engine.store().person(person).await? else { return Ok(()) };
     let lang = p.language.unwrap_or(engine.settings().default_lang);
-    let reply = Reply::say(msg).with_buttons(vec![Button::msg(Msg::new("button-ini-open"), format!("ini:{id}"))]);
+    let reply = Reply::say(msg)
+        .with_buttons(vec![Button::msg(Msg::new("button-ini-open"), InitiativeButton::Open(id).to_payload())]);
     match engine.couriers().deliver_once(&p, lang, &reply, key, now).await {
         Ok(_) | Err(crate::courier::CourierError::Unreachable(_)) => Ok(()),
         Err(e) => Err(NoteError::Courier(e)),
     }
 }
 
-/// A support was counted: the author hears of milestones.
-pub async fn supported(engine: &Engine, ini: &Initiative, supports: u32, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let rules = &engine.settings().initiatives;
-    if let Some(author) = ini.author
-        && rules.is_milestone(ini.threshold, supports)
-    {
+/// A support counted at a milestone: the author hears of it.
+async fn milestone(engine: &Engine, ini: &Initiative, supports: u32, now: DateTime<Utc>) -> Result<(), StoreError> {
+    if let Some(author) = ini.author {
         let msg = Msg::new("ini-note-milestone")
             .text("title", ini.content.title.clone())
             .num("supports", i64::from(supports))
             .num("threshold", i64::from(ini.threshold));
         tell(engine, author, msg, &format!("initiative:{}:milestone:{supports}", ini.id), ini.id, now).await?;
+    }
+    Ok(())
+}
+
+/// A moderator hid or restored it: its author is told.
+async fn moderated(engine: &Engine, ini: &Initiative, hide: bool, now: DateTime<Utc>) -> Result<(), StoreError> {
+    if let Some(author) = ini.author {
+        let msg = Msg::new(if hide { "ini-note-hidden" } else { "ini-note-restored" })
+            .text("title", ini.content.title.clone());
+        let key = format!("initiative:{}:moderated:{}:{}", ini.id, hide, now.timestamp());
+        tell(engine, author, msg, &key, ini.id, now).await?;
     }
     Ok(())
 }
@@ -475,16 +416,9 @@ pub async fn hidden_by_reports(engine: &Engine, ini: &Initiative, now: DateTime<
     Ok(())
 }
 
-/// The author writes to supporters and participants, through the fan-out job. Returns how
-/// many people it goes to.
-pub async fn author_update(
-    engine: &Engine,
-    ini: &Initiative,
-    text: &str,
-    now: DateTime<Utc>,
-) -> Result<usize, StoreError> {
+/// The author writes to supporters and participants, through the fan-out job.
+async fn author_update(engine: &Engine, ini: &Initiative, text: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
     let store = engine.store();
-    let audience = store.initiative_audience(ini.id).await?;
     let stamp = now.timestamp();
     store
         .job_put(
@@ -499,7 +433,7 @@ pub async fn author_update(
         )
         .await?;
     engine.jobs_added().notify_one();
-    Ok(audience.len())
+    Ok(())
 }
 
 /// Registers the initiative jobs with a scheduler.
@@ -536,19 +470,8 @@ struct Deadline(Arc<Engine>);
 impl JobHandler for Deadline {
     async fn run(&self, job: &Job, now: DateTime<Utc>) -> anyhow::Result<()> {
         let (_, Some(ini)) = load(&self.0, job).await? else { return Ok(()) };
-        if ini.status != Status::Published {
-            return Ok(());
-        }
-        let transition = Transition {
-            from: vec![Status::Published],
-            to: Status::Expired,
-            decision: Some(Decision { by: None, at: now, reason: None }),
-            deadline: None,
-            outcome: None,
-            audit: system_audit(&ini, "expire", Some(format!("{} of {} supports", ini.supports, ini.threshold)), now),
-        };
-        if let Some(after) = self.0.store().initiative_transition(ini.id, &transition, now).await? {
-            changed(&self.0, &after, None, now).await?;
+        if let Some(expired) = initiatives::expire::expire(&ini, self.0.store().as_ref(), now).await? {
+            tell_events(&self.0, &expired.events, now).await?;
         }
         Ok(())
     }
@@ -562,30 +485,9 @@ impl JobHandler for VoteEnd {
     async fn run(&self, job: &Job, now: DateTime<Utc>) -> anyhow::Result<()> {
         let engine = &self.0;
         let (_, Some(ini)) = load(engine, job).await? else { return Ok(()) };
-        if ini.status != Status::Voting {
-            return Ok(());
-        }
-        let store = engine.store();
-        let (yes, no) = store.initiative_tally(ini.id).await?;
         let rules = &engine.settings().initiatives;
-        let result = rules.vote_result(ini.threshold, yes, no);
-        let quorum = rules.quorum(ini.threshold);
-        let (to, reason) = match result {
-            VoteResult::Accepted => (Status::Accepted, format!("{yes} yes, {no} no")),
-            VoteResult::Rejected => (Status::Rejected, format!("{yes} yes, {no} no")),
-            VoteResult::NoQuorum => (Status::Rejected, format!("{} votes, {quorum} needed", yes + no)),
-        };
-        let transition = Transition {
-            from: vec![Status::Voting],
-            to,
-            decision: Some(Decision { by: None, at: now, reason: Some(reason.clone()) }),
-            deadline: None,
-            outcome: None,
-            audit: system_audit(&ini, "vote-closed", Some(reason), now),
-        };
-        if let Some(after) = store.initiative_transition(ini.id, &transition, now).await? {
-            tracing::info!(initiative = %ini.id, yes, no, to = to.as_str(), "vote closed");
-            changed(engine, &after, None, now).await?;
+        if let Some(closed) = initiatives::tally::close_vote(&ini, rules, engine.store().as_ref(), now).await? {
+            tell_events(engine, &closed.events, now).await?;
         }
         Ok(())
     }
@@ -676,24 +578,14 @@ impl JobHandler for Held {
     async fn run(&self, job: &Job, now: DateTime<Utc>) -> anyhow::Result<()> {
         let engine = &self.0;
         let (_, Some(ini)) = load(engine, job).await? else { return Ok(()) };
-        if ini.status != Status::Scheduled || ini.content.starts.is_none_or(|at| at > now) {
-            return Ok(());
-        }
-        let transition = Transition {
-            from: vec![Status::Scheduled],
-            to: Status::Held,
-            decision: None,
-            deadline: None,
-            outcome: None,
-            audit: system_audit(&ini, "held", None, now),
-        };
-        if let Some(after) = engine.store().initiative_transition(ini.id, &transition, now).await? {
-            changed(engine, &after, None, now).await?;
+        if let Some(held) = initiatives::hold::took_place(&ini, engine.store().as_ref(), now).await? {
+            tell_events(engine, &held.events, now).await?;
+            let after = held.after;
             if let Some(author) = after.author {
                 // A note: put as a job before it is sent, so a delivery that fails now is retried.
                 let msg = Msg::new("ini-note-ask-outcome").text("title", after.content.title.clone());
                 let note = crate::notes::Note::new(author, msg, format!("initiative:{}:ask-outcome", after.id))
-                    .button(Msg::new("button-ini-outcome"), format!("iout:{}", after.id));
+                    .button(Msg::new("button-ini-outcome"), InitiativeButton::Outcome(after.id).to_payload());
                 crate::notes::send(engine, &[note], now).await?;
             }
         }

@@ -17,11 +17,7 @@ pub(crate) const MODULE: Module = Module {
         CommandSpec { name: "phase", aliases: &["fase"], menu: None },
         CommandSpec { name: "stats", aliases: &["statistiche"], menu: None },
     ],
-    buttons: &[
-        "ini", "ilist", "ipropose", "isup", "isupa", "iuns", "ijoin", "ivol", "ileave", "ivote", "icom", "irep",
-        "iupd", "idate", "iout", "irej", "imrej", "isub", "iwd", "iheld", "ipub", "iacc", "ihide", "ishow", "iedit",
-        "pskip", "ptheme", "parea", "pbook", "pfield", "plater",
-    ],
+    buttons: super::buttons::KINDS,
     intents: &[Intent::Propose, Intent::Initiatives],
     flows: &["propose", "initiative-text"],
     help: &[

@@ -4,74 +4,17 @@
 //! one of my welfare-house bookings), how many people, what it needs, then a summary to change
 //! any field, submit, or keep for later.
 
-use super::common::{territory_name, theme_msg, visible, when_text};
+use super::buttons::InitiativeButton;
+use super::common::{ctx, refused, territory_name, theme_msg, visible, when_text};
 use crate::i18n::Msg;
-use crate::limits::Limits;
 use crate::{Button, Flow, Reply, Turn};
 use chrono::{Duration, NaiveTime, TimeZone};
-use serde::{Deserialize, Serialize};
+use vicinato_core::initiatives;
 use vicinato_domain::initiative::*;
-use vicinato_domain::{BookingId, BookingStatus, Role, TerritoryId};
-use vicinato_store::{NewInitiative, StoreError};
+use vicinato_domain::{BookingStatus, TerritoryId};
+use vicinato_store::StoreError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Step {
-    Title,
-    Description,
-    Area,
-    Theme,
-    When,
-    Place,
-    Capacity,
-    Resources,
-    Review,
-}
-
-impl Step {
-    fn next(self) -> Step {
-        match self {
-            Step::Title => Step::Description,
-            Step::Description => Step::Area,
-            Step::Area => Step::Theme,
-            Step::Theme => Step::When,
-            Step::When => Step::Place,
-            Step::Place => Step::Capacity,
-            Step::Capacity => Step::Resources,
-            Step::Resources | Step::Review => Step::Review,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Step::Title => "title",
-            Step::Description => "description",
-            Step::Area => "area",
-            Step::Theme => "theme",
-            Step::When => "when",
-            Step::Place => "place",
-            Step::Capacity => "capacity",
-            Step::Resources => "resources",
-            Step::Review => "review",
-        }
-    }
-
-    /// The fields a person fills in, in order.
-    const FIELDS: [Step; 8] = [
-        Step::Title,
-        Step::Description,
-        Step::Area,
-        Step::Theme,
-        Step::When,
-        Step::Place,
-        Step::Capacity,
-        Step::Resources,
-    ];
-
-    fn parse(raw: &str) -> Option<Step> {
-        Step::FIELDS.into_iter().find(|s| s.name() == raw)
-    }
-}
+pub use super::step::Step;
 
 const MAX_TITLE: usize = 120;
 const MAX_TEXT: usize = 1500;
@@ -84,32 +27,22 @@ pub async fn start(turn: &mut Turn<'_>, words: Option<&str>) -> Result<Vec<Reply
         Some(("moderator" | "moderatore" | "moderatrice", rest)) => (Kind::Moderator, rest),
         _ => (Kind::Activity, words.unwrap_or("")),
     };
-    // A person keeps a few drafts open at once, not a thousand.
-    let limits = &turn.engine.settings().limits;
-    if limits.open_drafts > 0 && !turn.person.holds(Role::Staff) {
-        let since = turn.now - chrono::Duration::hours(1);
-        let activity = turn.store().initiative_activity(turn.person.id, since).await?;
-        if Limits::reached(limits.open_drafts, activity.open_drafts) {
-            return Ok(vec![Reply::say(Msg::new("ini-drafts-too-many").num("n", i64::from(limits.open_drafts)))]);
-        }
-    }
-    let territory = turn.person.home.clone();
-    let mut content = Content { kind, ..Default::default() };
-    if kind == Kind::Moderator {
-        content.title = turn
-            .engine
+    let title = if kind == Kind::Moderator {
+        turn.engine
             .i18n()
-            .render(turn.lang, &Msg::new("ini-moderator-title").text("name", turn.person.display_name.clone()));
-    } else if !title.is_empty() {
-        content.title = title.chars().take(MAX_TITLE).collect();
-    }
-    let territory_for_row = territory.clone().or_else(|| turn.snapshot.tree.roots().next().map(|t| t.id.clone()));
-    let Some(row_territory) = territory_for_row else {
-        return Ok(vec![Reply::id("ini-no-areas")]);
+            .render(turn.lang, &Msg::new("ini-moderator-title").text("name", turn.person.display_name.clone()))
+    } else {
+        title.chars().take(MAX_TITLE).collect()
     };
-    let new = new_initiative(turn, &row_territory, content.clone());
-    let ini = turn.store().initiative_create(&new, turn.now).await?;
-    tracing::info!(initiative = %ini.id, by = %turn.person.id, kind = kind.as_str(), "draft started");
+    // A person keeps a few drafts open at once, not a thousand.
+    let open_drafts = turn.engine.settings().limits.open_drafts;
+    let input = initiatives::propose::Input { kind, title, open_drafts };
+    let ini = match initiatives::propose::propose(&turn.person, input, ctx(turn), turn.store(), turn.now).await? {
+        Ok(ini) => ini,
+        Err(refusal) => return Ok(vec![refused(turn, &refusal)]),
+    };
+    let content = ini.content.clone();
+    let territory = turn.person.home.clone();
     let first = if content.title.is_empty() { Step::Title } else { Step::Description };
     // Without a home, the area is asked; otherwise it is the home, changeable in the summary.
     let flow = Flow::Propose { id: ini.id, step: first, area_set: territory.is_some(), review: false };
@@ -120,19 +53,8 @@ pub async fn start(turn: &mut Turn<'_>, words: Option<&str>) -> Result<Vec<Reply
     Ok(replies)
 }
 
-fn new_initiative(turn: &Turn<'_>, territory: &TerritoryId, content: Content) -> NewInitiative {
-    let population = turn.snapshot.tree.get(territory).and_then(|t| t.demographics.population);
-    NewInitiative {
-        author: turn.person.id,
-        territory: territory.clone(),
-        territory_path: turn.snapshot.tree.path(territory),
-        threshold: turn.engine.settings().initiatives.threshold_in(territory, population),
-        content,
-    }
-}
-
 fn skip() -> Button {
-    Button::msg(Msg::new("button-skip"), "pskip")
+    Button::msg(Msg::new("button-skip"), InitiativeButton::DraftSkip.to_payload())
 }
 
 /// The question for a step.
@@ -143,7 +65,10 @@ async fn ask(turn: &Turn<'_>, ini: &Initiative, step: Step) -> Result<Reply, Sto
         Step::Area => {
             let mut buttons = Vec::new();
             if let Some(home) = &turn.person.home {
-                buttons.push(Button::text(territory_name(turn, home), format!("parea:{home}")));
+                buttons.push(Button::text(
+                    territory_name(turn, home),
+                    InitiativeButton::DraftArea(home.clone()).to_payload(),
+                ));
             }
             Reply::id("ini-ask-area").with_buttons(buttons)
         }
@@ -154,10 +79,18 @@ async fn ask(turn: &Turn<'_>, ini: &Initiative, step: Step) -> Result<Reply, Sto
                     .categories
                     .iter()
                     .filter(|c| c.parent.is_none())
-                    .map(|c| Button::msg(Msg::new(format!("category-{}", c.code)), format!("ptheme:{}", c.code)))
+                    .map(|c| {
+                        Button::msg(
+                            Msg::new(format!("category-{}", c.code)),
+                            InitiativeButton::DraftTheme(c.code.to_string()).to_payload(),
+                        )
+                    })
                     .collect()
             } else {
-                THEMES.iter().map(|t| Button::msg(theme_msg(t), format!("ptheme:{t}"))).collect()
+                THEMES
+                    .iter()
+                    .map(|t| Button::msg(theme_msg(t), InitiativeButton::DraftTheme((*t).to_owned()).to_payload()))
+                    .collect()
             };
             Reply::id("ini-ask-theme").with_buttons(buttons)
         }
@@ -170,7 +103,7 @@ async fn ask(turn: &Turn<'_>, ini: &Initiative, step: Step) -> Result<Reply, Sto
                 let local = b.starts.with_timezone(&turn.engine.settings().time_zone);
                 buttons.push(Button::text(
                     format!("{label} {}", local.format("%-d/%-m %H:%M")),
-                    format!("pbook:{}", b.id),
+                    InitiativeButton::DraftBooking(b.id).to_payload(),
                 ));
             }
             buttons.push(Button::msg(Msg::new("button-ini-book-space"), "bstart"));
@@ -211,11 +144,14 @@ fn summary(turn: &Turn<'_>, ini: &Initiative) -> Reply {
             .num("threshold", i64::from(ini.threshold)),
     );
     let mut buttons = vec![
-        Button::msg(Msg::new("button-ini-submit"), format!("isub:{}", ini.id)),
-        Button::msg(Msg::new("button-ini-later"), "plater"),
+        Button::msg(Msg::new("button-ini-submit"), InitiativeButton::Submit(ini.id).to_payload()),
+        Button::msg(Msg::new("button-ini-later"), InitiativeButton::DraftLater.to_payload()),
     ];
     for step in Step::FIELDS {
-        buttons.push(Button::msg(Msg::new(format!("ini-field-{}", step.name())), format!("pfield:{}", step.name())));
+        buttons.push(Button::msg(
+            Msg::new(format!("ini-field-{}", step.name())),
+            InitiativeButton::DraftField(step).to_payload(),
+        ));
     }
     reply.with_buttons(buttons)
 }
@@ -240,10 +176,12 @@ async fn saved(
     area_set: bool,
     review: bool,
 ) -> Result<Vec<Reply>, StoreError> {
-    let new = new_initiative(turn, territory, content);
-    if !turn.store().initiative_save_draft(ini.id, turn.person.id, &new, turn.now).await? {
+    let saved =
+        initiatives::propose::save_draft(&turn.person, ini.id, territory, content, ctx(turn), turn.store(), turn.now)
+            .await?;
+    if let Err(refusal) = saved {
         turn.clear_flow().await?;
-        return Ok(vec![Reply::id("ini-draft-gone")]);
+        return Ok(vec![refused(turn, &refusal)]);
     }
     let mut next = if review { Step::Review } else { step.next() };
     if next == Step::Area && area_set {
@@ -324,44 +262,42 @@ pub async fn typed(turn: &mut Turn<'_>, text: &str) -> Result<Option<Vec<Reply>>
 
 /// Buttons of the draft: `pskip`, `ptheme:<code>`, `parea:<territory>`, `pbook:<booking>`,
 /// `pfield:<step>`, `plater`.
-pub async fn button(turn: &mut Turn<'_>, kind: &str, arg: &str) -> Result<Vec<Reply>, StoreError> {
+pub async fn button(turn: &mut Turn<'_>, button: InitiativeButton) -> Result<Vec<Reply>, StoreError> {
     let Some((ini, step, area_set, review)) = draft(turn).await? else {
         return Ok(vec![Reply::id("ini-draft-gone")]);
     };
     let mut c = ini.content.clone();
     let mut territory = ini.territory.clone();
-    match kind {
-        "plater" => {
+    match button {
+        InitiativeButton::DraftLater => {
             turn.clear_flow().await?;
             return Ok(vec![Reply::say(Msg::new("ini-draft-kept").text("title", c.title))]);
         }
-        "pfield" => {
-            let Some(field) = Step::parse(arg) else { return Ok(vec![Reply::id("button-expired")]) };
+        InitiativeButton::DraftField(field) => {
             turn.save_flow(&Flow::Propose { id: ini.id, step: field, area_set, review: true }).await?;
             return Ok(vec![ask(turn, &ini, field).await?]);
         }
-        "pskip" if matches!(step, Step::When | Step::Place | Step::Capacity | Step::Resources) => {}
+        InitiativeButton::DraftSkip if matches!(step, Step::When | Step::Place | Step::Capacity | Step::Resources) => {}
         // A payload can be forged: only the themes and areas this step offers are taken.
-        "ptheme" if step == Step::Theme => {
+        InitiativeButton::DraftTheme(code) if step == Step::Theme => {
             let offered = if c.kind == Kind::Service {
-                turn.snapshot.categories.iter().any(|k| k.parent.is_none() && k.code.as_str() == arg)
+                turn.snapshot.categories.iter().any(|k| k.parent.is_none() && k.code.as_str() == code)
             } else {
-                THEMES.contains(&arg)
+                THEMES.contains(&code.as_str())
             };
             if !offered {
                 return Ok(vec![Reply::id("button-expired")]);
             }
-            c.theme = Some(arg.to_owned())
+            c.theme = Some(code)
         }
-        "parea" if step == Step::Area => {
-            territory = TerritoryId::new(arg);
+        InitiativeButton::DraftArea(area) if step == Step::Area => {
+            territory = area;
             if turn.snapshot.tree.get(&territory).is_none() {
                 return Ok(vec![Reply::id("button-expired")]);
             }
         }
-        "pbook" if step == Step::Place => {
-            let Ok(id) = arg.parse::<i64>() else { return Ok(vec![Reply::id("button-expired")]) };
-            let Some(b) = turn.store().booking(BookingId(id)).await? else {
+        InitiativeButton::DraftBooking(id) if step == Step::Place => {
+            let Some(b) = turn.store().booking(id).await? else {
                 return Ok(vec![Reply::id("booking-not-found")]);
             };
             if b.person != turn.person.id {
@@ -377,8 +313,8 @@ pub async fn button(turn: &mut Turn<'_>, kind: &str, arg: &str) -> Result<Vec<Re
 }
 
 /// Continues a draft (`iedit:<id>`).
-pub async fn resume(turn: &mut Turn<'_>, arg: &str) -> Result<Vec<Reply>, StoreError> {
-    let ini = match visible(turn, arg).await? {
+pub async fn resume(turn: &mut Turn<'_>, id: InitiativeId) -> Result<Vec<Reply>, StoreError> {
+    let ini = match visible(turn, id).await? {
         Ok(ini) => ini,
         Err(reply) => return Ok(vec![reply]),
     };
