@@ -513,15 +513,28 @@ async fn admin(cli: &Cli, what: &AdminCommand) -> anyhow::Result<()> {
             Ok(())
         }
         AdminCommand::ExportPerson { person, .. } => {
+            use vicinato::core::people::{erase, grant::By};
             let person = find_person(store.as_ref(), person).await?;
-            let export = store.export_person(person.id).await?;
+            let export = erase::export(By::Operator, person.id, store.as_ref())
+                .await?
+                .map_err(|refusal| anyhow::anyhow!("refused: {refusal:?}"))?;
             println!("{}", serde_json::to_string_pretty(&export)?);
             Ok(())
         }
         AdminCommand::ErasePerson { person, .. } => {
+            use vicinato::core::people::{erase, grant::By};
             let person = find_person(store.as_ref(), person).await?;
-            store.erase_person(person.id).await?;
-            println!("Erased person {} and everything stored about them.", person.id);
+            // The same rule as /forget in chat: live bookings are freed for whoever waits (a
+            // job offers each slot, run by `vicinato serve`), then the person is erased.
+            let spaces = app::load_spaces()?;
+            let done = erase::erase(By::Operator, person.id, store.as_ref(), &spaces.settings, chrono::Utc::now())
+                .await?
+                .map_err(|refusal| anyhow::anyhow!("refused: {refusal:?}"))?;
+            println!(
+                "Erased person {} and everything stored about them; {} live booking(s) cancelled and offered to the waitlist.",
+                person.id,
+                done.freed.len()
+            );
             Ok(())
         }
         AdminCommand::DeadLetters { limit, .. } => {

@@ -18,7 +18,7 @@ pub(crate) mod waitlist;
 
 // What the other capabilities may use of booking.
 pub use buttons::{BookingButton, KINDS};
-pub(crate) use slots::{freed_job, job_keys, space_name};
+pub(crate) use slots::space_name;
 pub(crate) use waitlist::freed_now;
 
 use crate::{Reply, Turn};

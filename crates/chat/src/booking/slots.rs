@@ -124,13 +124,6 @@ pub fn slot_of(booking: &Booking) -> LocalSlot {
     LocalSlot { start: booking.local_start(), end: booking.local_end() }
 }
 
-/// The job that offers a booking's slot to the waitlist: written in the transaction that frees
-/// the slot (cancelled, declined, released, a hold not taken up), so a crash never loses it;
-/// `freed_now` runs it at once.
-pub fn freed_job(booking: &Booking, now: DateTime<Utc>) -> NewJob {
-    jobs::freed(booking, now)
-}
-
 /// Whether a space needs approval: as staff last said, else as the spaces file says.
 pub async fn needs_approval(engine: &Engine, space: &Space) -> Result<bool, StoreError> {
     rules::needs_approval(engine.store().as_ref(), space).await

@@ -224,7 +224,7 @@ impl JobHandler for HoldExpiry {
     }
 }
 
-/// The scheduler's side of [`freed_job`].
+/// The scheduler's side of `vicinato_core::booking::jobs::freed`.
 pub struct FreedJob(pub Arc<Engine>);
 
 #[async_trait]

@@ -1,19 +1,24 @@
 //! Personal data: `/mydata` shows everything stored about me; `/forget` erases it after a
 //! confirmation. The confirmation is kept for the person in every chat, since `/forget` typed
-//! in a group is confirmed in the private chat the button goes to. Before the erasure, live
-//! bookings are cancelled the ordinary way, so the waitlist gets their slots.
+//! in a group is confirmed in the private chat the button goes to. The rule (who may, and
+//! that live bookings are freed for the waitlist first) is `vicinato_core::people::erase`,
+//! which `vicinato admin export-person` and `erase-person` call too.
 
 use super::buttons::PeopleButton;
 use crate::i18n::Msg;
 use crate::{Block, Button, Flow, Reply, Turn};
-use vicinato_domain::BookingStatus;
+use vicinato_core::people::erase::{erase, export};
+use vicinato_core::people::grant::By;
 use vicinato_store::{StoreError, StoredFlow};
 
 /// The chat key of a flow that holds in every chat of the person.
 const EVERY_CHAT: &str = "*";
 
 pub async fn my_data(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
-    let export = turn.store().export_person(turn.person.id).await?;
+    let export = match export(By::Person(&turn.person), turn.person.id, turn.store()).await? {
+        Ok(export) => export,
+        Err(refusal) => return Ok(vec![Reply::refused(&refusal).private()]),
+    };
     let json = serde_json::to_string_pretty(&export).unwrap_or_default();
     let mut reply = Reply::id("mydata-intro").private();
     reply.blocks.push(Block::Data(json));
@@ -51,18 +56,17 @@ pub async fn forget_answer(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>,
         return Ok(vec![Reply::id("button-expired")]);
     }
     if yes {
-        // Slots the person held go to whoever waits for them, as when they cancel.
-        let live = [BookingStatus::Held, BookingStatus::Pending, BookingStatus::Confirmed];
-        for b in turn.store().bookings_of(turn.person.id, turn.now).await? {
-            let jobs = [crate::booking::freed_job(&b, turn.now)];
-            let cancel = crate::booking::job_keys(turn.engine, &b);
-            let cancelled =
-                turn.store().booking_transition_with(b.id, &live, BookingStatus::Cancelled, &jobs, &cancel, turn.now);
-            if let Some(b) = cancelled.await? {
-                crate::booking::freed_now(turn.engine, &b, turn.now).await?;
-            }
+        // The one rule the command line follows too: live bookings are freed for whoever
+        // waits, then everything about the person is erased.
+        let by = By::Person(&turn.person);
+        let settings = &turn.engine.spaces().settings;
+        let done = match erase(by, turn.person.id, turn.store(), settings, turn.now).await? {
+            Ok(done) => done,
+            Err(refusal) => return Ok(vec![Reply::refused(&refusal).private()]),
+        };
+        for b in &done.freed {
+            crate::booking::freed_now(turn.engine, b, turn.now).await?;
         }
-        turn.store().erase_person(turn.person.id).await?;
         turn.flow = None;
         tracing::info!(person = %turn.person.id, "person erased on request");
         Ok(vec![Reply::id("forget-done").private()])

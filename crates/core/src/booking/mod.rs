@@ -19,7 +19,7 @@ pub mod rules;
 pub mod wait;
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use refusal::Refusal;
 

@@ -4,6 +4,7 @@
 //! or a [`crate::Refusal`]. Chat and the command line call the same functions. Names no
 //! network, no chat and no SQL.
 
+pub mod erase;
 pub mod grant;
 mod refusal;
 
