@@ -126,3 +126,17 @@ impl DirectorySnapshot {
         spec
     }
 }
+
+impl vicinato_core::directory::search::Catalogue for DirectorySnapshot {
+    fn spec(&self, query: &DirectoryQuery, limit: u32) -> SearchSpec {
+        DirectorySnapshot::spec(self, query, limit)
+    }
+
+    fn parent_category(&self, code: &CategoryCode) -> Option<&CategoryCode> {
+        DirectorySnapshot::parent_category(self, code)
+    }
+
+    fn tree(&self) -> &TerritoryTree {
+        &self.tree
+    }
+}

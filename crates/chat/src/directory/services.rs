@@ -7,22 +7,11 @@ use crate::i18n::Msg;
 use crate::understand::Slots;
 use crate::wish::resolve_when;
 use crate::{Block, Button, Flow, Reply, Turn};
+use vicinato_core::directory::search::{Widening, search};
 use vicinato_domain::*;
 use vicinato_store::StoreError;
 
 /// How many results one search keeps for paging.
-const MAX_RESULTS: u32 = 30;
-
-/// What the search had to give up to find something, said to the person.
-#[derive(Debug, Clone, PartialEq)]
-enum Widening {
-    Words,
-    Time,
-    Category(CategoryCode),
-    Territory { from: TerritoryId, to: TerritoryId },
-    Anywhere(TerritoryId),
-}
-
 /// The query for understood slots; the person's home stands in for "near me", and for a
 /// missing place when they have one.
 fn query_from(turn: &Turn<'_>, slots: &Slots) -> DirectoryQuery {
@@ -59,66 +48,6 @@ pub async fn search_from_text(turn: &mut Turn<'_>, slots: &Slots) -> Result<Vec<
     run(turn, query, 0, false, notes).await
 }
 
-/// Searches, widening step by step until something is found.
-async fn find(
-    turn: &Turn<'_>,
-    query: &DirectoryQuery,
-) -> Result<(DirectoryQuery, Vec<SearchHit>, Vec<Widening>), StoreError> {
-    let mut q = query.clone();
-    let mut widened = Vec::new();
-    loop {
-        let listings = run_query(turn, &q).await?;
-        if !listings.is_empty() {
-            return Ok((q, listings, widened));
-        }
-        if q.text.is_some() && q.category.is_some() {
-            // The words only refined a category: keep the category.
-            q.text = None;
-            widened.push(Widening::Words);
-        } else if q.open.is_some() {
-            q.open = None;
-            widened.push(Widening::Time);
-        } else if let Some(parent) = q.category.as_ref().and_then(|c| turn.snapshot.parent_category(c)).cloned() {
-            q.category = Some(parent.clone());
-            widened.push(Widening::Category(parent));
-        } else if let Some(t) = q.territory.clone() {
-            let parent = turn.snapshot.tree.get(&t).and_then(|t| t.parent.clone());
-            // Widen up to the comune; past it, drop the place altogether.
-            let comune_or_below = turn
-                .snapshot
-                .tree
-                .get(&t)
-                .is_some_and(|t| matches!(t.kind, TerritoryKind::Municipio | TerritoryKind::Quartiere));
-            match parent {
-                Some(p) if comune_or_below => {
-                    widened.push(Widening::Territory { from: t, to: p.clone() });
-                    q.territory = Some(p);
-                }
-                _ => {
-                    widened.push(Widening::Anywhere(t));
-                    q.territory = None;
-                }
-            }
-        } else if q.age.is_some() || q.language.is_some() || q.text.is_some() {
-            // Nothing left to widen that keeps the request's meaning.
-            return Ok((q, Vec::new(), widened));
-        } else {
-            return Ok((q, Vec::new(), widened));
-        }
-    }
-}
-
-async fn run_query(turn: &Turn<'_>, q: &DirectoryQuery) -> Result<Vec<SearchHit>, StoreError> {
-    let spec = turn.snapshot.spec(q, MAX_RESULTS * 2);
-    let mut hits = turn.store().search(&spec).await?;
-    if let Some(window) = &q.open {
-        // The store filters by weekly hours; holidays and closures are checked here.
-        hits.retain(|h| window.admits(&h.schedule) && h.status == ServiceStatus::Active);
-    }
-    hits.truncate(MAX_RESULTS as usize);
-    Ok(hits)
-}
-
 fn territory_name(turn: &Turn<'_>, id: &TerritoryId) -> String {
     turn.snapshot.tree.get(id).map(|t| t.name.clone()).unwrap_or_else(|| id.to_string())
 }
@@ -142,7 +71,9 @@ async fn run(
     update: bool,
     notes: Vec<Msg>,
 ) -> Result<Vec<Reply>, StoreError> {
-    let (effective, listings, widened) = find(turn, &query).await?;
+    // The one search (core::directory::search), widening until something is found.
+    let found = search(&query, turn.snapshot.as_ref(), turn.store()).await?;
+    let (effective, listings, widened) = (found.query, found.hits, found.widened);
     let mut blocks: Vec<Block> = notes.into_iter().map(Block::Say).collect();
     // Say what was widened only when the wider search found something.
     let widened = if listings.is_empty() { Vec::new() } else { widened };
