@@ -613,3 +613,37 @@ async fn with_two_bots_on_one_network_a_store_that_cannot_say_which_bot_a_person
     assert_eq!(b.take().len(), 1);
     assert!(a.take().is_empty());
 }
+
+#[tokio::test]
+async fn a_question_while_the_number_of_people_is_asked_gets_the_question_again_with_the_capacity() {
+    let (engine, _clock, _courier, _dir) = app().await;
+    let r = talk(
+        &engine,
+        "nonna",
+        Some(Lang::It),
+        &["vorrei prenotare la saletta a centocelle martedì alle 10", "a che ora chiude?"],
+    )
+    .await;
+    let texts: Vec<&str> = r.iter().map(text).collect();
+    let again = text(r.last().unwrap());
+    assert_eq!(r.len(), 2, "{texts:?}");
+    assert!(again.starts_with("Quante persone sarete?"), "{again}");
+    assert!(!again.contains('{') && again.contains("al massimo"), "the capacity is said: {again}");
+}
+
+#[tokio::test]
+async fn typing_si_or_no_at_the_summary_answers_it_as_the_buttons_do() {
+    let (engine, _clock, _courier, _dir) = app().await;
+    let ask = "vorrei la sala grande martedì dalle 15 alle 17 per 20 persone";
+    let r = talk(&engine, "nonna", Some(Lang::It), &[ask, "riunione del comitato di quartiere", "Sì!"]).await;
+    assert!(text(&r[1]).starts_with("Ricapitolo"), "{}", text(&r[1]));
+    assert!(!text(&r[2]).contains("Non ho capito"), "{}", text(&r[2]));
+    let mine = talk(&engine, "nonna", None, &["/prenotazioni"]).await;
+    assert!(text(&mine[0]).contains("Sala grande"), "booked: {}", text(&mine[0]));
+    let other = "vorrei la sala grande mercoledì dalle 15 alle 17 per 20 persone";
+    let r = talk(&engine, "luca", Some(Lang::It), &[other, "corso di cucito", "no grazie"]).await;
+    assert!(text(&r[1]).starts_with("Ricapitolo"), "{}", text(&r[1]));
+    assert!(!text(&r[2]).contains("Non ho capito"), "{}", text(&r[2]));
+    let mine = talk(&engine, "luca", None, &["/prenotazioni"]).await;
+    assert!(!text(&mine[0]).contains("Sala grande"), "not booked: {}", text(&mine[0]));
+}

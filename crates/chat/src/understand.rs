@@ -198,6 +198,15 @@ struct LexiconFile {
     age: Patterns,
     time: Patterns,
     initiatives: InitiativeWordsFile,
+    answers: AnswerWords,
+}
+
+/// Short answers to a yes-or-no question ("sì", "ok", "va bene"; "no", "meglio di no").
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswerWords {
+    yes: Vec<String>,
+    no: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,6 +264,9 @@ struct Phrase {
 #[derive(Debug)]
 pub struct Lexicon {
     lang: Lang,
+    /// Folded short answers meaning yes, and no.
+    yes: HashSet<String>,
+    no: HashSet<String>,
     initiative_words: InitiativeWords,
     phrases: Vec<Phrase>,
     stopwords: HashSet<String>,
@@ -363,8 +375,11 @@ impl Lexicon {
             themes: w.themes.iter().map(|(k, v)| (k.clone(), folded(v))).collect(),
             statuses,
         };
+        let folded = |list: &[String]| -> HashSet<String> { list.iter().map(|w| fold(w)).collect() };
         Ok(Self {
             lang,
+            yes: folded(&raw.answers.yes),
+            no: folded(&raw.answers.no),
             initiative_words,
             phrases,
             stopwords: raw
@@ -412,6 +427,20 @@ impl Understander {
     /// Whether a folded word is a stopword in a language.
     pub fn is_stopword(&self, lang: Lang, word: &str) -> bool {
         self.stopwords.get(word).is_some_and(|langs| langs.contains(&lang))
+    }
+
+    /// A short answer to a yes-or-no question, in any language Vicinato speaks: `Some(true)`
+    /// for "sì", "si", "ok", "va bene", "yes"…, `Some(false)` for "no", "meglio di no"…, `None`
+    /// for anything else. Punctuation and case do not count.
+    pub fn answer(&self, text: &str) -> Option<bool> {
+        let said = fold(text.trim().trim_matches(|c: char| !c.is_alphanumeric()));
+        if self.lexicons.iter().any(|l| l.yes.contains(&said)) {
+            Some(true)
+        } else if self.lexicons.iter().any(|l| l.no.contains(&said)) {
+            Some(false)
+        } else {
+            None
+        }
     }
 
     pub fn new(lexicons: Vec<Lexicon>, territories: &TerritoryTree) -> Self {

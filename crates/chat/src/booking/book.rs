@@ -52,6 +52,12 @@ pub async fn command(turn: &mut Turn<'_>, words: Option<&str>) -> Result<Vec<Rep
 
 /// Text typed while a booking is in progress; `None` when it says nothing about the booking.
 pub async fn typed(turn: &mut Turn<'_>, mut draft: Draft, text: &str) -> Result<Option<Vec<Reply>>, StoreError> {
+    // "sì", "ok", "no" typed at the summary answer it as its buttons do.
+    if draft.asked == Some(Ask::Confirm)
+        && let Some(yes) = turn.snapshot.understander.answer(text)
+    {
+        return Ok(Some(confirm(turn, yes).await?));
+    }
     let now = turn.local_now();
     let said = read(turn, text, now);
     if let Some(problem) = &said.date_problem {
@@ -84,7 +90,10 @@ pub async fn typed(turn: &mut Turn<'_>, mut draft: Draft, text: &str) -> Result<
     }
     if said.is_empty() || (said.number.is_some() && draft.asked != Some(Ask::People)) {
         if draft.asked == Some(Ask::People) {
-            return Ok(Some(vec![Reply::id("book-ask-people")]));
+            // Asked again, with the space's capacity as the first time.
+            let space = draft.space.as_ref().and_then(|id| turn.engine.spaces().space(id));
+            let capacity = space.map_or(0, |(_, s)| i64::from(s.capacity));
+            return Ok(Some(vec![Reply::say(Msg::new("book-ask-people").num("capacity", capacity))]));
         }
         return Ok(None);
     }
