@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use vicinato::app;
+
+mod bench_cli;
 use vicinato::config::{BotProfile, Config};
 use vicinato::domain::{Account, Lang, LocationId, PersonId, Role, TerritoryId, TerritoryTree};
 
@@ -92,8 +94,11 @@ enum Command {
     Check,
     /// Measure performance and print the figures.
     Bench {
+        /// Print the figures as one JSON line instead of the table.
+        #[arg(long, global = true)]
+        json: bool,
         #[command(subcommand)]
-        what: BenchKind,
+        what: bench_cli::BenchKind,
     },
 }
 
@@ -191,99 +196,6 @@ enum AdminCommand {
         /// How many to show.
         #[arg(long, default_value_t = 50)]
         limit: i64,
-        #[command(flatten)]
-        db: DbArg,
-    },
-}
-
-#[derive(Subcommand)]
-enum BenchKind {
-    /// Directory search latency with a synthetic directory.
-    Directory {
-        #[arg(long, default_value_t = 100_000)]
-        services: usize,
-        #[arg(long, default_value_t = 2_000)]
-        queries: usize,
-        /// Defaults to a fresh SQLite file in a temporary folder.
-        #[command(flatten)]
-        db: DbArg,
-    },
-    /// Telegram: an announcement to many chats under Telegram's limits, and inbound
-    /// throughput, against the Bot API test server.
-    Telegram {
-        #[arg(long, default_value_t = 1_500)]
-        chats: usize,
-        #[arg(long, default_value_t = 2_000)]
-        updates: usize,
-        #[command(flatten)]
-        db: DbArg,
-    },
-    /// Matrix: round trips and replies per second through a real homeserver. Needs two
-    /// accounts on it (see README, "Benchmarks").
-    Matrix {
-        #[arg(long, default_value = "http://127.0.0.1:8008")]
-        homeserver: String,
-        /// The bot's account.
-        #[arg(long, default_value = "@benchbot:localhost")]
-        bot: String,
-        /// The resident's account.
-        #[arg(long, default_value = "@benchres:localhost")]
-        resident: String,
-        /// The password of both accounts.
-        #[arg(long, env = "VICINATO_BENCH_MATRIX_PASSWORD")]
-        password: String,
-        #[arg(long, default_value_t = 200)]
-        messages: usize,
-        #[command(flatten)]
-        db: DbArg,
-    },
-    /// Bookings per second sustained, and 100 requests racing for one slot.
-    Booking {
-        #[arg(long, default_value_t = 20_000)]
-        bookings: usize,
-        #[arg(long, default_value_t = 16)]
-        clients: usize,
-        #[command(flatten)]
-        db: DbArg,
-    },
-    /// Initiatives: supports per second on one initiative from many residents at once
-    /// (counts checked), and browsing latency among many initiatives.
-    Initiatives {
-        #[arg(long, default_value_t = 5_000)]
-        supporters: usize,
-        #[arg(long, default_value_t = 16)]
-        clients: usize,
-        #[arg(long, default_value_t = 50_000)]
-        initiatives: usize,
-        #[arg(long, default_value_t = 700)]
-        queries: usize,
-        #[command(flatten)]
-        db: DbArg,
-    },
-    /// The scheduler loop over many pending jobs: lateness of due jobs, CPU while idle.
-    Scheduler {
-        #[arg(long, default_value_t = 100_000)]
-        jobs: usize,
-        /// How many of them fall due during the run.
-        #[arg(long, default_value_t = 2_000)]
-        due: usize,
-        /// Seconds over which the due jobs are spread.
-        #[arg(long, default_value_t = 20)]
-        spread: u64,
-        /// Seconds of idling measured for CPU use.
-        #[arg(long, default_value_t = 20)]
-        idle: u64,
-        #[command(flatten)]
-        db: DbArg,
-    },
-    /// Whole conversation path throughput for directory questions.
-    Conversation {
-        #[arg(long, default_value_t = 100_000)]
-        services: usize,
-        #[arg(long, default_value_t = 20_000)]
-        messages: usize,
-        #[arg(long, default_value_t = 64)]
-        residents: usize,
         #[command(flatten)]
         db: DbArg,
     },
@@ -465,7 +377,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Bench { what } => bench(&cli, what).await,
+        Command::Bench { json, what } => bench_cli::run(what, *json).await,
     }
 }
 
@@ -586,73 +498,6 @@ async fn export_ical(
     Ok(vicinato::domain::ical::calendar("Vicinato", &entries, now))
 }
 
-async fn bench(cli: &Cli, what: &BenchKind) -> anyhow::Result<()> {
-    let (db, services) = match what {
-        BenchKind::Directory { db, services, .. } | BenchKind::Conversation { db, services, .. } => (db, *services),
-        BenchKind::Telegram { chats, updates, db } => return bench_telegram(chats, updates, db).await,
-        BenchKind::Matrix { homeserver, bot, resident, password, messages, db } => {
-            let tmp = tempfile_dir()?;
-            let url = db.db.clone().unwrap_or_else(|| format!("sqlite:{}/bench.db", tmp.display()));
-            let store = app::open_store(&url).await?;
-            println!("engine: {}  homeserver: {homeserver}", store.engine().as_str());
-            let f = vicinato::bench::matrix(store, homeserver, bot, resident, password, *messages).await?;
-            println!(
-                "matrix round trip over {} questions: p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms",
-                f.messages, f.round_trip.p50, f.round_trip.p95, f.round_trip.p99
-            );
-            println!("matrix throughput: {:.1} replies/s ({} questions at once)", f.rate, f.messages);
-            let mib = |m: Option<f64>| m.map_or("?".to_owned(), |v| format!("{v:.0} MiB"));
-            println!(
-                "memory (bot and resident client in one process): idle {}  busy peak {}",
-                mib(f.idle_mib),
-                mib(f.busy_mib)
-            );
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Ok(());
-        }
-        BenchKind::Booking { .. } | BenchKind::Scheduler { .. } | BenchKind::Initiatives { .. } => {
-            return bench_booking(what).await;
-        }
-    };
-    let _ = cli;
-    let tmp = tempfile_dir()?;
-    let url = db.db.clone().unwrap_or_else(|| format!("sqlite:{}/bench.db", tmp.display()));
-    let store = app::open_store(&url).await?;
-    let engine = store.engine();
-    println!("engine: {}  services: {services}", engine.as_str());
-    let load = vicinato::bench::load(store.as_ref(), services).await?;
-    println!("load: {:.1} s ({:.0} services/s)", load.as_secs_f64(), services as f64 / load.as_secs_f64());
-    match what {
-        BenchKind::Directory { queries, .. } => {
-            let (p, per) = vicinato::bench::directory(store, *queries).await?;
-            for (q, ms) in per {
-                println!("  {ms:8.2} ms  {q}");
-            }
-            println!(
-                "directory search over {queries} queries: p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms  max {:.2} ms  mean {:.2} ms",
-                p.p50, p.p95, p.p99, p.max, p.mean
-            );
-        }
-        BenchKind::Conversation { messages, residents, .. } => {
-            let (rate, p) = vicinato::bench::conversation(store, *messages, *residents).await?;
-            println!(
-                "conversation: {rate:.0} messages/s from {residents} residents ({messages} messages); latency p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms",
-                p.p50, p.p95, p.p99
-            );
-        }
-        BenchKind::Telegram { .. }
-        | BenchKind::Initiatives { .. }
-        | BenchKind::Matrix { .. }
-        | BenchKind::Booking { .. }
-        | BenchKind::Scheduler { .. } => {}
-    }
-    if let Some(mib) = vicinato::bench::peak_memory_mib() {
-        println!("peak memory: {mib:.0} MiB");
-    }
-    let _ = std::fs::remove_dir_all(&tmp);
-    Ok(())
-}
-
 /// Ctrl+C, or SIGTERM from a service manager.
 async fn shutdown_signal() {
     #[cfg(unix)]
@@ -673,116 +518,6 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-}
-
-#[cfg(not(feature = "testkit"))]
-async fn bench_telegram(_chats: &usize, _updates: &usize, _db: &DbArg) -> anyhow::Result<()> {
-    anyhow::bail!(
-        "this vicinato was built without the test peers the Telegram benchmark talks to (a Bot API test server); \
-         build it with them: cargo run --release --features testkit -- bench telegram"
-    )
-}
-
-#[cfg(feature = "testkit")]
-async fn bench_telegram(chats: &usize, updates: &usize, db: &DbArg) -> anyhow::Result<()> {
-    let tmp = tempfile_dir()?;
-    let url = db.db.clone().unwrap_or_else(|| format!("sqlite:{}/bench.db", tmp.display()));
-    let store = app::open_store(&url).await?;
-    println!("engine: {}", store.engine().as_str());
-    let f = vicinato::bench::telegram(store, *chats, *updates).await?;
-    let over = (f.broadcast.as_secs_f64() / f.ideal.as_secs_f64() - 1.0) * 100.0;
-    println!(
-        "telegram broadcast: {} chats in {:.1} s (ideal {:.1} s at 30/s, {over:+.1}%); 429s: {}; doubles: {}",
-        f.chats,
-        f.broadcast.as_secs_f64(),
-        f.ideal.as_secs_f64(),
-        f.refusals,
-        f.doubles
-    );
-    for why in &f.refusal_reasons {
-        println!("  refused: {why}");
-    }
-    println!("telegram inbound: {} updates handled at {:.0} updates/s", f.updates, f.inbound_rate);
-    if let Some(mib) = vicinato::bench::peak_memory_mib() {
-        println!("peak memory: {mib:.0} MiB");
-    }
-    let _ = std::fs::remove_dir_all(&tmp);
-    Ok(())
-}
-
-async fn bench_booking(what: &BenchKind) -> anyhow::Result<()> {
-    let tmp = tempfile_dir()?;
-    let (BenchKind::Booking { db, .. } | BenchKind::Scheduler { db, .. } | BenchKind::Initiatives { db, .. }) = what
-    else {
-        return Ok(());
-    };
-    let url = db.db.clone().unwrap_or_else(|| format!("sqlite:{}/bench.db", tmp.display()));
-    let store = app::open_store(&url).await?;
-    println!("engine: {}", store.engine().as_str());
-    match what {
-        BenchKind::Booking { bookings, clients, .. } => {
-            let f = vicinato::bench::booking(store, *bookings, *clients).await?;
-            println!(
-                "bookings: {} in {:.1} s = {:.0} bookings/s from {clients} clients; latency p50 {:.2} ms  p99 {:.2} ms",
-                f.bookings,
-                f.elapsed.as_secs_f64(),
-                f.bookings as f64 / f.elapsed.as_secs_f64(),
-                f.latency.p50,
-                f.latency.p99
-            );
-            println!(
-                "race: 100 requests for one slot: {} won, {} told it is taken, in {:.1} ms",
-                f.race_winners,
-                f.race_losers,
-                f.race.as_secs_f64() * 1000.0
-            );
-        }
-        BenchKind::Initiatives { supporters, clients, initiatives, queries, .. } => {
-            let f = vicinato::bench::initiatives(store, *supporters, *clients, *initiatives, *queries).await?;
-            println!(
-                "supports: {} residents on one initiative from {} clients in {:.1} s = {:.0} supports/s; counted {} ({}); latency p50 {:.2} ms  p99 {:.2} ms",
-                f.supporters,
-                f.clients,
-                f.supports_elapsed.as_secs_f64(),
-                f.supporters as f64 / f.supports_elapsed.as_secs_f64(),
-                f.counted,
-                if f.counted as usize == f.supporters { "exact" } else { "WRONG" },
-                f.support_latency.p50,
-                f.support_latency.p99
-            );
-            println!(
-                "browse: {} initiatives loaded in {:.1} s; {} questions through the conversation: p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
-                f.initiatives,
-                f.load.as_secs_f64(),
-                f.browse_queries,
-                f.browse.p50,
-                f.browse.p95,
-                f.browse.p99,
-                f.browse.max
-            );
-            anyhow::ensure!(f.counted as usize == f.supporters, "supports were lost or doubled");
-        }
-        BenchKind::Scheduler { jobs, due, spread, idle, .. } => {
-            let f = vicinato::bench::scheduler(store, *jobs, *due, *spread, *idle).await?;
-            println!(
-                "scheduler: {} pending jobs, {} due over {spread} s, {} ran; lateness p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
-                f.pending, f.due, f.ran, f.lateness.p50, f.lateness.p99, f.lateness.max
-            );
-            match f.idle_cpu_percent {
-                Some(cpu) => println!("idle: {cpu:.2}% of one core over {} s with nothing due", f.idle_seconds),
-                None => println!("idle CPU: unknown on this system"),
-            }
-        }
-        _ => {}
-    }
-    let _ = std::fs::remove_dir_all(&tmp);
-    Ok(())
-}
-
-fn tempfile_dir() -> anyhow::Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("vicinato-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }
 
 fn main() -> ExitCode {

@@ -320,3 +320,41 @@ fn admin_dead_letters_lists_what_was_set_aside_without_message_texts() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "1\t2026-12-01 09:30:00 UTC\tscheduler\tbooking-reminder 42\tpanic at src/x.rs:1: boom\n");
 }
+
+#[test]
+fn bench_with_json_prints_one_line_of_figures_and_no_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}/bench.db", dir.path().display());
+    let out = vicinato(
+        dir.path(),
+        &["bench", "directory", "--services", "300", "--queries", "20", "--db", &db, "--json"],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "one JSON line, nothing else: {text}");
+    let v: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(v["bench"], "directory");
+    assert_eq!(v["engine"], "sqlite");
+    assert_eq!(v["services"], 300);
+    for key in ["p50_ms", "p95_ms", "p99_ms"] {
+        assert!(v[key].as_f64().is_some_and(|ms| ms >= 0.0), "{key} in {v}");
+    }
+    assert!(v["p50_ms"].as_f64() <= v["p99_ms"].as_f64());
+}
+
+#[test]
+fn bench_without_json_keeps_the_human_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}/bench.db", dir.path().display());
+    let out = vicinato(
+        dir.path(),
+        &["bench", "conversation", "--services", "300", "--messages", "200", "--residents", "4", "--db", &db],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("messages/s from 4 residents"), "{text}");
+    assert!(!text.trim_start().starts_with('{'), "{text}");
+}

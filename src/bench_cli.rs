@@ -1,0 +1,435 @@
+//! `vicinato bench …`: the command line of the benchmarks. Each one prints its human table, or
+//! with `--json` one JSON line holding every figure (`bench`, `engine`, then the benchmark's own
+//! keys: `p50_ms`, `p95_ms`, `messages_per_s`, …), for scripts and for BENCHMARKS.md. The
+//! measuring itself lives in `vicinato::bench`; this file only runs it and reports.
+
+use crate::DbArg;
+use clap::Subcommand;
+use serde_json::{Map, Value};
+use std::path::PathBuf;
+use std::sync::Arc;
+use vicinato::app;
+use vicinato::bench::Percentiles;
+use vicinato::store::Store;
+
+#[derive(Subcommand)]
+pub enum BenchKind {
+    /// Directory search latency with a synthetic directory.
+    Directory {
+        #[arg(long, default_value_t = 100_000)]
+        services: usize,
+        #[arg(long, default_value_t = 2_000)]
+        queries: usize,
+        /// Defaults to a fresh SQLite file in a temporary folder.
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Telegram: an announcement to many chats under Telegram's limits, and inbound
+    /// throughput, against the Bot API test server.
+    Telegram {
+        #[arg(long, default_value_t = 1_500)]
+        chats: usize,
+        #[arg(long, default_value_t = 2_000)]
+        updates: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Matrix: round trips and replies per second through a real homeserver. Needs two
+    /// accounts on it (see README, "Benchmarks").
+    Matrix {
+        #[arg(long, default_value = "http://127.0.0.1:8008")]
+        homeserver: String,
+        /// The bot's account.
+        #[arg(long, default_value = "@benchbot:localhost")]
+        bot: String,
+        /// The resident's account.
+        #[arg(long, default_value = "@benchres:localhost")]
+        resident: String,
+        /// The password of both accounts.
+        #[arg(long, env = "VICINATO_BENCH_MATRIX_PASSWORD")]
+        password: String,
+        #[arg(long, default_value_t = 200)]
+        messages: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Bookings per second sustained, and 100 requests racing for one slot.
+    Booking {
+        #[arg(long, default_value_t = 20_000)]
+        bookings: usize,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Initiatives: supports per second on one initiative from many residents at once
+    /// (counts checked), and browsing latency among many initiatives.
+    Initiatives {
+        #[arg(long, default_value_t = 5_000)]
+        supporters: usize,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long, default_value_t = 50_000)]
+        initiatives: usize,
+        #[arg(long, default_value_t = 700)]
+        queries: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// The scheduler loop over many pending jobs: lateness of due jobs, CPU while idle.
+    Scheduler {
+        #[arg(long, default_value_t = 100_000)]
+        jobs: usize,
+        /// How many of them fall due during the run.
+        #[arg(long, default_value_t = 2_000)]
+        due: usize,
+        /// Seconds over which the due jobs are spread.
+        #[arg(long, default_value_t = 20)]
+        spread: u64,
+        /// Seconds of idling measured for CPU use.
+        #[arg(long, default_value_t = 20)]
+        idle: u64,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Whole conversation path throughput for directory questions.
+    Conversation {
+        #[arg(long, default_value_t = 100_000)]
+        services: usize,
+        #[arg(long, default_value_t = 20_000)]
+        messages: usize,
+        #[arg(long, default_value_t = 64)]
+        residents: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+/// What a benchmark says: its table line by line, or, with `--json`, nothing until one line
+/// with every figure at the end.
+struct Report {
+    json: bool,
+    figures: Map<String, Value>,
+}
+
+impl Report {
+    fn new(bench: &str, json: bool) -> Self {
+        let mut figures = Map::new();
+        figures.insert("bench".into(), bench.into());
+        Self { json, figures }
+    }
+
+    /// One line of the human table.
+    fn say(&self, line: impl AsRef<str>) {
+        if !self.json {
+            println!("{}", line.as_ref());
+        }
+    }
+
+    /// One figure; floats keep three decimals.
+    fn put(&mut self, key: &str, value: impl Into<Value>) {
+        let value = match value.into() {
+            Value::Number(n) if n.is_f64() => {
+                n.as_f64().map_or(Value::Null, |f| ((f * 1000.0).round() / 1000.0).into())
+            }
+            other => other,
+        };
+        self.figures.insert(key.into(), value);
+    }
+
+    /// `p50_ms`, `p95_ms`, `p99_ms`, `max_ms`, `mean_ms`, under `prefix_` when given.
+    fn percentiles(&mut self, prefix: &str, p: &Percentiles) {
+        let key = |name: &str| if prefix.is_empty() { format!("{name}_ms") } else { format!("{prefix}_{name}_ms") };
+        for (name, v) in [("p50", p.p50), ("p95", p.p95), ("p99", p.p99), ("max", p.max), ("mean", p.mean)] {
+            self.put(&key(name), v);
+        }
+    }
+
+    fn engine(&mut self, store: &dyn Store) {
+        let engine = store.engine().as_str();
+        self.put("engine", engine);
+    }
+
+    fn peak_memory(&mut self) {
+        if let Some(mib) = vicinato::bench::peak_memory_mib() {
+            self.say(format!("peak memory: {mib:.0} MiB"));
+            self.put("peak_memory_mib", mib);
+        }
+    }
+
+    fn done(self) {
+        if self.json {
+            println!("{}", Value::Object(self.figures));
+        }
+    }
+}
+
+fn tempfile_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("vicinato-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// A fresh SQLite file in a temporary folder unless `--db` names a database.
+async fn open(db: &DbArg, tmp: &std::path::Path) -> anyhow::Result<Arc<dyn Store>> {
+    let url = db.db.clone().unwrap_or_else(|| format!("sqlite:{}/bench.db", tmp.display()));
+    app::open_store(&url).await
+}
+
+pub async fn run(what: &BenchKind, json: bool) -> anyhow::Result<()> {
+    let tmp = tempfile_dir()?;
+    let result = match what {
+        BenchKind::Directory { db, services, queries } => {
+            let mut r = Report::new("directory", json);
+            directory(&mut r, open(db, &tmp).await?, *services, *queries).await.map(|()| r)
+        }
+        BenchKind::Conversation { db, services, messages, residents } => {
+            let mut r = Report::new("conversation", json);
+            conversation(&mut r, open(db, &tmp).await?, *services, *messages, *residents).await.map(|()| r)
+        }
+        BenchKind::Telegram { chats, updates, db } => {
+            let mut r = Report::new("telegram", json);
+            telegram(&mut r, open(db, &tmp).await?, *chats, *updates).await.map(|()| r)
+        }
+        BenchKind::Matrix { homeserver, bot, resident, password, messages, db } => {
+            let mut r = Report::new("matrix", json);
+            let store = open(db, &tmp).await?;
+            matrix(&mut r, store, homeserver, bot, resident, password, *messages).await.map(|()| r)
+        }
+        BenchKind::Booking { bookings, clients, db } => {
+            let mut r = Report::new("booking", json);
+            booking(&mut r, open(db, &tmp).await?, *bookings, *clients).await.map(|()| r)
+        }
+        BenchKind::Initiatives { supporters, clients, initiatives: n, queries, db } => {
+            let mut r = Report::new("initiatives", json);
+            initiatives(&mut r, open(db, &tmp).await?, *supporters, *clients, *n, *queries).await.map(|()| r)
+        }
+        BenchKind::Scheduler { jobs, due, spread, idle, db } => {
+            let mut r = Report::new("scheduler", json);
+            scheduler(&mut r, open(db, &tmp).await?, *jobs, *due, *spread, *idle).await.map(|()| r)
+        }
+    };
+    let _ = std::fs::remove_dir_all(&tmp);
+    result?.done();
+    Ok(())
+}
+
+/// Loads `services` synthetic services and says how long it took.
+async fn load(r: &mut Report, store: &dyn Store, services: usize) -> anyhow::Result<()> {
+    r.engine(store);
+    r.put("services", services);
+    r.say(format!("engine: {}  services: {services}", store.engine().as_str()));
+    let load = vicinato::bench::load(store, services).await?;
+    let per_s = services as f64 / load.as_secs_f64();
+    r.say(format!("load: {:.1} s ({per_s:.0} services/s)", load.as_secs_f64()));
+    r.put("load_s", load.as_secs_f64());
+    Ok(())
+}
+
+async fn directory(r: &mut Report, store: Arc<dyn Store>, services: usize, queries: usize) -> anyhow::Result<()> {
+    load(r, store.as_ref(), services).await?;
+    let (p, per) = vicinato::bench::directory(store, queries).await?;
+    for (q, ms) in per {
+        r.say(format!("  {ms:8.2} ms  {q}"));
+    }
+    r.say(format!(
+        "directory search over {queries} queries: p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms  max {:.2} ms  mean {:.2} ms",
+        p.p50, p.p95, p.p99, p.max, p.mean
+    ));
+    r.put("queries", queries);
+    r.percentiles("", &p);
+    r.peak_memory();
+    Ok(())
+}
+
+async fn conversation(
+    r: &mut Report,
+    store: Arc<dyn Store>,
+    services: usize,
+    messages: usize,
+    residents: usize,
+) -> anyhow::Result<()> {
+    load(r, store.as_ref(), services).await?;
+    let (rate, p) = vicinato::bench::conversation(store, messages, residents).await?;
+    r.say(format!(
+        "conversation: {rate:.0} messages/s from {residents} residents ({messages} messages); latency p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms",
+        p.p50, p.p95, p.p99
+    ));
+    r.put("messages", messages);
+    r.put("residents", residents);
+    r.put("messages_per_s", rate);
+    r.percentiles("", &p);
+    r.peak_memory();
+    Ok(())
+}
+
+#[cfg(not(feature = "testkit"))]
+async fn telegram(_r: &mut Report, _store: Arc<dyn Store>, _chats: usize, _updates: usize) -> anyhow::Result<()> {
+    anyhow::bail!(
+        "this vicinato was built without the test peers the Telegram benchmark talks to (a Bot API test server); \
+         build it with them: cargo run --release --features testkit -- bench telegram"
+    )
+}
+
+#[cfg(feature = "testkit")]
+async fn telegram(r: &mut Report, store: Arc<dyn Store>, chats: usize, updates: usize) -> anyhow::Result<()> {
+    r.engine(store.as_ref());
+    r.say(format!("engine: {}", store.engine().as_str()));
+    let f = vicinato::bench::telegram(store, chats, updates).await?;
+    let ratio = f.broadcast.as_secs_f64() / f.ideal.as_secs_f64();
+    let over = (ratio - 1.0) * 100.0;
+    r.say(format!(
+        "telegram broadcast: {} chats in {:.1} s (ideal {:.1} s at 30/s, {over:+.1}%); 429s: {}; doubles: {}",
+        f.chats,
+        f.broadcast.as_secs_f64(),
+        f.ideal.as_secs_f64(),
+        f.refusals,
+        f.doubles
+    ));
+    for why in &f.refusal_reasons {
+        r.say(format!("  refused: {why}"));
+    }
+    r.say(format!("telegram inbound: {} updates handled at {:.0} updates/s", f.updates, f.inbound_rate));
+    r.put("chats", f.chats);
+    r.put("broadcast_s", f.broadcast.as_secs_f64());
+    r.put("ideal_s", f.ideal.as_secs_f64());
+    r.put("ratio_to_ideal", ratio);
+    r.put("refusals_429", f.refusals);
+    r.put("doubles", f.doubles);
+    r.put("updates", f.updates);
+    r.put("updates_per_s", f.inbound_rate);
+    r.peak_memory();
+    Ok(())
+}
+
+async fn matrix(
+    r: &mut Report,
+    store: Arc<dyn Store>,
+    homeserver: &str,
+    bot: &str,
+    resident: &str,
+    password: &str,
+    messages: usize,
+) -> anyhow::Result<()> {
+    r.engine(store.as_ref());
+    r.say(format!("engine: {}  homeserver: {homeserver}", store.engine().as_str()));
+    let f = vicinato::bench::matrix(store, homeserver, bot, resident, password, messages).await?;
+    r.say(format!(
+        "matrix round trip over {} questions: p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms",
+        f.messages, f.round_trip.p50, f.round_trip.p95, f.round_trip.p99
+    ));
+    r.say(format!("matrix throughput: {:.1} replies/s ({} questions at once)", f.rate, f.messages));
+    let mib = |m: Option<f64>| m.map_or("?".to_owned(), |v| format!("{v:.0} MiB"));
+    r.say(format!(
+        "memory (bot and resident client in one process): idle {}  busy peak {}",
+        mib(f.idle_mib),
+        mib(f.busy_mib)
+    ));
+    r.put("messages", f.messages);
+    r.percentiles("round_trip", &f.round_trip);
+    r.put("replies_per_s", f.rate);
+    r.put("idle_mib", f.idle_mib);
+    r.put("busy_mib", f.busy_mib);
+    Ok(())
+}
+
+async fn booking(r: &mut Report, store: Arc<dyn Store>, bookings: usize, clients: usize) -> anyhow::Result<()> {
+    r.engine(store.as_ref());
+    r.say(format!("engine: {}", store.engine().as_str()));
+    let f = vicinato::bench::booking(store, bookings, clients).await?;
+    let per_s = f.bookings as f64 / f.elapsed.as_secs_f64();
+    r.say(format!(
+        "bookings: {} in {:.1} s = {per_s:.0} bookings/s from {clients} clients; latency p50 {:.2} ms  p99 {:.2} ms",
+        f.bookings,
+        f.elapsed.as_secs_f64(),
+        f.latency.p50,
+        f.latency.p99
+    ));
+    r.say(format!(
+        "race: 100 requests for one slot: {} won, {} told it is taken, in {:.1} ms",
+        f.race_winners,
+        f.race_losers,
+        f.race.as_secs_f64() * 1000.0
+    ));
+    r.put("bookings", f.bookings);
+    r.put("clients", clients);
+    r.put("bookings_per_s", per_s);
+    r.percentiles("", &f.latency);
+    r.put("race_winners", f.race_winners);
+    r.put("race_losers", f.race_losers);
+    r.put("race_ms", f.race.as_secs_f64() * 1000.0);
+    Ok(())
+}
+
+async fn initiatives(
+    r: &mut Report,
+    store: Arc<dyn Store>,
+    supporters: usize,
+    clients: usize,
+    initiatives: usize,
+    queries: usize,
+) -> anyhow::Result<()> {
+    r.engine(store.as_ref());
+    r.say(format!("engine: {}", store.engine().as_str()));
+    let f = vicinato::bench::initiatives(store, supporters, clients, initiatives, queries).await?;
+    let exact = f.counted as usize == f.supporters;
+    let per_s = f.supporters as f64 / f.supports_elapsed.as_secs_f64();
+    r.say(format!(
+        "supports: {} residents on one initiative from {} clients in {:.1} s = {per_s:.0} supports/s; counted {} ({}); latency p50 {:.2} ms  p99 {:.2} ms",
+        f.supporters,
+        f.clients,
+        f.supports_elapsed.as_secs_f64(),
+        f.counted,
+        if exact { "exact" } else { "WRONG" },
+        f.support_latency.p50,
+        f.support_latency.p99
+    ));
+    r.say(format!(
+        "browse: {} initiatives loaded in {:.1} s; {} questions through the conversation: p50 {:.2} ms  p95 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+        f.initiatives,
+        f.load.as_secs_f64(),
+        f.browse_queries,
+        f.browse.p50,
+        f.browse.p95,
+        f.browse.p99,
+        f.browse.max
+    ));
+    r.put("supporters", f.supporters);
+    r.put("clients", f.clients);
+    r.put("supports_per_s", per_s);
+    r.put("supports_counted", f.counted);
+    r.percentiles("support", &f.support_latency);
+    r.put("initiatives", f.initiatives);
+    r.put("browse_queries", f.browse_queries);
+    r.percentiles("browse", &f.browse);
+    anyhow::ensure!(exact, "supports were lost or doubled");
+    Ok(())
+}
+
+async fn scheduler(
+    r: &mut Report,
+    store: Arc<dyn Store>,
+    jobs: usize,
+    due: usize,
+    spread: u64,
+    idle: u64,
+) -> anyhow::Result<()> {
+    r.engine(store.as_ref());
+    r.say(format!("engine: {}", store.engine().as_str()));
+    let f = vicinato::bench::scheduler(store, jobs, due, spread, idle).await?;
+    r.say(format!(
+        "scheduler: {} pending jobs, {} due over {spread} s, {} ran; lateness p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms",
+        f.pending, f.due, f.ran, f.lateness.p50, f.lateness.p99, f.lateness.max
+    ));
+    match f.idle_cpu_percent {
+        Some(cpu) => r.say(format!("idle: {cpu:.2}% of one core over {} s with nothing due", f.idle_seconds)),
+        None => r.say("idle CPU: unknown on this system"),
+    }
+    r.put("pending", f.pending);
+    r.put("due", f.due);
+    r.put("ran", f.ran);
+    r.percentiles("lateness", &f.lateness);
+    r.put("idle_cpu_percent", f.idle_cpu_percent);
+    r.put("idle_s", f.idle_seconds);
+    Ok(())
+}
