@@ -222,6 +222,7 @@ pub fn synthetic_dataset(n: usize, seed: u64) -> anyhow::Result<Dataset> {
             verified: None,
             origin: if i % 3 == 0 { Origin::Community } else { Origin::Institutional },
             demo: true,
+            terms: Vec::new(),
         });
         let loc = rng.below(locations);
         ds.service_at_locations.push(ServiceAtLocation {

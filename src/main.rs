@@ -104,8 +104,13 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportKind {
+    /// An Open Referral HSDS 3.0 CSV datapackage (a folder), replacing the directory.
     Hsds {
         dir: PathBuf,
+        /// How terms of other taxonomies map to Vicinato's categories (default:
+        /// config/hsds-mapping.toml when it exists).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
         #[command(flatten)]
         db: DbArg,
     },
@@ -265,10 +270,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{out}");
             Ok(())
         }
-        Command::Import { what: ImportKind::Hsds { dir, db } } => {
+        Command::Import { what: ImportKind::Hsds { dir, mapping, db } } => {
             let config = load_config(&cli, Some(db))?;
             let store = app::open_store(&config.database_url).await?;
-            let dataset = vicinato::hsds::import(dir, store.territories().await?)?;
+            let default_mapping = PathBuf::from("config/hsds-mapping.toml");
+            let mapping = mapping.clone().or_else(|| default_mapping.exists().then_some(default_mapping));
+            let map = match &mapping {
+                Some(path) => vicinato::hsds::TermMap::load(path)?,
+                None => vicinato::hsds::TermMap::default(),
+            };
+            // A fresh database leans on the built-in Lazio territories and taxonomy.
+            let mut known = vicinato::hsds::Known {
+                territories: store.territories().await?,
+                categories: store.categories().await?,
+            };
+            if known.territories.is_empty() {
+                known.territories = vicinato::demo::lazio()?.territories;
+            }
+            if known.categories.is_empty() {
+                known.categories = vicinato::demo::taxonomy()?;
+            }
+            let imported = vicinato::hsds::import(dir, known, &map)?;
+            for warning in &imported.warnings {
+                eprintln!("warning: {warning}");
+            }
+            let dataset = imported.dataset;
             store.replace_dataset(&dataset).await.context("the import was rolled back")?;
             println!(
                 "Imported {} organizations, {} services, {} locations, {} territories from {}.",

@@ -134,6 +134,39 @@ fn hsds_export_and_import_round_trip_and_bad_files_import_nothing() {
 }
 
 #[test]
+fn the_official_hsds_3_example_imports_into_a_fresh_database_with_warnings_and_exports_under_the_spec_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hsds-3.0-example");
+    let example = example.to_str().unwrap();
+    let out = vicinato(dir.path(), &["import", "hsds", example, "--db", "sqlite:fresh.db"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Imported 1 organizations, 1 services, 1 locations"), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("warning: locations.csv:2: field `x_territory_id`"), "{err}");
+    assert!(err.contains("placed in Lazio"), "{err}");
+    let out = vicinato(dir.path(), &["export", "hsds", "out", "--db", "sqlite:fresh.db"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sal = std::fs::read_to_string(dir.path().join("out/service_at_location.csv")).unwrap();
+    assert!(sal.contains("e94c9f38-1e8f-4564-91d4-d53501ab1765"), "{sal}");
+    let services = std::fs::read_to_string(dir.path().join("out/services.csv")).unwrap();
+    assert!(services.contains("Community Counselling"), "{services}");
+}
+
+#[test]
+fn a_broken_hsds_mapping_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("map.toml"), "[[term]]\ntaxonomy = 1\n").unwrap();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hsds-3.0-example");
+    let out = vicinato(
+        dir.path(),
+        &["import", "hsds", example.to_str().unwrap(), "--mapping", "map.toml", "--db", "sqlite:fresh.db"],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("map.toml"), "{}", stderr(&out));
+}
+
+#[test]
 fn admin_grant_gives_roles_and_refuses_nonsense() {
     let dir = tempfile::tempdir().unwrap();
     let out = vicinato(dir.path(), &["chat", "--as", "luca"], "ciao\n");

@@ -160,6 +160,7 @@ fn tiny() -> Dataset {
         verified: None,
         origin: Origin::Community,
         demo: true,
+        terms: Vec::new(),
     };
     ds.services = vec![
         svc("mensa", "Mensa della città", "Pasti caldi per tutti", "food-meals", &["it"], (None, None)),
@@ -204,6 +205,16 @@ async fn a_replaced_dataset_reads_back_unchanged(store: Arc<dyn Store>) {
     // Replacing again with a smaller directory leaves nothing of the old one.
     store.replace_dataset(&tiny()).await.unwrap();
     assert_eq!(store.dataset().await.unwrap(), tiny());
+    // Terms of other taxonomies (from an HSDS import) are kept with their service.
+    let mut with_terms = tiny();
+    with_terms.services[0].terms.push(vicinato::domain::ExternalTerm {
+        id: "t-1".into(),
+        taxonomy: "Open Eligibility".into(),
+        code: "1102".into(),
+        name: "Food".into(),
+    });
+    store.replace_dataset(&with_terms).await.unwrap();
+    assert_eq!(store.dataset().await.unwrap(), with_terms);
 }
 
 async fn a_failed_replace_changes_nothing(store: Arc<dyn Store>) {

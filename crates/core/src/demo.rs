@@ -299,6 +299,7 @@ fn parse_demo(file: &str, text: &str) -> Result<Dataset, DemoError> {
                 .map_err(|e| rec("verified", e.to_string()))?,
             origin: Origin::parse(&s.origin).ok_or_else(|| rec("origin", format!("unknown origin `{}`", s.origin)))?,
             demo: true,
+            terms: Vec::new(),
         });
     }
     Ok(ds)

@@ -121,6 +121,21 @@ pub struct Service {
     pub origin: Origin,
     /// Invented data that ships for trying Vicinato out.
     pub demo: bool,
+    /// Terms of other taxonomies the source gave the service (HSDS `attributes` pointing at
+    /// `taxonomy_terms` that are not Vicinato's), kept as they came so an export gives them back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<ExternalTerm>,
+}
+
+/// A term of a taxonomy other than Vicinato's (Open Eligibility, 211 LA, a region's own).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ExternalTerm {
+    /// The term's id in its source (HSDS `taxonomy_terms.id`).
+    pub id: String,
+    /// Its taxonomy, as the source names it (`taxonomy`, else `taxonomy_id`).
+    pub taxonomy: String,
+    pub code: String,
+    pub name: String,
 }
 
 impl Service {
@@ -225,6 +240,8 @@ impl Dataset {
             s.categories.dedup();
             s.languages.sort();
             s.languages.dedup();
+            s.terms.sort();
+            s.terms.dedup();
         }
         for l in &mut self.locations {
             l.hours.closures.sort_by_key(|c| c.from);
@@ -426,6 +443,7 @@ mod tests {
             verified: None,
             origin: Origin::Institutional,
             demo: true,
+            terms: Vec::new(),
         }
     }
 

@@ -36,7 +36,7 @@ impl TerritoryKind {
     }
 
     /// Depth in the usual hierarchy; a child must be deeper than its parent.
-    fn rank(self) -> u8 {
+    pub fn rank(self) -> u8 {
         match self {
             Self::Region => 0,
             Self::Province | Self::MetroCity => 1,

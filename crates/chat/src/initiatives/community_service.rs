@@ -61,6 +61,7 @@ pub async fn add(engine: &Engine, ini: &Initiative) -> anyhow::Result<()> {
         verified: Some(today),
         origin: Origin::Community,
         demo: false,
+        terms: Vec::new(),
     });
     ds.service_at_locations.push(ServiceAtLocation {
         id: ServiceAtLocationId::new(format!("community-initiative-{}-at-{}", ini.id, house.id)),
