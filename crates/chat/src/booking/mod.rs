@@ -12,7 +12,6 @@ pub(crate) mod manage_spaces;
 pub(crate) mod module;
 pub(crate) mod on_behalf;
 pub mod reminders;
-pub mod slot_rules;
 pub(crate) mod slots;
 pub(crate) mod waitlist;
 
