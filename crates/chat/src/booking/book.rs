@@ -606,3 +606,13 @@ pub async fn chosen(turn: &mut Turn<'_>, whom: BookingFor) -> Result<Vec<Reply>,
     }
     super::book::advance(turn, draft).await
 }
+
+/// An association chosen by token (`bfor:#<token>`, for an id too long for its payload): one
+/// of those the person may book for, else not theirs.
+pub async fn chosen_by_token(turn: &mut Turn<'_>, token: u64) -> Result<Vec<Reply>, StoreError> {
+    let mine = book::bookable(turn.store(), turn.person.id).await?;
+    match mine.into_iter().find(|a| super::buttons::association_token(&a.id) == token) {
+        Some(a) => chosen(turn, BookingFor::Association(a.id)).await,
+        None => Ok(vec![Reply::id("book-for-not-yours")]),
+    }
+}

@@ -59,11 +59,8 @@ pub async fn read(turn: &Turn<'_>, text: &str) -> Result<Result<Option<BookingFo
 pub fn ask_for_whom(mine: &[Association]) -> Reply {
     let mut buttons =
         vec![Button::msg(Msg::new("button-book-for-me"), BookingButton::For(BookingFor::Me).to_payload())];
-    buttons.extend(
-        mine.iter().map(|a| {
-            Button::text(a.name.clone(), BookingButton::For(BookingFor::Association(a.id.clone())).to_payload())
-        }),
-    );
+    buttons
+        .extend(mine.iter().map(|a| Button::text(a.name.clone(), BookingButton::for_association(&a.id).to_payload())));
     Reply::id("book-ask-for-whom").with_buttons(buttons)
 }
 
