@@ -439,6 +439,10 @@ async fn admin(cli: &Cli, what: &AdminCommand) -> anyhow::Result<()> {
                     bail!("no person `{account}`: they must write to Vicinato first")
                 }
                 Err(Refusal::NotAllowed) => bail!("not allowed"),
+                // Refusals of linking accounts: never a role change's.
+                Err(Refusal::LinkTooManyTries | Refusal::LinkUnknown | Refusal::LinkSame | Refusal::LinkOver) => {
+                    bail!("not a role change")
+                }
             };
             let person = done.person;
             let verb = match (give, done.changed) {

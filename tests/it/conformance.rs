@@ -56,6 +56,7 @@ conformance!(
     the_outbox_keeps_messages_in_order_until_delivered,
     outbox_messages_and_their_cursor_are_written_together,
     a_keyed_message_is_queued_once_even_when_racing,
+    a_keyed_message_and_its_setting_are_written_together_once,
     long_button_payloads_get_one_stable_token,
     an_account_is_unreachable_until_the_person_writes_again,
     the_bot_an_account_last_wrote_to_is_remembered,
@@ -459,6 +460,18 @@ async fn a_keyed_message_is_queued_once_even_when_racing(store: Arc<dyn Store>) 
     assert!(!store.delivery_claim("console:1", now).await.unwrap());
     assert_eq!(store.purge_deliveries(now + chrono::Duration::seconds(1)).await.unwrap(), 2);
     assert!(store.outbox_push_once("telegram:a", &[item("7", "reminder")], "job:1", now).await.unwrap());
+}
+
+async fn a_keyed_message_and_its_setting_are_written_together_once(store: Arc<dyn Store>) {
+    let now = chrono::Utc::now();
+    let first = Cursor { key: "matrix:choices:room:user", value: "[\"bcancel:1\"]" };
+    assert!(store.outbox_push_once_setting("matrix:a", &[item("!r", "one")], "job:2", first, now).await.unwrap());
+    assert_eq!(store.setting("matrix:choices:room:user").await.unwrap().as_deref(), Some("[\"bcancel:1\"]"));
+    // Again under the same key (a retry): nothing queued, the setting as it was.
+    let again = Cursor { key: "matrix:choices:room:user", value: "[]" };
+    assert!(!store.outbox_push_once_setting("matrix:a", &[item("!r", "one")], "job:2", again, now).await.unwrap());
+    assert_eq!(store.outbox_pending("matrix:a", 0, 10).await.unwrap().len(), 1);
+    assert_eq!(store.setting("matrix:choices:room:user").await.unwrap().as_deref(), Some("[\"bcancel:1\"]"));
 }
 
 async fn outbox_messages_and_their_cursor_are_written_together(store: Arc<dyn Store>) {

@@ -13,6 +13,7 @@ use tokio::sync::Notify;
 use vicinato_chat::courier::Courier;
 use vicinato_chat::{Engine, Outcome, Reply};
 use vicinato_domain::{Account, Lang, Network};
+use vicinato_store::Cursor;
 
 pub struct MatrixCourier {
     pub(super) engine: Arc<Engine>,
@@ -60,16 +61,19 @@ impl Courier for MatrixCourier {
         }
         let items: Vec<_> = items.into_iter().map(|i| i.for_account(Some(&account.external_id))).collect();
         let store = self.engine.store();
-        let fresh = vicinato_chat::courier::queue(store.as_ref(), &self.channel, &items, once, now).await?;
-        // A "1" in answer to the message presses its first button, as in a conversation.
-        if fresh {
-            store
-                .set_setting(
-                    &super::choices_key(&self.key, room.room_id().as_str(), user.as_str()),
-                    &serde_json::to_string(&choices)?,
-                )
-                .await?;
-        }
+        // A "1" in answer to the message presses its first button, as in a conversation: the
+        // choices are written with the messages, in one transaction, so a retry after a
+        // failure cannot find the messages queued and the choices lost.
+        let key = super::choices_key(&self.key, room.room_id().as_str(), user.as_str());
+        let value = serde_json::to_string(&choices)?;
+        let setting = Cursor { key: &key, value: &value };
+        let fresh = match once {
+            Some(once) => store.outbox_push_once_setting(&self.channel, &items, once, setting, now).await?,
+            None => {
+                store.outbox_push(&self.channel, &items, Some(setting), now).await?;
+                true
+            }
+        };
         if fresh {
             self.wake.notify_one();
         }

@@ -86,7 +86,13 @@ pub(super) async fn run(
                         Sent::Ok => {
                             tracing::debug!(id = item.id, "Matrix message sent");
                             if let Err(e) = store.outbox_delivered(item.id).await {
-                                tracing::error!(id = item.id, error = %e, "sent message could not leave the outbox");
+                                // Not forgotten: it stays in the outbox and the next pass sends
+                                // it again under the same transaction id (the homeserver keeps
+                                // one event per id) and records it then. The room waits, so the
+                                // order holds.
+                                tracing::warn!(id = item.id, error = %e, "sent message not yet out of the outbox; will retry");
+                                failed = true;
+                                break;
                             }
                         }
                         Sent::Never(why) => {

@@ -78,6 +78,18 @@ pub trait OutboxStore: Send + Sync {
         key: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
+    /// [`Self::outbox_push_once`] that also sets a setting in the same transaction (a Matrix
+    /// courier's numbered choices for the room its message goes to): a retry after a failure
+    /// cannot find the messages queued and the setting lost. `false` when the key was already
+    /// used (nothing is added, the setting is left as it was).
+    async fn outbox_push_once_setting(
+        &self,
+        channel: &str,
+        items: &[NewOutboxItem],
+        key: &str,
+        setting: Cursor<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// Records `key` as handed over without an outbox (a courier that delivers elsewhere);
     /// `false` when it was already recorded.
     async fn delivery_claim(&self, key: &str, now: DateTime<Utc>) -> StoreResult<bool>;

@@ -203,6 +203,9 @@ struct Lanes {
     heap: BinaryHeap<Reverse<(Instant, i64)>>,
     busy: HashSet<i64>,
     loaded: usize,
+    /// Messages Telegram took whose removal from the outbox failed: retried until it is
+    /// written (never sent again by this process meanwhile: they are not queued any more).
+    unrecorded: Vec<i64>,
 }
 
 impl Lanes {
@@ -235,7 +238,9 @@ impl Sender {
             heap: BinaryHeap::new(),
             busy: HashSet::new(),
             loaded: 0,
+            unrecorded: Vec::new(),
         };
+        let mut record_at = Instant::now();
         let mut last_id = 0i64;
         let mut reload = true;
         // Sends are spaced evenly; a late send may be caught up by one spacing, but never so
@@ -285,12 +290,17 @@ impl Sender {
                 _ => global_next,
             };
             let wake_at = next.map(|(at, _)| at.max(global_next).max(window_open));
+            let record = !lanes.unrecorded.is_empty();
             tokio::select! {
                 biased;
                 changed = stop.changed() => {
                     if changed.is_err() {
                         break;
                     }
+                }
+                _ = tokio::time::sleep_until(record_at), if record => {
+                    self.record_delivered(&mut lanes).await;
+                    record_at = Instant::now() + Duration::from_secs(1);
                 }
                 Some(done) = flights.join_next(), if !flights.is_empty() => {
                     if let Ok((chat, queued, result)) = done {
@@ -329,6 +339,24 @@ impl Sender {
                 self.settle(&mut lanes, chat, queued, result).await;
             }
         }
+        self.record_delivered(&mut lanes).await;
+        if !lanes.unrecorded.is_empty() {
+            // Still in the outbox: the next start sends them again (Telegram has no
+            // idempotency key), which is the one gap the architecture names.
+            tracing::error!(left = lanes.unrecorded.len(), "delivered messages still in the outbox at stop");
+        }
+    }
+
+    /// Writes the deliveries whose outbox removal failed; those that fail again stay listed.
+    async fn record_delivered(&self, lanes: &mut Lanes) {
+        let mut left = Vec::new();
+        for id in std::mem::take(&mut lanes.unrecorded) {
+            if let Err(e) = self.store.outbox_delivered(id).await {
+                tracing::warn!(id, error = %e, "delivered message still not out of the outbox");
+                left.push(id);
+            }
+        }
+        lanes.unrecorded = left;
     }
 
     /// Records the outcome of one request and decides what comes next for its chat.
@@ -345,7 +373,8 @@ impl Sender {
             Verdict::Delivered => {
                 self.stats.delivered.fetch_add(1, Ordering::Relaxed);
                 if let Err(e) = self.store.outbox_delivered(id).await {
-                    tracing::error!(id, error = %e, "delivered message could not be removed from the outbox");
+                    tracing::warn!(id, error = %e, "delivered message not yet out of the outbox; will retry");
+                    lanes.unrecorded.push(id);
                 }
                 lanes.loaded -= 1;
                 lanes.next_at.insert(chat, now + self.interval(chat));
@@ -380,7 +409,9 @@ impl Sender {
                 queued.message.target = Target { chat: new_chat, thread: queued.message.target.thread };
                 lanes.loaded -= 1;
                 self.reenqueue(queued.message).await;
-                let _ = self.store.outbox_delivered(id).await;
+                if self.store.outbox_delivered(id).await.is_err() {
+                    lanes.unrecorded.push(id);
+                }
                 lanes.schedule(chat);
                 return;
             }

@@ -1,24 +1,25 @@
 //! Booking a space of a welfare house by conversation: "vorrei la sala grande sabato
 //! pomeriggio per 20 persone", "domani alle 15", "next Tuesday 10-12". Each message fills a
-//! draft kept in the flow; what is missing is asked (space, when, people, purpose), every rule
-//! is checked with a reason when it fails, a taken slot gets the nearest free alternatives, and
-//! a summary asks for confirmation. The database has the last word on overlaps.
-//!
-//! A booking may be for an association (see `on_behalf`): then it counts against the
-//! association's weekly quota, and only then may it repeat every week. "dal 3 al 5 marzo"
-//! books the same time on each day, skipping and listing the days that cannot be booked.
+//! draft kept in the flow; what is missing is asked (space, when, people, purpose), and a
+//! summary asks for confirmation. The rules are the core's (`vicinato_core::booking::book`
+//! and `r#move`: every rule of the slot, for whom, the quota, overlaps and the nearest free
+//! alternatives, weekly series for associations, a range of days, moving a booking); this file
+//! turns a draft into their input and their outcomes and refusals into replies.
 //!
 //! Also: "what is free on Saturday at Casa X?" lists the free stretches of each space.
 
 use super::buttons::{BookingButton, SlotArg};
 use super::draft::{Ask, Draft, save};
-use super::slots::{job_keys, jobs_of, when_msg};
+use super::slots::when_msg;
 use crate::i18n::Msg;
 use crate::wish::{DateProblem, house_in, minute_of_day, read};
 use crate::{Block, Button, Flow, Reply, Turn};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use vicinato_core::booking::Refusal as CoreRefusal;
+use vicinato_core::booking::book::{self, BookInput, Checked, Series, Skipped};
+use vicinato_core::booking::r#move::{self, MoveInput};
 use vicinato_domain::*;
-use vicinato_store::{Refused, StoreError};
+use vicinato_store::StoreError;
 
 /// The person's local now, in a house's zone.
 fn local_now(turn: &Turn<'_>, zone: chrono_tz::Tz) -> NaiveDateTime {
@@ -179,12 +180,7 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
         save(turn, &draft).await?;
         return Ok(vec![Reply::id("book-ask-space").with_buttons(buttons)]);
     };
-    let Some((house, _)) = spaces.space(&space.id) else {
-        return Ok(vec![Reply::id("book-no-spaces")]);
-    };
-    let zone = house.zone;
     let hours = house_schedule(turn, &space);
-    let now = local_now(turn, zone);
     // When.
     let Some(slot) = slot_of(&draft, &space, &hours) else {
         draft.asked = Some(Ask::When);
@@ -205,29 +201,22 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
         }
         return Ok(vec![reply]);
     };
-    if let Err(refusal) = check_slot(&space, &hours, slot, draft.people, now) {
-        return refused(turn, draft, &space, &hours, zone, slot, refusal, now).await;
-    }
-    let Some(instants) = slot.in_zone(zone) else {
-        return refused(turn, draft, &space, &hours, zone, slot, Refusal::NoSuchTime, now).await;
+    // Every rule, by the core: the space's, a closure, for whom, the quota, the slot free.
+    let snapshot = turn.snapshot.clone();
+    let catalogue = super::slots::catalogue(turn.engine, &snapshot);
+    let input = input_of(&draft, &space, slot);
+    let needs_approval = match book::check(&turn.person, &input, turn.store(), turn.now, &catalogue).await? {
+        Err(refusal) => return refused(turn, draft, &space, slot, refusal).await,
+        Ok(Checked::ChooseWhom(mine)) => {
+            draft.asked = Some(Ask::ForWhom);
+            save(turn, &draft).await?;
+            return Ok(vec![super::on_behalf::ask_for_whom(&mine)]);
+        }
+        Ok(Checked::Free { for_whom, needs_approval }) => {
+            draft.for_whom = for_whom;
+            needs_approval
+        }
     };
-    // Closed by staff for that time.
-    if let Some(closure) = super::slots::closure_over(turn.engine, &space, instants.0, instants.1).await? {
-        return closed(turn, draft, &space, &hours, zone, slot, &closure, now).await;
-    }
-    // For me or for an association, then fair use: that one's hours in this house that week.
-    if let Some(replies) = super::on_behalf::settle(turn, &mut draft).await? {
-        return Ok(replies);
-    }
-    if let Some(refusal) = super::on_behalf::over_quota(turn, &space, zone, &draft, slot).await? {
-        return refused(turn, draft, &space, &hours, zone, slot, refusal, now).await;
-    }
-    let busy = busy_around(turn, &space, instants.0).await?;
-    if !is_free(&space, instants, &busy) {
-        let mut replies = vec![Reply::say(Msg::new("book-taken").msg("when", when_msg(slot)))];
-        replies.extend(offer_alternatives(turn, &mut draft, &space, &hours, zone, slot, &busy, now).await?);
-        return Ok(replies);
-    }
     // How many people.
     if draft.people.is_none() {
         draft.asked = Some(Ask::People);
@@ -253,7 +242,7 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
             .num("people", i64::from(draft.people.unwrap_or(0)))
             .text("purpose", draft.purpose.clone().unwrap_or_default()),
     );
-    if super::slots::needs_approval(turn.engine, &space).await? {
+    if needs_approval {
         summary.blocks.push(Block::Say(Msg::new("book-needs-approval")));
     }
     if let Some(a) = super::on_behalf::association_of(&draft) {
@@ -280,6 +269,20 @@ pub async fn advance(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>
     ])])
 }
 
+/// The core's input for what the draft says, at `slot`.
+fn input_of(draft: &Draft, space: &Space, slot: LocalSlot) -> BookInput {
+    BookInput {
+        space: space.id.clone(),
+        slot,
+        people: draft.people,
+        purpose: draft.purpose.clone().unwrap_or_default(),
+        for_whom: draft.for_whom.clone(),
+        replaces: draft.replaces,
+        weeks: draft.weeks,
+        days: draft.days,
+    }
+}
+
 /// Weekly hours, one line per open day, in the person's language.
 fn hours_lines(weekly: &WeeklyHours) -> Vec<Block> {
     use chrono::Weekday;
@@ -300,100 +303,55 @@ fn hours_lines(weekly: &WeeklyHours) -> Vec<Block> {
         .collect()
 }
 
-async fn busy_around(
-    turn: &Turn<'_>,
-    space: &Space,
-    at: DateTime<Utc>,
-) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, StoreError> {
-    let (from, to) = (at - Duration::days(1), at + Duration::days(9));
-    let mut busy = turn.store().busy(&space.units, from, to).await?;
-    busy.extend(super::slots::closed_times(turn.engine, space, from, to).await?);
-    Ok(busy)
-}
-
-/// The space is closed by staff at that time: the reason, and the nearest open times.
-#[allow(clippy::too_many_arguments)]
-async fn closed(
-    turn: &mut Turn<'_>,
-    mut draft: Draft,
-    space: &Space,
-    hours: &Schedule,
-    zone: chrono_tz::Tz,
-    slot: LocalSlot,
-    closure: &SpaceClosure,
-    now: NaiveDateTime,
-) -> Result<Vec<Reply>, StoreError> {
-    let until = closure.ends.with_timezone(&zone).format("%-d/%-m %H:%M").to_string();
-    let mut replies = vec![Reply::say(
-        Msg::new("book-refused-space-closed").text("reason", closure.reason.clone()).text("until", until),
-    )];
-    let busy = busy_around(turn, space, closure.starts).await?;
-    replies.extend(offer_alternatives(turn, &mut draft, space, hours, zone, slot, &busy, now).await?);
-    Ok(replies)
-}
-
-#[allow(clippy::too_many_arguments)]
+/// A refusal of the core as replies: why, and what to do next (the question again, or the
+/// nearest free times and the waitlist).
 async fn refused(
     turn: &mut Turn<'_>,
     mut draft: Draft,
     space: &Space,
-    hours: &Schedule,
-    zone: chrono_tz::Tz,
     slot: LocalSlot,
-    refusal: Refusal,
-    now: NaiveDateTime,
+    refusal: CoreRefusal,
 ) -> Result<Vec<Reply>, StoreError> {
-    let mut msg = Msg::new(refusal.message_id());
-    if let Some(n) = refusal.number() {
-        msg = msg.num("n", n);
-    }
-    let reply = Reply::say(msg);
-    match refusal {
-        Refusal::NoPeople | Refusal::OverCapacity { .. } => {
+    let reply = match &refusal {
+        CoreRefusal::NotYours | CoreRefusal::NotFound | CoreRefusal::Expired => {
+            turn.clear_flow().await?;
+            turn.flow = None;
+            return Ok(vec![super::slots::refused(&refusal)]);
+        }
+        CoreRefusal::Taken => Reply::say(Msg::new("book-taken").msg("when", when_msg(slot))),
+        CoreRefusal::Slot(Refusal::NoPeople | Refusal::OverCapacity { .. }) => {
             draft.people = None;
             draft.asked = Some(Ask::People);
             save(turn, &draft).await?;
-            Ok(vec![reply])
+            return Ok(vec![super::slots::refused(&refusal)]);
         }
-        Refusal::InThePast | Refusal::Empty | Refusal::TooShort { .. } | Refusal::TooLong { .. } => {
+        CoreRefusal::Slot(Refusal::InThePast | Refusal::Empty | Refusal::TooShort { .. } | Refusal::TooLong { .. }) => {
             draft.from = None;
             draft.to = None;
             draft.length = None;
             draft.part = None;
             draft.asked = Some(Ask::When);
             save(turn, &draft).await?;
-            Ok(vec![reply])
+            return Ok(vec![super::slots::refused(&refusal)]);
         }
-        _ => {
-            let busy = match slot.in_zone(zone) {
-                Some((s, _)) => busy_around(turn, space, s).await?,
-                None => Vec::new(),
-            };
-            let mut replies = vec![reply];
-            replies.extend(offer_alternatives(turn, &mut draft, space, hours, zone, slot, &busy, now).await?);
-            Ok(replies)
-        }
-    }
+        _ => super::slots::refused(&refusal),
+    };
+    let mut replies = vec![reply];
+    replies.extend(offer_alternatives(turn, &mut draft, space, slot).await?);
+    Ok(replies)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The nearest free times (by the core) as buttons, and the waitlist when the slot is taken.
 async fn offer_alternatives(
     turn: &mut Turn<'_>,
     draft: &mut Draft,
     space: &Space,
-    hours: &Schedule,
-    zone: chrono_tz::Tz,
     wish: LocalSlot,
-    busy: &[(DateTime<Utc>, DateTime<Utc>)],
-    now: NaiveDateTime,
 ) -> Result<Vec<Reply>, StoreError> {
-    let length = wish.minutes().clamp(i64::from(space.min_minutes), i64::from(space.max_minutes));
-    let wish = LocalSlot { start: wish.start, end: wish.start + Duration::minutes(length) };
-    let alts = alternatives(space, hours, zone, wish, busy, now, 3);
-    // Only a slot that is taken (not one that breaks a rule) can be waited for.
-    let taken = wish.in_zone(zone).is_some_and(|i| !is_free(space, i, busy))
-        && check_slot(space, hours, wish, None, now).is_ok();
-    let wait = taken.then(|| {
+    let snapshot = turn.snapshot.clone();
+    let catalogue = super::slots::catalogue(turn.engine, &snapshot);
+    let alts = book::alternatives(turn.store(), &catalogue, &space.id, wish, turn.now).await?;
+    let wait = alts.wait.map(|wish| {
         Button::msg(Msg::new("button-waitlist"), BookingButton::Wait(SlotArg::new(&space.id, wish)).to_payload())
     });
     draft.asked = Some(Ask::When);
@@ -401,10 +359,11 @@ async fn offer_alternatives(
     draft.to = None;
     draft.part = None;
     save(turn, draft).await?;
-    if alts.is_empty() {
+    if alts.slots.is_empty() {
         return Ok(vec![Reply::id("book-no-alternatives").with_buttons(wait.into_iter().collect())]);
     }
-    let buttons = alts.iter().map(|s| Button::msg(when_msg(*s), slot_payload(&space.id, *s))).chain(wait).collect();
+    let buttons =
+        alts.slots.iter().map(|s| Button::msg(when_msg(*s), slot_payload(&space.id, *s))).chain(wait).collect();
     Ok(vec![Reply::id("book-alternatives").with_buttons(buttons)])
 }
 
@@ -429,12 +388,15 @@ pub async fn space_chosen(
     advance(turn, draft).await
 }
 
-/// Moving one of my bookings (button `bmove:<id>`): same space, people and purpose, at a time
-/// to choose; the old one stays until the new one is booked.
+/// Moving a booking (button `bmove:<id>`): same space, people, purpose and association, at a
+/// time to choose; the old one stays until the new one is booked. Who may move it is the
+/// core's rule (the booker, or staff of the house).
 pub async fn move_booking(turn: &mut Turn<'_>, id: BookingId) -> Result<Vec<Reply>, StoreError> {
-    let booking = turn.store().booking(id).await?.filter(|b| b.person == turn.person.id);
-    let Some(b) = booking.filter(|b| b.status.is_live()) else {
-        return Ok(vec![Reply::id("booking-not-found")]);
+    let snapshot = turn.snapshot.clone();
+    let catalogue = super::slots::catalogue(turn.engine, &snapshot);
+    let b = match book::movable(&turn.person, id, turn.store(), &catalogue).await? {
+        Ok(b) => b,
+        Err(refusal) => return Ok(vec![super::slots::refused(&refusal)]),
     };
     let draft = Draft {
         house: Some(b.house.clone()),
@@ -442,6 +404,7 @@ pub async fn move_booking(turn: &mut Turn<'_>, id: BookingId) -> Result<Vec<Repl
         people: Some(b.people),
         purpose: Some(b.purpose.clone()),
         replaces: Some(b.id),
+        for_whom: b.association.clone().map(BookingFor::Association),
         ..Draft::default()
     };
     advance(turn, draft).await
@@ -477,218 +440,64 @@ pub async fn confirm(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, Store
         return advance(turn, draft).await;
     }
     let spaces = turn.engine.spaces();
-    let Some((house, space)) = draft.space.as_ref().and_then(|s| spaces.space(s)) else {
+    let Some((_, space)) = draft.space.as_ref().and_then(|s| spaces.space(s)) else {
         return Ok(vec![Reply::id("button-expired")]);
     };
-    let (space, zone) = (space.clone(), house.zone);
+    let space = space.clone();
     let hours = house_schedule(turn, &space);
-    let now = local_now(turn, zone);
     let Some(slot) = slot_of(&draft, &space, &hours) else {
         return advance(turn, draft).await;
     };
-    if let Err(refusal) = check_slot(&space, &hours, slot, draft.people, now) {
-        return refused(turn, draft, &space, &hours, zone, slot, refusal, now).await;
-    }
-    let Some((starts, ends)) = slot.in_zone(zone) else {
-        return refused(turn, draft, &space, &hours, zone, slot, Refusal::NoSuchTime, now).await;
+    let snapshot = turn.snapshot.clone();
+    let catalogue = super::slots::catalogue(turn.engine, &snapshot);
+    let done = match draft.replaces {
+        Some(booking) => {
+            let input =
+                MoveInput { booking, start: slot.start, minutes: Some(slot.minutes() as u16), people: draft.people };
+            r#move::move_booking(&turn.person, input, turn.store(), turn.now, &catalogue).await?
+        }
+        None => book::book(&turn.person, input_of(&draft, &space, slot), turn.store(), turn.now, &catalogue).await?,
     };
-    if !super::on_behalf::allowed(turn, &draft).await? {
-        turn.clear_flow().await?;
-        turn.flow = None;
-        return Ok(vec![Reply::id("book-for-not-yours")]);
-    }
-    if let Some(closure) = super::slots::closure_over(turn.engine, &space, starts, ends).await? {
-        return closed(turn, draft, &space, &hours, zone, slot, &closure, now).await;
-    }
-    // The quota again: another chat may have booked since the summary was shown.
-    if draft.weeks.is_none_or(|w| w <= 1)
-        && draft.days.is_none_or(|d| d <= 1)
-        && let Some(refusal) = super::on_behalf::over_quota(turn, &space, zone, &draft, slot).await?
-    {
-        return refused(turn, draft, &space, &hours, zone, slot, refusal, now).await;
-    }
-    let needs_approval = super::slots::needs_approval(turn.engine, &space).await?;
-    let association = super::on_behalf::association_of(&draft);
-    if let Some(weeks) = draft.weeks.filter(|w| *w > 1 && draft.replaces.is_none() && association.is_some()) {
-        let series = Series { first: slot, step: Duration::weeks(1), count: weeks, done: "book-weekly-done" };
-        return book_series(turn, &draft, &space, &hours, zone, series, now).await;
-    }
-    if let Some(days) = draft.days.filter(|d| *d > 1 && draft.replaces.is_none()) {
-        let series = Series { first: slot, step: Duration::days(1), count: days, done: "book-days-done" };
-        return book_series(turn, &draft, &space, &hours, zone, series, now).await;
-    }
-    let new = NewBooking {
-        house: space.house.clone(),
-        space: space.id.clone(),
-        person: turn.person.id,
-        status: if needs_approval { BookingStatus::Pending } else { BookingStatus::Confirmed },
-        starts,
-        ends,
-        zone,
-        people: draft.people.unwrap_or(1),
-        purpose: draft.purpose.clone().unwrap_or_default(),
-        units: space.units.clone(),
-        busy_until: ends + Duration::minutes(i64::from(space.buffer_minutes)),
-        replaces: draft.replaces,
-        association,
+    let booked = match done {
+        Ok(booked) => booked,
+        Err(refusal) => return refused(turn, draft, &space, slot, refusal).await,
     };
-    // The database checks the quota again in the booking's own transaction: two chats
-    // confirming at once cannot together go over it.
-    let wish = super::slot_rules::Wish {
-        space: &space,
-        person: turn.person.id,
-        association: new.association.as_ref(),
-        replaces: draft.replaces,
-        slot,
-        people: draft.people,
-    };
-    let written = match super::slot_rules::quota_check(&wish, zone) {
-        Some(quota) => turn.store().booking_insert_within(&new, &quota, turn.now).await?,
-        None => turn.store().booking_insert(&new, turn.now).await?.map_err(|_| Refused::Taken),
-    };
-    match written {
-        Ok(booking) => {
-            turn.clear_flow().await?;
-            turn.flow = None;
-            if let Some(old) = draft.replaces {
-                // The old slot is free now: its jobs go, and it is offered to the waitlist.
-                let old = turn.store().booking(old).await?.unwrap_or_else(|| Booking { id: old, ..booking.clone() });
-                unschedule_jobs(turn.engine, &old).await?;
-                super::waitlist::freed(turn.engine, &old, turn.now).await?;
-            }
-            if booking.status == BookingStatus::Confirmed {
-                schedule_jobs(turn.engine, &booking, turn.now).await?;
-            }
-            let id = if booking.status == BookingStatus::Pending { "book-pending" } else { "book-done" };
-            let file = super::slots::calendar_file(turn.engine, turn.lang, std::slice::from_ref(&booking), turn.now);
-            let mut reply =
-                Reply::say(Msg::new(id).text("space", space_label(turn, &space)).msg("when", when_msg(slot)));
-            reply.blocks.push(Block::File(file));
-            Ok(vec![
-                reply.with_buttons(vec![Button::msg(
-                    Msg::new("button-my-bookings"),
-                    BookingButton::Bookings.to_payload(),
-                )]),
-            ])
-        }
-        Err(Refused::OverQuota) => {
-            let refusal = match wish.association {
-                Some(_) => Refusal::OverAssociationQuota { hours: space.association_weekly_quota_hours.unwrap_or(0) },
-                None => Refusal::OverQuota { hours: space.weekly_quota_hours.unwrap_or(0) },
-            };
-            refused(turn, draft, &space, &hours, zone, slot, refusal, now).await
-        }
-        Err(Refused::Taken) => {
-            let busy = busy_around(turn, &space, starts).await?;
-            let mut draft = draft;
-            let mut replies = vec![Reply::say(Msg::new("book-taken").msg("when", when_msg(slot)))];
-            replies.extend(offer_alternatives(turn, &mut draft, &space, &hours, zone, slot, &busy, now).await?);
-            Ok(replies)
-        }
-    }
-}
-
-/// The same slot repeated: every week (associations) or every day of a range.
-struct Series {
-    first: LocalSlot,
-    step: Duration,
-    count: u8,
-    /// The message that sums up what was booked.
-    done: &'static str,
-}
-
-/// Books a series; dates that are taken, break a rule or go over the weekly quota are skipped
-/// and listed. Each date is checked against the quota with the dates booked before it.
-async fn book_series(
-    turn: &mut Turn<'_>,
-    draft: &Draft,
-    space: &Space,
-    hours: &Schedule,
-    zone: chrono_tz::Tz,
-    series: Series,
-    now: NaiveDateTime,
-) -> Result<Vec<Reply>, StoreError> {
-    let first = series.first;
-    let association = super::on_behalf::association_of(draft);
-    let needs_approval = super::slots::needs_approval(turn.engine, space).await?;
-    let mut booked = Vec::new();
-    let mut skipped = Vec::new();
-    for i in 0..i32::from(series.count) {
-        let slot = LocalSlot { start: first.start + series.step * i, end: first.end + series.step * i };
-        let instants = match (check_slot(space, hours, slot, draft.people, now), slot.in_zone(zone)) {
-            (Ok(()), Some(i)) => i,
-            _ => {
-                skipped.push((slot, "book-weekly-skipped"));
-                continue;
-            }
-        };
-        if super::slots::closure_over(turn.engine, space, instants.0, instants.1).await?.is_some() {
-            skipped.push((slot, "book-weekly-skipped"));
-            continue;
-        }
-        if super::on_behalf::over_quota(turn, space, zone, draft, slot).await?.is_some() {
-            skipped.push((slot, "book-series-skipped-quota"));
-            continue;
-        }
-        let new = NewBooking {
-            house: space.house.clone(),
-            space: space.id.clone(),
-            person: turn.person.id,
-            status: if needs_approval { BookingStatus::Pending } else { BookingStatus::Confirmed },
-            starts: instants.0,
-            ends: instants.1,
-            zone,
-            people: draft.people.unwrap_or(1),
-            purpose: draft.purpose.clone().unwrap_or_default(),
-            units: space.units.clone(),
-            busy_until: instants.1 + Duration::minutes(i64::from(space.buffer_minutes)),
-            replaces: None,
-            association: association.clone(),
-        };
-        match turn.store().booking_insert(&new, turn.now).await? {
-            Ok(b) => {
-                if b.status == BookingStatus::Confirmed {
-                    schedule_jobs(turn.engine, &b, turn.now).await?;
-                }
-                booked.push(b);
-            }
-            Err(Taken) => skipped.push((slot, "book-weekly-skipped")),
-        }
-    }
     turn.clear_flow().await?;
     turn.flow = None;
-    let mut reply = Reply::say(
-        Msg::new(series.done)
-            .text("space", space_label(turn, space))
-            .num("n", booked.len() as i64)
-            .msg("when", when_msg(first)),
-    );
-    for (slot, why) in skipped {
-        reply.blocks.push(Block::Say(Msg::new(why).msg("when", when_msg(slot))));
-    }
-    if !booked.is_empty() {
-        reply.blocks.push(Block::File(super::slots::calendar_file(turn.engine, turn.lang, &booked, turn.now)));
+    super::waitlist::follow(turn.engine, &booked.events, turn.now).await?;
+    let mut reply = match (booked.series, booked.bookings.first()) {
+        (Some(series), _) => {
+            let done = match series {
+                Series::Weekly => "book-weekly-done",
+                Series::Daily => "book-days-done",
+            };
+            let mut reply = Reply::say(
+                Msg::new(done)
+                    .text("space", space_label(turn, &space))
+                    .num("n", booked.bookings.len() as i64)
+                    .msg("when", when_msg(slot)),
+            );
+            for (slot, why) in &booked.skipped {
+                let why = match why {
+                    Skipped::Unavailable => "book-weekly-skipped",
+                    Skipped::Quota => "book-series-skipped-quota",
+                };
+                reply.blocks.push(Block::Say(Msg::new(why).msg("when", when_msg(*slot))));
+            }
+            reply
+        }
+        (None, Some(booking)) => {
+            let id = if booking.status == BookingStatus::Pending { "book-pending" } else { "book-done" };
+            Reply::say(Msg::new(id).text("space", space_label(turn, &space)).msg("when", when_msg(slot)))
+        }
+        (None, None) => return Ok(vec![Reply::id("button-expired")]),
+    };
+    if !booked.bookings.is_empty() {
+        reply.blocks.push(Block::File(super::slots::calendar_file(turn.engine, turn.lang, &booked.bookings, turn.now)));
     }
     Ok(vec![
         reply.with_buttons(vec![Button::msg(Msg::new("button-my-bookings"), BookingButton::Bookings.to_payload())]),
     ])
-}
-
-/// Schedules a confirmed booking's jobs ([`jobs_of`]).
-pub async fn schedule_jobs(engine: &crate::Engine, booking: &Booking, now: DateTime<Utc>) -> Result<(), StoreError> {
-    for job in jobs_of(engine, booking, now) {
-        engine.store().job_put(&job, now).await?;
-    }
-    engine.jobs_added().notify_one();
-    Ok(())
-}
-
-/// Removes a booking's jobs ([`job_keys`]).
-pub async fn unschedule_jobs(engine: &crate::Engine, booking: &Booking) -> Result<(), StoreError> {
-    for key in job_keys(engine, booking) {
-        engine.store().job_cancel(&key).await?;
-    }
-    Ok(())
 }
 
 /// "What is free on Saturday at Casa X?": each space's free stretches that day.
@@ -749,7 +558,7 @@ async fn free_in(turn: &mut Turn<'_>, house: LocationId, date: NaiveDate) -> Res
     let mut buttons = Vec::new();
     for space in &house.spaces {
         let hours = house_schedule(turn, space);
-        let busy = busy_around(turn, space, from).await?;
+        let busy = book::busy_around(turn.store(), spaces, space, from).await?;
         // Today, only what is still ahead (from the next quarter hour).
         let now = local_now(turn, house.zone);
         let quarter =
@@ -792,8 +601,18 @@ pub async fn chosen(turn: &mut Turn<'_>, whom: BookingFor) -> Result<Vec<Reply>,
         return Ok(vec![Reply::id("button-expired")]);
     };
     draft.for_whom = Some(whom);
-    if !super::on_behalf::allowed(turn, &draft).await? {
+    if !book::may_book_for(turn.store(), turn.person.id, draft.for_whom.as_ref()).await? {
         return Ok(vec![Reply::id("book-for-not-yours")]);
     }
     super::book::advance(turn, draft).await
+}
+
+/// An association chosen by token (`bfor:#<token>`, for an id too long for its payload): one
+/// of those the person may book for, else not theirs.
+pub async fn chosen_by_token(turn: &mut Turn<'_>, token: u64) -> Result<Vec<Reply>, StoreError> {
+    let mine = book::bookable(turn.store(), turn.person.id).await?;
+    match mine.into_iter().find(|a| super::buttons::association_token(&a.id) == token) {
+        Some(a) => chosen(turn, BookingFor::Association(a.id)).await,
+        None => Ok(vec![Reply::id("book-for-not-yours")]),
+    }
 }

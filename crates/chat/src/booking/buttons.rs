@@ -77,8 +77,21 @@ pub enum BookingButton {
     Start,
     /// `bfor:me` or `bfor:<association>`: who the booking is for.
     For(BookingFor),
+    /// `bfor:#<16 hex digits>`: for the association whose id has this [`association_token`],
+    /// among those the person may book for; for ids too long for `bfor:<association>`.
+    ForToken(u64),
     /// `bcal:`: my bookings as a calendar file.
     Calendar,
+}
+
+/// The longest association id `bfor:<association>` carries within Telegram's 64 bytes.
+const LONGEST_FOR: usize = 64 - "bfor:".len();
+
+/// A short, stable token for an association id (64-bit FNV-1a), for [`BookingButton::ForToken`].
+pub fn association_token(id: &AssociationId) -> u64 {
+    id.as_str()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 fn id(arg: &str) -> Option<BookingId> {
@@ -90,6 +103,15 @@ fn day(arg: &str) -> Option<NaiveDate> {
 }
 
 impl BookingButton {
+    /// The button that books for an association: its id when it fits, else its token.
+    pub fn for_association(id: &AssociationId) -> Self {
+        if id.as_str().len() <= LONGEST_FOR {
+            Self::For(BookingFor::Association(id.clone()))
+        } else {
+            Self::ForToken(association_token(id))
+        }
+    }
+
     /// Reads a payload; `None` when it is not a booking button, or one that no longer reads.
     pub fn parse(payload: &str) -> Option<Self> {
         let (kind, arg) = payload.split_once(':').unwrap_or((payload, ""));
@@ -125,6 +147,11 @@ impl BookingButton {
             "bdecline" => Self::Decline(id(arg)?),
             "bstart" if arg.is_empty() => Self::Start,
             "bfor" if arg == "me" => Self::For(BookingFor::Me),
+            "bfor" if arg.starts_with('#') => {
+                let hex = &arg[1..];
+                (hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then_some(())?;
+                Self::ForToken(u64::from_str_radix(hex, 16).ok()?)
+            }
             "bfor" => Self::For(BookingFor::Association(AssociationId::parse(arg).ok()?)),
             "bcal" if arg.is_empty() => Self::Calendar,
             _ => return None,
@@ -150,6 +177,7 @@ impl BookingButton {
             Self::Start => "bstart".to_owned(),
             Self::For(BookingFor::Me) => "bfor:me".to_owned(),
             Self::For(BookingFor::Association(a)) => format!("bfor:{a}"),
+            Self::ForToken(token) => format!("bfor:#{token:016x}"),
             Self::Calendar => "bcal:".to_owned(),
         }
     }
@@ -160,8 +188,8 @@ mod tests {
     use super::*;
 
     /// The longest id a space, a house or an association is given in practice (the longest in
-    /// config/spaces.toml is 25 bytes). An association id may be up to 64 bytes; `bfor:` fits
-    /// 59 of them.
+    /// config/spaces.toml is 25 bytes). An association id may be up to 64 bytes: a longer
+    /// one than `bfor:` fits goes by its token (tested below).
     const LONGEST_ID: usize = 32;
 
     fn every(id_len: usize) -> Vec<BookingButton> {
@@ -189,6 +217,8 @@ mod tests {
             BookingButton::Start,
             BookingButton::For(BookingFor::Me),
             BookingButton::For(BookingFor::Association(AssociationId::new(&slug))),
+            BookingButton::ForToken(u64::MAX),
+            BookingButton::ForToken(0),
             BookingButton::Calendar,
         ]
     }
@@ -207,6 +237,31 @@ mod tests {
             let payload = button.to_payload();
             assert!(payload.len() <= 64, "{payload} is {} bytes", payload.len());
         }
+    }
+
+    #[test]
+    fn a_button_for_an_association_with_the_longest_id_fits_and_reads_back_to_it() {
+        for len in [2, LONGEST_FOR, LONGEST_FOR + 1, 64] {
+            let long = AssociationId::parse(&"a".repeat(len)).expect("a valid id");
+            let button = BookingButton::for_association(&long);
+            let payload = button.to_payload();
+            assert!(payload.len() <= 64, "{payload} is {} bytes", payload.len());
+            let read = BookingButton::parse(&payload).expect("it reads");
+            assert_eq!(read, button, "{payload}");
+            match read {
+                BookingButton::For(BookingFor::Association(id)) => assert_eq!(id, long),
+                BookingButton::ForToken(token) => {
+                    assert!(len > LONGEST_FOR, "{payload}");
+                    assert_eq!(token, association_token(&long));
+                    let other = AssociationId::parse(&format!("{}b", "a".repeat(len - 1))).unwrap();
+                    assert_ne!(token, association_token(&other), "another id, another token");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(BookingButton::parse("bfor:#12"), None, "a token is 16 hex digits");
+        assert_eq!(BookingButton::parse("bfor:#zzzzzzzzzzzzzzzz"), None);
+        assert_eq!(BookingButton::parse("bfor:#+123456789abcdef"), None);
     }
 
     #[test]

@@ -12,7 +12,6 @@ pub(crate) mod manage_spaces;
 pub(crate) mod module;
 pub(crate) mod on_behalf;
 pub mod reminders;
-pub mod slot_rules;
 pub(crate) mod slots;
 pub(crate) mod waitlist;
 
@@ -40,6 +39,7 @@ pub(crate) async fn on_button(turn: &mut Turn<'_>, button: BookingButton) -> Res
         BookingButton::Decline(id) => approve::decide(turn, id, false).await,
         BookingButton::Start => book::command(turn, None).await,
         BookingButton::For(whom) => book::chosen(turn, whom).await,
+        BookingButton::ForToken(token) => book::chosen_by_token(turn, token).await,
         BookingButton::Calendar => bookings::calendar(turn).await,
     }
 }

@@ -1,26 +1,19 @@
-//! Booking on behalf of an association: who a booking is for ("per me", "per l'associazione
-//! Orti Uniti", or a button when the person may book for an association), and the fair-use
-//! quotas: a person's own hours per week in a house, or the association's. Only bookers of an
-//! association (members staff marked so) may book for it; the right is checked again when the
+//! Booking on behalf of an association, the chat side: who a message says a booking is for
+//! ("per me", "per l'associazione Orti Uniti"), and the question with a button each when the
+//! person may book for an association. Who may book for which association, and the fair-use
+//! quotas, are the core's rules (`vicinato_core::booking::book`), checked again when the
 //! booking is written.
 
 use super::buttons::BookingButton;
-use super::draft::{Ask, Draft};
+use super::draft::Draft;
 use crate::i18n::Msg;
 use crate::{Button, Reply, Turn};
 use vicinato_domain::*;
 use vicinato_store::StoreError;
 
-/// The associations the person may book for.
-pub async fn bookable(turn: &Turn<'_>) -> Result<Vec<Association>, StoreError> {
-    Ok(turn
-        .store()
-        .associations_of(turn.person.id)
-        .await?
-        .into_iter()
-        .filter(|(_, m)| m.may_book)
-        .map(|(a, _)| a)
-        .collect())
+/// The associations the person may book for (the core's rule).
+async fn bookable(turn: &Turn<'_>) -> Result<Vec<Association>, StoreError> {
+    vicinato_core::booking::book::bookable(turn.store(), turn.person.id).await
 }
 
 /// Words that say the booking is for the person themselves.
@@ -62,35 +55,13 @@ pub async fn read(turn: &Turn<'_>, text: &str) -> Result<Result<Option<BookingFo
     Ok(Err(Reply::id(if mine.is_empty() { "book-for-no-association" } else { "book-for-not-yours" })))
 }
 
-/// Decides who the draft is for when it is not said yet: the person, unless they may book for
-/// an association (then they are asked, with a button each). `Some(replies)` when asking.
-pub async fn settle(turn: &mut Turn<'_>, draft: &mut Draft) -> Result<Option<Vec<Reply>>, StoreError> {
-    if draft.for_whom.is_some() || draft.replaces.is_some() {
-        return Ok(None);
-    }
-    let mine = bookable(turn).await?;
-    if mine.is_empty() {
-        draft.for_whom = Some(BookingFor::Me);
-        return Ok(None);
-    }
-    draft.asked = Some(Ask::ForWhom);
-    super::draft::save(turn, draft).await?;
+/// Asks who the booking is for: the person, or one of the associations they may book for.
+pub fn ask_for_whom(mine: &[Association]) -> Reply {
     let mut buttons =
         vec![Button::msg(Msg::new("button-book-for-me"), BookingButton::For(BookingFor::Me).to_payload())];
-    buttons.extend(
-        mine.iter().map(|a| {
-            Button::text(a.name.clone(), BookingButton::For(BookingFor::Association(a.id.clone())).to_payload())
-        }),
-    );
-    Ok(Some(vec![Reply::id("book-ask-for-whom").with_buttons(buttons)]))
-}
-
-/// Whether the person may (still) book for whom the draft says.
-pub async fn allowed(turn: &Turn<'_>, draft: &Draft) -> Result<bool, StoreError> {
-    Ok(match &draft.for_whom {
-        Some(BookingFor::Association(id)) => bookable(turn).await?.iter().any(|a| &a.id == id),
-        _ => true,
-    })
+    buttons
+        .extend(mine.iter().map(|a| Button::text(a.name.clone(), BookingButton::for_association(&a.id).to_payload())));
+    Reply::id("book-ask-for-whom").with_buttons(buttons)
 }
 
 /// The association a draft books for, if any.
@@ -99,24 +70,4 @@ pub fn association_of(draft: &Draft) -> Option<AssociationId> {
         Some(BookingFor::Association(id)) => Some(id.clone()),
         _ => None,
     }
-}
-
-/// The fair-use quota the slot would break, if any (see [`super::slot_rules::over_quota`]).
-pub async fn over_quota(
-    turn: &Turn<'_>,
-    space: &Space,
-    zone: chrono_tz::Tz,
-    draft: &Draft,
-    slot: LocalSlot,
-) -> Result<Option<Refusal>, StoreError> {
-    let association = association_of(draft);
-    let wish = super::slot_rules::Wish {
-        space,
-        person: turn.person.id,
-        association: association.as_ref(),
-        replaces: draft.replaces,
-        slot,
-        people: draft.people,
-    };
-    super::slot_rules::over_quota(turn.engine, &wish, zone, turn.now).await
 }

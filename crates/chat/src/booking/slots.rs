@@ -1,18 +1,17 @@
-//! What every booking file shares: the jobs that follow a booking (reminder, no-show, hold,
-//! freed slot) and their keys (built by the core), how a slot is said, the calendar file, a
-//! space's name, whether a space is closed or needs approval (asked of the core's rules), the
-//! catalogue the core's use cases read, a core refusal as a reply, and a core notice as a
-//! note. Depends on no other booking file but the button payloads, so the others can all use
+//! What every booking file shares: the kinds of the jobs that follow a booking (built by the
+//! core), how a slot is said, the calendar file, a space's name, whether a space needs
+//! approval (asked of the core's rules), the catalogue the core's use cases read, a core
+//! refusal as a reply, and a core notice as a note. Depends on no other booking file but the button payloads, so the others can all use
 //! it without importing each other.
 
 use super::buttons::BookingButton;
 use crate::i18n::Msg;
 use crate::notes::Note;
 use crate::{Attachment, DirectorySnapshot, Engine, Reply};
-use chrono::{DateTime, Datelike, Utc};
-use vicinato_core::booking::{Catalogue, Notice, Tell, jobs, rules};
+use chrono::Datelike;
+use vicinato_core::booking::{Catalogue, Notice, Tell, rules};
 use vicinato_domain::*;
-use vicinato_store::{NewJob, StoreError};
+use vicinato_store::StoreError;
 
 /// Job kinds of bookings, run by [`super::reminders`].
 pub use vicinato_core::booking::jobs::{FREED_JOB, HOLD_JOB, NO_SHOW_JOB, REMINDER_JOB, freed_key};
@@ -72,16 +71,6 @@ pub fn when_msg(slot: LocalSlot) -> Msg {
         .text("to", slot.end.format("%H:%M").to_string())
 }
 
-/// The reminder jobs of a confirmed booking, and the no-show check after its start.
-pub fn jobs_of(engine: &crate::Engine, booking: &Booking, now: DateTime<Utc>) -> Vec<NewJob> {
-    jobs::of_confirmed(&engine.spaces().settings, booking, now)
-}
-
-/// The keys of a booking's jobs, to remove them (it was cancelled, declined or released).
-pub fn job_keys(engine: &crate::Engine, booking: &Booking) -> Vec<String> {
-    jobs::keys(&engine.spaces().settings, booking)
-}
-
 /// How a booking is named in lists and messages: "Sala grande – Casa del Welfare di Centocelle".
 pub fn space_name(engine: &crate::Engine, lang: Lang, booking: &Booking) -> String {
     let space = engine.spaces().space(&booking.space).map(|(_, s)| s.name.get(lang).to_owned());
@@ -127,24 +116,4 @@ pub fn slot_of(booking: &Booking) -> LocalSlot {
 /// Whether a space needs approval: as staff last said, else as the spaces file says.
 pub async fn needs_approval(engine: &Engine, space: &Space) -> Result<bool, StoreError> {
     rules::needs_approval(engine.store().as_ref(), space).await
-}
-
-/// The closure that closes a space over `[from, to)`, if any.
-pub async fn closure_over(
-    engine: &Engine,
-    space: &Space,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Option<SpaceClosure>, StoreError> {
-    rules::closure_over(engine.store().as_ref(), engine.spaces(), space, from, to).await
-}
-
-/// The times a space is closed within `[from, to)`, as busy intervals.
-pub async fn closed_times(
-    engine: &Engine,
-    space: &Space,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, StoreError> {
-    rules::closed_times(engine.store().as_ref(), engine.spaces(), space, from, to).await
 }

@@ -3,13 +3,12 @@
 //! person waiting is offered the slot as a held booking, kept for them for
 //! `booking.hold_minutes`; if they do not confirm in time, the next in line is offered it.
 //!
-//! A wait obeys the booking rules ([`super::slot_rules`]) when it is joined, when it is
+//! A wait obeys the booking rules (`vicinato_core::booking::rules`) when it is joined, when it is
 //! promoted and when the offer is taken up: nobody queues for what they could not book.
-//! Joining, answering an offer and the end of a hold are the core's use cases; this file turns
-//! them into replies, and offers freed slots (the promotion, with the core's rules).
+//! Joining, answering an offer, the end of a hold and the promotion of a freed slot are the
+//! core's use cases; this file turns them into replies and notes.
 
 use super::buttons::{BookingButton, SlotArg};
-use super::slot_rules::{self, Wish};
 use super::slots::freed_key;
 use super::slots::when_msg;
 use super::slots::{slot_of, space_name};
@@ -18,13 +17,14 @@ use crate::notes::{self, Note};
 use crate::{Block, Button, Engine, Flow, Reply, Turn};
 use anyhow::Context;
 use async_trait::async_trait;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
+use vicinato_core::booking::promote::{self, Offer, Promotion};
 use vicinato_core::booking::wait::{WaitInput, Waited};
 use vicinato_core::booking::{Event, Notice, Refusal, hold, release, wait};
 use vicinato_core::scheduler::JobHandler;
 use vicinato_domain::*;
-use vicinato_store::{Job, NewJob, StoreError};
+use vicinato_store::{Job, StoreError};
 
 /// Offers the freed slot now and removes its job; on an error the job stays and retries.
 pub async fn freed_now(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> Result<(), StoreError> {
@@ -81,82 +81,30 @@ pub async fn join(turn: &mut Turn<'_>, slot: SlotArg) -> Result<Vec<Reply>, Stor
     Ok(vec![Reply::say(Msg::new("waitlist-joined").text("space", name).msg("when", when_msg(slot)).num("n", place))])
 }
 
-/// A booking stopped occupying its slot: offer it to the first person waiting for any space
-/// that shares a unit with it, if the slot still passes every rule for them. Each offer is one
-/// transaction (entry offered, held booking, hold expiry, the note), so running this again
-/// after a crash offers nothing twice.
+/// A booking stopped occupying its slot: the core offers it to the first person waiting
+/// ([`promote::promote`], one transaction per offer with its note); this words the offers and
+/// the waits that lapsed, and delivers them now.
 pub async fn freed(engine: &Engine, booking: &Booking, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let spaces = engine.spaces();
-    let Some((_, booked)) = spaces.space(&booking.space) else {
-        return Ok(());
-    };
-    let sharing: Vec<&Space> = spaces
-        .houses
-        .iter()
-        .flat_map(|h| &h.spaces)
-        .filter(|s| s.units.iter().any(|u| booked.units.contains(u)))
-        .collect();
-    for space in sharing {
-        let Some((house, _)) = spaces.space(&space.id) else { continue };
-        for entry in engine.store().waitlist_waiting(&space.id, booking.starts, booking.ends).await? {
-            if entry.starts <= now {
-                engine.store().waitlist_set(entry.id, "expired").await?;
-                continue;
+    let snapshot = engine.snapshot();
+    let catalogue = super::slots::catalogue(engine, &snapshot);
+    let word = |offer: &Offer| offer_note(engine, offer).job(now);
+    let promoted = promote::promote(booking, engine.store().as_ref(), now, &catalogue, &word).await?;
+    for promotion in promoted {
+        match promotion {
+            Promotion::Offered(offer) => {
+                engine.jobs_added().notify_one();
+                notes::send_now(engine, &[offer_note(engine, &offer)], now).await?;
             }
-            let Some(person) = engine.store().person(entry.person).await? else { continue };
-            let lang = person.language.unwrap_or(engine.settings().default_lang);
-            let slot = LocalSlot {
-                start: entry.starts.with_timezone(&house.zone).naive_local(),
-                end: entry.ends.with_timezone(&house.zone).naive_local(),
-            };
-            let wish = Wish {
-                space,
-                person: entry.person,
-                association: None,
-                replaces: None,
-                slot,
-                people: Some(entry.people.max(1)),
-            };
-            if let Some(broken) = slot_rules::broken(engine, &wish, now).await? {
-                // The rules changed for them (a quota used meanwhile, a closure, too little
-                // notice left): their wait ends, and they are told why.
-                engine.store().waitlist_set(entry.id, "lapsed").await?;
-                let why = slot_rules::reply(&broken, house.zone).blocks.into_iter().next();
-                let mut msg =
-                    Msg::new("waitlist-lapsed").text("space", space.name.get(lang)).msg("when", when_msg(slot));
-                if let Some(Block::Say(reason)) = why {
-                    msg = msg.msg("reason", reason);
-                }
-                let note = Note::new(entry.person, msg, format!("waitlist:{}:lapsed", entry.id));
+            Promotion::Lapsed { entry, to, language, space, slot, why } => {
+                let lang = language.unwrap_or(engine.settings().default_lang);
+                let name = engine.spaces().space(&space).map(|(_, s)| s.name.get(lang).to_owned()).unwrap_or_default();
+                let msg = Msg::new("waitlist-lapsed")
+                    .text("space", name)
+                    .msg("when", when_msg(slot))
+                    .msg("reason", super::slots::refusal_msg(&why));
+                let note = Note::new(to, msg, format!("waitlist:{entry}:lapsed"));
                 notes::send(engine, &[note], now).await?;
-                continue;
             }
-            let held = NewBooking {
-                house: house.location.clone(),
-                space: space.id.clone(),
-                person: entry.person,
-                status: BookingStatus::Held,
-                starts: entry.starts,
-                ends: entry.ends,
-                zone: house.zone,
-                people: entry.people.max(1),
-                purpose: entry.purpose.clone(),
-                units: space.units.clone(),
-                busy_until: entry.ends + Duration::minutes(i64::from(space.buffer_minutes)),
-                replaces: None,
-                association: None,
-            };
-            let hold = engine.spaces().settings.hold_minutes;
-            let name = format!("{} – {}", space.name.get(lang), house_name(engine, &house.location));
-            let offer = |id: BookingId| offer_note(entry.person, id, &name, slot, hold);
-            let jobs = |id: BookingId| vec![hold_job(id, house.zone, now, hold), offer(id).job(now)];
-            let Ok(held) = engine.store().waitlist_promote(entry.id, &held, &jobs, now).await? else {
-                // Still (partly) taken for this one, or offered already: they keep their place.
-                continue;
-            };
-            engine.jobs_added().notify_one();
-            tracing::info!(booking = %held.id, "a freed slot is offered to the waitlist");
-            notes::send_now(engine, &[offer(held.id)], now).await?;
         }
     }
     Ok(())
@@ -166,14 +114,17 @@ fn house_name(engine: &Engine, location: &LocationId) -> String {
     engine.snapshot().houses.iter().find(|h| &h.id == location).map(|h| h.name.clone()).unwrap_or_default()
 }
 
-fn hold_job(id: BookingId, zone: chrono_tz::Tz, now: DateTime<Utc>, hold_minutes: u32) -> NewJob {
-    vicinato_core::booking::jobs::hold(id, zone, now, hold_minutes)
-}
-
-fn offer_note(person: PersonId, id: BookingId, space: &str, slot: LocalSlot, hold_minutes: u32) -> Note {
-    let msg =
-        Msg::new("waitlist-offer").text("space", space).msg("when", when_msg(slot)).num("n", i64::from(hold_minutes));
-    Note::new(person, msg, format!("booking:{id}:offer"))
+/// The note that offers a held slot, with its two answers.
+fn offer_note(engine: &Engine, offer: &Offer) -> Note {
+    let lang = offer.language.unwrap_or(engine.settings().default_lang);
+    let space = engine.spaces().space(&offer.space).map(|(_, s)| s.name.get(lang).to_owned()).unwrap_or_default();
+    let name = format!("{space} – {}", house_name(engine, &offer.house));
+    let id = offer.booking;
+    let msg = Msg::new("waitlist-offer")
+        .text("space", name)
+        .msg("when", when_msg(offer.slot))
+        .num("n", i64::from(offer.hold_minutes));
+    Note::new(offer.to, msg, format!("booking:{id}:offer"))
         .button(Msg::new("button-hold-yes"), BookingButton::Hold { take: true, booking: id }.to_payload())
         .button(Msg::new("button-hold-no"), BookingButton::Hold { take: false, booking: id }.to_payload())
 }

@@ -11,11 +11,10 @@ use super::buttons::{Browse, InitiativeButton};
 use super::common::*;
 use super::lifecycle::{self, Change};
 use crate::i18n::Msg;
-use crate::limits::Limits;
 use crate::{Block, Button, Flow, Reply, Turn};
 use chrono::{Duration, NaiveTime, TimeZone};
 use serde::{Deserialize, Serialize};
-use vicinato_core::initiatives::access::{Writing, may_write};
+use vicinato_core::initiatives::access::{Hourly, Writing, hourly_limit, may_write};
 use vicinato_core::initiatives::{self, Refusal};
 use vicinato_domain::initiative::*;
 use vicinato_domain::text::fold;
@@ -490,17 +489,16 @@ pub async fn ask_text(turn: &mut Turn<'_>, id: InitiativeId, awaiting: Awaiting)
     if !allowed {
         return Ok(vec![Reply::id("not-allowed")]);
     }
-    // Comments and reports an hour are limited, except for staff of the territory.
-    if matches!(awaiting, Awaiting::Comment | Awaiting::Report) && !is_staff(turn, &ini) {
-        let limits = &turn.engine.settings().limits;
-        let activity = turn.store().initiative_activity(turn.person.id, turn.now - Duration::hours(1)).await?;
-        let (max, done) = match awaiting {
-            Awaiting::Comment => (limits.comments_per_hour, activity.comments),
-            _ => (limits.reports_per_hour, activity.reports),
-        };
-        if Limits::reached(max, done) {
-            return Ok(vec![Reply::say(Msg::new("limit-per-hour").num("n", i64::from(max)))]);
-        }
+    // Comments and reports an hour are limited (the core's rule): said before the text is asked.
+    let hourly = match awaiting {
+        Awaiting::Comment => Some(Hourly::Comments),
+        Awaiting::Report => Some(Hourly::Reports),
+        _ => None,
+    };
+    if let Some(what) = hourly
+        && let Some(limit) = hourly_limit(&turn.person, &ini, what, &ctx(turn), turn.store(), turn.now).await?
+    {
+        return Ok(vec![Reply::refused(&limit)]);
     }
     if awaiting == Awaiting::Update {
         let rules = &turn.engine.settings().initiatives;
@@ -541,7 +539,7 @@ pub async fn typed(
         Awaiting::Comment => {
             turn.clear_flow().await?;
             let input = initiatives::comment::Input { id, text };
-            match initiatives::comment::comment(&turn.person, input, turn.store(), turn.now).await? {
+            match initiatives::comment::comment(&turn.person, input, ctx(turn), turn.store(), turn.now).await? {
                 Ok(done) => lifecycle::tell_events(turn.engine, &done.events, turn.now).await?,
                 Err(refusal) => return Ok(vec![refused(turn, &refusal)]),
             }

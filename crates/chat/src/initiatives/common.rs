@@ -6,6 +6,7 @@
 use crate::i18n::Msg;
 use crate::{Reply, Turn};
 use chrono::Datelike;
+use vicinato_core::initiatives::access::PerHour;
 use vicinato_core::initiatives::{Context, Refusal, access};
 use vicinato_domain::TerritoryId;
 use vicinato_domain::initiative::*;
@@ -54,7 +55,12 @@ pub(crate) fn is_author(turn: &Turn<'_>, ini: &Initiative) -> bool {
 
 /// What the use cases read besides the store: the territory tree and the rules.
 pub(crate) fn ctx<'a>(turn: &'a Turn<'_>) -> Context<'a> {
-    Context { tree: &turn.snapshot.tree, rules: &turn.engine.settings().initiatives }
+    let limits = &turn.engine.settings().limits;
+    Context {
+        tree: &turn.snapshot.tree,
+        rules: &turn.engine.settings().initiatives,
+        per_hour: PerHour { comments: limits.comments_per_hour, reports: limits.reports_per_hour },
+    }
 }
 
 /// A refusal of a use case, as the person reads it: a status and an area in their words.

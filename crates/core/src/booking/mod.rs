@@ -9,10 +9,13 @@
 //! jobs decide when they run (a no-show released, a hold run out).
 
 pub mod approve;
+pub mod book;
 pub mod cancel;
 pub mod check_in;
 pub mod hold;
 pub mod jobs;
+pub mod r#move;
+pub mod promote;
 pub mod refusal;
 pub mod release;
 pub mod rules;

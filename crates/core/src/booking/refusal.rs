@@ -28,6 +28,10 @@ pub enum Refusal {
     Slot(SlotRefusal),
     /// Staff closed the space at that time; `until` is the end, local to the house.
     Closed { reason: String, until: String },
+    /// The association named is not one the booker may book for.
+    NotYours,
+    /// Someone else holds (part of) the slot.
+    Taken,
 }
 
 impl crate::Refusal for Refusal {
@@ -43,6 +47,8 @@ impl crate::Refusal for Refusal {
             Self::WaitlistFull { .. } => "waitlist-full",
             Self::Slot(refusal) => refusal.message_id(),
             Self::Closed { .. } => "book-refused-space-closed",
+            Self::NotYours => "book-for-not-yours",
+            Self::Taken => "book-taken",
         }
     }
 
@@ -83,6 +89,8 @@ impl crate::Refusal for Refusal {
             Self::Expired,
             Self::WaitlistFull { cap: 5 },
             Self::Closed { reason: "lavori".into(), until: "5/12 18:00".into() },
+            Self::NotYours,
+            Self::Taken,
         ];
         every.extend(slot.into_iter().map(Self::Slot));
         every
@@ -109,7 +117,9 @@ mod tests {
                 | Refusal::Expired
                 | Refusal::WaitlistFull { .. }
                 | Refusal::Slot(_)
-                | Refusal::Closed { .. } => {}
+                | Refusal::Closed { .. }
+                | Refusal::NotYours
+                | Refusal::Taken => {}
             }
         }
         assert_eq!(every.iter().filter(|r| matches!(r, Refusal::Slot(_))).count(), 12);

@@ -4,7 +4,7 @@
 //! nothing to anyone.
 
 use super::refusal::Refusal;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use vicinato_domain::initiative::{Initiative, InitiativeId, Phase, Rules, Status};
 use vicinato_domain::{Person, Role, TerritoryId, TerritoryTree};
 use vicinato_store::{AuditEntry, Store, StoreError};
@@ -15,6 +15,49 @@ use vicinato_store::{AuditEntry, Store, StoreError};
 pub struct Context<'a> {
     pub tree: &'a TerritoryTree,
     pub rules: &'a Rules,
+    /// How many comments and reports one person may write an hour.
+    pub per_hour: PerHour,
+}
+
+/// How many comments and reports one person may write an hour (0: no limit), from `[limits]`
+/// in the configuration. Staff of the initiative's territory are never limited.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PerHour {
+    pub comments: u32,
+    pub reports: u32,
+}
+
+/// What [`PerHour`] limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hourly {
+    Comments,
+    Reports,
+}
+
+/// The hourly limit the actor has reached for `what` on `ini`, if any: checked by
+/// [`super::comment`] and [`super::report`], and by a caller that wants to say so before
+/// asking for the text.
+pub async fn hourly_limit(
+    actor: &Person,
+    ini: &Initiative,
+    what: Hourly,
+    ctx: &Context<'_>,
+    store: &dyn Store,
+    now: DateTime<Utc>,
+) -> Result<Option<Refusal>, StoreError> {
+    let max = match what {
+        Hourly::Comments => ctx.per_hour.comments,
+        Hourly::Reports => ctx.per_hour.reports,
+    };
+    if max == 0 || is_staff(actor, ini, ctx.tree) {
+        return Ok(None);
+    }
+    let activity = store.initiative_activity(actor.id, now - Duration::hours(1)).await?;
+    let done = match what {
+        Hourly::Comments => activity.comments,
+        Hourly::Reports => activity.reports,
+    };
+    Ok((done >= max).then_some(Refusal::PerHour { max }))
 }
 
 /// A use case's answer: the outcome, or why not; the outer error is the store's.

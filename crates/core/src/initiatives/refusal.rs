@@ -62,6 +62,10 @@ pub enum Refusal {
     NoAreas,
     /// The draft is no longer this person's draft.
     DraftGone,
+    /// The person wrote as many comments (or reports) in the last hour as one may.
+    PerHour {
+        max: u32,
+    },
 }
 
 impl crate::Refusal for Refusal {
@@ -90,6 +94,7 @@ impl crate::Refusal for Refusal {
             Refusal::TooManyDrafts { .. } => "ini-drafts-too-many",
             Refusal::NoAreas => "ini-no-areas",
             Refusal::DraftGone => "ini-draft-gone",
+            Refusal::PerHour { .. } => "limit-per-hour",
         }
     }
 
@@ -100,7 +105,7 @@ impl crate::Refusal for Refusal {
             }
             Refusal::NotResident { area } => vec![("area", Arg::Text(area.to_string()))],
             Refusal::DraftMissing { field } => vec![("field", Arg::Text((*field).to_owned()))],
-            Refusal::TooManyDrafts { max } => vec![("n", Arg::Number(i64::from(*max)))],
+            Refusal::TooManyDrafts { max } | Refusal::PerHour { max } => vec![("n", Arg::Number(i64::from(*max)))],
             _ => Vec::new(),
         }
     }
@@ -131,6 +136,7 @@ impl crate::Refusal for Refusal {
             Refusal::TooManyDrafts { max: 3 },
             Refusal::NoAreas,
             Refusal::DraftGone,
+            Refusal::PerHour { max: 20 },
         ]
     }
 }

@@ -1,9 +1,9 @@
 //! Reporting a public initiative, once per person; the report that reaches the rules' limit
 //! hides it in the same transaction, and the outcome says to tell its author and the
-//! territory's moderators. How many reports a person may write an hour is the caller's limit
-//! to check before asking.
+//! territory's moderators. A person writes at most `ctx.per_hour.reports` an hour (staff of
+//! the territory are never limited): checked here, so no entry point can skip it.
 
-use super::access::{Context, Decided};
+use super::access::{Context, Decided, Hourly, hourly_limit};
 use super::event::Event;
 use super::refusal::Refusal;
 use chrono::{DateTime, Utc};
@@ -35,6 +35,9 @@ pub async fn report(
     let Some(ini) = store.initiative(input.id).await? else { return Ok(Err(Refusal::NotFound)) };
     if !ini.status.is_public() {
         return Ok(Err(Refusal::NotFound));
+    }
+    if let Some(limit) = hourly_limit(actor, &ini, Hourly::Reports, &ctx, store, now).await? {
+        return Ok(Err(limit));
     }
     let hide_at = ctx.rules.reports_to_hide;
     let Some((_, hidden)) = store.initiative_report(ini.id, actor.id, &input.reason, hide_at, now).await? else {

@@ -35,7 +35,7 @@ impl Fixture {
     }
 
     pub fn ctx(&self) -> Context<'_> {
-        Context { tree: &self.tree, rules: &self.rules }
+        Context { tree: &self.tree, rules: &self.rules, per_hour: Default::default() }
     }
 
     /// A resident of Centocelle.

@@ -6,6 +6,7 @@
 
 pub mod erase;
 pub mod grant;
+pub mod link;
 mod refusal;
 
 pub use refusal::Refusal;

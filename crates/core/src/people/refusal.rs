@@ -14,6 +14,14 @@ pub enum Refusal {
     TerritoryUnknown { territory: String },
     /// Nobody has written to Vicinato from this account (or with this person number).
     PersonUnknown { account: String },
+    /// Too many wrong link codes in the last hour: this one was not checked.
+    LinkTooManyTries,
+    /// No such link code: unknown, expired, or typed by someone else already.
+    LinkUnknown,
+    /// The person's own link code (or the accounts are one person already).
+    LinkSame,
+    /// Nothing to answer for this link code any more (used, cancelled, expired, not theirs).
+    LinkOver,
 }
 
 impl crate::Refusal for Refusal {
@@ -23,12 +31,21 @@ impl crate::Refusal for Refusal {
             Self::NeedsTerritory => "grant-needs-territory",
             Self::TerritoryUnknown { .. } => "territory-unknown",
             Self::PersonUnknown { .. } => "person-unknown",
+            Self::LinkTooManyTries => "link-too-many",
+            Self::LinkUnknown => "link-unknown",
+            Self::LinkSame => "link-same",
+            Self::LinkOver => "button-expired",
         }
     }
 
     fn args(&self) -> Vec<(&'static str, Arg)> {
         match self {
-            Self::NotAllowed | Self::NeedsTerritory => Vec::new(),
+            Self::NotAllowed
+            | Self::NeedsTerritory
+            | Self::LinkTooManyTries
+            | Self::LinkUnknown
+            | Self::LinkSame
+            | Self::LinkOver => Vec::new(),
             Self::TerritoryUnknown { territory } => vec![("territory", Arg::Text(territory.clone()))],
             Self::PersonUnknown { account } => vec![("account", Arg::Text(account.clone()))],
         }
@@ -40,6 +57,10 @@ impl crate::Refusal for Refusal {
             Self::NeedsTerritory,
             Self::TerritoryUnknown { territory: "atlantide".into() },
             Self::PersonUnknown { account: "telegram:1".into() },
+            Self::LinkTooManyTries,
+            Self::LinkUnknown,
+            Self::LinkSame,
+            Self::LinkOver,
         ]
     }
 }

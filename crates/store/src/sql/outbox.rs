@@ -41,19 +41,7 @@ impl OutboxStore for SqlStore {
         cursor: Option<Cursor<'_>>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let rows = items
-            .iter()
-            .map(|i| {
-                vec![
-                    Bind::from(channel),
-                    Bind::from(i.chat.as_str()),
-                    Bind::from(i.payload.as_str()),
-                    Bind::from(now),
-                    Bind::from(i.account.clone()),
-                ]
-            })
-            .collect();
-        let mut stmts = insert_rows("outbox", &["channel", "chat", "payload", "created_at", "account"], rows);
+        let mut stmts = outbox_rows(channel, items, now);
         if let Some(c) = cursor {
             stmts.push(Self::setting_statement(c.key, c.value));
         }
@@ -70,19 +58,20 @@ impl OutboxStore for SqlStore {
         key: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let rows = items
-            .iter()
-            .map(|i| {
-                vec![
-                    Bind::from(channel),
-                    Bind::from(i.chat.as_str()),
-                    Bind::from(i.payload.as_str()),
-                    Bind::from(now),
-                    Bind::from(i.account.clone()),
-                ]
-            })
-            .collect();
-        let stmts = insert_rows("outbox", &["channel", "chat", "payload", "created_at", "account"], rows);
+        let stmts = outbox_rows(channel, items, now);
+        self.transaction_if_first(Self::delivery_statement(key, now), stmts).await
+    }
+
+    async fn outbox_push_once_setting(
+        &self,
+        channel: &str,
+        items: &[NewOutboxItem],
+        key: &str,
+        setting: Cursor<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let mut stmts = outbox_rows(channel, items, now);
+        stmts.push(Self::setting_statement(setting.key, setting.value));
         self.transaction_if_first(Self::delivery_statement(key, now), stmts).await
     }
 
@@ -185,4 +174,21 @@ impl OutboxStore for SqlStore {
     async fn receipts_purge(&self, before: DateTime<Utc>) -> StoreResult<u64> {
         self.execute(Stmt::new("DELETE FROM turn_receipts WHERE created_at < $1").bind(before.timestamp())).await
     }
+}
+
+/// The statements that add messages to a channel's outbox.
+fn outbox_rows(channel: &str, items: &[NewOutboxItem], now: DateTime<Utc>) -> Vec<Stmt> {
+    let rows = items
+        .iter()
+        .map(|i| {
+            vec![
+                Bind::from(channel),
+                Bind::from(i.chat.as_str()),
+                Bind::from(i.payload.as_str()),
+                Bind::from(now),
+                Bind::from(i.account.clone()),
+            ]
+        })
+        .collect();
+    insert_rows("outbox", &["channel", "chat", "payload", "created_at", "account"], rows)
 }
