@@ -41,7 +41,24 @@ struct RawConfig {
     initiatives: crate::domain::initiative::Rules,
     #[serde(default)]
     limits: crate::conversation::limits::Limits,
+    #[serde(default)]
+    server: RawServer,
 }
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    listen: String,
+}
+
+impl Default for RawServer {
+    fn default() -> Self {
+        Self { listen: DEFAULT_LISTEN.to_owned() }
+    }
+}
+
+/// Where `serve` answers `/healthz`, `/readyz` and `/metrics` unless configured otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:9464";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,10 +101,14 @@ pub struct Config {
     pub initiatives: crate::domain::initiative::Rules,
     /// Limits per person (`[limits]`).
     pub limits: crate::conversation::limits::Limits,
+    /// Where `serve` answers `/healthz`, `/readyz` and `/metrics` (`[server] listen`); `None`
+    /// when it is `off`.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 /// Environment variables Vicinato reads, and the key each one sets.
-const ENV_KEYS: [(&str, &str); 7] = [
+const ENV_KEYS: [(&str, &str); 8] = [
+    ("VICINATO_SERVER__LISTEN", "server.listen"),
     ("VICINATO_DATABASE__URL", "database.url"),
     ("VICINATO_LOCALE__DEFAULT_LANGUAGE", "locale.default_language"),
     ("VICINATO_LOCALE__TIME_ZONE", "locale.time_zone"),
@@ -149,6 +170,7 @@ impl RawConfig {
             let bad = |reason: String| ConfigError::new(name.clone(), *key, reason);
             match *key {
                 "database.url" => self.database.url = value,
+                "server.listen" => self.server.listen = value,
                 "locale.default_language" => self.locale.default_language = value,
                 "locale.time_zone" => self.locale.time_zone = value,
                 "demo.enabled" => {
@@ -250,7 +272,14 @@ impl RawConfig {
         if let Some((key, _, why)) = limit_checks.iter().find(|(_, ok, _)| !ok) {
             return Err(bad(key, (*why).into()));
         }
+        let listen = match self.server.listen.trim() {
+            "off" => None,
+            text => Some(text.parse::<std::net::SocketAddr>().map_err(|_| {
+                bad("server.listen", format!("`{text}` is not an address and port (127.0.0.1:9464) nor off"))
+            })?),
+        };
         Ok(Config {
+            listen,
             limits: self.limits.clone(),
             initiatives: self.initiatives.clone(),
             database_url: url,
@@ -521,6 +550,16 @@ mod tests {
         assert!(err.origin.ends_with("bad.toml"));
         assert!(err.reason.contains("colour"), "{err}");
         assert!(err.key.starts_with("line "), "{err}");
+    }
+
+    #[test]
+    fn the_operators_endpoint_listens_on_loopback_by_default_and_can_be_turned_off() {
+        let config = Config::load(None, Vec::<(String, String)>::new()).unwrap();
+        assert_eq!(config.listen, Some("127.0.0.1:9464".parse().unwrap()));
+        let off = Config::load(None, [("VICINATO_SERVER__LISTEN".to_owned(), "off".to_owned())]).unwrap();
+        assert_eq!(off.listen, None);
+        let bad = Config::load(None, [("VICINATO_SERVER__LISTEN".to_owned(), "localhost".to_owned())]).unwrap_err();
+        assert_eq!(bad.key, "server.listen");
     }
 
     #[test]

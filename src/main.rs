@@ -88,6 +88,32 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Apply the database migrations this version knows; with --status, only list them.
+    Migrate {
+        /// List the migrations applied and pending, and change nothing.
+        #[arg(long)]
+        status: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Write a backup of the SQLite database to FILE, safe while serve runs.
+    Backup {
+        file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Put the backup FILE in place of the SQLite database (stop serve first).
+    Restore {
+        file: PathBuf,
+        /// Replace a database that is not empty.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Check the configuration and bot profiles, and say what is wrong.
     Check,
     /// Measure performance and print the figures.
@@ -435,6 +461,38 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             });
             vicinato::serve::serve(&config, &bots, plan, stop).await
         }
+        Command::Migrate { status, db } => {
+            let config = load_config(&cli, Some(db))?;
+            let url = &config.database_url;
+            if !*status {
+                app::open_store(url).await?;
+            }
+            let states = vicinato::store::SqlStore::migration_status(url)
+                .await
+                .with_context(|| format!("cannot read the migrations of {}", app::redact_url(url)))?;
+            print!("{}", migration_table(&states));
+            let pending = states.iter().filter(|m| m.applied_at.is_none()).count();
+            let newer = states.iter().filter(|m| !m.known).count();
+            println!(
+                "{}: {} applied, {pending} pending{}.",
+                app::redact_url(url),
+                states.len() - pending,
+                if newer > 0 { format!(", {newer} from a newer version of Vicinato") } else { String::new() }
+            );
+            Ok(())
+        }
+        Command::Backup { file, force, db } => {
+            let config = load_config(&cli, Some(db))?;
+            let checked = vicinato::backup::backup(&config.database_url, file, *force).await?;
+            println!("Backed up {} to {}: {checked}.", app::redact_url(&config.database_url), file.display());
+            Ok(())
+        }
+        Command::Restore { file, force, db } => {
+            let config = load_config(&cli, Some(db))?;
+            let checked = vicinato::backup::restore(&config.database_url, file, *force).await?;
+            println!("Restored {} from {}: {checked}.", app::redact_url(&config.database_url), file.display());
+            Ok(())
+        }
         Command::Check => {
             let config = load_config(&cli, None)?;
             let bots = load_bots(&cli)?;
@@ -556,6 +614,20 @@ async fn admin(cli: &Cli, what: &AdminCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The migrations as a table: number, name, applied when (or pending, or unknown to this version).
+fn migration_table(states: &[vicinato::store::MigrationState]) -> String {
+    let mut out = String::new();
+    for m in states {
+        let state = match (&m.applied_at, m.known) {
+            (Some(at), true) => format!("applied {at}"),
+            (Some(at), false) => format!("applied {at} by a newer version"),
+            (None, _) => "pending".to_owned(),
+        };
+        out.push_str(&format!("{:04}  {:<32}  {state}\n", m.version, m.description));
+    }
+    out
 }
 
 /// The bookings of a house (or all) from `past_days` ago to `days` ahead, as iCalendar.

@@ -110,6 +110,8 @@ pub struct Running {
     /// The job kinds the running scheduler has handlers for.
     pub job_kinds: Vec<String>,
     pub store: Arc<dyn crate::store::Store>,
+    /// Where the operators' endpoint (`/healthz`, `/readyz`, `/metrics`) listens, if it does.
+    pub listening: Option<std::net::SocketAddr>,
 }
 
 impl Running {
@@ -148,6 +150,32 @@ pub async fn start(
     let options = app::Options { admins_of: bots.to_vec(), ..Default::default() };
     let mut app = App::build(config, &talking, options).await?;
     let mut tasks = tokio::task::JoinSet::new();
+    // The endpoint answers before the bots connect: /readyz says which are not yet.
+    let listening = match config.listen {
+        None => None,
+        Some(addr) => {
+            let bots = plan
+                .runs
+                .iter()
+                .map(|run| {
+                    let network = match run.connection {
+                        Connection::Telegram(_) => "telegram",
+                        Connection::Matrix(_) => "matrix",
+                    };
+                    (network.to_owned(), run.bot.key())
+                })
+                .collect();
+            let ops = crate::ops::Ops { store: app.store.clone(), bots };
+            let (bound, serving) = crate::ops::listen(addr, ops, stop.clone()).await?;
+            eprintln!("operators' endpoint on http://{bound} (/healthz, /readyz, /metrics)");
+            tasks.spawn(async move {
+                serving.await.ok();
+                Ok(())
+            });
+            Some(bound)
+        }
+    };
+    let metrics = crate::core::metrics::global();
     for run in plan.runs {
         let key = run.bot.key();
         let engine = app.engine_for(&key).context("every planned bot has its engine")?;
@@ -158,18 +186,26 @@ pub async fn start(
                     .await
                     .with_context(|| format!("bot {key} could not start on Telegram"))?;
                 eprintln!("bot {key}: on Telegram as @{}", bot.username());
+                metrics.set_connected("telegram", &key, true);
                 app.add_courier(Arc::new(TelegramCourier::new(engine, bot.channel(), bot.waker())));
-                tasks.spawn(
-                    async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Telegram")) },
-                );
+                tasks.spawn(async move {
+                    let result = bot.run(stop).await;
+                    metrics.set_connected("telegram", &key, false);
+                    result.with_context(|| format!("bot {key} stopped on Telegram"))
+                });
             }
             Connection::Matrix(options) => {
                 let bot = MatrixBot::connect(engine, options)
                     .await
                     .with_context(|| format!("bot {key} could not start on Matrix"))?;
                 eprintln!("bot {key}: on Matrix as {}", bot.user_id());
+                metrics.set_connected("matrix", &key, true);
                 app.add_courier(Arc::new(bot.courier()));
-                tasks.spawn(async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Matrix")) });
+                tasks.spawn(async move {
+                    let result = bot.run(stop).await;
+                    metrics.set_connected("matrix", &key, false);
+                    result.with_context(|| format!("bot {key} stopped on Matrix"))
+                });
             }
         }
     }
@@ -179,7 +215,7 @@ pub async fn start(
         Arc::new(scheduler).run(stop).await;
         Ok(())
     });
-    Ok(Running { tasks, couriers, job_kinds, store })
+    Ok(Running { tasks, couriers, job_kinds, store, listening })
 }
 
 #[cfg(test)]

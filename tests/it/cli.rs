@@ -196,6 +196,7 @@ async fn serve_runs_the_telegram_bot_and_stops_cleanly_on_sigterm() {
         .arg("serve")
         .current_dir(dir.path())
         .env_remove("VICINATO_DATABASE__URL")
+        .env("VICINATO_SERVER__LISTEN", "127.0.0.1:0")
         .env("TEST_TG_TOKEN", "77:SERVE-secret")
         // Every log level, to a file (a pipe nobody reads would fill up and block the process).
         .env("VICINATO_LOG", "trace")
@@ -319,4 +320,31 @@ fn admin_dead_letters_lists_what_was_set_aside_without_message_texts() {
     let out = vicinato(dir.path(), &["admin", "dead-letters", "--limit", "5"], "");
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "1\t2026-12-01 09:30:00 UTC\tscheduler\tbooking-reminder 42\tpanic at src/x.rs:1: boom\n");
+}
+
+#[tokio::test]
+async fn migrate_lists_applied_and_pending_migrations_and_a_newer_database_stops_the_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vicinato(dir.path(), &["migrate", "--status"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("0001  init") && text.contains("pending"), "{text}");
+    assert!(text.contains(": 0 applied, "), "{text}");
+    assert!(!dir.path().join("data/vicinato.db").exists(), "--status changes nothing");
+    let out = vicinato(dir.path(), &["migrate"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains(" 0 pending."), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("pending\n"), "{}", stdout(&out));
+    let url = format!("sqlite:{}", dir.path().join("data/vicinato.db").display());
+    crate::ops::stamp_a_migration_from_the_future(&url).await;
+    let out = vicinato(dir.path(), &["migrate", "--status"], "");
+    assert!(stdout(&out).contains("9999  from the future"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("by a newer version"), "{}", stdout(&out));
+    for args in [&["chat", "--as", "ugo"][..], &["migrate"][..], &["admin", "dead-letters"][..]] {
+        let out = vicinato(dir.path(), args, "/help\n");
+        assert!(!out.status.success(), "{args:?} must refuse");
+        let err = stderr(&out);
+        assert!(err.contains("it has migration 9999 from the future"), "{args:?}: {err}");
+        assert!(err.contains(&format!("this is vicinato {}", env!("CARGO_PKG_VERSION"))), "{args:?}: {err}");
+    }
 }

@@ -76,21 +76,27 @@ pub(super) async fn run(
         for item in pending {
             rooms.entry(item.chat.clone()).or_default().push(item);
         }
+        let bot = channel.strip_prefix("matrix:").unwrap_or(&channel).to_owned();
         let lanes = rooms.into_values().map(|items| {
             let client = client.clone();
             let store = store.clone();
+            let bot = bot.clone();
             async move {
+                let metrics = vicinato_core::metrics::global();
+                let labels = ["matrix", bot.as_str()];
                 let mut failed = false;
                 for mut item in items {
                     match send_one(&client, &item).await {
                         Sent::Ok => {
                             tracing::debug!(id = item.id, "Matrix message sent");
+                            metrics.sent.with(&labels).inc();
                             if let Err(e) = store.outbox_delivered(item.id).await {
                                 tracing::error!(id = item.id, error = %e, "sent message could not leave the outbox");
                             }
                         }
                         Sent::Never(why) => {
                             tracing::error!(id = item.id, error = %why, "Matrix message cannot be delivered");
+                            metrics.error("send_refused");
                             let _ = store.outbox_undeliverable(item.id, &why, chrono::Utc::now()).await;
                         }
                         Sent::Retry(why) => {
@@ -100,6 +106,7 @@ pub(super) async fn run(
                                 let _ = store.outbox_undeliverable(item.id, &why, chrono::Utc::now()).await;
                             } else {
                                 tracing::warn!(id = item.id, error = %why, "Matrix send failed; will retry");
+                                metrics.retries.with(&labels).inc();
                                 let _ = store.outbox_attempt_failed(item.id, item.attempts, &why).await;
                                 failed = true;
                                 // Later messages of this room wait, so the order holds.
