@@ -43,6 +43,40 @@ struct RawConfig {
     limits: crate::conversation::limits::Limits,
     #[serde(default)]
     server: RawServer,
+    #[serde(default)]
+    log: RawLog,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    format: String,
+}
+
+impl Default for RawLog {
+    fn default() -> Self {
+        Self { format: "text".to_owned() }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// One readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line (for a log collector).
+    Json,
+}
+
+impl LogFormat {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "text" => Some(Self::Text),
+            "json" => Some(Self::Json),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -104,10 +138,13 @@ pub struct Config {
     /// Where `serve` answers `/healthz`, `/readyz` and `/metrics` (`[server] listen`); `None`
     /// when it is `off`.
     pub listen: Option<std::net::SocketAddr>,
+    /// How log lines are written (`[log] format`, `--log-format`).
+    pub log_format: LogFormat,
 }
 
 /// Environment variables Vicinato reads, and the key each one sets.
-const ENV_KEYS: [(&str, &str); 8] = [
+const ENV_KEYS: [(&str, &str); 9] = [
+    ("VICINATO_LOG__FORMAT", "log.format"),
     ("VICINATO_SERVER__LISTEN", "server.listen"),
     ("VICINATO_DATABASE__URL", "database.url"),
     ("VICINATO_LOCALE__DEFAULT_LANGUAGE", "locale.default_language"),
@@ -171,6 +208,7 @@ impl RawConfig {
             match *key {
                 "database.url" => self.database.url = value,
                 "server.listen" => self.server.listen = value,
+                "log.format" => self.log.format = value,
                 "locale.default_language" => self.locale.default_language = value,
                 "locale.time_zone" => self.locale.time_zone = value,
                 "demo.enabled" => {
@@ -278,7 +316,10 @@ impl RawConfig {
                 bad("server.listen", format!("`{text}` is not an address and port (127.0.0.1:9464) nor off"))
             })?),
         };
+        let log_format = LogFormat::parse(&self.log.format)
+            .ok_or_else(|| bad("log.format", format!("`{}` is neither text nor json", self.log.format)))?;
         Ok(Config {
+            log_format,
             listen,
             limits: self.limits.clone(),
             initiatives: self.initiatives.clone(),

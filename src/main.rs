@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use vicinato::app;
-use vicinato::config::{BotProfile, Config};
+use vicinato::config::{BotProfile, Config, LogFormat};
 use vicinato::domain::{Account, Lang, LocationId, PersonId, Role, TerritoryId, TerritoryTree};
 
 #[derive(Parser)]
@@ -22,6 +22,9 @@ struct Cli {
     /// Folder of bot profiles.
     #[arg(long, global = true, default_value = "bots")]
     bots: PathBuf,
+    /// Log lines as text or json (default: the configuration's `[log] format`).
+    #[arg(long, global = true, value_parser = ["text", "json"])]
+    log_format: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -865,12 +868,18 @@ fn main() -> ExitCode {
     } else {
         "warn"
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("VICINATO_LOG").unwrap_or_else(|_| default_filter.into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // The flag, else the configuration (a configuration that does not load is reported by
+    // the command itself, with text logs).
+    let format = match cli.log_format.as_deref().and_then(LogFormat::parse) {
+        Some(format) => format,
+        None => load_config(&cli, None).map(|c| c.log_format).unwrap_or_default(),
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VICINATO_LOG").unwrap_or_else(|_| default_filter.into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

@@ -26,7 +26,7 @@ pub enum Connection {
 }
 
 /// What `serve` will start, and what it skips and why.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Plan {
     pub runs: Vec<Planned>,
     pub skipped: Vec<String>,
@@ -112,11 +112,17 @@ pub struct Running {
     pub store: Arc<dyn crate::store::Store>,
     /// Where the operators' endpoint (`/healthz`, `/readyz`, `/metrics`) listens, if it does.
     pub listening: Option<std::net::SocketAddr>,
+    /// The lock that keeps a second `serve` off this SQLite database, held until the end.
+    pub lock: Option<crate::lease::ServeLock>,
+    /// On PostgreSQL, the leases of the bots this process runs.
+    pub leases: Vec<crate::store::BotLease>,
 }
 
 impl Running {
     /// Waits until every bot and the scheduler stopped; the first failure is the result.
     pub async fn wait(mut self) -> anyhow::Result<()> {
+        let _lock = self.lock.take();
+        let leases = std::mem::take(&mut self.leases);
         let mut first_error = None;
         while let Some(done) = self.tasks.join_next().await {
             let result = done.map_err(anyhow::Error::from).and_then(|r| r);
@@ -124,6 +130,9 @@ impl Running {
                 tracing::error!(error = %format!("{e:#}"), "a bot stopped");
                 first_error.get_or_insert(e);
             }
+        }
+        for lease in leases {
+            lease.release().await;
         }
         first_error.map_or(Ok(()), Err)
     }
@@ -146,6 +155,7 @@ pub async fn start(
             "no bot can run: set the token variables the profiles in bots/ name (see README, \"Run the bots\")"
         );
     }
+    let lock = crate::lease::ServeLock::acquire(&config.database_url)?;
     let talking: Vec<BotProfile> = plan.runs.iter().map(|run| run.bot.clone()).collect();
     let options = app::Options { admins_of: bots.to_vec(), ..Default::default() };
     let mut app = App::build(config, &talking, options).await?;
@@ -174,6 +184,20 @@ pub async fn start(
             });
             Some(bound)
         }
+    };
+    // On PostgreSQL each bot runs in one process: wait here as a standby while another has it.
+    let keys: Vec<String> = plan.runs.iter().map(|run| run.bot.key()).collect();
+    let Some(leases) = crate::lease::bot_leases(&config.database_url, &keys, stop.clone()).await? else {
+        let (couriers, job_kinds) = (app.couriers(), app.job_kinds());
+        return Ok(Running {
+            tasks,
+            couriers,
+            job_kinds,
+            store: app.store.clone(),
+            listening,
+            lock,
+            leases: Vec::new(),
+        });
     };
     let metrics = crate::core::metrics::global();
     for run in plan.runs {
@@ -215,7 +239,7 @@ pub async fn start(
         Arc::new(scheduler).run(stop).await;
         Ok(())
     });
-    Ok(Running { tasks, couriers, job_kinds, store, listening })
+    Ok(Running { tasks, couriers, job_kinds, store, listening, lock, leases })
 }
 
 #[cfg(test)]

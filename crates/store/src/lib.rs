@@ -33,7 +33,7 @@ pub use jobs::{Job, JobStore, NewJob};
 pub use outbox::{Cursor, NewOutboxItem, OutboxDepth, OutboxItem, OutboxStore};
 pub use people::{LinkClaim, LinkConfirm, MAX_WRONG_LINK_CODES, PeopleStore, PersonExport, Voted, Waiting, Written};
 pub use spaces::SpaceAdminStore;
-pub use sql::{MigrationState, SqlStore};
+pub use sql::{BotLease, MigrationState, SqlStore};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -298,6 +298,49 @@ fn refuse_newer(migrator: &Migrator, applied: &[(i64, String, String)]) -> Store
     })
 }
 
+/// A bot's lease on PostgreSQL: a session-level advisory lock on a connection of its own, so
+/// that each bot runs in exactly one `serve` among those sharing the database. The server drops
+/// the lock when the connection ends, also when the process is killed, so a standby polling
+/// [`BotLease::try_acquire`] takes over within a poll of the end.
+pub struct BotLease {
+    pub bot: String,
+    connection: Option<sqlx::PgConnection>,
+}
+
+impl BotLease {
+    /// Takes the lease of `bot` on the PostgreSQL database at `url`, or `None` when another
+    /// process holds it.
+    pub async fn try_acquire(url: &str, bot: &str) -> StoreResult<Option<BotLease>> {
+        use sqlx::Connection;
+        let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(format!("{e}")))?;
+        let mut connection = sqlx::PgConnection::connect_with(&opts).await?;
+        let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock(hashtextextended($1, 0))")
+            .bind(format!("vicinato.bot.{bot}"))
+            .fetch_one(&mut connection)
+            .await?;
+        if got {
+            Ok(Some(BotLease { bot: bot.to_owned(), connection: Some(connection) }))
+        } else {
+            let _ = connection.close().await;
+            Ok(None)
+        }
+    }
+
+    /// Gives the lease up (ending its connection).
+    pub async fn release(mut self) {
+        use sqlx::Connection;
+        if let Some(connection) = self.connection.take() {
+            let _ = connection.close().await;
+        }
+    }
+}
+
+impl std::fmt::Debug for BotLease {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BotLease").field("bot", &self.bot).finish()
+    }
+}
+
 /// One migration as `vicinato migrate --status` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationState {
