@@ -41,7 +41,58 @@ struct RawConfig {
     initiatives: crate::domain::initiative::Rules,
     #[serde(default)]
     limits: crate::conversation::limits::Limits,
+    #[serde(default)]
+    server: RawServer,
+    #[serde(default)]
+    log: RawLog,
 }
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    format: String,
+}
+
+impl Default for RawLog {
+    fn default() -> Self {
+        Self { format: "text".to_owned() }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// One readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line (for a log collector).
+    Json,
+}
+
+impl LogFormat {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "text" => Some(Self::Text),
+            "json" => Some(Self::Json),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    listen: String,
+}
+
+impl Default for RawServer {
+    fn default() -> Self {
+        Self { listen: DEFAULT_LISTEN.to_owned() }
+    }
+}
+
+/// Where `serve` answers `/healthz`, `/readyz` and `/metrics` unless configured otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:9464";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,10 +135,17 @@ pub struct Config {
     pub initiatives: crate::domain::initiative::Rules,
     /// Limits per person (`[limits]`).
     pub limits: crate::conversation::limits::Limits,
+    /// Where `serve` answers `/healthz`, `/readyz` and `/metrics` (`[server] listen`); `None`
+    /// when it is `off`.
+    pub listen: Option<std::net::SocketAddr>,
+    /// How log lines are written (`[log] format`, `--log-format`).
+    pub log_format: LogFormat,
 }
 
 /// Environment variables Vicinato reads, and the key each one sets.
-const ENV_KEYS: [(&str, &str); 7] = [
+const ENV_KEYS: [(&str, &str); 9] = [
+    ("VICINATO_LOG__FORMAT", "log.format"),
+    ("VICINATO_SERVER__LISTEN", "server.listen"),
     ("VICINATO_DATABASE__URL", "database.url"),
     ("VICINATO_LOCALE__DEFAULT_LANGUAGE", "locale.default_language"),
     ("VICINATO_LOCALE__TIME_ZONE", "locale.time_zone"),
@@ -149,6 +207,8 @@ impl RawConfig {
             let bad = |reason: String| ConfigError::new(name.clone(), *key, reason);
             match *key {
                 "database.url" => self.database.url = value,
+                "server.listen" => self.server.listen = value,
+                "log.format" => self.log.format = value,
                 "locale.default_language" => self.locale.default_language = value,
                 "locale.time_zone" => self.locale.time_zone = value,
                 "demo.enabled" => {
@@ -250,7 +310,17 @@ impl RawConfig {
         if let Some((key, _, why)) = limit_checks.iter().find(|(_, ok, _)| !ok) {
             return Err(bad(key, (*why).into()));
         }
+        let listen = match self.server.listen.trim() {
+            "off" => None,
+            text => Some(text.parse::<std::net::SocketAddr>().map_err(|_| {
+                bad("server.listen", format!("`{text}` is not an address and port (127.0.0.1:9464) nor off"))
+            })?),
+        };
+        let log_format = LogFormat::parse(&self.log.format)
+            .ok_or_else(|| bad("log.format", format!("`{}` is neither text nor json", self.log.format)))?;
         Ok(Config {
+            log_format,
+            listen,
             limits: self.limits.clone(),
             initiatives: self.initiatives.clone(),
             database_url: url,
@@ -521,6 +591,16 @@ mod tests {
         assert!(err.origin.ends_with("bad.toml"));
         assert!(err.reason.contains("colour"), "{err}");
         assert!(err.key.starts_with("line "), "{err}");
+    }
+
+    #[test]
+    fn the_operators_endpoint_listens_on_loopback_by_default_and_can_be_turned_off() {
+        let config = Config::load(None, Vec::<(String, String)>::new()).unwrap();
+        assert_eq!(config.listen, Some("127.0.0.1:9464".parse().unwrap()));
+        let off = Config::load(None, [("VICINATO_SERVER__LISTEN".to_owned(), "off".to_owned())]).unwrap();
+        assert_eq!(off.listen, None);
+        let bad = Config::load(None, [("VICINATO_SERVER__LISTEN".to_owned(), "localhost".to_owned())]).unwrap_err();
+        assert_eq!(bad.key, "server.listen");
     }
 
     #[test]

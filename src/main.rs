@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use vicinato::app;
 
 mod bench_cli;
-use vicinato::config::{BotProfile, Config};
+use vicinato::config::{BotProfile, Config, LogFormat};
 use vicinato::domain::{Account, Lang, LocationId, PersonId, Role, TerritoryId, TerritoryTree};
 
 #[derive(Parser)]
@@ -24,6 +24,9 @@ struct Cli {
     /// Folder of bot profiles.
     #[arg(long, global = true, default_value = "bots")]
     bots: PathBuf,
+    /// Log lines as text or json (default: the configuration's `[log] format`).
+    #[arg(long, global = true, value_parser = ["text", "json"])]
+    log_format: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -87,6 +90,32 @@ enum Command {
     },
     /// Run every bot in bots/ whose secrets are in the environment (Ctrl+C stops them).
     Serve {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Apply the database migrations this version knows; with --status, only list them.
+    Migrate {
+        /// List the migrations applied and pending, and change nothing.
+        #[arg(long)]
+        status: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Write a backup of the SQLite database to FILE, safe while serve runs.
+    Backup {
+        file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Put the backup FILE in place of the SQLite database (stop serve first).
+    Restore {
+        file: PathBuf,
+        /// Replace a database that is not empty.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         db: DbArg,
     },
@@ -373,6 +402,38 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             });
             vicinato::serve::serve(&config, &bots, plan, stop).await
         }
+        Command::Migrate { status, db } => {
+            let config = load_config(&cli, Some(db))?;
+            let url = &config.database_url;
+            if !*status {
+                app::open_store(url).await?;
+            }
+            let states = vicinato::store::SqlStore::migration_status(url)
+                .await
+                .with_context(|| format!("cannot read the migrations of {}", app::redact_url(url)))?;
+            print!("{}", migration_table(&states));
+            let pending = states.iter().filter(|m| m.applied_at.is_none()).count();
+            let newer = states.iter().filter(|m| !m.known).count();
+            println!(
+                "{}: {} applied, {pending} pending{}.",
+                app::redact_url(url),
+                states.len() - pending,
+                if newer > 0 { format!(", {newer} from a newer version of Vicinato") } else { String::new() }
+            );
+            Ok(())
+        }
+        Command::Backup { file, force, db } => {
+            let config = load_config(&cli, Some(db))?;
+            let checked = vicinato::backup::backup(&config.database_url, file, *force).await?;
+            println!("Backed up {} to {}: {checked}.", app::redact_url(&config.database_url), file.display());
+            Ok(())
+        }
+        Command::Restore { file, force, db } => {
+            let config = load_config(&cli, Some(db))?;
+            let checked = vicinato::backup::restore(&config.database_url, file, *force).await?;
+            println!("Restored {} from {}: {checked}.", app::redact_url(&config.database_url), file.display());
+            Ok(())
+        }
         Command::Check => {
             let config = load_config(&cli, None)?;
             let bots = load_bots(&cli)?;
@@ -500,6 +561,20 @@ async fn admin(cli: &Cli, what: &AdminCommand) -> anyhow::Result<()> {
     }
 }
 
+/// The migrations as a table: number, name, applied when (or pending, or unknown to this version).
+fn migration_table(states: &[vicinato::store::MigrationState]) -> String {
+    let mut out = String::new();
+    for m in states {
+        let state = match (&m.applied_at, m.known) {
+            (Some(at), true) => format!("applied {at}"),
+            (Some(at), false) => format!("applied {at} by a newer version"),
+            (None, _) => "pending".to_owned(),
+        };
+        out.push_str(&format!("{:04}  {:<32}  {state}\n", m.version, m.description));
+    }
+    out
+}
+
 /// The bookings of a house (or all) from `past_days` ago to `days` ahead, as iCalendar.
 async fn export_ical(
     store: &dyn vicinato::store::Store,
@@ -558,12 +633,18 @@ fn main() -> ExitCode {
     } else {
         "warn"
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("VICINATO_LOG").unwrap_or_else(|_| default_filter.into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // The flag, else the configuration (a configuration that does not load is reported by
+    // the command itself, with text logs).
+    let format = match cli.log_format.as_deref().and_then(LogFormat::parse) {
+        Some(format) => format,
+        None => load_config(&cli, None).map(|c| c.log_format).unwrap_or_default(),
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VICINATO_LOG").unwrap_or_else(|_| default_filter.into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

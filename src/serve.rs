@@ -26,7 +26,7 @@ pub enum Connection {
 }
 
 /// What `serve` will start, and what it skips and why.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Plan {
     pub runs: Vec<Planned>,
     pub skipped: Vec<String>,
@@ -110,11 +110,19 @@ pub struct Running {
     /// The job kinds the running scheduler has handlers for.
     pub job_kinds: Vec<String>,
     pub store: Arc<dyn crate::store::Store>,
+    /// Where the operators' endpoint (`/healthz`, `/readyz`, `/metrics`) listens, if it does.
+    pub listening: Option<std::net::SocketAddr>,
+    /// The lock that keeps a second `serve` off this SQLite database, held until the end.
+    pub lock: Option<crate::lease::ServeLock>,
+    /// On PostgreSQL, the leases of the bots this process runs.
+    pub leases: Vec<crate::store::BotLease>,
 }
 
 impl Running {
     /// Waits until every bot and the scheduler stopped; the first failure is the result.
     pub async fn wait(mut self) -> anyhow::Result<()> {
+        let _lock = self.lock.take();
+        let leases = std::mem::take(&mut self.leases);
         let mut first_error = None;
         while let Some(done) = self.tasks.join_next().await {
             let result = done.map_err(anyhow::Error::from).and_then(|r| r);
@@ -122,6 +130,9 @@ impl Running {
                 tracing::error!(error = %format!("{e:#}"), "a bot stopped");
                 first_error.get_or_insert(e);
             }
+        }
+        for lease in leases {
+            lease.release().await;
         }
         first_error.map_or(Ok(()), Err)
     }
@@ -144,10 +155,51 @@ pub async fn start(
             "no bot can run: set the token variables the profiles in bots/ name (see README, \"Run the bots\")"
         );
     }
+    let lock = crate::lease::ServeLock::acquire(&config.database_url)?;
     let talking: Vec<BotProfile> = plan.runs.iter().map(|run| run.bot.clone()).collect();
     let options = app::Options { admins_of: bots.to_vec(), ..Default::default() };
     let mut app = App::build(config, &talking, options).await?;
     let mut tasks = tokio::task::JoinSet::new();
+    // The endpoint answers before the bots connect: /readyz says which are not yet.
+    let listening = match config.listen {
+        None => None,
+        Some(addr) => {
+            let bots = plan
+                .runs
+                .iter()
+                .map(|run| {
+                    let network = match run.connection {
+                        Connection::Telegram(_) => "telegram",
+                        Connection::Matrix(_) => "matrix",
+                    };
+                    (network.to_owned(), run.bot.key())
+                })
+                .collect();
+            let ops = crate::ops::Ops { store: app.store.clone(), bots };
+            let (bound, serving) = crate::ops::listen(addr, ops, stop.clone()).await?;
+            eprintln!("operators' endpoint on http://{bound} (/healthz, /readyz, /metrics)");
+            tasks.spawn(async move {
+                serving.await.ok();
+                Ok(())
+            });
+            Some(bound)
+        }
+    };
+    // On PostgreSQL each bot runs in one process: wait here as a standby while another has it.
+    let keys: Vec<String> = plan.runs.iter().map(|run| run.bot.key()).collect();
+    let Some(leases) = crate::lease::bot_leases(&config.database_url, &keys, stop.clone()).await? else {
+        let (couriers, job_kinds) = (app.couriers(), app.job_kinds());
+        return Ok(Running {
+            tasks,
+            couriers,
+            job_kinds,
+            store: app.store.clone(),
+            listening,
+            lock,
+            leases: Vec::new(),
+        });
+    };
+    let metrics = crate::core::metrics::global();
     for run in plan.runs {
         let key = run.bot.key();
         let engine = app.engine_for(&key).context("every planned bot has its engine")?;
@@ -158,18 +210,26 @@ pub async fn start(
                     .await
                     .with_context(|| format!("bot {key} could not start on Telegram"))?;
                 eprintln!("bot {key}: on Telegram as @{}", bot.username());
+                metrics.set_connected("telegram", &key, true);
                 app.add_courier(Arc::new(TelegramCourier::new(engine, bot.channel(), bot.waker())));
-                tasks.spawn(
-                    async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Telegram")) },
-                );
+                tasks.spawn(async move {
+                    let result = bot.run(stop).await;
+                    metrics.set_connected("telegram", &key, false);
+                    result.with_context(|| format!("bot {key} stopped on Telegram"))
+                });
             }
             Connection::Matrix(options) => {
                 let bot = MatrixBot::connect(engine, options)
                     .await
                     .with_context(|| format!("bot {key} could not start on Matrix"))?;
                 eprintln!("bot {key}: on Matrix as {}", bot.user_id());
+                metrics.set_connected("matrix", &key, true);
                 app.add_courier(Arc::new(bot.courier()));
-                tasks.spawn(async move { bot.run(stop).await.with_context(|| format!("bot {key} stopped on Matrix")) });
+                tasks.spawn(async move {
+                    let result = bot.run(stop).await;
+                    metrics.set_connected("matrix", &key, false);
+                    result.with_context(|| format!("bot {key} stopped on Matrix"))
+                });
             }
         }
     }
@@ -179,7 +239,7 @@ pub async fn start(
         Arc::new(scheduler).run(stop).await;
         Ok(())
     });
-    Ok(Running { tasks, couriers, job_kinds, store })
+    Ok(Running { tasks, couriers, job_kinds, store, listening, lock, leases })
 }
 
 #[cfg(test)]

@@ -47,7 +47,13 @@ pub fn profile(
 /// The configuration of a process on a SQLite file in `dir`.
 pub fn config_in(dir: &std::path::Path) -> Config {
     let url = format!("sqlite:{}/vicinato.db", dir.display());
-    Config::load(None, [("VICINATO_DATABASE__URL".to_owned(), url)]).expect("config")
+    Config::load(None, [("VICINATO_DATABASE__URL".to_owned(), url), listen_anywhere()]).expect("config")
+}
+
+/// The setting that makes the operators' endpoint listen on a free loopback port, so that
+/// processes of parallel tests do not compete for the default one.
+pub fn listen_anywhere() -> (String, String) {
+    ("VICINATO_SERVER__LISTEN".to_owned(), "127.0.0.1:0".to_owned())
 }
 
 #[tokio::test]

@@ -229,6 +229,7 @@ async fn serve_runs_the_telegram_bot_and_stops_cleanly_on_sigterm() {
         .arg("serve")
         .current_dir(dir.path())
         .env_remove("VICINATO_DATABASE__URL")
+        .env("VICINATO_SERVER__LISTEN", "127.0.0.1:0")
         .env("TEST_TG_TOKEN", "77:SERVE-secret")
         // Every log level, to a file (a pipe nobody reads would fill up and block the process).
         .env("VICINATO_LOG", "trace")
@@ -390,4 +391,192 @@ fn bench_without_json_keeps_the_human_table() {
     let text = stdout(&out);
     assert!(text.contains("messages/s from 4 residents"), "{text}");
     assert!(!text.trim_start().starts_with('{'), "{text}");
+}
+
+#[tokio::test]
+async fn migrate_lists_applied_and_pending_migrations_and_a_newer_database_stops_the_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vicinato(dir.path(), &["migrate", "--status"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("0001  init") && text.contains("pending"), "{text}");
+    assert!(text.contains(": 0 applied, "), "{text}");
+    assert!(!dir.path().join("data/vicinato.db").exists(), "--status changes nothing");
+    let out = vicinato(dir.path(), &["migrate"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains(" 0 pending."), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("pending\n"), "{}", stdout(&out));
+    let url = format!("sqlite:{}", dir.path().join("data/vicinato.db").display());
+    crate::ops::stamp_a_migration_from_the_future(&url).await;
+    let out = vicinato(dir.path(), &["migrate", "--status"], "");
+    assert!(stdout(&out).contains("9999  from the future"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("by a newer version"), "{}", stdout(&out));
+    for args in [&["chat", "--as", "ugo"][..], &["migrate"][..], &["admin", "dead-letters"][..]] {
+        let out = vicinato(dir.path(), args, "/help\n");
+        assert!(!out.status.success(), "{args:?} must refuse");
+        let err = stderr(&out);
+        assert!(err.contains("it has migration 9999 from the future"), "{args:?}: {err}");
+        assert!(err.contains(&format!("this is vicinato {}", env!("CARGO_PKG_VERSION"))), "{args:?}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn json_logs_at_trace_level_hold_no_token_no_password_and_no_message_text() {
+    use std::time::Duration;
+    let server = vicinato_testkit::telegram::TestServer::start("78:LOGS-secret-token").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &server.url);
+    // On PostgreSQL the database URL carries a password (the test server trusts local users,
+    // so any password is accepted): it must not reach the log either.
+    let password = "hunter2-db-password";
+    let pg = match crate::support::postgres_url() {
+        Some(admin) => Some(crate::support::PgDatabase::create(&admin).await),
+        None => None,
+    };
+    let url = match &pg {
+        Some(db) => db.url.replacen("://postgres@", &format!("://postgres:{password}@"), 1),
+        None => format!("sqlite:{}/vicinato.db", dir.path().display()),
+    };
+    if pg.is_some() {
+        assert!(url.contains(password), "the test URL {url} carries the password");
+    }
+    let log = dir.path().join("serve.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_vicinato"))
+        .args(["serve", "--log-format", "json"])
+        .current_dir(dir.path())
+        .env("VICINATO_DATABASE__URL", &url)
+        .env("VICINATO_SERVER__LISTEN", "127.0.0.1:0")
+        .env("TEST_TG_TOKEN", "78:LOGS-secret-token")
+        .env("VICINATO_LOG", "trace")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("the binary starts");
+    let texts = [
+        "mio marito mi picchia e ho paura di tornare a casa",
+        "cerco uno sportello antiviolenza vicino a via dei Castani",
+    ];
+    let ada = server.user(3101, "Ada", Some("it"));
+    server.user_says(&ada, "/start");
+    let mut answered = server.nth_message(ada.id, 1, Duration::from_secs(60)).await.is_some();
+    for (n, text) in texts.iter().enumerate() {
+        server.user_says(&ada, text);
+        answered &= server.nth_message(ada.id, n + 2, Duration::from_secs(60)).await.is_some();
+    }
+    let killed = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    assert!(killed.success());
+    let status = child.wait_with_output().unwrap().status;
+    let written = std::fs::read_to_string(&log).unwrap();
+    assert!(answered, "every message was answered: {written}");
+    assert!(status.success(), "{written}");
+    let lines: Vec<&str> = written.lines().filter(|l| l.starts_with('{')).collect();
+    assert!(lines.len() > 10, "trace level writes plenty: {written}");
+    for line in &lines {
+        let event: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(event.get("level").is_some() && event.get("timestamp").is_some(), "{line}");
+    }
+    assert!(!written.contains("LOGS-secret-token"), "the bot token reached the log");
+    assert!(!written.contains(password), "the database password reached the log");
+    for text in texts {
+        for words in text.split(' ').collect::<Vec<_>>().windows(3) {
+            let words = words.join(" ");
+            assert!(!written.contains(&words), "message text `{words}` reached the log");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_second_serve_on_the_same_sqlite_file_refuses_naming_the_first_and_one_off_commands_keep_working() {
+    use std::time::Duration;
+    let server = vicinato_testkit::telegram::TestServer::start("79:LOCK-token").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &server.url);
+    let bots = vicinato::config::BotProfile::load_dir(&dir.path().join("bots")).unwrap();
+    let plan = vicinato::serve::plan(&bots, |k| (k == "TEST_TG_TOKEN").then(|| "79:LOCK-token".to_owned()));
+    let config = crate::app::config_in(dir.path());
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let first = vicinato::serve::start(&config, &bots, plan.clone(), rx).await.expect("the first serve starts");
+    let url = config.database_url.clone();
+    let second = Command::new(env!("CARGO_BIN_EXE_vicinato"))
+        .args(["serve", "--db", &url])
+        .current_dir(dir.path())
+        .env("TEST_TG_TOKEN", "79:LOCK-token")
+        .env("VICINATO_SERVER__LISTEN", "127.0.0.1:0")
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let err = stderr(&second);
+    assert!(err.contains("another vicinato serve is running on"), "{err}");
+    assert!(err.contains(&format!("pid {} on ", std::process::id())), "names the first: {err}");
+    for args in [&["admin", "dead-letters", "--db", &url][..], &["report", "participation", "--db", &url][..]] {
+        let out = vicinato(dir.path(), args, "");
+        assert!(out.status.success(), "{args:?} beside a running serve: {}", stderr(&out));
+    }
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(30), first.wait()).await.expect("serve stops").expect("cleanly");
+    // Once the first has stopped, the next starts.
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let next = vicinato::serve::start(&config, &bots, plan, rx).await.expect("a serve after the first stopped");
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(30), next.wait()).await.expect("serve stops").expect("cleanly");
+}
+
+/// Waits until a log file says `needle` (the process writes it when it gets there).
+async fn log_says(path: &std::path::Path, needle: &str) -> bool {
+    for _ in 0..600 {
+        if std::fs::read_to_string(path).is_ok_and(|t| t.contains(needle)) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn on_postgres_a_standby_serve_takes_the_bot_over_within_15_seconds_after_kill_9_of_the_active_one() {
+    use std::time::{Duration, Instant};
+    let Some(admin) = crate::support::postgres_url() else { return };
+    let db = crate::support::PgDatabase::create(&admin).await;
+    let server = vicinato_testkit::telegram::TestServer::start("80:STANDBY-token").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_profile(dir.path(), &server.url);
+    let spawn = |log: &str| {
+        Command::new(env!("CARGO_BIN_EXE_vicinato"))
+            .args(["serve", "--db", &db.url])
+            .current_dir(dir.path())
+            .env("TEST_TG_TOKEN", "80:STANDBY-token")
+            .env("VICINATO_SERVER__LISTEN", "127.0.0.1:0")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join(log)).unwrap())
+            .spawn()
+            .expect("the binary starts")
+    };
+    let mut active = spawn("active.log");
+    let ugo = server.user(3201, "Ugo", Some("it"));
+    server.user_says(&ugo, "/start");
+    let welcome = server.nth_message(ugo.id, 1, Duration::from_secs(60)).await;
+    let active_log = std::fs::read_to_string(dir.path().join("active.log")).unwrap();
+    assert!(welcome.is_some_and(|m| m.text.contains("Ugo")), "the active process answers: {active_log}");
+    let mut standby = spawn("standby.log");
+    let standby_log = dir.path().join("standby.log");
+    assert!(log_says(&standby_log, "waiting as a standby").await, "the second process waits");
+
+    active.kill().expect("kill -9 of the active process");
+    let killed = Instant::now();
+    active.wait().unwrap();
+    server.user_says(&ugo, "cerco un medico");
+    let answer = server.nth_message(ugo.id, 2, Duration::from_secs(30)).await;
+    let takeover = killed.elapsed();
+    let log = std::fs::read_to_string(&standby_log).unwrap();
+    assert!(answer.is_some(), "the standby answers after the active one is gone: {log}");
+    assert!(log.contains("bot lazio: taking over"), "{log}");
+    assert!(takeover < Duration::from_secs(15), "took over in {takeover:?}");
+    eprintln!("standby takeover after kill -9: {:.1} s", takeover.as_secs_f64());
+    // Nothing handled twice: the third message gets the third reply, not a repeated welcome.
+    server.user_says(&ugo, "/help");
+    server.nth_message(ugo.id, 3, Duration::from_secs(30)).await.expect("a third answer");
+    let texts: Vec<String> = server.messages(ugo.id).into_iter().map(|m| m.text).collect();
+    assert_eq!(texts.iter().filter(|t| t.contains("Ciao Ugo")).count(), 1, "{texts:?}");
+    let _ = Command::new("kill").arg("-TERM").arg(standby.id().to_string()).status();
+    assert!(standby.wait().unwrap().success(), "{}", std::fs::read_to_string(&standby_log).unwrap());
 }

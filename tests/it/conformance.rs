@@ -55,6 +55,7 @@ conformance!(
     settings_are_kept,
     the_outbox_keeps_messages_in_order_until_delivered,
     outbox_messages_and_their_cursor_are_written_together,
+    the_outbox_depth_counts_what_waits_per_channel_and_since_when,
     a_keyed_message_is_queued_once_even_when_racing,
     a_keyed_message_and_its_setting_are_written_together_once,
     long_button_payloads_get_one_stable_token,
@@ -439,6 +440,22 @@ async fn the_outbox_keeps_messages_in_order_until_delivered(store: Arc<dyn Store
     assert_eq!(left.len(), 1);
     assert_eq!((left[0].payload.as_str(), left[0].attempts), ("two", 3));
     assert_eq!(store.outbox_pending("telegram:b", 0, 10).await.unwrap().len(), 1);
+}
+
+async fn the_outbox_depth_counts_what_waits_per_channel_and_since_when(store: Arc<dyn Store>) {
+    use chrono::TimeZone;
+    assert!(store.outbox_depth().await.unwrap().is_empty());
+    let early = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+    let later = early + chrono::Duration::minutes(5);
+    store.outbox_push("telegram:a", &[item("1", "one"), item("2", "two")], None, early).await.unwrap();
+    store.outbox_push("telegram:a", &[item("3", "three")], None, later).await.unwrap();
+    store.outbox_push("matrix:b", &[item("!r", "other")], None, later).await.unwrap();
+    let first = store.outbox_pending("telegram:a", 0, 1).await.unwrap()[0].id;
+    store.outbox_undeliverable(first, "blocked", later).await.unwrap();
+    let depth = store.outbox_depth().await.unwrap();
+    let seen: Vec<(&str, i64, Option<chrono::DateTime<chrono::Utc>>)> =
+        depth.iter().map(|d| (d.channel.as_str(), d.pending, d.oldest)).collect();
+    assert_eq!(seen, [("matrix:b", 1, Some(later)), ("telegram:a", 2, Some(early))]);
 }
 
 async fn a_keyed_message_is_queued_once_even_when_racing(store: Arc<dyn Store>) {

@@ -16,6 +16,7 @@ mod hardening;
 mod initiatives;
 mod locales;
 mod matrix;
+mod ops;
 mod properties;
 mod registry;
 mod scheduler;

@@ -726,7 +726,8 @@ async fn with_two_telegram_bots_serve_reaches_a_person_through_the_bot_they_wrot
     };
     let bots = vec![profile("alpha", "ALPHA_TOKEN", &first.url), profile("beta", "BETA_TOKEN", &second.url)];
     let url = format!("sqlite:{}/vicinato.db", dir.path().display());
-    let config = Config::load(None, [("VICINATO_DATABASE__URL".to_owned(), url)]).expect("config");
+    let config = Config::load(None, [("VICINATO_DATABASE__URL".to_owned(), url), crate::app::listen_anywhere()])
+        .expect("config");
     let plan = vicinato::serve::plan(&bots, |k| match k {
         "ALPHA_TOKEN" => Some("1:FIRST-token".into()),
         "BETA_TOKEN" => Some("2:SECOND-token".into()),

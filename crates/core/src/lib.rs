@@ -2,8 +2,8 @@
 //! `directory`, `initiatives`, `people`), which chat, the command line and the jobs all call,
 //! and what every entry point shares: one error policy ([`Refusal`]), the scheduler of
 //! persisted jobs, the clock, the guard that keeps one bad item from stopping the rest, the
-//! formula-safe CSV writer, the HSDS import and export, the demo dataset, and secrets read from
-//! configuration. Names no network, no SQL and no chat.
+//! formula-safe CSV writer, the HSDS import and export, the demo dataset, secrets read from
+//! configuration, and the operators' metrics. Names no network, no SQL and no chat.
 
 pub mod booking;
 pub mod clock;
@@ -13,6 +13,7 @@ pub mod directory;
 pub mod guard;
 pub mod hsds;
 pub mod initiatives;
+pub mod metrics;
 pub mod people;
 pub mod refusal;
 pub mod scheduler;

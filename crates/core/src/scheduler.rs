@@ -180,6 +180,10 @@ impl Scheduler {
             return Ok(());
         };
         let late = now - job.due_at;
+        crate::metrics::global()
+            .scheduler_lag
+            .with(&[&job.kind])
+            .observe(late.num_milliseconds().max(0) as f64 / 1000.0);
         let skip = matches!(missed, Missed::SkipAfter(limit) if late > *limit);
         if skip {
             tracing::info!(job = job.id, kind = %job.kind, late_s = late.num_seconds(), "skipping a missed job");
@@ -197,6 +201,7 @@ impl Scheduler {
                     let wait = Duration::minutes(1i64 << job.attempts.clamp(0, 10)).min(Duration::days(1));
                     tracing::error!(job = job.id, kind = %job.kind, attempt = job.attempts + 1, error, "job failed");
                     self.store.job_failed(job.id, &self.owner, now + wait, &error).await?;
+                    crate::metrics::global().error("job_failed");
                     total.failed += 1;
                     return Ok(());
                 }
@@ -206,6 +211,7 @@ impl Scheduler {
                     tracing::error!(job = job.id, kind = %job.kind, attempts = job.attempts + 1, error,
                         "job failed for good; kept as a dead letter");
                     self.store.dead_letter_add("scheduler", &job.id.to_string(), &job.kind, &error, now).await?;
+                    crate::metrics::global().error("dead_letter");
                     total.failed += 1;
                     total.dead += 1;
                 }

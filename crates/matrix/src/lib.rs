@@ -258,6 +258,7 @@ impl MatrixBot {
                 r = self.client.sync_once(settings) => r,
                 _ = stop.changed() => return Ok(()),
             };
+            vicinato_core::metrics::global().set_connected("matrix", &self.options.key, result.is_ok());
             match result {
                 Ok(response) => {
                     tracing::trace!(rooms = response.rooms.joined.len(), "Matrix sync: answered");
@@ -473,6 +474,7 @@ impl MatrixBot {
     /// Keeps an event that could not be handled as a dead letter for operators.
     async fn set_aside(&self, event: &str, kind: &str, error: &str) {
         tracing::error!(bot = %self.me, event, error, "a Matrix event could not be handled; kept as a dead letter");
+        vicinato_core::metrics::global().error("dead_letter");
         let store = self.engine.store();
         if let Err(e) = store.dead_letter_add(&self.channel, event, kind, error, chrono::Utc::now()).await {
             tracing::error!(event, error = %e, "cannot keep a dead letter");
@@ -501,7 +503,13 @@ impl MatrixBot {
         let event = incoming.event.clone();
         let room = incoming.room.to_string();
         let thread = incoming.thread.clone();
-        match vicinato_core::guard::catch(self.answer(incoming)).await {
+        let metrics = vicinato_core::metrics::global();
+        let labels = ["matrix", self.options.key.as_str()];
+        metrics.received.with(&labels).inc();
+        let started = std::time::Instant::now();
+        let answered = vicinato_core::guard::catch(self.answer(incoming)).await;
+        metrics.reply_seconds.with(&labels).observe(started.elapsed().as_secs_f64());
+        match answered {
             Ok(items) => items,
             Err(error) => {
                 self.set_aside(&event, "event", &error).await;

@@ -76,15 +76,20 @@ pub(super) async fn run(
         for item in pending {
             rooms.entry(item.chat.clone()).or_default().push(item);
         }
+        let bot = channel.strip_prefix("matrix:").unwrap_or(&channel).to_owned();
         let lanes = rooms.into_values().map(|items| {
             let client = client.clone();
             let store = store.clone();
+            let bot = bot.clone();
             async move {
+                let metrics = vicinato_core::metrics::global();
+                let labels = ["matrix", bot.as_str()];
                 let mut failed = false;
                 for mut item in items {
                     match send_one(&client, &item).await {
                         Sent::Ok => {
                             tracing::debug!(id = item.id, "Matrix message sent");
+                            metrics.sent.with(&labels).inc();
                             if let Err(e) = store.outbox_delivered(item.id).await {
                                 // Not forgotten: it stays in the outbox and the next pass sends
                                 // it again under the same transaction id (the homeserver keeps
@@ -97,6 +102,7 @@ pub(super) async fn run(
                         }
                         Sent::Never(why) => {
                             tracing::error!(id = item.id, error = %why, "Matrix message cannot be delivered");
+                            metrics.error("send_refused");
                             let _ = store.outbox_undeliverable(item.id, &why, chrono::Utc::now()).await;
                         }
                         Sent::Retry(why) => {
@@ -106,6 +112,7 @@ pub(super) async fn run(
                                 let _ = store.outbox_undeliverable(item.id, &why, chrono::Utc::now()).await;
                             } else {
                                 tracing::warn!(id = item.id, error = %why, "Matrix send failed; will retry");
+                                metrics.retries.with(&labels).inc();
                                 let _ = store.outbox_attempt_failed(item.id, item.attempts, &why).await;
                                 failed = true;
                                 // Later messages of this room wait, so the order holds.

@@ -30,10 +30,10 @@ pub use directory::{DirectoryCounts, DirectoryStore};
 pub use flows::{FlowStore, StoredFlow};
 pub use initiatives::*;
 pub use jobs::{Job, JobStore, NewJob};
-pub use outbox::{Cursor, NewOutboxItem, OutboxItem, OutboxStore};
+pub use outbox::{Cursor, NewOutboxItem, OutboxDepth, OutboxItem, OutboxStore};
 pub use people::{LinkClaim, LinkConfirm, MAX_WRONG_LINK_CODES, PeopleStore, PersonExport, Voted, Waiting, Written};
 pub use spaces::SpaceAdminStore;
-pub use sql::SqlStore;
+pub use sql::{BotLease, MigrationState, SqlStore};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +69,15 @@ pub enum StoreError {
     /// A migration failed.
     #[error("database migration failed: {0}")]
     Migration(String),
+    /// The database was migrated by a newer version of Vicinato: this one must not touch it.
+    #[error(
+        "the database was migrated by a newer version of Vicinato (it has migration {database}); this is \
+         vicinato {program}: run the newer version, or restore a backup taken before the upgrade"
+    )]
+    NewerDatabase { database: String, program: String },
+    /// What was asked is not done on this engine (the message says what to do instead).
+    #[error("{0}")]
+    Unsupported(String),
     #[error(transparent)]
     Internal(sqlx::Error),
 }

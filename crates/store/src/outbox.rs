@@ -40,6 +40,16 @@ impl NewOutboxItem {
     }
 }
 
+/// How much waits in one channel's outbox: for the operators' metrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxDepth {
+    pub channel: String,
+    /// Messages still to send (not those set aside as undeliverable).
+    pub pending: i64,
+    /// When the oldest of them was queued.
+    pub oldest: Option<DateTime<Utc>>,
+}
+
 /// A setting written in the same transaction as something else (a transport's update cursor).
 #[derive(Debug, Clone, Copy)]
 pub struct Cursor<'a> {
@@ -97,6 +107,8 @@ pub trait OutboxStore: Send + Sync {
     async fn purge_deliveries(&self, before: DateTime<Utc>) -> StoreResult<u64>;
     /// Messages still to send on a channel with an id above `after`, oldest first.
     async fn outbox_pending(&self, channel: &str, after: i64, limit: i64) -> StoreResult<Vec<OutboxItem>>;
+    /// What waits in every channel's outbox, by channel.
+    async fn outbox_depth(&self) -> StoreResult<Vec<OutboxDepth>>;
     /// A message was delivered: it leaves the outbox.
     async fn outbox_delivered(&self, id: i64) -> StoreResult<()>;
     /// A delivery attempt failed and will be tried again.

@@ -14,6 +14,7 @@
 use super::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{Arguments, AssertSqlSafe, Database, Encode, FromRow, PgPool, SqlitePool, Type};
@@ -242,7 +243,222 @@ fn status_list(statuses: &[BookingStatus]) -> String {
 
 const LIVE: [BookingStatus; 3] = [BookingStatus::Held, BookingStatus::Pending, BookingStatus::Confirmed];
 
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// The migrations a program knows, in order (up migrations only).
+fn known(migrator: &Migrator) -> Vec<(i64, String)> {
+    migrator
+        .iter()
+        .filter(|m| !m.migration_type.is_down_migration())
+        .map(|m| (m.version, m.description.to_string()))
+        .collect()
+}
+
+/// A migration by its number and name, as operators see it: `0011 hardening`.
+fn migration_name(version: i64, description: &str) -> String {
+    format!("{version:04} {description}")
+}
+
+/// The migrations a database has applied (version, description, when), read without changing
+/// anything; none when it was never migrated.
+async fn applied_migrations(pool: &Pool) -> StoreResult<Vec<(i64, String, String)>> {
+    let exists: Option<(i64,)> = match pool {
+        Pool::Sqlite(p) => {
+            sqlx::query_as("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+                .fetch_optional(p)
+                .await?
+        }
+        Pool::Postgres(p) => {
+            sqlx::query_as("SELECT 1::BIGINT WHERE to_regclass('_sqlx_migrations') IS NOT NULL")
+                .fetch_optional(p)
+                .await?
+        }
+    };
+    if exists.is_none() {
+        return Ok(Vec::new());
+    }
+    const SQL: &str = "SELECT version, description, CAST(installed_on AS TEXT) FROM _sqlx_migrations \
+                       WHERE success ORDER BY version";
+    Ok(on_pool!(pool, |p, Db| sqlx::query_as::<Db, (i64, String, String)>(SQL).fetch_all(p).await?))
+}
+
+/// Stops a program from running on a database a newer version migrated: one with a migration
+/// this program does not know. Names both versions.
+fn refuse_newer(migrator: &Migrator, applied: &[(i64, String, String)]) -> StoreResult<()> {
+    let known = known(migrator);
+    let Some((version, description, _)) = applied.iter().rev().find(|(v, _, _)| !known.iter().any(|(k, _)| k == v))
+    else {
+        return Ok(());
+    };
+    let ours = known.last().map_or_else(|| "none".to_owned(), |(v, d)| migration_name(*v, d));
+    Err(StoreError::NewerDatabase {
+        database: migration_name(*version, description),
+        program: format!("{} (migrations up to {ours})", env!("CARGO_PKG_VERSION")),
+    })
+}
+
+/// A bot's lease on PostgreSQL: a session-level advisory lock on a connection of its own, so
+/// that each bot runs in exactly one `serve` among those sharing the database. The server drops
+/// the lock when the connection ends, also when the process is killed, so a standby polling
+/// [`BotLease::try_acquire`] takes over within a poll of the end.
+pub struct BotLease {
+    pub bot: String,
+    connection: Option<sqlx::PgConnection>,
+}
+
+impl BotLease {
+    /// Takes the lease of `bot` on the PostgreSQL database at `url`, or `None` when another
+    /// process holds it.
+    pub async fn try_acquire(url: &str, bot: &str) -> StoreResult<Option<BotLease>> {
+        use sqlx::Connection;
+        let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(format!("{e}")))?;
+        let mut connection = sqlx::PgConnection::connect_with(&opts).await?;
+        let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock(hashtextextended($1, 0))")
+            .bind(format!("vicinato.bot.{bot}"))
+            .fetch_one(&mut connection)
+            .await?;
+        if got {
+            Ok(Some(BotLease { bot: bot.to_owned(), connection: Some(connection) }))
+        } else {
+            let _ = connection.close().await;
+            Ok(None)
+        }
+    }
+
+    /// Gives the lease up (ending its connection).
+    pub async fn release(mut self) {
+        use sqlx::Connection;
+        if let Some(connection) = self.connection.take() {
+            let _ = connection.close().await;
+        }
+    }
+}
+
+impl std::fmt::Debug for BotLease {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BotLease").field("bot", &self.bot).finish()
+    }
+}
+
+/// One migration as `vicinato migrate --status` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationState {
+    pub version: i64,
+    pub description: String,
+    /// When it was applied (the database's own time text); `None` while pending.
+    pub applied_at: Option<String>,
+    /// Whether this program knows it (a migration only a newer version knows is not).
+    pub known: bool,
+}
+
 impl SqlStore {
+    /// The migrations of the database at `url`, applied and pending, read without migrating
+    /// anything (a SQLite file that does not exist has every migration pending).
+    pub async fn migration_status(url: &str) -> StoreResult<Vec<MigrationState>> {
+        let (pool, migrator) = if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(format!("{url}: {e}")))?;
+            let exists = url.contains(":memory:") || opts.get_filename().exists();
+            let pool = if exists {
+                Some(Pool::Sqlite(SqlitePoolOptions::new().max_connections(1).connect_with(opts).await?))
+            } else {
+                None
+            };
+            (pool, &SQLITE_MIGRATIONS)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(format!("{e}")))?;
+            (
+                Some(Pool::Postgres(PgPoolOptions::new().max_connections(1).connect_with(opts).await?)),
+                &POSTGRES_MIGRATIONS,
+            )
+        } else {
+            return Err(StoreError::BadUrl(url.to_owned()));
+        };
+        let applied = match &pool {
+            Some(pool) => applied_migrations(pool).await?,
+            None => Vec::new(),
+        };
+        let mut out: Vec<MigrationState> = known(migrator)
+            .into_iter()
+            .map(|(version, description)| MigrationState {
+                applied_at: applied.iter().find(|(v, _, _)| *v == version).map(|(_, _, at)| at.clone()),
+                version,
+                description,
+                known: true,
+            })
+            .collect();
+        for (version, description, at) in applied {
+            if !out.iter().any(|m| m.version == version) {
+                out.push(MigrationState { version, description, applied_at: Some(at), known: false });
+            }
+        }
+        out.sort_by_key(|m| m.version);
+        Ok(out)
+    }
+
+    /// Writes a consistent copy of the database to `path`, which must not exist, while it is in
+    /// use: `VACUUM INTO` on SQLite reads one snapshot, writers go on meanwhile. PostgreSQL has
+    /// its own tools (`pg_dump`, see README).
+    pub async fn backup_into(&self, path: &std::path::Path) -> StoreResult<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query("VACUUM INTO $1").bind(path.to_string_lossy().into_owned()).execute(p).await?;
+                Ok(())
+            }
+            Pool::Postgres(_) => Err(StoreError::Unsupported(
+                "a PostgreSQL database is backed up with pg_dump and restored with pg_restore (see README, \"Backups\")"
+                    .into(),
+            )),
+        }
+    }
+
+    /// What SQLite's `PRAGMA integrity_check` finds wrong; empty when the file is sound (and on
+    /// PostgreSQL, which checks itself).
+    pub async fn integrity_problems(&self) -> StoreResult<Vec<String>> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check").fetch_all(p).await?;
+                Ok(rows.into_iter().map(|(r,)| r).filter(|r| r != "ok").collect())
+            }
+            Pool::Postgres(_) => Ok(Vec::new()),
+        }
+    }
+
+    /// The rows of the tables that hold what people did (for a restore's consistency check, and
+    /// to tell an empty database from one in use).
+    pub async fn row_counts(&self) -> StoreResult<Vec<(&'static str, i64)>> {
+        const TABLES: [&str; 10] = [
+            "territories",
+            "services",
+            "persons",
+            "accounts",
+            "flows",
+            "outbox",
+            "jobs",
+            "bookings",
+            "initiatives",
+            "turn_receipts",
+        ];
+        let mut out = Vec::with_capacity(TABLES.len());
+        for table in TABLES {
+            // The table name is one of the fixed names above.
+            let row: Option<(i64,)> = self.fetch_optional(Stmt::new(format!("SELECT COUNT(*) FROM {table}"))).await?;
+            let n = row.map_or(0, |(n,)| n);
+            out.push((table, n));
+        }
+        Ok(out)
+    }
+
+    /// Closes every connection (on SQLite the last one folds the write-ahead log into the file).
+    pub async fn close(&self) {
+        for pool in [&self.pool, &self.writer] {
+            match pool {
+                Pool::Sqlite(p) => p.close().await,
+                Pool::Postgres(p) => p.close().await,
+            }
+        }
+    }
+
     /// Opens a store by URL, creating the SQLite file (and its folder) if missing, and runs
     /// the migrations.
     pub async fn open(url: &str) -> StoreResult<Self> {
@@ -268,10 +484,9 @@ impl SqlStore {
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(opts.clone())
                 .await?;
-            sqlx::migrate!("../../migrations/sqlite")
-                .run(&writer)
-                .await
-                .map_err(|e| StoreError::Migration(e.to_string()))?;
+            let writer_pool = Pool::Sqlite(writer.clone());
+            refuse_newer(&SQLITE_MIGRATIONS, &applied_migrations(&writer_pool).await?)?;
+            SQLITE_MIGRATIONS.run(&writer).await.map_err(|e| StoreError::Migration(e.to_string()))?;
             // An in-memory database lives in one connection: readers must share it.
             let readers = if memory {
                 writer.clone()
@@ -290,10 +505,8 @@ impl SqlStore {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            sqlx::migrate!("../../migrations/postgres")
-                .run(&pool)
-                .await
-                .map_err(|e| StoreError::Migration(e.to_string()))?;
+            refuse_newer(&POSTGRES_MIGRATIONS, &applied_migrations(&Pool::Postgres(pool.clone())).await?)?;
+            POSTGRES_MIGRATIONS.run(&pool).await.map_err(|e| StoreError::Migration(e.to_string()))?;
             Pool::Postgres(pool)
         } else {
             return Err(StoreError::BadUrl(url.to_owned()));

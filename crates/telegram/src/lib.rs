@@ -297,6 +297,8 @@ impl TelegramBot {
                 r = request.send() => r,
                 _ = stop.changed() => return Ok(()),
             };
+            let metrics = vicinato_core::metrics::global();
+            metrics.set_connected("telegram", &self.options.key, result.is_ok());
             match result {
                 Ok(updates) => {
                     failures = 0;
@@ -306,7 +308,10 @@ impl TelegramBot {
                         offset = next;
                     }
                 }
-                Err(RequestError::RetryAfter(s)) => tokio::time::sleep(s.duration()).await,
+                Err(RequestError::RetryAfter(s)) => {
+                    metrics.rate_limited.with(&["telegram", &self.options.key]).inc();
+                    tokio::time::sleep(s.duration()).await
+                }
                 Err(RequestError::Api(ApiError::InvalidToken)) => {
                     anyhow::bail!("Telegram refused the bot token in {}", self.options.token_env);
                 }
@@ -364,8 +369,14 @@ impl TelegramBot {
         }
         let lanes = by_chat.into_values().map(|lane| async move {
             let mut out = Vec::with_capacity(lane.len());
+            let metrics = vicinato_core::metrics::global();
+            let labels = ["telegram", self.options.key.as_str()];
             for (i, update, incoming) in lane {
-                out.push((i, self.handle_guarded(update, incoming).await));
+                metrics.received.with(&labels).inc();
+                let started = std::time::Instant::now();
+                let replies = self.handle_guarded(update, incoming).await;
+                metrics.reply_seconds.with(&labels).observe(started.elapsed().as_secs_f64());
+                out.push((i, replies));
             }
             out
         });
@@ -389,6 +400,7 @@ impl TelegramBot {
             match self.engine.store().outbox_push(&self.channel, &items, Some(cursor), chrono::Utc::now()).await {
                 Ok(()) => break,
                 Err(e) => {
+                    vicinato_core::metrics::global().error("store");
                     tracing::error!(error = %e, "cannot store replies; retrying before reading more updates");
                     tokio::select! {
                         _ = tokio::time::sleep(wait) => {}
@@ -426,6 +438,7 @@ impl TelegramBot {
     /// Keeps an update that could not be handled as a dead letter for operators.
     async fn set_aside(&self, update: u32, error: &str) {
         tracing::error!(bot = %self.me.username, update, error, "an update could not be handled; kept as a dead letter");
+        vicinato_core::metrics::global().error("dead_letter");
         let store = self.engine.store();
         if let Err(e) =
             store.dead_letter_add(&self.channel, &update.to_string(), "update", error, chrono::Utc::now()).await

@@ -369,9 +369,12 @@ impl Sender {
         let now = Instant::now();
         let id = queued.item.id;
         let mut requeue = false;
+        let metrics = vicinato_core::metrics::global();
+        let labels = ["telegram", self.channel.strip_prefix("telegram:").unwrap_or(&self.channel)];
         match verdict {
             Verdict::Delivered => {
                 self.stats.delivered.fetch_add(1, Ordering::Relaxed);
+                metrics.sent.with(&labels).inc();
                 if let Err(e) = self.store.outbox_delivered(id).await {
                     tracing::warn!(id, error = %e, "delivered message not yet out of the outbox; will retry");
                     lanes.unrecorded.push(id);
@@ -381,12 +384,14 @@ impl Sender {
             }
             Verdict::RetryAfter(wait) => {
                 self.stats.retry_after.fetch_add(1, Ordering::Relaxed);
+                metrics.rate_limited.with(&labels).inc();
                 tracing::warn!(chat, seconds = wait.as_secs(), "Telegram asked to slow down");
                 lanes.next_at.insert(chat, now + wait);
                 requeue = true;
             }
             Verdict::Transient(why) => {
                 self.stats.transient.fetch_add(1, Ordering::Relaxed);
+                metrics.retries.with(&labels).inc();
                 queued.item.attempts += 1;
                 let attempts = queued.item.attempts;
                 if attempts >= self.limits.max_attempts {
@@ -417,6 +422,7 @@ impl Sender {
             }
             Verdict::Unreachable(why) => {
                 self.stats.unreachable.fetch_add(1, Ordering::Relaxed);
+                metrics.error("unreachable");
                 if chat > 0 {
                     let account = Account::new(Network::Telegram, chat.to_string());
                     if let Err(e) = self.store.set_unreachable(&account, Some(chrono::Utc::now())).await {
@@ -442,6 +448,7 @@ impl Sender {
             }
             Verdict::Refused(why) => {
                 self.stats.refused.fetch_add(1, Ordering::Relaxed);
+                metrics.error("send_refused");
                 tracing::error!(id, chat, error = %why, "Telegram refused a message");
                 let _ = self.store.outbox_undeliverable(id, &why, chrono::Utc::now()).await;
                 lanes.loaded -= 1;

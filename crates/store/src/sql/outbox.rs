@@ -98,6 +98,21 @@ impl OutboxStore for SqlStore {
         Ok(rows.into_iter().map(|(id, chat, payload, attempts)| OutboxItem { id, chat, payload, attempts }).collect())
     }
 
+    async fn outbox_depth(&self) -> StoreResult<Vec<OutboxDepth>> {
+        let rows: Vec<(String, i64, i64)> = self
+            .fetch_all(Stmt::new(
+                "SELECT channel, COUNT(*), MIN(id) FROM outbox WHERE failed_at IS NULL GROUP BY channel ORDER BY channel",
+            ))
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (channel, pending, first) in rows {
+            let oldest: Option<(DateTime<Utc>,)> =
+                self.fetch_optional(Stmt::new("SELECT created_at FROM outbox WHERE id = $1").bind(first)).await?;
+            out.push(OutboxDepth { channel, pending, oldest: oldest.map(|(at,)| at) });
+        }
+        Ok(out)
+    }
+
     async fn outbox_delivered(&self, id: i64) -> StoreResult<()> {
         self.execute(Stmt::new("DELETE FROM outbox WHERE id = $1").bind(id)).await.map(|_| ())
     }
