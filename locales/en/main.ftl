@@ -635,3 +635,20 @@ link-too-many = You have typed too many wrong codes. Try again in an hour with a
 link-roles-dropped = The roles of your other account ({ $roles }) were not carried over. Ask an admin to grant them again.
 button-link-yes = Yes, it's me
 button-link-no = No, it's not me
+
+## A call for help: contacts first, discreetly.
+safety-first = Thank you for telling me. If you are in danger right now, call 112 at once. You can also ask for help at these numbers:
+safety-first-self-harm = I am sorry you feel so bad. You can talk about it right now with someone who listens, without judging. If you are in danger, call 112 at once:
+safety-contact = { $name }: { $phone } ({ $note })
+safety-services = These services nearby can help too. They are confidential and free:
+safety-after = You can write to me whenever you want. If someone can read your phone, you can delete this chat.
+choice-from-earlier = That choice is from an earlier message. Here is the current question:
+resume-booking = Do you want to go back to the booking?
+resume-proposal = Do you want to go back to the proposal you were writing?
+resume-onboarding = Whenever you like, I will ask two quick questions (language and area) to search near you. You can also skip them.
+resume-other = Do you want to go back to where we were?
+resume-dropped = All right, I will leave it. Write to me whenever you like.
+resume-back = Let's go on from where we were.
+button-resume = Yes, go back
+button-resume-no = No, leave it
+book-house-hours = Opening hours of { $house }:

@@ -635,3 +635,20 @@ link-too-many = Hai scritto troppi codici sbagliati. Riprova tra un'ora con un c
 link-roles-dropped = I ruoli dell'altro account ({ $roles }) non sono passati a questo. Chiedi a un amministratore di assegnarteli di nuovo.
 button-link-yes = Sì, sono io
 button-link-no = No, non sono io
+
+## A call for help: contacts first, discreetly.
+safety-first = Grazie di avermelo scritto. Se sei in pericolo adesso, chiama subito il 112. Puoi chiedere aiuto anche a questi numeri:
+safety-first-self-harm = Mi dispiace che tu stia così male. Puoi parlarne adesso con qualcuno che ascolta, senza giudicare. Se sei in pericolo, chiama subito il 112:
+safety-contact = { $name }: { $phone } ({ $note })
+safety-services = Qui vicino ci sono anche questi servizi. Sono riservati e gratuiti:
+safety-after = Puoi scrivermi quando vuoi. Se qualcuno può leggere il tuo telefono, puoi cancellare questa chat.
+choice-from-earlier = Quella scelta è di un messaggio precedente. Ecco la domanda di adesso:
+resume-booking = Vuoi riprendere la prenotazione?
+resume-proposal = Vuoi riprendere la proposta che stavi scrivendo?
+resume-onboarding = Quando vuoi, ti faccio due domande veloci (lingua e zona) per cercare vicino a te. Puoi anche saltarle.
+resume-other = Vuoi riprendere da dove eravamo?
+resume-dropped = Va bene, lascio stare. Scrivimi quando vuoi.
+resume-back = Riprendiamo da dove eravamo.
+button-resume = Sì, riprendi
+button-resume-no = No, lascia stare
+book-house-hours = Orari della { $house }:

@@ -10,6 +10,7 @@ mod booking_more;
 mod cli;
 mod conformance;
 mod console;
+mod conversation;
 mod dates;
 mod fan_out;
 mod hardening;

@@ -70,6 +70,12 @@ pub struct I18n {
     ids: HashMap<Lang, BTreeSet<String>>,
 }
 
+/// What Fluent writes for an argument it was not given.
+fn missing_arg() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(r"\{\$[^}]*\}").expect("static regex"))
+}
+
 /// The Fluent files shipped with Vicinato.
 pub const EMBEDDED: [(Lang, &str, &str); 2] = [
     (Lang::It, "locales/it/main.ftl", include_str!("../../../locales/it/main.ftl")),
@@ -136,6 +142,10 @@ impl I18n {
         let text = bundle.format_pattern(pattern, Some(&args), &mut errors);
         if !errors.is_empty() {
             tracing::error!(id = %msg.id, lang = %lang, ?errors, "translation failed to format");
+            // A missing argument is a bug, but a person never sees a raw `{$name}`.
+            if text.contains("{$") {
+                return missing_arg().replace_all(&text, "…").into_owned();
+            }
         }
         text.into_owned()
     }
@@ -171,6 +181,21 @@ mod tests {
         assert!(text.contains("Monday"), "{text}");
         assert!(text.contains("09:00"));
         assert!(!text.contains('\u{2068}'));
+    }
+
+    #[test]
+    fn every_message_in_every_language_renders_without_a_raw_placeholder_even_without_its_arguments() {
+        let i18n = I18n::embedded().unwrap();
+        let mut raw = Vec::new();
+        for lang in Lang::ALL {
+            for id in i18n.ids(lang) {
+                let text = i18n.render(lang, &Msg::new(id.clone()));
+                if text.contains("{$") || text.contains("{ $") {
+                    raw.push(format!("{lang}:{id}: {text}"));
+                }
+            }
+        }
+        assert!(raw.is_empty(), "raw placeholders: {raw:#?}");
     }
 
     #[test]

@@ -20,9 +20,12 @@ pub mod commands;
 mod flow;
 pub mod limits;
 pub mod notes;
+mod offered;
+mod pause;
 mod quote;
 pub mod registry;
 pub mod render;
+pub mod safety;
 mod snapshot;
 pub mod understand;
 pub(crate) mod wish;
@@ -126,6 +129,12 @@ impl Inbound {
         }
     }
 }
+
+/// Asking when the place just shown opens or closes.
+static HOURS_QUESTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^(?:e\s+)?(?:a che ora (?:chiude|apre|chiudete|aprite|chiudono|aprono)|quando (?:chiude|apre|chiudono|aprono)|che orari(?: ha| fa| fanno)?|orari|orario|what time does it (?:close|open)|when does it (?:close|open)|opening hours|what are the hours)$")
+        .expect("static regex")
+});
 
 /// Replies meant for the sender alone (in a group, the transport answers privately).
 fn privately(replies: Vec<Reply>) -> Vec<Reply> {
@@ -317,6 +326,8 @@ pub struct Engine {
     modules: Option<Vec<String>>,
     /// How fast each person writes.
     rate: limits::Rate,
+    /// Who to call first on a call for help (`config/safety.toml`).
+    safety: Arc<safety::Safety>,
 }
 
 impl Engine {
@@ -330,6 +341,7 @@ impl Engine {
     ) -> anyhow::Result<Self> {
         let snapshot = DirectorySnapshot::load(store.as_ref()).await?;
         let spaces = Spaces::parse("built-in config/spaces.toml", SPACES_TOML)?;
+        let safety = safety::Safety::parse("built-in config/safety.toml", safety::SAFETY_TOML)?;
         Ok(Self {
             store,
             i18n,
@@ -341,6 +353,7 @@ impl Engine {
             jobs_added: Arc::new(Notify::new()),
             modules: None,
             rate: limits::Rate::default(),
+            safety: Arc::new(safety),
         })
     }
 
@@ -377,6 +390,17 @@ impl Engine {
     /// offer.
     fn not_here(&self, owner: Option<&'static registry::Module>) -> Option<Reply> {
         owner.filter(|m| !self.offers_module(m)).map(|m| Reply::id(m.not_available))
+    }
+
+    /// Uses these safety contacts instead of the built-in ones (a region's own file).
+    pub fn with_safety(mut self, safety: safety::Safety) -> Self {
+        self.safety = Arc::new(safety);
+        self
+    }
+
+    /// The contacts given first on a call for help.
+    pub fn safety(&self) -> &Arc<safety::Safety> {
+        &self.safety
     }
 
     pub fn spaces(&self) -> &Spaces {
@@ -538,6 +562,7 @@ impl Engine {
             Body::Text(text) => self.on_text(&mut turn, text, inbound.lang_hint).await?,
             Body::Unsupported => vec![Reply::id("unsupported-message")],
         };
+        offered::remember(&turn, &replies).await?;
         Ok(Outcome { lang: turn.lang, replies })
     }
 
@@ -550,17 +575,94 @@ impl Engine {
         if chars > self.settings.max_message_chars {
             return Ok(vec![Reply::say(Msg::new("too-long").num("max", self.settings.max_message_chars as i64))]);
         }
+        // A call for help comes before everything, in any flow and during onboarding.
+        let (concerns, written_in) = turn.snapshot.understander.call_for_help(text);
+        if !concerns.is_empty() && !text.starts_with('/') {
+            if turn.person.language.is_none() && hint.is_none() {
+                turn.lang = written_in.unwrap_or(turn.lang);
+            }
+            tracing::info!("a call for help was answered with the safety contacts");
+            return safety::answer(turn, &concerns).await;
+        }
         if let Some(command) = Command::parse(text) {
             if let Some(refused) = command.name().and_then(|n| self.not_here(registry::command(n).map(|(m, _)| m))) {
                 return Ok(vec![refused]);
             }
             return self.on_command(turn, command).await;
         }
+        // What is typed instead of pressing a button presses it; a number goes to a step
+        // that asks for a number first.
+        let number = text.trim_end_matches(['.', ')']).parse::<u32>().is_ok();
+        let offered = if chars <= 60 { offered::load(turn).await? } else { None };
+        let answer = turn.snapshot.understander.answer(text);
+        if !number
+            && let Some(o) = &offered
+            && let offered::Typed::Press(payload) = o.read(text, answer)
+        {
+            return self.on_button(turn, &payload).await;
+        }
+        // Another request in the middle of a flow is answered, and the flow offered back.
+        if let Some(flow) = turn.flow.clone()
+            && !matches!(flow, Flow::Results { .. } | Flow::ConfirmForget)
+            && self.not_here(registry::flow_owner(flow.kind())).is_none()
+        {
+            let understood = turn.snapshot.understander.understand(text, turn.lang);
+            let names_a_language = commands::language_arg(text).is_some() || understood.slots.switch_to.is_some();
+            if !(names_a_language && matches!(flow, Flow::AskLanguage { .. }))
+                && pause::is_another_request(&flow, &understood)
+            {
+                let question = match &offered {
+                    Some(o) => o.question.clone(),
+                    None => offered::load(turn).await?.and_then(|o| o.question),
+                };
+                pause::keep(turn, flow.clone(), question).await?;
+                let mut replies = self.answer(turn, text, hint, understood).await?;
+                replies.push(pause::offer(&flow));
+                return Ok(replies);
+            }
+        }
         // A flow waiting for typed input gets it first.
         if let Some(replies) = self.flow_text(turn, text).await? {
             return Ok(replies);
         }
-        let mut understood = turn.snapshot.understander.understand(text, turn.lang);
+        if number && let Some(o) = &offered {
+            match o.read(text, answer) {
+                offered::Typed::Press(payload) => return self.on_button(turn, &payload).await,
+                offered::Typed::Earlier => {
+                    let mut replies = vec![Reply::id("choice-from-earlier")];
+                    replies.extend(o.question.clone());
+                    return Ok(replies);
+                }
+                offered::Typed::Nothing => {}
+            }
+        }
+        // "A che ora chiude?" right after a house's free times: about that house.
+        if HOURS_QUESTION.is_match(&text::fold(text))
+            && let Some(o) = &offered
+            && let Some(reply) =
+                booking::hours_of_offered(turn, &o.buttons.iter().map(|(_, p)| p.clone()).collect::<Vec<_>>())
+        {
+            return Ok(vec![reply]);
+        }
+        // A bare language ("it", "english") is choosing it; "italiano" too for someone who
+        // never chose (for others it may be the course).
+        if let Some(lang) = commands::language_arg(text)
+            && (turn.person.language.is_none() || text::fold(text) != "italiano")
+        {
+            return language::change(turn, Some(lang)).await;
+        }
+        let understood = turn.snapshot.understander.understand(text, turn.lang);
+        self.answer(turn, text, hint, understood).await
+    }
+
+    /// Answers free text by what it was understood to mean.
+    async fn answer(
+        &self,
+        turn: &mut Turn<'_>,
+        text: &str,
+        hint: Option<Lang>,
+        mut understood: understand::Understanding,
+    ) -> Result<Vec<Reply>, StoreError> {
         // Someone who never chose a language is answered in the one they write in.
         if turn.person.language.is_none() && hint.is_none() {
             turn.lang = understood.lang;

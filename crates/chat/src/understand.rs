@@ -147,6 +147,10 @@ pub struct Understanding {
     pub slots: Slots,
     /// The language the text is written in (detected, else the hint).
     pub lang: Lang,
+    /// Worded as a request ("cerco", "dove trovo", "is there", a question mark): not a bare
+    /// answer to a question of a flow.
+    #[serde(skip)]
+    pub request: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -199,6 +203,50 @@ struct LexiconFile {
     time: Patterns,
     initiatives: InitiativeWordsFile,
     answers: AnswerWords,
+    safety: SafetyWordsFile,
+}
+
+/// Words of a call for help (`[safety]`): `{who}` in a phrase stands for each phrase of `who`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SafetyWordsFile {
+    who: Vec<String>,
+    violence: Vec<String>,
+    self_harm: Vec<String>,
+    not: Vec<String>,
+}
+
+/// What a call for help is about: it decides which contacts come first and which services
+/// follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Concern {
+    /// Violence, abuse, threats, stalking, immediate danger from someone.
+    Violence,
+    /// Thoughts of suicide or self-harm.
+    SelfHarm,
+}
+
+impl Concern {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Violence => "violence",
+            Self::SelfHarm => "self_harm",
+        }
+    }
+}
+
+/// Folded words of a phrase.
+fn phrase_words(phrase: &str) -> Vec<String> {
+    fold(phrase).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+/// Whether `needle` occurs in `words` as consecutive words; the position where it starts.
+fn find_words(words: &[&str], needle: &[String]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > words.len() {
+        return None;
+    }
+    (0..=words.len() - needle.len()).find(|&i| needle.iter().zip(&words[i..]).all(|(a, b)| a == b))
 }
 
 /// Short answers to a yes-or-no question ("sì", "ok", "va bene"; "no", "meglio di no").
@@ -267,11 +315,18 @@ pub struct Lexicon {
     /// Folded short answers meaning yes, and no.
     yes: HashSet<String>,
     no: HashSet<String>,
+    /// Answers with no letters ("👍"), as typed.
+    yes_signs: HashSet<String>,
+    no_signs: HashSet<String>,
     initiative_words: InitiativeWords,
     phrases: Vec<Phrase>,
     stopwords: HashSet<String>,
     age: Vec<Regex>,
     time: Vec<Regex>,
+    /// Folded phrases of a call for help, longest first, with what they are about.
+    safety: Vec<(Vec<String>, Concern)>,
+    /// Folded phrases read as something else before looking for a call for help.
+    not_safety: Vec<Vec<String>>,
 }
 
 fn pattern_regex(pattern: &str, number: &str) -> Result<Regex, regex::Error> {
@@ -375,11 +430,33 @@ impl Lexicon {
             themes: w.themes.iter().map(|(k, v)| (k.clone(), folded(v))).collect(),
             statuses,
         };
+        let mut safety = Vec::new();
+        for (list, concern) in [(&raw.safety.violence, Concern::Violence), (&raw.safety.self_harm, Concern::SelfHarm)] {
+            for p in list {
+                if p.contains("{who}") {
+                    for who in &raw.safety.who {
+                        safety.push((phrase_words(&p.replace("{who}", who)), concern));
+                    }
+                } else {
+                    safety.push((phrase_words(p), concern));
+                }
+            }
+        }
+        if let Some((p, _)) = safety.iter().find(|(p, _)| p.iter().any(|w| w.contains("who"))) {
+            return Err(invalid(format!("safety phrase `{}` has a misspelt {{who}}", p.join(" "))));
+        }
+        safety.retain(|(p, _)| !p.is_empty());
+        safety.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        let not_safety = raw.safety.not.iter().map(|p| phrase_words(p)).filter(|p| !p.is_empty()).collect();
         let folded = |list: &[String]| -> HashSet<String> { list.iter().map(|w| fold(w)).collect() };
         Ok(Self {
+            safety,
+            not_safety,
             lang,
             yes: folded(&raw.answers.yes),
             no: folded(&raw.answers.no),
+            yes_signs: raw.answers.yes.iter().filter(|w| fold(w).is_empty()).map(|w| w.trim().to_owned()).collect(),
+            no_signs: raw.answers.no.iter().filter(|w| fold(w).is_empty()).map(|w| w.trim().to_owned()).collect(),
             initiative_words,
             phrases,
             stopwords: raw
@@ -434,6 +511,17 @@ impl Understander {
     /// for anything else. Punctuation and case do not count.
     pub fn answer(&self, text: &str) -> Option<bool> {
         let said = fold(text.trim().trim_matches(|c: char| !c.is_alphanumeric()));
+        if said.is_empty() {
+            // 👍, 👎: signs rather than words, compared as typed (skin tones aside).
+            let sign: String = text.trim().chars().filter(|c| !('\u{1F3FB}'..='\u{1F3FF}').contains(c)).collect();
+            return if self.lexicons.iter().any(|l| l.yes_signs.contains(&sign)) {
+                Some(true)
+            } else if self.lexicons.iter().any(|l| l.no_signs.contains(&sign)) {
+                Some(false)
+            } else {
+                None
+            };
+        }
         if self.lexicons.iter().any(|l| l.yes.contains(&said)) {
             Some(true)
         } else if self.lexicons.iter().any(|l| l.no.contains(&said)) {
@@ -441,6 +529,45 @@ impl Understander {
         } else {
             None
         }
+    }
+
+    /// Whether a message is a call for help, and about what, in any language Vicinato
+    /// speaks: violence, abuse, threats or danger from someone, or self-harm. Empty for
+    /// anything else. Phrases of the lexicons' `not` lists ("film sulla violenza", "corso di
+    /// autodifesa") are taken out first. Pure and cheap: the engine asks it of every message
+    /// before anything else.
+    pub fn concerns(&self, text: &str) -> Vec<Concern> {
+        self.call_for_help(text).0
+    }
+
+    /// [`Self::concerns`], with the language of the first phrase found: a call for help is
+    /// answered in the language it was written in.
+    pub fn call_for_help(&self, text: &str) -> (Vec<Concern>, Option<Lang>) {
+        let folded = fold(text);
+        let mut words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        for lex in &self.lexicons {
+            for not in &lex.not_safety {
+                while let Some(at) = find_words(&words, not) {
+                    words.splice(at..at + not.len(), std::iter::once("|"));
+                }
+            }
+        }
+        let mut found = Vec::new();
+        let mut lang = None;
+        for lex in &self.lexicons {
+            for (phrase, concern) in &lex.safety {
+                if find_words(&words, phrase).is_some() {
+                    found.push(*concern);
+                    // The longest phrase found tells the language (phrases are longest first).
+                    if lang.is_none_or(|(_, n)| phrase.len() > n) {
+                        lang = Some((lex.lang, phrase.len()));
+                    }
+                }
+            }
+        }
+        found.sort();
+        found.dedup();
+        (found, lang.map(|(l, _)| l))
     }
 
     pub fn new(lexicons: Vec<Lexicon>, territories: &TerritoryTree) -> Self {
@@ -681,7 +808,8 @@ impl Understander {
         if intent != Intent::ChangeLanguage {
             slots.switch_to = None;
         }
-        Understanding { intent, slots, lang }
+        let request = searched || text.trim_end().ends_with('?');
+        Understanding { intent, slots, lang, request }
     }
 }
 
@@ -803,6 +931,156 @@ mod tests {
         let u = understander().understand("fisioterapia", Lang::It);
         assert_eq!(u.intent, Intent::FindService);
         assert_eq!(u.slots.text.as_deref(), Some("fisioterapia"));
+    }
+
+    /// Calls for help as people write them: many without "violenza" or "abuso".
+    const CALLS_FOR_HELP: [(&str, Concern); 73] = [
+        ("mio marito mi picchia", Concern::Violence),
+        ("ho paura di mio marito", Concern::Violence),
+        ("Im afraid of my husband he hits me", Concern::Violence),
+        ("mi vuole ammazzare", Concern::Violence),
+        ("voglio farla finita", Concern::SelfHarm),
+        ("nobody must know he hurts me", Concern::Violence),
+        ("il mio compagno mi picchia quando beve", Concern::Violence),
+        ("mio marito ieri mi ha picchiata", Concern::Violence),
+        ("ho paura del mio ex", Concern::Violence),
+        ("il mio ex mi perseguita", Concern::Violence),
+        ("mi segue ovunque e mi manda messaggi", Concern::Violence),
+        ("ho paura a tornare a casa stasera", Concern::Violence),
+        ("mio padre mi mena", Concern::Violence),
+        ("lui mi fa paura", Concern::Violence),
+        ("mi ha minacciata con un coltello", Concern::Violence),
+        ("mi minaccia ogni giorno", Concern::Violence),
+        ("mi ha detto che mi ammazza se parlo", Concern::Violence),
+        ("non mi lascia uscire di casa", Concern::Violence),
+        ("mi controlla il telefono e non mi fa vedere nessuno", Concern::Violence),
+        ("ho i lividi sulle braccia", Concern::Violence),
+        ("mi ha dato uno schiaffo davanti ai bambini", Concern::Violence),
+        ("prendo le botte da anni", Concern::Violence),
+        ("mi ha messo le mani addosso", Concern::Violence),
+        ("non mi sento al sicuro a casa", Concern::Violence),
+        ("sono in pericolo", Concern::Violence),
+        ("devo scappare di casa con i miei figli", Concern::Violence),
+        ("cerco un centro antiviolenza", Concern::Violence),
+        ("violenza domestica", Concern::Violence),
+        ("il mio fidanzato mi maltratta", Concern::Violence),
+        ("mi ha violentata", Concern::Violence),
+        ("un uomo mi molesta sul pianerottolo", Concern::Violence),
+        ("mia figlia è stata aggredita", Concern::Violence),
+        ("mio figlio mi picchia per i soldi della pensione", Concern::Violence),
+        ("ho paura che mi faccia del male", Concern::Violence),
+        ("ho paura di lui", Concern::Violence),
+        ("MIO MARITO MI PICCHIA AIUTO", Concern::Violence),
+        ("mio marito mi picchia, cosa posso fare?", Concern::Violence),
+        ("vuole uccidermi", Concern::Violence),
+        ("mi prende a schiaffi", Concern::Violence),
+        ("siamo in pericolo io e i bambini", Concern::Violence),
+        ("my husband hits me", Concern::Violence),
+        ("my boyfriend beats me", Concern::Violence),
+        ("I'm scared of my ex", Concern::Violence),
+        ("he threatens me every day", Concern::Violence),
+        ("he said he will kill me", Concern::Violence),
+        ("my partner wants to kill me", Concern::Violence),
+        ("I'm not safe at home", Concern::Violence),
+        ("i am in danger", Concern::Violence),
+        ("he won't let me leave the house", Concern::Violence),
+        ("my ex is stalking me", Concern::Violence),
+        ("someone follows me everywhere", Concern::Violence),
+        ("he slapped me yesterday", Concern::Violence),
+        ("my dad punched me", Concern::Violence),
+        ("i was raped", Concern::Violence),
+        ("my husband is abusive", Concern::Violence),
+        ("he controls my phone", Concern::Violence),
+        ("afraid to go home", Concern::Violence),
+        ("she hurts me", Concern::Violence),
+        ("voglio morire", Concern::SelfHarm),
+        ("non voglio più vivere", Concern::SelfHarm),
+        ("mi voglio ammazzare", Concern::SelfHarm),
+        ("penso al suicidio", Concern::SelfHarm),
+        ("a volte vorrei farmi del male", Concern::SelfHarm),
+        ("meglio se non ci fossi", Concern::SelfHarm),
+        ("non ce la faccio più a vivere così", Concern::SelfHarm),
+        ("la faccio finita", Concern::SelfHarm),
+        ("I want to kill myself", Concern::SelfHarm),
+        ("i want to die", Concern::SelfHarm),
+        ("I don't want to live anymore", Concern::SelfHarm),
+        ("i dont want to live anymore", Concern::SelfHarm),
+        ("thinking about suicide", Concern::SelfHarm),
+        ("everyone is better off without me", Concern::SelfHarm),
+        ("i want to end it all", Concern::SelfHarm),
+    ];
+
+    #[test]
+    fn calls_for_help_are_recognised_in_plain_words_in_italian_and_english() {
+        let u = understander();
+        let mut missed = Vec::new();
+        for (text, concern) in CALLS_FOR_HELP {
+            if !u.concerns(text).contains(&concern) {
+                missed.push(text);
+            }
+        }
+        assert!(missed.is_empty(), "not recognised as calls for help: {missed:?}");
+        let without_the_words =
+            CALLS_FOR_HELP.iter().filter(|(t, _)| !fold(t).contains("violen") && !fold(t).contains("abus")).count();
+        assert!(without_the_words >= 60, "only {without_the_words} without violenza/abuso");
+    }
+
+    #[test]
+    fn ordinary_requests_are_not_taken_for_calls_for_help() {
+        let u = understander();
+        for text in [
+            "corso di autodifesa",
+            "corso di autodifesa per donne",
+            "c'è un film sulla violenza al cinema del quartiere?",
+            "mio figlio ha paura del buio",
+            "ho paura di perdere la casa",
+            "ho paura del dentista",
+            "mi tocca pagare l'affitto",
+            "il lavoro mi uccide",
+            "mi taglio i capelli da sola",
+            "centro anziani a Ostia",
+            "mio marito cerca lavoro",
+            "my knee hurts",
+            "I'm afraid I can't come tomorrow",
+            "self defence class",
+            "a movie about violence",
+            "my husband needs a doctor",
+            "ciao",
+            "sì",
+            "prenota la sala grande sabato",
+        ] {
+            assert_eq!(u.concerns(text), Vec::<Concern>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn short_answers_as_people_type_them_are_yes_or_no() {
+        let u = understander();
+        for yes in [
+            "sì",
+            "si",
+            "Si!",
+            "ok",
+            "va bene",
+            "confermo",
+            "certo",
+            "d'accordo",
+            "yes",
+            "sure",
+            "👍",
+            "👍🏽",
+            "sì sì",
+            "ok grazie",
+            "va bene così",
+        ] {
+            assert_eq!(u.answer(yes), Some(true), "{yes}");
+        }
+        for no in ["no", "annulla", "lascia stare", "no grazie", "nope", "👎", "lascia perdere"] {
+            assert_eq!(u.answer(no), Some(false), "{no}");
+        }
+        for neither in ["sala grande", "martedì", "8", "forse"] {
+            assert_eq!(u.answer(neither), None, "{neither}");
+        }
     }
 
     #[test]

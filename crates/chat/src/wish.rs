@@ -108,6 +108,10 @@ static WEEKS: LazyLock<Regex> = LazyLock::new(|| {
 pub const MAX_WEEKS: u8 = 12;
 /// Weeks booked by "ogni martedì" without a number.
 const DEFAULT_WEEKS: u8 = 4;
+static NEXT_WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|\s)(?:(?:lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica)\s+(?:prossimo|prossima)|(?:prossimo|prossima)\s+(?:lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica)|next\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))(?:\s|$)")
+        .expect("static regex")
+});
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(\d{1,5})\s*$").expect("static regex"));
 
 fn month_number(name: &str) -> Option<u32> {
@@ -268,6 +272,11 @@ pub fn read(turn: &Turn<'_>, text: &str, now: NaiveDateTime) -> Said {
         let named_weekday = when.day.and_then(|d| d.weekday_index()).is_some();
         let start = said.from.or(said.part.map(|p| p.span().0));
         if named_weekday && said.date == Some(today) && start.is_some_and(|m| m < minute_of_day(now)) {
+            said.date = Some(today + Duration::days(7));
+        }
+        // "sabato prossimo" said on a Saturday means in 7 days; said on another day, the
+        // coming Saturday (as "sabato"), which is how it is meant in Italian.
+        if named_weekday && said.date == Some(today) && NEXT_WEEKDAY.is_match(&folded) {
             said.date = Some(today + Duration::days(7));
         }
     }

@@ -166,6 +166,9 @@ where
         };
         let outcome = engine.handle(inbound).await;
         lang = outcome.lang;
+        // Numbers press the choices of this answer only: a step that asks for a number (how
+        // many people) gets the number, and the engine answers a number from an older message.
+        choices.clear();
         let mut out = String::new();
         for reply in &outcome.replies {
             let mut rendered = engine.render(outcome.lang, reply);

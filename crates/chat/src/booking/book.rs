@@ -284,6 +284,20 @@ fn input_of(draft: &Draft, space: &Space, slot: LocalSlot) -> BookInput {
 }
 
 /// Weekly hours, one line per open day, in the person's language.
+/// "A che ora chiude?" right after free times or a space of a house were offered: that
+/// house's weekly hours, not a directory search. `None` when no space was offered.
+pub(crate) fn hours_of_offered(turn: &Turn<'_>, payloads: &[String]) -> Option<Reply> {
+    let space = payloads.iter().find_map(|p| match BookingButton::parse(p) {
+        Some(BookingButton::Space { space, .. }) => Some(space),
+        _ => None,
+    })?;
+    let (house, _) = turn.engine.spaces().space(&space)?;
+    let location = turn.snapshot.houses.iter().find(|l| l.id == house.location)?;
+    let mut reply = Reply::say(Msg::new("book-house-hours").text("house", location.name.clone()));
+    reply.blocks.extend(hours_lines(&location.hours.weekly));
+    Some(reply)
+}
+
 fn hours_lines(weekly: &WeeklyHours) -> Vec<Block> {
     use chrono::Weekday;
     let days = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];

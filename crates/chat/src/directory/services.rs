@@ -146,6 +146,24 @@ fn house_msg(turn: &Turn<'_>, house: &Location) -> Msg {
     Msg::new("nearest-house").text("name", house.name.clone()).text("address", address).msg("open", open)
 }
 
+/// Up to `n` summary cards for a query, widened as any search, without touching the flow in
+/// progress and without a "no results" (nothing found: no cards). For answers that come
+/// before everything else (a call for help).
+pub async fn quiet_cards(
+    turn: &Turn<'_>,
+    query: DirectoryQuery,
+    n: usize,
+) -> Result<Vec<super::cards::Card>, StoreError> {
+    let found = search(&query, turn.snapshot.as_ref(), turn.store()).await?;
+    let shown: Vec<ServiceAtLocationId> = found.hits.iter().take(n).map(|h| h.sal.clone()).collect();
+    if shown.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = turn.local_now();
+    let records = turn.store().listings(&shown).await?;
+    Ok(records.iter().map(|l| card(l, None, Detail::Summary, turn.lang, &turn.snapshot, now)).collect())
+}
+
 /// "More results", typed.
 pub async fn more(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
     match turn.flow.clone() {

@@ -22,11 +22,14 @@ pub enum PeopleButton {
     Link { yes: bool, code: String },
     /// `help`.
     Help,
+    /// `resume:yes` / `resume:no`: back to the flow kept aside while another request was
+    /// answered, or drop it.
+    Resume(bool),
 }
 
 impl PeopleButton {
     /// Every kind of payload this enum reads.
-    pub const KINDS: &[&str] = &["lang", "area", "home", "skiphome", "start", "forget", "lnk", "help"];
+    pub const KINDS: &[&str] = &["lang", "area", "home", "skiphome", "start", "forget", "lnk", "help", "resume"];
 
     pub fn parse(payload: &str) -> Option<Self> {
         let (kind, arg) = payload.split_once(':').unwrap_or((payload, ""));
@@ -43,6 +46,7 @@ impl PeopleButton {
                 Some(Self::Link { yes: answer == "yes", code: code.to_owned() })
             }
             "help" => Some(Self::Help),
+            "resume" if arg == "yes" || arg == "no" => Some(Self::Resume(arg == "yes")),
             _ => None,
         }
     }
@@ -57,6 +61,7 @@ impl PeopleButton {
             Self::Forget(yes) => format!("forget:{}", if *yes { "yes" } else { "no" }),
             Self::Link { yes, code } => format!("lnk:{}:{code}", if *yes { "yes" } else { "no" }),
             Self::Help => "help".into(),
+            Self::Resume(yes) => format!("resume:{}", if *yes { "yes" } else { "no" }),
         }
     }
 }
@@ -76,6 +81,8 @@ mod tests {
             PeopleButton::Forget(false),
             PeopleButton::Link { yes: true, code: "ABCD-EFGH".into() },
             PeopleButton::Link { yes: false, code: "ABCD-EFGH".into() },
+            PeopleButton::Resume(true),
+            PeopleButton::Resume(false),
             PeopleButton::Help,
         ]
     }

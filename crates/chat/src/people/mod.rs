@@ -28,5 +28,6 @@ pub(crate) async fn on_button(turn: &mut Turn<'_>, button: PeopleButton) -> Resu
         PeopleButton::Forget(yes) => privacy::forget_answer(turn, yes).await,
         PeopleButton::Link { yes, code } => link::answer(turn, yes, &code).await,
         PeopleButton::Help => Ok(vec![help::help(turn)]),
+        PeopleButton::Resume(yes) => crate::pause::resume(turn, yes).await,
     }
 }
