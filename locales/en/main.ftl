@@ -635,3 +635,11 @@ link-too-many = You have typed too many wrong codes. Try again in an hour with a
 link-roles-dropped = The roles of your other account ({ $roles }) were not carried over. Ask an admin to grant them again.
 button-link-yes = Yes, it's me
 button-link-no = No, it's not me
+
+## Announcements (issue 13)
+announce-house-unknown = I don't know the welfare house "{ $house }". Use its code, for example casa-centocelle.
+announce-empty = The announcement is empty. Write the text in Italian.
+announce-too-long = The announcement is too long: { $max } characters at most. Shorten it and try again.
+announce-in-the-past = That time has passed. Choose a time to come, or send it now.
+announce-unknown = I can't find announcement number { $id }. Check the number and try again.
+announce-closed = Announcement number { $id } is already finished or cancelled. There is nothing to stop.

@@ -635,3 +635,11 @@ link-too-many = Hai scritto troppi codici sbagliati. Riprova tra un'ora con un c
 link-roles-dropped = I ruoli dell'altro account ({ $roles }) non sono passati a questo. Chiedi a un amministratore di assegnarteli di nuovo.
 button-link-yes = Sì, sono io
 button-link-no = No, non sono io
+
+## Announcements (issue 13)
+announce-house-unknown = Non conosco la casa del welfare «{ $house }». Usa il suo codice, per esempio casa-centocelle.
+announce-empty = L'avviso è vuoto. Scrivi il testo in italiano.
+announce-too-long = L'avviso è troppo lungo: al massimo { $max } caratteri. Accorcialo e riprova.
+announce-in-the-past = Quell'ora è già passata. Scegli un momento futuro, oppure invia subito.
+announce-unknown = Non trovo l'avviso numero { $id }. Controlla il numero e riprova.
+announce-closed = L'avviso numero { $id } è già concluso o annullato. Non c'è niente da fermare.
