@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod broadcast;
 pub mod config;
 pub mod serve;
 
