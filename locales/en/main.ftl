@@ -643,3 +643,7 @@ announce-too-long = The announcement is too long: { $max } characters at most. S
 announce-in-the-past = That time has passed. Choose a time to come, or send it now.
 announce-unknown = I can't find announcement number { $id }. Check the number and try again.
 announce-closed = Announcement number { $id } is already finished or cancelled. There is nothing to stop.
+announce-copy = { $text }
+
+  — To stop receiving announcements, write /notifications off.
+announce-done = Announcement number { $id } is delivered: { $sent } sent, { $unreachable } not reachable, { $opted_out } people do not want announcements.

@@ -643,3 +643,7 @@ announce-too-long = L'avviso è troppo lungo: al massimo { $max } caratteri. Acc
 announce-in-the-past = Quell'ora è già passata. Scegli un momento futuro, oppure invia subito.
 announce-unknown = Non trovo l'avviso numero { $id }. Controlla il numero e riprova.
 announce-closed = L'avviso numero { $id } è già concluso o annullato. Non c'è niente da fermare.
+announce-copy = { $text }
+
+  — Per non ricevere più avvisi scrivi /notifications off.
+announce-done = L'avviso numero { $id } è stato consegnato: { $sent } inviati, { $unreachable } non raggiungibili, { $opted_out } persone non vogliono avvisi.
