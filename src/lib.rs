@@ -8,6 +8,7 @@
 pub mod app;
 pub mod backup;
 pub mod bench;
+pub mod broadcast;
 pub mod config;
 pub mod lease;
 pub mod ops;

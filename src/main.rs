@@ -88,6 +88,11 @@ enum Command {
         #[command(subcommand)]
         what: AdminCommand,
     },
+    /// Staff announcements: queue one for the running bots, list, follow and cancel them.
+    Broadcast {
+        #[command(subcommand)]
+        what: vicinato::broadcast::BroadcastCommand,
+    },
     /// Run every bot in bots/ whose secrets are in the environment (Ctrl+C stops them).
     Serve {
         #[command(flatten)]
@@ -388,6 +393,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { what } => admin(&cli, what).await,
+        Command::Broadcast { what } => {
+            let config = load_config(&cli, Some(&DbArg { db: what.db().map(str::to_owned) }))?;
+            let store = app::open_store(&config.database_url).await?;
+            app::ensure_demo(store.as_ref(), &config).await?;
+            let out = vicinato::broadcast::run(store.as_ref(), config.time_zone, what, chrono::Utc::now()).await?;
+            print!("{out}");
+            Ok(())
+        }
         Command::Serve { db } => {
             let config = load_config(&cli, Some(db))?;
             let bots = load_bots(&cli)?;

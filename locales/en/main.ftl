@@ -652,3 +652,14 @@ resume-back = Let's go on from where we were.
 button-resume = Yes, go back
 button-resume-no = No, leave it
 book-house-hours = Opening hours of { $house }:
+## Announcements (issue 13)
+announce-house-unknown = I don't know the welfare house "{ $house }". Use its code, for example casa-centocelle.
+announce-empty = The announcement is empty. Write the text in Italian.
+announce-too-long = The announcement is too long: { $max } characters at most. Shorten it and try again.
+announce-in-the-past = That time has passed. Choose a time to come, or send it now.
+announce-unknown = I can't find announcement number { $id }. Check the number and try again.
+announce-closed = Announcement number { $id } is already finished or cancelled. There is nothing to stop.
+announce-copy = { $text }
+
+  — To stop receiving announcements, write /notifications off.
+announce-done = Announcement number { $id } is delivered: { $sent } sent, { $unreachable } not reachable, { $opted_out } people do not want announcements.

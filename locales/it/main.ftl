@@ -652,3 +652,14 @@ resume-back = Riprendiamo da dove eravamo.
 button-resume = Sì, riprendi
 button-resume-no = No, lascia stare
 book-house-hours = Orari della { $house }:
+## Announcements (issue 13)
+announce-house-unknown = Non conosco la casa del welfare «{ $house }». Usa il suo codice, per esempio casa-centocelle.
+announce-empty = L'avviso è vuoto. Scrivi il testo in italiano.
+announce-too-long = L'avviso è troppo lungo: al massimo { $max } caratteri. Accorcialo e riprova.
+announce-in-the-past = Quell'ora è già passata. Scegli un momento futuro, oppure invia subito.
+announce-unknown = Non trovo l'avviso numero { $id }. Controlla il numero e riprova.
+announce-closed = L'avviso numero { $id } è già concluso o annullato. Non c'è niente da fermare.
+announce-copy = { $text }
+
+  — Per non ricevere più avvisi scrivi /notifications off.
+announce-done = L'avviso numero { $id } è stato consegnato: { $sent } inviati, { $unreachable } non raggiungibili, { $opted_out } persone non vogliono avvisi.

@@ -580,3 +580,61 @@ async fn on_postgres_a_standby_serve_takes_the_bot_over_within_15_seconds_after_
     let _ = Command::new("kill").arg("-TERM").arg(standby.id().to_string()).status();
     assert!(standby.wait().unwrap().success(), "{}", std::fs::read_to_string(&standby_log).unwrap());
 }
+
+#[test]
+fn broadcast_send_prints_the_id_and_list_status_and_cancel_follow_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let send = [
+        "broadcast",
+        "send",
+        "--to",
+        "territory:roma-m05",
+        "--interest",
+        "food",
+        "--text",
+        "Mercato sabato in piazza",
+        "--text-en",
+        "Market on Saturday",
+        "--at",
+        "2099-06-01 09:00",
+    ];
+    let out = vicinato(dir.path(), &send, "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "1\n");
+    let out = vicinato(dir.path(), &["broadcast", "list"], "");
+    assert_eq!(
+        stdout(&out),
+        "1\tscheduled\t2099-06-01 09:00\tterritory:roma-m05 interest:food\tMercato sabato in piazza\n"
+    );
+    let out = vicinato(dir.path(), &["broadcast", "status", "1", "--json"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let status: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!((status["state"].as_str(), status["total"].as_i64()), (Some("scheduled"), Some(0)));
+    assert_eq!(status["at"], "2099-06-01T07:00:00+00:00", "read in Europe/Rome, summer time");
+    let out = vicinato(dir.path(), &["broadcast", "cancel", "1"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = vicinato(dir.path(), &["broadcast", "cancel", "1"], "");
+    assert!(!out.status.success() && stderr(&out).contains("already done or cancelled"), "{}", stderr(&out));
+    let out = vicinato(dir.path(), &["broadcast", "status", "1"], "");
+    assert!(stdout(&out).starts_with("Announcement 1: cancelled"), "{}", stdout(&out));
+}
+
+#[test]
+fn broadcast_send_refuses_an_unknown_territory_a_bad_target_a_past_time_and_an_empty_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = |args: &[&str], says: &str| {
+        let mut all = vec!["broadcast", "send"];
+        all.extend_from_slice(args);
+        let out = vicinato(dir.path(), &all, "");
+        assert!(!out.status.success(), "{args:?} was accepted");
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty());
+    };
+    refused(&["--to", "territory:atlantide", "--text", "Ciao"], "unknown territory `atlantide`");
+    refused(&["--to", "roma-m05", "--text", "Ciao"], "--to must be `all` or `territory:ID`");
+    refused(&["--to", "all", "--text", "Ciao", "--at", "2000-01-01 09:00"], "that time has passed");
+    refused(&["--to", "all", "--text", "Ciao", "--at", "domani"], "YYYY-MM-DD HH:MM");
+    refused(&["--to", "all", "--text", "  "], "the text is empty");
+    let out = vicinato(dir.path(), &["broadcast", "list"], "");
+    assert_eq!(stdout(&out), "No announcements.\n");
+}

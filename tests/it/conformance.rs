@@ -89,6 +89,9 @@ conformance!(
     wrong_link_codes_are_limited_per_person_and_hour,
     a_person_who_did_everything_is_erased_without_a_trace_and_exported_whole,
     governance_phases_and_the_holders_of_a_role_are_kept_per_territory,
+    an_announcement_is_kept_with_its_send_job_and_cancelling_keeps_what_was_sent,
+    an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs,
+    copies_are_added_once_per_person_and_recorded_once,
 );
 
 async fn demo(store: &Arc<dyn Store>) -> Dataset {
@@ -1782,4 +1785,194 @@ mod dead_letters {
         assert_eq!(letters[1].at, at);
         assert_eq!(store.dead_letters(1).await.unwrap().len(), 1);
     }
+}
+
+mod announcement_helpers {
+    use super::*;
+    use vicinato::store::NewAnnouncement;
+
+    pub fn announcement(territory: Option<&str>, who: Who, at: chrono::DateTime<chrono::Utc>) -> NewAnnouncement {
+        NewAnnouncement {
+            author: None,
+            texts: AnnouncementTexts { it: "Mercato sabato".into(), en: Some("Market on Saturday".into()) },
+            audience: Audience { territory: territory.map(TerritoryId::new), who },
+            at,
+            recurrence: Some(Recurrence::Weekly { weekday: 1, hour: 9, minute: 0 }),
+        }
+    }
+
+    pub fn send_job(at: chrono::DateTime<chrono::Utc>) -> vicinato::store::NewJob {
+        vicinato::store::NewJob {
+            kind: "announcement-send".into(),
+            key: Some("announce:{id}".into()),
+            payload: "{\"announcement\":{id}}".into(),
+            due_at: at,
+            cron: None,
+            zone: "UTC".into(),
+        }
+    }
+
+    pub fn copy(id: AnnouncementId, person: PersonId, state: CopyState) -> Recipient {
+        Recipient {
+            announcement: id,
+            person,
+            network: Network::Telegram,
+            channel: "telegram:vicinato".into(),
+            chat: format!("{}", 1000 + person.0),
+            lang: Lang::It,
+            state,
+            sent_at: None,
+            message_id: None,
+        }
+    }
+}
+
+async fn an_announcement_is_kept_with_its_send_job_and_cancelling_keeps_what_was_sent(store: Arc<dyn Store>) {
+    use announcement_helpers::*;
+    let now = chrono::Utc::now();
+    let at = now + chrono::Duration::hours(2);
+    let new = announcement(Some("roma-m05"), Who::Interest(CategoryCode::new("food")), at);
+    let id = store.announcement_add(&new, &send_job(at), now).await.unwrap();
+    let back = store.announcement(id).await.unwrap().expect("kept");
+    assert_eq!(
+        (back.texts.clone(), back.audience.clone(), back.recurrence.clone()),
+        (new.texts, new.audience, new.recurrence)
+    );
+    assert_eq!((back.state, back.at.timestamp(), back.author), (AnnouncementState::Scheduled, at.timestamp(), None));
+    let second = store.announcement_add(&announcement(None, Who::Home, at), &send_job(at), now).await.unwrap();
+    assert_eq!(store.announcements(10).await.unwrap().iter().map(|a| a.id).collect::<Vec<_>>(), [second, id]);
+    let due = store.jobs_claim(at, "test", at + chrono::Duration::minutes(1), 10).await.unwrap();
+    let keys: Vec<_> = due.iter().map(|j| (j.key.clone().unwrap(), j.payload.clone())).collect();
+    assert!(keys.contains(&(format!("announce:{id}"), format!("{{\"announcement\":{id}}}"))), "{keys:?}");
+    for j in &due {
+        store.job_failed(j.id, "test", at, "not yet").await.unwrap();
+    }
+
+    // Sending: one copy sent, one still queued. Cancelling drops the queued one and the job.
+    assert!(
+        store
+            .announcement_set_state(id, &[AnnouncementState::Scheduled], AnnouncementState::Sending, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store.announcement_set_state(id, &[AnnouncementState::Scheduled], AnnouncementState::Done, now).await.unwrap()
+    );
+    let (ada, bob) = (someone(&store, "ann-ada").await, someone(&store, "ann-bob").await);
+    store.recipients_add(&[copy(id, ada, CopyState::Queued), copy(id, bob, CopyState::Queued)]).await.unwrap();
+    assert!(store.recipient_mark(id, ada, &CopyState::Sent, Some("77"), now).await.unwrap());
+    assert!(store.announcement_cancel(id, &format!("announce:{id}"), now).await.unwrap());
+    assert!(!store.announcement_cancel(id, &format!("announce:{id}"), now).await.unwrap(), "once");
+    assert_eq!(store.announcement(id).await.unwrap().unwrap().state, AnnouncementState::Cancelled);
+    let left = store.recipients(id, None, 10).await.unwrap();
+    assert_eq!(
+        left.iter().map(|c| (c.person, c.state.clone(), c.message_id.clone())).collect::<Vec<_>>(),
+        [(ada, CopyState::Sent, Some("77".into()))]
+    );
+    assert!(!store.recipient_mark(id, bob, &CopyState::Sent, None, now).await.unwrap(), "a dropped copy is not sent");
+    let claimed = store.jobs_claim(at, "test2", at + chrono::Duration::minutes(1), 10).await.unwrap();
+    assert!(claimed.iter().all(|j| j.key.as_deref() != Some(&format!("announce:{id}"))), "the job went with it");
+}
+
+async fn an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs(store: Arc<dyn Store>) {
+    demo(&store).await;
+    let now = chrono::Utc::now();
+    let resident =
+        |name: &'static str, account: Account, home: Option<&'static str>, interests: &'static [&'static str]| {
+            let store = store.clone();
+            async move {
+                let mut p = store.person_for_account(&account, name, now).await.unwrap();
+                p.home = home.map(TerritoryId::new);
+                p.interests = interests.iter().map(|c| CategoryCode::new(*c)).collect();
+                store.save_profile(&p).await.unwrap();
+                p.id
+            }
+        };
+    let ada = resident("Ada", Account::new(Network::Telegram, "901"), Some("centocelle"), &[]).await;
+    store
+        .person_and_flow(&Account::new(Network::Telegram, "901"), "Ada", "telegram:901", Some("telegram:b"), now)
+        .await
+        .unwrap();
+    store.set_unreachable(&Account::new(Network::Telegram, "901"), Some(now)).await.unwrap();
+    let bob = resident("Bob", Account::new(Network::Matrix, "@bob:x"), Some("san-lorenzo"), &["food"]).await;
+    let carla = resident("Carla", Account::new(Network::Console, "carla"), Some("roma-m05"), &["food", "legal"]).await;
+    let dan = resident("Dan", Account::new(Network::Console, "dan"), None, &[]).await;
+    store
+        .grant_role(dan, &RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("centocelle")) }, now)
+        .await
+        .unwrap();
+    assert!(store.opt_out(carla, GENERAL_TOPIC, true, now).await.unwrap());
+    assert!(!store.opt_out(carla, GENERAL_TOPIC, true, now).await.unwrap(), "once");
+    assert!(store.opt_out(bob, ALL_TOPICS, true, now).await.unwrap());
+    assert_eq!(store.opt_outs(carla).await.unwrap(), [GENERAL_TOPIC]);
+
+    let ini = initiative_helpers::published(&store, "Orto", 10, 0).await;
+    let erin = initiative_helpers::person(&store, "erin").await;
+    store.initiative_support(ini.id, erin, false, now).await.unwrap();
+
+    let who = |territory: Option<&'static str>, who: Who, topic: &'static str| {
+        let store = store.clone();
+        async move {
+            let audience = Audience { territory: territory.map(TerritoryId::new), who };
+            let found = store.audience(&audience, topic, now).await.unwrap();
+            found.into_iter().map(|c| (c.person, c.opted_out)).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(who(Some("roma-m05"), Who::Home, GENERAL_TOPIC).await, [(ada, false), (carla, true)]);
+    assert_eq!(who(Some("centocelle"), Who::Home, GENERAL_TOPIC).await, [(ada, false)]);
+    let food = Who::Interest(CategoryCode::new("food"));
+    assert_eq!(who(Some("roma-m05"), food.clone(), "food").await, [(carla, false)]);
+    assert_eq!(who(None, food, "food").await, [(bob, true), (carla, false)]);
+    assert_eq!(who(Some("roma-m05"), Who::Role(Role::Staff), GENERAL_TOPIC).await, [(dan, false)]);
+    assert_eq!(who(Some("san-lorenzo"), Who::Role(Role::Staff), GENERAL_TOPIC).await, []);
+    let supporters = who(Some("roma-m05"), Who::Initiatives, GENERAL_TOPIC).await;
+    assert!(supporters.contains(&(erin, false)) && !supporters.contains(&(ada, false)), "{supporters:?}");
+    assert_eq!(who(Some("san-lorenzo"), Who::Initiatives, GENERAL_TOPIC).await, []);
+    let everyone = who(None, Who::Home, GENERAL_TOPIC).await;
+    for p in [ada, bob, carla, dan, erin] {
+        assert_eq!(everyone.iter().filter(|(q, _)| *q == p).count(), 1, "{p} once in {everyone:?}");
+    }
+    // What choosing a copy's destination needs: the bot last written to, and reachability.
+    let audience = Audience { territory: Some(TerritoryId::new("centocelle")), who: Who::Home };
+    let found = store.audience(&audience, GENERAL_TOPIC, now).await.unwrap();
+    let account = &found[0].accounts[0];
+    assert_eq!((account.channel.as_deref(), account.unreachable), (Some("telegram:b"), true));
+    assert!(store.opt_out(carla, ALL_TOPICS, false, now).await.unwrap());
+    assert_eq!(store.opt_outs(carla).await.unwrap(), Vec::<String>::new());
+}
+
+async fn copies_are_added_once_per_person_and_recorded_once(store: Arc<dyn Store>) {
+    use announcement_helpers::*;
+    let now = chrono::Utc::now();
+    let id = store.announcement_add(&announcement(None, Who::Home, now), &send_job(now), now).await.unwrap();
+    let people = [someone(&store, "c-1").await, someone(&store, "c-2").await, someone(&store, "c-3").await];
+    let copies: Vec<Recipient> = people.iter().map(|p| copy(id, *p, CopyState::Queued)).collect();
+    assert_eq!(store.recipients_add(&copies).await.unwrap(), 3);
+    assert_eq!(store.recipients_add(&copies).await.unwrap(), 0, "an expansion run again adds nobody");
+    assert!(store.recipient_mark(id, people[0], &CopyState::Sent, Some("m1"), now).await.unwrap());
+    assert!(!store.recipient_mark(id, people[0], &CopyState::Failed("late".into()), None, now).await.unwrap());
+    assert!(
+        store
+            .recipient_mark(id, people[1], &CopyState::Failed("Forbidden: bot was blocked".into()), None, now)
+            .await
+            .unwrap()
+    );
+    let queued = store.recipients(id, Some(&CopyState::Queued), 10).await.unwrap();
+    assert_eq!(queued.iter().map(|c| c.person).collect::<Vec<_>>(), [people[2]]);
+    assert_eq!(queued[0].chat, format!("{}", 1000 + people[2].0));
+    let counts: Vec<(String, Option<String>, i64)> =
+        store.recipient_counts(id).await.unwrap().into_iter().map(|c| (c.state, c.reason, c.count)).collect();
+    assert_eq!(
+        counts,
+        [
+            ("failed".to_owned(), Some("Forbidden: bot was blocked".to_owned()), 1),
+            ("queued".to_owned(), None, 1),
+            ("sent".to_owned(), None, 1)
+        ]
+    );
+    // Erasing a person takes their copies and opt-outs with them.
+    store.opt_out(people[2], GENERAL_TOPIC, true, now).await.unwrap();
+    assert!(store.erase_person(people[2]).await.unwrap());
+    assert_eq!(store.recipients(id, None, 10).await.unwrap().len(), 2);
+    assert_eq!(store.opt_outs(people[2]).await.unwrap(), Vec::<String>::new());
 }

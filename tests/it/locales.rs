@@ -150,4 +150,5 @@ fn every_refusal_of_every_use_case_has_its_message_in_every_language() {
     check_refusals::<vicinato::core::people::Refusal>(&i18n);
     check_refusals::<vicinato::core::booking::Refusal>(&i18n);
     check_refusals::<vicinato::core::initiatives::Refusal>(&i18n);
+    check_refusals::<vicinato::core::announcements::Refusal>(&i18n);
 }

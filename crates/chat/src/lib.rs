@@ -9,6 +9,7 @@
 //! flows are a [`Flow`] enum kept in the store per person and chat, so a flow survives a
 //! restart and is shared by every network.
 
+pub mod announce;
 pub mod booking;
 pub mod courier;
 pub mod directory;
@@ -75,7 +76,8 @@ pub fn register_jobs(scheduler: &mut vicinato_core::scheduler::Scheduler, engine
         Arc::new(notes::NoteJob(engine.clone())),
     );
     booking::reminders::register(scheduler, &engine);
-    initiatives::lifecycle::register(scheduler, engine);
+    initiatives::lifecycle::register(scheduler, engine.clone());
+    announce::register(scheduler, engine);
 }
 
 /// Whether a chat is one person with the bot, or a group.

@@ -4,6 +4,7 @@
 //! SQL (an architecture test checks this), and it does no I/O: callers hand it a snapshot of
 //! what it needs and get values back.
 
+pub mod announcement;
 pub mod association;
 pub mod booking;
 pub mod dates;
@@ -17,6 +18,7 @@ pub mod schedule;
 pub mod territory;
 pub mod text;
 
+pub use announcement::*;
 pub use association::*;
 pub use booking::*;
 pub use directory::*;

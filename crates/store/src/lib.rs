@@ -9,6 +9,7 @@
 //! Methods are called on `dyn Store` (or `Arc<dyn Store>`) without importing the family traits;
 //! code that holds a concrete store, or wants the traits by name, imports [`prelude`].
 
+pub mod announcements;
 pub mod associations;
 pub mod bookings;
 pub mod dead_letters;
@@ -23,6 +24,7 @@ mod sql;
 
 use std::sync::Arc;
 
+pub use announcements::{AnnouncementStore, Candidate, CandidateAccount, CopyCount, NewAnnouncement};
 pub use associations::AssociationStore;
 pub use bookings::{BookingStore, QuotaCheck, QuotaOf, Refused, WaitPlace};
 pub use dead_letters::{DeadLetter, DeadLetterStore};
@@ -115,6 +117,7 @@ pub trait Backend: Send + Sync {
 /// method of its own.
 pub trait Store:
     Backend
+    + AnnouncementStore
     + DirectoryStore
     + PeopleStore
     + FlowStore
@@ -133,6 +136,7 @@ pub trait Store:
 
 impl<T> Store for T where
     T: Backend
+        + AnnouncementStore
         + DirectoryStore
         + PeopleStore
         + FlowStore
@@ -152,8 +156,8 @@ impl<T> Store for T where
 /// [`Store`] and every family trait, for `use vicinato_store::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AssociationStore, Backend, BookingStore, DeadLetterStore, DirectoryStore, FlowStore, InitiativeStore, JobStore,
-        OutboxStore, PeopleStore, SpaceAdminStore, Store,
+        AnnouncementStore, AssociationStore, Backend, BookingStore, DeadLetterStore, DirectoryStore, FlowStore,
+        InitiativeStore, JobStore, OutboxStore, PeopleStore, SpaceAdminStore, Store,
     };
 }
 

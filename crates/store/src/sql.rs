@@ -46,6 +46,7 @@ macro_rules! on_pool {
     };
 }
 
+mod announcements;
 mod associations;
 mod bookings;
 mod dead_letters;

@@ -1,0 +1,276 @@
+//! Staff announcements: who an announcement is for ([`Audience`]), its texts in each language,
+//! its state, and the state of each copy sent to one recipient. Plain values: the core
+//! checks who may send what to whom, the store resolves an audience into people, and the
+//! transports deliver the copies.
+//!
+//! An audience is a scope (a territory and its subtree, or everywhere) and who in it; rooms
+//! are not a target yet (they will be one more [`Who`] once rooms exist).
+
+use super::ids::{CategoryCode, Lang, LocationId, PersonId, TerritoryId};
+use super::person::{Network, Role};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The number of an announcement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AnnouncementId(pub i64);
+
+impl fmt::Display for AnnouncementId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Who an announcement is for, within its scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "who", content = "what")]
+pub enum Who {
+    /// Everyone whose home is in the scope.
+    Home,
+    /// People whose home is in the scope and who said they are interested in a category.
+    Interest(CategoryCode),
+    /// Supporters and participants of initiatives of the scope.
+    Initiatives,
+    /// People with a booking at a welfare house (the scope is the house's territory).
+    Bookings(LocationId),
+    /// People holding a role in the scope (or everywhere, for admins).
+    Role(Role),
+}
+
+/// A scope and who in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Audience {
+    /// A territory and its subtree; `None` is everywhere (admins only).
+    pub territory: Option<TerritoryId>,
+    pub who: Who,
+}
+
+impl Audience {
+    /// The opt-out topic an announcement to this audience belongs to: the category for an
+    /// interest, else the general one.
+    pub fn topic(&self) -> String {
+        match &self.who {
+            Who::Interest(code) => code.as_str().to_owned(),
+            _ => GENERAL_TOPIC.to_owned(),
+        }
+    }
+
+    /// A short description for lists: `territory:roma-m05 interest:food`, `all`.
+    pub fn describe(&self) -> String {
+        let scope = match &self.territory {
+            Some(t) => format!("territory:{t}"),
+            None => "all".to_owned(),
+        };
+        match &self.who {
+            Who::Home => scope,
+            Who::Interest(code) => format!("{scope} interest:{code}"),
+            Who::Initiatives => format!("{scope} initiatives"),
+            Who::Bookings(house) => format!("{scope} bookings:{house}"),
+            Who::Role(role) => format!("{scope} role:{}", role.as_str()),
+        }
+    }
+}
+
+/// The topic of announcements that are about no category.
+pub const GENERAL_TOPIC: &str = "general";
+/// The topic that stands for every topic when a person opts out.
+pub const ALL_TOPICS: &str = "*";
+
+/// The text of an announcement in each language; Italian is required, the others fall back
+/// to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnouncementTexts {
+    pub it: String,
+    pub en: Option<String>,
+}
+
+impl AnnouncementTexts {
+    /// The text a recipient reading `lang` gets.
+    pub fn for_lang(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => self.en.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or(&self.it),
+            Lang::It => &self.it,
+        }
+    }
+}
+
+/// A repetition of an announcement (kept; the scheduler sends the first time only for now).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recurrence {
+    /// Every week on a weekday (1 = Monday … 7 = Sunday) at a local time.
+    Weekly { weekday: u8, hour: u8, minute: u8 },
+}
+
+/// Where an announcement is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnnouncementState {
+    /// Waiting for its time.
+    Scheduled,
+    /// Its recipients are known and copies are going out.
+    Sending,
+    /// Every copy is sent, failed, unreachable or opted out.
+    Done,
+    /// Stopped by staff; what was sent stays sent.
+    Cancelled,
+}
+
+impl AnnouncementState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Scheduled => "scheduled",
+            Self::Sending => "sending",
+            Self::Done => "done",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "scheduled" => Some(Self::Scheduled),
+            "sending" => Some(Self::Sending),
+            "done" => Some(Self::Done),
+            "cancelled" => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
+
+    /// Whether cancelling still stops something.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Scheduled | Self::Sending)
+    }
+}
+
+/// An announcement as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announcement {
+    pub id: AnnouncementId,
+    /// Who wrote it; `None` for the operator at the command line (or an erased author).
+    pub author: Option<PersonId>,
+    pub texts: AnnouncementTexts,
+    pub audience: Audience,
+    /// When it goes out (UTC).
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub recurrence: Option<Recurrence>,
+    pub state: AnnouncementState,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Where one copy of an announcement is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CopyState {
+    /// Waiting in the bulk lane.
+    Queued,
+    /// Handed to the network.
+    Sent,
+    /// The network refused it for good, with a short reason.
+    Failed(String),
+    /// Nobody can reach the person (blocked the bot, never started it, no account a bot serves).
+    Unreachable,
+    /// The person asked not to receive announcements of this topic.
+    OptedOut,
+}
+
+impl CopyState {
+    /// The word stored and counted: `queued`, `sent`, `failed`, `unreachable`, `opted_out`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Sent => "sent",
+            Self::Failed(_) => "failed",
+            Self::Unreachable => "unreachable",
+            Self::OptedOut => "opted_out",
+        }
+    }
+
+    /// Reads a stored state and reason.
+    pub fn parse(raw: &str, reason: Option<&str>) -> Option<Self> {
+        Some(match raw {
+            "queued" => Self::Queued,
+            "sent" => Self::Sent,
+            "failed" => Self::Failed(reason.unwrap_or_default().to_owned()),
+            "unreachable" => Self::Unreachable,
+            "opted_out" => Self::OptedOut,
+            _ => return None,
+        })
+    }
+
+    /// The failure reason, if any.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Failed(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether nothing more will happen to this copy.
+    pub fn is_final(&self) -> bool {
+        !matches!(self, Self::Queued)
+    }
+}
+
+/// One recipient's copy of an announcement: the person, where it goes (network, bot, chat),
+/// in which language, and how it went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub announcement: AnnouncementId,
+    pub person: PersonId,
+    pub network: Network,
+    /// The bot (`telegram:vicinato`) it goes through.
+    pub channel: String,
+    /// The chat on that network (the person's account id there).
+    pub chat: String,
+    pub lang: Lang,
+    pub state: CopyState,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The network's id of the message, once sent (for corrections).
+    pub message_id: Option<String>,
+}
+
+impl Recipient {
+    /// The delivery key of this copy: the same copy is queued once, ever.
+    pub fn delivery_key(&self) -> String {
+        format!("announce:{}:{}", self.announcement, self.person)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_english_reader_gets_the_italian_text_when_there_is_no_english_one() {
+        let only_it = AnnouncementTexts { it: "Ciao".into(), en: None };
+        assert_eq!(only_it.for_lang(Lang::En), "Ciao");
+        let both = AnnouncementTexts { it: "Ciao".into(), en: Some("Hello".into()) };
+        assert_eq!(both.for_lang(Lang::En), "Hello");
+        assert_eq!(both.for_lang(Lang::It), "Ciao");
+    }
+
+    #[test]
+    fn copy_states_read_back_what_they_store() {
+        for s in [
+            CopyState::Queued,
+            CopyState::Sent,
+            CopyState::Failed("chat not found".into()),
+            CopyState::Unreachable,
+            CopyState::OptedOut,
+        ] {
+            assert_eq!(CopyState::parse(s.as_str(), s.reason()), Some(s.clone()));
+        }
+        assert_eq!(CopyState::parse("lost", None), None);
+    }
+
+    #[test]
+    fn an_interest_audience_has_its_category_as_topic() {
+        let a = Audience { territory: None, who: Who::Interest(CategoryCode::new("food")) };
+        assert_eq!(a.topic(), "food");
+        assert_eq!(a.describe(), "all interest:food");
+        let b = Audience { territory: Some(TerritoryId::new("roma-m05")), who: Who::Home };
+        assert_eq!(b.topic(), GENERAL_TOPIC);
+        assert_eq!(b.describe(), "territory:roma-m05");
+    }
+}

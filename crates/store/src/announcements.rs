@@ -1,0 +1,114 @@
+//! Staff announcements: the announcement (texts, audience, time, state), one copy per
+//! recipient with how it went, and the topics each person opted out of. A part of
+//! [`super::Store`].
+//!
+//! It owns `announcements`, `announcement_recipients` and `announcement_optouts`, and writes
+//! an announcement's send job in the same transaction as the announcement (through the jobs'
+//! own statement). It resolves an audience into people but decides nothing about who may
+//! send to whom: that is the core's.
+
+use super::{NewJob, StoreResult};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use vicinato_domain::{
+    Account, Announcement, AnnouncementId, AnnouncementState, AnnouncementTexts, Audience, CopyState, Lang, Network,
+    PersonId, Recipient, Recurrence,
+};
+
+/// An announcement to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAnnouncement {
+    pub author: Option<PersonId>,
+    pub texts: AnnouncementTexts,
+    pub audience: Audience,
+    pub at: DateTime<Utc>,
+    pub recurrence: Option<Recurrence>,
+}
+
+/// A person in an audience, with what choosing their copy's destination needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub person: PersonId,
+    pub language: Option<Lang>,
+    /// Their accounts, each with the bot it last wrote to and whether the network said it
+    /// cannot be reached.
+    pub accounts: Vec<CandidateAccount>,
+    /// Whether they opted out of the announcement's topic (or of all topics).
+    pub opted_out: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateAccount {
+    pub account: Account,
+    pub channel: Option<String>,
+    pub unreachable: bool,
+}
+
+/// How many copies of an announcement are in one state on one network (with the failure
+/// reason for failed ones).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyCount {
+    pub network: Network,
+    /// `queued`, `sent`, `failed`, `unreachable`, `opted_out`.
+    pub state: String,
+    pub reason: Option<String>,
+    pub count: i64,
+}
+
+#[async_trait]
+pub trait AnnouncementStore: Send + Sync {
+    /// Keeps an announcement (scheduled) and, in the same transaction, the job that sends it.
+    /// `job` is given its payload by the caller; its key should name the announcement, which
+    /// the caller cannot know yet, so `{id}` in the key and payload is replaced by the new id.
+    async fn announcement_add(
+        &self,
+        new: &NewAnnouncement,
+        job: &NewJob,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AnnouncementId>;
+    async fn announcement(&self, id: AnnouncementId) -> StoreResult<Option<Announcement>>;
+    /// The latest `limit` announcements, newest first.
+    async fn announcements(&self, limit: i64) -> StoreResult<Vec<Announcement>>;
+    /// Moves an announcement to `to` only if it is in one of `from`; `false` when it was not.
+    async fn announcement_set_state(
+        &self,
+        id: AnnouncementId,
+        from: &[AnnouncementState],
+        to: AnnouncementState,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Cancels a scheduled or sending announcement: its job (by key) goes, and the copies not
+    /// yet sent are dropped, in one transaction; what was sent stays recorded. `false` when it
+    /// was no longer open.
+    async fn announcement_cancel(&self, id: AnnouncementId, job_key: &str, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// The people of an audience now, each once, with their accounts and whether they opted
+    /// out of `topic`. A territory scope covers its subtree; live bookings count for a house.
+    async fn audience(&self, audience: &Audience, topic: &str, now: DateTime<Utc>) -> StoreResult<Vec<Candidate>>;
+    /// Adds copies; a person who already has a copy of the announcement keeps theirs. Returns
+    /// how many were added.
+    async fn recipients_add(&self, copies: &[Recipient]) -> StoreResult<u64>;
+    /// Copies of an announcement in a state (`None`: every state), by person, at most `limit`.
+    async fn recipients(
+        &self,
+        id: AnnouncementId,
+        state: Option<&CopyState>,
+        limit: i64,
+    ) -> StoreResult<Vec<Recipient>>;
+    /// Records how a queued copy went; `false` when it was no longer queued (already recorded,
+    /// or the announcement was cancelled).
+    async fn recipient_mark(
+        &self,
+        id: AnnouncementId,
+        person: PersonId,
+        state: &CopyState,
+        message_id: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Copies per network, state and failure reason.
+    async fn recipient_counts(&self, id: AnnouncementId) -> StoreResult<Vec<CopyCount>>;
+    /// Stops (`off`) or restarts announcements of a topic for a person; `false` when nothing
+    /// changed. Restarting [`vicinato_domain::ALL_TOPICS`] restarts every topic.
+    async fn opt_out(&self, person: PersonId, topic: &str, off: bool, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// The topics a person opted out of, sorted.
+    async fn opt_outs(&self, person: PersonId) -> StoreResult<Vec<String>>;
+}

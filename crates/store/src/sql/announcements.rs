@@ -1,0 +1,404 @@
+//! Staff announcements on SQLite and PostgreSQL: the announcements, their copies per
+//! recipient, the opt-outs, and an audience resolved into people.
+//!
+//! It writes only those three tables, and an announcement's send job in the announcement's
+//! own transaction (through the jobs' statement).
+
+use super::*;
+use crate::announcements::{AnnouncementStore, Candidate, CandidateAccount, CopyCount, NewAnnouncement};
+
+/// What `announcements.doc` holds: the announcement's parts that are not columns.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Doc {
+    texts: AnnouncementTexts,
+    audience: Audience,
+    #[serde(default)]
+    recurrence: Option<Recurrence>,
+}
+
+type AnnouncementRow = (i64, Option<i64>, String, i64, String, i64);
+
+const ANNOUNCEMENT_COLUMNS: &str = "id, author_id, state, at, doc, created_at";
+
+type RecipientRow = (i64, i64, String, String, String, String, String, Option<String>, Option<i64>, Option<String>);
+
+const RECIPIENT_COLUMNS: &str =
+    "announcement_id, person_id, network, channel, chat, lang, state, reason, sent_at, message_id";
+
+fn announcement_from_row(row: AnnouncementRow) -> StoreResult<Announcement> {
+    let (id, author, state, at, doc, created_at) = row;
+    let record = format!("announcement {id}");
+    let doc: Doc = from_json(&record, &doc)?;
+    Ok(Announcement {
+        id: AnnouncementId(id),
+        author: author.map(PersonId),
+        texts: doc.texts,
+        audience: doc.audience,
+        at: from_secs(&record, at)?,
+        recurrence: doc.recurrence,
+        state: AnnouncementState::parse(&state).ok_or_else(|| StoreError::Corrupt {
+            record: record.clone(),
+            reason: format!("unknown state `{state}`"),
+        })?,
+        created_at: from_secs(&record, created_at)?,
+    })
+}
+
+fn recipient_from_row(row: RecipientRow) -> StoreResult<Recipient> {
+    let (id, person, network, channel, chat, lang, state, reason, sent_at, message_id) = row;
+    let record = format!("announcement {id} recipient {person}");
+    let corrupt = |reason: String| StoreError::Corrupt { record: record.clone(), reason };
+    Ok(Recipient {
+        announcement: AnnouncementId(id),
+        person: PersonId(person),
+        network: Network::parse(&network).ok_or_else(|| corrupt(format!("unknown network `{network}`")))?,
+        channel,
+        chat,
+        lang: Lang::from_tag(&lang).ok_or_else(|| corrupt(format!("unknown language `{lang}`")))?,
+        state: CopyState::parse(&state, reason.as_deref())
+            .ok_or_else(|| corrupt(format!("unknown state `{state}`")))?,
+        sent_at: sent_at.map(|t| from_secs(&record, t)).transpose()?,
+        message_id,
+    })
+}
+
+/// State names as SQL literals for `IN (…)`: the fixed names of the enum, never user text.
+fn state_names(states: &[AnnouncementState]) -> String {
+    states.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+}
+
+/// The people of an audience, as a subquery of person ids, with its bound values numbered
+/// from `$first`.
+fn audience_ids(audience: &Audience, first: usize, now: DateTime<Utc>) -> (String, Vec<Bind>) {
+    let mut binds: Vec<Bind> = Vec::new();
+    let mut next = first;
+    let mut scope = |binds: &mut Vec<Bind>, path: &str| -> String {
+        match &audience.territory {
+            None => "TRUE".to_owned(),
+            Some(t) => {
+                binds.push(t.as_str().into());
+                let n = next;
+                next += 1;
+                format!(
+                    "EXISTS (SELECT 1 FROM territories sc WHERE sc.id = ${n} \
+                     AND substr({path}, 1, length(sc.path)) = sc.path)"
+                )
+            }
+        }
+    };
+    let sql = match &audience.who {
+        Who::Home => match &audience.territory {
+            None => "SELECT id FROM persons".to_owned(),
+            Some(_) => {
+                let cond = scope(&mut binds, "t.path");
+                format!("SELECT p2.id FROM persons p2 JOIN territories t ON t.id = p2.home_territory_id WHERE {cond}")
+            }
+        },
+        Who::Interest(code) => {
+            let cond = match &audience.territory {
+                None => "TRUE".to_owned(),
+                Some(_) => scope(&mut binds, "t.path"),
+            };
+            binds.push(format!("%{}%", to_json(code)).into());
+            let n = first + binds.len() - 1;
+            let join =
+                if audience.territory.is_some() { "JOIN territories t ON t.id = p2.home_territory_id" } else { "" };
+            format!("SELECT p2.id FROM persons p2 {join} WHERE {cond} AND p2.interests LIKE ${n}")
+        }
+        Who::Initiatives => {
+            let c1 = scope(&mut binds, "i.territory_path");
+            let c2 = scope(&mut binds, "i.territory_path");
+            format!(
+                "SELECT s.person_id FROM initiative_supports s JOIN initiatives i ON i.id = s.initiative_id WHERE {c1} \
+                 UNION SELECT pp.person_id FROM initiative_participants pp \
+                 JOIN initiatives i ON i.id = pp.initiative_id WHERE {c2}"
+            )
+        }
+        Who::Bookings(house) => {
+            binds.push(house.as_str().into());
+            binds.push(now.timestamp().into());
+            let (h, t) = (first + binds.len() - 2, first + binds.len() - 1);
+            format!(
+                "SELECT b.person_id FROM bookings b WHERE b.house = ${h} AND b.ends >= ${t} AND b.status IN ({})",
+                status_list(&LIVE)
+            )
+        }
+        Who::Role(role) => {
+            let cond = match &audience.territory {
+                None => "TRUE".to_owned(),
+                Some(_) => scope(&mut binds, "t.path"),
+            };
+            binds.push(role.as_str().into());
+            let n = first + binds.len() - 1;
+            format!(
+                "SELECT r.person_id FROM roles r LEFT JOIN territories t ON t.id = r.territory_id \
+                 WHERE r.role = ${n} AND ({cond} OR r.role = 'admin')"
+            )
+        }
+    };
+    (sql, binds)
+}
+
+#[async_trait]
+impl AnnouncementStore for SqlStore {
+    async fn announcement_add(
+        &self,
+        new: &NewAnnouncement,
+        job: &NewJob,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AnnouncementId> {
+        let doc = to_json(&Doc {
+            texts: new.texts.clone(),
+            audience: new.audience.clone(),
+            recurrence: new.recurrence.clone(),
+        });
+        let insert = Stmt::new(
+            "INSERT INTO announcements (author_id, territory_id, state, at, doc, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(new.author.map(|p| p.0))
+        .bind(new.audience.territory.as_ref().map(|t| t.to_string()))
+        .bind(AnnouncementState::Scheduled.as_str())
+        .bind(new.at.timestamp())
+        .bind(doc)
+        .bind(now.timestamp());
+        let job = job.clone();
+        let protocol = |e: StoreError| sqlx::Error::Protocol(e.to_string());
+        let id: Result<i64, sqlx::Error> = on_pool!(self.writer, |p, Db| {
+            async {
+                let mut tx = p.begin().await?;
+                let Stmt { sql, binds } = insert;
+                let (id,): (i64,) = sqlx::query_as_with(AssertSqlSafe(sql), arguments::<Db>(binds).map_err(protocol)?)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let named = |s: &str| s.replace("{id}", &id.to_string());
+                let job = NewJob { key: job.key.as_deref().map(named), payload: named(&job.payload), ..job };
+                let Stmt { sql, binds } = job_put_statement(&job, now);
+                sqlx::query_with(AssertSqlSafe(sql), arguments::<Db>(binds).map_err(protocol)?)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+            .await
+        });
+        Ok(AnnouncementId(id?))
+    }
+
+    async fn announcement(&self, id: AnnouncementId) -> StoreResult<Option<Announcement>> {
+        let row: Option<AnnouncementRow> = self
+            .fetch_optional(
+                Stmt::new(format!("SELECT {ANNOUNCEMENT_COLUMNS} FROM announcements WHERE id = $1")).bind(id.0),
+            )
+            .await?;
+        row.map(announcement_from_row).transpose()
+    }
+
+    async fn announcements(&self, limit: i64) -> StoreResult<Vec<Announcement>> {
+        let rows: Vec<AnnouncementRow> = self
+            .fetch_all(
+                Stmt::new(format!("SELECT {ANNOUNCEMENT_COLUMNS} FROM announcements ORDER BY id DESC LIMIT $1"))
+                    .bind(limit),
+            )
+            .await?;
+        rows.into_iter().map(announcement_from_row).collect()
+    }
+
+    async fn announcement_set_state(
+        &self,
+        id: AnnouncementId,
+        from: &[AnnouncementState],
+        to: AnnouncementState,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        if from.is_empty() {
+            return Ok(false);
+        }
+        let done_at = (!to.is_open()).then(|| now.timestamp());
+        let changed = self
+            .execute(
+                Stmt::new(format!(
+                    "UPDATE announcements SET state = $1, done_at = $2 WHERE id = $3 AND state IN ({})",
+                    state_names(from)
+                ))
+                .bind(to.as_str())
+                .bind(done_at)
+                .bind(id.0),
+            )
+            .await?;
+        Ok(changed == 1)
+    }
+
+    async fn announcement_cancel(&self, id: AnnouncementId, job_key: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+        let open = [AnnouncementState::Scheduled, AnnouncementState::Sending];
+        self.transaction_if_first(
+            Stmt::new(format!(
+                "UPDATE announcements SET state = $1, done_at = $2 WHERE id = $3 AND state IN ({})",
+                state_names(&open)
+            ))
+            .bind(AnnouncementState::Cancelled.as_str())
+            .bind(now.timestamp())
+            .bind(id.0),
+            vec![
+                job_cancel_statement(job_key),
+                Stmt::new("DELETE FROM announcement_recipients WHERE announcement_id = $1 AND state = $2")
+                    .bind(id.0)
+                    .bind(CopyState::Queued.as_str()),
+            ],
+        )
+        .await
+    }
+
+    async fn audience(&self, audience: &Audience, topic: &str, now: DateTime<Utc>) -> StoreResult<Vec<Candidate>> {
+        let (ids, binds) = audience_ids(audience, 3, now);
+        let mut stmt = Stmt::new(format!(
+            "SELECT p.id, p.language, a.network, a.external_id, a.channel, a.unreachable_since IS NOT NULL, \
+             EXISTS (SELECT 1 FROM announcement_optouts o WHERE o.person_id = p.id AND o.topic IN ($1, $2)) \
+             FROM persons p JOIN accounts a ON a.person_id = p.id WHERE p.id IN ({ids}) \
+             ORDER BY p.id, a.network, a.external_id"
+        ))
+        .bind(topic)
+        .bind(ALL_TOPICS);
+        stmt.binds.extend(binds);
+        let rows: Vec<(i64, Option<String>, String, String, Option<String>, bool, bool)> = self.fetch_all(stmt).await?;
+        let mut out: Vec<Candidate> = Vec::new();
+        for (person, language, network, external_id, channel, unreachable, opted_out) in rows {
+            let Some(network) = Network::parse(&network) else { continue };
+            let account = CandidateAccount { account: Account::new(network, external_id), channel, unreachable };
+            match out.last_mut() {
+                Some(c) if c.person.0 == person => c.accounts.push(account),
+                _ => out.push(Candidate {
+                    person: PersonId(person),
+                    language: language.as_deref().and_then(Lang::from_tag),
+                    accounts: vec![account],
+                    opted_out,
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn recipients_add(&self, copies: &[Recipient]) -> StoreResult<u64> {
+        let mut stmts = Vec::with_capacity(copies.len());
+        for c in copies {
+            stmts.push(
+                Stmt::new(format!(
+                    "INSERT INTO announcement_recipients ({RECIPIENT_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                     ON CONFLICT (announcement_id, person_id) DO NOTHING"
+                ))
+                .bind(c.announcement.0)
+                .bind(c.person.0)
+                .bind(c.network.as_str())
+                .bind(c.channel.as_str())
+                .bind(c.chat.as_str())
+                .bind(c.lang.code())
+                .bind(c.state.as_str())
+                .bind(c.state.reason().map(str::to_owned))
+                .bind(c.sent_at.map(|t| t.timestamp()))
+                .bind(c.message_id.clone()),
+            );
+        }
+        if stmts.is_empty() {
+            return Ok(0);
+        }
+        Ok(self.transaction(stmts).await?.into_iter().sum())
+    }
+
+    async fn recipients(
+        &self,
+        id: AnnouncementId,
+        state: Option<&CopyState>,
+        limit: i64,
+    ) -> StoreResult<Vec<Recipient>> {
+        let stmt = match state {
+            Some(s) => Stmt::new(format!(
+                "SELECT {RECIPIENT_COLUMNS} FROM announcement_recipients \
+                 WHERE announcement_id = $1 AND state = $2 ORDER BY person_id LIMIT $3"
+            ))
+            .bind(id.0)
+            .bind(s.as_str())
+            .bind(limit),
+            None => Stmt::new(format!(
+                "SELECT {RECIPIENT_COLUMNS} FROM announcement_recipients \
+                 WHERE announcement_id = $1 ORDER BY person_id LIMIT $2"
+            ))
+            .bind(id.0)
+            .bind(limit),
+        };
+        let rows: Vec<RecipientRow> = self.fetch_all(stmt).await?;
+        rows.into_iter().map(recipient_from_row).collect()
+    }
+
+    async fn recipient_mark(
+        &self,
+        id: AnnouncementId,
+        person: PersonId,
+        state: &CopyState,
+        message_id: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let changed = self
+            .execute(
+                Stmt::new(
+                    "UPDATE announcement_recipients SET state = $1, reason = $2, sent_at = $3, message_id = $4 \
+                     WHERE announcement_id = $5 AND person_id = $6 AND state = $7",
+                )
+                .bind(state.as_str())
+                .bind(state.reason().map(str::to_owned))
+                .bind(at.timestamp())
+                .bind(message_id.map(str::to_owned))
+                .bind(id.0)
+                .bind(person.0)
+                .bind(CopyState::Queued.as_str()),
+            )
+            .await?;
+        Ok(changed == 1)
+    }
+
+    async fn recipient_counts(&self, id: AnnouncementId) -> StoreResult<Vec<CopyCount>> {
+        let rows: Vec<(String, String, Option<String>, i64)> = self
+            .fetch_all(
+                Stmt::new(
+                    "SELECT network, state, reason, COUNT(*) FROM announcement_recipients \
+                     WHERE announcement_id = $1 GROUP BY network, state, reason",
+                )
+                .bind(id.0),
+            )
+            .await?;
+        let mut out: Vec<CopyCount> = rows
+            .into_iter()
+            .filter_map(|(network, state, reason, count)| {
+                Network::parse(&network).map(|network| CopyCount { network, state, reason, count })
+            })
+            .collect();
+        out.sort_by(|a, b| (a.network.as_str(), &a.state, &a.reason).cmp(&(b.network.as_str(), &b.state, &b.reason)));
+        Ok(out)
+    }
+
+    async fn opt_out(&self, person: PersonId, topic: &str, off: bool, now: DateTime<Utc>) -> StoreResult<bool> {
+        let stmt = if off {
+            Stmt::new(
+                "INSERT INTO announcement_optouts (person_id, topic, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (person_id, topic) DO NOTHING",
+            )
+            .bind(person.0)
+            .bind(topic)
+            .bind(now.timestamp())
+        } else if topic == ALL_TOPICS {
+            Stmt::new("DELETE FROM announcement_optouts WHERE person_id = $1").bind(person.0)
+        } else {
+            Stmt::new("DELETE FROM announcement_optouts WHERE person_id = $1 AND topic = $2").bind(person.0).bind(topic)
+        };
+        Ok(self.execute(stmt).await? > 0)
+    }
+
+    async fn opt_outs(&self, person: PersonId) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = self
+            .fetch_all(
+                Stmt::new("SELECT topic FROM announcement_optouts WHERE person_id = $1 ORDER BY topic").bind(person.0),
+            )
+            .await?;
+        Ok(rows.into_iter().map(|(t,)| t).collect())
+    }
+}

@@ -1,0 +1,85 @@
+//! Staff announcements delivered by their send job through the real Telegram courier and
+//! outbox, on SQLite: each resident of the audience gets one copy in their language with the
+//! line on how to stop, opted-out people none, and the job run again (a crash before it was
+//! deleted) queues nobody twice.
+
+use crate::support::*;
+use std::sync::Arc;
+use vicinato::core::announcements::{By, compose, opt_out};
+use vicinato::domain::*;
+use vicinato::store::NewJob;
+use vicinato::transport::telegram::courier::TelegramCourier;
+
+async fn outbox(pool: &sqlx::SqlitePool) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT chat, payload FROM outbox ORDER BY chat").fetch_all(pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn an_announcement_reaches_each_resident_of_its_territory_once_in_their_language() {
+    let (store, dir) = sqlite_store().await;
+    let now = saturday_morning();
+    let (mut app, _clock) = spawn_app(store.clone(), now, Options::default()).await;
+    let courier = TelegramCourier::new(app.engine.clone(), "telegram:test", Arc::new(tokio::sync::Notify::new()));
+    app.add_courier(Arc::new(courier));
+    let mut people = Vec::new();
+    for (id, home, lang) in [
+        ("7001", "centocelle", Lang::It),
+        ("7002", "roma-m05", Lang::En),
+        ("7003", "centocelle", Lang::It),
+        ("7004", "san-lorenzo", Lang::It),
+    ] {
+        let mut p = store.person_for_account(&Account::new(Network::Telegram, id), id, now).await.unwrap();
+        p.home = Some(TerritoryId::new(home));
+        p.language = Some(lang);
+        store.save_profile(&p).await.unwrap();
+        people.push(p);
+    }
+    opt_out::set(people[2].id, None, true, store.as_ref(), now).await.unwrap();
+    let tree = TerritoryTree::new(store.territories().await.unwrap()).unwrap();
+    let draft = compose::Draft {
+        texts: AnnouncementTexts { it: "Mercato sabato in piazza".into(), en: Some("Market on Saturday".into()) },
+        audience: Audience { territory: Some(TerritoryId::new("roma-m05")), who: Who::Home },
+        at: None,
+        recurrence: None,
+    };
+    let a = compose::compose(By::Operator, draft, store.as_ref(), &tree, &[], now).await.unwrap().unwrap();
+    let scheduler = app.scheduler;
+    let ran = scheduler.run_due(now).await.unwrap();
+    assert_eq!((ran.ran, ran.failed), (1, 0));
+
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}/vicinato.db", dir.path().display())).await.unwrap();
+    let sent = outbox(&pool).await;
+    assert_eq!(sent.iter().map(|(chat, _)| chat.as_str()).collect::<Vec<_>>(), ["7001", "7002"], "{sent:?}");
+    assert!(
+        sent[0].1.contains("Mercato sabato in piazza") && sent[0].1.contains("/notifications off"),
+        "{}",
+        sent[0].1
+    );
+    assert!(sent[1].1.contains("Market on Saturday") && sent[1].1.contains("To stop receiving"), "{}", sent[1].1);
+    let status = vicinato::core::announcements::status::status(By::Operator, a.id, store.as_ref(), &tree)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.announcement.state, AnnouncementState::Done);
+    assert_eq!((status.count(Some(Network::Telegram), "sent"), status.count(None, "opted_out")), (2, 1));
+
+    // The job again, as after a crash before it was deleted: nobody gets a second copy.
+    let job = NewJob {
+        kind: vicinato::core::announcements::SEND_JOB.into(),
+        key: Some(vicinato::core::announcements::job_key(a.id)),
+        payload: serde_json::json!({"announcement": a.id.0}).to_string(),
+        due_at: now,
+        cron: None,
+        zone: "UTC".into(),
+    };
+    store.job_put(&job, now).await.unwrap();
+    sqlx::query("UPDATE announcement_recipients SET state = 'queued' WHERE person_id = $1")
+        .bind(people[0].id.0)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE announcements SET state = 'sending'").execute(&pool).await.unwrap();
+    let ran = scheduler.run_due(now).await.unwrap();
+    assert_eq!((ran.ran, ran.failed), (1, 0));
+    assert_eq!(outbox(&pool).await, sent, "each once");
+}
