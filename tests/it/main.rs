@@ -18,6 +18,7 @@ mod locales;
 mod matrix;
 mod properties;
 mod registry;
+mod rooms;
 mod scheduler;
 mod schema;
 mod support;

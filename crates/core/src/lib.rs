@@ -15,6 +15,7 @@ pub mod hsds;
 pub mod initiatives;
 pub mod people;
 pub mod refusal;
+pub mod rooms;
 pub mod scheduler;
 pub mod secret;
 

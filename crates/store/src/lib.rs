@@ -18,6 +18,7 @@ pub mod initiatives;
 pub mod jobs;
 pub mod outbox;
 pub mod people;
+pub mod rooms;
 pub mod spaces;
 mod sql;
 
@@ -32,6 +33,7 @@ pub use initiatives::*;
 pub use jobs::{Job, JobStore, NewJob};
 pub use outbox::{Cursor, NewOutboxItem, OutboxItem, OutboxStore};
 pub use people::{LinkClaim, LinkConfirm, MAX_WRONG_LINK_CODES, PeopleStore, PersonExport, Voted, Waiting, Written};
+pub use rooms::RoomStore;
 pub use spaces::SpaceAdminStore;
 pub use sql::SqlStore;
 
@@ -116,6 +118,7 @@ pub trait Store:
     + SpaceAdminStore
     + InitiativeStore
     + DeadLetterStore
+    + RoomStore
     + Send
     + Sync
     + 'static
@@ -134,6 +137,7 @@ impl<T> Store for T where
         + SpaceAdminStore
         + InitiativeStore
         + DeadLetterStore
+        + RoomStore
         + Send
         + Sync
         + 'static
@@ -144,7 +148,7 @@ impl<T> Store for T where
 pub mod prelude {
     pub use crate::{
         AssociationStore, Backend, BookingStore, DeadLetterStore, DirectoryStore, FlowStore, InitiativeStore, JobStore,
-        OutboxStore, PeopleStore, SpaceAdminStore, Store,
+        OutboxStore, PeopleStore, RoomStore, SpaceAdminStore, Store,
     };
 }
 
