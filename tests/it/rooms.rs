@@ -251,3 +251,136 @@ async fn every_role_not_allowed_is_refused_and_staff_admins_and_peers_are_protec
     assert!(r.in_group(GROUP, "staff", "/warn", Some("peer")).await.contains("ammonizione"));
     assert!(r.in_group(GROUP, "admin", "/warn", Some("wide")).await.contains("ammonizione"));
 }
+
+mod on_telegram {
+    use super::*;
+    use std::time::Duration;
+    use vicinato::config::Secret;
+    use vicinato::transport::telegram::{TelegramBot, TelegramOptions};
+    use vicinato_testkit::telegram::{BotRights, MemberStatus, SentMessage, TestServer};
+
+    const TOKEN: &str = "4242:TEST-token";
+    const WAIT: Duration = Duration::from_secs(30);
+
+    struct World {
+        server: TestServer,
+        app: vicinato::app::App,
+        clock: Arc<vicinato::clock::ManualClock>,
+        stop: tokio::sync::watch::Sender<bool>,
+        task: tokio::task::JoinHandle<anyhow::Result<()>>,
+        _dir: tempfile::TempDir,
+    }
+
+    async fn world() -> World {
+        let server = TestServer::start(TOKEN).await.expect("test server");
+        let (store, dir) = sqlite_store().await;
+        let (app, clock) = spawn_app(store, saturday_morning(), Options::default()).await;
+        let mut options = TelegramOptions::new("test", Secret::new(TOKEN.into()), "VICINATO_TELEGRAM_TOKEN", &server.url);
+        options.poll_timeout = 1;
+        let bot = TelegramBot::connect(app.engine.clone(), options).await.expect("bot connects");
+        let mut couriers = vicinato::courier::Couriers::default();
+        couriers.add(Arc::new(bot.courier()));
+        app.engine.set_couriers(couriers);
+        let (stop, rx) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(bot.run(rx));
+        World { server, app, clock, stop, task, _dir: dir }
+    }
+
+    impl World {
+        async fn grant(&self, user: i64, role: Role, territory: &str) {
+            let store = self.app.engine.store();
+            let now = self.clock.now();
+            let p = store.person_for_account(&Account::new(Network::Telegram, user.to_string()), "x", now).await.unwrap();
+            store.grant_role(p.id, &RoleGrant { role, territory: Some(TerritoryId::new(territory)) }, now).await.unwrap();
+        }
+
+        async fn nth(&self, chat: i64, n: usize) -> SentMessage {
+            self.server
+                .nth_message(chat, n, WAIT)
+                .await
+                .unwrap_or_else(|| panic!("message {n} in chat {chat} never came: {:#?}", self.server.messages(chat)))
+        }
+
+        async fn stop(self) {
+            assert!(self.server.violations().is_empty(), "limits broken: {:?}", self.server.violations());
+            let _ = self.stop.send(true);
+            self.task.await.expect("bot task").expect("bot stops cleanly");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_group_is_linked_once_the_bot_has_its_rights_and_a_mute_ends_with_the_clock() {
+        let w = world().await;
+        let group = w.server.group(-1001, "Centocelle", false);
+        let staff = w.server.user(1, "Sara", Some("it"));
+        let moderator = w.server.user(2, "Marco", Some("it"));
+        let ada = w.server.user(3, "Ada", Some("it"));
+        w.server.user_started(&ada);
+        w.grant(1, Role::Staff, "roma-m05").await;
+        w.grant(2, Role::Moderator, "centocelle").await;
+        // The bot is a plain member: it names every right it lacks.
+        w.server.user_posts_in(&staff, &group, "/room link centocelle");
+        let lacking = w.nth(group.id, 1).await;
+        assert!(
+            lacking.text.contains("can_restrict_members, can_invite_users, can_delete_messages"),
+            "{}",
+            lacking.text
+        );
+        w.server.set_bot_rights(&group, BotRights { can_invite_users: false, ..BotRights::all() });
+        w.server.user_posts_in(&staff, &group, "/room link centocelle");
+        assert!(w.nth(group.id, 2).await.text.contains("mi mancano questi permessi da amministratore: can_invite_users"));
+        w.server.set_bot_rights(&group, BotRights::all());
+        w.server.user_posts_in(&staff, &group, "/room link centocelle");
+        assert!(w.nth(group.id, 3).await.text.contains("collegato a Centocelle"));
+        let said = w.server.user_posts_in(&ada, &group, "ciao a tutti");
+        w.server.user_replies_in(&moderator, &group, "/mute 2h <b>spam</b> & co", Some(said));
+        let muted = w.nth(group.id, 4).await;
+        assert!(muted.text.contains("Ada non può scrivere nei gruppi della zona fino al 28/11/2026 12:00"), "{}", muted.text);
+        // HTML in the reason is shown as text.
+        assert!(muted.html.contains("&lt;b&gt;spam&lt;/b&gt; &amp; co"), "{}", muted.html);
+        let until = (w.clock.now() + chrono::Duration::hours(2)).timestamp();
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Restricted { until });
+        let note = w.nth(ada.id, 1).await;
+        assert!(note.text.contains("Non puoi scrivere nei gruppi della zona fino al 28/11/2026 12:00"), "{}", note.text);
+        assert!(note.html.contains("&lt;b&gt;spam&lt;/b&gt;"), "{}", note.html);
+        // Two hours later the scheduler lifts it, once.
+        w.clock.advance(chrono::Duration::hours(2));
+        assert_eq!(w.app.scheduler.run_due(w.clock.now()).await.unwrap().ran, 1);
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Member);
+        assert!(w.nth(ada.id, 2).await.text.contains("Puoi di nuovo scrivere"));
+        assert_eq!(w.app.scheduler.run_due(w.clock.now()).await.unwrap().ran, 0);
+        w.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_ban_an_unban_and_a_deletion_reach_telegram_and_a_resident_is_refused() {
+        let w = world().await;
+        let group = w.server.group(-1001, "Centocelle", false);
+        w.server.set_bot_rights(&group, BotRights::all());
+        let staff = w.server.user(1, "Sara", Some("it"));
+        let moderator = w.server.user(2, "Marco", Some("it"));
+        let ada = w.server.user(3, "Ada", Some("it"));
+        let bea = w.server.user(4, "Bea", Some("it"));
+        w.grant(1, Role::Staff, "roma-m05").await;
+        w.grant(2, Role::Moderator, "centocelle").await;
+        w.server.user_posts_in(&staff, &group, "/room link centocelle");
+        assert!(w.nth(group.id, 1).await.text.contains("collegato"));
+        let said = w.server.user_posts_in(&ada, &group, "compra qui!!!");
+        w.server.user_replies_in(&bea, &group, "/ban", Some(said));
+        assert!(w.nth(group.id, 2).await.text.contains("Non hai il permesso"));
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Member);
+        w.server.user_replies_in(&moderator, &group, "/del", Some(said));
+        assert!(w.nth(group.id, 3).await.text.contains("Messaggio cancellato"));
+        assert!(w.server.deleted(&group, said));
+        w.server.user_replies_in(&moderator, &group, "/ban 1d spam", Some(said));
+        assert!(w.nth(group.id, 4).await.text.contains("Ada è fuori dai gruppi della zona fino al 29/11/2026 10:00"));
+        let until = (w.clock.now() + chrono::Duration::days(1)).timestamp();
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Banned { until });
+        w.server.user_replies_in(&moderator, &group, "/unban", Some(said));
+        assert!(w.nth(group.id, 5).await.text.contains("Ada può tornare"));
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Left);
+        // An unban only unbans: Bea, in the group, stays in it.
+        assert_eq!(w.server.member_status(&group, &bea), MemberStatus::Member);
+        w.stop().await;
+    }
+}
