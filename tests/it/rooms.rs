@@ -7,8 +7,8 @@
 
 use crate::support::*;
 use std::sync::Arc;
-use vicinato::conversation::{Body, ChatKind, Engine, Inbound, Replied};
 use vicinato::clock::Clock;
+use vicinato::conversation::{Body, ChatKind, Engine, Inbound, Replied};
 use vicinato::courier::CapturingCourier;
 use vicinato::domain::rooms::{RoomAction, RoomActionKind};
 use vicinato::domain::{Account, Network, Role, RoleGrant, TerritoryId};
@@ -68,7 +68,11 @@ impl Rooms {
 
     async fn person_with(&self, who: &str, roles: &[(Role, Option<&str>)]) {
         let now = self.clock.now();
-        let p = self.store.person_for_account(&Account::new(Network::Telegram, who), &format!("N{who}"), now).await.unwrap();
+        let p = self
+            .store
+            .person_for_account(&Account::new(Network::Telegram, who), &format!("N{who}"), now)
+            .await
+            .unwrap();
         for (role, t) in roles {
             let grant = RoleGrant { role: *role, territory: t.map(TerritoryId::new) };
             self.store.grant_role(p.id, &grant, now).await.unwrap();
@@ -124,7 +128,10 @@ async fn the_bot_without_rights_names_what_it_lacks_and_links_nothing() {
     r.person_with("staff", &[(Role::Staff, Some("roma-m05"))]).await;
     r.courier.lack_rights(&["can_restrict_members", "can_delete_messages"]);
     let refused = r.in_group(GROUP, "staff", "/room link centocelle", None).await;
-    assert!(refused.contains("mi mancano questi permessi da amministratore: can_restrict_members, can_delete_messages"), "{refused}");
+    assert!(
+        refused.contains("mi mancano questi permessi da amministratore: can_restrict_members, can_delete_messages"),
+        "{refused}"
+    );
     assert!(r.store.room(Network::Telegram, GROUP).await.unwrap().is_none());
 }
 
@@ -137,7 +144,10 @@ async fn three_warnings_mute_for_a_day_in_every_room_of_the_area_and_a_fourth_ba
     r.in_group(GROUP, "mod", "/ammonisci", Some("ada")).await;
     assert!(r.courier.take_actions().is_empty(), "warnings alone do nothing in the rooms");
     let third = r.in_group(GROUP, "mod", "/warn", Some("ada")).await;
-    assert!(third.contains("(3 di 3)") && third.contains("non può scrivere nei gruppi della zona fino al 29/11/2026 10:00"), "{third}");
+    assert!(
+        third.contains("(3 di 3)") && third.contains("non può scrivere nei gruppi della zona fino al 29/11/2026 10:00"),
+        "{third}"
+    );
     let until = r.clock.now() + chrono::Duration::hours(24);
     let restrict = RoomActionKind::Restrict { until: Some(until) };
     assert_eq!(
@@ -148,15 +158,23 @@ async fn three_warnings_mute_for_a_day_in_every_room_of_the_area_and_a_fourth_ba
     assert!(fourth.contains("fuori dai gruppi della zona fino al 05/12/2026 10:00"), "{fourth}");
     let bans = r.courier.take_actions();
     assert_eq!(bans.len(), 2);
-    assert!(bans.iter().all(|a| a.kind == RoomActionKind::Ban { until: Some(r.clock.now() + chrono::Duration::days(7)) }));
+    assert!(
+        bans.iter().all(|a| a.kind == RoomActionKind::Ban { until: Some(r.clock.now() + chrono::Duration::days(7)) })
+    );
     // Ada is told privately, in her language, what, why, until when and what to do.
     let notes: Vec<String> =
         r.courier.take().iter().map(|(_, lang, reply)| r.engine().render(*lang, reply).plain_text()).collect();
     assert!(notes[0].contains("Hai ricevuto un'ammonizione") && notes[0].contains("Motivo: spam"), "{notes:?}");
-    assert!(notes.iter().any(|n| n.contains("Non puoi scrivere nei gruppi della zona fino al 29/11/2026 10:00")), "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.contains("Non puoi scrivere nei gruppi della zona fino al 29/11/2026 10:00")),
+        "{notes:?}"
+    );
     assert!(notes.iter().all(|n| n.contains("scrivi allo staff")), "{notes:?}");
     let standing = r.in_group(GROUP, "mod", "/warns", Some("ada")).await;
-    assert!(standing.contains("4 ammonizioni") && standing.contains("Fuori dai gruppi fino al 05/12/2026 10:00"), "{standing}");
+    assert!(
+        standing.contains("4 ammonizioni") && standing.contains("Fuori dai gruppi fino al 05/12/2026 10:00"),
+        "{standing}"
+    );
     let unwarned = r.in_group(GROUP, "mod", "/unwarn", Some("ada")).await;
     assert!(unwarned.contains("Ora ne ha 3"), "{unwarned}");
     let log = r.in_group(GROUP, "mod", "/modlog", None).await;
@@ -184,9 +202,13 @@ async fn a_timed_mute_ends_once_through_the_scheduler_even_after_a_restart() {
     assert_eq!(again.scheduler.run_due(later).await.unwrap().ran, 1);
     assert_eq!(
         kinds(&courier.take_actions()),
-        [("-1001".into(), "ada".into(), RoomActionKind::Unrestrict), ("-1002".into(), "ada".into(), RoomActionKind::Unrestrict)]
+        [
+            ("-1001".into(), "ada".into(), RoomActionKind::Unrestrict),
+            ("-1002".into(), "ada".into(), RoomActionKind::Unrestrict)
+        ]
     );
-    let told: Vec<String> = courier.take().iter().map(|(_, l, reply)| again.engine.render(*l, reply).plain_text()).collect();
+    let told: Vec<String> =
+        courier.take().iter().map(|(_, l, reply)| again.engine.render(*l, reply).plain_text()).collect();
     assert_eq!(told.len(), 1);
     assert!(told[0].contains("Puoi di nuovo scrivere"), "{told:?}");
     // Exactly once: nothing runs again, and a moderator finds nothing left to lift.
@@ -275,7 +297,8 @@ mod on_telegram {
         let server = TestServer::start(TOKEN).await.expect("test server");
         let (store, dir) = sqlite_store().await;
         let (app, clock) = spawn_app(store, saturday_morning(), Options::default()).await;
-        let mut options = TelegramOptions::new("test", Secret::new(TOKEN.into()), "VICINATO_TELEGRAM_TOKEN", &server.url);
+        let mut options =
+            TelegramOptions::new("test", Secret::new(TOKEN.into()), "VICINATO_TELEGRAM_TOKEN", &server.url);
         options.poll_timeout = 1;
         let bot = TelegramBot::connect(app.engine.clone(), options).await.expect("bot connects");
         let mut couriers = vicinato::courier::Couriers::default();
@@ -290,8 +313,12 @@ mod on_telegram {
         async fn grant(&self, user: i64, role: Role, territory: &str) {
             let store = self.app.engine.store();
             let now = self.clock.now();
-            let p = store.person_for_account(&Account::new(Network::Telegram, user.to_string()), "x", now).await.unwrap();
-            store.grant_role(p.id, &RoleGrant { role, territory: Some(TerritoryId::new(territory)) }, now).await.unwrap();
+            let p =
+                store.person_for_account(&Account::new(Network::Telegram, user.to_string()), "x", now).await.unwrap();
+            store
+                .grant_role(p.id, &RoleGrant { role, territory: Some(TerritoryId::new(territory)) }, now)
+                .await
+                .unwrap();
         }
 
         async fn nth(&self, chat: i64, n: usize) -> SentMessage {
@@ -328,20 +355,30 @@ mod on_telegram {
         );
         w.server.set_bot_rights(&group, BotRights { can_invite_users: false, ..BotRights::all() });
         w.server.user_posts_in(&staff, &group, "/room link centocelle");
-        assert!(w.nth(group.id, 2).await.text.contains("mi mancano questi permessi da amministratore: can_invite_users"));
+        assert!(
+            w.nth(group.id, 2).await.text.contains("mi mancano questi permessi da amministratore: can_invite_users")
+        );
         w.server.set_bot_rights(&group, BotRights::all());
         w.server.user_posts_in(&staff, &group, "/room link centocelle");
         assert!(w.nth(group.id, 3).await.text.contains("collegato a Centocelle"));
         let said = w.server.user_posts_in(&ada, &group, "ciao a tutti");
         w.server.user_replies_in(&moderator, &group, "/mute 2h <b>spam</b> & co", Some(said));
         let muted = w.nth(group.id, 4).await;
-        assert!(muted.text.contains("Ada non può scrivere nei gruppi della zona fino al 28/11/2026 12:00"), "{}", muted.text);
+        assert!(
+            muted.text.contains("Ada non può scrivere nei gruppi della zona fino al 28/11/2026 12:00"),
+            "{}",
+            muted.text
+        );
         // HTML in the reason is shown as text.
         assert!(muted.html.contains("&lt;b&gt;spam&lt;/b&gt; &amp; co"), "{}", muted.html);
         let until = (w.clock.now() + chrono::Duration::hours(2)).timestamp();
         assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Restricted { until });
         let note = w.nth(ada.id, 1).await;
-        assert!(note.text.contains("Non puoi scrivere nei gruppi della zona fino al 28/11/2026 12:00"), "{}", note.text);
+        assert!(
+            note.text.contains("Non puoi scrivere nei gruppi della zona fino al 28/11/2026 12:00"),
+            "{}",
+            note.text
+        );
         assert!(note.html.contains("&lt;b&gt;spam&lt;/b&gt;"), "{}", note.html);
         // Two hours later the scheduler lifts it, once.
         w.clock.advance(chrono::Duration::hours(2));

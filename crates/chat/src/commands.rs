@@ -289,7 +289,10 @@ mod tests {
         assert_eq!(Command::parse("/room link centocelle"), Some(Command::Room(Some("link centocelle".into()))));
         assert_eq!(Command::parse("/stanza scollega"), Some(Command::Room(Some("scollega".into()))));
         assert_eq!(Command::parse("/gruppi"), Some(Command::Rooms(None)));
-        assert_eq!(Command::parse("/mute 2 ore spam"), Some(Command::Moderate(ModCommand::Mute, Some("2 ore spam".into()))));
+        assert_eq!(
+            Command::parse("/mute 2 ore spam"),
+            Some(Command::Moderate(ModCommand::Mute, Some("2 ore spam".into())))
+        );
         assert_eq!(Command::parse("/silenzia 1d"), Some(Command::Moderate(ModCommand::Mute, Some("1d".into()))));
         assert_eq!(Command::parse("/ammonisci"), Some(Command::Moderate(ModCommand::Warn, None)));
         assert_eq!(Command::parse("/del@VicinatoBot"), Some(Command::Moderate(ModCommand::Del, None)));

@@ -11,16 +11,16 @@
 use super::inbound::Target;
 use super::outbound;
 use anyhow::Context;
-use teloxide::RequestError;
-use teloxide::prelude::*;
-use teloxide::types::{ChatMemberKind, ChatPermissions, MessageId};
-use vicinato_domain::rooms::{RoomAction, RoomActionKind};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
+use teloxide::RequestError;
+use teloxide::prelude::*;
+use teloxide::types::{ChatMemberKind, ChatPermissions, MessageId};
 use tokio::sync::Notify;
 use vicinato_chat::courier::Courier;
 use vicinato_chat::{Engine, Outcome, Reply};
+use vicinato_domain::rooms::{RoomAction, RoomActionKind};
 use vicinato_domain::{Account, Lang, Network};
 
 pub struct TelegramCourier {
@@ -108,38 +108,36 @@ impl Courier for TelegramCourier {
         let (bot, _) = self.api()?;
         let (chat, user) = ids(&action.chat_id, &action.member)?;
         let done = match &action.kind {
-            RoomActionKind::Restrict { until } => {
-                with_retry(|| {
-                    let mut req = bot.restrict_chat_member(chat, user, ChatPermissions::empty());
-                    if let Some(u) = until {
-                        req = req.until_date(*u);
-                    }
-                    req.send()
-                })
-                .await
-                .map(drop)
-            }
+            RoomActionKind::Restrict { until } => with_retry(|| {
+                let mut req = bot.restrict_chat_member(chat, user, ChatPermissions::empty());
+                if let Some(u) = until {
+                    req = req.until_date(*u);
+                }
+                req.send()
+            })
+            .await
+            .map(drop),
             RoomActionKind::Unrestrict => {
                 with_retry(|| bot.restrict_chat_member(chat, user, ChatPermissions::all()).send()).await.map(drop)
             }
-            RoomActionKind::Ban { until } => {
-                with_retry(|| {
-                    let mut req = bot.ban_chat_member(chat, user);
-                    if let Some(u) = until {
-                        req = req.until_date(*u);
-                    }
-                    req.send()
-                })
-                .await
-                .map(drop)
-            }
+            RoomActionKind::Ban { until } => with_retry(|| {
+                let mut req = bot.ban_chat_member(chat, user);
+                if let Some(u) = until {
+                    req = req.until_date(*u);
+                }
+                req.send()
+            })
+            .await
+            .map(drop),
             RoomActionKind::Unban => {
                 with_retry(|| bot.unban_chat_member(chat, user).only_if_banned(true).send()).await.map(drop)
             }
             RoomActionKind::Kick => {
                 // Telegram removes a member by a ban; lifting it at once lets them come back.
                 match with_retry(|| bot.ban_chat_member(chat, user).send()).await {
-                    Ok(_) => with_retry(|| bot.unban_chat_member(chat, user).only_if_banned(true).send()).await.map(drop),
+                    Ok(_) => {
+                        with_retry(|| bot.unban_chat_member(chat, user).only_if_banned(true).send()).await.map(drop)
+                    }
                     Err(e) => Err(e),
                 }
             }

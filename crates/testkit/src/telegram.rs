@@ -162,8 +162,12 @@ struct Inner {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemberStatus {
     Member,
-    Restricted { until: i64 },
-    Banned { until: i64 },
+    Restricted {
+        until: i64,
+    },
+    Banned {
+        until: i64,
+    },
     /// Not in the group (never joined, or removed and free to come back).
     Left,
 }

@@ -4,9 +4,9 @@
 //! under a delivery key, so a job run again after a crash tells nobody twice.
 
 use crate::Engine;
+use crate::Reply;
 use crate::courier::CourierError;
 use crate::i18n::Msg;
-use crate::Reply;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;

@@ -35,7 +35,11 @@ fn reason_of(text: &str) -> String {
 }
 
 /// A moderation command.
-pub(crate) async fn command(turn: &mut Turn<'_>, cmd: ModCommand, args: Option<&str>) -> Result<Vec<Reply>, StoreError> {
+pub(crate) async fn command(
+    turn: &mut Turn<'_>,
+    cmd: ModCommand,
+    args: Option<&str>,
+) -> Result<Vec<Reply>, StoreError> {
     let args = args.unwrap_or_default().trim();
     let here = place(turn);
     let replied = turn.reply_to.clone().filter(|r| !r.from_bot);
@@ -98,8 +102,12 @@ pub(crate) async fn command(turn: &mut Turn<'_>, cmd: ModCommand, args: Option<&
                 .text("name", name.clone())
                 .num("count", i64::from(*count))
                 .num("limit", i64::from(escalation.warnings)),
-            Done::Unwarned { count } => Msg::new("rooms-unwarned").text("name", name.clone()).num("count", i64::from(*count)),
-            Done::Muted { until } => Msg::new("rooms-muted").text("name", name.clone()).text("until", shown_time(turn, *until)),
+            Done::Unwarned { count } => {
+                Msg::new("rooms-unwarned").text("name", name.clone()).num("count", i64::from(*count))
+            }
+            Done::Muted { until } => {
+                Msg::new("rooms-muted").text("name", name.clone()).text("until", shown_time(turn, *until))
+            }
             Done::Banned { until: Some(until) } => {
                 Msg::new("rooms-banned-until").text("name", name.clone()).text("until", shown_time(turn, *until))
             }
@@ -155,7 +163,8 @@ async fn tell_member(turn: &Turn<'_>, member: &Person, done: &[Done], reason: &s
 fn standing_reply(turn: &Turn<'_>, who: &Person, held: &[vicinato_domain::rooms::Sanction]) -> Reply {
     let name = who.display_name.clone();
     let count = |k: SanctionKind| held.iter().filter(|s| s.kind == k).count() as i64;
-    let mut reply = Reply::say(Msg::new("rooms-standing").text("name", name).num("warnings", count(SanctionKind::Warning)));
+    let mut reply =
+        Reply::say(Msg::new("rooms-standing").text("name", name).num("warnings", count(SanctionKind::Warning)));
     for s in held.iter().filter(|s| s.kind != SanctionKind::Warning) {
         let id = if s.kind == SanctionKind::Mute { "rooms-standing-muted" } else { "rooms-standing-banned" };
         let until = s.until.map_or_else(|| "—".to_owned(), |u| shown_time(turn, u));
@@ -177,7 +186,8 @@ pub(crate) async fn modlog(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError
     }
     let mut reply = Reply::say(Msg::new("rooms-modlog").num("count", entries.len() as i64));
     for e in &entries {
-        let name = |id: Option<vicinato_domain::PersonId>| id.map_or_else(|| "Vicinato".to_owned(), |p| format!("#{}", p.0));
+        let name =
+            |id: Option<vicinato_domain::PersonId>| id.map_or_else(|| "Vicinato".to_owned(), |p| format!("#{}", p.0));
         reply = reply.then(
             Msg::new("rooms-modlog-line")
                 .text("when", shown_time(turn, e.at))

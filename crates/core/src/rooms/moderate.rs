@@ -27,7 +27,9 @@ pub enum Step {
     Unban,
     Kick,
     /// Delete the message replied to.
-    Delete { message_id: String },
+    Delete {
+        message_id: String,
+    },
 }
 
 impl Step {
@@ -59,10 +61,18 @@ pub struct Moderation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Done {
     /// A warning; `count` warnings hold within the window now.
-    Warned { count: u32 },
-    Unwarned { count: u32 },
-    Muted { until: DateTime<Utc> },
-    Banned { until: Option<DateTime<Utc>> },
+    Warned {
+        count: u32,
+    },
+    Unwarned {
+        count: u32,
+    },
+    Muted {
+        until: DateTime<Utc>,
+    },
+    Banned {
+        until: Option<DateTime<Utc>>,
+    },
     Unmuted,
     Unbanned,
     Kicked,
@@ -166,7 +176,8 @@ pub async fn moderate(
         member: account.external_id.clone(),
         kind,
     };
-    let mut out = Moderated { member: member.clone(), room: room.clone(), done: vec![], actions: vec![], given: vec![] };
+    let mut out =
+        Moderated { member: member.clone(), room: room.clone(), done: vec![], actions: vec![], given: vec![] };
     match &input.step {
         Step::Kick => {
             store.moderation_log_add(&entry("kick", None)).await?;
@@ -189,7 +200,8 @@ pub async fn moderate(
                 Some((SanctionKind::Mute, d)) => {
                     let until = now + d;
                     let e = entry("mute", Some(until));
-                    give(store, &member, &t, SanctionKind::Mute, Some(until), &input.reason, actor, e, &mut out).await?;
+                    give(store, &member, &t, SanctionKind::Mute, Some(until), &input.reason, actor, e, &mut out)
+                        .await?;
                     out.actions.extend(
                         actions_for(&member, &t, RoomActionKind::Restrict { until: Some(until) }, store, tree).await?,
                     );
@@ -199,8 +211,9 @@ pub async fn moderate(
                     let until = now + d;
                     let e = entry("ban", Some(until));
                     give(store, &member, &t, SanctionKind::Ban, Some(until), &input.reason, actor, e, &mut out).await?;
-                    out.actions
-                        .extend(actions_for(&member, &t, RoomActionKind::Ban { until: Some(until) }, store, tree).await?);
+                    out.actions.extend(
+                        actions_for(&member, &t, RoomActionKind::Ban { until: Some(until) }, store, tree).await?,
+                    );
                     out.done.push(Done::Banned { until: Some(until) });
                 }
                 None => {}

@@ -10,8 +10,12 @@ pub enum Refusal {
     NotLinked,
     /// `/room link` needs a territory.
     NeedsTerritory,
-    TerritoryUnknown { territory: String },
-    PurposeUnknown { purpose: String },
+    TerritoryUnknown {
+        territory: String,
+    },
+    PurposeUnknown {
+        purpose: String,
+    },
     /// The actor has no role here (staff to link; moderator or staff to moderate).
     NotAllowed,
     /// Staff, admins and moderators of a territory as wide as the actor's are not sanctioned.
@@ -21,13 +25,17 @@ pub enum Refusal {
     /// Moderation commands answer a member's message.
     NeedsReply,
     /// A duration that cannot be read (`30m`, `2h`, `1d`, `1w`, `2 ore`, `3 giorni`).
-    DurationUnknown { given: String },
+    DurationUnknown {
+        given: String,
+    },
     /// `/mute` needs a duration.
     NeedsDuration,
     /// Nothing of that kind holds for the person here.
     NothingToLift,
     /// The bot lacks administrator rights in the group, by their names.
-    BotLacksRights { missing: String },
+    BotLacksRights {
+        missing: String,
+    },
 }
 
 impl crate::Refusal for Refusal {

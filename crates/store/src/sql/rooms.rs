@@ -42,7 +42,8 @@ impl RoomStore for SqlStore {
     }
 
     async fn room_unlink(&self, network: Network, chat_id: &str, entry: &ModEntry) -> StoreResult<bool> {
-        let delete = Stmt::new("DELETE FROM rooms WHERE network = $1 AND chat_id = $2").bind(network.as_str()).bind(chat_id);
+        let delete =
+            Stmt::new("DELETE FROM rooms WHERE network = $1 AND chat_id = $2").bind(network.as_str()).bind(chat_id);
         self.transaction_if_first(delete, vec![log_statement(entry)]).await
     }
 
