@@ -1800,9 +1800,10 @@ async fn rooms_sanctions_and_their_log_are_kept_and_a_sanction_ends_once(store: 
     assert_eq!(store.sanctions_of(ada.id).await.unwrap(), vec![mute.clone()]);
     // Two who end it at once: one does, the other finds it ended; the job goes with it.
     let ended = Sanction { lifted_at: Some(now), ..mute.clone() };
+    let unmute = entry("unmute");
     let (a, b) = tokio::join!(
-        store.sanction_end(&ended, &entry("unmute"), Some("room-end:k1")),
-        store.sanction_end(&ended, &entry("unmute"), Some("room-end:k1"))
+        store.sanction_end(&ended, &unmute, Some("room-end:k1")),
+        store.sanction_end(&ended, &unmute, Some("room-end:k1"))
     );
     assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|x| **x).count(), 1);
     assert_eq!(store.sanction("k1").await.unwrap(), Some(ended));
