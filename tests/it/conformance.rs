@@ -1808,10 +1808,10 @@ async fn rooms_sanctions_and_their_log_are_kept_and_a_sanction_ends_once(store: 
     assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|x| **x).count(), 1);
     assert_eq!(store.sanction("k1").await.unwrap(), Some(ended));
     assert_eq!(store.jobs_count().await.unwrap(), 0);
-    let log = store.moderation_log(&[t.clone()], 10).await.unwrap();
+    let log = store.moderation_log(std::slice::from_ref(&t), 10).await.unwrap();
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["unmute", "mute", "link", "link"]);
-    assert_eq!(store.moderation_log(&[t.clone()], 1).await.unwrap().len(), 1);
+    assert_eq!(store.moderation_log(std::slice::from_ref(&t), 1).await.unwrap().len(), 1);
     store.room_unlink(Network::Telegram, "-1", &entry("unlink")).await.unwrap();
     assert!(!store.room_unlink(Network::Telegram, "-1", &entry("unlink")).await.unwrap());
     assert_eq!(store.moderation_log(&[t], 10).await.unwrap().len(), 5);

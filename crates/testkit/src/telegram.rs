@@ -572,19 +572,19 @@ impl Shared {
         body: &Value,
         right: fn(&BotRights) -> bool,
         refusal: &str,
-    ) -> Result<(i64, i64), Response> {
+    ) -> Result<(i64, i64), Refusal> {
         let (Some(chat), Some(user)) = (Self::chat_of(body), Self::user_of(body)) else {
-            return Err(err(400, "Bad Request: chat_id and user_id are required"));
+            return Err((400, "Bad Request: chat_id and user_id are required".into()));
         };
         if !inner.groups.contains_key(&chat) {
-            return Err(err(400, "Bad Request: chat not found"));
+            return Err((400, "Bad Request: chat not found".into()));
         }
         let rights = inner.bot_rights.get(&chat).copied().unwrap_or_default();
         if !rights.admin || !right(&rights) {
-            return Err(err(400, refusal));
+            return Err((400, refusal.into()));
         }
         if !inner.users.contains_key(&user) {
-            return Err(err(400, "Bad Request: user not found"));
+            return Err((400, "Bad Request: user not found".into()));
         }
         Ok((chat, user))
     }
@@ -600,7 +600,7 @@ impl Shared {
             "Bad Request: not enough rights to restrict/unrestrict chat member",
         ) {
             Ok(t) => t,
-            Err(e) => return e,
+            Err((code, why)) => return err(code, &why),
         };
         let may_send = body["permissions"]["can_send_messages"].as_bool().unwrap_or(false);
         let until = body["until_date"].as_i64().unwrap_or(0);
@@ -623,7 +623,7 @@ impl Shared {
             "Bad Request: not enough rights to restrict/unrestrict chat member",
         ) {
             Ok(t) => t,
-            Err(e) => return e,
+            Err((code, why)) => return err(code, &why),
         };
         let until = body["until_date"].as_i64().unwrap_or(0);
         inner.members.insert((chat, user), MemberStatus::Banned { until });
@@ -641,7 +641,7 @@ impl Shared {
             "Bad Request: not enough rights to restrict/unrestrict chat member",
         ) {
             Ok(t) => t,
-            Err(e) => return e,
+            Err((code, why)) => return err(code, &why),
         };
         let only_if_banned = body["only_if_banned"].as_bool().unwrap_or(false);
         let status = inner.members.entry((chat, user)).or_insert(MemberStatus::Left);
@@ -660,7 +660,7 @@ impl Shared {
         if inner.groups.contains_key(&chat) {
             let rights = inner.bot_rights.get(&chat).copied().unwrap_or_default();
             let own = inner.messages.iter().any(|m| m.chat == chat && m.message_id == id);
-            if !own && !(rights.admin && rights.can_delete_messages) {
+            if !(own || rights.admin && rights.can_delete_messages) {
                 return err(400, "Bad Request: message can't be deleted");
             }
         }

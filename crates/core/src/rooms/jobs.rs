@@ -4,7 +4,7 @@
 //! first (they can be repeated harmlessly) and ends the record after, so a crash between the
 //! two repeats the actions, never the log entry or the note.
 
-use super::moderate::actions_for;
+use super::reach::actions_for;
 use chrono::{DateTime, Utc};
 use vicinato_domain::rooms::{ModEntry, RoomAction, RoomActionKind, Sanction, SanctionKind};
 use vicinato_domain::{Person, TerritoryTree};

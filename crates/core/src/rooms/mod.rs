@@ -14,6 +14,7 @@ pub mod access;
 pub mod jobs;
 pub mod link;
 pub mod moderate;
+pub mod reach;
 mod refusal;
 
 pub use refusal::Refusal;

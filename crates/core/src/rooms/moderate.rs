@@ -8,6 +8,7 @@
 
 use super::access::{may_moderate, protected};
 use super::jobs::{END_JOB, end_job};
+use super::reach::actions_for;
 use super::{Place, Refusal};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -96,29 +97,6 @@ static SEQ: AtomicU64 = AtomicU64::new(0);
 fn new_key(member: &Person, kind: SanctionKind, now: DateTime<Utc>) -> String {
     let n = SEQ.fetch_add(1, Ordering::Relaxed);
     format!("{}-{}-{}-{n}", member.id.0, kind.as_str(), now.timestamp_millis())
-}
-
-/// The actions that carry `kind` out for `person` in every linked room of `territory`'s
-/// subtree, on the networks the person has accounts on.
-pub async fn actions_for(
-    person: &Person,
-    territory: &TerritoryId,
-    kind: RoomActionKind,
-    store: &dyn Store,
-    tree: &TerritoryTree,
-) -> Result<Vec<RoomAction>, StoreError> {
-    let rooms = store.rooms_in(&tree.subtree(territory)).await?;
-    Ok(rooms
-        .iter()
-        .flat_map(|room| {
-            person.accounts.iter().filter(move |a| a.network == room.network).map(|a| RoomAction {
-                network: room.network,
-                chat_id: room.chat_id.clone(),
-                member: a.external_id.clone(),
-                kind: kind.clone(),
-            })
-        })
-        .collect())
 }
 
 /// The warnings of a person that count in `territory` at `now`.
