@@ -236,6 +236,7 @@ pub fn settings(config: &Config, default_lang: Option<Lang>) -> ConversationSett
         max_message_chars: config.max_message_chars as usize,
         initiatives: config.initiatives.clone(),
         limits: config.limits.clone(),
+        escalation: Default::default(),
     }
 }
 

@@ -6,7 +6,6 @@ use crate::app::{self, App};
 use crate::config::{BotProfile, Config, Secret};
 use crate::courier::Couriers;
 use crate::transport::matrix::{Credentials, MatrixBot, MatrixOptions};
-use crate::transport::telegram::courier::TelegramCourier;
 use crate::transport::telegram::{TelegramBot, TelegramOptions};
 use anyhow::Context;
 use std::sync::Arc;
@@ -211,7 +210,7 @@ pub async fn start(
                     .with_context(|| format!("bot {key} could not start on Telegram"))?;
                 eprintln!("bot {key}: on Telegram as @{}", bot.username());
                 metrics.set_connected("telegram", &key, true);
-                app.add_courier(Arc::new(TelegramCourier::new(engine, bot.channel(), bot.waker())));
+                app.add_courier(Arc::new(bot.courier()));
                 tasks.spawn(async move {
                     let result = bot.run(stop).await;
                     metrics.set_connected("telegram", &key, false);

@@ -663,3 +663,65 @@ announce-copy = { $text }
 
   — To stop receiving announcements, write /notifications off.
 announce-done = Announcement number { $id } is delivered: { $sent } sent, { $unreachable } not reachable, { $opted_out } people do not want announcements.
+## Rooms and moderation
+
+rooms-not-on-this-bot = This bot does not run neighbourhood groups. Type /help to see what you can do here.
+help-rooms = /rooms – the groups of your area; /rooms AREA – those of another area.
+help-rooms-moderator = In groups, replying to someone's message: /warn [reason] – warn; /mute 2h [reason] – mute; /unmute; /ban [1d] [reason]; /unban; /kick; /del – delete the message; /warns – the person's record; /modlog – the log.
+help-rooms-staff = For groups: type /room link AREA [general|announcements|moderators] in the group to link it to the area; /room unlink to unlink it.
+rooms-not-in-group = This command works inside the group. Add the bot to the group as an administrator and type it there.
+rooms-not-linked = This group is not linked to any area. The area's staff can link it with /room link AREA.
+rooms-needs-territory = Add the area too, for example: /room link centocelle.
+rooms-purpose-unknown = I don't know the group type "{ $purpose }". Use general, announcements or moderators.
+rooms-protected = You can't sanction this person: they are staff, an administrator, or moderate an area as wide as yours. Ask the area's staff.
+rooms-not-yourself = You can't sanction yourself. Ask another moderator.
+rooms-needs-reply = Reply to the person's message with the command, so I know who you mean.
+rooms-duration-unknown = I don't understand the duration "{ $given }". Write for example 30m, 2h, 1d, 1w, "2 hours" or "3 days".
+rooms-needs-duration = Say for how long, for example: /mute 2h or /mute 3 days.
+rooms-nothing-to-lift = This person has nothing of that kind to lift here. Type /warns as a reply to one of their messages to see their record.
+rooms-bot-lacks-rights = In this group I lack these administrator rights: { $missing }. Give them to me in the group's settings and type /room link again.
+rooms-rights-unchecked = I can't check my rights in the group right now. Try again in a few minutes.
+rooms-purpose-general = general
+rooms-purpose-announcements = announcements
+rooms-purpose-moderators = moderators
+rooms-linked = Done: this group is linked to { $territory } as its { $purpose } group. The area's moderators can use /warn, /mute and /ban here.
+rooms-unlinked = Done: this group is no longer linked to { $territory }. Sanctions already given stay.
+rooms-this-room = This group is linked to { $territory } as its { $purpose } group. Type /rooms to see the area's other groups.
+rooms-room-usage = This group is not linked to an area. The area's staff type /room link AREA here to link it.
+rooms-list-which = Which area? Type for example /rooms centocelle, or choose your area with /start.
+rooms-none = { $territory } has no linked groups yet. Ask your welfare house.
+rooms-list = { $count ->
+    [one] { $territory } has one group:
+   *[other] { $territory } has { $count } groups:
+}
+rooms-list-line = • { $territory }: { $purpose } group on { $network }
+rooms-warned = { $name } got a warning ({ $count } of { $limit }).
+rooms-unwarned = One warning taken off { $name }. They now have { $count }.
+rooms-muted = { $name } can't write in the area's groups until { $until }.
+rooms-banned-until = { $name } is out of the area's groups until { $until }.
+rooms-banned = { $name } is out of the area's groups.
+rooms-unmuted = { $name } can write again.
+rooms-unbanned = { $name } may come back to the area's groups.
+rooms-kicked = { $name } was removed from the group. They may come back.
+rooms-deleted = Message deleted.
+rooms-reason = Reason: { $reason }
+rooms-actions-failed = I could not do it in { $count ->
+    [one] one group
+   *[other] { $count } groups
+}: check that I am still an administrator there.
+rooms-you-were-warned = You got a warning in a group of your neighbourhood.
+rooms-you-were-muted = You can't write in the area's groups until { $until }. You can still read.
+rooms-you-were-banned-until = You are out of the area's groups until { $until }.
+rooms-you-were-banned = You are out of the area's groups.
+rooms-you-may-write-again = You can write in the area's groups again. Please keep to the rules.
+rooms-how-to-appeal = If you think this is a mistake, write to the staff of your welfare house and explain what happened.
+rooms-standing = { $name }: { $warnings ->
+    [0] no warnings
+    [one] one warning
+   *[other] { $warnings } warnings
+} in the last 30 days.
+rooms-standing-muted = Muted until { $until }.
+rooms-standing-banned = Out of the groups until { $until }.
+rooms-modlog-empty = The area's log is empty.
+rooms-modlog = The latest { $count } actions in the log:
+rooms-modlog-line = { $when } · { $actor } · { $action } { $subject } · { $reason }

@@ -663,3 +663,65 @@ announce-copy = { $text }
 
   — Per non ricevere più avvisi scrivi /notifications off.
 announce-done = L'avviso numero { $id } è stato consegnato: { $sent } inviati, { $unreachable } non raggiungibili, { $opted_out } persone non vogliono avvisi.
+## Rooms and moderation
+
+rooms-not-on-this-bot = Questo bot non gestisce i gruppi dei quartieri. Scrivi /help per vedere cosa puoi fare qui.
+help-rooms = /rooms – i gruppi della tua zona; /rooms ZONA – quelli di un'altra zona.
+help-rooms-moderator = Nei gruppi, rispondendo al messaggio di una persona: /warn [motivo] – ammonisci; /mute 2h [motivo] – silenzia; /unmute; /ban [1d] [motivo]; /unban; /kick; /del – cancella il messaggio; /warns – la situazione della persona; /modlog – il registro.
+help-rooms-staff = Per i gruppi: scrivi nel gruppo /room link ZONA [general|announcements|moderators] per collegarlo alla zona; /room unlink per scollegarlo.
+rooms-not-in-group = Questo comando si usa dentro il gruppo. Aggiungi il bot al gruppo come amministratore e scrivilo lì.
+rooms-not-linked = Questo gruppo non è collegato a nessuna zona. Lo staff della zona può collegarlo con /room link ZONA.
+rooms-needs-territory = Scrivi anche la zona, per esempio: /room link centocelle.
+rooms-purpose-unknown = Non conosco il tipo di gruppo «{ $purpose }». Usa general, announcements o moderators.
+rooms-protected = Non puoi sanzionare questa persona: fa parte dello staff, è un amministratore o modera una zona ampia quanto la tua. Chiedi allo staff della zona.
+rooms-not-yourself = Non puoi sanzionare te stesso. Chiedi a un altro moderatore.
+rooms-needs-reply = Rispondi al messaggio della persona con il comando, così so a chi si riferisce.
+rooms-duration-unknown = Non capisco la durata «{ $given }». Scrivi per esempio 30m, 2h, 1d, 1w, «2 ore» o «3 giorni».
+rooms-needs-duration = Scrivi per quanto tempo, per esempio: /mute 2h oppure /mute 3 giorni.
+rooms-nothing-to-lift = Questa persona non ha niente di questo tipo da togliere qui. Scrivi /warns in risposta a un suo messaggio per vedere la sua situazione.
+rooms-bot-lacks-rights = Nel gruppo mi mancano questi permessi da amministratore: { $missing }. Dammeli nelle impostazioni del gruppo e scrivi di nuovo /room link.
+rooms-rights-unchecked = Non riesco a controllare i miei permessi nel gruppo adesso. Riprova tra qualche minuto.
+rooms-purpose-general = generale
+rooms-purpose-announcements = annunci
+rooms-purpose-moderators = moderatori
+rooms-linked = Fatto: questo gruppo è collegato a { $territory } come gruppo { $purpose }. I moderatori della zona possono usare qui /warn, /mute e /ban.
+rooms-unlinked = Fatto: questo gruppo non è più collegato a { $territory }. Le sanzioni già date restano.
+rooms-this-room = Questo gruppo è collegato a { $territory } come gruppo { $purpose }. Scrivi /rooms per vedere gli altri gruppi della zona.
+rooms-room-usage = Questo gruppo non è collegato a una zona. Lo staff della zona scrive qui /room link ZONA per collegarlo.
+rooms-list-which = Di quale zona? Scrivi per esempio /rooms centocelle, oppure scegli la tua zona con /start.
+rooms-none = { $territory } non ha ancora gruppi collegati. Chiedi alla tua Casa del Welfare.
+rooms-list = { $count ->
+    [one] { $territory } ha un gruppo:
+   *[other] { $territory } ha { $count } gruppi:
+}
+rooms-list-line = • { $territory }: gruppo { $purpose } su { $network }
+rooms-warned = { $name } ha ricevuto un'ammonizione ({ $count } di { $limit }).
+rooms-unwarned = Tolta un'ammonizione a { $name }. Ora ne ha { $count }.
+rooms-muted = { $name } non può scrivere nei gruppi della zona fino al { $until }.
+rooms-banned-until = { $name } è fuori dai gruppi della zona fino al { $until }.
+rooms-banned = { $name } è fuori dai gruppi della zona.
+rooms-unmuted = { $name } può scrivere di nuovo.
+rooms-unbanned = { $name } può tornare nei gruppi della zona.
+rooms-kicked = { $name } è stato allontanato dal gruppo. Può rientrare.
+rooms-deleted = Messaggio cancellato.
+rooms-reason = Motivo: { $reason }
+rooms-actions-failed = Non sono riuscito a farlo in { $count ->
+    [one] un gruppo
+   *[other] { $count } gruppi
+}: controlla che io sia ancora amministratore.
+rooms-you-were-warned = Hai ricevuto un'ammonizione in un gruppo del tuo quartiere.
+rooms-you-were-muted = Non puoi scrivere nei gruppi della zona fino al { $until }. Puoi continuare a leggere.
+rooms-you-were-banned-until = Sei fuori dai gruppi della zona fino al { $until }.
+rooms-you-were-banned = Sei fuori dai gruppi della zona.
+rooms-you-may-write-again = Puoi di nuovo scrivere nei gruppi della zona. Ti chiediamo di rispettare le regole.
+rooms-how-to-appeal = Se pensi che sia un errore, scrivi allo staff della tua Casa del Welfare spiegando cosa è successo.
+rooms-standing = { $name }: { $warnings ->
+    [0] nessuna ammonizione
+    [one] un'ammonizione
+   *[other] { $warnings } ammonizioni
+} negli ultimi 30 giorni.
+rooms-standing-muted = Silenziato fino al { $until }.
+rooms-standing-banned = Fuori dai gruppi fino al { $until }.
+rooms-modlog-empty = Il registro della zona è vuoto.
+rooms-modlog = Le ultime { $count } azioni nel registro:
+rooms-modlog-line = { $when } · { $actor } · { $action } { $subject } · { $reason }

@@ -92,6 +92,7 @@ conformance!(
     an_announcement_is_kept_with_its_send_job_and_cancelling_keeps_what_was_sent,
     an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs,
     copies_are_added_once_per_person_and_recorded_once,
+    rooms_sanctions_and_their_log_are_kept_and_a_sanction_ends_once,
 );
 
 async fn demo(store: &Arc<dyn Store>) -> Dataset {
@@ -1975,4 +1976,77 @@ async fn copies_are_added_once_per_person_and_recorded_once(store: Arc<dyn Store
     assert!(store.erase_person(people[2]).await.unwrap());
     assert_eq!(store.recipients(id, None, 10).await.unwrap().len(), 2);
     assert_eq!(store.opt_outs(people[2]).await.unwrap(), Vec::<String>::new());
+}
+
+async fn rooms_sanctions_and_their_log_are_kept_and_a_sanction_ends_once(store: Arc<dyn Store>) {
+    use vicinato::domain::rooms::{ModEntry, Room, RoomPurpose, Sanction, SanctionKind};
+    use vicinato::store::NewJob;
+    let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    let ada = store.person_for_account(&Account::new(Network::Telegram, "1"), "Ada", now).await.unwrap();
+    let t = TerritoryId::new("centocelle");
+    let entry = |action: &str| ModEntry {
+        at: now,
+        actor: Some(ada.id),
+        subject: None,
+        action: action.into(),
+        reason: String::new(),
+        territory: t.clone(),
+        network: Some(Network::Telegram),
+        chat: Some("-1".into()),
+        until: None,
+    };
+    let room = Room {
+        network: Network::Telegram,
+        chat_id: "-1".into(),
+        territory: t.clone(),
+        purpose: RoomPurpose::General,
+        linked_by: ada.id,
+        linked_at: now,
+    };
+    store.room_link(&room, &entry("link")).await.unwrap();
+    let moved = Room { purpose: RoomPurpose::Moderators, ..room.clone() };
+    store.room_link(&moved, &entry("link")).await.unwrap();
+    assert_eq!(store.room(Network::Telegram, "-1").await.unwrap(), Some(moved.clone()));
+    assert_eq!(store.rooms_in(&[t.clone(), TerritoryId::new("ostia")]).await.unwrap(), vec![moved]);
+    assert!(store.rooms_in(&[]).await.unwrap().is_empty());
+    let mute = Sanction {
+        key: "k1".into(),
+        person: ada.id,
+        territory: t.clone(),
+        kind: SanctionKind::Mute,
+        reason: "<b>spam</b>".into(),
+        by: Some(ada.id),
+        at: now,
+        until: Some(now + chrono::Duration::hours(2)),
+        lifted_at: None,
+    };
+    let job = NewJob {
+        kind: "room-sanction-end".into(),
+        key: Some("room-end:k1".into()),
+        payload: "k1".into(),
+        due_at: now + chrono::Duration::hours(2),
+        cron: None,
+        zone: "UTC".into(),
+    };
+    store.sanction_give(&mute, &entry("mute"), Some(&job)).await.unwrap();
+    assert_eq!(store.jobs_count().await.unwrap(), 1);
+    assert_eq!(store.sanction("k1").await.unwrap(), Some(mute.clone()));
+    assert_eq!(store.sanctions_of(ada.id).await.unwrap(), vec![mute.clone()]);
+    // Two who end it at once: one does, the other finds it ended; the job goes with it.
+    let ended = Sanction { lifted_at: Some(now), ..mute.clone() };
+    let unmute = entry("unmute");
+    let (a, b) = tokio::join!(
+        store.sanction_end(&ended, &unmute, Some("room-end:k1")),
+        store.sanction_end(&ended, &unmute, Some("room-end:k1"))
+    );
+    assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|x| **x).count(), 1);
+    assert_eq!(store.sanction("k1").await.unwrap(), Some(ended));
+    assert_eq!(store.jobs_count().await.unwrap(), 0);
+    let log = store.moderation_log(std::slice::from_ref(&t), 10).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["unmute", "mute", "link", "link"]);
+    assert_eq!(store.moderation_log(std::slice::from_ref(&t), 1).await.unwrap().len(), 1);
+    store.room_unlink(Network::Telegram, "-1", &entry("unlink")).await.unwrap();
+    assert!(!store.room_unlink(Network::Telegram, "-1", &entry("unlink")).await.unwrap());
+    assert_eq!(store.moderation_log(&[t], 10).await.unwrap().len(), 5);
 }

@@ -21,6 +21,7 @@ mod matrix;
 mod ops;
 mod properties;
 mod registry;
+mod rooms;
 mod scheduler;
 mod schema;
 mod support;

@@ -59,8 +59,59 @@ pub enum Command {
     Space(Option<String>),
     /// `/link [CODE]`: a code to join another network's account to me, or the code from there.
     Link(Option<String>),
+    /// `/room link <territory> [purpose]`, `/room unlink`: this group and its territory (staff).
+    Room(Option<String>),
+    /// `/rooms [territory]`: a territory's rooms.
+    Rooms(Option<String>),
+    /// A moderation command as a reply to a member's message, with what follows it.
+    Moderate(ModCommand, Option<String>),
+    /// `/modlog`: the moderation log of this group's territory (moderators).
+    ModLog,
     /// A command Vicinato does not know, as typed (without arguments).
     Unknown(String),
+}
+
+/// The moderation commands, typed in a room as a reply to a member's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModCommand {
+    Warn,
+    Unwarn,
+    Warns,
+    Mute,
+    Unmute,
+    Ban,
+    Unban,
+    Kick,
+    Del,
+}
+
+impl ModCommand {
+    pub const ALL: [ModCommand; 9] = [
+        Self::Warn,
+        Self::Unwarn,
+        Self::Warns,
+        Self::Mute,
+        Self::Unmute,
+        Self::Ban,
+        Self::Unban,
+        Self::Kick,
+        Self::Del,
+    ];
+
+    /// Its name in the module registry.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Warn => "warn",
+            Self::Unwarn => "unwarn",
+            Self::Warns => "warns",
+            Self::Mute => "mute",
+            Self::Unmute => "unmute",
+            Self::Ban => "ban",
+            Self::Unban => "unban",
+            Self::Kick => "kick",
+            Self::Del => "del",
+        }
+    }
 }
 
 impl Command {
@@ -92,6 +143,10 @@ impl Command {
             Self::Association(_) => "association",
             Self::Space(_) => "space",
             Self::Link(_) => "link",
+            Self::Room(_) => "room",
+            Self::Rooms(_) => "rooms",
+            Self::Moderate(m, _) => m.name(),
+            Self::ModLog => "modlog",
             Self::Unknown(_) => return None,
         })
     }
@@ -144,6 +199,12 @@ impl Command {
             "association" => Command::Association(joined),
             "space" => Command::Space(joined),
             "link" => Command::Link(joined),
+            "room" => Command::Room(joined),
+            "rooms" => Command::Rooms(joined),
+            "modlog" => Command::ModLog,
+            name if let Some(m) = ModCommand::ALL.into_iter().find(|m| m.name() == name) => {
+                Command::Moderate(m, joined)
+            }
             "grant" => {
                 let (role, account, territory) = grant_args(&args);
                 Command::Grant { role, account, territory }
@@ -221,6 +282,21 @@ mod tests {
             Some(Command::Association(Some("aggiungi orti console:ada prenota".into())))
         );
         assert_eq!(Command::parse("/associations"), Some(Command::Association(None)));
+    }
+
+    #[test]
+    fn room_and_moderation_commands_parse_in_both_languages() {
+        assert_eq!(Command::parse("/room link centocelle"), Some(Command::Room(Some("link centocelle".into()))));
+        assert_eq!(Command::parse("/stanza scollega"), Some(Command::Room(Some("scollega".into()))));
+        assert_eq!(Command::parse("/gruppi"), Some(Command::Rooms(None)));
+        assert_eq!(
+            Command::parse("/mute 2 ore spam"),
+            Some(Command::Moderate(ModCommand::Mute, Some("2 ore spam".into())))
+        );
+        assert_eq!(Command::parse("/silenzia 1d"), Some(Command::Moderate(ModCommand::Mute, Some("1d".into()))));
+        assert_eq!(Command::parse("/ammonisci"), Some(Command::Moderate(ModCommand::Warn, None)));
+        assert_eq!(Command::parse("/del@VicinatoBot"), Some(Command::Moderate(ModCommand::Del, None)));
+        assert_eq!(Command::parse("/modlog"), Some(Command::ModLog));
     }
 
     #[test]

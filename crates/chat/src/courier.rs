@@ -1,11 +1,14 @@
 //! Couriers: replies Vicinato sends on its own initiative (reminders, decisions), delivered on
 //! the network a person uses. The core names no network: each transport implements
-//! [`Courier`] for its own, and [`Couriers`] picks the one that reaches a person.
+//! [`Courier`] for its own, and [`Couriers`] picks the one that reaches a person. Couriers also
+//! carry out moderation in rooms ([`Courier::act`]: restrict, ban, unban, kick, delete) and say
+//! which administrator rights the bot lacks in a group, so the chat layer names no network.
 
 use crate::Reply;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::{Arc, Mutex};
+use vicinato_domain::rooms::RoomAction;
 use vicinato_domain::{Account, Lang, Network, Person};
 
 /// Why a message could not be handed over for delivery.
@@ -36,6 +39,18 @@ pub trait Courier: Send + Sync + 'static {
         once: Option<&str>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool>;
+
+    /// Carries out a moderation action in a room of this network. Doing it again does no harm
+    /// (restricting the restricted, unbanning only the banned). Networks without rooms refuse.
+    async fn act(&self, action: &RoomAction) -> anyhow::Result<()> {
+        anyhow::bail!("{} takes no room actions (asked to act in chat {})", self.network(), action.chat_id)
+    }
+
+    /// The administrator rights the bot needs in a group of this network and lacks, by the
+    /// network's own names (`can_restrict_members`, …).
+    async fn missing_rights(&self, _chat_id: &str) -> anyhow::Result<Vec<String>> {
+        Ok(Vec::new())
+    }
 }
 
 /// Puts a courier's messages in a channel's outbox, once per key when there is one: `false`
@@ -107,6 +122,27 @@ impl Couriers {
         Ok(Some(first))
     }
 
+    /// The courier that acts in rooms of a network (its first bot).
+    fn for_network(&self, network: Network) -> Option<&Arc<dyn Courier>> {
+        self.couriers.iter().find(|c| c.network() == network)
+    }
+
+    /// Carries out a moderation action on its network.
+    pub async fn act(&self, action: &RoomAction) -> Result<(), CourierError> {
+        match self.for_network(action.network) {
+            Some(c) => c.act(action).await.map_err(CourierError::Failed),
+            None => Err(CourierError::Unreachable(format!("{}:{}", action.network, action.chat_id))),
+        }
+    }
+
+    /// The rights the bot lacks in a group; none known without a courier for the network.
+    pub async fn missing_rights(&self, network: Network, chat_id: &str) -> Result<Vec<String>, CourierError> {
+        match self.for_network(network) {
+            Some(c) => c.missing_rights(chat_id).await.map_err(CourierError::Failed),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// Delivers to the first of the person's accounts that a courier reaches.
     pub async fn deliver(
         &self,
@@ -159,6 +195,8 @@ pub struct CapturingCourier {
     channel: String,
     sent: Mutex<Vec<(Account, Lang, Reply)>>,
     keys: Mutex<std::collections::HashSet<String>>,
+    acted: Mutex<Vec<RoomAction>>,
+    lacking: Mutex<Vec<String>>,
 }
 
 impl CapturingCourier {
@@ -173,7 +211,19 @@ impl CapturingCourier {
             channel: channel.to_owned(),
             sent: Mutex::new(Vec::new()),
             keys: Mutex::new(Default::default()),
+            acted: Mutex::new(Vec::new()),
+            lacking: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Takes the room actions carried out so far.
+    pub fn take_actions(&self) -> Vec<RoomAction> {
+        std::mem::take(&mut *self.acted.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// From now on, the bot lacks these rights in every group.
+    pub fn lack_rights(&self, rights: &[&str]) {
+        *self.lacking.lock().unwrap_or_else(|e| e.into_inner()) = rights.iter().map(|r| r.to_string()).collect();
     }
 
     /// Everything delivered so far, oldest first.
@@ -212,5 +262,14 @@ impl Courier for CapturingCourier {
         }
         self.sent.lock().unwrap_or_else(|e| e.into_inner()).push((account.clone(), lang, reply.clone()));
         Ok(true)
+    }
+
+    async fn act(&self, action: &RoomAction) -> anyhow::Result<()> {
+        self.acted.lock().unwrap_or_else(|e| e.into_inner()).push(action.clone());
+        Ok(())
+    }
+
+    async fn missing_rights(&self, _chat_id: &str) -> anyhow::Result<Vec<String>> {
+        Ok(self.lacking.lock().unwrap_or_else(|e| e.into_inner()).clone())
     }
 }

@@ -5,7 +5,8 @@
 //! One file per use case: `start` (onboarding and deep links), `services` (the directory),
 //! `language`, `whoami`, `help`, `privacy` (my data, forget me), `grant` (roles), `book` (a
 //! space of a welfare house, read by `wish`), `bookings` (mine: list, move, cancel, check in),
-//! `approve` (staff), `waitlist`, `reminders` (the scheduler's booking jobs). Multi-step
+//! `approve` (staff), `waitlist`, `reminders` (the scheduler's booking jobs), `rooms` (groups
+//! linked to territories and their moderation). Multi-step
 //! flows are a [`Flow`] enum kept in the store per person and chat, so a flow survives a
 //! restart and is shared by every network.
 
@@ -16,6 +17,7 @@ pub mod directory;
 pub mod i18n;
 pub mod initiatives;
 pub mod people;
+pub mod rooms;
 
 pub mod commands;
 mod flow;
@@ -62,8 +64,16 @@ pub const INITIATIVES: &str = initiatives::module::MODULE.name;
 pub const SPACES_TOML: &str = include_str!("../../../config/spaces.toml");
 
 /// Every module of the registry, in the order help lists them.
-pub const MODULES: [&registry::Module; 4] =
-    [&people::module::MODULE, &directory::module::MODULE, &initiatives::module::MODULE, &booking::module::MODULE];
+pub const MODULES: [&registry::Module; 5] = [
+    &people::module::MODULE,
+    &directory::module::MODULE,
+    &initiatives::module::MODULE,
+    &booking::module::MODULE,
+    &rooms::module::MODULE,
+];
+
+/// The module of a bot profile that offers community rooms and their moderation.
+pub const ROOMS: &str = rooms::module::MODULE.name;
 
 /// Registers every job the chat layer schedules with a scheduler: the notes to a person, and
 /// the jobs of each capability (booking: reminders, no-shows, holds, freed slots;
@@ -76,6 +86,11 @@ pub fn register_jobs(scheduler: &mut vicinato_core::scheduler::Scheduler, engine
         Arc::new(notes::NoteJob(engine.clone())),
     );
     booking::reminders::register(scheduler, &engine);
+    scheduler.register(
+        vicinato_core::rooms::jobs::END_JOB,
+        vicinato_core::scheduler::Missed::RunLate,
+        Arc::new(rooms::ending::EndJob(engine.clone())),
+    );
     initiatives::lifecycle::register(scheduler, engine.clone());
     announce::register(scheduler, engine);
 }
@@ -113,6 +128,20 @@ pub struct Inbound {
     pub addressed: bool,
     /// The bot it came through (`telegram:vicinato`), where there can be several.
     pub channel: Option<String>,
+    /// The message this one answers, when it is a reply to someone's message (moderation
+    /// commands name their member so).
+    pub reply_to: Option<Replied>,
+}
+
+/// A message replied to: who wrote it, its id on the network, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replied {
+    pub sender_id: String,
+    pub sender_name: String,
+    pub message_id: String,
+    pub text: Option<String>,
+    /// Whether its sender is a bot (this one or another).
+    pub from_bot: bool,
 }
 
 impl Inbound {
@@ -128,6 +157,7 @@ impl Inbound {
             lang_hint: None,
             addressed: true,
             channel: None,
+            reply_to: None,
         }
     }
 }
@@ -265,6 +295,8 @@ pub struct ConversationSettings {
     pub initiatives: vicinato_domain::initiative::Rules,
     /// Limits per person (drafts, waitlist, comments, reports, message rate).
     pub limits: limits::Limits,
+    /// How warnings in rooms escalate to mutes and bans.
+    pub escalation: vicinato_domain::rooms::Escalation,
 }
 
 impl Default for ConversationSettings {
@@ -277,6 +309,7 @@ impl Default for ConversationSettings {
             max_message_chars: 2000,
             initiatives: Default::default(),
             limits: Default::default(),
+            escalation: Default::default(),
         }
     }
 }
@@ -291,6 +324,11 @@ pub(crate) struct Turn<'a> {
     pub chat_kind: ChatKind,
     pub now: DateTime<Utc>,
     pub flow: Option<Flow>,
+    /// Where the message came from: its network and chat id.
+    pub network: Network,
+    pub chat_id: String,
+    /// The message it replies to, if any.
+    pub reply_to: Option<Replied>,
 }
 
 impl Turn<'_> {
@@ -557,6 +595,9 @@ impl Engine {
             chat_kind: inbound.chat_kind,
             now,
             flow,
+            network: inbound.network,
+            chat_id: inbound.chat_id.clone(),
+            reply_to: inbound.reply_to.clone(),
         };
 
         let replies = match &inbound.body {
@@ -754,6 +795,10 @@ impl Engine {
             Command::Association(args) => associations::command(turn, args.as_deref()).await,
             Command::Space(args) => manage_spaces::command(turn, args.as_deref()).await,
             Command::Link(code) => link::link(turn, code.as_deref()).await,
+            Command::Room(args) => rooms::link::command(turn, args.as_deref()).await,
+            Command::Rooms(args) => rooms::link::list(turn, args.as_deref()).await,
+            Command::Moderate(cmd, args) => rooms::moderate::command(turn, cmd, args.as_deref()).await,
+            Command::ModLog => rooms::moderate::modlog(turn).await,
             Command::Unknown(name) => Ok(vec![Reply::say(Msg::new("unknown-command").text("command", name))]),
         }
     }

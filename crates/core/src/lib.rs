@@ -17,6 +17,7 @@ pub mod initiatives;
 pub mod metrics;
 pub mod people;
 pub mod refusal;
+pub mod rooms;
 pub mod scheduler;
 pub mod secret;
 

@@ -14,6 +14,7 @@ pub mod ical;
 pub mod ids;
 pub mod initiative;
 pub mod person;
+pub mod rooms;
 pub mod schedule;
 pub mod territory;
 pub mod text;

@@ -461,6 +461,8 @@ impl MatrixBot {
                         lang_hint: None,
                         addressed,
                         channel: Some(self.channel.clone()),
+                        // Replies to members' messages on Matrix are not read yet.
+                        reply_to: None,
                     },
                     room: room.room_id().to_owned(),
                     thread,

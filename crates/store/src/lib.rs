@@ -19,6 +19,7 @@ pub mod initiatives;
 pub mod jobs;
 pub mod outbox;
 pub mod people;
+pub mod rooms;
 pub mod spaces;
 mod sql;
 
@@ -34,6 +35,7 @@ pub use initiatives::*;
 pub use jobs::{Job, JobStore, NewJob};
 pub use outbox::{Cursor, NewOutboxItem, OutboxDepth, OutboxItem, OutboxStore};
 pub use people::{LinkClaim, LinkConfirm, MAX_WRONG_LINK_CODES, PeopleStore, PersonExport, Voted, Waiting, Written};
+pub use rooms::RoomStore;
 pub use spaces::SpaceAdminStore;
 pub use sql::{BotLease, MigrationState, SqlStore};
 
@@ -128,6 +130,7 @@ pub trait Store:
     + SpaceAdminStore
     + InitiativeStore
     + DeadLetterStore
+    + RoomStore
     + Send
     + Sync
     + 'static
@@ -147,6 +150,7 @@ impl<T> Store for T where
         + SpaceAdminStore
         + InitiativeStore
         + DeadLetterStore
+        + RoomStore
         + Send
         + Sync
         + 'static
@@ -157,7 +161,7 @@ impl<T> Store for T where
 pub mod prelude {
     pub use crate::{
         AnnouncementStore, AssociationStore, Backend, BookingStore, DeadLetterStore, DirectoryStore, FlowStore,
-        InitiativeStore, JobStore, OutboxStore, PeopleStore, SpaceAdminStore, Store,
+        InitiativeStore, JobStore, OutboxStore, PeopleStore, RoomStore, SpaceAdminStore, Store,
     };
 }
 

@@ -57,6 +57,7 @@ mod jobs;
 mod link;
 mod outbox;
 mod people;
+mod rooms;
 mod spaces;
 
 /// Reads go to `pool`; writes go to `writer`. On SQLite the writer is one connection, so

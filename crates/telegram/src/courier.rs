@@ -1,6 +1,12 @@
 //! Replies Vicinato sends on its own initiative (reminders), delivered on Telegram: composed
 //! like any answer and put in the bot's outbox, so they keep Telegram's limits and survive a
 //! restart. A person's private chat with the bot has their user id as its chat id.
+//!
+//! With the bot's API client ([`TelegramCourier::with_api`]) it also carries out moderation in
+//! groups: `restrictChatMember` (with `until_date`), `banChatMember` (with `until_date`),
+//! `unbanChatMember` (`only_if_banned`), `deleteMessage`, and reads its own rights there with
+//! `getChatMember`. These calls send no message, so they do not count against the limits on
+//! messages.
 
 use super::inbound::Target;
 use super::outbound;
@@ -8,21 +14,62 @@ use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
+use teloxide::RequestError;
+use teloxide::prelude::*;
+use teloxide::types::{ChatMemberKind, ChatPermissions, MessageId};
 use tokio::sync::Notify;
 use vicinato_chat::courier::Courier;
 use vicinato_chat::{Engine, Outcome, Reply};
+use vicinato_domain::rooms::{RoomAction, RoomActionKind};
 use vicinato_domain::{Account, Lang, Network};
 
 pub struct TelegramCourier {
     engine: Arc<Engine>,
     channel: String,
     wake: Arc<Notify>,
+    /// The API client and the bot's own user id, for room actions.
+    api: Option<(Bot, u64)>,
 }
 
 impl TelegramCourier {
     /// A courier for one bot: its outbox channel and the waker of its sender.
     pub fn new(engine: Arc<Engine>, channel: impl Into<String>, wake: Arc<Notify>) -> Self {
-        Self { engine, channel: channel.into(), wake }
+        Self { engine, channel: channel.into(), wake, api: None }
+    }
+
+    /// Lets the courier act in groups through this client, as the bot with this user id.
+    pub fn with_api(mut self, bot: Bot, me: u64) -> Self {
+        self.api = Some((bot, me));
+        self
+    }
+
+    fn api(&self) -> anyhow::Result<&(Bot, u64)> {
+        self.api.as_ref().context("this Telegram courier has no API client for room actions")
+    }
+}
+
+/// A chat id and a user id as Telegram numbers.
+fn ids(chat: &str, member: &str) -> anyhow::Result<(ChatId, UserId)> {
+    let chat: i64 = chat.parse().with_context(|| format!("`{chat}` is no Telegram chat id"))?;
+    let user: u64 = member.parse().with_context(|| format!("`{member}` is no Telegram user id"))?;
+    Ok((ChatId(chat), UserId(user)))
+}
+
+/// Retries a call after a 429 (Telegram's `retry_after`) a few times.
+async fn with_retry<T, F, Fut>(mut call: F) -> Result<T, RequestError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, RequestError>>,
+{
+    let mut tries = 0;
+    loop {
+        match call().await {
+            Err(RequestError::RetryAfter(s)) if tries < 3 => {
+                tries += 1;
+                tokio::time::sleep(s.duration()).await;
+            }
+            other => return other,
+        }
     }
 }
 
@@ -55,5 +102,65 @@ impl Courier for TelegramCourier {
             self.wake.notify_one();
         }
         Ok(fresh)
+    }
+
+    async fn act(&self, action: &RoomAction) -> anyhow::Result<()> {
+        let (bot, _) = self.api()?;
+        let (chat, user) = ids(&action.chat_id, &action.member)?;
+        let done = match &action.kind {
+            RoomActionKind::Restrict { until } => with_retry(|| {
+                let mut req = bot.restrict_chat_member(chat, user, ChatPermissions::empty());
+                if let Some(u) = until {
+                    req = req.until_date(*u);
+                }
+                req.send()
+            })
+            .await
+            .map(drop),
+            RoomActionKind::Unrestrict => {
+                with_retry(|| bot.restrict_chat_member(chat, user, ChatPermissions::all()).send()).await.map(drop)
+            }
+            RoomActionKind::Ban { until } => with_retry(|| {
+                let mut req = bot.ban_chat_member(chat, user);
+                if let Some(u) = until {
+                    req = req.until_date(*u);
+                }
+                req.send()
+            })
+            .await
+            .map(drop),
+            RoomActionKind::Unban => {
+                with_retry(|| bot.unban_chat_member(chat, user).only_if_banned(true).send()).await.map(drop)
+            }
+            RoomActionKind::Kick => {
+                // Telegram removes a member by a ban; lifting it at once lets them come back.
+                match with_retry(|| bot.ban_chat_member(chat, user).send()).await {
+                    Ok(_) => {
+                        with_retry(|| bot.unban_chat_member(chat, user).only_if_banned(true).send()).await.map(drop)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            RoomActionKind::Delete { message_id } => {
+                let id: i32 = message_id.parse().with_context(|| format!("`{message_id}` is no message id"))?;
+                with_retry(|| bot.delete_message(chat, MessageId(id)).send()).await.map(drop)
+            }
+        };
+        done.with_context(|| format!("Telegram refused a room action in chat {}", action.chat_id))
+    }
+
+    async fn missing_rights(&self, chat_id: &str) -> anyhow::Result<Vec<String>> {
+        let (bot, me) = self.api()?;
+        let (chat, me) = ids(chat_id, &me.to_string())?;
+        let member = with_retry(|| bot.get_chat_member(chat, me).send()).await.context("getChatMember on the bot")?;
+        let all = ["can_restrict_members", "can_invite_users", "can_delete_messages"];
+        Ok(match member.kind {
+            ChatMemberKind::Owner(_) => Vec::new(),
+            ChatMemberKind::Administrator(a) => {
+                let held = [a.can_restrict_members, a.can_invite_users, a.can_delete_messages];
+                all.iter().zip(held).filter(|(_, h)| !h).map(|(n, _)| n.to_string()).collect()
+            }
+            _ => all.iter().map(|n| n.to_string()).collect(),
+        })
     }
 }

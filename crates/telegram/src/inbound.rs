@@ -3,7 +3,7 @@
 //! `language_code`, and button presses. In a group only what is addressed to the bot counts.
 
 use teloxide::types::{CallbackQuery, Message, MessageEntityKind, Update, UpdateKind, User};
-use vicinato_chat::{Body, ChatKind, Inbound};
+use vicinato_chat::{Body, ChatKind, Inbound, Replied};
 use vicinato_domain::{Lang, Network};
 
 /// Where replies to an update go.
@@ -90,9 +90,22 @@ fn from_message(m: &Message, me: &BotIdentity) -> Option<Incoming> {
             addressed,
             // The bot sets its own channel.
             channel: None,
+            reply_to: m.reply_to_message().and_then(replied),
         },
         target: Target { chat: m.chat.id.0, thread },
         press: None,
+    })
+}
+
+/// The message a message replies to, with its sender (none for a channel's post).
+fn replied(r: &Message) -> Option<Replied> {
+    let from = r.from.as_ref()?;
+    Some(Replied {
+        sender_id: from.id.0.to_string(),
+        sender_name: name_of(from),
+        message_id: r.id.0.to_string(),
+        text: r.text().or_else(|| r.caption()).map(str::to_owned),
+        from_bot: from.is_bot,
     })
 }
 
@@ -150,6 +163,7 @@ fn from_callback(q: &CallbackQuery) -> Option<Incoming> {
             // Pressing a button is always addressed to the bot that drew it.
             addressed: true,
             channel: None,
+            reply_to: None,
         },
         target: Target { chat, thread },
         press: Some(Press { query_id: q.id.0.clone(), message }),

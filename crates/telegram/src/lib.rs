@@ -216,6 +216,13 @@ impl TelegramBot {
         &self.channel
     }
 
+    /// This bot's courier: what Vicinato sends on its own goes to its outbox, and room
+    /// actions go through its API client.
+    pub fn courier(&self) -> courier::TelegramCourier {
+        courier::TelegramCourier::new(self.engine.clone(), self.channel.clone(), self.wake.clone())
+            .with_api(self.bot.clone(), self.me.id)
+    }
+
     /// Wakes the sender after messages were put in the outbox from outside.
     pub fn waker(&self) -> Arc<Notify> {
         self.wake.clone()

@@ -5,8 +5,12 @@
 //! Telegram's rate limits: a request over a limit gets a 429 with `retry_after` and is
 //! recorded as a violation, so a test fails when the bot sends too fast.
 //!
-//! Tests play the people: a user writes in a private chat or a group, presses a button, blocks
-//! the bot. Faults can be injected for the next calls of a method: 429s, 5xx answers, answers
+//! Tests play the people: a user writes in a private chat or a group (or replies there to
+//! someone's message), presses a button, blocks the bot. Groups keep their members' standing
+//! (member, restricted or banned, until when) and the bot's administrator rights there:
+//! `getChatMember`, `restrictChatMember`, `banChatMember` and `unbanChatMember` (with
+//! `until_date` and `only_if_banned`) and `deleteMessage` act on them, and answer Telegram's
+//! "not enough rights" errors when the bot lacks the right. Faults can be injected for the next calls of a method: 429s, 5xx answers, answers
 //! that are not JSON, and slow answers.
 
 use axum::body::Bytes;
@@ -147,6 +151,41 @@ struct Inner {
     webhook: Option<Webhook>,
     poll_generation: u64,
     commands: Vec<Menu>,
+    /// Users' messages in groups, by (chat, message id), for replies to quote.
+    user_messages: HashMap<(i64, i64), Value>,
+    deleted: HashSet<(i64, i64)>,
+    members: HashMap<(i64, i64), MemberStatus>,
+    bot_rights: HashMap<i64, BotRights>,
+}
+
+/// A member's standing in a group. `until` is a Unix time; 0 is for good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberStatus {
+    Member,
+    Restricted {
+        until: i64,
+    },
+    Banned {
+        until: i64,
+    },
+    /// Not in the group (never joined, or removed and free to come back).
+    Left,
+}
+
+/// The bot's standing in a group: an administrator with these rights, or a plain member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BotRights {
+    pub admin: bool,
+    pub can_restrict_members: bool,
+    pub can_invite_users: bool,
+    pub can_delete_messages: bool,
+}
+
+impl BotRights {
+    /// An administrator with every right Vicinato needs.
+    pub fn all() -> Self {
+        Self { admin: true, can_restrict_members: true, can_invite_users: true, can_delete_messages: true }
+    }
 }
 
 struct Shared {
@@ -481,6 +520,159 @@ impl Shared {
         None
     }
 
+    fn user_of(body: &Value) -> Option<i64> {
+        body["user_id"].as_i64().or_else(|| body["user_id"].as_str().and_then(|s| s.parse().ok()))
+    }
+
+    /// `getChatMember`: the bot's own rights, or a member's standing.
+    fn get_chat_member(&self, body: &Value) -> Response {
+        let (Some(chat), Some(user)) = (Self::chat_of(body), Self::user_of(body)) else {
+            return err(400, "Bad Request: chat_id and user_id are required");
+        };
+        let inner = self.lock();
+        if !inner.groups.contains_key(&chat) {
+            return err(400, "Bad Request: chat not found");
+        }
+        if user == self.bot_id {
+            let r = inner.bot_rights.get(&chat).copied().unwrap_or_default();
+            if !r.admin {
+                return ok(json!({"status": "member", "user": self.bot_user()}));
+            }
+            return ok(json!({
+                "status": "administrator", "user": self.bot_user(), "can_be_edited": false, "is_anonymous": false,
+                "can_manage_chat": true, "can_change_info": false, "can_delete_messages": r.can_delete_messages,
+                "can_manage_video_chats": false, "can_invite_users": r.can_invite_users,
+                "can_restrict_members": r.can_restrict_members, "can_promote_members": false,
+                "can_pin_messages": false, "can_post_stories": false, "can_edit_stories": false,
+                "can_delete_stories": false,
+            }));
+        }
+        let Some(u) = inner.users.get(&user) else { return err(400, "Bad Request: user not found") };
+        let user_json = TestServer::user_json(u);
+        let answer = match inner.members.get(&(chat, user)).copied().unwrap_or(MemberStatus::Left) {
+            MemberStatus::Member => json!({"status": "member", "user": user_json}),
+            MemberStatus::Left => json!({"status": "left", "user": user_json}),
+            MemberStatus::Banned { until } => json!({"status": "kicked", "user": user_json, "until_date": until}),
+            MemberStatus::Restricted { until } => json!({
+                "status": "restricted", "user": user_json, "until_date": until, "is_member": true,
+                "can_send_messages": false, "can_send_audios": false, "can_send_documents": false,
+                "can_send_photos": false, "can_send_videos": false, "can_send_video_notes": false,
+                "can_send_voice_notes": false, "can_send_polls": false, "can_send_other_messages": false,
+                "can_add_web_page_previews": false, "can_change_info": false, "can_invite_users": false,
+                "can_pin_messages": false, "can_manage_topics": false,
+            }),
+        };
+        ok(answer)
+    }
+
+    /// The group and member of a moderation call, once the bot may make it.
+    fn moderation_target(
+        &self,
+        inner: &Inner,
+        body: &Value,
+        right: fn(&BotRights) -> bool,
+        refusal: &str,
+    ) -> Result<(i64, i64), Refusal> {
+        let (Some(chat), Some(user)) = (Self::chat_of(body), Self::user_of(body)) else {
+            return Err((400, "Bad Request: chat_id and user_id are required".into()));
+        };
+        if !inner.groups.contains_key(&chat) {
+            return Err((400, "Bad Request: chat not found".into()));
+        }
+        let rights = inner.bot_rights.get(&chat).copied().unwrap_or_default();
+        if !rights.admin || !right(&rights) {
+            return Err((400, refusal.into()));
+        }
+        if !inner.users.contains_key(&user) {
+            return Err((400, "Bad Request: user not found".into()));
+        }
+        Ok((chat, user))
+    }
+
+    /// `restrictChatMember`: every `can_send_*` false restricts (until `until_date`, 0 or
+    /// none for good); every one true lifts the restriction.
+    fn restrict_chat_member(&self, body: &Value) -> Response {
+        let mut inner = self.lock();
+        let (chat, user) = match self.moderation_target(
+            &inner,
+            body,
+            |r| r.can_restrict_members,
+            "Bad Request: not enough rights to restrict/unrestrict chat member",
+        ) {
+            Ok(t) => t,
+            Err((code, why)) => return err(code, &why),
+        };
+        let may_send = body["permissions"]["can_send_messages"].as_bool().unwrap_or(false);
+        let until = body["until_date"].as_i64().unwrap_or(0);
+        let status = inner.members.entry((chat, user)).or_insert(MemberStatus::Member);
+        if matches!(status, MemberStatus::Banned { .. } | MemberStatus::Left) {
+            // Telegram keeps the restriction for when they come back; the test server keeps
+            // their absence, which is what a test looks at.
+            return ok(json!(true));
+        }
+        *status = if may_send { MemberStatus::Member } else { MemberStatus::Restricted { until } };
+        ok(json!(true))
+    }
+
+    fn ban_chat_member(&self, body: &Value) -> Response {
+        let mut inner = self.lock();
+        let (chat, user) = match self.moderation_target(
+            &inner,
+            body,
+            |r| r.can_restrict_members,
+            "Bad Request: not enough rights to restrict/unrestrict chat member",
+        ) {
+            Ok(t) => t,
+            Err((code, why)) => return err(code, &why),
+        };
+        let until = body["until_date"].as_i64().unwrap_or(0);
+        inner.members.insert((chat, user), MemberStatus::Banned { until });
+        ok(json!(true))
+    }
+
+    /// `unbanChatMember`: with `only_if_banned`, a member who is not banned is left alone;
+    /// without it, a member in the group is removed (free to come back), as Telegram does.
+    fn unban_chat_member(&self, body: &Value) -> Response {
+        let mut inner = self.lock();
+        let (chat, user) = match self.moderation_target(
+            &inner,
+            body,
+            |r| r.can_restrict_members,
+            "Bad Request: not enough rights to restrict/unrestrict chat member",
+        ) {
+            Ok(t) => t,
+            Err((code, why)) => return err(code, &why),
+        };
+        let only_if_banned = body["only_if_banned"].as_bool().unwrap_or(false);
+        let status = inner.members.entry((chat, user)).or_insert(MemberStatus::Left);
+        match status {
+            MemberStatus::Banned { .. } => *status = MemberStatus::Left,
+            _ if only_if_banned => {}
+            _ => *status = MemberStatus::Left,
+        }
+        ok(json!(true))
+    }
+
+    fn delete_message(&self, body: &Value) -> Response {
+        let mut inner = self.lock();
+        let Some(chat) = Self::chat_of(body) else { return err(400, "Bad Request: chat_id is required") };
+        let Some(id) = body["message_id"].as_i64() else { return err(400, "Bad Request: message_id is required") };
+        if inner.groups.contains_key(&chat) {
+            let rights = inner.bot_rights.get(&chat).copied().unwrap_or_default();
+            let own = inner.messages.iter().any(|m| m.chat == chat && m.message_id == id);
+            if !(own || rights.admin && rights.can_delete_messages) {
+                return err(400, "Bad Request: message can't be deleted");
+            }
+        }
+        let exists = inner.user_messages.contains_key(&(chat, id))
+            || inner.messages.iter().any(|m| m.chat == chat && m.message_id == id);
+        if !exists || inner.deleted.contains(&(chat, id)) {
+            return err(400, "Bad Request: message to delete not found");
+        }
+        inner.deleted.insert((chat, id));
+        ok(json!(true))
+    }
+
     /// `sendDocument` with an uploaded file: the same chat checks and limits as a message.
     fn send_document(&self, body: &Value) -> Response {
         let Some(chat) = Self::chat_of(body) else { return err(400, "Bad Request: chat_id is empty") };
@@ -800,6 +992,11 @@ async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri,
         "senddocument" => shared.send_document(&body),
         "editmessagetext" => shared.edit_message_text(&body),
         "answercallbackquery" => shared.answer_callback_query(&body),
+        "getchatmember" => shared.get_chat_member(&body),
+        "restrictchatmember" => shared.restrict_chat_member(&body),
+        "banchatmember" => shared.ban_chat_member(&body),
+        "unbanchatmember" => shared.unban_chat_member(&body),
+        "deletemessage" => shared.delete_message(&body),
         "setmycommands" => {
             let commands = body["commands"]
                 .as_array()
@@ -939,6 +1136,52 @@ impl TestServer {
         };
         self.shared.news.notify_waiters();
         id
+    }
+
+    /// The user writes in a group; returns the message's id (for replies and deletion). The
+    /// user becomes a member of the group.
+    pub fn user_posts_in(&self, user: &User, group: &Group, text: &str) -> i64 {
+        self.user_replies_in(user, group, text, None)
+    }
+
+    /// The user writes in a group as a reply to the message `to` (a user's message there);
+    /// returns the message's id.
+    pub fn user_replies_in(&self, user: &User, group: &Group, text: &str, to: Option<i64>) -> i64 {
+        let id = {
+            let mut inner = self.shared.lock();
+            inner.members.entry((group.id, user.id)).or_insert(MemberStatus::Member);
+            let chat = self.shared.chat_json(&inner, group.id);
+            let mut m = self.text_message(&mut inner, user, chat, text, None);
+            if let Some(to) = to.and_then(|to| inner.user_messages.get(&(group.id, to)).cloned()) {
+                m["reply_to_message"] = to;
+            }
+            let id = m["message_id"].as_i64().unwrap_or_default();
+            inner.user_messages.insert((group.id, id), m.clone());
+            self.push_update(&mut inner, "message", m);
+            id
+        };
+        self.shared.news.notify_waiters();
+        id
+    }
+
+    /// The user is in the group (without writing).
+    pub fn join(&self, user: &User, group: &Group) {
+        self.shared.lock().members.insert((group.id, user.id), MemberStatus::Member);
+    }
+
+    /// Makes the bot an administrator of the group with these rights (or a plain member).
+    pub fn set_bot_rights(&self, group: &Group, rights: BotRights) {
+        self.shared.lock().bot_rights.insert(group.id, rights);
+    }
+
+    /// A user's standing in a group.
+    pub fn member_status(&self, group: &Group, user: &User) -> MemberStatus {
+        self.shared.lock().members.get(&(group.id, user.id)).copied().unwrap_or(MemberStatus::Left)
+    }
+
+    /// Whether the bot deleted this message of a group.
+    pub fn deleted(&self, group: &Group, message_id: i64) -> bool {
+        self.shared.lock().deleted.contains(&(group.id, message_id))
     }
 
     /// An update of a kind the bot did not ask for (a chat member change).

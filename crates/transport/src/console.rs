@@ -163,6 +163,7 @@ where
             lang_hint: opts.lang,
             addressed: true,
             channel: None,
+            reply_to: None,
         };
         let outcome = engine.handle(inbound).await;
         lang = outcome.lang;

@@ -1,0 +1,120 @@
+//! `/room link <territory> [general|announcements|moderators]`, `/room unlink`, `/room` (what
+//! this group is linked to) and `/rooms [territory]`. The bot's own rights in the group are
+//! asked of the network's courier before linking, and the missing ones named.
+
+use super::place;
+use crate::i18n::Msg;
+use crate::{Reply, Turn};
+use vicinato_core::rooms::link::{LinkRoom, link, rooms_of, territory_named, unlink};
+use vicinato_core::rooms::{Refusal, access};
+use vicinato_domain::rooms::{Room, RoomPurpose};
+use vicinato_store::StoreError;
+
+fn purpose_msg(p: RoomPurpose) -> Msg {
+    Msg::new(match p {
+        RoomPurpose::General => "rooms-purpose-general",
+        RoomPurpose::Announcements => "rooms-purpose-announcements",
+        RoomPurpose::Moderators => "rooms-purpose-moderators",
+    })
+}
+
+fn territory_name(turn: &Turn<'_>, room: &Room) -> String {
+    turn.snapshot.tree.get(&room.territory).map_or_else(|| room.territory.as_str().to_owned(), |t| t.name.clone())
+}
+
+/// `/room …`.
+pub(crate) async fn command(turn: &mut Turn<'_>, args: Option<&str>) -> Result<Vec<Reply>, StoreError> {
+    let words: Vec<&str> = args.unwrap_or_default().split_whitespace().collect();
+    let here = place(turn);
+    let tree = turn.snapshot.tree.clone();
+    match words.first().map(|w| vicinato_domain::text::fold(w)).as_deref() {
+        Some("link" | "collega") => {
+            // The territory may be several words ("san lorenzo"); a known purpose ends it.
+            let rest = &words[1..];
+            let (territory, purpose) = match rest.split_last() {
+                Some((last, before)) if !before.is_empty() && RoomPurpose::parse(last).is_some() => {
+                    (Some(before.join(" ")), Some(last.to_string()))
+                }
+                _ if rest.is_empty() => (None, None),
+                _ => (Some(rest.join(" ")), None),
+            };
+            let bot_lacks = if here.group {
+                match turn.engine.couriers().missing_rights(here.network, &here.chat_id).await {
+                    Ok(missing) => missing,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot ask the network which rights the bot has");
+                        return Ok(vec![Reply::id("rooms-rights-unchecked")]);
+                    }
+                }
+            } else {
+                Vec::new()
+            };
+            let input = LinkRoom { place: here, territory, purpose, bot_lacks };
+            match link(&turn.person, input, turn.store(), &tree, turn.now).await? {
+                Ok(room) => Ok(vec![Reply::say(
+                    Msg::new("rooms-linked")
+                        .text("territory", territory_name(turn, &room))
+                        .msg("purpose", purpose_msg(room.purpose)),
+                )]),
+                Err(refusal) => Ok(vec![Reply::refused(&refusal)]),
+            }
+        }
+        Some("unlink" | "scollega") => match unlink(&turn.person, &here, turn.store(), &tree, turn.now).await? {
+            Ok(room) => Ok(vec![Reply::say(Msg::new("rooms-unlinked").text("territory", territory_name(turn, &room)))]),
+            Err(refusal) => Ok(vec![Reply::refused(&refusal)]),
+        },
+        _ => {
+            if !here.group {
+                return Ok(vec![Reply::refused(&Refusal::NotInGroup)]);
+            }
+            Ok(vec![match turn.store().room(here.network, &here.chat_id).await? {
+                Some(room) => Reply::say(
+                    Msg::new("rooms-this-room")
+                        .text("territory", territory_name(turn, &room))
+                        .msg("purpose", purpose_msg(room.purpose)),
+                ),
+                None => Reply::id("rooms-room-usage"),
+            }])
+        }
+    }
+}
+
+/// `/rooms [territory]`: the rooms of the named territory, else of this group's, else of the
+/// person's home. Moderators' rooms are listed only to those who moderate there.
+pub(crate) async fn list(turn: &mut Turn<'_>, args: Option<&str>) -> Result<Vec<Reply>, StoreError> {
+    let tree = turn.snapshot.tree.clone();
+    let territory = match args {
+        Some(typed) => match territory_named(&tree, typed) {
+            Some(t) => Some(t.id.clone()),
+            None => {
+                return Ok(vec![Reply::refused(&Refusal::TerritoryUnknown { territory: typed.to_owned() })]);
+            }
+        },
+        None => match turn.store().room(turn.network, &turn.chat_id).await? {
+            Some(room) => Some(room.territory),
+            None => turn.person.home.clone(),
+        },
+    };
+    let Some(territory) = territory else {
+        return Ok(vec![Reply::id("rooms-list-which")]);
+    };
+    let name = tree.get(&territory).map_or_else(|| territory.as_str().to_owned(), |t| t.name.clone());
+    let rooms: Vec<Room> = rooms_of(&territory, turn.store(), &tree)
+        .await?
+        .into_iter()
+        .filter(|r| r.purpose != RoomPurpose::Moderators || access::may_moderate(&turn.person, &r.territory, &tree))
+        .collect();
+    if rooms.is_empty() {
+        return Ok(vec![Reply::say(Msg::new("rooms-none").text("territory", name))]);
+    }
+    let mut reply = Reply::say(Msg::new("rooms-list").text("territory", name).num("count", rooms.len() as i64));
+    for room in &rooms {
+        reply = reply.then(
+            Msg::new("rooms-list-line")
+                .text("territory", territory_name(turn, room))
+                .msg("purpose", purpose_msg(room.purpose))
+                .text("network", room.network.as_str()),
+        );
+    }
+    Ok(vec![reply])
+}

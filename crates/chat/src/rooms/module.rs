@@ -1,0 +1,34 @@
+//! What the rooms module brings to a bot that offers it (`modules = ["rooms"]`): linking
+//! groups to territories, listing them, moderating them, and the job that ends timed sanctions.
+
+use crate::registry::{Audience, CommandSpec, HelpLine, Module};
+use vicinato_domain::Role;
+
+pub(crate) const MODULE: Module = Module {
+    name: "rooms",
+    optional: true,
+    not_available: "rooms-not-on-this-bot",
+    commands: &[
+        CommandSpec { name: "room", aliases: &["stanza", "gruppo"], menu: None },
+        CommandSpec { name: "rooms", aliases: &["stanze", "gruppi"], menu: None },
+        CommandSpec { name: "warn", aliases: &["ammonisci", "avvisa"], menu: None },
+        CommandSpec { name: "unwarn", aliases: &["togliammonizione"], menu: None },
+        CommandSpec { name: "warns", aliases: &["ammonizioni"], menu: None },
+        CommandSpec { name: "mute", aliases: &["silenzia", "muto"], menu: None },
+        CommandSpec { name: "unmute", aliases: &["riattiva"], menu: None },
+        CommandSpec { name: "ban", aliases: &["banna", "espelli"], menu: None },
+        CommandSpec { name: "unban", aliases: &["sbanna", "riammetti"], menu: None },
+        CommandSpec { name: "kick", aliases: &["allontana"], menu: None },
+        CommandSpec { name: "del", aliases: &["cancella", "elimina"], menu: None },
+        CommandSpec { name: "modlog", aliases: &["registro"], menu: None },
+    ],
+    buttons: &[],
+    intents: &[],
+    flows: &[],
+    help: &[
+        HelpLine { id: "help-rooms", audience: Audience::Everyone },
+        HelpLine { id: "help-rooms-moderator", audience: Audience::Holding(Role::Moderator) },
+        HelpLine { id: "help-rooms-staff", audience: Audience::Holding(Role::Staff) },
+    ],
+    jobs: &[vicinato_core::rooms::jobs::END_JOB],
+};

@@ -1,0 +1,31 @@
+//! Community rooms and moderation: linking a group chat to a territory (`link`), the
+//! sanctions moderators give and lift (`moderate`), the job that ends a timed one (`jobs`),
+//! and who may do what to whom (`access`). Use cases return typed [`RoomAction`]s (restrict,
+//! ban, unban, kick, delete, on a network, in a chat, until a time) that the transports carry
+//! out; nothing here names a network's API, a chat layer or SQL.
+//!
+//! A sanction belongs to the Vicinato person, not to an account: given in a room of territory
+//! T, it holds in every linked room of T and its subtree, on every network the person has an
+//! account on.
+//!
+//! [`RoomAction`]: vicinato_domain::rooms::RoomAction
+
+pub mod access;
+pub mod jobs;
+pub mod link;
+pub mod moderate;
+pub mod reach;
+mod refusal;
+
+pub use refusal::Refusal;
+
+use vicinato_domain::Network;
+
+/// The chat a command was typed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub network: Network,
+    pub chat_id: String,
+    /// Whether it is a group (rooms are groups; a private chat is no room).
+    pub group: bool,
+}

@@ -1,0 +1,281 @@
+//! Community rooms and their moderation as plain values: a room (a group chat on some network)
+//! linked to a territory with a purpose, a sanction (a warning, a mute, a ban) held by a
+//! Vicinato person in a territory, an entry of the moderation log, the escalation rule, the
+//! actions a transport carries out in a room, and the reading of durations ("30m", "2 ore",
+//! "3 giorni"). Names no network's API and does no I/O: transports turn a [`RoomAction`] into
+//! their own calls.
+
+use super::ids::{PersonId, TerritoryId};
+use super::person::Network;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What a room of a territory is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoomPurpose {
+    General,
+    Announcements,
+    Moderators,
+}
+
+impl RoomPurpose {
+    pub const ALL: [RoomPurpose; 3] = [Self::General, Self::Announcements, Self::Moderators];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::General => "general",
+            Self::Announcements => "announcements",
+            Self::Moderators => "moderators",
+        }
+    }
+
+    /// Reads a purpose as typed, in English or Italian.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match crate::text::fold(raw).as_str() {
+            "general" | "generale" => Some(Self::General),
+            "announcements" | "annunci" | "avvisi" => Some(Self::Announcements),
+            "moderators" | "moderatori" | "moderazione" => Some(Self::Moderators),
+            _ => None,
+        }
+    }
+}
+
+/// A group chat linked to a territory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Room {
+    pub network: Network,
+    /// The chat's id on its network.
+    pub chat_id: String,
+    pub territory: TerritoryId,
+    pub purpose: RoomPurpose,
+    pub linked_by: PersonId,
+    pub linked_at: DateTime<Utc>,
+}
+
+/// What a sanction does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SanctionKind {
+    Warning,
+    Mute,
+    Ban,
+}
+
+impl SanctionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Warning => "warning",
+            Self::Mute => "mute",
+            Self::Ban => "ban",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "warning" => Some(Self::Warning),
+            "mute" => Some(Self::Mute),
+            "ban" => Some(Self::Ban),
+            _ => None,
+        }
+    }
+}
+
+/// A sanction held by a person in a territory (and its subtree). Timed ones end at `until`
+/// through a persisted job; `lifted_at` is set once, when it ends or is lifted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sanction {
+    /// Unique, made when the sanction is given; the job that ends it names it.
+    pub key: String,
+    pub person: PersonId,
+    pub territory: TerritoryId,
+    pub kind: SanctionKind,
+    pub reason: String,
+    pub by: Option<PersonId>,
+    pub at: DateTime<Utc>,
+    pub until: Option<DateTime<Utc>>,
+    pub lifted_at: Option<DateTime<Utc>>,
+}
+
+impl Sanction {
+    /// Whether it holds at `now`.
+    pub fn holds(&self, now: DateTime<Utc>) -> bool {
+        self.lifted_at.is_none() && self.until.is_none_or(|u| u > now)
+    }
+}
+
+/// One entry of the moderation log: who did what to whom, when, why, where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModEntry {
+    pub at: DateTime<Utc>,
+    /// `None`: Vicinato itself (a sanction that ran out, an escalation).
+    pub actor: Option<PersonId>,
+    pub subject: Option<PersonId>,
+    /// `link`, `unlink`, `warn`, `unwarn`, `mute`, `unmute`, `ban`, `unban`, `kick`, `delete`.
+    pub action: String,
+    pub reason: String,
+    pub territory: TerritoryId,
+    pub network: Option<Network>,
+    pub chat: Option<String>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// How warnings escalate in a territory: `warnings` within `window` mute for `mute`; one
+/// more warning while muted or after bans for `ban`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Escalation {
+    pub warnings: u32,
+    pub window_days: u32,
+    pub mute_hours: u32,
+    pub ban_days: u32,
+}
+
+impl Default for Escalation {
+    fn default() -> Self {
+        Self { warnings: 3, window_days: 30, mute_hours: 24, ban_days: 7 }
+    }
+}
+
+impl Escalation {
+    /// What `count` warnings within the window bring: nothing, a mute or a ban, and for how long.
+    pub fn after(&self, count: u32) -> Option<(SanctionKind, Duration)> {
+        if self.warnings == 0 || count < self.warnings {
+            None
+        } else if count == self.warnings {
+            Some((SanctionKind::Mute, Duration::hours(i64::from(self.mute_hours))))
+        } else {
+            Some((SanctionKind::Ban, Duration::days(i64::from(self.ban_days))))
+        }
+    }
+}
+
+/// What a transport does in a room to a member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoomActionKind {
+    /// The member may read but not write, until the time given (for good without one).
+    Restrict { until: Option<DateTime<Utc>> },
+    /// The member may write again.
+    Unrestrict,
+    /// The member is removed and may not come back, until the time given.
+    Ban { until: Option<DateTime<Utc>> },
+    /// The member may come back (only if banned: nobody is removed by it).
+    Unban,
+    /// The member is removed and may come back.
+    Kick,
+    /// A message is deleted.
+    Delete { message_id: String },
+}
+
+/// One action in one room on one network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomAction {
+    pub network: Network,
+    pub chat_id: String,
+    /// The member's id on that network.
+    pub member: String,
+    pub kind: RoomActionKind,
+}
+
+/// The longest sanction that can be typed: a year.
+pub const MAX_SANCTION_DAYS: i64 = 366;
+
+/// Reads a duration as moderators type it: `30m`, `2h`, `1d`, `1w`, `2 ore`, `3 giorni`,
+/// `1 settimana`, `45 minutes`. Bounded to a year; `None` for anything else.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    // "-1h" would fold to "1h": a sign is refused before folding.
+    if !text.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let folded = crate::text::fold(text);
+    let t = folded.trim();
+    let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() || digits.len() > 6 {
+        return None;
+    }
+    let n: i64 = digits.parse().ok()?;
+    let unit = t[digits.len()..].trim();
+    let minutes_per = match unit {
+        "m" | "min" | "mins" | "minute" | "minutes" | "minuto" | "minuti" => 1,
+        "h" | "hr" | "hour" | "hours" | "ora" | "ore" => 60,
+        "d" | "day" | "days" | "g" | "giorno" | "giorni" => 60 * 24,
+        "w" | "week" | "weeks" | "settimana" | "settimane" | "sett" => 60 * 24 * 7,
+        _ => return None,
+    };
+    let minutes = n.checked_mul(minutes_per)?;
+    (n > 0 && minutes <= MAX_SANCTION_DAYS * 24 * 60).then(|| Duration::minutes(minutes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_read_in_short_english_and_italian_forms() {
+        assert_eq!(parse_duration("30m"), Some(Duration::minutes(30)));
+        assert_eq!(parse_duration("2h"), Some(Duration::hours(2)));
+        assert_eq!(parse_duration("1d"), Some(Duration::days(1)));
+        assert_eq!(parse_duration("1w"), Some(Duration::weeks(1)));
+        assert_eq!(parse_duration("2 ore"), Some(Duration::hours(2)));
+        assert_eq!(parse_duration("3 Giorni"), Some(Duration::days(3)));
+        assert_eq!(parse_duration("1 settimana"), Some(Duration::weeks(1)));
+        assert_eq!(parse_duration("45 minutes"), Some(Duration::minutes(45)));
+    }
+
+    #[test]
+    fn nonsense_zero_and_more_than_a_year_are_not_durations() {
+        for bad in ["", "m", "0m", "2 anni", "-1h", "2x", "999999999w", "400d", "1.5h", "h2"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+        assert_eq!(parse_duration("366d"), Some(Duration::days(366)));
+    }
+
+    #[test]
+    fn three_warnings_mute_for_a_day_and_a_fourth_bans_for_a_week() {
+        let e = Escalation::default();
+        assert_eq!(e.after(2), None);
+        assert_eq!(e.after(3), Some((SanctionKind::Mute, Duration::hours(24))));
+        assert_eq!(e.after(4), Some((SanctionKind::Ban, Duration::days(7))));
+    }
+
+    #[test]
+    fn purposes_are_read_in_both_languages() {
+        assert_eq!(RoomPurpose::parse("Annunci"), Some(RoomPurpose::Announcements));
+        assert_eq!(RoomPurpose::parse("moderators"), Some(RoomPurpose::Moderators));
+        assert_eq!(RoomPurpose::parse("cucina"), None);
+        for p in RoomPurpose::ALL {
+            assert_eq!(RoomPurpose::parse(p.as_str()), Some(p));
+        }
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10_000))]
+
+        #[test]
+        fn any_text_reads_as_nothing_or_a_bounded_duration(text in any::<String>()) {
+            if let Some(d) = parse_duration(&text) {
+                prop_assert!(d > Duration::zero());
+                prop_assert!(d <= Duration::days(MAX_SANCTION_DAYS));
+            }
+        }
+
+        #[test]
+        fn a_written_duration_reads_back_as_itself(
+            n in 1i64..=366,
+            unit in prop::sample::select(vec![("m", 1i64), ("h", 60), ("d", 1440), (" ore", 60), (" giorni", 1440), ("w", 10080)]),
+        ) {
+            let minutes = n * unit.1;
+            let parsed = parse_duration(&format!("{n}{}", unit.0));
+            if minutes <= MAX_SANCTION_DAYS * 1440 {
+                prop_assert_eq!(parsed, Some(Duration::minutes(minutes)));
+            } else {
+                prop_assert_eq!(parsed, None);
+            }
+        }
+    }
+}

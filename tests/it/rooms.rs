@@ -1,0 +1,423 @@
+//! Community rooms and moderation (issue 12): groups linked to territories by their staff,
+//! moderation commands as replies to members' messages with role and scope checked in core,
+//! warnings that escalate, sanctions that hold in every room of the territory and end through
+//! the scheduler once, also across a restart. The conversation runs through the real engine
+//! with a capturing courier standing for Telegram (what it was asked to do in rooms is kept),
+//! and end to end through the Telegram transport against the Bot API test server.
+
+use crate::support::*;
+use std::sync::Arc;
+use vicinato::clock::Clock;
+use vicinato::conversation::{Body, ChatKind, Engine, Inbound, Replied};
+use vicinato::courier::CapturingCourier;
+use vicinato::domain::rooms::{RoomAction, RoomActionKind};
+use vicinato::domain::{Account, Network, Role, RoleGrant, TerritoryId};
+use vicinato::store::Store;
+
+const GROUP: &str = "-1001";
+const OTHER_GROUP: &str = "-1002";
+
+struct Rooms {
+    app: vicinato::app::App,
+    clock: Arc<vicinato::clock::ManualClock>,
+    courier: Arc<CapturingCourier>,
+    store: Arc<dyn Store>,
+    _dir: tempfile::TempDir,
+}
+
+async fn rooms() -> Rooms {
+    let (store, dir) = sqlite_store().await;
+    let courier = CapturingCourier::new(Network::Telegram);
+    let options = Options { couriers: vec![courier.clone()], ..Default::default() };
+    let (app, clock) = spawn_app(store.clone(), saturday_morning(), options).await;
+    Rooms { app, clock, courier, store, _dir: dir }
+}
+
+fn said(reply: &vicinato::conversation::Outcome, engine: &Engine) -> String {
+    reply.replies.iter().map(|r| engine.render(reply.lang, r).plain_text()).collect::<Vec<_>>().join("\n")
+}
+
+impl Rooms {
+    fn engine(&self) -> &Engine {
+        &self.app.engine
+    }
+
+    /// `who` writes `text` in a group, replying to `to`'s message when given.
+    async fn in_group(&self, chat: &str, who: &str, text: &str, to: Option<&str>) -> String {
+        let inbound = Inbound {
+            network: Network::Telegram,
+            chat_id: chat.into(),
+            chat_kind: ChatKind::Group,
+            sender_id: who.into(),
+            sender_name: format!("N{who}"),
+            body: Body::Text(text.into()),
+            lang_hint: Some(vicinato::domain::Lang::It),
+            addressed: true,
+            channel: None,
+            reply_to: to.map(|t| Replied {
+                sender_id: t.into(),
+                sender_name: format!("N{t}"),
+                message_id: "77".into(),
+                text: Some("un messaggio".into()),
+                from_bot: false,
+            }),
+        };
+        let out = self.engine().handle(inbound).await;
+        said(&out, self.engine())
+    }
+
+    async fn person_with(&self, who: &str, roles: &[(Role, Option<&str>)]) {
+        let now = self.clock.now();
+        let p = self
+            .store
+            .person_for_account(&Account::new(Network::Telegram, who), &format!("N{who}"), now)
+            .await
+            .unwrap();
+        for (role, t) in roles {
+            let grant = RoleGrant { role: *role, territory: t.map(TerritoryId::new) };
+            self.store.grant_role(p.id, &grant, now).await.unwrap();
+        }
+    }
+
+    /// A staff member of Municipio V (`staff`), a moderator of Centocelle (`mod`), and the two
+    /// groups of Centocelle linked.
+    async fn linked(&self) {
+        self.person_with("staff", &[(Role::Staff, Some("roma-m05"))]).await;
+        self.person_with("mod", &[(Role::Moderator, Some("centocelle"))]).await;
+        let done = self.in_group(GROUP, "staff", "/room link centocelle", None).await;
+        assert!(done.contains("collegato a Centocelle"), "{done}");
+        let done = self.in_group(OTHER_GROUP, "staff", "/room link centocelle annunci", None).await;
+        assert!(done.contains("annunci"), "{done}");
+    }
+}
+
+fn kinds(actions: &[RoomAction]) -> Vec<(String, String, RoomActionKind)> {
+    let mut v: Vec<_> = actions.iter().map(|a| (a.chat_id.clone(), a.member.clone(), a.kind.clone())).collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+#[tokio::test]
+async fn staff_link_a_group_to_their_territory_and_nobody_else_may() {
+    let r = rooms().await;
+    r.person_with("staff", &[(Role::Staff, Some("roma-m05"))]).await;
+    r.person_with("mod", &[(Role::Moderator, Some("centocelle"))]).await;
+    r.person_with("far", &[(Role::Staff, Some("ostia"))]).await;
+    for who in ["resident", "mod", "far"] {
+        let refused = r.in_group(GROUP, who, "/room link centocelle", None).await;
+        assert!(refused.contains("Non hai il permesso"), "{who}: {refused}");
+    }
+    let unknown = r.in_group(GROUP, "staff", "/room link atlantide", None).await;
+    assert!(unknown.contains("Non conosco la zona «atlantide»"), "{unknown}");
+    let done = r.in_group(GROUP, "staff", "/room link centocelle", None).await;
+    assert!(done.contains("collegato a Centocelle come gruppo generale"), "{done}");
+    assert!(r.in_group(GROUP, "resident", "/room", None).await.contains("collegato a Centocelle"));
+    let listed = r.in_group(GROUP, "resident", "/rooms", None).await;
+    assert!(listed.contains("Centocelle ha un gruppo") && listed.contains("generale su telegram"), "{listed}");
+    // In a private chat there is no group to link.
+    let private = r.engine().handle(Inbound::direct_text(Network::Telegram, "staff", "/room link centocelle")).await;
+    assert!(said(&private, r.engine()).contains("dentro il gruppo"));
+    assert!(r.in_group(GROUP, "mod", "/room unlink", None).await.contains("Non hai il permesso"));
+    assert!(r.in_group(GROUP, "staff", "/room unlink", None).await.contains("non è più collegato"));
+    assert!(r.in_group(GROUP, "mod", "/warn", Some("ada")).await.contains("non è collegato"));
+}
+
+#[tokio::test]
+async fn the_bot_without_rights_names_what_it_lacks_and_links_nothing() {
+    let r = rooms().await;
+    r.person_with("staff", &[(Role::Staff, Some("roma-m05"))]).await;
+    r.courier.lack_rights(&["can_restrict_members", "can_delete_messages"]);
+    let refused = r.in_group(GROUP, "staff", "/room link centocelle", None).await;
+    assert!(
+        refused.contains("mi mancano questi permessi da amministratore: can_restrict_members, can_delete_messages"),
+        "{refused}"
+    );
+    assert!(r.store.room(Network::Telegram, GROUP).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn three_warnings_mute_for_a_day_in_every_room_of_the_area_and_a_fourth_bans_for_a_week() {
+    let r = rooms().await;
+    r.linked().await;
+    let first = r.in_group(GROUP, "mod", "/warn spam", Some("ada")).await;
+    assert!(first.contains("Nada ha ricevuto un'ammonizione (1 di 3)") && first.contains("Motivo: spam"), "{first}");
+    r.in_group(GROUP, "mod", "/ammonisci", Some("ada")).await;
+    assert!(r.courier.take_actions().is_empty(), "warnings alone do nothing in the rooms");
+    let third = r.in_group(GROUP, "mod", "/warn", Some("ada")).await;
+    assert!(
+        third.contains("(3 di 3)") && third.contains("non può scrivere nei gruppi della zona fino al 29/11/2026 10:00"),
+        "{third}"
+    );
+    let until = r.clock.now() + chrono::Duration::hours(24);
+    let restrict = RoomActionKind::Restrict { until: Some(until) };
+    assert_eq!(
+        kinds(&r.courier.take_actions()),
+        [("-1001".into(), "ada".into(), restrict.clone()), ("-1002".into(), "ada".into(), restrict)]
+    );
+    let fourth = r.in_group(GROUP, "mod", "/warn", Some("ada")).await;
+    assert!(fourth.contains("fuori dai gruppi della zona fino al 05/12/2026 10:00"), "{fourth}");
+    let bans = r.courier.take_actions();
+    assert_eq!(bans.len(), 2);
+    assert!(
+        bans.iter().all(|a| a.kind == RoomActionKind::Ban { until: Some(r.clock.now() + chrono::Duration::days(7)) })
+    );
+    // Ada is told privately, in her language, what, why, until when and what to do.
+    let notes: Vec<String> =
+        r.courier.take().iter().map(|(_, lang, reply)| r.engine().render(*lang, reply).plain_text()).collect();
+    assert!(notes[0].contains("Hai ricevuto un'ammonizione") && notes[0].contains("Motivo: spam"), "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.contains("Non puoi scrivere nei gruppi della zona fino al 29/11/2026 10:00")),
+        "{notes:?}"
+    );
+    assert!(notes.iter().all(|n| n.contains("scrivi allo staff")), "{notes:?}");
+    let standing = r.in_group(GROUP, "mod", "/warns", Some("ada")).await;
+    assert!(
+        standing.contains("4 ammonizioni") && standing.contains("Fuori dai gruppi fino al 05/12/2026 10:00"),
+        "{standing}"
+    );
+    let unwarned = r.in_group(GROUP, "mod", "/unwarn", Some("ada")).await;
+    assert!(unwarned.contains("Ora ne ha 3"), "{unwarned}");
+    let log = r.in_group(GROUP, "mod", "/modlog", None).await;
+    for action in ["link", "warn", "mute", "ban", "unwarn"] {
+        assert!(log.contains(&format!(" · {action} ")), "{action} missing from {log}");
+    }
+}
+
+#[tokio::test]
+async fn a_timed_mute_ends_once_through_the_scheduler_even_after_a_restart() {
+    let r = rooms().await;
+    r.linked().await;
+    let muted = r.in_group(GROUP, "mod", "/mute 2 ore disturbo", Some("ada")).await;
+    assert!(muted.contains("fino al 28/11/2026 12:00"), "{muted}");
+    assert_eq!(r.courier.take_actions().len(), 2);
+    r.courier.take();
+    // An hour later nothing is due.
+    r.clock.advance(chrono::Duration::hours(1));
+    assert_eq!(r.app.scheduler.run_due(r.clock.now()).await.unwrap().ran, 0);
+    // The process restarts; the job was stored with the mute and the new process ends it.
+    let courier = CapturingCourier::new(Network::Telegram);
+    let options = Options { couriers: vec![courier.clone()], ..Default::default() };
+    let later = r.clock.now() + chrono::Duration::hours(1);
+    let (again, _clock) = rebuild_app(r.store.clone(), later, options).await;
+    assert_eq!(again.scheduler.run_due(later).await.unwrap().ran, 1);
+    assert_eq!(
+        kinds(&courier.take_actions()),
+        [
+            ("-1001".into(), "ada".into(), RoomActionKind::Unrestrict),
+            ("-1002".into(), "ada".into(), RoomActionKind::Unrestrict)
+        ]
+    );
+    let told: Vec<String> =
+        courier.take().iter().map(|(_, l, reply)| again.engine.render(*l, reply).plain_text()).collect();
+    assert_eq!(told.len(), 1);
+    assert!(told[0].contains("Puoi di nuovo scrivere"), "{told:?}");
+    // Exactly once: nothing runs again, and a moderator finds nothing left to lift.
+    assert_eq!(again.scheduler.run_due(later + chrono::Duration::hours(1)).await.unwrap().ran, 0);
+    assert!(r.in_group(GROUP, "mod", "/unmute", Some("ada")).await.contains("niente di questo tipo"));
+    assert!(courier.take_actions().is_empty() && r.courier.take_actions().is_empty());
+}
+
+#[tokio::test]
+async fn unmute_and_unban_lift_at_once_and_cancel_the_job() {
+    let r = rooms().await;
+    r.linked().await;
+    r.in_group(GROUP, "mod", "/mute 1d", Some("ada")).await;
+    r.in_group(GROUP, "mod", "/ban 1w flood", Some("bea")).await;
+    r.courier.take_actions();
+    let unmuted = r.in_group(GROUP, "mod", "/riattiva", Some("ada")).await;
+    assert!(unmuted.contains("Nada può scrivere di nuovo"), "{unmuted}");
+    let unbanned = r.in_group(GROUP, "mod", "/unban", Some("bea")).await;
+    assert!(unbanned.contains("Nbea può tornare"), "{unbanned}");
+    let lifted = kinds(&r.courier.take_actions());
+    assert_eq!(lifted.iter().filter(|a| a.2 == RoomActionKind::Unrestrict).count(), 2);
+    assert_eq!(lifted.iter().filter(|a| a.2 == RoomActionKind::Unban).count(), 2);
+    r.clock.advance(chrono::Duration::weeks(2));
+    assert_eq!(r.app.scheduler.run_due(r.clock.now()).await.unwrap().ran, 0, "the end jobs went with the lifting");
+    // Kick and delete act in this room only.
+    r.in_group(GROUP, "mod", "/kick", Some("bea")).await;
+    r.in_group(GROUP, "mod", "/del", Some("bea")).await;
+    assert_eq!(
+        kinds(&r.courier.take_actions()),
+        [
+            ("-1001".into(), "bea".into(), RoomActionKind::Kick),
+            ("-1001".into(), "bea".into(), RoomActionKind::Delete { message_id: "77".into() })
+        ]
+    );
+}
+
+#[tokio::test]
+async fn every_role_not_allowed_is_refused_and_staff_admins_and_peers_are_protected() {
+    let r = rooms().await;
+    r.linked().await;
+    r.person_with("peer", &[(Role::Moderator, Some("centocelle"))]).await;
+    r.person_with("far", &[(Role::Moderator, Some("ostia"))]).await;
+    r.person_with("wide", &[(Role::Moderator, Some("roma-m05"))]).await;
+    r.person_with("admin", &[(Role::Admin, None)]).await;
+    for cmd in ["/warn", "/unwarn", "/warns", "/mute 1h", "/unmute", "/ban", "/unban", "/kick", "/del", "/modlog"] {
+        for who in ["resident", "far"] {
+            let refused = r.in_group(GROUP, who, cmd, Some("ada")).await;
+            assert!(refused.contains("Non hai il permesso"), "{who} {cmd}: {refused}");
+        }
+    }
+    for (who, target) in [("mod", "staff"), ("mod", "admin"), ("mod", "peer"), ("mod", "wide"), ("wide", "staff")] {
+        let refused = r.in_group(GROUP, who, "/mute 1h", Some(target)).await;
+        assert!(refused.contains("Non puoi sanzionare questa persona"), "{who} → {target}: {refused}");
+    }
+    assert!(r.in_group(GROUP, "mod", "/ban", Some("mod")).await.contains("te stesso"));
+    assert!(r.in_group(GROUP, "mod", "/warn", None).await.contains("Rispondi al messaggio"));
+    assert!(r.in_group(GROUP, "mod", "/mute", Some("ada")).await.contains("per quanto tempo"));
+    assert!(r.in_group(GROUP, "mod", "/mute presto", Some("ada")).await.contains("Non capisco la durata «presto»"));
+    assert!(r.courier.take_actions().is_empty(), "no refusal acted in a room");
+    // Allowed: a moderator of the wider territory on a narrower one, staff and admins on anyone else.
+    assert!(r.in_group(GROUP, "wide", "/mute 1h", Some("mod")).await.contains("non può scrivere"));
+    assert!(r.in_group(GROUP, "staff", "/warn", Some("peer")).await.contains("ammonizione"));
+    assert!(r.in_group(GROUP, "admin", "/warn", Some("wide")).await.contains("ammonizione"));
+}
+
+mod on_telegram {
+    use super::*;
+    use std::time::Duration;
+    use vicinato::config::Secret;
+    use vicinato::transport::telegram::{TelegramBot, TelegramOptions};
+    use vicinato_testkit::telegram::{BotRights, MemberStatus, SentMessage, TestServer};
+
+    const TOKEN: &str = "4242:TEST-token";
+    const WAIT: Duration = Duration::from_secs(30);
+
+    struct World {
+        server: TestServer,
+        app: vicinato::app::App,
+        clock: Arc<vicinato::clock::ManualClock>,
+        stop: tokio::sync::watch::Sender<bool>,
+        task: tokio::task::JoinHandle<anyhow::Result<()>>,
+        _dir: tempfile::TempDir,
+    }
+
+    async fn world() -> World {
+        let server = TestServer::start(TOKEN).await.expect("test server");
+        let (store, dir) = sqlite_store().await;
+        let (app, clock) = spawn_app(store, saturday_morning(), Options::default()).await;
+        let mut options =
+            TelegramOptions::new("test", Secret::new(TOKEN.into()), "VICINATO_TELEGRAM_TOKEN", &server.url);
+        options.poll_timeout = 1;
+        let bot = TelegramBot::connect(app.engine.clone(), options).await.expect("bot connects");
+        let mut couriers = vicinato::courier::Couriers::default();
+        couriers.add(Arc::new(bot.courier()));
+        app.engine.set_couriers(couriers);
+        let (stop, rx) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(bot.run(rx));
+        World { server, app, clock, stop, task, _dir: dir }
+    }
+
+    impl World {
+        async fn grant(&self, user: i64, role: Role, territory: &str) {
+            let store = self.app.engine.store();
+            let now = self.clock.now();
+            let p =
+                store.person_for_account(&Account::new(Network::Telegram, user.to_string()), "x", now).await.unwrap();
+            store
+                .grant_role(p.id, &RoleGrant { role, territory: Some(TerritoryId::new(territory)) }, now)
+                .await
+                .unwrap();
+        }
+
+        async fn nth(&self, chat: i64, n: usize) -> SentMessage {
+            self.server
+                .nth_message(chat, n, WAIT)
+                .await
+                .unwrap_or_else(|| panic!("message {n} in chat {chat} never came: {:#?}", self.server.messages(chat)))
+        }
+
+        async fn stop(self) {
+            assert!(self.server.violations().is_empty(), "limits broken: {:?}", self.server.violations());
+            let _ = self.stop.send(true);
+            self.task.await.expect("bot task").expect("bot stops cleanly");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_group_is_linked_once_the_bot_has_its_rights_and_a_mute_ends_with_the_clock() {
+        let w = world().await;
+        let group = w.server.group(-1001, "Centocelle", false);
+        let staff = w.server.user(1, "Sara", Some("it"));
+        let moderator = w.server.user(2, "Marco", Some("it"));
+        let ada = w.server.user(3, "Ada", Some("it"));
+        w.server.user_started(&ada);
+        w.grant(1, Role::Staff, "roma-m05").await;
+        w.grant(2, Role::Moderator, "centocelle").await;
+        // The bot is a plain member: it names every right it lacks.
+        w.server.user_posts_in(&staff, &group, "/room link centocelle");
+        let lacking = w.nth(group.id, 1).await;
+        assert!(
+            lacking.text.contains("can_restrict_members, can_invite_users, can_delete_messages"),
+            "{}",
+            lacking.text
+        );
+        w.server.set_bot_rights(&group, BotRights { can_invite_users: false, ..BotRights::all() });
+        w.server.user_posts_in(&staff, &group, "/room link centocelle");
+        assert!(
+            w.nth(group.id, 2).await.text.contains("mi mancano questi permessi da amministratore: can_invite_users")
+        );
+        w.server.set_bot_rights(&group, BotRights::all());
+        w.server.user_posts_in(&staff, &group, "/room link centocelle");
+        assert!(w.nth(group.id, 3).await.text.contains("collegato a Centocelle"));
+        let said = w.server.user_posts_in(&ada, &group, "ciao a tutti");
+        w.server.user_replies_in(&moderator, &group, "/mute 2h <b>spam</b> & co", Some(said));
+        let muted = w.nth(group.id, 4).await;
+        assert!(
+            muted.text.contains("Ada non può scrivere nei gruppi della zona fino al 28/11/2026 12:00"),
+            "{}",
+            muted.text
+        );
+        // HTML in the reason is shown as text.
+        assert!(muted.html.contains("&lt;b&gt;spam&lt;/b&gt; &amp; co"), "{}", muted.html);
+        let until = (w.clock.now() + chrono::Duration::hours(2)).timestamp();
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Restricted { until });
+        let note = w.nth(ada.id, 1).await;
+        assert!(
+            note.text.contains("Non puoi scrivere nei gruppi della zona fino al 28/11/2026 12:00"),
+            "{}",
+            note.text
+        );
+        assert!(note.html.contains("&lt;b&gt;spam&lt;/b&gt;"), "{}", note.html);
+        // Two hours later the scheduler lifts it, once.
+        w.clock.advance(chrono::Duration::hours(2));
+        assert_eq!(w.app.scheduler.run_due(w.clock.now()).await.unwrap().ran, 1);
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Member);
+        assert!(w.nth(ada.id, 2).await.text.contains("Puoi di nuovo scrivere"));
+        assert_eq!(w.app.scheduler.run_due(w.clock.now()).await.unwrap().ran, 0);
+        w.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_ban_an_unban_and_a_deletion_reach_telegram_and_a_resident_is_refused() {
+        let w = world().await;
+        let group = w.server.group(-1001, "Centocelle", false);
+        w.server.set_bot_rights(&group, BotRights::all());
+        let staff = w.server.user(1, "Sara", Some("it"));
+        let moderator = w.server.user(2, "Marco", Some("it"));
+        let ada = w.server.user(3, "Ada", Some("it"));
+        let bea = w.server.user(4, "Bea", Some("it"));
+        w.grant(1, Role::Staff, "roma-m05").await;
+        w.grant(2, Role::Moderator, "centocelle").await;
+        w.server.user_posts_in(&staff, &group, "/room link centocelle");
+        assert!(w.nth(group.id, 1).await.text.contains("collegato"));
+        let said = w.server.user_posts_in(&ada, &group, "compra qui!!!");
+        w.server.user_replies_in(&bea, &group, "/ban", Some(said));
+        assert!(w.nth(group.id, 2).await.text.contains("Non hai il permesso"));
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Member);
+        w.server.user_replies_in(&moderator, &group, "/del", Some(said));
+        assert!(w.nth(group.id, 3).await.text.contains("Messaggio cancellato"));
+        assert!(w.server.deleted(&group, said));
+        w.server.user_replies_in(&moderator, &group, "/ban 1d spam", Some(said));
+        assert!(w.nth(group.id, 4).await.text.contains("Ada è fuori dai gruppi della zona fino al 29/11/2026 10:00"));
+        let until = (w.clock.now() + chrono::Duration::days(1)).timestamp();
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Banned { until });
+        w.server.user_replies_in(&moderator, &group, "/unban", Some(said));
+        assert!(w.nth(group.id, 5).await.text.contains("Ada può tornare"));
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Left);
+        // An unban only unbans: Bea, in the group, stays in it.
+        assert_eq!(w.server.member_status(&group, &bea), MemberStatus::Member);
+        w.stop().await;
+    }
+}
