@@ -766,3 +766,33 @@ async fn a_message_with_a_lone_surrogate_is_answered_and_does_not_stop_the_bot()
     no_violations(&w.server);
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn a_delivery_whose_outbox_removal_fails_is_recorded_later_and_never_sent_twice() {
+    let w = world().await;
+    // The store refuses to take delivered messages out of the outbox, as a full disk or a
+    // locked database would, until the trigger is dropped.
+    let db = w._dir.path().join("vicinato.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display())).await.unwrap();
+    let stuck = "CREATE TRIGGER outbox_stuck BEFORE DELETE ON outbox BEGIN SELECT RAISE(ABORT, 'injected'); END";
+    sqlx::query(stuck).execute(&pool).await.unwrap();
+    let waiting =
+        || async { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox").fetch_one(&pool).await.unwrap() };
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    let ada = w.server.user(1021, "Ada", Some("it"));
+    w.server.user_says(&ada, "/help");
+    nth(&w.server, ada.id, 1).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let delivered = w.server.messages(ada.id).len();
+    assert!(waiting().await >= 1, "the delivered reply could not leave the outbox");
+    // Once the store takes the write again, the delivery is recorded, and nothing went twice.
+    sqlx::query("DROP TRIGGER outbox_stuck").execute(&pool).await.unwrap();
+    let deadline = std::time::Instant::now() + WAIT;
+    while waiting().await > 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(waiting().await, 0, "the delivery was recorded at last");
+    assert_eq!(w.server.messages(ada.id).len(), delivered, "{:#?}", w.server.messages(ada.id));
+    no_violations(&w.server);
+    bot.stop().await;
+}
