@@ -47,6 +47,7 @@ help-resident =
     /whoami – what I know about you
     /link – use Vicinato on Telegram and Matrix as one person
     /mydata – all your data; /forget – erase it
+    /notifications off – stop announcements; /notifications on – get them again
     /cancel – cancel what you are doing
 help-initiatives =
     /initiatives – what neighbours propose; /week – what is on this week
@@ -725,3 +726,10 @@ rooms-standing-banned = Out of the groups until { $until }.
 rooms-modlog-empty = The area's log is empty.
 rooms-modlog = The latest { $count } actions in the log:
 rooms-modlog-line = { $when } · { $actor } · { $action } { $subject } · { $reason }
+
+## Announcements: stopping and restarting them (/notifications).
+notifications-off = All right: I will not send you announcements any more. If you change your mind, write /notifications on.
+notifications-on = All right: you will get the announcements for your area again. To stop them, write /notifications off.
+notifications-status-on = You get the announcements for your area. To stop them, write /notifications off.
+notifications-status-off = You get no announcements. To get them again, write /notifications on.
+notifications-usage = Write /notifications off to stop announcements, or /notifications on to get them again.

@@ -47,6 +47,7 @@ help-resident =
     /whoami – cosa so di te
     /collega – usa Vicinato su Telegram e Matrix come una sola persona
     /mydata – tutti i tuoi dati; /forget – cancellali
+    /notifiche off – non ricevere più avvisi; /notifiche on – riceverli di nuovo
     /cancel – annulla quello che stai facendo
 help-initiatives =
     /iniziative – cosa propongono i vicini; /settimana – cosa c'è questa settimana
@@ -725,3 +726,10 @@ rooms-standing-banned = Fuori dai gruppi fino al { $until }.
 rooms-modlog-empty = Il registro della zona è vuoto.
 rooms-modlog = Le ultime { $count } azioni nel registro:
 rooms-modlog-line = { $when } · { $actor } · { $action } { $subject } · { $reason }
+
+## Announcements: stopping and restarting them (/notifications).
+notifications-off = Va bene: non ti mando più avvisi. Se cambi idea, scrivi /notifications on.
+notifications-on = Va bene: ti mando di nuovo gli avvisi della tua zona. Per fermarli scrivi /notifications off.
+notifications-status-on = Ricevi gli avvisi della tua zona. Per non riceverli più scrivi /notifications off.
+notifications-status-off = Non ricevi avvisi. Per riceverli di nuovo scrivi /notifications on.
+notifications-usage = Scrivi /notifications off per non ricevere più avvisi, oppure /notifications on per riceverli di nuovo.

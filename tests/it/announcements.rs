@@ -83,3 +83,21 @@ async fn an_announcement_reaches_each_resident_of_its_territory_once_in_their_la
     assert_eq!((ran.ran, ran.failed), (1, 0));
     assert_eq!(outbox(&pool).await, sent, "each once");
 }
+
+#[tokio::test]
+async fn a_resident_stops_and_restarts_announcements_with_the_command_every_copy_names() {
+    let app = App::with(vicinato::conversation::ConversationSettings::default()).await;
+    let replies = talk(&app.engine, "Rosa", Some(vicinato::domain::Lang::It), &["/notifications"]).await;
+    assert!(replies.iter().any(|r| text(r).contains("Ricevi gli avvisi")), "{replies:#?}");
+    let rosa = app.person("Rosa").await;
+    let replies = talk(&app.engine, "Rosa", Some(vicinato::domain::Lang::It), &["/notifications off"]).await;
+    assert!(replies.iter().any(|r| text(r).contains("non ti mando più avvisi")), "{replies:#?}");
+    assert_eq!(app.store().opt_outs(rosa.id).await.unwrap(), vec![vicinato::domain::ALL_TOPICS.to_owned()]);
+    let replies = talk(&app.engine, "Rosa", Some(vicinato::domain::Lang::It), &["/notifiche"]).await;
+    assert!(replies.iter().any(|r| text(r).contains("Non ricevi avvisi")), "{replies:#?}");
+    let replies = talk(&app.engine, "Rosa", Some(vicinato::domain::Lang::It), &["/avvisi forse"]).await;
+    assert!(replies.iter().any(|r| text(r).contains("/notifications off")), "{replies:#?}");
+    let replies = talk(&app.engine, "Rosa", Some(vicinato::domain::Lang::It), &["/notifiche on"]).await;
+    assert!(replies.iter().any(|r| text(r).contains("di nuovo")), "{replies:#?}");
+    assert_eq!(app.store().opt_outs(rosa.id).await.unwrap(), Vec::<String>::new());
+}

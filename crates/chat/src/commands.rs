@@ -29,6 +29,8 @@ pub enum Command {
         account: Option<String>,
         territory: Option<String>,
     },
+    /// `/notifications [off|on]`: stop or restart staff announcements for me.
+    Notifications(Option<String>),
     /// `/book [words]`: book a space of a welfare house.
     Book(Option<String>),
     /// `/free [words]`: what is free, and when.
@@ -128,6 +130,7 @@ impl Command {
             Self::Forget => "forget",
             Self::Grant { .. } => "grant",
             Self::Revoke { .. } => "revoke",
+            Self::Notifications(_) => "notifications",
             Self::Book(_) => "book",
             Self::Free(_) => "free",
             Self::Bookings => "bookings",
@@ -199,6 +202,7 @@ impl Command {
             "association" => Command::Association(joined),
             "space" => Command::Space(joined),
             "link" => Command::Link(joined),
+            "notifications" => Command::Notifications(joined),
             "room" => Command::Room(joined),
             "rooms" => Command::Rooms(joined),
             "modlog" => Command::ModLog,

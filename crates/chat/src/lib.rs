@@ -774,6 +774,7 @@ impl Engine {
             Command::WhoAmI => Ok(vec![whoami::whoami(turn)]),
             Command::MyData => privacy::my_data(turn).await,
             Command::Forget => privacy::forget(turn).await,
+            Command::Notifications(arg) => people::notifications::command(turn, arg.as_deref()).await,
             Command::Grant { role, account, territory } => grant::grant(turn, role, account, territory, true).await,
             Command::Revoke { role, account, territory } => grant::grant(turn, role, account, territory, false).await,
             Command::Book(words) => book::command(turn, words.as_deref()).await,

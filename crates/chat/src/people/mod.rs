@@ -9,6 +9,7 @@ pub(crate) mod home;
 pub(crate) mod language;
 pub(crate) mod link;
 pub(crate) mod module;
+pub(crate) mod notifications;
 pub(crate) mod privacy;
 pub(crate) mod start;
 pub(crate) mod whoami;

@@ -21,6 +21,7 @@ pub(crate) const MODULE: Module = Module {
         CommandSpec { name: "grant", aliases: &[], menu: None },
         CommandSpec { name: "revoke", aliases: &[], menu: None },
         CommandSpec { name: "link", aliases: &["collega"], menu: None },
+        CommandSpec { name: "notifications", aliases: &["notifiche", "avvisi"], menu: None },
     ],
     buttons: super::buttons::PeopleButton::KINDS,
     intents: &[
