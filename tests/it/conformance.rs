@@ -1652,9 +1652,55 @@ async fn a_person_who_did_everything_is_erased_without_a_trace_and_exported_whol
         store.save_flow(z, chat, &flow).await.unwrap();
     }
 
+    // Community rooms: a timed mute given to them (with the job that ends it), a warning they gave.
+    use vicinato::domain::rooms::{ModEntry, Sanction, SanctionKind};
+    let centocelle = TerritoryId::new("centocelle");
+    let entry = |actor: Option<PersonId>, subject: PersonId, action: &str, reason: String| ModEntry {
+        at: now,
+        actor,
+        subject: Some(subject),
+        action: action.into(),
+        reason,
+        territory: centocelle.clone(),
+        network: Some(Network::Telegram),
+        chat: Some("-100500".into()),
+        until: None,
+    };
+    let mute = Sanction {
+        key: "zeb-mute".into(),
+        person: z,
+        territory: centocelle.clone(),
+        kind: SanctionKind::Mute,
+        reason: format!("flood {marker}"),
+        by: Some(staff),
+        at: now,
+        until: Some(now + chrono::Duration::hours(1)),
+        lifted_at: None,
+    };
+    let end = vicinato::store::NewJob {
+        kind: "room-sanction-end".into(),
+        key: Some("room-end:zeb-mute".into()),
+        payload: "zeb-mute".into(),
+        due_at: now + chrono::Duration::hours(1),
+        cron: None,
+        zone: "UTC".into(),
+    };
+    store.sanction_give(&mute, &entry(Some(staff), z, "mute", format!("flood {marker}")), Some(&end)).await.unwrap();
+    let warning = Sanction {
+        key: "ugo-warn".into(),
+        person: other,
+        kind: SanctionKind::Warning,
+        reason: "spam".into(),
+        by: Some(z),
+        until: None,
+        ..mute.clone()
+    };
+    store.sanction_give(&warning, &entry(Some(z), other, "warn", "spam".into()), None).await.unwrap();
+
     // "My data" lists everything.
     let export = store.export_person(z).await.unwrap().unwrap();
     let json = serde_json::to_string(&export).unwrap();
+    assert_eq!(export.sanctions.len(), 1, "the mute they were given");
     assert_eq!(export.person.accounts.len(), 2);
     assert_eq!(export.bookings.len(), 1);
     assert_eq!(export.waitlist.len(), 1);
@@ -1698,6 +1744,12 @@ async fn a_person_who_did_everything_is_erased_without_a_trace_and_exported_whol
     }
     assert!(store.export_person(z).await.unwrap().is_none());
     assert!(store.export_person(on_matrix).await.unwrap().is_none());
+    // Their mute and the job ending it are gone; the warning they gave stays, without them.
+    assert_eq!(store.occurrences("room-end:zeb-mute").await.unwrap(), Vec::<String>::new());
+    assert_eq!(store.sanctions_of(other).await.unwrap().len(), 1);
+    let log = store.moderation_log(std::slice::from_ref(&centocelle), 10).await.unwrap();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!((log[0].action.as_str(), log[0].actor, log[0].subject), ("warn", None, Some(other)));
     assert!(store.audit_of(&format!("person:{z}")).await.unwrap().is_empty());
     let trail = store.audit_of(&format!("initiative:{}", own.id)).await.unwrap();
     assert_eq!(trail.len(), 2, "what was done stays: {trail:?}");

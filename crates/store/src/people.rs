@@ -34,6 +34,10 @@ pub struct PersonExport {
     pub waitlist: Vec<Waiting>,
     /// Audit entries of what they did or what was done to them (a link).
     pub audit: Vec<crate::initiatives::AuditEntry>,
+    /// Sanctions they were given in community rooms (warnings, mutes, bans), ended or not.
+    pub sanctions: Vec<vicinato_domain::rooms::Sanction>,
+    /// Topics of staff announcements they stopped (`*`: all of them).
+    pub announcement_opt_outs: Vec<String>,
 }
 
 /// A text a person wrote about an initiative (a comment, a report's reason).

@@ -330,6 +330,8 @@ impl PeopleStore for SqlStore {
                     Ok(AuditEntry { at: from_secs("audit", at)?, actor: actor.map(PersonId), action, subject, reason })
                 })
                 .collect::<StoreResult<_>>()?,
+            sanctions: self.sanctions_of(id).await?,
+            announcement_opt_outs: self.opt_outs(id).await?,
         }))
     }
 
@@ -386,6 +388,11 @@ impl PeopleStore for SqlStore {
             )
             .bind(id.0)
             .bind("\u{1f}"),
+            // Their sanctions go, with the jobs that would end them; the moderation log keeps
+            // what moderators did, not to whom, and forgets what they did as a moderator.
+            with("DELETE FROM jobs WHERE job_key IN (SELECT 'room-end:' || key FROM sanctions WHERE person_id = $1)"),
+            with("DELETE FROM sanctions WHERE person_id = $1"),
+            with("DELETE FROM moderation_log WHERE subject_id = $1"),
             // The audit keeps what was done, not by or to whom.
             with("UPDATE audit SET actor_id = NULL WHERE actor_id = $1"),
             Stmt::new("UPDATE audit SET subject = 'person:erased', reason = NULL WHERE subject = $1")
@@ -393,6 +400,20 @@ impl PeopleStore for SqlStore {
             // Delivery keys of messages fanned out to them end with their id.
             Stmt::new("DELETE FROM deliveries WHERE key LIKE $1").bind(format!("initiative:%:{id}")),
         ];
+        // Moderation they did: kept, without them (the log entry's document names its actor too).
+        let acted: Vec<(i64, String)> =
+            self.fetch_all(Stmt::new("SELECT id, doc FROM moderation_log WHERE actor_id = $1").bind(id.0)).await?;
+        for (entry, doc) in acted {
+            let mut e: vicinato_domain::rooms::ModEntry = from_json("moderation log entry", &doc)?;
+            e.actor = None;
+            let doc = serde_json::to_string(&e).map_err(|err| StoreError::Corrupt {
+                record: "moderation log entry".into(),
+                reason: err.to_string(),
+            })?;
+            stmts.push(
+                Stmt::new("UPDATE moderation_log SET actor_id = NULL, doc = $1 WHERE id = $2").bind(doc).bind(entry),
+            );
+        }
         // Reasons that name them (their name, their accounts) lose the name.
         let names = std::iter::once(person.display_name.as_str())
             .chain(person.accounts.iter().map(|a| a.external_id.as_str()))
