@@ -101,3 +101,23 @@ async fn a_resident_stops_and_restarts_announcements_with_the_command_every_copy
     assert!(replies.iter().any(|r| text(r).contains("di nuovo")), "{replies:#?}");
     assert_eq!(app.store().opt_outs(rosa.id).await.unwrap(), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn announcements_are_stopped_and_restarted_in_plain_words_in_both_languages() {
+    let app = App::with(vicinato::conversation::ConversationSettings::default()).await;
+    let said = |who: &'static str, lang: Lang, line: &'static str| {
+        let engine = app.engine.clone();
+        async move { talk(&engine, who, Some(lang), &[line]).await }
+    };
+    let replies = said("Rosa", Lang::It, "non voglio più ricevere avvisi").await;
+    assert!(replies.iter().any(|r| text(r).contains("non ti mando più avvisi")), "{replies:#?}");
+    let rosa = app.person("Rosa").await;
+    assert_eq!(app.store().opt_outs(rosa.id).await.unwrap(), vec![ALL_TOPICS.to_owned()]);
+    let replies = said("Rosa", Lang::It, "voglio di nuovo gli avvisi").await;
+    assert!(replies.iter().any(|r| text(r).contains("di nuovo")), "{replies:#?}");
+    assert_eq!(app.store().opt_outs(rosa.id).await.unwrap(), Vec::<String>::new());
+    let replies = said("Amir", Lang::En, "please stop sending me announcements").await;
+    assert!(replies.iter().any(|r| text(r).contains("not send you announcements")), "{replies:#?}");
+    let amir = app.person("Amir").await;
+    assert_eq!(app.store().opt_outs(amir.id).await.unwrap(), vec![ALL_TOPICS.to_owned()]);
+}

@@ -727,6 +727,8 @@ impl Engine {
             Intent::Cancel => self.cancel(turn).await,
             Intent::ChangeLanguage => language::change(turn, understood.slots.switch_to).await,
             Intent::WhoAmI => Ok(vec![whoami::whoami(turn)]),
+            Intent::NotificationsOff => people::notifications::command(turn, Some("off")).await,
+            Intent::NotificationsOn => people::notifications::command(turn, Some("on")).await,
             Intent::Book => book::from_text(turn, text).await,
             Intent::Free => book::free(turn, text).await,
             Intent::Propose => propose::start(turn, None).await,

@@ -24,6 +24,10 @@ pub enum Intent {
     ChangeLanguage,
     WhoAmI,
     More,
+    /// "non voglio più ricevere avvisi": stop staff announcements.
+    NotificationsOff,
+    /// "voglio di nuovo gli avvisi": restart them.
+    NotificationsOn,
     /// Booking a space of a welfare house.
     Book,
     /// Asking which spaces are free.
@@ -164,6 +168,10 @@ struct IntentWords {
     change_language: Vec<String>,
     whoami: Vec<String>,
     more: Vec<String>,
+    #[serde(default)]
+    notifications_off: Vec<String>,
+    #[serde(default)]
+    notifications_on: Vec<String>,
     book: Vec<String>,
     free: Vec<String>,
     propose: Vec<String>,
@@ -358,6 +366,8 @@ impl Lexicon {
         add(&i.change_language, Meaning::Intent(Intent::ChangeLanguage));
         add(&i.whoami, Meaning::Intent(Intent::WhoAmI));
         add(&i.more, Meaning::Intent(Intent::More));
+        add(&i.notifications_off, Meaning::Intent(Intent::NotificationsOff));
+        add(&i.notifications_on, Meaning::Intent(Intent::NotificationsOn));
         add(&i.book, Meaning::Intent(Intent::Book));
         add(&i.free, Meaning::Intent(Intent::Free));
         add(&i.propose, Meaning::Intent(Intent::Propose));
@@ -775,7 +785,11 @@ impl Understander {
             || slots.language.is_some()
             || slots.age.is_some();
         let short = words.len() <= 4;
-        let intent = if intents.contains(&Intent::Cancel) && short {
+        let intent = if intents.contains(&Intent::NotificationsOff) {
+            Intent::NotificationsOff
+        } else if intents.contains(&Intent::NotificationsOn) {
+            Intent::NotificationsOn
+        } else if intents.contains(&Intent::Cancel) && short {
             Intent::Cancel
         } else if intents.contains(&Intent::Free) {
             Intent::Free

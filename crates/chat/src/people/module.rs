@@ -31,6 +31,8 @@ pub(crate) const MODULE: Module = Module {
         Intent::Cancel,
         Intent::ChangeLanguage,
         Intent::WhoAmI,
+        Intent::NotificationsOff,
+        Intent::NotificationsOn,
         Intent::Unknown,
     ],
     flows: &["ask-language", "ask-home", "confirm-forget"],
