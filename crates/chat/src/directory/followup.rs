@@ -172,7 +172,8 @@ const AROUND_A_DAY: &[&str] = &[
     "about", "how", "si", "ma",
 ];
 /// Words that may stand around an ordinal ("il secondo", "the second one").
-const AROUND_AN_ORDINAL: &[&str] = &["il", "la", "lo", "l", "the", "one", "quello", "quella", "numero", "number", "voglio", "vedi"];
+const AROUND_AN_ORDINAL: &[&str] =
+    &["il", "la", "lo", "l", "the", "one", "quello", "quella", "numero", "number", "voglio", "vedi"];
 
 fn same_word(a: &str, b: &str) -> bool {
     within_edits(a, b, typo_budget(b).min(typo_budget(a)))
@@ -260,12 +261,18 @@ pub(crate) async fn answer(turn: &mut Turn<'_>, question: FollowUp) -> Result<Ve
             match context.shown.get(index) {
                 Some(id) => super::services::card_detail(turn, &id.clone()).await,
                 None if context.shown.is_empty() => Ok(no_context()),
-                None => Ok(vec![Reply::say(Msg::new("followup-no-such-item").num("count", context.shown.len() as i64))]),
+                None => {
+                    Ok(vec![Reply::say(Msg::new("followup-no-such-item").num("count", context.shown.len() as i64))])
+                }
             }
         }
         FollowUp::Hours | FollowUp::Cost | FollowUp::Where | FollowUp::Day(_) => {
             let Some(id) = subject(&context) else {
-                return Ok(vec![if context.shown.is_empty() { Reply::id("followup-no-context") } else { Reply::id("followup-which") }]);
+                return Ok(vec![if context.shown.is_empty() {
+                    Reply::id("followup-no-context")
+                } else {
+                    Reply::id("followup-which")
+                }]);
             };
             let Some(listing) = turn.store().listing(id).await? else {
                 return Ok(vec![Reply::id("service-gone")]);
@@ -296,15 +303,20 @@ fn about(turn: &Turn<'_>, listing: &Listing, question: FollowUp) -> Reply {
     match question {
         FollowUp::Hours => {
             let now = turn.local_now();
-            let mut reply = Reply::say(Msg::new("followup-hours").text("name", name))
-                .then(open_line(&listing.sal.schedule, listing.service.status, now));
-            let week = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+            let mut reply = Reply::say(Msg::new("followup-hours").text("name", name)).then(open_line(
+                &listing.sal.schedule,
+                listing.service.status,
+                now,
+            ));
+            let week =
+                [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
             let lines: Vec<Block> = week
                 .iter()
                 .filter_map(|d| {
                     let times = times_on(weekly, *d);
-                    (!times.is_empty())
-                        .then(|| Block::Say(Msg::new("followup-hours-day").msg("day", weekday_msg(*d)).text("times", times)))
+                    (!times.is_empty()).then(|| {
+                        Block::Say(Msg::new("followup-hours-day").msg("day", weekday_msg(*d)).text("times", times))
+                    })
                 })
                 .collect();
             if lines.is_empty() {
@@ -347,8 +359,9 @@ fn about(turn: &Turn<'_>, listing: &Listing, question: FollowUp) -> Reply {
                 .filter(|s| !s.trim().is_empty())
                 .collect::<Vec<_>>()
                 .join(", ");
-            let mut reply =
-                Reply::say(Msg::new("followup-where").text("name", name).text("place", loc.name.clone()).text("address", address));
+            let mut reply = Reply::say(
+                Msg::new("followup-where").text("name", name).text("place", loc.name.clone()).text("address", address),
+            );
             if !loc.transport.trim().is_empty() {
                 reply = reply.then(Msg::new("card-transport").text("text", loc.transport.clone()));
             }
@@ -401,7 +414,14 @@ mod tests {
 
     #[test]
     fn searches_and_sentences_are_not_follow_ups() {
-        for t in ["mensa aperta domenica a Ostia", "centro anziani", "corso di italiano il secondo giorno", "domenica mensa", "0", "ciao"] {
+        for t in [
+            "mensa aperta domenica a Ostia",
+            "centro anziani",
+            "corso di italiano il secondo giorno",
+            "domenica mensa",
+            "0",
+            "ciao",
+        ] {
             assert_eq!(read(t), None, "{t}");
         }
     }

@@ -174,7 +174,11 @@ pub async fn more(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
 }
 
 /// A page of the last list again ("altri", "indietro"), from the conversation's context.
-pub(crate) async fn list_page(turn: &mut Turn<'_>, query: DirectoryQuery, page: usize) -> Result<Vec<Reply>, StoreError> {
+pub(crate) async fn list_page(
+    turn: &mut Turn<'_>,
+    query: DirectoryQuery,
+    page: usize,
+) -> Result<Vec<Reply>, StoreError> {
     run(turn, query, page, false, Vec::new()).await
 }
 
