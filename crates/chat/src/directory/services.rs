@@ -131,7 +131,7 @@ async fn run(
     if page > 0 {
         buttons.push(Button::msg(Msg::new("button-previous"), DirectoryButton::Page(page - 1).to_payload()));
     }
-    super::followup::list_shown(turn, &effective, page, page * size + 1, shown).await?;
+    super::context::list_shown(turn, &effective, page, page * size + 1, shown).await?;
     turn.flow = Some(Flow::Results { query: effective, page });
     turn.save_flow(turn.flow.as_ref().expect("just set")).await?;
     Ok(vec![Reply { blocks, buttons, visibility: crate::Visibility::Chat, update }])
@@ -196,7 +196,7 @@ pub async fn card_detail(turn: &mut Turn<'_>, id: &ServiceAtLocationId) -> Resul
         return Ok(vec![Reply::id("service-gone")]);
     };
     let c = card(&listing, None, Detail::Full, turn.lang, &turn.snapshot, turn.local_now());
-    super::followup::card_shown(turn, id).await?;
+    super::context::card_shown(turn, id).await?;
     let mut buttons = Vec::new();
     if let Some(Flow::Results { page, .. }) = &turn.flow {
         buttons.push(Button::msg(Msg::new("button-back"), DirectoryButton::Page(*page).to_payload()));
