@@ -733,3 +733,23 @@ notifications-on = All right: you will get the announcements for your area again
 notifications-status-on = You get the announcements for your area. To stop them, write /notifications off.
 notifications-status-off = You get no announcements. To get them again, write /notifications on.
 notifications-usage = Write /notifications off to stop announcements, or /notifications on to get them again.
+
+## Follow-ups about the last list or card
+followup-no-context = Which service do you mean? First tell me what you are looking for and where, for example "food bank in Ostia", then you can ask me about hours, costs and how to get there.
+followup-which = Which service of the list? Write its number, for example "1", then ask me again.
+followup-no-such-item = The list has { $count ->
+    [one] only 1 service
+   *[other] { $count } services
+}. Write a number from 1 to { $count }.
+followup-hours = Opening hours of { $name }:
+followup-hours-day = { $day }: { $times }
+followup-day-open = { $name } is open { $day }: { $times }.
+followup-day-closed = { $name } is closed { $day }. Ask me "hours" to see the whole week.
+followup-cost = Cost of { $name }: { $text }
+followup-cost-unknown = The card of { $name } says nothing about cost. Ask them directly:
+followup-where = { $name } is here: { $place }, { $address }.
+followup-where-confidential = The address of { $name } is confidential, for the safety of those who go there. { $has_house ->
+    [yes] To get it, contact the service or ask at { $house }.
+   *[other] To get it, contact the service.
+}
+followup-ask-house = The card has no contacts: ask at the nearest welfare house.

@@ -733,3 +733,23 @@ notifications-on = Va bene: ti mando di nuovo gli avvisi della tua zona. Per fer
 notifications-status-on = Ricevi gli avvisi della tua zona. Per non riceverli più scrivi /notifications off.
 notifications-status-off = Non ricevi avvisi. Per riceverli di nuovo scrivi /notifications on.
 notifications-usage = Scrivi /notifications off per non ricevere più avvisi, oppure /notifications on per riceverli di nuovo.
+
+## Follow-ups about the last list or card
+followup-no-context = Di quale servizio parli? Prima dimmi cosa cerchi e dove, per esempio «mensa a Ostia», poi puoi chiedermi orari, costi e come arrivare.
+followup-which = Di quale servizio della lista? Scrivi il numero, per esempio «1», poi chiedimi di nuovo.
+followup-no-such-item = Nella lista ci sono { $count ->
+    [one] solo 1 servizio
+   *[other] { $count } servizi
+}. Scrivi un numero da 1 a { $count }.
+followup-hours = Orari di { $name }:
+followup-hours-day = { $day }: { $times }
+followup-day-open = Orari di { $name } { $day }: { $times }.
+followup-day-closed = { $day } { $name } non apre. Chiedimi «orari» per vedere tutta la settimana.
+followup-cost = Costo di { $name }: { $text }
+followup-cost-unknown = La scheda di { $name } non dice nulla sul costo. Chiedi direttamente:
+followup-where = { $name } si trova qui: { $place }, { $address }.
+followup-where-confidential = L'indirizzo di { $name } è riservato, per la sicurezza di chi ci va. { $has_house ->
+    [yes] Per averlo, contatta il servizio o chiedi alla { $house }.
+   *[other] Per averlo, contatta il servizio.
+}
+followup-ask-house = Non ci sono contatti nella scheda: chiedi alla casa del welfare più vicina.

@@ -14,6 +14,7 @@ mod console;
 mod conversation;
 mod dates;
 mod fan_out;
+mod followups;
 mod hardening;
 mod initiatives;
 mod locales;

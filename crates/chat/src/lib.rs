@@ -687,6 +687,13 @@ impl Engine {
         {
             return Ok(vec![reply]);
         }
+        // "Quanto costa?", "e domenica?", "il secondo": about what the directory just showed.
+        if let Some(question) = directory::followup::read(text) {
+            if turn.person.language.is_none() && hint.is_none() {
+                turn.lang = turn.snapshot.understander.understand(text, turn.lang).lang;
+            }
+            return directory::followup::answer(turn, question).await;
+        }
         // A bare language ("it", "english") is choosing it; "italiano" too for someone who
         // never chose (for others it may be the course).
         if let Some(lang) = commands::language_arg(text)

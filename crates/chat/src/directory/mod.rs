@@ -4,6 +4,8 @@
 
 pub(crate) mod buttons;
 pub mod cards;
+pub(crate) mod context;
+pub(crate) mod followup;
 pub(crate) mod module;
 pub(crate) mod services;
 

@@ -131,6 +131,7 @@ async fn run(
     if page > 0 {
         buttons.push(Button::msg(Msg::new("button-previous"), DirectoryButton::Page(page - 1).to_payload()));
     }
+    super::context::list_shown(turn, &effective, page, page * size + 1, shown).await?;
     turn.flow = Some(Flow::Results { query: effective, page });
     turn.save_flow(turn.flow.as_ref().expect("just set")).await?;
     Ok(vec![Reply { blocks, buttons, visibility: crate::Visibility::Chat, update }])
@@ -172,6 +173,15 @@ pub async fn more(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
     }
 }
 
+/// A page of the last list again ("altri", "indietro"), from the conversation's context.
+pub(crate) async fn list_page(
+    turn: &mut Turn<'_>,
+    query: DirectoryQuery,
+    page: usize,
+) -> Result<Vec<Reply>, StoreError> {
+    run(turn, query, page, false, Vec::new()).await
+}
+
 /// A paging button.
 pub async fn page(turn: &mut Turn<'_>, page: usize) -> Result<Vec<Reply>, StoreError> {
     match turn.flow.clone() {
@@ -186,6 +196,7 @@ pub async fn card_detail(turn: &mut Turn<'_>, id: &ServiceAtLocationId) -> Resul
         return Ok(vec![Reply::id("service-gone")]);
     };
     let c = card(&listing, None, Detail::Full, turn.lang, &turn.snapshot, turn.local_now());
+    super::context::card_shown(turn, id).await?;
     let mut buttons = Vec::new();
     if let Some(Flow::Results { page, .. }) = &turn.flow {
         buttons.push(Button::msg(Msg::new("button-back"), DirectoryButton::Page(*page).to_payload()));
