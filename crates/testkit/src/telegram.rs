@@ -566,6 +566,16 @@ impl Shared {
     }
 
     /// The group and member of a moderation call, once the bot may make it.
+    /// The chat and member of a restrict, ban or unban call, when the bot may restrict there.
+    fn restriction_target(&self, inner: &Inner, body: &Value) -> Result<(i64, i64), Refusal> {
+        self.moderation_target(
+            inner,
+            body,
+            |r| r.can_restrict_members,
+            "Bad Request: not enough rights to restrict/unrestrict chat member",
+        )
+    }
+
     fn moderation_target(
         &self,
         inner: &Inner,
@@ -593,12 +603,7 @@ impl Shared {
     /// none for good); every one true lifts the restriction.
     fn restrict_chat_member(&self, body: &Value) -> Response {
         let mut inner = self.lock();
-        let (chat, user) = match self.moderation_target(
-            &inner,
-            body,
-            |r| r.can_restrict_members,
-            "Bad Request: not enough rights to restrict/unrestrict chat member",
-        ) {
+        let (chat, user) = match self.restriction_target(&inner, body) {
             Ok(t) => t,
             Err((code, why)) => return err(code, &why),
         };
@@ -616,12 +621,7 @@ impl Shared {
 
     fn ban_chat_member(&self, body: &Value) -> Response {
         let mut inner = self.lock();
-        let (chat, user) = match self.moderation_target(
-            &inner,
-            body,
-            |r| r.can_restrict_members,
-            "Bad Request: not enough rights to restrict/unrestrict chat member",
-        ) {
+        let (chat, user) = match self.restriction_target(&inner, body) {
             Ok(t) => t,
             Err((code, why)) => return err(code, &why),
         };
@@ -634,12 +634,7 @@ impl Shared {
     /// without it, a member in the group is removed (free to come back), as Telegram does.
     fn unban_chat_member(&self, body: &Value) -> Response {
         let mut inner = self.lock();
-        let (chat, user) = match self.moderation_target(
-            &inner,
-            body,
-            |r| r.can_restrict_members,
-            "Bad Request: not enough rights to restrict/unrestrict chat member",
-        ) {
+        let (chat, user) = match self.restriction_target(&inner, body) {
             Ok(t) => t,
             Err((code, why)) => return err(code, &why),
         };
