@@ -104,6 +104,16 @@ card-opens-at = { $when ->
        *[other] Closed now. Opens { $day } at { $time }
     }
 card-hours-unknown = Opening hours not available: call before you go
+card-day-open = Hours { $day }, { $date }: { $times }
+card-day-closed = Not open { $day }, { $date }. Ask me "hours" for the whole week.
+card-day-holiday = Not open { $day }, { $date }: it is a public holiday.
+card-day-closure = Not open { $day }, { $date }: closed from { $from } to { $to }.
+card-timetable = Weekly hours: { $hours }
+card-closure = { $span ->
+        [day] Closed on { $from }
+       *[range] Closed from { $from } to { $to }
+    }
+card-only-italian = (This description is only in Italian.)
 card-temporarily-closed = Temporarily closed
 card-contact = Contact: { $contact }
 card-eligibility = Who it is for: { $text }
@@ -129,6 +139,13 @@ weekday-3 = on Thursday
 weekday-4 = on Friday
 weekday-5 = on Saturday
 weekday-6 = on Sunday
+weekday-short-0 = Mon
+weekday-short-1 = Tue
+weekday-short-2 = Wed
+weekday-short-3 = Thu
+weekday-short-4 = Fri
+weekday-short-5 = Sat
+weekday-short-6 = Sun
 weekday-today = today
 weekday-tomorrow = tomorrow
 
@@ -743,8 +760,6 @@ followup-no-such-item = The list has { $count ->
 }. Write a number from 1 to { $count }.
 followup-hours = Opening hours of { $name }:
 followup-hours-day = { $day }: { $times }
-followup-day-open = { $name } is open { $day }: { $times }.
-followup-day-closed = { $name } is closed { $day }. Ask me "hours" to see the whole week.
 followup-cost = Cost of { $name }: { $text }
 followup-cost-unknown = The card of { $name } says nothing about cost. Ask them directly:
 followup-where = { $name } is here: { $place }, { $address }.

@@ -104,6 +104,16 @@ card-opens-at = { $when ->
        *[other] Chiuso ora. Apre { $day } alle { $time }
     }
 card-hours-unknown = Orari non disponibili: chiama prima di andare
+card-day-open = Orari di { $day } { $date }: { $times }
+card-day-closed = Non apre { $day } { $date }. Chiedimi «orari» per tutta la settimana.
+card-day-holiday = Non apre { $day } { $date }: è un giorno festivo.
+card-day-closure = Non apre { $day } { $date }: chiusura dal { $from } al { $to }.
+card-timetable = Orari della settimana: { $hours }
+card-closure = { $span ->
+        [day] Chiusura straordinaria il { $from }
+       *[range] Chiusura straordinaria dal { $from } al { $to }
+    }
+card-only-italian = (Questa descrizione è solo in italiano.)
 card-temporarily-closed = Temporaneamente chiuso
 card-contact = Contatti: { $contact }
 card-eligibility = Per chi: { $text }
@@ -129,6 +139,13 @@ weekday-3 = giovedì
 weekday-4 = venerdì
 weekday-5 = sabato
 weekday-6 = domenica
+weekday-short-0 = lun
+weekday-short-1 = mar
+weekday-short-2 = mer
+weekday-short-3 = gio
+weekday-short-4 = ven
+weekday-short-5 = sab
+weekday-short-6 = dom
 weekday-today = oggi
 weekday-tomorrow = domani
 
@@ -743,8 +760,6 @@ followup-no-such-item = Nella lista ci sono { $count ->
 }. Scrivi un numero da 1 a { $count }.
 followup-hours = Orari di { $name }:
 followup-hours-day = { $day }: { $times }
-followup-day-open = Orari di { $name } { $day }: { $times }.
-followup-day-closed = { $day } { $name } non apre. Chiedimi «orari» per vedere tutta la settimana.
 followup-cost = Costo di { $name }: { $text }
 followup-cost-unknown = La scheda di { $name } non dice nulla sul costo. Chiedi direttamente:
 followup-where = { $name } si trova qui: { $place }, { $address }.

@@ -122,3 +122,23 @@ async fn a_question_about_it_after_a_list_of_several_asks_which_one() {
     let (_, last) = converse(&engine, "ezio", Lang::It, IT_SEARCH, &["a che ora chiude?"]).await;
     assert!(last.contains("Di quale servizio della lista?"), "{last}");
 }
+
+#[tokio::test]
+async fn a_search_for_sunday_shows_sundays_hours_and_the_detail_card_the_whole_week() {
+    let (engine, _dir) = app().await;
+    // Saturday 28 November: "domenica" is the 29th.
+    let r = talk(&engine, "dom", Some(Lang::It), &["mensa aperta domenica a Roma"]).await;
+    let list = r.iter().map(text).collect::<Vec<_>>().join("\n");
+    assert!(list.contains("domenica 29/11"), "the cards show Sunday's hours: {list}");
+    assert!(!list.contains("Aperto ora"), "not today's: {list}");
+    let r = talk(&engine, "dom", Some(Lang::It), &["1"]).await;
+    let detail = r.iter().map(text).collect::<Vec<_>>().join("\n");
+    assert!(detail.contains("Orari della settimana:"), "the detail card has the week: {detail}");
+    assert!(detail.contains("domenica 29/11"), "and still the day asked: {detail}");
+    let r = talk(&engine, "dom", Some(Lang::It), &["a che ora chiude?"]).await;
+    let hours = r.iter().map(text).collect::<Vec<_>>().join("\n");
+    assert!(hours.contains("domenica 29/11"), "the hours answer starts from the day asked: {hours}");
+    let r = talk(&engine, "sun", Some(Lang::En), &["soup kitchen open on sunday in Rome"]).await;
+    let list = r.iter().map(text).collect::<Vec<_>>().join("\n");
+    assert!(list.contains("on Sunday, 29/11"), "in English too: {list}");
+}

@@ -2,7 +2,7 @@
 //! any network's markup: a transport escapes it and adds its own formatting.
 
 use super::{Attachment, Block, Label, Reply, Visibility};
-use crate::directory::cards::CardLine;
+use crate::directory::cards::{CardLine, times_text};
 use crate::i18n::{I18n, Msg};
 use serde::Serialize;
 use vicinato_domain::Lang;
@@ -87,6 +87,25 @@ pub fn render(i18n: &I18n, lang: Lang, reply: &Reply) -> Rendered {
                                 })
                                 .collect();
                             i18n.render(lang, &Msg::new("card-languages").text("languages", names.join(", ")))
+                        }
+                        CardLine::Timetable(groups) => {
+                            let day = |d: u8| i18n.say(lang, &format!("weekday-short-{d}"));
+                            let week: Vec<String> = groups
+                                .iter()
+                                .map(|g| {
+                                    let days: Vec<String> = g
+                                        .runs
+                                        .iter()
+                                        .map(|&(a, b)| match b - a {
+                                            0 => day(a),
+                                            1 => format!("{}, {}", day(a), day(b)),
+                                            _ => format!("{}–{}", day(a), day(b)),
+                                        })
+                                        .collect();
+                                    format!("{} {}", days.join(", "), times_text(&g.times))
+                                })
+                                .collect();
+                            i18n.render(lang, &Msg::new("card-timetable").text("hours", week.join(" · ")))
                         }
                     })
                     .collect(),

@@ -129,16 +129,24 @@ impl From<WeeklyHours> for String {
     }
 }
 
-impl fmt::Display for WeeklyHours {
-    /// Prints one group per weekday sharing the same times, days joined into ranges.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// Weekdays sharing the same times: the days as runs of consecutive weekdays (0 = Monday,
+/// `(0, 4)` = Monday to Friday), and the times as minutes from midnight.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayGroup {
+    pub runs: Vec<(u8, u8)>,
+    pub times: Vec<(u16, u16)>,
+}
+
+impl WeeklyHours {
+    /// The week compactly: one group per set of weekdays with the same times, in weekday order
+    /// of each group's first day.
+    pub fn groups(&self) -> Vec<DayGroup> {
         let mut by_day: Vec<Vec<(u16, u16)>> = vec![Vec::new(); 7];
         for s in &self.slots {
             by_day[s.weekday as usize].push((s.opens, s.closes));
         }
-        type Group<'a> = (Vec<u8>, &'a Vec<(u16, u16)>);
-        let mut groups: Vec<Group> = Vec::new();
-        for (d, times) in by_day.iter().enumerate() {
+        let mut groups: Vec<(Vec<u8>, Vec<(u16, u16)>)> = Vec::new();
+        for (d, times) in by_day.into_iter().enumerate() {
             if times.is_empty() {
                 continue;
             }
@@ -147,19 +155,31 @@ impl fmt::Display for WeeklyHours {
                 None => groups.push((vec![d as u8], times)),
             }
         }
+        groups
+            .into_iter()
+            .map(|(days, times)| {
+                let mut runs: Vec<(u8, u8)> = Vec::new();
+                for d in days {
+                    match runs.last_mut() {
+                        Some((_, end)) if *end + 1 == d => *end = d,
+                        _ => runs.push((d, d)),
+                    }
+                }
+                DayGroup { runs, times }
+            })
+            .collect()
+    }
+}
+
+impl fmt::Display for WeeklyHours {
+    /// Prints one group per weekday sharing the same times, days joined into ranges.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut first = true;
-        for (days, times) in groups {
+        for DayGroup { runs, times } in self.groups() {
             if !first {
                 f.write_str("; ")?;
             }
             first = false;
-            let mut runs: Vec<(u8, u8)> = Vec::new();
-            for d in days {
-                match runs.last_mut() {
-                    Some((_, end)) if *end + 1 == d => *end = d,
-                    _ => runs.push((d, d)),
-                }
-            }
             let days: Vec<String> = runs
                 .iter()
                 .flat_map(|&(a, b)| match b - a {
@@ -236,6 +256,19 @@ pub struct Schedule {
     pub closures: Vec<Closure>,
 }
 
+/// The hours of one date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DayHours {
+    /// Open at these times (minutes from midnight).
+    Open(Vec<(u16, u16)>),
+    /// The weekly hours have nothing that day.
+    Closed,
+    /// A public holiday, and the schedule keeps to them.
+    Holiday,
+    /// Inside one of the schedule's closures.
+    Closure(Closure),
+}
+
 /// Whether a place is open at a moment, and what comes next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenState {
@@ -254,6 +287,29 @@ impl Schedule {
             return false;
         }
         !(self.holidays == HolidayPolicy::Closed && is_public_holiday(date))
+    }
+
+    /// The hours of a date: the weekly hours, unless a closure or a holiday shuts it.
+    pub fn hours_on(&self, date: NaiveDate) -> DayHours {
+        if let Some(c) = self.closures.iter().find(|c| c.contains(date)) {
+            return DayHours::Closure(*c);
+        }
+        let times: Vec<(u16, u16)> = self.weekly.on(date.weekday()).map(|s| (s.opens, s.closes)).collect();
+        if times.is_empty() {
+            DayHours::Closed
+        } else if self.holidays == HolidayPolicy::Closed && is_public_holiday(date) {
+            DayHours::Holiday
+        } else {
+            DayHours::Open(times)
+        }
+    }
+
+    /// The closures that have not ended by `today`, soonest first, at most `n`.
+    pub fn closures_ahead(&self, today: NaiveDate, n: usize) -> Vec<Closure> {
+        let mut ahead: Vec<Closure> = self.closures.iter().filter(|c| c.to >= today).copied().collect();
+        ahead.sort_by_key(|c| c.from);
+        ahead.truncate(n);
+        ahead
     }
 
     /// The opening that contains `at`, as its closing time.
@@ -319,6 +375,54 @@ mod tests {
 
     fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_hours_of_a_date_say_open_closed_holiday_or_closure() {
+        let s = Schedule {
+            weekly: WeeklyHours::parse("mo-fr 09:00-13:00, 15:00-18:00; sa 09:00-12:00").unwrap(),
+            holidays: HolidayPolicy::Closed,
+            closures: vec![Closure::parse("2026-08-10/2026-08-21").unwrap()],
+        };
+        // Monday 7 December 2026, Sunday 6 December, Tuesday 8 December (Immacolata).
+        assert_eq!(s.hours_on(day(2026, 12, 7)), DayHours::Open(vec![(540, 780), (900, 1080)]));
+        assert_eq!(s.hours_on(day(2026, 12, 6)), DayHours::Closed);
+        assert_eq!(s.hours_on(day(2026, 12, 8)), DayHours::Holiday);
+        assert!(matches!(s.hours_on(day(2026, 8, 12)), DayHours::Closure(_)));
+        let open_on_holidays = Schedule { holidays: HolidayPolicy::Open, ..s.clone() };
+        assert_eq!(open_on_holidays.hours_on(day(2026, 12, 8)), DayHours::Open(vec![(540, 780), (900, 1080)]));
+    }
+
+    #[test]
+    fn closures_ahead_skip_the_ended_ones_and_come_soonest_first() {
+        let s = Schedule {
+            weekly: WeeklyHours::parse("mo-fr 09:00-13:00").unwrap(),
+            holidays: HolidayPolicy::Closed,
+            closures: vec![
+                Closure::parse("2027-08-10/2027-08-21").unwrap(),
+                Closure::parse("2026-01-02").unwrap(),
+                Closure::parse("2026-12-24/2027-01-06").unwrap(),
+            ],
+        };
+        let ahead = s.closures_ahead(day(2026, 12, 1), 5);
+        assert_eq!(ahead.iter().map(|c| c.from).collect::<Vec<_>>(), vec![day(2026, 12, 24), day(2027, 8, 10)]);
+        assert_eq!(s.closures_ahead(day(2026, 12, 1), 1).len(), 1);
+    }
+
+    #[test]
+    fn the_week_groups_days_with_the_same_times_into_runs() {
+        let w = WeeklyHours::parse("mo-fr 09:00-13:00; sa,su 10:00-12:00; we 15:00-17:00").unwrap();
+        let groups = w.groups();
+        assert_eq!(groups.len(), 3);
+        // Wednesday has both its slots, so it leaves the Monday-to-Friday run.
+        assert_eq!(groups[0].runs, vec![(0, 1), (3, 4)]);
+        assert_eq!(groups[1].runs, vec![(2, 2)]);
+        assert_eq!(groups[1].times, vec![(540, 780), (900, 1020)]);
+        assert_eq!(groups[2].runs, vec![(5, 6)]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::i18n::Msg;
 use crate::quote::excerpt;
 use crate::snapshot::DirectorySnapshot;
-use chrono::{Datelike, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use vicinato_domain::*;
 
 /// One line of a card: a message to translate, or data shown as is.
@@ -15,6 +15,9 @@ pub enum CardLine {
     Text(String),
     /// Spoken languages as ISO codes, named in the reader's language when rendered.
     Languages(Vec<LanguageCode>),
+    /// The week's hours, compactly ("lun–ven 09:00–13:00 · sab 09:00–12:00"), weekdays named in
+    /// the reader's language when rendered.
+    Timetable(Vec<DayGroup>),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -63,7 +66,47 @@ pub fn open_line(schedule: &Schedule, status: ServiceStatus, now: NaiveDateTime)
     }
 }
 
-/// Builds a card for a listing, in the person's language, at a local moment.
+/// Opening times as people read them: "09:00–13:00, 15:00–18:00".
+pub fn times_text(times: &[(u16, u16)]) -> String {
+    times.iter().map(|(o, c)| format!("{}–{}", format_minutes(*o), format_minutes(*c))).collect::<Vec<_>>().join(", ")
+}
+
+fn short_date(date: NaiveDate, today: NaiveDate) -> String {
+    if date.year() == today.year() { date.format("%d/%m").to_string() } else { date.format("%d/%m/%Y").to_string() }
+}
+
+/// The hours of a date the person asked about ("aperto domenica"): that day's times, or why
+/// it does not open (nothing that weekday, a public holiday, a closure).
+pub fn day_line(schedule: &Schedule, status: ServiceStatus, date: NaiveDate, today: NaiveDate) -> Msg {
+    if status == ServiceStatus::TemporarilyClosed {
+        return Msg::new("card-temporarily-closed");
+    }
+    if schedule.weekly.is_empty() {
+        return Msg::new("card-hours-unknown");
+    }
+    let day = Msg::new(format!("weekday-{}", date.weekday().num_days_from_monday()));
+    let base = |id: &str| Msg::new(id.to_owned()).msg("day", day.clone()).text("date", short_date(date, today));
+    match schedule.hours_on(date) {
+        DayHours::Open(times) => base("card-day-open").text("times", times_text(&times)),
+        DayHours::Closed => base("card-day-closed"),
+        DayHours::Holiday => base("card-day-holiday"),
+        DayHours::Closure(c) => {
+            base("card-day-closure").text("from", short_date(c.from, today)).text("to", short_date(c.to, today))
+        }
+    }
+}
+
+/// A closure coming up, as a line of the detail card.
+fn closure_line(c: &Closure, today: NaiveDate) -> Msg {
+    let span = if c.from == c.to { "day" } else { "range" };
+    Msg::new("card-closure")
+        .text("span", span)
+        .text("from", short_date(c.from, today))
+        .text("to", short_date(c.to, today))
+}
+
+/// Builds a card for a listing, in the person's language, at a local moment. `asked` is the
+/// day the person asked about, when it is not today: its hours are shown instead of today's.
 pub fn card(
     listing: &Listing,
     number: Option<usize>,
@@ -71,6 +114,7 @@ pub fn card(
     lang: Lang,
     snapshot: &DirectorySnapshot,
     now: NaiveDateTime,
+    asked: Option<NaiveDate>,
 ) -> Card {
     let texts = listing.service.texts_in(lang);
     let loc = &listing.location;
@@ -82,6 +126,11 @@ pub fn card(
     let limit = if detail == Detail::Summary { 140 } else { 600 };
     if !texts.description.trim().is_empty() {
         lines.push(CardLine::Text(excerpt(&texts.description, limit)));
+        // The data is written in Italian; say so when the reader's language has no version.
+        let translated = listing.service.translations.get(&lang).is_some_and(|t| !t.description.trim().is_empty());
+        if lang != Lang::It && !translated {
+            lines.push(CardLine::Msg(Msg::new("card-only-italian")));
+        }
     }
     let area = snapshot.tree.get(&loc.territory).map(|t| t.name.clone()).unwrap_or_default();
     if loc.confidential {
@@ -102,7 +151,19 @@ pub fn card(
             Msg::new("card-where").text("place", loc.name.clone()).text("address", address).text("area", area),
         ));
     }
-    lines.push(CardLine::Msg(open_line(&listing.sal.schedule, listing.service.status, now)));
+    let schedule = &listing.sal.schedule;
+    match asked.filter(|d| *d != now.date()) {
+        Some(date) => lines.push(CardLine::Msg(day_line(schedule, listing.service.status, date, now.date()))),
+        None => lines.push(CardLine::Msg(open_line(schedule, listing.service.status, now))),
+    }
+    if detail == Detail::Full && listing.service.status != ServiceStatus::TemporarilyClosed {
+        if !schedule.weekly.is_empty() {
+            lines.push(CardLine::Timetable(schedule.weekly.groups()));
+        }
+        for c in schedule.closures_ahead(now.date(), 2) {
+            lines.push(CardLine::Msg(closure_line(&c, now.date())));
+        }
+    }
     let c = &listing.service.contacts;
     let contact = [c.phone.as_str(), c.email.as_str()]
         .into_iter()
@@ -173,6 +234,26 @@ mod tests {
         assert_eq!(excerpt("Breve.", 20), "Breve.");
         assert_eq!(excerpt("Prima frase. Seconda frase lunga", 20), "Prima frase.");
         assert_eq!(excerpt("una parola dopo l'altra", 12), "una parola…");
+    }
+
+    #[test]
+    fn the_day_asked_shows_its_hours_or_why_it_does_not_open() {
+        let s = Schedule {
+            weekly: WeeklyHours::parse("mo-sa 09:00-13:00").unwrap(),
+            holidays: HolidayPolicy::Closed,
+            closures: vec![Closure::parse("2026-12-24/2027-01-06").unwrap()],
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let m = day_line(&s, ServiceStatus::Active, d(11, 28), today);
+        assert_eq!(m.id, "card-day-open");
+        assert!(m.args.iter().any(|(k, v)| k == "times" && *v == crate::i18n::Arg::Text("09:00–13:00".into())));
+        assert_eq!(day_line(&s, ServiceStatus::Active, d(11, 29), today).id, "card-day-closed");
+        assert_eq!(day_line(&s, ServiceStatus::Active, d(12, 8), today).id, "card-day-holiday");
+        let m = day_line(&s, ServiceStatus::Active, d(12, 28), today);
+        assert_eq!(m.id, "card-day-closure");
+        assert!(m.args.iter().any(|(k, v)| k == "to" && *v == crate::i18n::Arg::Text("06/01/2027".into())));
+        assert_eq!(day_line(&s, ServiceStatus::TemporarilyClosed, d(11, 28), today).id, "card-temporarily-closed");
     }
 
     #[test]

@@ -5,11 +5,11 @@
 //! The reader is pure (folded words, small typos forgiven); with no context a follow-up is
 //! answered with what to ask first, never searched in the directory.
 
-use super::cards::open_line;
+use super::cards::{day_line, open_line, times_text};
 use super::context::{Context, load};
 use crate::i18n::Msg;
 use crate::{Block, Reply, Turn};
-use chrono::Weekday;
+use chrono::{Datelike, NaiveDate, Weekday};
 use vicinato_domain::text::{fold, typo_budget, within_edits};
 use vicinato_domain::*;
 use vicinato_store::StoreError;
@@ -230,7 +230,8 @@ pub(crate) async fn answer(turn: &mut Turn<'_>, question: FollowUp) -> Result<Ve
             let Some(listing) = turn.store().listing(id).await? else {
                 return Ok(vec![Reply::id("service-gone")]);
             };
-            Ok(vec![about(turn, &listing, question)])
+            let asked = context.query.as_ref().and_then(|q| q.open).map(|w| w.date);
+            Ok(vec![about(turn, &listing, question, asked)])
         }
     }
 }
@@ -240,15 +241,17 @@ fn weekday_msg(d: Weekday) -> Msg {
 }
 
 fn times_on(weekly: &WeeklyHours, d: Weekday) -> String {
-    weekly
-        .on(d)
-        .map(|s| format!("{}–{}", schedule::format_minutes(s.opens), schedule::format_minutes(s.closes)))
-        .collect::<Vec<_>>()
-        .join(", ")
+    times_text(&weekly.on(d).map(|s| (s.opens, s.closes)).collect::<Vec<_>>())
 }
 
-/// One field of a listing, answered.
-fn about(turn: &Turn<'_>, listing: &Listing, question: FollowUp) -> Reply {
+/// The next date, from `today` on, that falls on a weekday.
+fn next_on(today: NaiveDate, d: Weekday) -> NaiveDate {
+    let ahead = (7 + d.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
+    today + chrono::Duration::days(i64::from(ahead))
+}
+
+/// One field of a listing, answered; `asked` is the day of the last search, if it named one.
+fn about(turn: &Turn<'_>, listing: &Listing, question: FollowUp, asked: Option<NaiveDate>) -> Reply {
     let texts = listing.service.texts_in(turn.lang);
     let name = texts.name.clone();
     let loc = &listing.location;
@@ -256,11 +259,12 @@ fn about(turn: &Turn<'_>, listing: &Listing, question: FollowUp) -> Reply {
     match question {
         FollowUp::Hours => {
             let now = turn.local_now();
-            let mut reply = Reply::say(Msg::new("followup-hours").text("name", name)).then(open_line(
-                &listing.sal.schedule,
-                listing.service.status,
-                now,
-            ));
+            // Asked about a day ("aperto domenica", then "a che ora chiude?"): that day first.
+            let first = match asked.filter(|d| *d != now.date()) {
+                Some(date) => day_line(&listing.sal.schedule, listing.service.status, date, now.date()),
+                None => open_line(&listing.sal.schedule, listing.service.status, now),
+            };
+            let mut reply = Reply::say(Msg::new("followup-hours").text("name", name)).then(first);
             let week =
                 [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
             let lines: Vec<Block> = week
@@ -279,15 +283,15 @@ fn about(turn: &Turn<'_>, listing: &Listing, question: FollowUp) -> Reply {
             reply
         }
         FollowUp::Day(d) => {
-            let times = times_on(weekly, d);
-            let msg = if weekly.slots().is_empty() {
-                Msg::new("card-hours-unknown")
-            } else if times.is_empty() {
-                Msg::new("followup-day-closed").text("name", name).msg("day", weekday_msg(d))
-            } else {
-                Msg::new("followup-day-open").text("name", name).msg("day", weekday_msg(d)).text("times", times)
-            };
-            Reply::say(msg)
+            // The coming such day, with its holiday or closure if it has one.
+            let today = turn.local_now().date();
+            let date = next_on(today, d);
+            Reply::say(Msg::new("followup-hours").text("name", name)).then(day_line(
+                &listing.sal.schedule,
+                listing.service.status,
+                date,
+                today,
+            ))
         }
         FollowUp::Cost => {
             if !texts.fees.trim().is_empty() {

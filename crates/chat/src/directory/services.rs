@@ -117,11 +117,13 @@ async fn run(
             .num("pages", pages as i64),
     ));
     let now = turn.local_now();
+    // The day asked for ("aperto domenica"), shown on the cards instead of today's hours.
+    let asked = effective.open.map(|w| w.date);
     let mut buttons = Vec::new();
     let shown: Vec<ServiceAtLocationId> = listings.iter().skip(page * size).take(size).map(|h| h.sal.clone()).collect();
     let records = turn.store().listings(&shown).await?;
     for (i, l) in records.iter().enumerate().map(|(i, l)| (page * size + i, l)) {
-        blocks.push(Block::Card(card(l, Some(i + 1), Detail::Summary, turn.lang, &turn.snapshot, now)));
+        blocks.push(Block::Card(card(l, Some(i + 1), Detail::Summary, turn.lang, &turn.snapshot, now, asked)));
         let name = crate::quote::excerpt(&l.service.texts_in(turn.lang).name, 40);
         buttons.push(Button::text(format!("{}. {name}", i + 1), DirectoryButton::Card(l.sal.id.clone()).to_payload()));
     }
@@ -162,7 +164,8 @@ pub async fn quiet_cards(
     }
     let now = turn.local_now();
     let records = turn.store().listings(&shown).await?;
-    Ok(records.iter().map(|l| card(l, None, Detail::Summary, turn.lang, &turn.snapshot, now)).collect())
+    let asked = query.open.map(|w| w.date);
+    Ok(records.iter().map(|l| card(l, None, Detail::Summary, turn.lang, &turn.snapshot, now, asked)).collect())
 }
 
 /// "More results", typed.
@@ -195,7 +198,11 @@ pub async fn card_detail(turn: &mut Turn<'_>, id: &ServiceAtLocationId) -> Resul
     let Some(listing) = turn.store().listing(id).await? else {
         return Ok(vec![Reply::id("service-gone")]);
     };
-    let c = card(&listing, None, Detail::Full, turn.lang, &turn.snapshot, turn.local_now());
+    let asked = match &turn.flow {
+        Some(Flow::Results { query, .. }) => query.open.map(|w| w.date),
+        _ => None,
+    };
+    let c = card(&listing, None, Detail::Full, turn.lang, &turn.snapshot, turn.local_now(), asked);
     super::context::card_shown(turn, id).await?;
     let mut buttons = Vec::new();
     if let Some(Flow::Results { page, .. }) = &turn.flow {
