@@ -262,7 +262,10 @@ book-ask-space = Which space would you like to book? Choose below.
 book-ask-when = When do you need { $space }? Write a day and a time, for example "Saturday from 3 to 5 pm" or "tomorrow at 10". Hours:
 book-ask-people = How many people will come? Write a number (at most { $capacity }).
 book-ask-purpose = What do you need the space for? A few words are enough, for example "residents' committee meeting".
-book-summary = To sum up: { $space }, { $when }, { $people } people. Purpose: { $purpose }. Shall I book it?
+book-summary = To sum up: { $space }, { $when }, { $people ->
+        [one] 1 person
+       *[other] { $people } people
+    }. Purpose: { $purpose }. Shall I book it?
 book-needs-approval = The house's staff approve this space: we will write to you as soon as they decide.
 book-done = Booked: { $space }, { $when }. We will remind you before. Write /bookings to see or cancel it.
 book-pending = Request sent: { $space }, { $when }. We will write to you when the house decides. Write /bookings to see it.
@@ -274,14 +277,17 @@ book-no-spaces = There are no spaces to book here. Write /help to see what you c
 book-no-such-date = The date "{ $date }" does not exist. Check the day and month and write it again, for example "3 March".
 book-refused-past = That time has already passed. Write a day and time from today on.
 book-refused-empty = That time lasts no time at all. Write a start and an end, for example "from 3 to 5 pm".
-book-refused-short = Bookings last at least { $n } minutes. Write a longer time.
-book-refused-long = Bookings last at most { $n } minutes. Write a shorter time.
+book-refused-short = Bookings last at least { DURATION($n) }. Write a longer time.
+book-refused-long = Bookings last at most { DURATION($n) }. Write a shorter time.
 book-refused-far = You can book at most { $n } days ahead. Choose a nearer date.
-book-refused-notice = Bookings must be made at least { $n } minutes before. Choose a later time.
+book-refused-notice = Bookings must be made at least { DURATION($n) } before. Choose a later time.
 book-refused-closed = The space is closed at that time.
 book-refused-no-people = At least one person is needed. How many will you be?
 book-refused-capacity = The space holds at most { $n } people. How many will you be? If you are more, choose a bigger space with /book.
-book-refused-quota = Each person may book at most { $n } hours a week in this house, so there is room for everyone.
+book-refused-quota = Each person may book at most { $n ->
+        [one] 1 hour
+       *[other] { $n } hours
+    } a week in this house, so there is room for everyone.
 book-refused-no-such-time = That time does not exist on that day (the clocks change).
 book-which-house = At which welfare house?
 book-free-intro = Free spaces at { $house }, { $day } { $date }:
@@ -306,7 +312,10 @@ booking-already-over = This booking is no longer active.
 checkin-nothing = You have no booking under way now. You can check in from half an hour before the start.
 checkin-done = Check-in recorded for { $space }. Have a good meeting!
 approve-none = There are no requests to approve.
-approve-line = Request: { $space }, { $when }, { $people } people. Purpose:
+approve-line = Request: { $space }, { $when }, { $people ->
+        [one] 1 person
+       *[other] { $people } people
+    }. Purpose:
 button-approve = Approve
 button-decline = Decline
 approve-already-decided = This request has already been decided.
@@ -316,21 +325,27 @@ booking-approved = Good news: your request is approved. { $space }, { $when }.
 booking-declined = Sorry: your request for { $space }, { $when } was not approved. You can ask for another time with /book.
 booking-released = Your booking of { $space } was released because nobody checked in.
 reminder-hours = Reminder: in { $n } hours you have { $space }, { $when }. If you no longer need it, cancel it below.
-reminder-minutes = Reminder: in { $n } minutes you have { $space }, { $when }. When you arrive, write /checkin.
+reminder-minutes = Reminder: in { DURATION($n) } you have { $space }, { $when }. When you arrive, write /checkin.
 telegram-menu-bookings = My bookings
-book-summary-move = Moving the booking to: { $space }, { $when }, { $people } people. Purpose: { $purpose }. Shall I? The old one stays until you confirm.
+book-summary-move = Moving the booking to: { $space }, { $when }, { $people ->
+        [one] 1 person
+       *[other] { $people } people
+    }. Purpose: { $purpose }. Shall I? The old one stays until you confirm.
 button-move-booking = Move { $n }
 booking-status-held = held for you: please confirm
 button-waitlist = Put me on the waitlist
 waitlist-joined = You are on the waitlist for { $space }, { $when }: number { $n } in line. If it frees up, we will write to you.
-waitlist-offer = { $space }, { $when } is free now. We are keeping it for you for { $n } minutes: do you want it?
+waitlist-offer = { $space }, { $when } is free now. We are keeping it for you for { DURATION($n) }: do you want it?
 button-hold-yes = Yes, I'll take it
 button-hold-no = No, thanks
 waitlist-passed = All right: we are offering it to the next person in line.
 waitlist-offer-over = This offer is no longer valid. Write /bookings to see your bookings.
 waitlist-offer-expired = The time to confirm { $space } ran out: we offered it to the next person in line.
 book-summary-weekly = Every week at the same time, for { $n } weeks (I skip the dates that are taken and tell you which).
-book-weekly-done = Booked { $n } times: { $space }, every week from { $when }. Write /bookings to see them.
+book-weekly-done = Booked { $n ->
+        [one] once
+       *[other] { $n } times
+    }: { $space }, every week from { $when }. Write /bookings to see them.
 book-weekly-skipped = Skipped: { $when } (taken or not bookable).
 book-hours-day = { $day }: { $times }
 
@@ -391,7 +406,10 @@ ini-summary = Your proposal ({ $kind }):
     Where: { $place }
     People: { $capacity }
     Needs: { $resources }
-    It needs { $threshold } supports. Tap Submit to send it to the staff, or a field to change it.
+    It needs { $threshold ->
+        [one] 1 support
+       *[other] { $threshold } supports
+    }. Tap Submit to send it to the staff, or a field to change it.
 button-ini-submit = Submit
 button-ini-later = Keep for later
 ini-title-short = The title is too short. Write at least a few words.
@@ -435,7 +453,10 @@ ini-card-participants = Taking part: { $participants }{ $capacity ->
 ini-card-deadline = Supports open until { $when }.
 ini-card-vote-until = Voting open until { $when }.
 ini-card-reason = Reason: { $reason }
-ini-card-outcome = How it went: { $text } ({ $attendance } people came)
+ini-card-outcome = How it went: { $text } ({ $attendance ->
+        [one] 1 person
+       *[other] { $attendance } people
+    } came)
 ini-card-hidden = Hidden until a moderator checks it.
 ini-card-comment = { $name }: { $text }
 button-ini-open = Open
@@ -537,16 +558,31 @@ ini-phase-usage = Write /phase, the area and 1 or 2. For example: /phase Centoce
 ini-phase-is = In { $area } it is { $phase }.
 ini-phase-set = Done: in { $area } it is now { $phase }.
 ini-stats = Participation in { $area }, by month:
-ini-stats-line = { $month }: { $proposed } proposed, { $supports } supports, { $held } held, { $people } residents taking part, { $bookings } bookings
+ini-stats-line = { $month }: { $proposed } proposed, { $supports ->
+        [one] 1 support
+       *[other] { $supports } supports
+    }, { $held } held, { $people ->
+        [one] 1 resident
+       *[other] { $people } residents
+    } taking part, { $bookings ->
+        [one] 1 booking
+       *[other] { $bookings } bookings
+    }
 ini-stats-none = No activity in the last months.
 
 ## Booking: associations, several days
 
-book-refused-association-quota = Each association may book at most { $n } hours a week in this house, so there is room for everyone. Choose another week.
+book-refused-association-quota = Each association may book at most { $n ->
+        [one] 1 hour
+       *[other] { $n } hours
+    } a week in this house, so there is room for everyone. Choose another week.
 book-days-too-many = I can book at most { $n } days in a row at once. Write a shorter period, for example "from 3 to 5 March".
-book-ask-time-days = From { $first } to { $last } I book the same time every day: a booking lasts at most { $max } minutes, not whole days.
+book-ask-time-days = From { $first } to { $last } I book the same time every day: a booking lasts at most { DURATION($max) }, not whole days.
 book-summary-days = Every day at the same time until { $last }: { $n } days (I skip the days that are taken and tell you which).
-book-days-done = Booked { $n } times: { $space }, every day from { $when }. Write /bookings to see them.
+book-days-done = Booked { $n ->
+        [one] once
+       *[other] { $n } times
+    }: { $space }, every day from { $when }. Write /bookings to see them.
 book-series-skipped-quota = Skipped: { $when } (over the weekly hours).
 book-summary-for = For the association: { $association }.
 book-weekly-associations-only = Weekly bookings are for associations: I book this date only.
@@ -619,7 +655,7 @@ space-approval-set = { $space }: { $approval } from now on.
 
 ## Linking accounts on several networks
 
-link-code = Your code is { $code }. On your other network (Telegram, Matrix), write /link { $code } within { $minutes } minutes and confirm on both sides: your accounts become one, with your bookings and supports together. Do not give the code to anyone.
+link-code = Your code is { $code }. On your other network (Telegram, Matrix), write /link { $code } within { DURATION($minutes) } and confirm on both sides: your accounts become one, with your bookings and supports together. Do not give the code to anyone.
 link-done = Done: your accounts are now one person. Your bookings, supports and votes are together, and count once.
 link-unknown = That code is not valid or has expired. On your other network, write /link to get a new one, then write it here.
 link-same = This account is already linked to that one.
@@ -680,7 +716,10 @@ announce-closed = Announcement number { $id } is already finished or cancelled. 
 announce-copy = { $text }
 
   — To stop receiving announcements, write /notifications off.
-announce-done = Announcement number { $id } is delivered: { $sent } sent, { $unreachable } not reachable, { $opted_out } people do not want announcements.
+announce-done = Announcement number { $id } is delivered: { $sent } sent, { $unreachable } not reachable, { $opted_out ->
+        [one] 1 person does not want announcements
+       *[other] { $opted_out } people do not want announcements
+    }.
 ## Rooms and moderation
 
 rooms-not-on-this-bot = This bot does not run neighbourhood groups. Type /help to see what you can do here.

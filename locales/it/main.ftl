@@ -114,7 +114,7 @@ card-closure = { $span ->
        *[range] Chiusura straordinaria dal { $from } al { $to }
     }
 card-only-italian = (Questa descrizione è solo in italiano.)
-card-temporarily-closed = Temporaneamente chiuso
+card-temporarily-closed = Chiusura temporanea: al momento non apre
 card-contact = Contatti: { $contact }
 card-eligibility = Per chi: { $text }
 card-eligibility-age = Per chi: { $ages }
@@ -262,7 +262,10 @@ book-ask-space = Quale spazio vuoi prenotare? Scegli qui sotto.
 book-ask-when = Quando ti serve { $space }? Scrivi giorno e orario, per esempio «sabato dalle 15 alle 17» o «domani alle 10». Orari:
 book-ask-people = Quante persone sarete? Scrivi un numero (al massimo { $capacity }).
 book-ask-purpose = Per cosa ti serve lo spazio? Scrivilo in poche parole, per esempio «riunione del comitato di quartiere».
-book-summary = Ricapitolo: { $space }, { $when }, { $people } persone. Motivo: { $purpose }. Confermi?
+book-summary = Ricapitolo: { $space }, { $when }, { $people ->
+        [one] 1 persona
+       *[other] { $people } persone
+    }. Motivo: { $purpose }. Confermi?
 book-needs-approval = Questo spazio va approvato da chi gestisce la Casa: ti scriviamo appena decidono.
 book-done = Prenotato: { $space }, { $when }. Ti ricordiamo l'appuntamento prima. Scrivi /bookings per vedere o annullare.
 book-pending = Richiesta inviata: { $space }, { $when }. Ti scriviamo quando la Casa decide. Scrivi /bookings per vederla.
@@ -274,14 +277,17 @@ book-no-spaces = Qui non ci sono spazi da prenotare. Scrivi /help per vedere cos
 book-no-such-date = La data «{ $date }» non esiste. Controlla giorno e mese e riscrivila, per esempio «3 marzo».
 book-refused-past = Quel momento è già passato. Scrivi un giorno e un orario da oggi in poi.
 book-refused-empty = L'orario non dura nulla. Scrivi inizio e fine, per esempio «dalle 15 alle 17».
-book-refused-short = Si prenota per almeno { $n } minuti. Scrivi un orario più lungo.
-book-refused-long = Si prenota per al massimo { $n } minuti. Scrivi un orario più corto.
+book-refused-short = Si prenota per almeno { DURATION($n) }. Scrivi un orario più lungo.
+book-refused-long = Si prenota per al massimo { DURATION($n) }. Scrivi un orario più corto.
 book-refused-far = Si prenota al massimo { $n } giorni prima. Scegli una data più vicina.
-book-refused-notice = Bisogna prenotare almeno { $n } minuti prima. Scegli un orario più avanti.
+book-refused-notice = Bisogna prenotare almeno { DURATION($n) } prima. Scegli un orario più avanti.
 book-refused-closed = A quell'ora lo spazio è chiuso.
 book-refused-no-people = Serve almeno una persona. Quante sarete?
 book-refused-capacity = Lo spazio accoglie al massimo { $n } persone. Quante sarete? Se siete di più, scegli uno spazio più grande con /book.
-book-refused-quota = Ognuno può prenotare al massimo { $n } ore a settimana in questa Casa, così c'è posto per tutti.
+book-refused-quota = Ognuno può prenotare al massimo { $n ->
+        [one] 1 ora
+       *[other] { $n } ore
+    } a settimana in questa Casa, così c'è posto per tutti.
 book-refused-no-such-time = Quell'orario non esiste quel giorno (cambia l'ora legale).
 book-which-house = In quale Casa del Welfare?
 book-free-intro = Spazi liberi alla { $house }, { $day } { $date }:
@@ -306,7 +312,10 @@ booking-already-over = Questa prenotazione non è più attiva.
 checkin-nothing = Non hai una prenotazione in corso adesso. Puoi registrare l'arrivo da mezz'ora prima dell'inizio.
 checkin-done = Arrivo registrato per { $space }. Buon lavoro!
 approve-none = Non ci sono richieste da approvare.
-approve-line = Richiesta: { $space }, { $when }, { $people } persone. Motivo:
+approve-line = Richiesta: { $space }, { $when }, { $people ->
+        [one] 1 persona
+       *[other] { $people } persone
+    }. Motivo:
 button-approve = Approva
 button-decline = Rifiuta
 approve-already-decided = Questa richiesta è già stata decisa.
@@ -316,21 +325,27 @@ booking-approved = Buone notizie: la tua richiesta è approvata. { $space }, { $
 booking-declined = Mi dispiace: la tua richiesta per { $space }, { $when } non è stata approvata. Puoi chiedere un altro orario con /book.
 booking-released = La prenotazione di { $space } è stata liberata perché nessuno ha registrato l'arrivo.
 reminder-hours = Promemoria: tra { $n } ore hai { $space }, { $when }. Se non ti serve più, annullala qui sotto.
-reminder-minutes = Promemoria: tra { $n } minuti hai { $space }, { $when }. Quando arrivi scrivi /checkin.
+reminder-minutes = Promemoria: tra { DURATION($n) } hai { $space }, { $when }. Quando arrivi scrivi /checkin.
 telegram-menu-bookings = Le mie prenotazioni
-book-summary-move = Sposto la prenotazione a: { $space }, { $when }, { $people } persone. Motivo: { $purpose }. Confermi? La vecchia resta valida finché non confermi.
+book-summary-move = Sposto la prenotazione a: { $space }, { $when }, { $people ->
+        [one] 1 persona
+       *[other] { $people } persone
+    }. Motivo: { $purpose }. Confermi? La vecchia resta valida finché non confermi.
 button-move-booking = Sposta la { $n }
 booking-status-held = tenuta per te: conferma
 button-waitlist = Mettimi in lista d'attesa
 waitlist-joined = Sei in lista d'attesa per { $space }, { $when }: sei { $n }° in fila. Se si libera, ti scriviamo.
-waitlist-offer = Si è liberato { $space }, { $when }. Lo teniamo per te per { $n } minuti: lo vuoi?
+waitlist-offer = Si è liberato { $space }, { $when }. Lo teniamo per te per { DURATION($n) }: lo vuoi?
 button-hold-yes = Sì, lo prendo
 button-hold-no = No, grazie
 waitlist-passed = Va bene: lo offriamo alla prossima persona in fila.
 waitlist-offer-over = Questa offerta non è più valida. Scrivi /bookings per vedere le tue prenotazioni.
 waitlist-offer-expired = Il tempo per confermare { $space } è finito: lo abbiamo offerto alla prossima persona in fila.
 book-summary-weekly = Ogni settimana alla stessa ora, per { $n } settimane (le date occupate le salto e te le dico).
-book-weekly-done = Prenotato { $n } volte: { $space }, ogni settimana a partire da { $when }. Scrivi /bookings per vederle.
+book-weekly-done = Prenotato { $n ->
+        [one] 1 volta
+       *[other] { $n } volte
+    }: { $space }, ogni settimana a partire da { $when }. Scrivi /bookings per vederle.
 book-weekly-skipped = Saltata: { $when } (occupata o non prenotabile).
 book-hours-day = { $day }: { $times }
 
@@ -391,7 +406,10 @@ ini-summary = La tua proposta ({ $kind }):
     Dove: { $place }
     Persone: { $capacity }
     Serve: { $resources }
-    Servono { $threshold } sostegni. Tocca Invia per mandarla allo staff, o un campo per cambiarlo.
+    { $threshold ->
+        [one] Serve 1 sostegno.
+       *[other] Servono { $threshold } sostegni.
+    } Tocca Invia per mandarla allo staff, o un campo per cambiarlo.
 button-ini-submit = Invia
 button-ini-later = Tienila per dopo
 ini-title-short = Il titolo è troppo corto. Scrivi almeno qualche parola.
@@ -421,7 +439,10 @@ ini-card-theme = Tema: { $theme }
 ini-card-when = Quando: { $when }
 ini-card-place = Dove: { $place }
 ini-card-resources = Serve: { $resources }
-ini-card-supports = { $supports } sostegni su { $threshold }{ $shown ->
+ini-card-supports = { $supports ->
+        [one] 1 sostegno
+       *[other] { $supports } sostegni
+    } su { $threshold }{ $shown ->
     [0] .
    *[other] , tra cui { $names }{ $others ->
         [0] .
@@ -435,7 +456,10 @@ ini-card-participants = Partecipano: { $participants }{ $capacity ->
 ini-card-deadline = Sostegni aperti fino a { $when }.
 ini-card-vote-until = Voto aperto fino a { $when }.
 ini-card-reason = Motivo: { $reason }
-ini-card-outcome = Com'è andata: { $text } ({ $attendance } persone presenti)
+ini-card-outcome = Com'è andata: { $text } ({ $attendance ->
+        [one] 1 persona presente
+       *[other] { $attendance } persone presenti
+    })
 ini-card-hidden = Nascosta finché un moderatore non la controlla.
 ini-card-comment = { $name }: { $text }
 button-ini-open = Apri
@@ -462,8 +486,14 @@ button-ini-mod-reject = Rifiuta come moderatore
 button-ini-vote-yes = Voto sì
 button-ini-vote-no = Voto no
 button-ini-book-space = Prenota uno spazio
-ini-supported = Grazie! Sostieni "{ $title }": { $supports } sostegni su { $threshold }.
-ini-supported-anon = Grazie! Sostieni "{ $title }" in forma anonima: il tuo nome non compare. { $supports } sostegni su { $threshold }.
+ini-supported = Grazie! Sostieni "{ $title }": { $supports ->
+        [one] 1 sostegno
+       *[other] { $supports } sostegni
+    } su { $threshold }.
+ini-supported-anon = Grazie! Sostieni "{ $title }" in forma anonima: il tuo nome non compare. { $supports ->
+        [one] 1 sostegno
+       *[other] { $supports } sostegni
+    } su { $threshold }.
 ini-threshold-reached = Con il tuo sostegno ha raggiunto la soglia. Ora si decide: ti avviseremo.
 ini-support-own = L'hai proposta tu, quindi il tuo sostegno c'è già.
 ini-support-already = La sostieni già.
@@ -519,7 +549,10 @@ ini-note-status = Novità su "{ $title }": { $status }.
 ini-note-status-reason = Novità su "{ $title }": { $status }. Motivo: { $reason }
 ini-note-followed = Novità su "{ $title }", che segui: { $status }.
 ini-note-followed-date = "{ $title }", che segui, si svolge { $when }.
-ini-note-milestone = "{ $title }" ha { $supports } sostegni su { $threshold }.
+ini-note-milestone = "{ $title }" ha { $supports ->
+        [one] 1 sostegno
+       *[other] { $supports } sostegni
+    } su { $threshold }.
 ini-note-comment = Nuovo commento su "{ $title }": { $text }
 ini-note-update = Messaggio dall'autore di "{ $title }": { $text }
 ini-note-promoted = Si è liberato un posto: ora partecipi a "{ $title }".
@@ -537,16 +570,37 @@ ini-phase-usage = Scrivi /fase, la zona e 1 o 2. Per esempio: /fase Centocelle 2
 ini-phase-is = A { $area } siamo in { $phase }.
 ini-phase-set = Fatto: a { $area } ora siamo in { $phase }.
 ini-stats = Partecipazione a { $area }, per mese:
-ini-stats-line = { $month }: { $proposed } proposte, { $supports } sostegni, { $held } svolte, { $people } residenti coinvolti, { $bookings } prenotazioni
+ini-stats-line = { $month }: { $proposed ->
+        [one] 1 proposta
+       *[other] { $proposed } proposte
+    }, { $supports ->
+        [one] 1 sostegno
+       *[other] { $supports } sostegni
+    }, { $held ->
+        [one] 1 svolta
+       *[other] { $held } svolte
+    }, { $people ->
+        [one] 1 residente coinvolto
+       *[other] { $people } residenti coinvolti
+    }, { $bookings ->
+        [one] 1 prenotazione
+       *[other] { $bookings } prenotazioni
+    }
 ini-stats-none = Nessuna attività negli ultimi mesi.
 
 ## Booking: associations, several days
 
-book-refused-association-quota = Ogni associazione può prenotare al massimo { $n } ore a settimana in questa Casa, così c'è posto per tutti. Scegli un'altra settimana.
+book-refused-association-quota = Ogni associazione può prenotare al massimo { $n ->
+        [one] 1 ora
+       *[other] { $n } ore
+    } a settimana in questa Casa, così c'è posto per tutti. Scegli un'altra settimana.
 book-days-too-many = Posso prenotare al massimo { $n } giorni di fila in una volta. Scrivi un periodo più breve, per esempio «dal 3 al 5 marzo».
-book-ask-time-days = Dal { $first } al { $last } prenoto lo stesso orario ogni giorno: si prenota al massimo { $max } minuti alla volta, non giornate intere.
+book-ask-time-days = Dal { $first } al { $last } prenoto lo stesso orario ogni giorno: si prenota al massimo { DURATION($max) } alla volta, non giornate intere.
 book-summary-days = Ogni giorno alla stessa ora fino al { $last }: { $n } giorni (i giorni occupati li salto e te li dico).
-book-days-done = Prenotato { $n } volte: { $space }, ogni giorno a partire da { $when }. Scrivi /bookings per vederle.
+book-days-done = Prenotato { $n ->
+        [one] 1 volta
+       *[other] { $n } volte
+    }: { $space }, ogni giorno a partire da { $when }. Scrivi /bookings per vederle.
 book-series-skipped-quota = Saltata: { $when } (supera le ore a settimana).
 book-summary-for = Per l'associazione: { $association }.
 book-weekly-associations-only = Le prenotazioni ogni settimana sono per le associazioni: prenoto solo questa data.
@@ -599,7 +653,7 @@ space-list-intro = Spazi delle Case della tua zona:
 space-line = { $space } ({ $id }): { $approval }
 space-approval-on = da approvare
 space-approval-off = senza approvazione
-space-closure-line = n. { $id }: { $space } chiuso dal { $from } al { $to } ({ $reason })
+space-closure-line = n. { $id }: { $space }, chiusura dal { $from } al { $to } ({ $reason })
 space-none = Non gestisci spazi di nessuna Casa.
 space-unknown = Non trovo lo spazio «{ $space }». Scrivi /space per vedere i codici.
 space-bad-dates = Non capisco le date o gli orari. Scrivi per esempio /space close centocelle-saletta 24/12-26/12 Natale, oppure 3/12 10-12 imbiancatura.
@@ -611,7 +665,7 @@ space-closed-bookings = { $n ->
        *[other] Ci sono { $n } prenotazioni in quel periodo: abbiamo avvisato chi le ha fatte.
     }
 space-closed-booking-line = { $space }, { $when }: { $name }
-space-closed-notice = Attenzione: { $space } sarà chiuso quando hai prenotato ({ $when }). Motivo: { $reason }. Puoi spostare o annullare la prenotazione qui sotto.
+space-closed-notice = Attenzione: { $space } non sarà disponibile quando hai prenotato ({ $when }). Motivo: { $reason }. Puoi spostare o annullare la prenotazione qui sotto.
 button-move-booking-one = Sposta la prenotazione
 space-closure-unknown = Non trovo la chiusura n. { $id }. Scrivi /space per vedere quelle in corso.
 space-reopened = Riaperto.
@@ -619,7 +673,7 @@ space-approval-set = { $space }: ora { $approval }.
 
 ## Collegare gli account di più reti
 
-link-code = Il tuo codice è { $code }. Sull'altra rete (Telegram, Matrix) scrivi /collega { $code } entro { $minutes } minuti e conferma da tutte e due le parti: i tuoi account diventano uno solo, con prenotazioni e sostegni insieme. Non dare il codice a nessuno.
+link-code = Il tuo codice è { $code }. Sull'altra rete (Telegram, Matrix) scrivi /collega { $code } entro { DURATION($minutes) } e conferma da tutte e due le parti: i tuoi account diventano uno solo, con prenotazioni e sostegni insieme. Non dare il codice a nessuno.
 link-done = Fatto: i tuoi account ora sono una sola persona. Prenotazioni, sostegni e voti sono insieme, e contano una volta sola.
 link-unknown = Questo codice non è valido o è scaduto. Sull'altra rete scrivi /collega per averne uno nuovo, poi scrivilo qui.
 link-same = Questo account è già collegato a quello.
@@ -680,7 +734,16 @@ announce-closed = L'avviso numero { $id } è già concluso o annullato. Non c'è
 announce-copy = { $text }
 
   — Per non ricevere più avvisi scrivi /notifications off.
-announce-done = L'avviso numero { $id } è stato consegnato: { $sent } inviati, { $unreachable } non raggiungibili, { $opted_out } persone non vogliono avvisi.
+announce-done = L'avviso numero { $id } è stato consegnato: { $sent ->
+        [one] 1 inviato
+       *[other] { $sent } inviati
+    }, { $unreachable ->
+        [one] 1 non raggiungibile
+       *[other] { $unreachable } non raggiungibili
+    }, { $opted_out ->
+        [one] 1 persona non vuole avvisi
+       *[other] { $opted_out } persone non vogliono avvisi
+    }.
 ## Rooms and moderation
 
 rooms-not-on-this-bot = Questo bot non gestisce i gruppi dei quartieri. Scrivi /help per vedere cosa puoi fare qui.

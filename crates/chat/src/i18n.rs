@@ -104,6 +104,14 @@ impl I18n {
             let langid = lang.code().parse().map_err(|e| invalid(format!("{e}")))?;
             let mut bundle = FluentBundle::new_concurrent(vec![langid]);
             bundle.set_use_isolating(false);
+            let speak = *lang;
+            bundle
+                .add_function("DURATION", move |positional, _named| match positional.first() {
+                    Some(FluentValue::Number(n)) => FluentValue::String(duration(speak, n.value as i64).into()),
+                    // A missing argument is a bug; a person still never sees Fluent's markup.
+                    _ => FluentValue::String("…".into()),
+                })
+                .map_err(|e| invalid(format!("{e:?}")))?;
             bundle.add_resource(resource).map_err(|errs| invalid(format!("{errs:?}")))?;
             bundles.insert(*lang, bundle);
             ids.insert(*lang, names);
@@ -156,9 +164,50 @@ impl I18n {
     }
 }
 
+/// A length of time given in minutes, as people say it: "45 minuti", "1 ora e 30 minuti",
+/// "4 ore" (`DURATION($n)` in the Fluent files).
+pub fn duration(lang: Lang, minutes: i64) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    let (hour, hours, minute, mins, and) = match lang {
+        Lang::It => ("ora", "ore", "minuto", "minuti", " e "),
+        Lang::En => ("hour", "hours", "minute", "minutes", " "),
+    };
+    let part = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match (h, m) {
+        (0, m) => part(m, minute, mins),
+        (h, 0) => part(h, hour, hours),
+        (h, m) => format!("{}{and}{}", part(h, hour, hours), part(m, minute, mins)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_in_hours_and_minutes_and_counts_of_one_are_singular() {
+        assert_eq!(duration(Lang::It, 240), "4 ore");
+        assert_eq!(duration(Lang::It, 90), "1 ora e 30 minuti");
+        assert_eq!(duration(Lang::It, 61), "1 ora e 1 minuto");
+        assert_eq!(duration(Lang::It, 45), "45 minuti");
+        assert_eq!(duration(Lang::En, 60), "1 hour");
+        assert_eq!(duration(Lang::En, 150), "2 hours 30 minutes");
+        let i18n = I18n::embedded().unwrap();
+        let stats = Msg::new("ini-stats-line")
+            .text("month", "11/2026")
+            .num("proposed", 1)
+            .num("supports", 1)
+            .num("held", 1)
+            .num("people", 1)
+            .num("bookings", 1);
+        assert_eq!(
+            i18n.render(Lang::It, &stats),
+            "11/2026: 1 proposta, 1 sostegno, 1 svolta, 1 residente coinvolto, 1 prenotazione"
+        );
+        assert!(i18n.render(Lang::En, &stats).contains("1 support, 1 held, 1 resident taking part, 1 booking"));
+        let m = Msg::new("book-refused-long").num("n", 240);
+        assert!(i18n.render(Lang::It, &m).contains("4 ore"), "{}", i18n.render(Lang::It, &m));
+    }
 
     #[test]
     fn every_language_defines_the_same_message_ids() {
