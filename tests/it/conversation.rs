@@ -182,3 +182,21 @@ async fn the_conversation_corpus_means_what_residents_mean() {
     }
     assert!(failures.is_empty(), "{} failed:\n{}", failures.len(), failures.join("\n\n"));
 }
+
+#[tokio::test]
+async fn a_whole_sentence_in_the_other_language_is_answered_in_it_but_one_foreign_word_is_not() {
+    let (engine, _clock, _dir) = app().await;
+    let r = talk(&engine, "mixed", Some(Lang::It), &["/lingua it", "I am looking for a soup kitchen in Rome"]).await;
+    let english = all_text(&r[1..]);
+    assert!(english.contains("I found"), "a whole English sentence gets English: {english}");
+    let r = talk(&engine, "mixed", Some(Lang::It), &["cerco una mensa a Roma"]).await;
+    let italian = all_text(&r);
+    assert!(italian.contains("Ho trovato"), "back to Italian: {italian}");
+    let r = talk(&engine, "mixed", Some(Lang::It), &["mensa a Roma please"]).await;
+    let still = all_text(&r);
+    assert!(still.contains("Ho trovato"), "one English word does not switch: {still}");
+    let r =
+        talk(&engine, "newcomer", Some(Lang::En), &["/language en", "cerco una mensa aperta a Roma per favore"]).await;
+    let italian = all_text(&r[1..]);
+    assert!(italian.contains("Ho trovato"), "and the other way round: {italian}");
+}

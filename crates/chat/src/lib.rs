@@ -713,8 +713,9 @@ impl Engine {
         hint: Option<Lang>,
         mut understood: understand::Understanding,
     ) -> Result<Vec<Reply>, StoreError> {
-        // Someone who never chose a language is answered in the one they write in.
-        if turn.person.language.is_none() && hint.is_none() {
+        // Someone who never chose a language is answered in the one they write in; anyone
+        // writing a whole sentence in the other language is answered in it, this once.
+        if (turn.person.language.is_none() && hint.is_none()) || understood.clearly {
             turn.lang = understood.lang;
         }
         // Naming a bookable space ("la sala grande") is asking for it.

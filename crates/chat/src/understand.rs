@@ -155,6 +155,10 @@ pub struct Understanding {
     /// answer to a question of a flow.
     #[serde(skip)]
     pub request: bool,
+    /// Written clearly in `lang`: a sentence whose words are plainly of that language, not one
+    /// foreign word ("ok", "sorry"). Such a message is answered in its language.
+    #[serde(skip)]
+    pub clearly: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -778,6 +782,11 @@ impl Understander {
                 hint
             }
         };
+        let clearly = {
+            let (it, en) = (score.get(&Lang::It).copied().unwrap_or(0.0), score.get(&Lang::En).copied().unwrap_or(0.0));
+            let (win, lose) = if it > en { (it, en) } else { (en, it) };
+            words.len() >= 3 && win >= 2.0 && lose * 3.0 <= win
+        };
         let has_search_slots = slots.category.is_some()
             || slots.territory.is_some()
             || slots.near_me
@@ -823,7 +832,7 @@ impl Understander {
             slots.switch_to = None;
         }
         let request = searched || text.trim_end().ends_with('?');
-        Understanding { intent, slots, lang, request }
+        Understanding { intent, slots, lang, request, clearly }
     }
 }
 
