@@ -213,7 +213,12 @@ whoami = You are { $name }. Language: { $language }. Area: { $home ->
         [none] resident
        *[other] { $roles }
     }. Accounts: { $accounts }.
-mydata-intro = Here is all the data Vicinato keeps about you:
+mydata-intro = Here is what Vicinato keeps about you. The file below holds all of it, in full.
+mydata-counts = Bookings: { $bookings } · Initiatives: { $initiatives } · Comments: { $comments } · Reports: { $reports } · Votes: { $votes } · Waitlist: { $waitlist } · Sanctions in rooms: { $sanctions }
+role-resident = resident
+role-moderator = moderator
+role-staff = staff
+role-admin = administrator
 mydata-forget-hint = To erase all of it, type /forget.
 forget-confirm = Do you really want to erase all your data from Vicinato? This cannot be undone.
 button-forget-yes = Yes, erase everything

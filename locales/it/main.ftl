@@ -213,7 +213,12 @@ whoami = Sei { $name }. Lingua: { $language }. Zona: { $home ->
         [none] residente
        *[other] { $roles }
     }. Account: { $accounts }.
-mydata-intro = Ecco tutti i dati che Vicinato conserva su di te:
+mydata-intro = Ecco cosa Vicinato conserva su di te. Il file qui sotto contiene tutti i dati, per intero.
+mydata-counts = Prenotazioni: { $bookings } · Iniziative: { $initiatives } · Commenti: { $comments } · Segnalazioni: { $reports } · Voti: { $votes } · Attese: { $waitlist } · Provvedimenti nei gruppi: { $sanctions }
+role-resident = residente
+role-moderator = moderatore
+role-staff = staff
+role-admin = amministratore
 mydata-forget-hint = Per cancellarli tutti, scrivi /forget.
 forget-confirm = Vuoi davvero cancellare tutti i tuoi dati da Vicinato? Non si può tornare indietro.
 button-forget-yes = Sì, cancella tutto

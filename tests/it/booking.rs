@@ -66,8 +66,11 @@ async fn a_resident_books_the_main_hall_in_italian_and_sees_it_in_their_bookings
     assert!(text(&r[0]).contains("Non hai prenotazioni"), "{}", text(&r[0]));
     // My data includes my bookings, cancelled ones too.
     let r = talk(&engine, "maria", None, &["/mydata"]).await;
-    assert!(text(&r[0]).contains("\"status\": \"cancelled\""), "{}", text(&r[0]));
-    assert!(text(&r[0]).contains("riunione del comitato di quartiere"), "{}", text(&r[0]));
+    assert!(text(&r[0]).contains("Prenotazioni: 1"), "a summary to read: {}", text(&r[0]));
+    assert_eq!(r[0]["files"][0]["name"], "vicinato-mydata.json");
+    let data = std::fs::read_to_string(r[0]["files"][0]["path"].as_str().unwrap()).unwrap();
+    assert!(data.contains("\"status\": \"cancelled\""), "{data}");
+    assert!(data.contains("riunione del comitato di quartiere"), "{data}");
 }
 
 #[tokio::test]

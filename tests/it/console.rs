@@ -200,7 +200,10 @@ async fn stale_buttons_are_answered_not_obeyed() {
 async fn a_person_can_see_and_erase_their_data() {
     let (engine, _, _dir) = app().await;
     let r = talk(&engine, "ada", Some(Lang::En), &["/start", r#"{"button": "lang:en"}"#, "Testaccio", "/mydata"]).await;
-    let data = text(&r[3]);
+    let summary = text(&r[3]);
+    assert!(summary.contains("You are ada") && summary.contains("Testaccio"), "{summary}");
+    assert!(!summary.contains("console:ada"), "no raw account ids: {summary}");
+    let data = std::fs::read_to_string(r[3]["files"][0]["path"].as_str().unwrap()).unwrap();
     assert!(data.contains("\"display_name\": \"ada\""), "{data}");
     assert!(data.contains("testaccio"));
     let r = talk(&engine, "ada", None, &["/forget", r#"{"button": "forget:yes"}"#]).await;

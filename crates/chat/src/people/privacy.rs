@@ -6,7 +6,7 @@
 
 use super::buttons::PeopleButton;
 use crate::i18n::Msg;
-use crate::{Block, Button, Flow, Reply, Turn};
+use crate::{Attachment, Block, Button, Flow, Reply, Turn};
 use vicinato_core::people::erase::{erase, export};
 use vicinato_core::people::grant::By;
 use vicinato_store::{StoreError, StoredFlow};
@@ -19,9 +19,28 @@ pub async fn my_data(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
         Ok(export) => export,
         Err(refusal) => return Ok(vec![Reply::refused(&refusal).private()]),
     };
+    // A summary to read, and everything, in full, as a file to keep.
     let json = serde_json::to_string_pretty(&export).unwrap_or_default();
     let mut reply = Reply::id("mydata-intro").private();
-    reply.blocks.push(Block::Data(json));
+    reply.blocks.push(Block::Say(super::whoami::summary(turn)));
+    if let Some(e) = &export {
+        let count = |n: usize| n as i64;
+        reply.blocks.push(Block::Say(
+            Msg::new("mydata-counts")
+                .num("bookings", count(e.bookings.len()))
+                .num("initiatives", count(e.initiatives.len()))
+                .num("comments", count(e.comments.len()))
+                .num("reports", count(e.reports.len()))
+                .num("votes", count(e.votes.len()))
+                .num("waitlist", count(e.waitlist.len()))
+                .num("sanctions", count(e.sanctions.len())),
+        ));
+    }
+    reply.blocks.push(Block::File(Attachment {
+        name: "vicinato-mydata.json".into(),
+        mime: "application/json".into(),
+        bytes: json.into_bytes(),
+    }));
     reply.blocks.push(Block::Say(Msg::new("mydata-forget-hint")));
     Ok(vec![reply])
 }

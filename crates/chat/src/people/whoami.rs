@@ -2,8 +2,16 @@
 
 use crate::i18n::Msg;
 use crate::{Reply, Turn};
+use vicinato_domain::{Network, Role};
 
 pub fn whoami(turn: &Turn<'_>) -> Reply {
+    Reply::say(summary(turn)).private()
+}
+
+/// Who the person is to Vicinato, in one message: name, language, home, roles and the networks
+/// of their accounts (never the networks' raw ids).
+pub fn summary(turn: &Turn<'_>) -> Msg {
+    let role = |r: Role| turn.engine.i18n().say(turn.lang, &format!("role-{}", r.as_str()));
     let p = &turn.person;
     let home = p
         .home
@@ -17,20 +25,26 @@ pub fn whoami(turn: &Turn<'_>) -> Reply {
         .map(|g| match &g.territory {
             Some(t) => format!(
                 "{} ({})",
-                g.role.as_str(),
+                role(g.role),
                 turn.snapshot.tree.get(t).map(|t| t.name.as_str()).unwrap_or(t.as_str())
             ),
-            None => g.role.as_str().to_owned(),
+            None => role(g.role),
         })
         .collect();
-    let accounts: Vec<String> = p.accounts.iter().map(|a| a.to_string()).collect();
-    Reply::say(
-        Msg::new("whoami")
-            .text("name", p.display_name.clone())
-            .msg("language", Msg::new(format!("language-{}", turn.lang.code())))
-            .text("home", home)
-            .text("roles", if roles.is_empty() { "none".into() } else { roles.join(", ") })
-            .text("accounts", accounts.join(", ")),
-    )
-    .private()
+    let mut networks: Vec<&str> = p
+        .accounts
+        .iter()
+        .map(|a| match a.network {
+            Network::Telegram => "Telegram",
+            Network::Matrix => "Matrix",
+            Network::Console => "console",
+        })
+        .collect();
+    networks.dedup();
+    Msg::new("whoami")
+        .text("name", p.display_name.clone())
+        .msg("language", Msg::new(format!("language-{}", turn.lang.code())))
+        .text("home", home)
+        .text("roles", if roles.is_empty() { "none".into() } else { roles.join(", ") })
+        .text("accounts", networks.join(", "))
 }
