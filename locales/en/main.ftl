@@ -312,6 +312,10 @@ booking-status-released = released
 button-cancel-booking = Cancel { $n }
 button-cancel-booking-one = Cancel the booking
 booking-not-found = I cannot find this booking. Write /bookings to see yours.
+booking-cancel-ask = Do you want to cancel { $space }, { $when }?
+button-cancel-yes = Yes, cancel it
+button-cancel-keep = No, keep it
+booking-kept = All right, the booking stays. Write /bookings to see it.
 booking-cancelled = Cancelled: { $space }, { $when }. The space is now free for others.
 booking-already-over = This booking is no longer active.
 checkin-nothing = You have no booking under way now. You can check in from half an hour before the start.
@@ -352,6 +356,7 @@ book-weekly-done = Booked { $n ->
        *[other] { $n } times
     }: { $space }, every week from { $when }. Write /bookings to see them.
 book-weekly-skipped = Skipped: { $when } (taken or not bookable).
+book-open-hours = The opening hours of { $space }:
 book-hours-day = { $day }: { $times }
 
 ## Community initiatives

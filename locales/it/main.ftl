@@ -312,6 +312,10 @@ booking-status-released = liberata
 button-cancel-booking = Annulla la { $n }
 button-cancel-booking-one = Annulla la prenotazione
 booking-not-found = Non trovo questa prenotazione. Scrivi /bookings per vedere le tue.
+booking-cancel-ask = Vuoi annullare { $space }, { $when }?
+button-cancel-yes = Sì, annulla
+button-cancel-keep = No, tienila
+booking-kept = Va bene, la prenotazione resta. Scrivi /bookings per vederla.
 booking-cancelled = Annullata: { $space }, { $when }. Lo spazio ora è libero per altri.
 booking-already-over = Questa prenotazione non è più attiva.
 checkin-nothing = Non hai una prenotazione in corso adesso. Puoi registrare l'arrivo da mezz'ora prima dell'inizio.
@@ -352,6 +356,7 @@ book-weekly-done = Prenotato { $n ->
        *[other] { $n } volte
     }: { $space }, ogni settimana a partire da { $when }. Scrivi /bookings per vederle.
 book-weekly-skipped = Saltata: { $when } (occupata o non prenotabile).
+book-open-hours = Gli orari di { $space }:
 book-hours-day = { $day }: { $times }
 
 ## Iniziative della comunità

@@ -60,7 +60,10 @@ async fn a_resident_books_the_main_hall_in_italian_and_sees_it_in_their_bookings
         text(&r[0])
     );
     let cancel = payloads(&r[0]).into_iter().find(|p| p.starts_with("bcancel:")).expect("a cancel button");
+    // Asked first; "sì" answers.
     let r = talk(&engine, "maria", None, &[&press(&cancel)]).await;
+    assert!(text(&r[0]).starts_with("Vuoi annullare Sala grande"), "{}", text(&r[0]));
+    let r = talk(&engine, "maria", None, &["sì"]).await;
     assert!(text(&r[0]).starts_with("Annullata"), "{}", text(&r[0]));
     let r = talk(&engine, "maria", None, &["/bookings"]).await;
     assert!(text(&r[0]).contains("Non hai prenotazioni"), "{}", text(&r[0]));
@@ -167,11 +170,11 @@ async fn a_freed_slot_is_offered_to_the_first_in_line_then_to_the_next_when_the_
     // Maria cancels: Luca, first in line, is offered the slot.
     let r = talk(&engine, "maria", None, &["/bookings"]).await;
     let cancel = payloads(&r[0]).into_iter().find(|p| p.starts_with("bcancel:")).unwrap();
-    talk(&engine, "maria", None, &[&press(&cancel)]).await;
+    talk(&engine, "maria", None, &[&press(&format!("{cancel}:yes"))]).await;
     let offers = courier.take();
     assert_eq!(offers.len(), 1);
     assert_eq!(offers[0].0, Account::new(Network::Console, "luca"));
-    assert!(engine.render(Lang::It, &offers[0].2).blocks[0].lines[0].contains("Lo teniamo per te per 60 minuti"));
+    assert!(engine.render(Lang::It, &offers[0].2).blocks[0].lines[0].contains("Lo teniamo per te per 1 ora"));
     // Held for Luca: nobody else can take it meanwhile.
     let r = talk(&engine, "zoe", Some(Lang::It), &[wish]).await;
     assert!(text(&r[0]).contains("è già occupato"), "{}", text(&r[0]));
@@ -267,16 +270,17 @@ async fn bad_dates_times_and_sizes_get_clear_answers() {
         ("vorrei la sala grande ieri alle 10", "già passato"),
         ("vorrei la sala grande martedì dalle 15 alle 17 per 500 persone", "al massimo 60 persone"),
         ("vorrei la sala grande martedì alle 15 per 0 minuti", "non dura nulla"),
-        ("vorrei la sala grande martedì dalle 9 alle 17", "al massimo 240 minuti"),
-        ("vorrei la sala grande oggi alle 11", "almeno 120 minuti prima"),
+        ("vorrei la sala grande martedì dalle 9 alle 17", "al massimo 4 ore"),
+        ("vorrei la sala grande oggi alle 11", "almeno 2 ore prima"),
         ("vorrei la sala grande domenica alle 10", "lo spazio è chiuso"),
     ];
     for (i, (line, expected)) in cases.iter().enumerate() {
         let r = talk(&engine, &format!("p{i}"), Some(Lang::It), &[line]).await;
         assert!(text(&r[0]).contains(expected), "{line}: {}", text(&r[0]));
     }
-    // A closed day comes with the nearest open times.
+    // A closed day says when the space is open, and comes with the nearest open times.
     let r = talk(&engine, "p9", Some(Lang::It), &["vorrei la sala grande domenica alle 10 per 5 persone"]).await;
+    assert!(text(&r[0]).contains("Gli orari di Sala grande") && text(&r[0]).contains("lunedì:"), "{}", text(&r[0]));
     assert!(
         payloads(&r[1]).iter().any(|p| p.starts_with("bslot:centocelle-sala-grande|20261130")),
         "{:?}",
@@ -350,8 +354,8 @@ async fn reminders_fire_once_at_their_time_and_cancel_in_one_tap() {
     let sent = courier.take();
     assert!(matches!(&sent[0].2.blocks[0], Block::Say(m) if m.id == "reminder-minutes"));
     // Cancelling from the reminder frees the slot and drops what was left to run.
-    let r = talk(&engine, "maria", None, &[&press(&cancel)]).await;
-    assert!(text(&r[0]).starts_with("Annullata"), "{}", text(&r[0]));
+    let r = talk(&engine, "maria", None, &[&press(&cancel), &press(&format!("{cancel}:yes"))]).await;
+    assert!(text(&r[1]).starts_with("Annullata"), "{}", text(&r[1]));
     assert_eq!(engine.store().jobs_count().await.unwrap(), 0);
 }
 
@@ -585,7 +589,7 @@ async fn a_person_who_is_forgotten_frees_their_bookings_for_the_first_in_line() 
     let offers = courier.take();
     assert_eq!(offers.len(), 1, "{offers:?}");
     assert_eq!(offers[0].0, Account::new(Network::Console, "luca"));
-    assert!(engine.render(Lang::It, &offers[0].2).blocks[0].lines[0].contains("Lo teniamo per te per 60 minuti"));
+    assert!(engine.render(Lang::It, &offers[0].2).blocks[0].lines[0].contains("Lo teniamo per te per 1 ora"));
     assert!(engine.store().find_person(&Account::new(Network::Console, "maria")).await.unwrap().is_none());
 }
 

@@ -175,7 +175,7 @@ async fn a_range_of_days_books_each_day_at_the_same_time_and_lists_the_days_it_s
     assert!(text(&r[2]).starts_with("Prenotato"), "{}", text(&r[2]));
     let r = talk(&engine, "ada", Some(Lang::It), &["la saletta dal 2 al 4 dicembre"]).await;
     assert!(text(&r[0]).starts_with("Dal 2/12 al 4/12 prenoto lo stesso orario ogni giorno"), "{}", text(&r[0]));
-    assert!(text(&r[0]).contains("al massimo 180 minuti alla volta"), "{}", text(&r[0]));
+    assert!(text(&r[0]).contains("al massimo 3 ore alla volta"), "{}", text(&r[0]));
     let r = talk(&engine, "ada", None, &["dalle 10 alle 12", "4", "corso di cucito"]).await;
     assert!(text(&r[2]).contains("fino al 4/12: 3 giorni"), "{}", text(&r[2]));
     let r = talk(&engine, "ada", None, &[&press("book:yes")]).await;
@@ -272,7 +272,7 @@ async fn staff_close_a_space_with_a_reason_bookers_are_told_and_nobody_can_book_
     let r = talk(&engine, "op", Some(Lang::It), &["/spazio chiudi centocelle-saletta 1/12 9-13 imbiancatura"]).await;
     let t = text(&r[0]);
     assert!(t.starts_with("Chiuso: Saletta riunioni."), "{t}");
-    assert!(t.contains("Saletta riunioni chiuso dal 1/12 09:00 al 1/12 13:00 (imbiancatura)"), "{t}");
+    assert!(t.contains("Saletta riunioni, chiusura dal 1/12 09:00 al 1/12 13:00 (imbiancatura)"), "{t}");
     assert!(t.contains("C'è una prenotazione in quel periodo"), "{t}");
     assert!(t.contains("martedì 1/12, 10:00–12:00: gio"), "{t}");
     let told = courier.take();

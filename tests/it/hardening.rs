@@ -88,8 +88,8 @@ async fn maria_books_the_hall(app: &App) -> Vec<serde_json::Value> {
 async fn maria_cancels(app: &App) {
     let r = app.say_it("maria", &["/bookings"]).await;
     let cancel = payloads(&r[0]).into_iter().find(|p| p.starts_with("bcancel:")).expect("a cancel button");
-    let r = app.say_it("maria", &[&press(&cancel)]).await;
-    assert!(text(&r[0]).starts_with("Annullata"), "{}", text(&r[0]));
+    let r = app.say_it("maria", &[&press(&cancel), &press(&format!("{cancel}:yes"))]).await;
+    assert!(text(&r[1]).starts_with("Annullata"), "{}", text(&r[1]));
 }
 
 #[tokio::test]
@@ -97,7 +97,7 @@ async fn a_forged_wait_button_is_held_to_every_rule_of_a_booking() {
     let app = App::plain().await;
     maria_books_the_hall(&app).await;
     for (forged, why) in [
-        ("bwait:centocelle-sala-grande|202612011500|20160", "Si prenota per al massimo 240 minuti"),
+        ("bwait:centocelle-sala-grande|202612011500|20160", "Si prenota per al massimo 4 ore"),
         ("bwait:centocelle-sala-grande|999912011500|120", ""),
         ("bwait:centocelle-sala-grande|210012011500|120", "Si prenota al massimo 90 giorni prima"),
         ("bwait:centocelle-sala-grande|202612010600|120", "A quell'ora lo spazio è chiuso"),
@@ -196,7 +196,7 @@ async fn taking_up_an_offer_checks_the_rules_again() {
     // Bob answers at 13:10: within his hold, but less than the two hours' notice the hall needs.
     app.clock.set(tuesday(13, 10));
     let r = app.say_it("bob", &[&press(&yes)]).await;
-    assert!(text(&r[0]).contains("Bisogna prenotare almeno 120 minuti prima"), "{}", text(&r[0]));
+    assert!(text(&r[0]).contains("Bisogna prenotare almeno 2 ore prima"), "{}", text(&r[0]));
     assert!(text(&r[0]).contains("lo offriamo alla prossima persona"), "{}", text(&r[0]));
     let bob = app.person("bob").await;
     assert!(app.store().bookings_of(bob.id, app.clock.now()).await.unwrap().is_empty());

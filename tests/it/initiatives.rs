@@ -141,7 +141,7 @@ async fn an_idea_goes_from_a_chat_message_to_a_held_and_reported_activity_in_pha
 
     // Neighbours support it; Dora anonymously; the third support reaches the threshold.
     let r = app.say("carl", &[&press(&format!("isup:{id}"))]).await;
-    assert!(text(&r[0]).contains("1 sostegni su 3"), "{}", text(&r[0]));
+    assert!(text(&r[0]).contains("1 sostegno su 3"), "{}", text(&r[0]));
     let r = app.say("carl", &[&press(&format!("isup:{id}"))]).await;
     assert!(text(&r[0]).contains("La sostieni già"), "{}", text(&r[0]));
     let r = app.say("ada", &[&press(&format!("isup:{id}"))]).await;
@@ -238,8 +238,8 @@ async fn an_idea_goes_from_a_chat_message_to_a_held_and_reported_activity_in_pha
     assert!(text(&r[0]).contains("Non hai il permesso"), "{}", text(&r[0]));
     let r = app.say("bea", &["/stats"]).await;
     let stats = text(&r[0]);
-    assert!(stats.contains("2026-11: 1 proposte, 3 sostegni"), "{stats}");
-    assert!(stats.contains("2026-12: 0 proposte, 0 sostegni, 1 svolte"), "{stats}");
+    assert!(stats.contains("2026-11: 1 proposta, 3 sostegni"), "{stats}");
+    assert!(stats.contains("2026-12: 0 proposte, 0 sostegni, 1 svolta"), "{stats}");
 }
 
 #[tokio::test]

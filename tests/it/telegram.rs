@@ -527,7 +527,10 @@ async fn a_room_booked_on_telegram_is_reminded_there_and_cancelled_from_the_remi
     assert!(reminder.text.starts_with("Promemoria: tra 24 ore hai Sala grande"), "{}", reminder.text);
     let cancel = reminder.keyboard[0][0].1.clone();
     assert!(cancel.starts_with("bcancel:"), "{cancel}");
-    let cancelled = press(&w.server, &ada, &reminder, &cancel).await;
+    let ask = press(&w.server, &ada, &reminder, &cancel).await;
+    assert!(ask.text.starts_with("Vuoi annullare"), "asked first: {}", ask.text);
+    let yes = ask.button("Sì, annulla").expect("a yes button");
+    let cancelled = press(&w.server, &ada, &ask, &yes).await;
     assert!(cancelled.text.starts_with("Annullata"), "{}", cancelled.text);
     // Sent once: running again sends nothing more.
     assert_eq!(scheduler.run_due(monday).await.unwrap().ran, 0);

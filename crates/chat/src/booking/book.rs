@@ -348,6 +348,16 @@ async fn refused(
             save(turn, &draft).await?;
             return Ok(vec![super::slots::refused(&refusal)]);
         }
+        // Closed at that time: when it is open, then the nearest free times.
+        CoreRefusal::Slot(Refusal::Closed) => {
+            let mut reply = super::slots::refused(&refusal);
+            let hours = house_schedule(turn, space);
+            if !hours.weekly.is_empty() {
+                reply.blocks.push(Block::Say(Msg::new("book-open-hours").text("space", space.name.get(turn.lang))));
+                reply.blocks.extend(hours_lines(&hours.weekly));
+            }
+            reply
+        }
         _ => super::slots::refused(&refusal),
     };
     let mut replies = vec![reply];

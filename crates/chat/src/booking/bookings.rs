@@ -59,7 +59,28 @@ pub async fn list(turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
     Ok(vec![reply.with_buttons(buttons)])
 }
 
-/// Cancels one of my bookings (button `bcancel:<id>`), by the core's rules.
+/// Asks before cancelling one of my bookings (button `bcancel:<id>`): which one, and yes or no.
+pub async fn ask_cancel(turn: &mut Turn<'_>, id: BookingId) -> Result<Vec<Reply>, StoreError> {
+    let live = [BookingStatus::Held, BookingStatus::Pending, BookingStatus::Confirmed];
+    let Some(b) = turn.store().booking(id).await?.filter(|b| b.person == turn.person.id) else {
+        return Ok(vec![super::slots::refused(&vicinato_core::booking::Refusal::NotFound)]);
+    };
+    if !live.contains(&b.status) {
+        return Ok(vec![super::slots::refused(&vicinato_core::booking::Refusal::AlreadyOver)]);
+    }
+    let ask = Msg::new("booking-cancel-ask")
+        .text("space", space_name(turn.engine, turn.lang, &b))
+        .msg("when", when_msg(slot_of(&b)));
+    Ok(vec![Reply::say(ask).with_buttons(vec![
+        Button::msg(Msg::new("button-cancel-yes"), BookingButton::CancelAnswer { booking: id, yes: true }.to_payload()),
+        Button::msg(
+            Msg::new("button-cancel-keep"),
+            BookingButton::CancelAnswer { booking: id, yes: false }.to_payload(),
+        ),
+    ])])
+}
+
+/// Cancels one of my bookings (button `bcancel:<id>:yes`), by the core's rules.
 pub async fn cancel(turn: &mut Turn<'_>, id: BookingId) -> Result<Vec<Reply>, StoreError> {
     let settings = &turn.engine.spaces().settings;
     let done = match vicinato_core::booking::cancel::cancel(&turn.person, id, turn.store(), turn.now, settings).await? {

@@ -67,8 +67,10 @@ pub enum BookingButton {
     Free { house: LocationId, date: Option<NaiveDate> },
     /// `bookings:`: my bookings.
     Bookings,
-    /// `bcancel:<id>`.
+    /// `bcancel:<id>`: asks whether to cancel.
     Cancel(BookingId),
+    /// `bcancel:<id>:yes` or `bcancel:<id>:no`: the answer to that question.
+    CancelAnswer { booking: BookingId, yes: bool },
     /// `bapprove:<id>`.
     Approve(BookingId),
     /// `bdecline:<id>`.
@@ -142,7 +144,12 @@ impl BookingButton {
                 Self::Free { house: LocationId::parse(house).ok()?, date: day(date) }
             }
             "bookings" if arg.is_empty() => Self::Bookings,
-            "bcancel" => Self::Cancel(id(arg)?),
+            "bcancel" => match arg.split_once(':') {
+                None => Self::Cancel(id(arg)?),
+                Some((booking, "yes")) => Self::CancelAnswer { booking: id(booking)?, yes: true },
+                Some((booking, "no")) => Self::CancelAnswer { booking: id(booking)?, yes: false },
+                Some(_) => return None,
+            },
             "bapprove" => Self::Approve(id(arg)?),
             "bdecline" => Self::Decline(id(arg)?),
             "bstart" if arg.is_empty() => Self::Start,
@@ -172,6 +179,7 @@ impl BookingButton {
             Self::Free { house, date: Some(d) } => format!("bfree:{house}|{}", d.format("%Y%m%d")),
             Self::Bookings => "bookings:".to_owned(),
             Self::Cancel(id) => format!("bcancel:{id}"),
+            Self::CancelAnswer { booking, yes } => format!("bcancel:{booking}:{}", if *yes { "yes" } else { "no" }),
             Self::Approve(id) => format!("bapprove:{id}"),
             Self::Decline(id) => format!("bdecline:{id}"),
             Self::Start => "bstart".to_owned(),
@@ -212,6 +220,8 @@ mod tests {
             BookingButton::Free { house: LocationId::new(&slug), date: None },
             BookingButton::Bookings,
             BookingButton::Cancel(big),
+            BookingButton::CancelAnswer { booking: big, yes: true },
+            BookingButton::CancelAnswer { booking: BookingId(1), yes: false },
             BookingButton::Approve(big),
             BookingButton::Decline(big),
             BookingButton::Start,
