@@ -454,6 +454,7 @@ pub async fn telegram(store: Arc<dyn Store>, chats: usize, updates: usize) -> an
             edit: None,
             fallback: None,
             document: None,
+            photo: None,
         };
         items.push(message.to_item());
     }

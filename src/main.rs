@@ -181,8 +181,9 @@ enum ReportKind {
     /// Participation in initiatives per territory and month: proposed, supports, held,
     /// distinct residents taking part, bookings for initiatives.
     Participation {
-        /// Output format: csv.
-        #[arg(long, default_value = "csv", value_parser = ["csv"])]
+        /// Output format: csv (one row per territory and month), or png (a chart of the
+        /// area's months, in the configured language; needs --out).
+        #[arg(long, default_value = "csv", value_parser = ["csv", "png"])]
         format: String,
         /// Months back, this one included.
         #[arg(long, default_value_t = 12)]
@@ -365,22 +366,37 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Report { what: ReportKind::Participation { format: _, months, area, out, db } } => {
+        Command::Report { what: ReportKind::Participation { format, months, area, out, db } } => {
+            let png = format == "png";
+            anyhow::ensure!(!png || out.is_some(), "--format png: say where to write the chart with --out FILE");
             let config = load_config(&cli, Some(db))?;
             let store = app::open_store(&config.database_url).await?;
             app::ensure_demo(store.as_ref(), &config).await?;
             let tree = TerritoryTree::new(store.territories().await?)?;
-            let path = match area {
+            let territory = match area {
                 Some(a) => {
                     let id = TerritoryId::parse(a).map_err(|e| anyhow::anyhow!("--area: {e}"))?;
                     anyhow::ensure!(tree.get(&id).is_some(), "--area: there is no territory `{a}`");
-                    tree.path(&id)
+                    Some(id)
                 }
-                None => "/".to_owned(),
+                None => None,
             };
+            let path = territory.as_ref().map_or_else(|| "/".to_owned(), |id| tree.path(id));
             let now = chrono::Utc::now();
             let (from, to) = vicinato::conversation::initiatives::decide::months_back(now, config.time_zone, *months);
             let events = store.participation_events(&path, from, to).await?;
+            if let (true, Some(file)) = (png, out) {
+                let figures = vicinato::conversation::initiatives::decide::Figures {
+                    events: &events,
+                    zone: config.time_zone,
+                    from,
+                    months: (*months).max(1),
+                };
+                let image = participation_chart(&figures, &tree, territory.as_ref(), config.default_language)?;
+                std::fs::write(file, &image.bytes).with_context(|| format!("cannot write {}", file.display()))?;
+                println!("Wrote the chart to {}. {}", file.display(), image.alt);
+                return Ok(());
+            }
             let rows = vicinato::conversation::initiatives::decide::table(&events, &tree, None, config.time_zone);
             let text = vicinato::conversation::initiatives::decide::csv(&rows)?;
             match out {
@@ -479,6 +495,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench { json, what } => bench_cli::run(what, *json).await,
     }
+}
+
+/// The chart of `vicinato report participation --format png`, drawn in `lang`.
+fn participation_chart(
+    figures: &vicinato::conversation::initiatives::decide::Figures<'_>,
+    tree: &TerritoryTree,
+    territory: Option<&TerritoryId>,
+    lang: vicinato::domain::Lang,
+) -> anyhow::Result<vicinato::conversation::chart::Image> {
+    let i18n = vicinato::conversation::i18n::I18n::embedded()?;
+    let (key, area) = match territory {
+        Some(id) => (id.to_string(), tree.get(id).map_or_else(|| id.to_string(), |t| t.name.clone())),
+        None => ("all".to_owned(), i18n.say(lang, "chart-area-all")),
+    };
+    let chart = vicinato::conversation::initiatives::decide::chart(figures, &key, &area);
+    vicinato::conversation::chart::draw(&i18n, lang, &chart).context("the chart could not be drawn")
 }
 
 async fn admin(cli: &Cli, what: &AdminCommand) -> anyhow::Result<()> {

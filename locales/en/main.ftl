@@ -579,6 +579,49 @@ ini-stats-line = { $month }: { $proposed } proposed, { $supports ->
        *[other] { $bookings } bookings
     }
 ini-stats-none = No activity in the last months.
+chart-participation-title = Participation in { $area }, { $months ->
+        [one] this month
+       *[other] last { $months } months
+    }
+chart-participation-summary = Chart of participation in { $area } { $months ->
+        [one] this month
+       *[other] over the last { $months } months
+    }: { $proposed ->
+        [one] 1 initiative proposed
+       *[other] { $proposed } initiatives proposed
+    }, { $supports ->
+        [one] 1 support
+       *[other] { $supports } supports
+    }, { $held ->
+        [one] 1 activity held
+       *[other] { $held } activities held
+    }, { $people ->
+        [one] 1 resident taking part
+       *[other] { $people } residents taking part
+    }, { $bookings ->
+        [one] 1 booking
+       *[other] { $bookings } bookings
+    }.
+chart-series-proposed = Initiatives proposed
+chart-series-supports = Supports
+chart-series-held = Activities held
+chart-series-people = Residents taking part
+chart-series-bookings = Bookings
+chart-area-all = all areas
+chart-month = { $month ->
+        [1] Jan
+        [2] Feb
+        [3] Mar
+        [4] Apr
+        [5] May
+        [6] Jun
+        [7] Jul
+        [8] Aug
+        [9] Sep
+        [10] Oct
+        [11] Nov
+       *[12] Dec
+    } { $year }
 
 ## Booking: associations, several days
 
@@ -636,6 +679,7 @@ bookings-calendar = Here is a calendar file with { $n ->
        *[other] your { $n } bookings
     }: open it in your calendar app.
 console-file-saved = File saved: { $path }
+console-chart-saved = { $summary } Chart saved: { $path }
 
 ## Booking: staff manage spaces
 

@@ -597,6 +597,49 @@ ini-stats-line = { $month }: { $proposed ->
        *[other] { $bookings } prenotazioni
     }
 ini-stats-none = Nessuna attività negli ultimi mesi.
+chart-participation-title = Partecipazione a { $area }, { $months ->
+        [one] questo mese
+       *[other] ultimi { $months } mesi
+    }
+chart-participation-summary = Grafico della partecipazione a { $area } { $months ->
+        [one] in questo mese
+       *[other] negli ultimi { $months } mesi
+    }: { $proposed ->
+        [one] 1 iniziativa proposta
+       *[other] { $proposed } iniziative proposte
+    }, { $supports ->
+        [one] 1 sostegno
+       *[other] { $supports } sostegni
+    }, { $held ->
+        [one] 1 attività svolta
+       *[other] { $held } attività svolte
+    }, { $people ->
+        [one] 1 residente coinvolto
+       *[other] { $people } residenti coinvolti
+    }, { $bookings ->
+        [one] 1 prenotazione
+       *[other] { $bookings } prenotazioni
+    }.
+chart-series-proposed = Iniziative proposte
+chart-series-supports = Sostegni
+chart-series-held = Attività svolte
+chart-series-people = Residenti coinvolti
+chart-series-bookings = Prenotazioni
+chart-area-all = tutte le zone
+chart-month = { $month ->
+        [1] gen
+        [2] feb
+        [3] mar
+        [4] apr
+        [5] mag
+        [6] giu
+        [7] lug
+        [8] ago
+        [9] set
+        [10] ott
+        [11] nov
+       *[12] dic
+    } { $year }
 
 ## Booking: associations, several days
 
@@ -654,6 +697,7 @@ bookings-calendar = Ecco il file di calendario con { $n ->
        *[other] le tue { $n } prenotazioni
     }: aprilo con l'app del calendario.
 console-file-saved = File salvato: { $path }
+console-chart-saved = { $summary } Grafico salvato: { $path }
 
 ## Booking: staff manage spaces
 

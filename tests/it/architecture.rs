@@ -57,7 +57,7 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "chat",
-        &["vicinato-domain", "vicinato-store", "vicinato-core"],
+        &["vicinato-domain", "vicinato-store", "vicinato-core", "vicinato-charts"],
         &["sqlx", "teloxide", "matrix-sdk", "reqwest", "axum"],
     ),
     (
@@ -76,6 +76,7 @@ const LAYERS: &[(&str, &[&str], &[&str])] = &[
         &["sqlx", "teloxide"],
     ),
     ("testkit", &[], &["sqlx"]),
+    ("charts", &[], &["sqlx", "tokio", "teloxide", "matrix-sdk", "reqwest", "axum", "fluent-bundle"]),
 ];
 
 #[test]

@@ -103,6 +103,7 @@ fn ids(outcome: &vicinato::conversation::Outcome) -> Vec<String> {
             Block::Card(_) => "card".to_owned(),
             Block::Data(_) => "data".to_owned(),
             Block::File(_) => "file".to_owned(),
+            Block::Chart(_) => "chart".to_owned(),
         })
         .collect()
 }

@@ -8,6 +8,7 @@ mod app;
 mod architecture;
 mod booking;
 mod booking_more;
+mod charts;
 mod cli;
 mod conformance;
 mod console;

@@ -65,6 +65,8 @@ struct Notice {
     thread: Option<String>,
     /// An `m.file` (its body is then the file name).
     file: Option<matrix_sdk::ruma::events::room::message::FileMessageEventContent>,
+    /// An `m.image` (its body is then the caption).
+    image: Option<matrix_sdk::ruma::events::room::message::ImageMessageEventContent>,
 }
 
 /// A person on Matrix, with their own encrypted client, syncing in the background.
@@ -104,6 +106,17 @@ impl Resident {
                         html: String::new(),
                         thread: None,
                         file: Some(f.clone()),
+                        image: None,
+                    });
+                }
+                if let MessageType::Image(i) = &ev.content.msgtype {
+                    let _ = tx.send(Notice {
+                        room: room.room_id().to_owned(),
+                        body: i.body.clone(),
+                        html: String::new(),
+                        thread: None,
+                        file: None,
+                        image: Some(i.clone()),
                     });
                 }
                 if let MessageType::Notice(n) = &ev.content.msgtype {
@@ -117,6 +130,7 @@ impl Resident {
                         html: n.formatted.as_ref().map(|f| f.body.clone()).unwrap_or_default(),
                         thread,
                         file: None,
+                        image: None,
                     });
                 }
             }
@@ -684,4 +698,34 @@ async fn serve_wires_one_courier_per_bot_on_every_network_and_every_job_kind_the
     assert_eq!(running.job_kinds, declared_job_kinds());
     stop.send(true).unwrap();
     tokio::time::timeout(WAIT, running.wait()).await.expect("serve stops").expect("cleanly");
+}
+
+#[tokio::test]
+async fn stats_from_staff_on_matrix_come_with_the_chart_as_an_image_that_downloads() {
+    use vicinato::domain::{Account, Network, Role, RoleGrant, TerritoryId};
+    let Some(hs) = shared() else { return };
+    let (engine, store, _db) = app().await;
+    let account = bot_account(hs).await;
+    let bot = start_bot(hs, &account, engine).await;
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let mut eda = Resident::new(hs, &unique("eda")).await;
+    let room = eda.room_with(&[&bot_id], true, false).await;
+    let person = store
+        .person_for_account(&Account::new(Network::Matrix, eda.user_id().as_str()), "eda", saturday_morning())
+        .await
+        .unwrap();
+    let grant = RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("roma-m05")) };
+    store.grant_role(person.id, &grant, saturday_morning()).await.unwrap();
+    eda.say(&room, "/stats").await;
+    let chart = eda.until("Grafico della partecipazione a ").await;
+    assert_eq!(chart.room, room.room_id());
+    assert!(chart.body.contains("0 iniziative proposte, 0 sostegni"), "{}", chart.body);
+    let image = chart.image.expect("an m.image");
+    assert_eq!(image.filename(), "participation-roma-m05-2026-11.png");
+    let info = image.info.as_ref().expect("its size is given");
+    assert_eq!(info.mimetype.as_deref(), Some("image/png"));
+    assert_eq!((info.width.map(u64::from), info.height.map(u64::from)), (Some(900), Some(520)));
+    let bytes = eda.client.media().get_file(&image, false).await.unwrap().expect("the image downloads");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    bot.stop().await;
 }

@@ -319,6 +319,7 @@ async fn a_person_who_blocked_the_bot_is_marked_unreachable_and_not_retried() {
         edit: None,
         fallback: None,
         document: None,
+        photo: None,
     };
     w.store.outbox_push("telegram:test", &[announcement.to_item()], None, chrono::Utc::now()).await.unwrap();
     bot.waker.notify_one();
@@ -801,6 +802,54 @@ async fn a_delivery_whose_outbox_removal_fails_is_recorded_later_and_never_sent_
     }
     assert_eq!(waiting().await, 0, "the delivery was recorded at last");
     assert_eq!(w.server.messages(ada.id).len(), delivered, "{:#?}", w.server.messages(ada.id));
+    no_violations(&w.server);
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn stats_from_staff_on_telegram_come_with_the_chart_as_a_photo_and_a_resident_gets_none() {
+    use vicinato::domain::{Lang, Role, RoleGrant, TerritoryId};
+    let w = world().await;
+    let bot = start_bot(w.engine.clone(), options(&w.server)).await;
+    // A proposal, made on the console, counts in the figures of the municipio.
+    let lines = [
+        "/proponi Orto condiviso",
+        "Un orto nel cortile della scuola, per tutte le famiglie.",
+        "Centocelle",
+        r#"{"button": "ptheme:environment"}"#,
+        r#"{"button": "pskip"}"#,
+        r#"{"button": "pskip"}"#,
+        r#"{"button": "pskip"}"#,
+        r#"{"button": "pskip"}"#,
+    ];
+    let r = talk(&w.engine, "ugo", Some(Lang::It), &lines).await;
+    let submit = r.last().unwrap()["buttons"][0]["payload"].as_str().unwrap().to_owned();
+    talk(&w.engine, "ugo", None, &[&format!(r#"{{"button": "{submit}"}}"#)]).await;
+
+    let carl = w.server.user(2301, "Carl", Some("it"));
+    w.server.user_says(&carl, "/stats");
+    let refused = nth(&w.server, carl.id, 1).await;
+    assert!(refused.text.contains("Non hai il permesso"), "{}", refused.text);
+
+    let bea = w.server.user(2302, "Bea", Some("it"));
+    let staff =
+        w.store.person_for_account(&Account::new(Network::Telegram, "2302"), "Bea", saturday_morning()).await.unwrap();
+    let grant = RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("roma-m05")) };
+    w.store.grant_role(staff.id, &grant, saturday_morning()).await.unwrap();
+    w.server.user_says(&bea, "/stats");
+    let sent = w.server.wait_until(bea.id, WAIT, |ms| ms.iter().any(|m| m.photo.is_some())).await;
+    let lines = sent.iter().position(|m| m.text.contains("2026-11: 1 proposte")).expect("the lines");
+    let at = sent.iter().position(|m| m.photo.is_some()).unwrap();
+    assert!(lines < at, "the chart follows the lines");
+    let photo = sent[at].photo.clone().unwrap();
+    assert_eq!(photo.name, "participation-roma-m05-2026-11.png");
+    assert_eq!(&photo.bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!((photo.width, photo.height), (900, 520));
+    assert!(photo.caption.starts_with("Grafico della partecipazione a "), "{}", photo.caption);
+    assert!(photo.caption.contains("1 iniziativa proposta, 0 sostegni"), "{}", photo.caption);
+    assert_eq!(w.server.calls("sendphoto").len(), 1);
+    // The resident's chat never got a photo.
+    assert!(w.server.messages(carl.id).iter().all(|m| m.photo.is_none()));
     no_violations(&w.server);
     bot.stop().await;
 }

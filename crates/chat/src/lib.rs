@@ -12,6 +12,7 @@
 
 pub mod announce;
 pub mod booking;
+pub mod chart;
 pub mod courier;
 pub mod directory;
 pub mod i18n;
@@ -222,6 +223,8 @@ pub enum Block {
     Data(String),
     /// A file sent with the reply (a calendar), where the network can carry files.
     File(Attachment),
+    /// A chart, drawn as an image in the reader's language when the reply is rendered.
+    Chart(chart::Chart),
 }
 
 /// A file a reply carries: its name, media type and contents. Kept small (a calendar).

@@ -2,6 +2,7 @@
 //! any network's markup: a transport escapes it and adds its own formatting.
 
 use super::{Attachment, Block, Label, Reply, Visibility};
+use crate::chart::Image;
 use crate::directory::cards::{CardLine, times_text};
 use crate::i18n::{I18n, Msg};
 use serde::Serialize;
@@ -33,6 +34,9 @@ pub struct Rendered {
     /// Files sent after the text, in order.
     #[serde(skip)]
     pub files: Vec<Attachment>,
+    /// Charts drawn, sent after the text (and before the files), in order.
+    #[serde(skip)]
+    pub images: Vec<Image>,
 }
 
 impl Rendered {
@@ -62,12 +66,20 @@ pub fn render(i18n: &I18n, lang: Lang, reply: &Reply) -> Rendered {
             _ => None,
         })
         .collect();
+    let images = reply
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Chart(c) => crate::chart::draw(i18n, lang, c),
+            _ => None,
+        })
+        .collect();
     let blocks = reply
         .blocks
         .iter()
-        .filter(|b| !matches!(b, Block::File(_)))
+        .filter(|b| !matches!(b, Block::File(_) | Block::Chart(_)))
         .map(|b| match b {
-            Block::File(_) => unreachable!("files were taken out above"),
+            Block::File(_) | Block::Chart(_) => unreachable!("files and charts were taken out above"),
             Block::Say(m) => RenderedBlock { title: None, lines: vec![i18n.render(lang, m)], verbatim: false },
             Block::Data(text) => RenderedBlock { title: None, lines: vec![text.clone()], verbatim: true },
             Block::Card(card) => RenderedBlock {
@@ -124,7 +136,7 @@ pub fn render(i18n: &I18n, lang: Lang, reply: &Reply) -> Rendered {
             payload: b.payload.clone(),
         })
         .collect();
-    Rendered { blocks, buttons, visibility: reply.visibility, update: reply.update, files }
+    Rendered { blocks, buttons, visibility: reply.visibility, update: reply.update, files, images }
 }
 
 /// Consecutive replies for the same audience become one message, the buttons going with the
@@ -141,6 +153,7 @@ pub fn merge(rendered: Vec<Rendered>) -> Vec<Rendered> {
             prev.blocks.extend(r.blocks);
             prev.buttons = r.buttons;
             prev.files.extend(r.files);
+            prev.images.extend(r.images);
             continue;
         }
         out.push(r);

@@ -52,12 +52,14 @@ impl Courier for MatrixCourier {
         let mut items = Vec::new();
         let mut choices = Vec::new();
         for laid in outbound::lay_out(&self.engine, &outcome) {
-            choices = laid.choices;
             let id = room.room_id().to_string();
+            let attached = MatrixOut::attached(&id, &laid);
+            choices = laid.choices;
             items.push(
-                MatrixOut { room: id.clone(), thread: None, plain: laid.plain, html: laid.html, file: None }.to_item(),
+                MatrixOut { room: id, thread: None, plain: laid.plain, html: laid.html, file: None, image: None }
+                    .to_item(),
             );
-            items.extend(MatrixOut::files(&id, &laid.files));
+            items.extend(attached);
         }
         let items: Vec<_> = items.into_iter().map(|i| i.for_account(Some(&account.external_id))).collect();
         let store = self.engine.store();

@@ -516,8 +516,14 @@ impl MatrixBot {
             Err(error) => {
                 self.set_aside(&event, "event", &error).await;
                 let note = self.engine.i18n().say(self.engine.settings().default_lang, "error-internal");
-                let msg =
-                    MatrixOut { room, thread, html: vicinato_transport::escape_html(&note), plain: note, file: None };
+                let msg = MatrixOut {
+                    room,
+                    thread,
+                    html: vicinato_transport::escape_html(&note),
+                    plain: note,
+                    file: None,
+                    image: None,
+                };
                 vec![msg.to_item()]
             }
         }
@@ -559,6 +565,7 @@ impl MatrixBot {
                             html: vicinato_transport::escape_html(&note),
                             plain: note,
                             file: None,
+                            image: None,
                         };
                         items.push(msg.to_item());
                         continue;
@@ -567,13 +574,15 @@ impl MatrixBot {
             } else {
                 (incoming.room.to_string(), incoming.thread.clone())
             };
+            let attached = MatrixOut::attached(&room, &laid);
             if room == incoming.room.as_str() {
                 last_choices = Some(laid.choices);
             }
             items.push(
-                MatrixOut { room: room.clone(), thread, plain: laid.plain, html: laid.html, file: None }.to_item(),
+                MatrixOut { room: room.clone(), thread, plain: laid.plain, html: laid.html, file: None, image: None }
+                    .to_item(),
             );
-            items.extend(MatrixOut::files(&room, &laid.files));
+            items.extend(attached);
         }
         let items: Vec<NewOutboxItem> = items.into_iter().map(|i| i.for_account(Some(&sender))).collect();
         if let Some(payloads) = last_choices

@@ -1,7 +1,8 @@
 //! Replies as Matrix messages: `m.notice` with an HTML `formatted_body` (every text Vicinato
 //! did not write itself escaped) and a plain `body`. Matrix has no buttons, so a reply's buttons
 //! become a numbered list; answering with the number presses the button. A file a reply
-//! carries (a calendar) follows as an `m.file` message, uploaded by the sender.
+//! carries (a calendar) follows as an `m.file` message, a chart as an `m.image` with its summary
+//! as the caption, both uploaded by the sender.
 
 use serde::{Deserialize, Serialize};
 use vicinato_chat::{Engine, Outcome, Rendered, RenderedBlock, Visibility};
@@ -20,24 +21,50 @@ pub struct MatrixOut {
     /// Uploaded and sent as `m.file` instead of a notice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<vicinato_transport::OutFile>,
+    /// Uploaded and sent as `m.image` instead of a notice: a chart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<OutImage>,
+}
+
+/// A chart as an `m.image`: the PNG, its size, and its one-line summary, sent as the caption
+/// (the event's `body`, which clients show and screen readers read; the name goes in
+/// `filename`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutImage {
+    pub file: vicinato_transport::OutFile,
+    pub width: u32,
+    pub height: u32,
+    pub caption: String,
 }
 
 impl MatrixOut {
-    /// The messages that carry a reply's files, one each, after its text.
-    pub fn files(room: &str, files: &[vicinato_chat::Attachment]) -> Vec<NewOutboxItem> {
-        files
-            .iter()
-            .map(|f| {
-                MatrixOut {
-                    room: room.to_owned(),
-                    thread: None,
-                    plain: f.name.clone(),
-                    html: escape_html(&f.name),
-                    file: Some(vicinato_transport::OutFile::of(f)),
-                }
-                .to_item()
-            })
-            .collect()
+    /// The messages that carry a reply's charts and files, one each, after its text.
+    pub fn attached(room: &str, laid: &Laid) -> Vec<NewOutboxItem> {
+        let images = laid.images.iter().map(|i| {
+            let file = vicinato_chat::Attachment { name: i.name.clone(), mime: i.mime.clone(), bytes: i.bytes.clone() };
+            MatrixOut {
+                room: room.to_owned(),
+                thread: None,
+                plain: i.alt.clone(),
+                html: escape_html(&i.alt),
+                file: None,
+                image: Some(OutImage {
+                    file: vicinato_transport::OutFile::of(&file),
+                    width: i.width,
+                    height: i.height,
+                    caption: i.alt.clone(),
+                }),
+            }
+        });
+        let files = laid.files.iter().map(|f| MatrixOut {
+            room: room.to_owned(),
+            thread: None,
+            plain: f.name.clone(),
+            html: escape_html(&f.name),
+            file: Some(vicinato_transport::OutFile::of(f)),
+            image: None,
+        });
+        images.chain(files).map(|m| m.to_item()).collect()
     }
 
     pub fn to_item(&self) -> NewOutboxItem {
@@ -57,6 +84,7 @@ pub struct Laid {
     pub html: String,
     pub choices: Vec<String>,
     pub files: Vec<vicinato_chat::Attachment>,
+    pub images: Vec<vicinato_chat::chart::Image>,
 }
 
 /// The replies of an outcome as Matrix messages (consecutive replies merged, as on every network).
@@ -72,6 +100,7 @@ pub fn lay_out(engine: &Engine, outcome: &Outcome) -> Vec<Laid> {
                 html,
                 choices: r.buttons.iter().map(|b| b.payload.clone()).collect(),
                 files: r.files.clone(),
+                images: r.images.clone(),
             }
         })
         .collect()
@@ -137,6 +166,7 @@ mod tests {
             visibility: Visibility::Chat,
             update: false,
             files: Vec::new(),
+            images: Vec::new(),
         }
     }
 

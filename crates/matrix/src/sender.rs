@@ -6,10 +6,10 @@
 
 use super::outbound::MatrixOut;
 use matrix_sdk::Client;
-use matrix_sdk::attachment::AttachmentConfig;
+use matrix_sdk::attachment::{AttachmentConfig, AttachmentInfo, BaseImageInfo};
 use matrix_sdk::ruma::events::relation::Thread;
-use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent};
-use matrix_sdk::ruma::{OwnedEventId, OwnedTransactionId, RoomId};
+use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent, TextMessageEventContent};
+use matrix_sdk::ruma::{OwnedEventId, OwnedTransactionId, RoomId, UInt};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +33,26 @@ async fn send_one(client: &Client, item: &OutboxItem) -> Sent {
     let Ok(room_id) = RoomId::parse(&message.room) else { return Sent::Never(format!("bad room id {}", message.room)) };
     let Some(room) = client.get_room(&room_id) else { return Sent::Never("the bot is not in this room".into()) };
     let txn: OwnedTransactionId = format!("vicinato-{}", item.id).into();
+    if let Some(image) = &message.image {
+        let Some(bytes) = image.file.bytes() else {
+            return Sent::Never("the outbox holds an image that is not base64".into());
+        };
+        let mime: mime::Mime = image.file.mime.parse().unwrap_or(mime::IMAGE_PNG);
+        let info = BaseImageInfo {
+            width: Some(UInt::from(image.width)),
+            height: Some(UInt::from(image.height)),
+            size: UInt::new(bytes.len() as u64),
+            ..Default::default()
+        };
+        let config = AttachmentConfig::new()
+            .txn_id(txn)
+            .info(AttachmentInfo::Image(info))
+            .caption(Some(TextMessageEventContent::plain(image.caption.clone())));
+        return match room.send_attachment(image.file.name.clone(), &mime, bytes, config).await {
+            Ok(_) => Sent::Ok,
+            Err(e) => Sent::Retry(e.to_string()),
+        };
+    }
     if let Some(file) = &message.file {
         let Some(bytes) = file.bytes() else { return Sent::Never("the outbox holds a file that is not base64".into()) };
         let mime: mime::Mime = file.mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);

@@ -112,7 +112,14 @@ mod tests {
     use vicinato_chat::Visibility;
 
     fn rendered(blocks: Vec<RenderedBlock>) -> Rendered {
-        Rendered { blocks, buttons: Vec::new(), visibility: Visibility::Chat, update: false, files: Vec::new() }
+        Rendered {
+            blocks,
+            buttons: Vec::new(),
+            visibility: Visibility::Chat,
+            update: false,
+            files: Vec::new(),
+            images: Vec::new(),
+        }
     }
 
     fn plain(lines: &[&str]) -> RenderedBlock {

@@ -2,7 +2,8 @@
 //! inline keyboards whose callback data fits Telegram's 64 bytes (longer payloads are kept in
 //! the store behind a short token), edits for paging, and a private reply from a group with a
 //! way back when Telegram will not let the bot write first. A file a reply carries (a
-//! calendar) follows its text as a document, kept in the outbox as base64.
+//! calendar) follows its text as a document, a chart as a photo with its summary as the caption,
+//! both kept in the outbox as base64.
 
 use super::html;
 use super::inbound::{Press, Target};
@@ -35,6 +36,36 @@ pub struct OutMessage {
     /// Sent as a document (`sendDocument`) instead of a text message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<OutFile>,
+    /// Sent as a photo (`sendPhoto`) instead of a text message: a chart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<OutPhoto>,
+}
+
+/// A chart as a photo: the PNG, and its one-line summary as the caption (plain text, no parse
+/// mode, so nothing in it is markup), which screen readers read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutPhoto {
+    pub file: OutFile,
+    pub caption: String,
+}
+
+/// Telegram's limit on a caption, in characters.
+pub const MAX_CAPTION_CHARS: usize = 1024;
+
+impl OutPhoto {
+    pub fn of(image: &vicinato_chat::chart::Image) -> Self {
+        let file = vicinato_chat::Attachment {
+            name: image.name.clone(),
+            mime: image.mime.clone(),
+            bytes: image.bytes.clone(),
+        };
+        let caption = if image.alt.chars().count() > MAX_CAPTION_CHARS {
+            image.alt.chars().take(MAX_CAPTION_CHARS - 1).chain(['…']).collect()
+        } else {
+            image.alt.clone()
+        };
+        Self { file: OutFile::of(&file), caption }
+    }
 }
 
 impl OutMessage {
@@ -146,6 +177,7 @@ pub async fn compose(
                     edit: None,
                     fallback: None,
                     document: None,
+                    photo: None,
                 })
             });
             messages.push(OutMessage {
@@ -155,6 +187,18 @@ pub async fn compose(
                 edit,
                 fallback,
                 document: None,
+                photo: None,
+            });
+        }
+        for image in &r.images {
+            messages.push(OutMessage {
+                target: to,
+                html: String::new(),
+                keyboard: Vec::new(),
+                edit: None,
+                fallback: None,
+                document: None,
+                photo: Some(OutPhoto::of(image)),
             });
         }
         for file in &r.files {
@@ -165,6 +209,7 @@ pub async fn compose(
                 edit: None,
                 fallback: None,
                 document: Some(OutFile::of(file)),
+                photo: None,
             });
         }
     }
@@ -192,6 +237,7 @@ mod tests {
             visibility: Visibility::Chat,
             update: false,
             files: Vec::new(),
+            images: Vec::new(),
         };
         let merged = vicinato_chat::render::merge(vec![r("a", 0), r("b", 2), r("c", 0)]);
         assert_eq!(merged.len(), 2);
@@ -208,6 +254,7 @@ mod tests {
             edit: Some(9),
             fallback: None,
             document: None,
+            photo: None,
         };
         let item = m.to_item();
         assert_eq!(item.chat, "-100");

@@ -147,6 +147,15 @@ async fn deliver(bot: &Bot, m: &OutMessage) -> Result<(), RequestError> {
         )
     });
     let chat = ChatId(m.target.chat);
+    if let Some(photo) = &m.photo {
+        // As for documents: what `compose` writes always decodes.
+        let file = InputFile::memory(photo.file.bytes().unwrap_or_default()).file_name(photo.file.name.clone());
+        let mut req = bot.send_photo(chat, file).caption(photo.caption.clone());
+        if let Some(t) = m.target.thread {
+            req = req.message_thread_id(ThreadId(MessageId(t)));
+        }
+        return req.await.map(|_| ());
+    }
     if let Some(doc) = &m.document {
         // A document the outbox cannot decode is sent as an empty file rather than stalling
         // the chat's queue; it cannot happen with what `compose` writes.

@@ -81,6 +81,37 @@ pub struct SentMessage {
     pub edits: u32,
     /// A document (`sendDocument`) instead of text.
     pub document: Option<SentDocument>,
+    /// A photo (`sendPhoto`) instead of text.
+    pub photo: Option<SentPhoto>,
+}
+
+/// A photo the bot sent: the image as uploaded, its size as its header gives it, the caption.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentPhoto {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    /// The caption a person sees (entities decoded when it came with a parse mode).
+    pub caption: String,
+}
+
+/// Telegram's limits on a photo a bot uploads: its size, its width and height added up, the
+/// ratio of its sides, and its caption (in characters, after entities are parsed).
+pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_PHOTO_SIDES: u32 = 10_000;
+pub const MAX_PHOTO_RATIO: u32 = 20;
+pub const MAX_CAPTION_CHARS: usize = 1024;
+
+/// The width and height in a PNG's header; `None` for anything else (the test server takes
+/// PNG photos only, as Vicinato sends them).
+fn png_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
+    if bytes.len() < 24 || bytes[..8] != SIGNATURE || &bytes[12..16] != b"IHDR" {
+        return None;
+    }
+    let word = |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    Some((word(16), word(20)))
 }
 
 /// A file the bot sent.
@@ -398,14 +429,23 @@ impl Shared {
             "message_id": m.message_id, "date": 1_700_000_000, "chat": self.chat_json(inner, m.chat),
             "from": self.bot_user(),
         });
-        match &m.document {
-            Some(d) => {
+        match (&m.document, &m.photo) {
+            (Some(d), _) => {
                 v["document"] = json!({
                     "file_id": format!("doc-{}", m.message_id), "file_unique_id": format!("u-{}", m.message_id),
                     "file_name": d.name, "mime_type": d.mime, "file_size": d.content.len(),
                 });
             }
-            None => v["text"] = json!(m.text),
+            (None, Some(p)) => {
+                v["photo"] = json!([{
+                    "file_id": format!("photo-{}", m.message_id), "file_unique_id": format!("u-{}", m.message_id),
+                    "file_size": p.bytes.len(), "width": p.width, "height": p.height,
+                }]);
+                if !p.caption.is_empty() {
+                    v["caption"] = json!(p.caption);
+                }
+            }
+            (None, None) => v["text"] = json!(m.text),
         }
         if let Some(t) = m.thread {
             v["message_thread_id"] = json!(t);
@@ -698,7 +738,60 @@ impl Shared {
             mime: file["content_type"].as_str().unwrap_or("application/octet-stream").to_owned(),
             content: content.to_owned(),
         };
-        self.record(inner, chat, body, (String::new(), String::new(), keyboard), Some(document))
+        self.record(inner, chat, body, (String::new(), String::new(), keyboard), (Some(document), None))
+    }
+
+    /// `sendPhoto` with an uploaded image: the chat checks and limits of a message, and
+    /// Telegram's limits on photos and captions.
+    fn send_photo(&self, body: &Value) -> Response {
+        let Some(chat) = Self::chat_of(body) else { return err(400, "Bad Request: chat_id is empty") };
+        let inner = self.lock();
+        if let Some(refused) = Self::unwritable(&inner, chat) {
+            return refused;
+        }
+        let file = match body["photo"].as_str().and_then(|d| d.strip_prefix("attach://")) {
+            Some(part) => &body[part],
+            None => &body["photo"],
+        };
+        let Some(bytes) = file["base64"].as_str().and_then(decode_base64) else {
+            return err(400, "Bad Request: there is no photo in the request");
+        };
+        if bytes.is_empty() {
+            return err(400, "Bad Request: file must be non-empty");
+        }
+        if bytes.len() > MAX_PHOTO_BYTES {
+            return err(400, "Bad Request: file is too big");
+        }
+        let Some((width, height)) = png_dimensions(&bytes) else {
+            return err(400, "Bad Request: IMAGE_PROCESS_FAILED");
+        };
+        let (long, short) = (width.max(height), width.min(height));
+        if width == 0 || height == 0 || width + height > MAX_PHOTO_SIDES || long > short * MAX_PHOTO_RATIO {
+            return err(400, "Bad Request: PHOTO_INVALID_DIMENSIONS");
+        }
+        let raw = match &body["caption"] {
+            Value::String(c) => c.clone(),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        let caption = if body["parse_mode"].as_str() == Some("HTML") {
+            match parse_html(&raw) {
+                Ok(text) => text,
+                Err(e) => return err(400, &format!("Bad Request: can't parse entities: {e}")),
+            }
+        } else {
+            raw
+        };
+        if caption.chars().count() > MAX_CAPTION_CHARS {
+            return err(400, "Bad Request: message caption is too long");
+        }
+        let keyboard = match Self::keyboard_of(body) {
+            Ok(k) => k,
+            Err((code, description)) => return err(code, &description),
+        };
+        let name = file["filename"].as_str().unwrap_or("photo").to_owned();
+        let photo = SentPhoto { name, bytes, width, height, caption };
+        self.record(inner, chat, body, (String::new(), String::new(), keyboard), (None, Some(photo)))
     }
 
     /// Admits a send against the limits, keeps the message and answers with it.
@@ -708,7 +801,7 @@ impl Shared {
         chat: i64,
         body: &Value,
         (html, text, keyboard): (String, String, Keyboard),
-        document: Option<SentDocument>,
+        (document, photo): (Option<SentDocument>, Option<SentPhoto>),
     ) -> Response {
         if let Some(limited) = self.admit_send(&mut inner, chat) {
             return limited;
@@ -723,6 +816,7 @@ impl Shared {
             keyboard,
             edits: 0,
             document,
+            photo,
         };
         let v = self.message_json(&inner, &m);
         inner.messages.push(m);
@@ -741,7 +835,7 @@ impl Shared {
             Ok(c) => c,
             Err((code, description)) => return err(code, &description),
         };
-        self.record(inner, chat, body, content, None)
+        self.record(inner, chat, body, content, (None, None))
     }
 
     fn edit_message_text(&self, body: &Value) -> Response {
@@ -898,28 +992,83 @@ impl Shared {
 
 /// Reads a multipart/form-data body (teloxide sends methods that may carry a file this way)
 /// into a JSON object; each field's value is read as JSON when it is JSON, else as text. A
-/// file part becomes `{"filename", "content_type", "content"}` (the content read as text).
+/// file part becomes `{"filename", "content_type", "content", "base64"}`: the content read as
+/// text, and the exact bytes in base64 (a photo is binary).
 fn multipart_fields(content_type: &str, body: &[u8]) -> Option<Value> {
     let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
-    let text = String::from_utf8_lossy(body);
+    let delimiter = format!("--{boundary}").into_bytes();
     let mut fields = serde_json::Map::new();
-    for part in text.split(&format!("--{boundary}")) {
-        let Some((head, value)) = part.split_once("\r\n\r\n") else { continue };
+    for part in split_bytes(body, &delimiter) {
+        let Some(at) = find_bytes(part, b"\r\n\r\n") else { continue };
+        let head = String::from_utf8_lossy(&part[..at]);
+        let raw = &part[at + 4..];
+        let raw = raw.strip_suffix(b"\r\n").unwrap_or(raw);
         let Some(name) = head.split("name=\"").nth(1).and_then(|r| r.split('"').next()) else { continue };
-        let value = value.strip_suffix("\r\n").unwrap_or(value);
+        let value = String::from_utf8_lossy(raw).into_owned();
         if let Some(filename) = head.split("filename=\"").nth(1).and_then(|r| r.split('"').next()) {
             let content_type = head
                 .lines()
                 .find_map(|l| l.strip_prefix("Content-Type:").or_else(|| l.strip_prefix("content-type:")))
                 .map(|t| t.trim().to_owned());
-            fields
-                .insert(name.to_owned(), json!({"filename": filename, "content_type": content_type, "content": value}));
+            fields.insert(
+                name.to_owned(),
+                json!({"filename": filename, "content_type": content_type, "content": value, "base64": encode_base64(raw)}),
+            );
             continue;
         }
-        let parsed = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
+        let parsed = serde_json::from_str(&value).unwrap_or(Value::String(value));
         fields.insert(name.to_owned(), parsed);
     }
     Some(Value::Object(fields))
+}
+
+fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The pieces of `body` between occurrences of `delimiter`.
+fn split_bytes<'a>(mut body: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
+    let mut parts = Vec::new();
+    while let Some(at) = find_bytes(body, delimiter) {
+        parts.push(&body[..at]);
+        body = &body[at + delimiter.len()..];
+    }
+    parts.push(body);
+    parts
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding (the test server's own, to keep the file's bytes in JSON).
+fn encode_base64(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(BASE64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes().filter(|&c| c != b'=') {
+        let v = BASE64.iter().position(|&b| b == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits & 0xff) as u8);
+        }
+    }
+    Some(out)
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
@@ -985,6 +1134,7 @@ async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri,
         "getupdates" => shared.get_updates(&body).await,
         "sendmessage" => shared.send_message(&body),
         "senddocument" => shared.send_document(&body),
+        "sendphoto" => shared.send_photo(&body),
         "editmessagetext" => shared.edit_message_text(&body),
         "answercallbackquery" => shared.answer_callback_query(&body),
         "getchatmember" => shared.get_chat_member(&body),
@@ -1334,5 +1484,61 @@ mod tests {
         assert!(parse_html("<b>x").unwrap_err().contains("Can't find end tag"));
         assert!(parse_html("a & b").unwrap_err().contains("entity"));
         assert!(parse_html("<b>x</i>").unwrap_err().contains("Unmatched end tag"));
+    }
+
+    #[test]
+    fn a_file_in_a_multipart_body_is_kept_byte_for_byte() {
+        let bytes: Vec<u8> = (0..=255u8).chain([b'\r', b'\n', b'-', b'-']).collect();
+        let mut body = b"--XyZ\r\nContent-Disposition: form-data; name=\"chat_id\"\r\n\r\n42\r\n".to_vec();
+        body.extend_from_slice(b"--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"c.png\"\r\n");
+        body.extend_from_slice(b"Content-Type: image/png\r\n\r\n");
+        body.extend_from_slice(&bytes);
+        body.extend_from_slice(b"\r\n--XyZ--\r\n");
+        let fields = multipart_fields("multipart/form-data; boundary=XyZ", &body).unwrap();
+        assert_eq!(fields["chat_id"], 42);
+        assert_eq!(fields["photo"]["filename"], "c.png");
+        assert_eq!(decode_base64(fields["photo"]["base64"].as_str().unwrap()).unwrap(), bytes);
+        for n in 0..5 {
+            let some: Vec<u8> = (0..n).collect();
+            assert_eq!(decode_base64(&encode_base64(&some)).unwrap(), some, "{n} bytes");
+        }
+    }
+
+    /// A PNG's signature and header, which is all the test server reads of it.
+    fn png_header(width: u32, height: u32) -> Vec<u8> {
+        let mut png = vec![0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n', 0, 0, 0, 13];
+        png.extend_from_slice(b"IHDR");
+        png.extend_from_slice(&width.to_be_bytes());
+        png.extend_from_slice(&height.to_be_bytes());
+        png.extend_from_slice(&[8, 2, 0, 0, 0]);
+        png
+    }
+
+    #[tokio::test]
+    async fn a_photo_is_taken_only_within_telegrams_limits() {
+        let server = TestServer::start("1:t").await.unwrap();
+        let ada = server.user(7, "Ada", None);
+        server.user_started(&ada);
+        let send = |photo: Vec<u8>, caption: String| {
+            let body = json!({
+                "chat_id": 7, "photo": "attach://p", "caption": caption,
+                "p": {"filename": "c.png", "base64": encode_base64(&photo)},
+            });
+            let answer = server.shared.send_photo(&body);
+            answer.status().as_u16()
+        };
+        assert_eq!(send(png_header(900, 520), "Ultimi 6 mesi: 1 iniziativa proposta".into()), 200);
+        let sent = server.messages(7);
+        let photo = sent[0].photo.as_ref().expect("kept as a photo");
+        assert_eq!(
+            (photo.width, photo.height, photo.caption.as_str()),
+            (900, 520, "Ultimi 6 mesi: 1 iniziativa proposta")
+        );
+        assert_eq!(send(png_header(900, 520), "x".repeat(MAX_CAPTION_CHARS + 1)), 400, "a caption too long");
+        assert_eq!(send(b"GIF89a not a png at all".to_vec(), String::new()), 400, "not an image");
+        assert_eq!(send(png_header(8000, 2001), String::new()), 400, "sides over 10,000");
+        assert_eq!(send(png_header(2100, 100), String::new()), 400, "a ratio over 20");
+        assert_eq!(send(Vec::new(), String::new()), 400, "an empty file");
+        assert_eq!(server.messages(7).len(), 1);
     }
 }

@@ -3,7 +3,9 @@
 //! number presses one. With `--json`, each reply is one JSON line
 //! `{"text": ..., "buttons": [{"label": ..., "payload": ...}]}` and an input line may be
 //! `{"button": "<payload>"}` or `{"text": "..."}`. Files a reply carries (a calendar) are
-//! written to `files_dir` and the path is said (in JSON, `"files": [{"name", "mime", "path"}]`).
+//! written to `files_dir` and the path is said (in JSON, `"files": [{"name", "mime", "path"}]`);
+//! so are the charts, as PNG files, with their one-line summary (in JSON, `"images": [{"name",
+//! "mime", "path", "width", "height", "alt"}]`).
 
 use std::io::IsTerminal;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
@@ -177,7 +179,19 @@ where
                 choices = rendered.buttons.clone();
             }
             let paths = save_files(&opts.files_dir, &rendered.files).await?;
+            let charts: Vec<Attachment> = rendered
+                .images
+                .iter()
+                .map(|i| Attachment { name: i.name.clone(), mime: i.mime.clone(), bytes: i.bytes.clone() })
+                .collect();
+            let chart_paths = save_files(&opts.files_dir, &charts).await?;
             if let Some(block) = rendered.blocks.last_mut() {
+                for (image, p) in rendered.images.iter().zip(&chart_paths) {
+                    let msg = vicinato_chat::i18n::Msg::new("console-chart-saved")
+                        .text("summary", image.alt.clone())
+                        .text("path", p.display().to_string());
+                    block.lines.push(engine.i18n().render(outcome.lang, &msg));
+                }
                 for p in &paths {
                     let msg = vicinato_chat::i18n::Msg::new("console-file-saved").text("path", p.display().to_string());
                     block.lines.push(engine.i18n().render(outcome.lang, &msg));
@@ -193,6 +207,20 @@ where
                 let mut line = serde_json::json!({ "text": rendered.plain_text(), "buttons": rendered.buttons });
                 if !files.is_empty() {
                     line["files"] = serde_json::Value::Array(files);
+                }
+                let images: Vec<serde_json::Value> = rendered
+                    .images
+                    .iter()
+                    .zip(&chart_paths)
+                    .map(|(i, p)| {
+                        serde_json::json!({
+                            "name": i.name, "mime": i.mime, "path": p.display().to_string(),
+                            "width": i.width, "height": i.height, "alt": i.alt,
+                        })
+                    })
+                    .collect();
+                if !images.is_empty() {
+                    line["images"] = serde_json::Value::Array(images);
                 }
                 out.push_str(&line.to_string());
                 out.push('\n');

@@ -5,8 +5,9 @@
 
 use super::browse::card;
 use super::common::territory_name;
+use crate::chart::Chart;
 use crate::i18n::Msg;
-use crate::{Reply, Turn};
+use crate::{Block, Reply, Turn};
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet};
@@ -115,10 +116,10 @@ pub(crate) async fn phase(turn: &mut Turn<'_>, args: Option<&str>) -> Result<Vec
     )])
 }
 
-/// Months of participation figures `/stats` shows.
-const STATS_MONTHS: u32 = 3;
+/// Months of participation figures `/stats` shows, this one included.
+const STATS_MONTHS: u32 = 6;
 
-/// `/stats [area]`: participation per month, for staff of the area.
+/// `/stats [area]`: participation per month, for staff of the area, as lines and a chart.
 pub(crate) async fn stats(turn: &mut Turn<'_>, args: Option<&str>) -> Result<Vec<Reply>, StoreError> {
     let named = args.and_then(|a| turn.snapshot.tree.names_in(&fold(a)).into_iter().next().map(|(id, _)| id));
     let scope = named.or_else(|| scopes(turn, Role::Staff).into_iter().flatten().next());
@@ -133,7 +134,8 @@ pub(crate) async fn stats(turn: &mut Turn<'_>, args: Option<&str>) -> Result<Vec
     let path = turn.snapshot.tree.path(&territory);
     let events = turn.store().participation_events(&path, from, to).await?;
     let rows = table(&events, &turn.snapshot.tree, Some(&territory), zone);
-    let mut reply = Reply::say(Msg::new("ini-stats").text("area", territory_name(turn, &territory)));
+    let area = territory_name(turn, &territory);
+    let mut reply = Reply::say(Msg::new("ini-stats").text("area", area.clone()));
     if rows.is_empty() {
         reply = reply.then(Msg::new("ini-stats-none"));
     }
@@ -148,7 +150,109 @@ pub(crate) async fn stats(turn: &mut Turn<'_>, args: Option<&str>) -> Result<Vec
                 .num("bookings", r.bookings as i64),
         );
     }
+    let figures = Figures { events: &events, zone, from, months: STATS_MONTHS };
+    reply.blocks.push(Block::Chart(chart(&figures, territory.as_str(), &area)));
     Ok(vec![reply.private()])
+}
+
+/// The participation events of an area over some months, for a chart.
+pub struct Figures<'a> {
+    /// Only the area's (as `participation_events` returns them).
+    pub events: &'a [ParticipationEvent],
+    pub zone: Tz,
+    /// The first instant of the first month (from `months_back`).
+    pub from: DateTime<Utc>,
+    pub months: u32,
+}
+
+/// The `(year, month)` of each month from `from`'s on, `months` of them.
+fn month_keys(from: DateTime<Utc>, zone: Tz, months: u32) -> Vec<(i32, u32)> {
+    let first = from.with_timezone(&zone);
+    (0..months as i32)
+        .map(|i| {
+            let n = first.year() * 12 + first.month0() as i32 + i;
+            (n.div_euclid(12), n.rem_euclid(12) as u32 + 1)
+        })
+        .collect()
+}
+
+/// The chart of participation per month (every month, those without activity as zeros) with
+/// its one-line summary. `key` names the file (a territory id, or `all`); `area` is shown.
+pub fn chart(figures: &Figures<'_>, key: &str, area: &str) -> Chart {
+    let months = month_keys(figures.from, figures.zone, figures.months);
+    let per_month = tally(figures.events, |e| Some(e.at.with_timezone(&figures.zone).format("%Y-%m").to_string()));
+    let whole = tally(figures.events, |_| Some(String::new()));
+    let row = |m: &str| per_month.iter().find(|(k, _)| k == m).map(|(_, r)| *r).unwrap_or_default();
+    let keys: Vec<String> = months.iter().map(|(y, m)| format!("{y:04}-{m:02}")).collect();
+    let values = |f: fn(&Counts) -> u64| keys.iter().map(|k| f(&row(k))).collect::<Vec<u64>>();
+    let total = whole.first().map(|(_, r)| *r).unwrap_or_default();
+    let last = keys.last().cloned().unwrap_or_default();
+    Chart {
+        name: format!("participation-{key}-{last}"),
+        title: Msg::new("chart-participation-title").text("area", area).num("months", i64::from(figures.months)),
+        labels: months
+            .iter()
+            .map(|(y, m)| Msg::new("chart-month").num("month", i64::from(*m)).text("year", y.to_string()))
+            .collect(),
+        series: vec![
+            (Msg::new("chart-series-proposed"), values(|c| c.proposed)),
+            (Msg::new("chart-series-supports"), values(|c| c.supports)),
+            (Msg::new("chart-series-held"), values(|c| c.held)),
+            (Msg::new("chart-series-people"), values(|c| c.people)),
+            (Msg::new("chart-series-bookings"), values(|c| c.bookings)),
+        ],
+        summary: Msg::new("chart-participation-summary")
+            .text("area", area)
+            .num("months", i64::from(figures.months))
+            .num("proposed", total.proposed as i64)
+            .num("supports", total.supports as i64)
+            .num("held", total.held as i64)
+            .num("people", total.people as i64)
+            .num("bookings", total.bookings as i64),
+    }
+}
+
+/// What is counted for one row of participation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Counts {
+    proposed: u64,
+    supports: u64,
+    held: u64,
+    people: u64,
+    bookings: u64,
+}
+
+/// Counts events per key (in key order); an event whose key is `None` is left out. Distinct
+/// residents are counted once per key: those who proposed, supported, joined, voted or
+/// commented (a booking or an activity held is the author's, not a resident taking part).
+fn tally<K: Ord + Clone>(
+    events: &[ParticipationEvent],
+    key: impl Fn(&ParticipationEvent) -> Option<K>,
+) -> Vec<(K, Counts)> {
+    let mut rows: BTreeMap<K, (Counts, BTreeSet<i64>)> = BTreeMap::new();
+    for e in events {
+        let Some(k) = key(e) else { continue };
+        let (row, people) = rows.entry(k).or_default();
+        match e.what {
+            Activity::Proposed => row.proposed += 1,
+            Activity::Supported => row.supports += 1,
+            Activity::Held => row.held += 1,
+            Activity::Booked => row.bookings += 1,
+            Activity::Joined | Activity::Voted | Activity::Commented => {}
+        }
+        if e.what != Activity::Booked
+            && e.what != Activity::Held
+            && let Some(p) = e.person
+        {
+            people.insert(p.0);
+        }
+    }
+    rows.into_iter()
+        .map(|(k, (mut row, people))| {
+            row.people = people.len() as u64;
+            (k, row)
+        })
+        .collect()
 }
 
 /// The first instant of the month `months - 1` months before `now`'s, and `now`.
@@ -176,46 +280,23 @@ pub fn table(
     rollup: Option<&TerritoryId>,
     zone: Tz,
 ) -> Vec<Participation> {
-    let mut rows: BTreeMap<(String, String), (Participation, BTreeSet<i64>)> = BTreeMap::new();
-    for e in events {
+    let rows = tally(events, |e| {
         let territory = match rollup {
             Some(t) if tree.contains(t, &e.territory) => t.clone(),
-            Some(_) => continue,
+            Some(_) => return None,
             None => e.territory.clone(),
         };
-        let month = e.at.with_timezone(&zone).format("%Y-%m").to_string();
-        let (row, people) = rows.entry((territory.to_string(), month.clone())).or_insert_with(|| {
-            (
-                Participation {
-                    territory: territory.clone(),
-                    month,
-                    proposed: 0,
-                    supports: 0,
-                    held: 0,
-                    people: 0,
-                    bookings: 0,
-                },
-                BTreeSet::new(),
-            )
-        });
-        match e.what {
-            Activity::Proposed => row.proposed += 1,
-            Activity::Supported => row.supports += 1,
-            Activity::Held => row.held += 1,
-            Activity::Booked => row.bookings += 1,
-            Activity::Joined | Activity::Voted | Activity::Commented => {}
-        }
-        if e.what != Activity::Booked
-            && e.what != Activity::Held
-            && let Some(p) = e.person
-        {
-            people.insert(p.0);
-        }
-    }
-    rows.into_values()
-        .map(|(mut row, people)| {
-            row.people = people.len() as u64;
-            row
+        Some((territory.to_string(), territory, e.at.with_timezone(&zone).format("%Y-%m").to_string()))
+    });
+    rows.into_iter()
+        .map(|((_, territory, month), c)| Participation {
+            territory,
+            month,
+            proposed: c.proposed,
+            supports: c.supports,
+            held: c.held,
+            people: c.people,
+            bookings: c.bookings,
         })
         .collect()
 }
@@ -257,6 +338,40 @@ mod tests {
             at: Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap(),
             person: Some(PersonId(person)),
         }
+    }
+
+    #[test]
+    fn the_chart_has_every_month_across_a_new_year_and_counts_residents_once_in_its_summary() {
+        let zone = chrono_tz::Europe::Rome;
+        let now = Utc.with_ymd_and_hms(2027, 1, 10, 12, 0, 0).unwrap();
+        let (from, _) = months_back(now, zone, 4);
+        let events = vec![
+            event(Activity::Proposed, "centocelle", 2, 1),
+            event(Activity::Supported, "centocelle", 3, 2),
+            event(Activity::Held, "centocelle", 20, 1),
+            ParticipationEvent {
+                what: Activity::Supported,
+                territory: TerritoryId::new("centocelle"),
+                at: Utc.with_ymd_and_hms(2027, 1, 5, 9, 0, 0).unwrap(),
+                person: Some(PersonId(2)),
+            },
+        ];
+        let figures = Figures { events: &events, zone, from, months: 4 };
+        let c = chart(&figures, "centocelle", "Centocelle");
+        assert_eq!(c.name, "participation-centocelle-2027-01");
+        let i18n = crate::i18n::I18n::embedded().unwrap();
+        let it = |m: &Msg| i18n.render(vicinato_domain::Lang::It, m);
+        assert_eq!(c.labels.iter().map(it).collect::<Vec<_>>(), ["ott 2026", "nov 2026", "dic 2026", "gen 2027"]);
+        let values: Vec<&[u64]> = c.series.iter().map(|(_, v)| v.as_slice()).collect();
+        assert_eq!(values, [&[0, 1, 0, 0][..], &[0, 1, 0, 1], &[0, 1, 0, 0], &[0, 2, 0, 1], &[0, 0, 0, 0]]);
+        assert_eq!(
+            it(&c.summary),
+            "Grafico della partecipazione a Centocelle negli ultimi 4 mesi: 1 iniziativa proposta, 2 sostegni, \
+             1 attività svolta, 2 residenti coinvolti, 0 prenotazioni."
+        );
+        assert_eq!(it(&c.title), "Partecipazione a Centocelle, ultimi 4 mesi");
+        let en = i18n.render(vicinato_domain::Lang::En, &c.labels[3]);
+        assert_eq!(en, "Jan 2027");
     }
 
     #[test]
