@@ -62,7 +62,7 @@ async fn staff(engine: &Engine, name: &str) {
 async fn stats_from_staff_on_the_console_write_the_participation_chart_and_say_it_in_one_line() {
     let (engine, _dir) = app_with_one_proposal().await;
     let r = talk(&engine, "bea", Some(Lang::It), &["/stats"]).await;
-    assert!(text(&r[0]).contains("2026-11: 1 proposte"), "the lines stay: {}", text(&r[0]));
+    assert!(text(&r[0]).contains("2026-11: 1 proposta"), "the lines stay: {}", text(&r[0]));
     let image = &r[0]["images"][0];
     assert_eq!(image["mime"], "image/png");
     assert_eq!(image["name"], "participation-roma-m05-2026-11.png");
