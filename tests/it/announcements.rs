@@ -42,7 +42,10 @@ async fn an_announcement_reaches_each_resident_of_its_territory_once_in_their_la
         at: None,
         recurrence: None,
     };
-    let a = compose::compose(By::Operator, draft, store.as_ref(), &tree, &[], now).await.unwrap().unwrap();
+    let a = compose::compose(By::Operator, draft, store.as_ref(), &tree, &[], chrono_tz::Europe::Rome, now)
+        .await
+        .unwrap()
+        .unwrap();
     let scheduler = app.scheduler;
     let ran = scheduler.run_due(now).await.unwrap();
     assert_eq!((ran.ran, ran.failed), (1, 0));
