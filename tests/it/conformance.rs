@@ -1977,7 +1977,7 @@ async fn a_pending_announcement_gets_its_job_once_approved_and_a_series_goes_on_
     let centocelle = TerritoryId::new("centocelle");
     assert!(store.approval_set(&centocelle, true, now).await.unwrap());
     assert!(!store.approval_set(&centocelle, true, now).await.unwrap(), "once");
-    assert_eq!(store.approval_territories().await.unwrap(), [centocelle.clone()]);
+    assert_eq!(store.approval_territories().await.unwrap(), std::slice::from_ref(&centocelle));
     assert!(store.approval_set(&centocelle, false, now).await.unwrap());
     assert!(store.approval_territories().await.unwrap().is_empty());
 }
