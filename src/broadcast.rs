@@ -106,6 +106,8 @@ fn refused(r: Refusal) -> anyhow::Error {
         Refusal::InThePast => anyhow::anyhow!("that time has passed"),
         Refusal::Unknown { id } => anyhow::anyhow!("no announcement {id}"),
         Refusal::Closed { id } => anyhow::anyhow!("announcement {id} is already done or cancelled"),
+        Refusal::OwnAnnouncement => anyhow::anyhow!("nobody approves their own announcement"),
+        Refusal::NotPending { id } => anyhow::anyhow!("announcement {id} does not wait for approval"),
     }
 }
 
@@ -126,7 +128,8 @@ pub async fn run(
                 recurrence: None,
             };
             let houses = store.welfare_houses().await?;
-            let kept = compose::compose(By::Operator, draft, store, &tree, &houses, now).await?.map_err(refused)?;
+            let kept =
+                compose::compose(By::Operator, draft, store, &tree, &houses, zone, now).await?.map_err(refused)?;
             Ok(format!("{}\n", kept.id))
         }
         BroadcastCommand::List { limit, .. } => {

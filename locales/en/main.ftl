@@ -774,6 +774,84 @@ announce-done = Announcement number { $id } is delivered: { $sent } sent, { $unr
         [one] 1 person does not want announcements
        *[other] { $opted_out } people do not want announcements
     }.
+announce-own = You cannot approve your own announcement: another staff member must do it.
+announce-not-pending = Announcement number { $id } no longer waits for approval.
+announce-usage = Write /announce to prepare an announcement; /announce list to see the latest; /announce status NUMBER to see how it went; /announce cancel NUMBER to stop it.
+announce-scope = { $territory }
+announce-scope-everywhere = every area
+announce-who-home = the people who live there
+announce-who-interest = the people interested in "{ $category }"
+announce-who-initiatives = the supporters and participants of initiatives
+announce-who-bookings = the people with a booking at { $house }
+announce-who-role = { $role }
+announce-role-staff = the staff
+announce-role-moderator = the moderators
+announce-ask-territory = Which area is the announcement for? Choose below or write the area's name.
+announce-everywhere = Every area
+announce-ask-who = Area: { $scope }. Who should get the announcement?
+announce-who-home-button = People who live there
+announce-who-interest-button = People interested in a topic
+announce-who-initiatives-button = People following initiatives
+announce-who-bookings-button = People with a booking at a house
+announce-who-role-button = A role
+announce-ask-category = Which topic?
+announce-no-houses = There are no welfare houses in { $scope }. Choose other people.
+announce-ask-house = Which welfare house?
+announce-ask-role = Which role?
+announce-ask-text = Write the announcement in Italian ({ $max } characters at most).
+announce-ask-english = Write the same announcement in English, for people who read English. If you skip, they get it in Italian too.
+announce-no-english = Skip
+announce-ask-when = When should it go out? Write "now", "tomorrow at 9", a date and time ("12/12 at 9") or "every Monday at 9".
+announce-now = Now
+announce-when-unread = I did not understand when.
+announce-when-now = now
+announce-when-at = on { $at }
+announce-when-every = every { $day } at { $time }
+announce-weekday-1 = Monday
+announce-weekday-2 = Tuesday
+announce-weekday-3 = Wednesday
+announce-weekday-4 = Thursday
+announce-weekday-5 = Friday
+announce-weekday-6 = Saturday
+announce-weekday-7 = Sunday
+announce-draft-lost = The announcement you were preparing is gone. Write /announce to start again.
+announce-preview-it = This is how people who read Italian will see it:
+announce-preview-en = This is how people who read English will see it:
+announce-summary = For { $who } in { $scope }, { $when }.
+announce-estimate = If it went out now, { $telegram } would get it on Telegram, { $matrix } on Matrix and { $other } elsewhere; sending takes about { $seconds } s.
+announce-estimate-left-out = Left out: { $opted_out } who do not want announcements and { $unreachable } who cannot be reached.
+announce-needs-approval = In this area another staff member must approve it: it goes out only after that.
+announce-send = Yes, send it
+announce-dont-send = No, leave it
+announce-not-sent = All right, I am not sending anything.
+announce-pending = Announcement number { $id } waits for another staff member's approval. I will tell you when it comes.
+announce-kept = Done: announcement number { $id } goes out { $when }. Write /announce status { $id } to see how it went.
+announce-approve-ask = { $author } prepared announcement number { $id } and it needs your approval. The text:
+
+  { $text }
+announce-approve = Approve
+announce-reject = Reject
+announce-approved = You approved announcement number { $id }: it goes out at its time.
+announce-rejected = You rejected announcement number { $id }: it will not go out.
+announce-approved-author = { $name } approved your announcement number { $id }: it goes out at its time.
+announce-rejected-author = { $name } rejected your announcement number { $id }: it will not go out.
+announce-state-pending = waiting for approval
+announce-state-scheduled = scheduled
+announce-state-sending = being sent
+announce-state-done = delivered
+announce-state-cancelled = cancelled
+announce-cancelled = Announcement number { $id } is stopped. What already went out stays sent.
+announce-list-empty = There are no announcements to show you.
+announce-list = The latest announcements:
+announce-list-line = { $id } · { $state } · { $at } · { $text }
+announce-approval-usage = Write /announce approval on AREA so that the area's announcements go out only after another staff member approves them, or /announce approval off AREA to remove that.
+announce-approval-on = From now on, announcements for { $territory } go out only after another staff member approves them.
+announce-approval-off = From now on, announcements for { $territory } go out without another approval.
+announce-edit-not-yet = Correcting an announcement already sent is not possible yet. You can stop it with /announce cancel NUMBER and send a new one.
+announce-status = Announcement number { $id }: { $state }, { $at }; { $total } recipients.
+announce-status-network = { $network }: { $sent } sent, { $queued } queued, { $failed } failed, { $unreachable } not reachable, { $opted_out } do not want announcements.
+announce-status-reason = Reason: { $reason } ({ $count })
+help-announce-staff = For announcements: /announce – prepare an announcement for your area; /announce list, /announce status NUMBER, /announce cancel NUMBER.
 ## Rooms and moderation
 
 rooms-not-on-this-bot = This bot does not run neighbourhood groups. Type /help to see what you can do here.
@@ -843,6 +921,10 @@ notifications-on = All right: you will get the announcements for your area again
 notifications-status-on = You get the announcements for your area. To stop them, write /notifications off.
 notifications-status-off = You get no announcements. To get them again, write /notifications on.
 notifications-usage = Write /notifications off to stop announcements, or /notifications on to get them again.
+notifications-topic-off = All right: I will not send you announcements about "{ $topic }". Other announcements still reach you. To get them again write /notifications on and the topic.
+notifications-topic-on = All right: I will send you announcements about "{ $topic }" again.
+notifications-topic-unknown = I don't know the topic "{ $topic }". Try words like food, housing, work, health, or write /notifications off to stop every announcement.
+notifications-status-topic = You do not receive announcements about "{ $topic }".
 
 ## Follow-ups about the last list or card
 followup-no-context = Which service do you mean? First tell me what you are looking for and where, for example "food bank in Ostia", then you can ask me about hours, costs and how to get there.

@@ -798,6 +798,84 @@ announce-done = L'avviso numero { $id } è stato consegnato: { $sent ->
         [one] 1 persona non vuole avvisi
        *[other] { $opted_out } persone non vogliono avvisi
     }.
+announce-own = Non puoi approvare un tuo avviso: deve farlo un'altra persona dello staff.
+announce-not-pending = L'avviso numero { $id } non aspetta più un'approvazione.
+announce-usage = Scrivi /announce per preparare un avviso; /announce list per vedere gli ultimi; /announce status NUMERO per sapere com'è andato; /announce cancel NUMERO per fermarlo.
+announce-scope = { $territory }
+announce-scope-everywhere = tutte le zone
+announce-who-home = chi abita lì
+announce-who-interest = chi si interessa di «{ $category }»
+announce-who-initiatives = chi sostiene o partecipa alle iniziative
+announce-who-bookings = chi ha una prenotazione alla { $house }
+announce-who-role = { $role }
+announce-role-staff = lo staff
+announce-role-moderator = i moderatori
+announce-ask-territory = Per quale zona è l'avviso? Scegli qui sotto oppure scrivi il nome della zona.
+announce-everywhere = Tutte le zone
+announce-ask-who = Zona: { $scope }. A chi mando l'avviso?
+announce-who-home-button = Chi abita nella zona
+announce-who-interest-button = Chi si interessa di un tema
+announce-who-initiatives-button = Chi segue le iniziative
+announce-who-bookings-button = Chi ha prenotato in una casa
+announce-who-role-button = Un ruolo
+announce-ask-category = Quale tema?
+announce-no-houses = In { $scope } non ci sono case del welfare. Scegli un altro pubblico.
+announce-ask-house = Quale casa del welfare?
+announce-ask-role = Quale ruolo?
+announce-ask-text = Scrivi il testo dell'avviso in italiano (al massimo { $max } caratteri).
+announce-ask-english = Scrivi lo stesso avviso in inglese, per chi legge in inglese. Se salti, anche loro lo ricevono in italiano.
+announce-no-english = Salta
+announce-ask-when = Quando lo mando? Scrivi «ora», «domani alle 9», una data e un'ora («12/12 alle 9») oppure «ogni lunedì alle 9».
+announce-now = Ora
+announce-when-unread = Non ho capito quando.
+announce-when-now = subito
+announce-when-at = il { $at }
+announce-when-every = ogni { $day } alle { $time }
+announce-weekday-1 = lunedì
+announce-weekday-2 = martedì
+announce-weekday-3 = mercoledì
+announce-weekday-4 = giovedì
+announce-weekday-5 = venerdì
+announce-weekday-6 = sabato
+announce-weekday-7 = domenica
+announce-draft-lost = L'avviso in preparazione non c'è più. Scrivi /announce per ricominciare.
+announce-preview-it = Ecco come lo leggerà chi usa l'italiano:
+announce-preview-en = Ecco come lo leggerà chi usa l'inglese:
+announce-summary = Per { $who } in { $scope }, { $when }.
+announce-estimate = Se partisse ora lo riceverebbero { $telegram } su Telegram, { $matrix } su Matrix e { $other } altrove; l'invio richiede circa { $seconds } s.
+announce-estimate-left-out = Non lo riceverebbero { $opted_out } che non vogliono avvisi e { $unreachable } che non si possono raggiungere.
+announce-needs-approval = In questa zona serve l'approvazione di un'altra persona dello staff: partirà solo dopo.
+announce-send = Sì, invia
+announce-dont-send = No, lascia stare
+announce-not-sent = Va bene, non mando niente.
+announce-pending = L'avviso numero { $id } aspetta l'approvazione di un'altra persona dello staff. Te lo dico quando arriva.
+announce-kept = Fatto: l'avviso numero { $id } parte { $when }. Scrivi /announce status { $id } per sapere com'è andato.
+announce-approve-ask = { $author } ha preparato l'avviso numero { $id } e serve la tua approvazione. Il testo:
+
+  { $text }
+announce-approve = Approva
+announce-reject = Rifiuta
+announce-approved = Hai approvato l'avviso numero { $id }: partirà all'ora stabilita.
+announce-rejected = Hai rifiutato l'avviso numero { $id }: non partirà.
+announce-approved-author = { $name } ha approvato il tuo avviso numero { $id }: partirà all'ora stabilita.
+announce-rejected-author = { $name } ha rifiutato il tuo avviso numero { $id }: non partirà.
+announce-state-pending = in attesa di approvazione
+announce-state-scheduled = programmato
+announce-state-sending = in invio
+announce-state-done = consegnato
+announce-state-cancelled = annullato
+announce-cancelled = L'avviso numero { $id } è fermato. Quello che è già partito resta inviato.
+announce-list-empty = Non ci sono avvisi da mostrarti.
+announce-list = Gli ultimi avvisi:
+announce-list-line = { $id } · { $state } · { $at } · { $text }
+announce-approval-usage = Scrivi /announce approval on ZONA perché gli avvisi della zona partano solo dopo l'approvazione di un'altra persona dello staff, oppure /announce approval off ZONA per toglierla.
+announce-approval-on = Da ora gli avvisi per { $territory } partono solo dopo l'approvazione di un'altra persona dello staff.
+announce-approval-off = Da ora gli avvisi per { $territory } partono senza un'altra approvazione.
+announce-edit-not-yet = Correggere un avviso già inviato non è ancora possibile. Puoi fermarlo con /announce cancel NUMERO e mandarne uno nuovo.
+announce-status = Avviso numero { $id }: { $state }, { $at }; { $total } destinatari.
+announce-status-network = { $network }: { $sent } inviati, { $queued } in coda, { $failed } non riusciti, { $unreachable } non raggiungibili, { $opted_out } non vogliono avvisi.
+announce-status-reason = Motivo: { $reason } ({ $count })
+help-announce-staff = Per gli avvisi: /announce – prepara un avviso per la tua zona; /announce list, /announce status NUMERO, /announce cancel NUMERO.
 ## Rooms and moderation
 
 rooms-not-on-this-bot = Questo bot non gestisce i gruppi dei quartieri. Scrivi /help per vedere cosa puoi fare qui.
@@ -867,6 +945,10 @@ notifications-on = Va bene: ti mando di nuovo gli avvisi della tua zona. Per fer
 notifications-status-on = Ricevi gli avvisi della tua zona. Per non riceverli più scrivi /notifications off.
 notifications-status-off = Non ricevi avvisi. Per riceverli di nuovo scrivi /notifications on.
 notifications-usage = Scrivi /notifications off per non ricevere più avvisi, oppure /notifications on per riceverli di nuovo.
+notifications-topic-off = Va bene: non ti mando più avvisi su «{ $topic }». Gli altri avvisi continuano ad arrivarti. Per riceverli di nuovo scrivi /notifications on e il tema.
+notifications-topic-on = Va bene: ti mando di nuovo gli avvisi su «{ $topic }».
+notifications-topic-unknown = Non conosco il tema «{ $topic }». Prova con parole come cibo, casa, lavoro, salute, oppure scrivi /notifications off per fermare tutti gli avvisi.
+notifications-status-topic = Non ricevi gli avvisi su «{ $topic }».
 
 ## Follow-ups about the last list or card
 followup-no-context = Di quale servizio parli? Prima dimmi cosa cerchi e dove, per esempio «mensa a Ostia», poi puoi chiedermi orari, costi e come arrivare.

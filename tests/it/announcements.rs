@@ -37,12 +37,18 @@ async fn an_announcement_reaches_each_resident_of_its_territory_once_in_their_la
     opt_out::set(people[2].id, None, true, store.as_ref(), now).await.unwrap();
     let tree = TerritoryTree::new(store.territories().await.unwrap()).unwrap();
     let draft = compose::Draft {
-        texts: AnnouncementTexts { it: "Mercato sabato in piazza".into(), en: Some("Market on Saturday".into()) },
+        texts: AnnouncementTexts {
+            it: "Mercato sabato in piazza <b>&</b>".into(),
+            en: Some("Market on Saturday <script>".into()),
+        },
         audience: Audience { territory: Some(TerritoryId::new("roma-m05")), who: Who::Home },
         at: None,
         recurrence: None,
     };
-    let a = compose::compose(By::Operator, draft, store.as_ref(), &tree, &[], now).await.unwrap().unwrap();
+    let a = compose::compose(By::Operator, draft, store.as_ref(), &tree, &[], chrono_tz::Europe::Rome, now)
+        .await
+        .unwrap()
+        .unwrap();
     let scheduler = app.scheduler;
     let ran = scheduler.run_due(now).await.unwrap();
     assert_eq!((ran.ran, ran.failed), (1, 0));
@@ -51,11 +57,17 @@ async fn an_announcement_reaches_each_resident_of_its_territory_once_in_their_la
     let sent = outbox(&pool).await;
     assert_eq!(sent.iter().map(|(chat, _)| chat.as_str()).collect::<Vec<_>>(), ["7001", "7002"], "{sent:?}");
     assert!(
-        sent[0].1.contains("Mercato sabato in piazza") && sent[0].1.contains("/notifications off"),
-        "{}",
+        sent[0].1.contains("Mercato sabato in piazza &lt;b&gt;&amp;&lt;/b&gt;")
+            && sent[0].1.contains("/notifications off"),
+        "staff's text is escaped, never read as HTML: {}",
         sent[0].1
     );
-    assert!(sent[1].1.contains("Market on Saturday") && sent[1].1.contains("To stop receiving"), "{}", sent[1].1);
+    assert!(!sent[0].1.contains("<b>&</b>"), "{}", sent[0].1);
+    assert!(
+        sent[1].1.contains("Market on Saturday &lt;script&gt;") && sent[1].1.contains("To stop receiving"),
+        "{}",
+        sent[1].1
+    );
     let status = vicinato::core::announcements::status::status(By::Operator, a.id, store.as_ref(), &tree)
         .await
         .unwrap()

@@ -90,6 +90,7 @@ conformance!(
     a_person_who_did_everything_is_erased_without_a_trace_and_exported_whole,
     governance_phases_and_the_holders_of_a_role_are_kept_per_territory,
     an_announcement_is_kept_with_its_send_job_and_cancelling_keeps_what_was_sent,
+    a_pending_announcement_gets_its_job_once_approved_and_a_series_goes_on_once_per_occurrence,
     an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs,
     copies_are_added_once_per_person_and_recorded_once,
     rooms_sanctions_and_their_log_are_kept_and_a_sanction_ends_once,
@@ -1851,6 +1852,8 @@ mod announcement_helpers {
             audience: Audience { territory: territory.map(TerritoryId::new), who },
             at,
             recurrence: Some(Recurrence::Weekly { weekday: 1, hour: 9, minute: 0 }),
+            series: None,
+            pending: false,
         }
     }
 
@@ -1885,14 +1888,14 @@ async fn an_announcement_is_kept_with_its_send_job_and_cancelling_keeps_what_was
     let now = chrono::Utc::now();
     let at = now + chrono::Duration::hours(2);
     let new = announcement(Some("roma-m05"), Who::Interest(CategoryCode::new("food")), at);
-    let id = store.announcement_add(&new, &send_job(at), now).await.unwrap();
+    let id = store.announcement_add(&new, Some(&send_job(at)), now).await.unwrap();
     let back = store.announcement(id).await.unwrap().expect("kept");
     assert_eq!(
         (back.texts.clone(), back.audience.clone(), back.recurrence.clone()),
         (new.texts, new.audience, new.recurrence)
     );
     assert_eq!((back.state, back.at.timestamp(), back.author), (AnnouncementState::Scheduled, at.timestamp(), None));
-    let second = store.announcement_add(&announcement(None, Who::Home, at), &send_job(at), now).await.unwrap();
+    let second = store.announcement_add(&announcement(None, Who::Home, at), Some(&send_job(at)), now).await.unwrap();
     assert_eq!(store.announcements(10).await.unwrap().iter().map(|a| a.id).collect::<Vec<_>>(), [second, id]);
     let due = store.jobs_claim(at, "test", at + chrono::Duration::minutes(1), 10).await.unwrap();
     let keys: Vec<_> = due.iter().map(|j| (j.key.clone().unwrap(), j.payload.clone())).collect();
@@ -1925,6 +1928,58 @@ async fn an_announcement_is_kept_with_its_send_job_and_cancelling_keeps_what_was
     assert!(!store.recipient_mark(id, bob, &CopyState::Sent, None, now).await.unwrap(), "a dropped copy is not sent");
     let claimed = store.jobs_claim(at, "test2", at + chrono::Duration::minutes(1), 10).await.unwrap();
     assert!(claimed.iter().all(|j| j.key.as_deref() != Some(&format!("announce:{id}"))), "the job went with it");
+}
+
+async fn a_pending_announcement_gets_its_job_once_approved_and_a_series_goes_on_once_per_occurrence(
+    store: Arc<dyn Store>,
+) {
+    use announcement_helpers::*;
+    let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    let at = now + chrono::Duration::hours(2);
+    let approver = someone(&store, "ann-approver").await;
+    let mut new = announcement(Some("roma-m05"), Who::Home, at);
+    new.pending = true;
+    let id = store.announcement_add(&new, None, now).await.unwrap();
+    assert_eq!(store.announcement(id).await.unwrap().unwrap().state, AnnouncementState::Pending);
+    let horizon = at + chrono::Duration::minutes(1);
+    assert!(store.jobs_claim(at, "t1", horizon, 10).await.unwrap().is_empty(), "no job while pending");
+    let job = vicinato::store::NewJob {
+        key: Some(format!("announce:{id}")),
+        payload: format!("{{\"announcement\":{id}}}"),
+        ..send_job(at)
+    };
+    assert!(store.announcement_approve(id, approver, &job, now).await.unwrap());
+    assert!(!store.announcement_approve(id, approver, &job, now).await.unwrap(), "once");
+    assert_eq!(store.announcement(id).await.unwrap().unwrap().state, AnnouncementState::Scheduled);
+    let claimed = store.jobs_claim(at, "t2", horizon, 10).await.unwrap();
+    assert_eq!(claimed.iter().map(|j| j.key.clone().unwrap()).collect::<Vec<_>>(), [format!("announce:{id}")]);
+    for j in &claimed {
+        store.job_done(j.id, "t2", None).await.unwrap();
+    }
+
+    // Done once, and the next occurrence kept with its job in the same transaction.
+    assert!(!store.announcement_finish(id, None, now).await.unwrap(), "not sending yet");
+    store.announcement_set_state(id, &[AnnouncementState::Scheduled], AnnouncementState::Sending, now).await.unwrap();
+    let week = at + chrono::Duration::weeks(1);
+    let mut next = announcement(Some("roma-m05"), Who::Home, week);
+    next.series = Some(id);
+    assert!(store.announcement_finish(id, Some((&next, &send_job(week))), now).await.unwrap());
+    assert!(!store.announcement_finish(id, Some((&next, &send_job(week))), now).await.unwrap(), "once");
+    let open = store.announcements_open_in_series(id).await.unwrap();
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!((open[0].series, open[0].at.timestamp()), (Some(id), week.timestamp()));
+    assert_eq!(store.announcement(id).await.unwrap().unwrap().state, AnnouncementState::Done);
+    let claimed = store.jobs_claim(week, "t3", week + chrono::Duration::minutes(1), 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].key, Some(format!("announce:{}", open[0].id)));
+
+    // Territories that ask for approval.
+    let centocelle = TerritoryId::new("centocelle");
+    assert!(store.approval_set(&centocelle, true, now).await.unwrap());
+    assert!(!store.approval_set(&centocelle, true, now).await.unwrap(), "once");
+    assert_eq!(store.approval_territories().await.unwrap(), std::slice::from_ref(&centocelle));
+    assert!(store.approval_set(&centocelle, false, now).await.unwrap());
+    assert!(store.approval_territories().await.unwrap().is_empty());
 }
 
 async fn an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs(store: Arc<dyn Store>) {
@@ -1997,7 +2052,7 @@ async fn an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs(st
 async fn copies_are_added_once_per_person_and_recorded_once(store: Arc<dyn Store>) {
     use announcement_helpers::*;
     let now = chrono::Utc::now();
-    let id = store.announcement_add(&announcement(None, Who::Home, now), &send_job(now), now).await.unwrap();
+    let id = store.announcement_add(&announcement(None, Who::Home, now), Some(&send_job(now)), now).await.unwrap();
     let people = [someone(&store, "c-1").await, someone(&store, "c-2").await, someone(&store, "c-3").await];
     let copies: Vec<Recipient> = people.iter().map(|p| copy(id, *p, CopyState::Queued)).collect();
     assert_eq!(store.recipients_add(&copies).await.unwrap(), 3);

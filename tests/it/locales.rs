@@ -79,6 +79,11 @@ fn every_message_in_the_locales_is_used() {
         "ini-kind-",
         "ini-field-",
         "ini-phase-",
+        "announce-state-",
+        "announce-role-",
+        "announce-preview-",
+        "announce-weekday-",
+        "announce-who-",
     ];
     let unused: Vec<String> = i18n
         .ids(Lang::It)

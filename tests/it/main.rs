@@ -3,6 +3,7 @@
 //! transport and through Telegram (against a Bot API test server), the store conformance suite on SQLite and PostgreSQL (and their schemas compared), the command line, and
 //! the architecture and locale invariants.
 
+mod announce_chat;
 mod announcements;
 mod app;
 mod architecture;

@@ -1,7 +1,9 @@
 //! The send job of staff announcements: when an announcement's time comes it resolves the
 //! recipients (`core::announcements::expand`), hands each queued copy to the courier that
 //! reaches the person, under the copy's delivery key (so a job run again after a crash queues
-//! nobody twice), records each copy, and when none is left tells the author how it went.
+//! nobody twice), records each copy, and when none is left tells the author how it went (and
+//! keeps the next occurrence of a recurring one). A pending announcement has no job; one
+//! cancelled meanwhile is left alone by `expand`.
 //! Every copy ends with one line on how to stop announcements. It names no network: the
 //! couriers' outboxes do the sending.
 
@@ -14,7 +16,7 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use vicinato_core::announcements::{SEND_JOB, SendPayload, expand};
 use vicinato_core::scheduler::{JobHandler, Missed, Scheduler};
-use vicinato_domain::{AnnouncementState, CopyState};
+use vicinato_domain::CopyState;
 use vicinato_store::Job;
 
 /// How many copies are read from the store at a time.
@@ -58,9 +60,9 @@ impl JobHandler for SendJob {
                 store.recipient_mark(announcement.id, copy.person, &state, None, now).await?;
             }
         }
-        if store
-            .announcement_set_state(announcement.id, &[AnnouncementState::Sending], AnnouncementState::Done, now)
-            .await?
+        // Done, and the next occurrence of a recurring one kept, in one transaction.
+        let zone = engine.settings().time_zone;
+        if vicinato_core::announcements::recur::finish(&announcement, store, zone, now).await?
             && let Some(author) = announcement.author
             && let Some(author) = store.person(author).await?
         {

@@ -69,6 +69,8 @@ pub enum Command {
     Moderate(ModCommand, Option<String>),
     /// `/modlog`: the moderation log of this group's territory (moderators).
     ModLog,
+    /// `/announce [status|cancel|list|approval …]`: a staff announcement, or following one up.
+    Announce(Option<String>),
     /// A command Vicinato does not know, as typed (without arguments).
     Unknown(String),
 }
@@ -150,6 +152,7 @@ impl Command {
             Self::Rooms(_) => "rooms",
             Self::Moderate(m, _) => m.name(),
             Self::ModLog => "modlog",
+            Self::Announce(_) => "announce",
             Self::Unknown(_) => return None,
         })
     }
@@ -206,6 +209,7 @@ impl Command {
             "room" => Command::Room(joined),
             "rooms" => Command::Rooms(joined),
             "modlog" => Command::ModLog,
+            "announce" => Command::Announce(joined),
             name if let Some(m) = ModCommand::ALL.into_iter().find(|m| m.name() == name) => {
                 Command::Moderate(m, joined)
             }
@@ -301,6 +305,13 @@ mod tests {
         assert_eq!(Command::parse("/ammonisci"), Some(Command::Moderate(ModCommand::Warn, None)));
         assert_eq!(Command::parse("/del@VicinatoBot"), Some(Command::Moderate(ModCommand::Del, None)));
         assert_eq!(Command::parse("/modlog"), Some(Command::ModLog));
+    }
+
+    #[test]
+    fn announcement_commands_parse_in_both_languages() {
+        assert_eq!(Command::parse("/announce"), Some(Command::Announce(None)));
+        assert_eq!(Command::parse("/annuncio stato 4"), Some(Command::Announce(Some("stato 4".into()))));
+        assert_eq!(Command::parse("/announce cancel 4"), Some(Command::Announce(Some("cancel 4".into()))));
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub enum Flow {
         /// The outcome already written, while the attendance is asked.
         outcome: Option<String>,
     },
+    /// Putting a staff announcement together.
+    Announce { draft: crate::announcements::compose::Draft, step: crate::announcements::compose::Step },
 }
 
 impl Flow {
@@ -47,6 +49,7 @@ impl Flow {
             Self::Book { .. } => "book",
             Self::Propose { .. } => "propose",
             Self::InitiativeText { .. } => "initiative-text",
+            Self::Announce { .. } => "announce",
         }
     }
 }

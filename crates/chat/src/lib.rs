@@ -11,6 +11,7 @@
 //! restart and is shared by every network.
 
 pub mod announce;
+pub(crate) mod announcements;
 pub mod booking;
 pub mod chart;
 pub mod courier;
@@ -65,12 +66,13 @@ pub const INITIATIVES: &str = initiatives::module::MODULE.name;
 pub const SPACES_TOML: &str = include_str!("../../../config/spaces.toml");
 
 /// Every module of the registry, in the order help lists them.
-pub const MODULES: [&registry::Module; 5] = [
+pub const MODULES: [&registry::Module; 6] = [
     &people::module::MODULE,
     &directory::module::MODULE,
     &initiatives::module::MODULE,
     &booking::module::MODULE,
     &rooms::module::MODULE,
+    &announcements::module::MODULE,
 ];
 
 /// The module of a bot profile that offers community rooms and their moderation.
@@ -738,8 +740,8 @@ impl Engine {
             Intent::Cancel => self.cancel(turn).await,
             Intent::ChangeLanguage => language::change(turn, understood.slots.switch_to).await,
             Intent::WhoAmI => Ok(vec![whoami::whoami(turn)]),
-            Intent::NotificationsOff => people::notifications::command(turn, Some("off")).await,
-            Intent::NotificationsOn => people::notifications::command(turn, Some("on")).await,
+            Intent::NotificationsOff => people::notifications::set(turn, true, understood.slots.category.clone()).await,
+            Intent::NotificationsOn => people::notifications::set(turn, false, understood.slots.category.clone()).await,
             Intent::Book => book::from_text(turn, text).await,
             Intent::Free => book::free(turn, text).await,
             Intent::Propose => propose::start(turn, None).await,
@@ -762,6 +764,7 @@ impl Engine {
             Some(Flow::InitiativeText { id, awaiting, outcome }) => {
                 Ok(Some(browse::typed(turn, id, awaiting, outcome, text).await?))
             }
+            Some(Flow::Announce { .. }) => announcements::typed(turn, text).await,
             Some(Flow::Results { .. }) | None => Ok(None),
         }
     }
@@ -813,6 +816,8 @@ impl Engine {
             Command::Rooms(args) => rooms::link::list(turn, args.as_deref()).await,
             Command::Moderate(cmd, args) => rooms::moderate::command(turn, cmd, args.as_deref()).await,
             Command::ModLog => rooms::moderate::modlog(turn).await,
+            // Lists and reports name people's numbers and texts: in a group, privately.
+            Command::Announce(args) => Ok(privately(announcements::command(turn, args.as_deref()).await?)),
             Command::Unknown(name) => Ok(vec![Reply::say(Msg::new("unknown-command").text("command", name))]),
         }
     }
@@ -836,6 +841,8 @@ impl Engine {
             }
         } else if owner.name == initiatives::module::MODULE.name {
             initiatives::pressed(turn, payload).await
+        } else if owner.name == announcements::module::MODULE.name {
+            Ok(privately(announcements::pressed(turn, payload).await?))
         } else if owner.name == people::module::MODULE.name {
             match people::buttons::PeopleButton::parse(payload) {
                 Some(button) => people::on_button(turn, button).await,

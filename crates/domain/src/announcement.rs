@@ -95,7 +95,8 @@ impl AnnouncementTexts {
     }
 }
 
-/// A repetition of an announcement (kept; the scheduler sends the first time only for now).
+/// A repetition of an announcement: after each send the next occurrence is kept as an
+/// announcement of the same series.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Recurrence {
@@ -103,10 +104,52 @@ pub enum Recurrence {
     Weekly { weekday: u8, hour: u8, minute: u8 },
 }
 
+impl Recurrence {
+    /// The first occurrence strictly after `after`, at the local time of `zone` (Europe/Rome):
+    /// the same wall-clock time on either side of a clock change. A local time the spring
+    /// change skips is read as the first instant after the gap; one the autumn change repeats,
+    /// as its first occurrence.
+    pub fn next_after(
+        &self,
+        after: chrono::DateTime<chrono::Utc>,
+        zone: chrono_tz::Tz,
+    ) -> chrono::DateTime<chrono::Utc> {
+        use chrono::{Datelike, Duration, NaiveTime, TimeZone};
+        let Self::Weekly { weekday, hour, minute } = *self;
+        let time =
+            NaiveTime::from_hms_opt(u32::from(hour.min(23)), u32::from(minute.min(59)), 0).unwrap_or(NaiveTime::MIN);
+        let weekday = u32::from(weekday.clamp(1, 7));
+        let mut day = after.with_timezone(&zone).date_naive();
+        // Eight days always hold the next one (today's may have passed).
+        for _ in 0..9 {
+            if day.weekday().number_from_monday() == weekday {
+                let local = day.and_time(time);
+                let at = match zone.from_local_datetime(&local) {
+                    chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t,
+                    // The spring change skips this hour: the same time an hour later is the
+                    // first instant after the gap.
+                    chrono::LocalResult::None => zone
+                        .from_local_datetime(&(local + Duration::hours(1)))
+                        .earliest()
+                        .unwrap_or_else(|| zone.from_utc_datetime(&local)),
+                }
+                .with_timezone(&chrono::Utc);
+                if at > after {
+                    return at;
+                }
+            }
+            day = day.succ_opt().unwrap_or(day);
+        }
+        after + Duration::weeks(1)
+    }
+}
+
 /// Where an announcement is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AnnouncementState {
+    /// Waiting for a second staff member's approval (the territory asks for one).
+    Pending,
     /// Waiting for its time.
     Scheduled,
     /// Its recipients are known and copies are going out.
@@ -120,6 +163,7 @@ pub enum AnnouncementState {
 impl AnnouncementState {
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Pending => "pending",
             Self::Scheduled => "scheduled",
             Self::Sending => "sending",
             Self::Done => "done",
@@ -129,6 +173,7 @@ impl AnnouncementState {
 
     pub fn parse(raw: &str) -> Option<Self> {
         match raw {
+            "pending" => Some(Self::Pending),
             "scheduled" => Some(Self::Scheduled),
             "sending" => Some(Self::Sending),
             "done" => Some(Self::Done),
@@ -139,7 +184,7 @@ impl AnnouncementState {
 
     /// Whether cancelling still stops something.
     pub fn is_open(self) -> bool {
-        matches!(self, Self::Scheduled | Self::Sending)
+        matches!(self, Self::Pending | Self::Scheduled | Self::Sending)
     }
 }
 
@@ -154,8 +199,17 @@ pub struct Announcement {
     /// When it goes out (UTC).
     pub at: chrono::DateTime<chrono::Utc>,
     pub recurrence: Option<Recurrence>,
+    /// The first announcement of its recurring series, when it is a later occurrence.
+    pub series: Option<AnnouncementId>,
     pub state: AnnouncementState,
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Announcement {
+    /// The series it belongs to: the first occurrence's number (its own, for the first).
+    pub fn series_id(&self) -> AnnouncementId {
+        self.series.unwrap_or(self.id)
+    }
 }
 
 /// Where one copy of an announcement is.
@@ -262,6 +316,38 @@ mod tests {
             assert_eq!(CopyState::parse(s.as_str(), s.reason()), Some(s.clone()));
         }
         assert_eq!(CopyState::parse("lost", None), None);
+    }
+
+    fn rome(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::DateTime<chrono::Utc> {
+        use chrono::TimeZone;
+        chrono_tz::Europe::Rome.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&chrono::Utc)
+    }
+
+    #[test]
+    fn every_monday_at_nine_stays_at_nine_in_rome_across_both_clock_changes() {
+        let zone = chrono_tz::Europe::Rome;
+        let monday_nine = Recurrence::Weekly { weekday: 1, hour: 9, minute: 0 };
+        // The last Sunday of March 2027 is the 28th: 08:00 UTC before, 07:00 UTC after.
+        let before = rome(2027, 3, 22, 9, 0);
+        assert_eq!(before.to_rfc3339(), "2027-03-22T08:00:00+00:00");
+        let after = monday_nine.next_after(before, zone);
+        assert_eq!(after.to_rfc3339(), "2027-03-29T07:00:00+00:00");
+        // The last Sunday of October 2026 is the 25th: 07:00 UTC before, 08:00 UTC after.
+        let october = monday_nine.next_after(rome(2026, 10, 19, 9, 0), zone);
+        assert_eq!(october.to_rfc3339(), "2026-10-26T08:00:00+00:00");
+        // Asked on a Monday before nine, it is today; at nine or after, next week.
+        assert_eq!(monday_nine.next_after(rome(2026, 11, 30, 8, 59), zone), rome(2026, 11, 30, 9, 0));
+        assert_eq!(monday_nine.next_after(rome(2026, 11, 30, 9, 0), zone), rome(2026, 12, 7, 9, 0));
+    }
+
+    #[test]
+    fn a_time_the_spring_change_skips_goes_out_right_after_the_gap() {
+        let zone = chrono_tz::Europe::Rome;
+        let sunday_half_two = Recurrence::Weekly { weekday: 7, hour: 2, minute: 30 };
+        let next = sunday_half_two.next_after(rome(2027, 3, 27, 12, 0), zone);
+        assert_eq!(next.to_rfc3339(), "2027-03-28T01:30:00+00:00", "03:30 summer time");
+        let autumn = sunday_half_two.next_after(rome(2026, 10, 24, 12, 0), zone);
+        assert_eq!(autumn.to_rfc3339(), "2026-10-25T00:30:00+00:00", "the first 02:30");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use vicinato_domain::{
     Account, Announcement, AnnouncementId, AnnouncementState, AnnouncementTexts, Audience, CopyState, Lang, Network,
-    PersonId, Recipient, Recurrence,
+    PersonId, Recipient, Recurrence, TerritoryId,
 };
 
 /// An announcement to keep.
@@ -23,6 +23,10 @@ pub struct NewAnnouncement {
     pub audience: Audience,
     pub at: DateTime<Utc>,
     pub recurrence: Option<Recurrence>,
+    /// The first announcement of its series, for a later occurrence of a recurring one.
+    pub series: Option<AnnouncementId>,
+    /// Kept `pending` until a second staff member approves it (no send job until then).
+    pub pending: bool,
 }
 
 /// A person in an audience, with what choosing their copy's destination needs.
@@ -57,15 +61,41 @@ pub struct CopyCount {
 
 #[async_trait]
 pub trait AnnouncementStore: Send + Sync {
-    /// Keeps an announcement (scheduled) and, in the same transaction, the job that sends it.
-    /// `job` is given its payload by the caller; its key should name the announcement, which
-    /// the caller cannot know yet, so `{id}` in the key and payload is replaced by the new id.
+    /// Keeps an announcement (scheduled, or pending when it waits for approval) and, in the
+    /// same transaction, the job that sends it (a pending one has none yet). `job` is given
+    /// its payload by the caller; its key should name the announcement, which the caller
+    /// cannot know yet, so `{id}` in the key and payload is replaced by the new id.
     async fn announcement_add(
         &self,
         new: &NewAnnouncement,
-        job: &NewJob,
+        job: Option<&NewJob>,
         now: DateTime<Utc>,
     ) -> StoreResult<AnnouncementId>;
+    /// Moves a pending announcement to scheduled, recording who approved it, and puts its
+    /// send job, in one transaction; `false` when it was no longer pending.
+    async fn announcement_approve(
+        &self,
+        id: AnnouncementId,
+        approver: PersonId,
+        job: &NewJob,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Moves a sending announcement to done and, in the same transaction, keeps the next
+    /// occurrence of its series with its job (`{id}` replaced as in
+    /// [`Self::announcement_add`]); `false` (and nothing kept) when it was no longer sending.
+    async fn announcement_finish(
+        &self,
+        id: AnnouncementId,
+        next: Option<(&NewAnnouncement, &NewJob)>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// The announcements of a series (its first one and every later occurrence) still open.
+    async fn announcements_open_in_series(&self, series: AnnouncementId) -> StoreResult<Vec<Announcement>>;
+    /// Whether a territory asks for a second staff member's approval (`on`) or not; `false`
+    /// when it already was so.
+    async fn approval_set(&self, territory: &TerritoryId, on: bool, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// The territories that ask for approval (each covers its subtree), sorted.
+    async fn approval_territories(&self) -> StoreResult<Vec<TerritoryId>>;
     async fn announcement(&self, id: AnnouncementId) -> StoreResult<Option<Announcement>>;
     /// The latest `limit` announcements, newest first.
     async fn announcements(&self, limit: i64) -> StoreResult<Vec<Announcement>>;

@@ -52,7 +52,7 @@ fn territory_name(turn: &Turn<'_>, id: &TerritoryId) -> String {
     turn.snapshot.tree.get(id).map(|t| t.name.clone()).unwrap_or_else(|| id.to_string())
 }
 
-fn category_msg(turn: &Turn<'_>, code: &CategoryCode) -> Msg {
+pub(crate) fn category_msg(turn: &Turn<'_>, code: &CategoryCode) -> Msg {
     let id = format!("category-{code}");
     if turn.engine.i18n().has(turn.lang, &id) {
         Msg::new(id)

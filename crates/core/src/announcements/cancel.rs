@@ -1,5 +1,7 @@
 //! Cancelling an announcement: its author, staff of its scope or an admin may stop one that is
-//! scheduled or being sent; the copies not yet sent are dropped, what was sent stays sent.
+//! pending, scheduled or being sent; the copies not yet sent are dropped, what was sent stays
+//! sent. Cancelling any announcement of a recurring series stops the rest of the series too
+//! (the occurrence sent last week is done, next week's is what stops).
 
 use super::{By, Refusal, job_key};
 use chrono::{DateTime, Utc};
@@ -20,7 +22,16 @@ pub async fn cancel(
     if !by.may_manage(&found, tree) {
         return Ok(Err(Refusal::NotAllowed));
     }
-    if !store.announcement_cancel(id, &job_key(id), now).await? {
+    let mut stopped = false;
+    if found.state.is_open() {
+        stopped |= store.announcement_cancel(id, &job_key(id), now).await?;
+    }
+    if found.recurrence.is_some() {
+        for later in store.announcements_open_in_series(found.series_id()).await? {
+            stopped |= store.announcement_cancel(later.id, &job_key(later.id), now).await?;
+        }
+    }
+    if !stopped {
         return Ok(Err(Refusal::Closed { id: id.0 }));
     }
     Ok(Ok(()))

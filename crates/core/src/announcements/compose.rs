@@ -1,14 +1,17 @@
 //! Composing an announcement: checks who may address the audience (staff of a territory
 //! within its subtree, admins and the operator anywhere; a house's bookers belong to the
 //! house's territory), the texts and the time, then keeps the announcement with the job that
-//! sends it, in one transaction.
+//! sends it, in one transaction. Where the territory (or one above it) asks for a second
+//! staff member's approval, what a person composes is kept pending, without a job, until
+//! someone else approves it (`approve`); the operator at the command line needs nobody's.
+//! A recurring announcement with no time goes out at its first occurrence.
 
-use super::{By, Refusal, SEND_JOB, SendPayload};
+use super::{By, Refusal, send_job};
 use chrono::{DateTime, Utc};
 use vicinato_domain::{
     Announcement, AnnouncementId, AnnouncementTexts, Audience, Location, Recurrence, TerritoryTree, Who,
 };
-use vicinato_store::{NewAnnouncement, NewJob, Store, StoreError};
+use vicinato_store::{NewAnnouncement, Store, StoreError};
 
 /// The longest text of a copy, in characters: with the line on how to stop, a copy stays one
 /// Telegram message (4,096).
@@ -61,6 +64,21 @@ pub fn check(
     Ok(audience)
 }
 
+/// Whether an announcement to `scope` composed by `by` waits for a second staff member: the
+/// scope or a territory above it asks for that, and `by` is a person, not the operator.
+pub async fn needs_approval(
+    by: By<'_>,
+    scope: Option<&vicinato_domain::TerritoryId>,
+    store: &dyn Store,
+    tree: &TerritoryTree,
+) -> Result<bool, StoreError> {
+    let (By::Person(_), Some(scope)) = (by, scope) else {
+        return Ok(false);
+    };
+    let asking = store.approval_territories().await?;
+    Ok(tree.ancestors_and_self(scope).iter().any(|t| asking.contains(&t.id)))
+}
+
 /// Keeps an announcement, scheduled for its time, with its send job.
 pub async fn compose(
     by: By<'_>,
@@ -68,13 +86,19 @@ pub async fn compose(
     store: &dyn Store,
     tree: &TerritoryTree,
     houses: &[Location],
+    zone: chrono_tz::Tz,
     now: DateTime<Utc>,
 ) -> Result<Result<Announcement, Refusal>, StoreError> {
     let audience = match check(by, &draft, tree, houses, now) {
         Ok(a) => a,
         Err(r) => return Ok(Err(r)),
     };
-    let at = draft.at.unwrap_or(now).max(now);
+    let pending = needs_approval(by, audience.territory.as_ref(), store, tree).await?;
+    let at = match (&draft.at, &draft.recurrence) {
+        (Some(at), _) => (*at).max(now),
+        (None, Some(r)) => r.next_after(now - chrono::Duration::seconds(1), zone),
+        (None, None) => now,
+    };
     let texts = AnnouncementTexts {
         it: draft.texts.it.trim().to_owned(),
         en: draft.texts.en.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()),
@@ -88,18 +112,11 @@ pub async fn compose(
         audience,
         at,
         recurrence: draft.recurrence,
+        series: None,
+        pending,
     };
-    // The id is the store's: `{id}` in the key and payload is replaced by it.
-    let job = NewJob {
-        kind: SEND_JOB.into(),
-        key: Some("announce:{id}".into()),
-        payload: "{\"announcement\":{id}}".into(),
-        due_at: at,
-        cron: None,
-        zone: "UTC".into(),
-    };
-    debug_assert!(serde_json::from_str::<SendPayload>(&job.payload.replace("{id}", "1")).is_ok());
-    let id: AnnouncementId = store.announcement_add(&new, &job, now).await?;
+    let job = send_job(None, at);
+    let id: AnnouncementId = store.announcement_add(&new, (!pending).then_some(&job), now).await?;
     let kept = store.announcement(id).await?.ok_or_else(|| StoreError::Corrupt {
         record: format!("announcement {id}"),
         reason: "not found right after it was kept".into(),

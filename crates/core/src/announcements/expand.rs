@@ -5,7 +5,7 @@
 //! and are never sent one. Running it again adds nobody twice.
 
 use chrono::{DateTime, Utc};
-use vicinato_domain::{Announcement, AnnouncementState, CopyState, Lang, Network, Recipient};
+use vicinato_domain::{Announcement, AnnouncementId, AnnouncementState, CopyState, Lang, Network, Recipient};
 use vicinato_store::{Candidate, Store, StoreError};
 
 /// What an expansion found.
@@ -20,7 +20,7 @@ pub struct Expanded {
 /// The copy for one person of the audience, given the bots of this process (network and
 /// channel, in order: the first of a network is its default).
 pub fn copy_for(
-    announcement: &Announcement,
+    announcement: AnnouncementId,
     candidate: &Candidate,
     channels: &[(Network, String)],
     default_lang: Lang,
@@ -46,7 +46,7 @@ pub fn copy_for(
         .or_else(|| channels.iter().find(|(n, _)| *n == network).map(|(_, c)| c.clone()))
         .unwrap_or_else(|| network.as_str().to_owned());
     Recipient {
-        announcement: announcement.id,
+        announcement,
         person: candidate.person,
         network,
         channel,
@@ -59,7 +59,7 @@ pub fn copy_for(
 }
 
 /// Resolves and records the recipients of a scheduled (or, run again, sending) announcement
-/// and moves it to `sending`. A cancelled or done announcement is left alone.
+/// and moves it to `sending`. A pending, cancelled or done announcement is left alone.
 pub async fn expand(
     announcement: &Announcement,
     store: &dyn Store,
@@ -67,11 +67,12 @@ pub async fn expand(
     default_lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<Expanded, StoreError> {
-    if !announcement.state.is_open() {
+    if !matches!(announcement.state, AnnouncementState::Scheduled | AnnouncementState::Sending) {
         return Ok(Expanded::default());
     }
     let candidates = store.audience(&announcement.audience, &announcement.audience.topic(), now).await?;
-    let copies: Vec<Recipient> = candidates.iter().map(|c| copy_for(announcement, c, channels, default_lang)).collect();
+    let copies: Vec<Recipient> =
+        candidates.iter().map(|c| copy_for(announcement.id, c, channels, default_lang)).collect();
     let added = store.recipients_add(&copies).await?;
     store
         .announcement_set_state(announcement.id, &[AnnouncementState::Scheduled], AnnouncementState::Sending, now)
@@ -159,7 +160,10 @@ mod tests {
             at: None,
             recurrence: None,
         };
-        let a = compose(By::Operator, draft, f.store.as_ref(), &small_tree(), &[], f.now).await.unwrap().unwrap();
+        let a = compose(By::Operator, draft, f.store.as_ref(), &small_tree(), &[], chrono_tz::Europe::Rome, f.now)
+            .await
+            .unwrap()
+            .unwrap();
         let done = expand(&a, f.store.as_ref(), &channels(), Lang::It, f.now).await.unwrap();
         assert_eq!(done, Expanded { added: 5, people: 5 });
         let again = expand(&a, f.store.as_ref(), &channels(), Lang::It, f.now).await.unwrap();

@@ -5,10 +5,13 @@
 //! line and the send job call the same functions. Names no network, no chat and no SQL:
 //! delivering the copies is the chat layer's and the transports'.
 
+pub mod approve;
 pub mod cancel;
 pub mod compose;
+pub mod estimate;
 pub mod expand;
 pub mod opt_out;
+pub mod recur;
 mod refusal;
 pub mod status;
 
@@ -22,6 +25,22 @@ pub const SEND_JOB: &str = "announcement-send";
 /// The key of an announcement's send job.
 pub fn job_key(id: AnnouncementId) -> String {
     format!("announce:{id}")
+}
+
+/// The send job of an announcement due at `at`: of the announcement `id`, or (`None`) of the
+/// one being kept, whose number the store puts in place of `{id}`.
+pub fn send_job(id: Option<AnnouncementId>, at: chrono::DateTime<chrono::Utc>) -> vicinato_store::NewJob {
+    let id = id.map_or_else(|| "{id}".to_owned(), |id| id.to_string());
+    let job = vicinato_store::NewJob {
+        kind: SEND_JOB.into(),
+        key: Some(format!("announce:{id}")),
+        payload: format!("{{\"announcement\":{id}}}"),
+        due_at: at,
+        cron: None,
+        zone: "UTC".into(),
+    };
+    debug_assert!(serde_json::from_str::<SendPayload>(&job.payload.replace("{id}", "1")).is_ok());
+    job
 }
 
 /// What the send job carries.

@@ -22,6 +22,10 @@ pub enum Refusal {
     Unknown { id: i64 },
     /// The announcement is done or cancelled already.
     Closed { id: i64 },
+    /// Nobody approves their own announcement.
+    OwnAnnouncement,
+    /// The announcement no longer waits for approval (approved, rejected or cancelled).
+    NotPending { id: i64 },
 }
 
 impl crate::Refusal for Refusal {
@@ -35,16 +39,18 @@ impl crate::Refusal for Refusal {
             Self::InThePast => "announce-in-the-past",
             Self::Unknown { .. } => "announce-unknown",
             Self::Closed { .. } => "announce-closed",
+            Self::OwnAnnouncement => "announce-own",
+            Self::NotPending { .. } => "announce-not-pending",
         }
     }
 
     fn args(&self) -> Vec<(&'static str, Arg)> {
         match self {
-            Self::NotAllowed | Self::EmptyText | Self::InThePast => Vec::new(),
+            Self::NotAllowed | Self::EmptyText | Self::InThePast | Self::OwnAnnouncement => Vec::new(),
             Self::TerritoryUnknown { territory } => vec![("territory", Arg::Text(territory.clone()))],
             Self::HouseUnknown { house } => vec![("house", Arg::Text(house.clone()))],
             Self::TooLong { max } => vec![("max", Arg::Number(*max))],
-            Self::Unknown { id } | Self::Closed { id } => vec![("id", Arg::Number(*id))],
+            Self::Unknown { id } | Self::Closed { id } | Self::NotPending { id } => vec![("id", Arg::Number(*id))],
         }
     }
 
@@ -58,6 +64,8 @@ impl crate::Refusal for Refusal {
             Self::InThePast,
             Self::Unknown { id: 7 },
             Self::Closed { id: 7 },
+            Self::OwnAnnouncement,
+            Self::NotPending { id: 7 },
         ]
     }
 }

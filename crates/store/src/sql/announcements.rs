@@ -16,9 +16,9 @@ struct Doc {
     recurrence: Option<Recurrence>,
 }
 
-type AnnouncementRow = (i64, Option<i64>, String, i64, String, i64);
+type AnnouncementRow = (i64, Option<i64>, String, i64, String, i64, Option<i64>);
 
-const ANNOUNCEMENT_COLUMNS: &str = "id, author_id, state, at, doc, created_at";
+const ANNOUNCEMENT_COLUMNS: &str = "id, author_id, state, at, doc, created_at, series_id";
 
 type RecipientRow = (i64, i64, String, String, String, String, String, Option<String>, Option<i64>, Option<String>);
 
@@ -26,7 +26,7 @@ const RECIPIENT_COLUMNS: &str =
     "announcement_id, person_id, network, channel, chat, lang, state, reason, sent_at, message_id";
 
 fn announcement_from_row(row: AnnouncementRow) -> StoreResult<Announcement> {
-    let (id, author, state, at, doc, created_at) = row;
+    let (id, author, state, at, doc, created_at, series) = row;
     let record = format!("announcement {id}");
     let doc: Doc = from_json(&record, &doc)?;
     Ok(Announcement {
@@ -36,6 +36,7 @@ fn announcement_from_row(row: AnnouncementRow) -> StoreResult<Announcement> {
         audience: doc.audience,
         at: from_secs(&record, at)?,
         recurrence: doc.recurrence,
+        series: series.map(AnnouncementId),
         state: AnnouncementState::parse(&state).ok_or_else(|| StoreError::Corrupt {
             record: record.clone(),
             reason: format!("unknown state `{state}`"),
@@ -144,45 +145,82 @@ impl AnnouncementStore for SqlStore {
     async fn announcement_add(
         &self,
         new: &NewAnnouncement,
-        job: &NewJob,
+        job: Option<&NewJob>,
         now: DateTime<Utc>,
     ) -> StoreResult<AnnouncementId> {
-        let doc = to_json(&Doc {
-            texts: new.texts.clone(),
-            audience: new.audience.clone(),
-            recurrence: new.recurrence.clone(),
-        });
-        let insert = Stmt::new(
-            "INSERT INTO announcements (author_id, territory_id, state, at, doc, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        let id = self.add_in_transaction(None, new, job, now).await?;
+        id.ok_or_else(|| StoreError::Corrupt { record: "announcement".into(), reason: "not kept".into() })
+    }
+
+    async fn announcement_approve(
+        &self,
+        id: AnnouncementId,
+        approver: PersonId,
+        job: &NewJob,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.transaction_if_first(
+            Stmt::new("UPDATE announcements SET state = $1, approved_by = $2 WHERE id = $3 AND state = $4")
+                .bind(AnnouncementState::Scheduled.as_str())
+                .bind(approver.0)
+                .bind(id.0)
+                .bind(AnnouncementState::Pending.as_str()),
+            vec![job_put_statement(job, now)],
         )
-        .bind(new.author.map(|p| p.0))
-        .bind(new.audience.territory.as_ref().map(|t| t.to_string()))
-        .bind(AnnouncementState::Scheduled.as_str())
-        .bind(new.at.timestamp())
-        .bind(doc)
-        .bind(now.timestamp());
-        let job = job.clone();
-        let protocol = |e: StoreError| sqlx::Error::Protocol(e.to_string());
-        let id: Result<i64, sqlx::Error> = on_pool!(self.writer, |p, Db| {
-            async {
-                let mut tx = p.begin().await?;
-                let Stmt { sql, binds } = insert;
-                let (id,): (i64,) = sqlx::query_as_with(AssertSqlSafe(sql), arguments::<Db>(binds).map_err(protocol)?)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let named = |s: &str| s.replace("{id}", &id.to_string());
-                let job = NewJob { key: job.key.as_deref().map(named), payload: named(&job.payload), ..job };
-                let Stmt { sql, binds } = job_put_statement(&job, now);
-                sqlx::query_with(AssertSqlSafe(sql), arguments::<Db>(binds).map_err(protocol)?)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(id)
-            }
-            .await
-        });
-        Ok(AnnouncementId(id?))
+        .await
+    }
+
+    async fn announcement_finish(
+        &self,
+        id: AnnouncementId,
+        next: Option<(&NewAnnouncement, &NewJob)>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let guard = Stmt::new("UPDATE announcements SET state = $1, done_at = $2 WHERE id = $3 AND state = $4")
+            .bind(AnnouncementState::Done.as_str())
+            .bind(now.timestamp())
+            .bind(id.0)
+            .bind(AnnouncementState::Sending.as_str());
+        match next {
+            Some((new, job)) => Ok(self.add_in_transaction(Some(guard), new, Some(job), now).await?.is_some()),
+            None => Ok(self.execute(guard).await? == 1),
+        }
+    }
+
+    async fn announcements_open_in_series(&self, series: AnnouncementId) -> StoreResult<Vec<Announcement>> {
+        let open = [AnnouncementState::Pending, AnnouncementState::Scheduled, AnnouncementState::Sending];
+        let rows: Vec<AnnouncementRow> = self
+            .fetch_all(
+                Stmt::new(format!(
+                    "SELECT {ANNOUNCEMENT_COLUMNS} FROM announcements \
+                     WHERE (id = $1 OR series_id = $2) AND state IN ({}) ORDER BY id",
+                    state_names(&open)
+                ))
+                .bind(series.0)
+                .bind(series.0),
+            )
+            .await?;
+        rows.into_iter().map(announcement_from_row).collect()
+    }
+
+    async fn approval_set(&self, territory: &TerritoryId, on: bool, now: DateTime<Utc>) -> StoreResult<bool> {
+        let stmt = if on {
+            Stmt::new(
+                "INSERT INTO announcement_approval (territory_id, set_at) VALUES ($1, $2) \
+                 ON CONFLICT (territory_id) DO NOTHING",
+            )
+            .bind(territory.as_str())
+            .bind(now.timestamp())
+        } else {
+            Stmt::new("DELETE FROM announcement_approval WHERE territory_id = $1").bind(territory.as_str())
+        };
+        Ok(self.execute(stmt).await? > 0)
+    }
+
+    async fn approval_territories(&self) -> StoreResult<Vec<TerritoryId>> {
+        let rows: Vec<(String,)> =
+            self.fetch_all(Stmt::new("SELECT territory_id FROM announcement_approval ORDER BY territory_id")).await?;
+        Ok(rows.into_iter().map(|(t,)| TerritoryId::new(t)).collect())
     }
 
     async fn announcement(&self, id: AnnouncementId) -> StoreResult<Option<Announcement>> {
@@ -230,7 +268,7 @@ impl AnnouncementStore for SqlStore {
     }
 
     async fn announcement_cancel(&self, id: AnnouncementId, job_key: &str, now: DateTime<Utc>) -> StoreResult<bool> {
-        let open = [AnnouncementState::Scheduled, AnnouncementState::Sending];
+        let open = [AnnouncementState::Pending, AnnouncementState::Scheduled, AnnouncementState::Sending];
         self.transaction_if_first(
             Stmt::new(format!(
                 "UPDATE announcements SET state = $1, done_at = $2 WHERE id = $3 AND state IN ({})",
@@ -400,5 +438,67 @@ impl AnnouncementStore for SqlStore {
             )
             .await?;
         Ok(rows.into_iter().map(|(t,)| t).collect())
+    }
+}
+
+impl SqlStore {
+    /// Keeps an announcement and its job (if any) in one transaction, after `guard` changed a
+    /// row (when given): `None`, and nothing kept, when it changed none.
+    async fn add_in_transaction(
+        &self,
+        guard: Option<Stmt>,
+        new: &NewAnnouncement,
+        job: Option<&NewJob>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<AnnouncementId>> {
+        let doc = to_json(&Doc {
+            texts: new.texts.clone(),
+            audience: new.audience.clone(),
+            recurrence: new.recurrence.clone(),
+        });
+        let state = if new.pending { AnnouncementState::Pending } else { AnnouncementState::Scheduled };
+        let insert = Stmt::new(
+            "INSERT INTO announcements (author_id, territory_id, state, at, doc, created_at, series_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(new.author.map(|p| p.0))
+        .bind(new.audience.territory.as_ref().map(|t| t.to_string()))
+        .bind(state.as_str())
+        .bind(new.at.timestamp())
+        .bind(doc)
+        .bind(now.timestamp())
+        .bind(new.series.map(|s| s.0));
+        let job = job.cloned();
+        let protocol = |e: StoreError| sqlx::Error::Protocol(e.to_string());
+        let id: Result<Option<i64>, sqlx::Error> = on_pool!(self.writer, |p, Db| {
+            async {
+                let mut tx = p.begin().await?;
+                if let Some(Stmt { sql, binds }) = guard {
+                    let changed = sqlx::query_with(AssertSqlSafe(sql), arguments::<Db>(binds).map_err(protocol)?)
+                        .execute(&mut *tx)
+                        .await?;
+                    if changed.rows_affected() == 0 {
+                        tx.rollback().await?;
+                        return Ok(None);
+                    }
+                }
+                let Stmt { sql, binds } = insert;
+                let (id,): (i64,) = sqlx::query_as_with(AssertSqlSafe(sql), arguments::<Db>(binds).map_err(protocol)?)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if let Some(job) = job {
+                    let named = |s: &str| s.replace("{id}", &id.to_string());
+                    let job = NewJob { key: job.key.as_deref().map(named), payload: named(&job.payload), ..job };
+                    let Stmt { sql, binds } = job_put_statement(&job, now);
+                    sqlx::query_with(AssertSqlSafe(sql), arguments::<Db>(binds).map_err(protocol)?)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(Some(id))
+            }
+            .await
+        });
+        Ok(id?.map(AnnouncementId))
     }
 }
