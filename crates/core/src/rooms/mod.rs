@@ -1,6 +1,8 @@
 //! Community rooms and moderation: linking a group chat to a territory (`link`), the
 //! sanctions moderators give and lift (`moderate`), the job that ends a timed one (`jobs`),
-//! and who may do what to whom (`access`). Use cases return typed [`RoomAction`]s (restrict,
+//! who may do what to whom (`access`), rules, welcome and join questions (`texts`), joining
+//! by request (`join`), reports (`report`) and appeals (`appeal`), and who hears of those
+//! (`recipients`). Use cases return typed [`RoomAction`]s (restrict,
 //! ban, unban, kick, delete, on a network, in a chat, until a time) that the transports carry
 //! out; nothing here names a network's API, a chat layer or SQL.
 //!
@@ -11,11 +13,17 @@
 //! [`RoomAction`]: vicinato_domain::rooms::RoomAction
 
 pub mod access;
+pub mod appeal;
+pub mod audit;
 pub mod jobs;
+pub mod join;
 pub mod link;
 pub mod moderate;
 pub mod reach;
+pub mod recipients;
 mod refusal;
+pub mod report;
+pub mod texts;
 
 pub use refusal::Refusal;
 
