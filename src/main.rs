@@ -397,14 +397,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let events = store.participation_events(&path, from, to).await?;
             let rows = vicinato::conversation::initiatives::decide::table(&events, &tree, None, config.time_zone);
             let text = vicinato::conversation::initiatives::decide::csv(&rows)?;
-            match out {
-                Some(file) => {
-                    std::fs::write(file, &text).with_context(|| format!("cannot write {}", file.display()))?;
-                    println!("Wrote {} rows to {}.", rows.len(), file.display());
-                }
-                None => print!("{text}"),
-            }
-            Ok(())
+            write_report(out.as_deref(), &text, rows.len())
         }
         Command::Report { what: ReportKind::Moderation { format: _, territory, out, db } } => {
             let config = load_config(&cli, Some(db))?;
@@ -421,14 +414,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let entries = vicinato::core::rooms::audit::entries(territory.as_ref(), store.as_ref(), &tree).await?;
             let text = vicinato::core::rooms::audit::csv(&entries)?;
-            match out {
-                Some(file) => {
-                    std::fs::write(file, &text).with_context(|| format!("cannot write {}", file.display()))?;
-                    println!("Wrote {} rows to {}.", entries.len(), file.display());
-                }
-                None => print!("{text}"),
-            }
-            Ok(())
+            write_report(out.as_deref(), &text, entries.len())
         }
         Command::Admin { what } => admin(&cli, what).await,
         Command::Broadcast { what } => {
@@ -710,4 +696,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes a report to the file given, saying how many rows, or prints it.
+fn write_report(out: Option<&std::path::Path>, text: &str, rows: usize) -> anyhow::Result<()> {
+    match out {
+        Some(file) => {
+            std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
+            println!("Wrote {rows} rows to {}.", file.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
 }

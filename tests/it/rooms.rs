@@ -462,7 +462,7 @@ mod on_telegram {
     use std::time::Duration;
     use vicinato::config::Secret;
     use vicinato::transport::telegram::{TelegramBot, TelegramOptions};
-    use vicinato_testkit::telegram::{BotRights, MemberStatus, SentMessage, TestServer};
+    use vicinato_testkit::telegram::{BotRights, Group, MemberStatus, SentMessage, TestServer, User};
 
     const TOKEN: &str = "4242:TEST-token";
     const WAIT: Duration = Duration::from_secs(30);
@@ -604,6 +604,20 @@ mod on_telegram {
         w.stop().await;
     }
 
+    /// Centocelle's group, the bot an administrator there, linked by Sara (staff of Municipio
+    /// V); Marco moderates Centocelle.
+    async fn area(w: &World) -> (Group, User, User) {
+        let group = w.server.group(-1001, "Centocelle", false);
+        w.server.set_bot_rights(&group, BotRights::all());
+        let staff = w.server.user(1, "Sara", Some("it"));
+        let moderator = w.server.user(2, "Marco", Some("it"));
+        w.grant(1, Role::Staff, "roma-m05").await;
+        w.grant(2, Role::Moderator, "centocelle").await;
+        w.server.user_posts_in(&staff, &group, "/room link centocelle");
+        assert!(w.nth(group.id, 1).await.text.contains("collegato"));
+        (group, staff, moderator)
+    }
+
     /// The personal invite link to `group` in the `n`-th message of a chat.
     async fn link_in(w: &World, chat: i64, n: usize, group: i64) -> String {
         let m = w.nth(chat, n).await;
@@ -617,16 +631,9 @@ mod on_telegram {
     #[tokio::test]
     async fn a_resident_joins_by_conversation_with_a_personal_link_and_the_questions_in_her_language() {
         let w = world().await;
-        let group = w.server.group(-1001, "Centocelle", false);
-        w.server.set_bot_rights(&group, BotRights::all());
-        let staff = w.server.user(1, "Sara", Some("it"));
-        let moderator = w.server.user(2, "Marco", Some("it"));
+        let (group, _, moderator) = area(&w).await;
         let ada = w.server.user(3, "Ada", Some("it"));
         let bob = w.server.user(4, "Bob", Some("en"));
-        w.grant(1, Role::Staff, "roma-m05").await;
-        w.grant(2, Role::Moderator, "centocelle").await;
-        w.server.user_posts_in(&staff, &group, "/room link centocelle");
-        assert!(w.nth(group.id, 1).await.text.contains("collegato"));
         w.server.user_posts_in(&moderator, &group, "/rules set it Niente <b>pubblicità</b> & rispetto");
         assert!(w.nth(group.id, 2).await.text.contains("ho salvato le regole"));
         w.server.user_posts_in(&moderator, &group, "/rules set en No ads, be kind");
@@ -678,18 +685,11 @@ mod on_telegram {
     #[tokio::test]
     async fn a_person_banned_in_the_area_is_refused_on_joining_and_told_why_until_when_and_how_to_appeal() {
         let w = world().await;
-        let group = w.server.group(-1001, "Centocelle", false);
+        let (group, staff, moderator) = area(&w).await;
         let newer = w.server.group(-1003, "Centocelle nuovo", false);
-        w.server.set_bot_rights(&group, BotRights::all());
         w.server.set_bot_rights(&newer, BotRights::all());
-        let staff = w.server.user(1, "Sara", Some("it"));
-        let moderator = w.server.user(2, "Marco", Some("it"));
         let bea = w.server.user(4, "Bea", Some("it"));
         w.server.user_started(&bea);
-        w.grant(1, Role::Staff, "roma-m05").await;
-        w.grant(2, Role::Moderator, "centocelle").await;
-        w.server.user_posts_in(&staff, &group, "/room link centocelle");
-        assert!(w.nth(group.id, 1).await.text.contains("collegato"));
         let said = w.server.user_posts_in(&bea, &group, "compra qui!!!");
         w.server.user_replies_in(&moderator, &group, "/ban 1d <b>spam</b>", Some(said));
         assert!(w.nth(group.id, 2).await.text.contains("Bea è fuori dai gruppi"));
@@ -720,22 +720,15 @@ mod on_telegram {
     #[tokio::test]
     async fn a_report_goes_to_the_moderators_room_and_an_appeal_to_the_moderator_who_did_not_act() {
         let w = world().await;
-        let group = w.server.group(-1001, "Centocelle", false);
+        let (group, staff, moderator) = area(&w).await;
         let mods = w.server.group(-1009, "Moderatori Centocelle", false);
-        w.server.set_bot_rights(&group, BotRights::all());
         w.server.set_bot_rights(&mods, BotRights::all());
-        let staff = w.server.user(1, "Sara", Some("it"));
-        let moderator = w.server.user(2, "Marco", Some("it"));
         let ada = w.server.user(3, "Ada", Some("it"));
         let bea = w.server.user(4, "Bea", Some("it"));
         let luca = w.server.user(5, "Luca", Some("it"));
         w.server.user_started(&ada);
         w.server.user_started(&bea);
-        w.grant(1, Role::Staff, "roma-m05").await;
-        w.grant(2, Role::Moderator, "centocelle").await;
         w.grant(5, Role::Moderator, "centocelle").await;
-        w.server.user_posts_in(&staff, &group, "/room link centocelle");
-        assert!(w.nth(group.id, 1).await.text.contains("collegato"));
         w.server.user_posts_in(&staff, &mods, "/room link centocelle moderatori");
         assert!(w.nth(mods.id, 1).await.text.contains("moderatori"));
         let said = w.server.user_posts_in(&ada, &group, "buy <b>cheap</b> stuff & more");

@@ -6,7 +6,6 @@
 //! `/unmute` and `/unban` do) and undoes it in every room it held in.
 
 use super::Refusal;
-use super::access::may_moderate;
 use super::jobs::end_job;
 use super::reach::actions_for;
 use super::recipients::{Recipients, moderators_of};
@@ -114,15 +113,10 @@ pub async fn decide(
     tree: &TerritoryTree,
     now: DateTime<Utc>,
 ) -> Result<Result<AppealDecided, Refusal>, StoreError> {
-    let Some(case) = store.case(key).await?.filter(|c| c.kind == CaseKind::Appeal) else {
-        return Ok(Err(Refusal::CaseClosed));
+    let case = match super::case_to_decide(actor, key, CaseKind::Appeal, store, tree).await? {
+        Ok(case) => case,
+        Err(refusal) => return Ok(Err(refusal)),
     };
-    if case.closed.is_some() {
-        return Ok(Err(Refusal::CaseClosed));
-    }
-    if !may_moderate(actor, &case.territory, tree) {
-        return Ok(Err(Refusal::NotAllowed));
-    }
     if case.by == actor.id {
         return Ok(Err(Refusal::NotYourself));
     }

@@ -27,7 +27,9 @@ pub mod texts;
 
 pub use refusal::Refusal;
 
-use vicinato_domain::Network;
+use vicinato_domain::rooms::{Case, CaseKind};
+use vicinato_domain::{Network, Person, TerritoryTree};
+use vicinato_store::{Store, StoreError};
 
 /// The chat a command was typed in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,4 +38,22 @@ pub struct Place {
     pub chat_id: String,
     /// Whether it is a group (rooms are groups; a private chat is no room).
     pub group: bool,
+}
+
+/// The case of `key`, of this kind, still open, for an actor who moderates its territory now:
+/// what a moderator's press on a report or an appeal first checks.
+pub(crate) async fn case_to_decide(
+    actor: &Person,
+    key: &str,
+    kind: CaseKind,
+    store: &dyn Store,
+    tree: &TerritoryTree,
+) -> Result<Result<Case, Refusal>, StoreError> {
+    let Some(case) = store.case(key).await?.filter(|c| c.kind == kind && c.closed.is_none()) else {
+        return Ok(Err(Refusal::CaseClosed));
+    };
+    if !access::may_moderate(actor, &case.territory, tree) {
+        return Ok(Err(Refusal::NotAllowed));
+    }
+    Ok(Ok(case))
 }

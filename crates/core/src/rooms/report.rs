@@ -143,15 +143,10 @@ pub async fn decide(
     escalation: &Escalation,
     now: DateTime<Utc>,
 ) -> Result<Result<Decided, Refusal>, StoreError> {
-    let Some(case) = store.case(key).await?.filter(|c| c.kind == CaseKind::Report) else {
-        return Ok(Err(Refusal::CaseClosed));
+    let case = match super::case_to_decide(actor, key, CaseKind::Report, store, tree).await? {
+        Ok(case) => case,
+        Err(refusal) => return Ok(Err(refusal)),
     };
-    if case.closed.is_some() {
-        return Ok(Err(Refusal::CaseClosed));
-    }
-    if !super::access::may_moderate(actor, &case.territory, tree) {
-        return Ok(Err(Refusal::NotAllowed));
-    }
     let closed =
         Case { closed: Some(Closed { by: Some(actor.id), action: decision.as_str().into(), at: now }), ..case.clone() };
     let entry = ModEntry {
