@@ -197,6 +197,20 @@ enum ReportKind {
         #[command(flatten)]
         db: DbArg,
     },
+    /// The moderation log of community rooms: who did what, to whom, when, why, where.
+    Moderation {
+        /// Output format: csv.
+        #[arg(long, default_value = "csv", value_parser = ["csv"])]
+        format: String,
+        /// Only this territory and beneath it (an id such as roma-m05); all without it.
+        #[arg(long)]
+        territory: Option<String>,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -399,14 +413,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let rows = vicinato::conversation::initiatives::decide::table(&events, &tree, None, config.time_zone);
             let text = vicinato::conversation::initiatives::decide::csv(&rows)?;
-            match out {
-                Some(file) => {
-                    std::fs::write(file, &text).with_context(|| format!("cannot write {}", file.display()))?;
-                    println!("Wrote {} rows to {}.", rows.len(), file.display());
+            write_report(out.as_deref(), &text, rows.len())
+        }
+        Command::Report { what: ReportKind::Moderation { format: _, territory, out, db } } => {
+            let config = load_config(&cli, Some(db))?;
+            let store = app::open_store(&config.database_url).await?;
+            app::ensure_demo(store.as_ref(), &config).await?;
+            let tree = TerritoryTree::new(store.territories().await?)?;
+            let territory = match territory {
+                Some(t) => {
+                    let id = TerritoryId::parse(t).map_err(|e| anyhow::anyhow!("--territory: {e}"))?;
+                    anyhow::ensure!(tree.get(&id).is_some(), "--territory: there is no territory `{t}`");
+                    Some(id)
                 }
-                None => print!("{text}"),
-            }
-            Ok(())
+                None => None,
+            };
+            let entries = vicinato::core::rooms::audit::entries(territory.as_ref(), store.as_ref(), &tree).await?;
+            let text = vicinato::core::rooms::audit::csv(&entries)?;
+            write_report(out.as_deref(), &text, entries.len())
         }
         Command::Admin { what } => admin(&cli, what).await,
         Command::Broadcast { what } => {
@@ -704,4 +728,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes a report to the file given, saying how many rows, or prints it.
+fn write_report(out: Option<&std::path::Path>, text: &str, rows: usize) -> anyhow::Result<()> {
+    match out {
+        Some(file) => {
+            std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
+            println!("Wrote {rows} rows to {}.", file.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
 }

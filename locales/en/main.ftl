@@ -855,8 +855,8 @@ help-announce-staff = For announcements: /announce – prepare an announcement f
 ## Rooms and moderation
 
 rooms-not-on-this-bot = This bot does not run neighbourhood groups. Type /help to see what you can do here.
-help-rooms = /rooms – the groups of your area; /rooms AREA – those of another area.
-help-rooms-moderator = In groups, replying to someone's message: /warn [reason] – warn; /mute 2h [reason] – mute; /unmute; /ban [1d] [reason]; /unban; /kick; /del – delete the message; /warns – the person's record; /modlog – the log.
+help-rooms = /rooms – the groups of your area, with a personal link to join; /rooms AREA – those of another area; /rules – the rules; in groups, /report [reason] as a reply to a message reports it to the moderators; /appeal TEXT – appeal against a sanction of yours.
+help-rooms-moderator = In groups, replying to someone's message: /warn [reason] – warn; /mute 2h [reason] – mute; /unmute; /ban [1d] [reason]; /unban; /kick; /del – delete the message; /warns – the person's record; /modlog – the log. In the group, /rules set [it|en] TEXT, /welcome set [it|en] TEXT and /questions set [it|en] QUESTION | QUESTION; privately, with the area: /rules set centocelle en TEXT.
 help-rooms-staff = For groups: type /room link AREA [general|announcements|moderators] in the group to link it to the area; /room unlink to unlink it.
 rooms-not-in-group = This command works inside the group. Add the bot to the group as an administrator and type it there.
 rooms-not-linked = This group is not linked to any area. The area's staff can link it with /room link AREA.
@@ -903,7 +903,7 @@ rooms-you-were-muted = You can't write in the area's groups until { $until }. Yo
 rooms-you-were-banned-until = You are out of the area's groups until { $until }.
 rooms-you-were-banned = You are out of the area's groups.
 rooms-you-may-write-again = You can write in the area's groups again. Please keep to the rules.
-rooms-how-to-appeal = If you think this is a mistake, write to the staff of your welfare house and explain what happened.
+rooms-how-to-appeal = If you think this is a mistake, write /appeal to me privately, followed by what happened: another moderator of the area will read it.
 rooms-standing = { $name }: { $warnings ->
     [0] no warnings
     [one] one warning
@@ -914,6 +914,61 @@ rooms-standing-banned = Out of the groups until { $until }.
 rooms-modlog-empty = The area's log is empty.
 rooms-modlog = The latest { $count } actions in the log:
 rooms-modlog-line = { $when } · { $actor } · { $action } { $subject } · { $reason }
+rooms-needs-text = Add the text too, for example: /rules set en Be kind to each other.
+rooms-text-too-long = The text is too long: { $max } characters at most.
+rooms-report-yourself = You can't report your own message.
+rooms-case-closed = This was already dealt with, or it is gone.
+rooms-nothing-to-appeal = You hold no sanction to appeal against.
+rooms-already-appealed = You already appealed against this sanction: the moderators will answer you.
+rooms-acted-on-it = You gave this sanction: another moderator of the area decides the appeal.
+rooms-kind-rules = the rules
+rooms-kind-welcome = the welcome message
+rooms-kind-questions = the questions before joining
+rooms-text-set = Done: I saved { $kind } in "{ $lang }".
+rooms-text-is = Here are { $kind } for { $territory }:
+    { $text }
+rooms-text-none = Nobody has written { $kind } for { $territory } yet.
+rooms-questions-default = To join the groups of { $territory } I ask: do you live or work in the area? Do you accept the group's rules?
+rooms-join-how = To join, open your personal link and ask to join: I will write you the rules and two questions here.
+rooms-join-link = • { $territory }: { $link } (valid until { $until })
+rooms-join-privately = To join, write /rooms to me privately: I will give you a personal link.
+rooms-question-count = Question { $n } of { $count }:
+rooms-question-live-or-work = Do you live or work in the { $territory } area?
+rooms-question-accept-rules = Do you accept the group's rules?
+rooms-question-set = { $question }
+button-rooms-yes = Yes
+button-rooms-no = No
+rooms-join-banned-until = I can't let you in: you are out of the groups of { $territory } until { $until }.
+rooms-join-banned = I can't let you in: you are out of the groups of { $territory }.
+rooms-welcome-text = { $text }
+rooms-welcome-default = Welcome to the groups of { $territory }!
+rooms-rules-on-joining = The group's rules:
+    { $text }
+rooms-rules-none-on-joining = The group has no written rules yet: we ask you to be respectful and kind.
+rooms-join-failed = I could not accept your request right now. Try again in a few minutes with /rooms.
+rooms-join-approved = Done: you are in the group of { $territory }. Enjoy the conversation!
+rooms-join-declined = I can't let you into the group of { $territory }: every question needs a yes. If you made a mistake, ask again with /rooms.
+button-report-delete = Delete
+button-report-warn = Warn
+button-report-mute = Mute 1 hour
+button-report-ban = Out 1 day
+button-report-dismiss = Dismiss
+rooms-report-new = Report in { $territory }: { $reporter } reported a message by { $member }.
+rooms-report-quote = Message: "{ $text }"
+rooms-report-thanks = Thank you for the report: I passed it to the area's moderators.
+rooms-report-decided = { $name } decided on the report against { $member }: { $decision }.
+rooms-sanction-warning = a warning
+rooms-sanction-mute = a mute
+rooms-sanction-ban = a ban from the groups
+rooms-appeal-new = Appeal by { $name } against { $kind } in { $territory } (until { $until }).
+rooms-appeal-text = What they write: "{ $text }"
+button-appeal-uphold = Uphold the sanction
+button-appeal-lift = Lift the sanction
+rooms-appeal-sent = I sent your appeal to the area's moderators. I will write to you as soon as they decide.
+rooms-appeal-lifted = Your appeal was accepted: the sanction was lifted.
+rooms-appeal-upheld = Your appeal was turned down: the sanction stays.
+rooms-appeal-decided-lift = Done: I lifted { $name }'s sanction and told them.
+rooms-appeal-decided-uphold = Done: { $name }'s sanction stays, and I told them.
 
 ## Announcements: stopping and restarting them (/notifications).
 notifications-off = All right: I will not send you announcements any more. If you change your mind, write /notifications on.

@@ -879,8 +879,8 @@ help-announce-staff = Per gli avvisi: /announce – prepara un avviso per la tua
 ## Rooms and moderation
 
 rooms-not-on-this-bot = Questo bot non gestisce i gruppi dei quartieri. Scrivi /help per vedere cosa puoi fare qui.
-help-rooms = /rooms – i gruppi della tua zona; /rooms ZONA – quelli di un'altra zona.
-help-rooms-moderator = Nei gruppi, rispondendo al messaggio di una persona: /warn [motivo] – ammonisci; /mute 2h [motivo] – silenzia; /unmute; /ban [1d] [motivo]; /unban; /kick; /del – cancella il messaggio; /warns – la situazione della persona; /modlog – il registro.
+help-rooms = /rooms – i gruppi della tua zona, con un link personale per entrare; /rooms ZONA – quelli di un'altra zona; /rules – le regole; nei gruppi, /report [motivo] in risposta a un messaggio lo segnala ai moderatori; /appeal TESTO – ricorso contro una tua sanzione.
+help-rooms-moderator = Nei gruppi, rispondendo al messaggio di una persona: /warn [motivo] – ammonisci; /mute 2h [motivo] – silenzia; /unmute; /ban [1d] [motivo]; /unban; /kick; /del – cancella il messaggio; /warns – la situazione della persona; /modlog – il registro. Nel gruppo, /rules set [it|en] TESTO, /welcome set [it|en] TESTO e /questions set [it|en] DOMANDA | DOMANDA; in privato, con la zona: /rules set centocelle en TESTO.
 help-rooms-staff = Per i gruppi: scrivi nel gruppo /room link ZONA [general|announcements|moderators] per collegarlo alla zona; /room unlink per scollegarlo.
 rooms-not-in-group = Questo comando si usa dentro il gruppo. Aggiungi il bot al gruppo come amministratore e scrivilo lì.
 rooms-not-linked = Questo gruppo non è collegato a nessuna zona. Lo staff della zona può collegarlo con /room link ZONA.
@@ -927,7 +927,7 @@ rooms-you-were-muted = Non puoi scrivere nei gruppi della zona fino al { $until 
 rooms-you-were-banned-until = Sei fuori dai gruppi della zona fino al { $until }.
 rooms-you-were-banned = Sei fuori dai gruppi della zona.
 rooms-you-may-write-again = Puoi di nuovo scrivere nei gruppi della zona. Ti chiediamo di rispettare le regole.
-rooms-how-to-appeal = Se pensi che sia un errore, scrivi allo staff della tua Casa del Welfare spiegando cosa è successo.
+rooms-how-to-appeal = Se pensi che sia un errore, scrivimi in privato /ricorso seguito da cosa è successo: lo leggerà un altro moderatore della zona.
 rooms-standing = { $name }: { $warnings ->
     [0] nessuna ammonizione
     [one] un'ammonizione
@@ -938,6 +938,61 @@ rooms-standing-banned = Fuori dai gruppi fino al { $until }.
 rooms-modlog-empty = Il registro della zona è vuoto.
 rooms-modlog = Le ultime { $count } azioni nel registro:
 rooms-modlog-line = { $when } · { $actor } · { $action } { $subject } · { $reason }
+rooms-needs-text = Scrivi anche il testo, per esempio: /rules set it Rispettiamoci a vicenda.
+rooms-text-too-long = Il testo è troppo lungo: al massimo { $max } caratteri.
+rooms-report-yourself = Non puoi segnalare un tuo messaggio.
+rooms-case-closed = Questa richiesta è già stata gestita, oppure non c'è più.
+rooms-nothing-to-appeal = Non hai sanzioni in corso contro cui fare ricorso.
+rooms-already-appealed = Hai già fatto ricorso contro questa sanzione: i moderatori ti risponderanno.
+rooms-acted-on-it = Hai dato tu questa sanzione: il ricorso lo decide un altro moderatore della zona.
+rooms-kind-rules = le regole
+rooms-kind-welcome = il messaggio di benvenuto
+rooms-kind-questions = le domande per entrare
+rooms-text-set = Fatto: ho salvato { $kind } in lingua «{ $lang }».
+rooms-text-is = Ecco { $kind } per { $territory }:
+    { $text }
+rooms-text-none = Per { $territory } nessuno ha ancora scritto { $kind }.
+rooms-questions-default = Per entrare nei gruppi di { $territory } chiedo: vivi o lavori in zona? Accetti le regole del gruppo?
+rooms-join-how = Per entrare, apri il tuo link personale e chiedi di unirti: ti scrivo qui le regole e due domande.
+rooms-join-link = • { $territory }: { $link } (valido fino al { $until })
+rooms-join-privately = Per entrare, scrivimi /rooms in privato: ti do un link personale.
+rooms-question-count = Domanda { $n } di { $count }:
+rooms-question-live-or-work = Vivi o lavori nella zona di { $territory }?
+rooms-question-accept-rules = Accetti le regole del gruppo?
+rooms-question-set = { $question }
+button-rooms-yes = Sì
+button-rooms-no = No
+rooms-join-banned-until = Non posso farti entrare: sei fuori dai gruppi di { $territory } fino al { $until }.
+rooms-join-banned = Non posso farti entrare: sei fuori dai gruppi di { $territory }.
+rooms-welcome-text = { $text }
+rooms-welcome-default = Benvenuta o benvenuto nei gruppi di { $territory }!
+rooms-rules-on-joining = Le regole del gruppo:
+    { $text }
+rooms-rules-none-on-joining = Il gruppo non ha ancora regole scritte: ti chiediamo rispetto e gentilezza.
+rooms-join-failed = Non sono riuscito ad accettare la tua richiesta adesso. Riprova tra qualche minuto con /rooms.
+rooms-join-approved = Fatto: sei nel gruppo di { $territory }. Buona conversazione!
+rooms-join-declined = Non posso farti entrare nel gruppo di { $territory }: servono risposte affermative a tutte le domande. Se hai sbagliato, chiedi di nuovo con /rooms.
+button-report-delete = Cancella
+button-report-warn = Ammonisci
+button-report-mute = Silenzia 1 ora
+button-report-ban = Fuori 1 giorno
+button-report-dismiss = Archivia
+rooms-report-new = Segnalazione in { $territory }: { $reporter } ha segnalato un messaggio di { $member }.
+rooms-report-quote = Messaggio: «{ $text }»
+rooms-report-thanks = Grazie della segnalazione: l'ho passata ai moderatori della zona.
+rooms-report-decided = { $name } ha deciso sulla segnalazione contro { $member }: { $decision }.
+rooms-sanction-warning = un'ammonizione
+rooms-sanction-mute = il divieto di scrivere
+rooms-sanction-ban = l'esclusione dai gruppi
+rooms-appeal-new = Ricorso di { $name } contro { $kind } in { $territory } (fino al { $until }).
+rooms-appeal-text = Cosa scrive: «{ $text }»
+button-appeal-uphold = Confermo la sanzione
+button-appeal-lift = Tolgo la sanzione
+rooms-appeal-sent = Ho mandato il tuo ricorso ai moderatori della zona. Ti scrivo appena decidono.
+rooms-appeal-lifted = Il tuo ricorso è stato accolto: la sanzione è stata tolta.
+rooms-appeal-upheld = Il tuo ricorso è stato respinto: la sanzione resta.
+rooms-appeal-decided-lift = Fatto: ho tolto la sanzione a { $name } e gliel'ho detto.
+rooms-appeal-decided-uphold = Fatto: la sanzione di { $name } resta, e gliel'ho detto.
 
 ## Announcements: stopping and restarting them (/notifications).
 notifications-off = Va bene: non ti mando più avvisi. Se cambi idea, scrivi /notifications on.

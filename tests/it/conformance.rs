@@ -94,6 +94,7 @@ conformance!(
     an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs,
     copies_are_added_once_per_person_and_recorded_once,
     rooms_sanctions_and_their_log_are_kept_and_a_sanction_ends_once,
+    room_texts_are_kept_per_scope_kind_and_language_and_a_case_closes_once,
 );
 
 async fn demo(store: &Arc<dyn Store>) -> Dataset {
@@ -2156,4 +2157,80 @@ async fn rooms_sanctions_and_their_log_are_kept_and_a_sanction_ends_once(store: 
     store.room_unlink(Network::Telegram, "-1", &entry("unlink")).await.unwrap();
     assert!(!store.room_unlink(Network::Telegram, "-1", &entry("unlink")).await.unwrap());
     assert_eq!(store.moderation_log(&[t], 10).await.unwrap().len(), 5);
+}
+
+async fn room_texts_are_kept_per_scope_kind_and_language_and_a_case_closes_once(store: Arc<dyn Store>) {
+    use vicinato::domain::Lang;
+    use vicinato::domain::rooms::{Case, CaseKind, Closed, ModEntry, RoomText, TextKind, TextScope};
+    let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    let ada = store.person_for_account(&Account::new(Network::Telegram, "1"), "Ada", now).await.unwrap();
+    let bea = store.person_for_account(&Account::new(Network::Telegram, "2"), "Bea", now).await.unwrap();
+    let t = TerritoryId::new("centocelle");
+    let entry = |action: &str| ModEntry {
+        at: now,
+        actor: Some(ada.id),
+        subject: Some(bea.id),
+        action: action.into(),
+        reason: String::new(),
+        territory: t.clone(),
+        network: Some(Network::Telegram),
+        chat: Some("-1".into()),
+        until: None,
+    };
+    let room = TextScope::Room { network: Network::Telegram, chat_id: "-1".into() };
+    let area = TextScope::Territory(t.clone());
+    let text =
+        |scope: &TextScope, kind, lang, text: &str| RoomText { scope: scope.clone(), kind, lang, text: text.into() };
+    store
+        .room_text_set(&text(&room, TextKind::Rules, Lang::It, "Niente <b>spam</b>"), &entry("rules-set"))
+        .await
+        .unwrap();
+    store.room_text_set(&text(&room, TextKind::Rules, Lang::It, "Rispetto"), &entry("rules-set")).await.unwrap();
+    store.room_text_set(&text(&area, TextKind::Rules, Lang::En, "Be kind"), &entry("rules-set")).await.unwrap();
+    store.room_text_set(&text(&area, TextKind::Welcome, Lang::En, "Hi"), &entry("welcome-set")).await.unwrap();
+    let rules = store.room_texts(&[room.key(), area.key()], TextKind::Rules).await.unwrap();
+    assert_eq!(
+        rules,
+        vec![text(&room, TextKind::Rules, Lang::It, "Rispetto"), text(&area, TextKind::Rules, Lang::En, "Be kind")]
+    );
+    assert!(store.room_texts(&[room.key()], TextKind::Welcome).await.unwrap().is_empty());
+    assert!(store.room_texts(&[], TextKind::Rules).await.unwrap().is_empty());
+    let case = Case {
+        key: "r1".into(),
+        kind: CaseKind::Report,
+        territory: t.clone(),
+        network: Network::Telegram,
+        chat_id: "-1".into(),
+        by: ada.id,
+        subject: bea.id,
+        subject_account: "2".into(),
+        subject_name: "Bea".into(),
+        message_id: Some("7".into()),
+        text: "compra <i>qui</i>".into(),
+        reason: "spam".into(),
+        sanction: None,
+        acted_by: None,
+        answered: 0,
+        at: now,
+        closed: None,
+    };
+    store.case_put(&case, Some(&entry("report"))).await.unwrap();
+    assert_eq!(store.case("r1").await.unwrap(), Some(case.clone()));
+    let answered = Case { answered: 1, ..case.clone() };
+    assert!(store.case_update(&answered).await.unwrap());
+    // Two moderators pressing at once: one closes it, the other finds it closed.
+    let closed = Case { closed: Some(Closed { by: Some(ada.id), action: "mute".into(), at: now }), ..answered.clone() };
+    let decided = entry("report-mute");
+    let (a, b) = tokio::join!(store.case_close(&closed, &decided), store.case_close(&closed, &decided));
+    assert_eq!([a.unwrap(), b.unwrap()].iter().filter(|x| **x).count(), 1);
+    assert_eq!(store.case("r1").await.unwrap(), Some(closed.clone()));
+    assert!(!store.case_update(&answered).await.unwrap(), "a closed case is not updated");
+    // Opened again (a new request): open, with the new value.
+    store.case_put(&case, None).await.unwrap();
+    assert_eq!(store.case("r1").await.unwrap(), Some(case));
+    let log = store.moderation_log(std::slice::from_ref(&t), 10).await.unwrap();
+    assert_eq!(log.len(), 6);
+    // Erasing the reported person takes the case.
+    store.erase_person(bea.id).await.unwrap();
+    assert_eq!(store.case("r1").await.unwrap(), None);
 }

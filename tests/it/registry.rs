@@ -16,6 +16,7 @@ fn example_of(intent: Intent) -> &'static str {
         Intent::Free => "cosa è libero sabato a Centocelle?",
         Intent::Propose => "vorrei proporre un'iniziativa",
         Intent::Initiatives => "cosa succede questa settimana nel quartiere?",
+        Intent::JoinRooms => "voglio entrare nel gruppo del mio quartiere",
         other => panic!("no example sentence for {other:?}: add one here"),
     }
 }

@@ -66,6 +66,37 @@ impl Rooms {
         said(&out, self.engine())
     }
 
+    /// `who` writes privately, in a language.
+    async fn direct(&self, who: &str, text: &str, lang: vicinato::domain::Lang) -> String {
+        let mut inbound = Inbound::direct_text(Network::Telegram, who, text);
+        inbound.sender_name = format!("N{who}");
+        inbound.lang_hint = Some(lang);
+        let out = self.engine().handle(inbound).await;
+        said(&out, self.engine())
+    }
+
+    /// `who` presses a button privately.
+    async fn press(&self, who: &str, payload: &str) -> String {
+        let mut inbound = Inbound::direct_text(Network::Telegram, who, "");
+        inbound.sender_name = format!("N{who}");
+        inbound.lang_hint = Some(vicinato::domain::Lang::It);
+        inbound.body = Body::Button(payload.into());
+        let out = self.engine().handle(inbound).await;
+        said(&out, self.engine())
+    }
+
+    /// What the courier delivered, by the account (or room) it went to: text and button payloads.
+    fn delivered(&self) -> Vec<(String, String, Vec<String>)> {
+        self.courier
+            .take()
+            .iter()
+            .map(|(to, lang, reply)| {
+                let text = self.engine().render(*lang, reply).plain_text();
+                (to.external_id.clone(), text, reply.buttons.iter().map(|b| b.payload.clone()).collect())
+            })
+            .collect()
+    }
+
     async fn person_with(&self, who: &str, roles: &[(Role, Option<&str>)]) {
         let now = self.clock.now();
         let p = self
@@ -169,7 +200,7 @@ async fn three_warnings_mute_for_a_day_in_every_room_of_the_area_and_a_fourth_ba
         notes.iter().any(|n| n.contains("Non puoi scrivere nei gruppi della zona fino al 29/11/2026 10:00")),
         "{notes:?}"
     );
-    assert!(notes.iter().all(|n| n.contains("scrivi allo staff")), "{notes:?}");
+    assert!(notes.iter().all(|n| n.contains("/ricorso")), "{notes:?}");
     let standing = r.in_group(GROUP, "mod", "/warns", Some("ada")).await;
     assert!(
         standing.contains("4 ammonizioni") && standing.contains("Fuori dai gruppi fino al 05/12/2026 10:00"),
@@ -274,12 +305,164 @@ async fn every_role_not_allowed_is_refused_and_staff_admins_and_peers_are_protec
     assert!(r.in_group(GROUP, "admin", "/warn", Some("wide")).await.contains("ammonizione"));
 }
 
+#[tokio::test]
+async fn rules_welcome_and_questions_are_set_by_the_areas_moderators_and_read_in_each_language() {
+    use vicinato::domain::Lang;
+    let r = rooms().await;
+    r.linked().await;
+    // A resident, and a moderator of another area, may not.
+    let refused = r.in_group(GROUP, "ada", "/rules set it Niente pubblicità", None).await;
+    assert!(refused.contains("Non hai il permesso"), "{refused}");
+    r.person_with("far", &[(Role::Moderator, Some("ostia"))]).await;
+    assert!(r.in_group(GROUP, "far", "/regole set it x", None).await.contains("Non hai il permesso"));
+    assert!(r.direct("mod", "/rules set san-lorenzo it x", Lang::It).await.contains("Non hai il permesso"));
+    // The room's moderator sets the room's rules in both languages; staff set the area's welcome.
+    let set = r.in_group(GROUP, "mod", "/rules set it Niente pubblicità, <b>rispetto</b>", None).await;
+    assert!(set.contains("ho salvato le regole in lingua «it»"), "{set}");
+    assert!(r.in_group(GROUP, "mod", "/rules set en No ads, be kind", None).await.contains("«en»"));
+    assert!(r.in_group(GROUP, "mod", "/rules set", None).await.contains("Scrivi anche il testo"));
+    let set = r.direct("staff", "/welcome set centocelle en Welcome, neighbour!", Lang::En).await;
+    assert!(set.contains("Done: I saved the welcome message in \"en\""), "{set}");
+    assert!(
+        r.direct("staff", "/domande set centocelle it Abiti qui? | Hai letto le regole?", Lang::It)
+            .await
+            .contains("Fatto")
+    );
+    // Read in the group, in each person's language; the other group of the area has no rules of its own.
+    let it = r.in_group(GROUP, "ada", "/regole", None).await;
+    assert!(it.contains("Ecco le regole per Centocelle") && it.contains("Niente pubblicità, <b>rispetto</b>"), "{it}");
+    let en = r.direct("bob", "/rules centocelle", Lang::En).await;
+    assert!(en.contains("Nobody has written the rules for Centocelle yet"), "{en}");
+    let other = r.in_group(OTHER_GROUP, "ada", "/rules", None).await;
+    assert!(other.contains("nessuno ha ancora scritto le regole"), "{other}");
+    // The area's welcome holds in its rooms; in Italian, where none was written, the English one.
+    let welcome = r.in_group(GROUP, "ada", "/benvenuto", None).await;
+    assert!(welcome.contains("Welcome, neighbour!"), "{welcome}");
+    let questions = r.direct("bob", "/questions centocelle", Lang::En).await;
+    assert!(questions.contains("Abiti qui?\nHai letto le regole?"), "{questions}");
+    let defaults = r.direct("bob", "/questions ostia", Lang::En).await;
+    assert!(defaults.contains("do you live or work in the area?"), "{defaults}");
+    let log = r.in_group(GROUP, "mod", "/modlog", None).await;
+    assert!(log.contains(" · rules-set ") && log.contains(" · welcome-set "), "{log}");
+}
+
+#[tokio::test]
+async fn a_report_reaches_the_areas_moderators_with_buttons_and_each_press_checks_the_role_at_that_moment() {
+    use vicinato::domain::Lang;
+    let r = rooms().await;
+    r.linked().await;
+    r.person_with("far", &[(Role::Moderator, Some("ostia"))]).await;
+    r.direct("ada", "ciao", Lang::It).await;
+    r.courier.take();
+    // Bea reports Ada's message; she is thanked privately, nothing is said in the group.
+    let thanked = r.in_group(GROUP, "bea", "/segnala <i>pubblicità</i>", Some("ada")).await;
+    assert!(thanked.contains("Grazie della segnalazione"), "{thanked}");
+    assert!(r.in_group(GROUP, "bea", "/report", None).await.contains("Rispondi al messaggio"));
+    assert!(r.in_group(GROUP, "ada", "/report", Some("ada")).await.contains("un tuo messaggio"));
+    let told = r.delivered();
+    let to: Vec<&str> = told.iter().map(|(to, _, _)| to.as_str()).collect();
+    // The moderator of Centocelle and the staff of Municipio V; not a moderator elsewhere.
+    assert_eq!(to, ["staff", "mod"], "{told:?}");
+    let (_, text, buttons) = &told[1];
+    assert!(text.contains("Nbea ha segnalato un messaggio di Nada") && text.contains("«un messaggio»"), "{text}");
+    assert!(text.contains("Motivo: <i>pubblicità</i>"), "{text}");
+    assert_eq!(buttons.len(), 5, "{buttons:?}");
+    let mute = buttons.iter().find(|b| b.starts_with("rrep:mute:")).unwrap().clone();
+    // Anyone else pressing it is refused, and nothing happens.
+    for who in ["bea", "far"] {
+        assert!(r.press(who, &mute).await.contains("Non hai il permesso"), "{who}");
+    }
+    assert!(r.courier.take_actions().is_empty());
+    let done = r.press("mod", &mute).await;
+    assert!(done.contains("Nmod ha deciso sulla segnalazione contro Nada: Silenzia 1 ora"), "{done}");
+    assert!(done.contains("non può scrivere nei gruppi della zona fino al 28/11/2026 11:00"), "{done}");
+    let until = r.clock.now() + chrono::Duration::hours(1);
+    let restrict = RoomActionKind::Restrict { until: Some(until) };
+    assert_eq!(
+        kinds(&r.courier.take_actions()),
+        [("-1001".into(), "ada".into(), restrict.clone()), ("-1002".into(), "ada".into(), restrict)]
+    );
+    let note = r.delivered();
+    assert!(note.iter().any(|(to, t, _)| to == "ada" && t.contains("Non puoi scrivere") && t.contains("/ricorso")));
+    // Decided once: a second press, by anyone, does nothing.
+    let dismiss = buttons.iter().find(|b| b.starts_with("rrep:dismiss:")).unwrap().clone();
+    assert!(r.press("staff", &dismiss).await.contains("già stata gestita"));
+    assert!(r.courier.take_actions().is_empty());
+    let log = r.in_group(GROUP, "mod", "/modlog", None).await;
+    assert!(log.contains(" · report ") && log.contains(" · report-mute "), "{log}");
+}
+
+#[tokio::test]
+async fn an_appeal_goes_to_the_other_moderators_and_lifting_it_unmutes_in_every_room() {
+    use vicinato::domain::Lang;
+    let r = rooms().await;
+    r.linked().await;
+    r.person_with("mod2", &[(Role::Moderator, Some("centocelle"))]).await;
+    assert!(r.direct("ada", "/ricorso non ho fatto niente", Lang::It).await.contains("Non hai sanzioni"));
+    r.in_group(GROUP, "mod", "/mute 2h <b>spam</b>", Some("ada")).await;
+    r.courier.take_actions();
+    r.courier.take();
+    assert!(r.direct("ada", "/appeal", Lang::It).await.contains("Scrivi anche il testo"));
+    let sent = r.direct("ada", "/ricorso era una battuta <i>innocua</i>", Lang::It).await;
+    assert!(sent.contains("Ho mandato il tuo ricorso"), "{sent}");
+    let told = r.delivered();
+    let to: Vec<&str> = told.iter().map(|(to, _, _)| to.as_str()).collect();
+    // Not to the moderator who muted her, since others can decide.
+    assert_eq!(to, ["staff", "mod2"], "{told:?}");
+    let (_, text, buttons) = &told[1];
+    assert!(
+        text.contains("Ricorso di Nada contro il divieto di scrivere in Centocelle (fino al 28/11/2026 12:00)"),
+        "{text}"
+    );
+    assert!(text.contains("«era una battuta <i>innocua</i>»") && text.contains("Motivo: <b>spam</b>"), "{text}");
+    let lift = buttons.iter().find(|b| b.starts_with("rapl:lift:")).unwrap().clone();
+    assert!(r.press("ada", &lift).await.contains("Non hai il permesso"));
+    assert!(r.press("mod", &lift).await.contains("il ricorso lo decide un altro moderatore"));
+    assert!(r.courier.take_actions().is_empty());
+    let done = r.press("mod2", &lift).await;
+    assert!(done.contains("ho tolto la sanzione a Nada"), "{done}");
+    assert_eq!(
+        kinds(&r.courier.take_actions()),
+        [
+            ("-1001".into(), "ada".into(), RoomActionKind::Unrestrict),
+            ("-1002".into(), "ada".into(), RoomActionKind::Unrestrict)
+        ]
+    );
+    assert!(r.delivered().iter().any(|(to, t, _)| to == "ada" && t.contains("ricorso è stato accolto")));
+    assert!(r.press("staff", &lift).await.contains("già stata gestita"));
+    // The mute ended: its job has nothing to do when its time comes.
+    r.clock.advance(chrono::Duration::hours(2));
+    r.app.scheduler.run_due(r.clock.now()).await.unwrap();
+    assert!(r.courier.take_actions().is_empty());
+    assert!(r.direct("ada", "/ricorso di nuovo", Lang::It).await.contains("Non hai sanzioni"));
+}
+
+#[tokio::test]
+async fn the_moderation_report_is_csv_with_no_cell_a_formula() {
+    let r = rooms().await;
+    r.linked().await;
+    r.in_group(GROUP, "mod", "/warn =HYPERLINK(\"http://x\")", Some("ada")).await;
+    let tree = r.engine().snapshot().tree.clone();
+    let all = vicinato::core::rooms::audit::entries(None, r.store.as_ref(), &tree).await.unwrap();
+    let here = vicinato::core::rooms::audit::entries(Some(&TerritoryId::new("centocelle")), r.store.as_ref(), &tree)
+        .await
+        .unwrap();
+    let elsewhere =
+        vicinato::core::rooms::audit::entries(Some(&TerritoryId::new("ostia")), r.store.as_ref(), &tree).await.unwrap();
+    assert_eq!((all.len(), here.len(), elsewhere.len()), (3, 3, 0));
+    let text = vicinato::core::rooms::audit::csv(&here).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "at,territory,network,chat,actor,subject,action,reason,until");
+    assert!(lines[1].contains(",link,general,"), "{text}");
+    assert!(lines[3].contains(",warn,\"'=HYPERLINK(\"\"http://x\"\")\","), "{text}");
+}
+
 mod on_telegram {
     use super::*;
     use std::time::Duration;
     use vicinato::config::Secret;
     use vicinato::transport::telegram::{TelegramBot, TelegramOptions};
-    use vicinato_testkit::telegram::{BotRights, MemberStatus, SentMessage, TestServer};
+    use vicinato_testkit::telegram::{BotRights, Group, MemberStatus, SentMessage, TestServer, User};
 
     const TOKEN: &str = "4242:TEST-token";
     const WAIT: Duration = Duration::from_secs(30);
@@ -418,6 +601,169 @@ mod on_telegram {
         assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Left);
         // An unban only unbans: Bea, in the group, stays in it.
         assert_eq!(w.server.member_status(&group, &bea), MemberStatus::Member);
+        w.stop().await;
+    }
+
+    /// Centocelle's group, the bot an administrator there, linked by Sara (staff of Municipio
+    /// V); Marco moderates Centocelle.
+    async fn area(w: &World) -> (Group, User, User) {
+        let group = w.server.group(-1001, "Centocelle", false);
+        w.server.set_bot_rights(&group, BotRights::all());
+        let staff = w.server.user(1, "Sara", Some("it"));
+        let moderator = w.server.user(2, "Marco", Some("it"));
+        w.grant(1, Role::Staff, "roma-m05").await;
+        w.grant(2, Role::Moderator, "centocelle").await;
+        w.server.user_posts_in(&staff, &group, "/room link centocelle");
+        assert!(w.nth(group.id, 1).await.text.contains("collegato"));
+        (group, staff, moderator)
+    }
+
+    /// The personal invite link to `group` in the `n`-th message of a chat.
+    async fn link_in(w: &World, chat: i64, n: usize, group: i64) -> String {
+        let m = w.nth(chat, n).await;
+        m.text
+            .split_whitespace()
+            .find(|word| word.starts_with(&format!("https://t.me/+test{group}x")))
+            .unwrap_or_else(|| panic!("no invite link in {}", m.text))
+            .to_owned()
+    }
+
+    #[tokio::test]
+    async fn a_resident_joins_by_conversation_with_a_personal_link_and_the_questions_in_her_language() {
+        let w = world().await;
+        let (group, _, moderator) = area(&w).await;
+        let ada = w.server.user(3, "Ada", Some("it"));
+        let bob = w.server.user(4, "Bob", Some("en"));
+        w.server.user_posts_in(&moderator, &group, "/rules set it Niente <b>pubblicità</b> & rispetto");
+        assert!(w.nth(group.id, 2).await.text.contains("ho salvato le regole"));
+        w.server.user_posts_in(&moderator, &group, "/rules set en No ads, be kind");
+        assert!(w.nth(group.id, 3).await.text.contains("«en»"));
+        // Ada asks in her words: the bot offers the rooms with a personal link that asks to join.
+        w.server.user_says(&ada, "voglio entrare nel gruppo di Centocelle");
+        let offer = w.nth(ada.id, 1).await;
+        assert!(offer.text.contains("Centocelle: gruppo generale su telegram"), "{}", offer.text);
+        let link = link_in(&w, ada.id, 1, group.id).await;
+        let made = w.server.invite_links(&group);
+        assert_eq!(made.len(), 1);
+        assert!(made[0].creates_join_request);
+        assert!(made[0].name.as_deref().is_some_and(|n| n.starts_with("Vicinato #")), "{:?}", made[0]);
+        assert_eq!(made[0].expire_date, Some((w.clock.now() + chrono::Duration::hours(24)).timestamp()));
+        w.server.user_opens_link(&ada, &link).expect("a join request");
+        // The welcome, the rules in her language and the first question come in one message.
+        let first = w.nth(ada.id, 2).await;
+        assert!(first.text.contains("Benvenuta o benvenuto nei gruppi di Centocelle"), "{}", first.text);
+        assert!(first.text.contains("Niente <b>pubblicità</b> & rispetto"), "{}", first.text);
+        assert!(first.html.contains("Niente &lt;b&gt;pubblicità&lt;/b&gt; &amp; rispetto"), "{}", first.html);
+        assert!(first.text.contains("Domanda 1 di 2") && first.text.contains("Vivi o lavori"), "{}", first.text);
+        assert!(w.server.join_request_pending(&group, &ada));
+        w.server.press(&ada, &first, &first.button("Sì").unwrap());
+        let second = w.nth(ada.id, 3).await;
+        assert!(second.text.contains("Accetti le regole"), "{}", second.text);
+        // An old button cannot answer again, nor skip a question.
+        w.server.press(&ada, &first, &first.button("Sì").unwrap());
+        assert!(w.nth(ada.id, 4).await.text.contains("già stata gestita"));
+        assert!(w.server.join_request_pending(&group, &ada));
+        w.server.press(&ada, &second, &second.button("Sì").unwrap());
+        assert!(w.nth(ada.id, 5).await.text.contains("sei nel gruppo di Centocelle"));
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Member);
+        assert!(!w.server.join_request_pending(&group, &ada));
+        // Bob, in English: the English rules; a no declines.
+        w.server.user_says(&bob, "how do I join the community chat for Centocelle?");
+        let link = link_in(&w, bob.id, 1, group.id).await;
+        w.server.user_opens_link(&bob, &link).expect("a join request");
+        let first = w.nth(bob.id, 2).await;
+        assert!(first.text.contains("No ads, be kind"), "{}", first.text);
+        assert!(first.text.contains("Do you live or work in the Centocelle area?"), "{}", first.text);
+        w.server.press(&bob, &first, &first.button("No").unwrap());
+        assert!(w.nth(bob.id, 3).await.text.contains("every question needs a yes"));
+        assert_eq!(w.server.member_status(&group, &bob), MemberStatus::Left);
+        assert!(!w.server.join_request_pending(&group, &bob));
+        assert_eq!(w.server.calls("declineChatJoinRequest").len(), 1);
+        w.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_person_banned_in_the_area_is_refused_on_joining_and_told_why_until_when_and_how_to_appeal() {
+        let w = world().await;
+        let (group, staff, moderator) = area(&w).await;
+        let newer = w.server.group(-1003, "Centocelle nuovo", false);
+        w.server.set_bot_rights(&newer, BotRights::all());
+        let bea = w.server.user(4, "Bea", Some("it"));
+        w.server.user_started(&bea);
+        let said = w.server.user_posts_in(&bea, &group, "compra qui!!!");
+        w.server.user_replies_in(&moderator, &group, "/ban 1d <b>spam</b>", Some(said));
+        assert!(w.nth(group.id, 2).await.text.contains("Bea è fuori dai gruppi"));
+        assert!(w.nth(bea.id, 1).await.text.contains("Sei fuori dai gruppi"));
+        // A group linked after the ban: Telegram does not know of it, Vicinato does.
+        w.server.user_posts_in(&staff, &newer, "/room link centocelle");
+        assert!(w.nth(newer.id, 1).await.text.contains("collegato"));
+        w.server.user_says(&bea, "/rooms centocelle");
+        let link = link_in(&w, bea.id, 2, newer.id).await;
+        w.server.user_opens_link(&bea, &link).expect("a join request");
+        let refused = w.nth(bea.id, 3).await;
+        assert!(
+            refused
+                .text
+                .contains("Non posso farti entrare: sei fuori dai gruppi di Centocelle fino al 29/11/2026 10:00"),
+            "{}",
+            refused.text
+        );
+        assert!(refused.html.contains("Motivo: &lt;b&gt;spam&lt;/b&gt;"), "{}", refused.html);
+        assert!(refused.text.contains("/ricorso"), "{}", refused.text);
+        assert!(refused.keyboard.is_empty());
+        assert!(!w.server.join_request_pending(&newer, &bea));
+        assert_eq!(w.server.member_status(&newer, &bea), MemberStatus::Left);
+        assert_eq!(w.server.calls("approveChatJoinRequest").len(), 0);
+        w.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_report_goes_to_the_moderators_room_and_an_appeal_to_the_moderator_who_did_not_act() {
+        let w = world().await;
+        let (group, staff, moderator) = area(&w).await;
+        let mods = w.server.group(-1009, "Moderatori Centocelle", false);
+        w.server.set_bot_rights(&mods, BotRights::all());
+        let ada = w.server.user(3, "Ada", Some("it"));
+        let bea = w.server.user(4, "Bea", Some("it"));
+        let luca = w.server.user(5, "Luca", Some("it"));
+        w.server.user_started(&ada);
+        w.server.user_started(&bea);
+        w.grant(5, Role::Moderator, "centocelle").await;
+        w.server.user_posts_in(&staff, &mods, "/room link centocelle moderatori");
+        assert!(w.nth(mods.id, 1).await.text.contains("moderatori"));
+        let said = w.server.user_posts_in(&ada, &group, "buy <b>cheap</b> stuff & more");
+        w.server.user_replies_in(&bea, &group, "/segnala pubblicità", Some(said));
+        assert!(w.nth(bea.id, 1).await.text.contains("Grazie della segnalazione"));
+        let report = w.nth(mods.id, 2).await;
+        assert!(report.text.contains("Bea ha segnalato un messaggio di Ada"), "{}", report.text);
+        assert!(report.html.contains("buy &lt;b&gt;cheap&lt;/b&gt; stuff &amp; more"), "{}", report.html);
+        assert_eq!(report.buttons().len(), 5);
+        // A resident who gets hold of the button is refused at the press.
+        w.server.press(&bea, &report, &report.button("Silenzia").unwrap());
+        assert!(w.nth(mods.id, 3).await.text.contains("Non hai il permesso"));
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Member);
+        w.server.press(&moderator, &report, &report.button("Silenzia").unwrap());
+        let decided = w.nth(mods.id, 4).await;
+        assert!(decided.text.contains("ha deciso sulla segnalazione contro Ada: Silenzia 1 ora"), "{}", decided.text);
+        let until = (w.clock.now() + chrono::Duration::hours(1)).timestamp();
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Restricted { until });
+        let note = w.nth(ada.id, 1).await;
+        assert!(
+            note.text.contains("Non puoi scrivere nei gruppi della zona fino al") && note.text.contains("/ricorso"),
+            "{}",
+            note.text
+        );
+        // Ada appeals: the moderators room hears it; Marco, who acted, may not decide.
+        w.server.user_says(&ada, "/ricorso it was a joke");
+        assert!(w.nth(ada.id, 2).await.text.contains("Ho mandato il tuo ricorso"));
+        let appeal = w.nth(mods.id, 5).await;
+        assert!(appeal.text.contains("Ricorso di Ada") && appeal.text.contains("«it was a joke»"), "{}", appeal.text);
+        w.server.press(&moderator, &appeal, &appeal.button("Tolgo").unwrap());
+        assert!(w.nth(mods.id, 6).await.text.contains("il ricorso lo decide un altro moderatore"));
+        w.server.press(&luca, &appeal, &appeal.button("Tolgo").unwrap());
+        assert!(w.nth(mods.id, 7).await.text.contains("ho tolto la sanzione a Ada"));
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Member);
+        assert!(w.nth(ada.id, 3).await.text.contains("Il tuo ricorso è stato accolto"));
         w.stop().await;
     }
 }

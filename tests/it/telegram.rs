@@ -208,7 +208,11 @@ async fn in_a_group_only_commands_and_mentions_are_answered_in_their_topic() {
     assert_eq!(w.server.messages(group.id).len(), 3, "chatter and other bots' commands get no answer");
     for call in w.server.calls("getUpdates") {
         if let Some(allowed) = call["allowed_updates"].as_array() {
-            assert!(allowed.iter().all(|k| k == "message" || k == "callback_query"), "{allowed:?}");
+            // Join requests are asked for (community rooms); chat member changes are not.
+            assert!(
+                allowed.iter().all(|k| k == "message" || k == "callback_query" || k == "chat_join_request"),
+                "{allowed:?}"
+            );
         }
     }
     no_violations(&w.server);

@@ -71,6 +71,16 @@ pub enum Command {
     ModLog,
     /// `/announce [status|cancel|list|approval …]`: a staff announcement, or following one up.
     Announce(Option<String>),
+    /// `/rules [set [it|en] …]`: this room's or territory's rules, or set them (moderators).
+    Rules(Option<String>),
+    /// `/welcome [set [it|en] …]`: the welcome on joining, or set it (moderators).
+    Welcome(Option<String>),
+    /// `/questions [set [it|en] q1 | q2]`: the questions asked before joining (moderators).
+    Questions(Option<String>),
+    /// `/report [reason]` as a reply to a member's message.
+    Report(Option<String>),
+    /// `/appeal <text>`: against my sanction.
+    Appeal(Option<String>),
     /// A command Vicinato does not know, as typed (without arguments).
     Unknown(String),
 }
@@ -150,6 +160,11 @@ impl Command {
             Self::Link(_) => "link",
             Self::Room(_) => "room",
             Self::Rooms(_) => "rooms",
+            Self::Rules(_) => "rules",
+            Self::Welcome(_) => "welcome",
+            Self::Questions(_) => "questions",
+            Self::Report(_) => "report",
+            Self::Appeal(_) => "appeal",
             Self::Moderate(m, _) => m.name(),
             Self::ModLog => "modlog",
             Self::Announce(_) => "announce",
@@ -210,6 +225,11 @@ impl Command {
             "rooms" => Command::Rooms(joined),
             "modlog" => Command::ModLog,
             "announce" => Command::Announce(joined),
+            "rules" => Command::Rules(joined),
+            "welcome" => Command::Welcome(joined),
+            "questions" => Command::Questions(joined),
+            "report" => Command::Report(joined),
+            "appeal" => Command::Appeal(joined),
             name if let Some(m) = ModCommand::ALL.into_iter().find(|m| m.name() == name) => {
                 Command::Moderate(m, joined)
             }
@@ -304,6 +324,15 @@ mod tests {
         assert_eq!(Command::parse("/silenzia 1d"), Some(Command::Moderate(ModCommand::Mute, Some("1d".into()))));
         assert_eq!(Command::parse("/ammonisci"), Some(Command::Moderate(ModCommand::Warn, None)));
         assert_eq!(Command::parse("/del@VicinatoBot"), Some(Command::Moderate(ModCommand::Del, None)));
+        assert_eq!(Command::parse("/regole"), Some(Command::Rules(None)));
+        assert_eq!(Command::parse("/rules set en Be kind"), Some(Command::Rules(Some("set en Be kind".into()))));
+        assert_eq!(Command::parse("/segnala spam"), Some(Command::Report(Some("spam".into()))));
+        assert_eq!(
+            Command::parse("/ricorso non ho fatto niente"),
+            Some(Command::Appeal(Some("non ho fatto niente".into())))
+        );
+        assert_eq!(Command::parse("/benvenuto"), Some(Command::Welcome(None)));
+        assert_eq!(Command::parse("/domande"), Some(Command::Questions(None)));
         assert_eq!(Command::parse("/modlog"), Some(Command::ModLog));
     }
 

@@ -1,8 +1,10 @@
 //! Couriers: replies Vicinato sends on its own initiative (reminders, decisions), delivered on
 //! the network a person uses. The core names no network: each transport implements
 //! [`Courier`] for its own, and [`Couriers`] picks the one that reaches a person. Couriers also
-//! carry out moderation in rooms ([`Courier::act`]: restrict, ban, unban, kick, delete) and say
-//! which administrator rights the bot lacks in a group, so the chat layer names no network.
+//! carry out moderation in rooms ([`Courier::act`]: restrict, ban, unban, kick, delete, and
+//! decide join requests), say which administrator rights the bot lacks in a group, make
+//! personal invite links, and post in a room (a moderators room), so the chat layer names no
+//! network.
 
 use crate::Reply;
 use async_trait::async_trait;
@@ -50,6 +52,22 @@ pub trait Courier: Send + Sync + 'static {
     /// network's own names (`can_restrict_members`, …).
     async fn missing_rights(&self, _chat_id: &str) -> anyhow::Result<Vec<String>> {
         Ok(Vec::new())
+    }
+
+    /// A personal link to ask to join a room of this network, expiring at `expires`, its name
+    /// saying who it is for; `None` where rooms are joined otherwise (an invitation).
+    async fn invite_link(
+        &self,
+        _chat_id: &str,
+        _name: &str,
+        _expires: DateTime<Utc>,
+    ) -> anyhow::Result<Option<String>> {
+        Ok(None)
+    }
+
+    /// Queues a reply in a room of this network (a moderators room), sent like any other.
+    async fn post_in(&self, chat_id: &str, _lang: Lang, _reply: &Reply, _now: DateTime<Utc>) -> anyhow::Result<()> {
+        anyhow::bail!("{} cannot post in rooms (asked to post in chat {chat_id})", self.network())
     }
 }
 
@@ -140,6 +158,35 @@ impl Couriers {
         match self.for_network(network) {
             Some(c) => c.missing_rights(chat_id).await.map_err(CourierError::Failed),
             None => Ok(Vec::new()),
+        }
+    }
+
+    /// A personal link to ask to join a room; `None` where the network has none.
+    pub async fn invite_link(
+        &self,
+        network: Network,
+        chat_id: &str,
+        name: &str,
+        expires: DateTime<Utc>,
+    ) -> Result<Option<String>, CourierError> {
+        match self.for_network(network) {
+            Some(c) => c.invite_link(chat_id, name, expires).await.map_err(CourierError::Failed),
+            None => Ok(None),
+        }
+    }
+
+    /// Queues a reply in a room.
+    pub async fn post_in(
+        &self,
+        network: Network,
+        chat_id: &str,
+        lang: Lang,
+        reply: &Reply,
+        now: DateTime<Utc>,
+    ) -> Result<(), CourierError> {
+        match self.for_network(network) {
+            Some(c) => c.post_in(chat_id, lang, reply, now).await.map_err(CourierError::Failed),
+            None => Err(CourierError::Unreachable(format!("{network}:{chat_id}"))),
         }
     }
 
@@ -271,5 +318,16 @@ impl Courier for CapturingCourier {
 
     async fn missing_rights(&self, _chat_id: &str) -> anyhow::Result<Vec<String>> {
         Ok(self.lacking.lock().unwrap_or_else(|e| e.into_inner()).clone())
+    }
+
+    async fn invite_link(&self, chat_id: &str, name: &str, _expires: DateTime<Utc>) -> anyhow::Result<Option<String>> {
+        Ok(Some(format!("https://invite.test/{chat_id}/{}", name.replace([' ', '#'], ""))))
+    }
+
+    /// Kept with the room's chat id as the account.
+    async fn post_in(&self, chat_id: &str, lang: Lang, reply: &Reply, _now: DateTime<Utc>) -> anyhow::Result<()> {
+        let room = Account::new(self.network, chat_id.to_owned());
+        self.sent.lock().unwrap_or_else(|e| e.into_inner()).push((room, lang, reply.clone()));
+        Ok(())
     }
 }

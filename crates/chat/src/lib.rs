@@ -53,6 +53,7 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::Notify;
 use understand::Intent;
 use vicinato_core::clock::Clock;
+use vicinato_domain::rooms::TextKind;
 use vicinato_domain::*;
 use vicinato_store::{Store, StoreError, StoredFlow};
 
@@ -114,6 +115,11 @@ pub enum Body {
     Button(String),
     /// Something with no text the bot can read (a photo, a voice message, a sticker).
     Unsupported,
+    /// The sender asks to join the room `chat_id` of this network (Telegram's
+    /// `chat_join_request`); the answer goes to the sender privately.
+    JoinRequest {
+        chat_id: String,
+    },
 }
 
 /// A message to the bot, as every transport describes it.
@@ -334,9 +340,15 @@ pub(crate) struct Turn<'a> {
     pub chat_id: String,
     /// The message it replies to, if any.
     pub reply_to: Option<Replied>,
+    /// The sender's id on the network.
+    pub sender: String,
 }
 
 impl Turn<'_> {
+    pub fn sender_id(&self) -> String {
+        self.sender.clone()
+    }
+
     pub fn local_now(&self) -> NaiveDateTime {
         self.now.with_timezone(&self.engine.settings.time_zone).naive_local()
     }
@@ -603,11 +615,14 @@ impl Engine {
             network: inbound.network,
             chat_id: inbound.chat_id.clone(),
             reply_to: inbound.reply_to.clone(),
+            sender: inbound.sender_id.clone(),
         };
 
         let replies = match &inbound.body {
             Body::Button(payload) => self.on_button(&mut turn, payload).await?,
             Body::Text(text) => self.on_text(&mut turn, text, inbound.lang_hint).await?,
+            Body::JoinRequest { chat_id } if self.offers(ROOMS) => rooms::join::requested(&mut turn, chat_id).await?,
+            Body::JoinRequest { .. } => Vec::new(),
             Body::Unsupported => vec![Reply::id("unsupported-message")],
         };
         offered::remember(&turn, &replies).await?;
@@ -746,6 +761,7 @@ impl Engine {
             Intent::Free => book::free(turn, text).await,
             Intent::Propose => propose::start(turn, None).await,
             Intent::Initiatives => browse::browse(turn, text).await,
+            Intent::JoinRooms => rooms::link::list_for(turn, understood.slots.territory.clone()).await,
             Intent::Unknown => Ok(vec![Reply::id("not-understood").with_buttons(services::category_buttons(turn))]),
         }
     }
@@ -818,6 +834,11 @@ impl Engine {
             Command::ModLog => rooms::moderate::modlog(turn).await,
             // Lists and reports name people's numbers and texts: in a group, privately.
             Command::Announce(args) => Ok(privately(announcements::command(turn, args.as_deref()).await?)),
+            Command::Rules(args) => rooms::texts::command(turn, TextKind::Rules, args.as_deref()).await,
+            Command::Welcome(args) => rooms::texts::command(turn, TextKind::Welcome, args.as_deref()).await,
+            Command::Questions(args) => rooms::texts::command(turn, TextKind::Questions, args.as_deref()).await,
+            Command::Report(args) => rooms::report::command(turn, args.as_deref()).await,
+            Command::Appeal(args) => rooms::appeal::command(turn, args.as_deref()).await,
             Command::Unknown(name) => Ok(vec![Reply::say(Msg::new("unknown-command").text("command", name))]),
         }
     }
@@ -843,6 +864,11 @@ impl Engine {
             initiatives::pressed(turn, payload).await
         } else if owner.name == announcements::module::MODULE.name {
             Ok(privately(announcements::pressed(turn, payload).await?))
+        } else if owner.name == rooms::module::MODULE.name {
+            match rooms::buttons::RoomsButton::parse(payload) {
+                Some(button) => rooms::on_button(turn, button).await,
+                None => expired(),
+            }
         } else if owner.name == people::module::MODULE.name {
             match people::buttons::PeopleButton::parse(payload) {
                 Some(button) => people::on_button(turn, button).await,

@@ -36,6 +36,8 @@ pub enum Intent {
     Propose,
     /// Browsing initiatives ("what is happening near me this week").
     Initiatives,
+    /// Joining the community rooms of one's (or a named) territory.
+    JoinRooms,
     Unknown,
 }
 
@@ -176,6 +178,8 @@ struct IntentWords {
     notifications_off: Vec<String>,
     #[serde(default)]
     notifications_on: Vec<String>,
+    #[serde(default)]
+    join_rooms: Vec<String>,
     book: Vec<String>,
     free: Vec<String>,
     propose: Vec<String>,
@@ -372,6 +376,7 @@ impl Lexicon {
         add(&i.more, Meaning::Intent(Intent::More));
         add(&i.notifications_off, Meaning::Intent(Intent::NotificationsOff));
         add(&i.notifications_on, Meaning::Intent(Intent::NotificationsOn));
+        add(&i.join_rooms, Meaning::Intent(Intent::JoinRooms));
         add(&i.book, Meaning::Intent(Intent::Book));
         add(&i.free, Meaning::Intent(Intent::Free));
         add(&i.propose, Meaning::Intent(Intent::Propose));
@@ -798,6 +803,8 @@ impl Understander {
             Intent::NotificationsOff
         } else if intents.contains(&Intent::NotificationsOn) {
             Intent::NotificationsOn
+        } else if intents.contains(&Intent::JoinRooms) {
+            Intent::JoinRooms
         } else if intents.contains(&Intent::Cancel) && short {
             Intent::Cancel
         } else if intents.contains(&Intent::Free) {

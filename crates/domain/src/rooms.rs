@@ -1,11 +1,13 @@
 //! Community rooms and their moderation as plain values: a room (a group chat on some network)
 //! linked to a territory with a purpose, a sanction (a warning, a mute, a ban) held by a
 //! Vicinato person in a territory, an entry of the moderation log, the escalation rule, the
-//! actions a transport carries out in a room, and the reading of durations ("30m", "2 ore",
-//! "3 giorni"). Names no network's API and does no I/O: transports turn a [`RoomAction`] into
-//! their own calls.
+//! actions a transport carries out in a room, the texts of a room or territory (rules,
+//! welcome, join questions, per language), the cases moderators decide (a join request being
+//! answered, a report, an appeal), and the reading of durations ("30m", "2 ore", "3 giorni").
+//! Names no network's API and does no I/O: transports turn a [`RoomAction`] into their own
+//! calls.
 
-use super::ids::{PersonId, TerritoryId};
+use super::ids::{Lang, PersonId, TerritoryId};
 use super::person::Network;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -164,6 +166,10 @@ pub enum RoomActionKind {
     Kick,
     /// A message is deleted.
     Delete { message_id: String },
+    /// The member's request to join is granted.
+    ApproveJoin,
+    /// The member's request to join is refused.
+    DeclineJoin,
 }
 
 /// One action in one room on one network.
@@ -174,6 +180,119 @@ pub struct RoomAction {
     /// The member's id on that network.
     pub member: String,
     pub kind: RoomActionKind,
+}
+
+/// What a text of a room or territory is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextKind {
+    Rules,
+    Welcome,
+    /// The questions asked before joining, one a line.
+    Questions,
+}
+
+impl TextKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rules => "rules",
+            Self::Welcome => "welcome",
+            Self::Questions => "questions",
+        }
+    }
+}
+
+/// What a text belongs to: one room, or a territory (and the rooms of its subtree without
+/// their own).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextScope {
+    Room { network: Network, chat_id: String },
+    Territory(TerritoryId),
+}
+
+impl TextScope {
+    /// The key it is stored under.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Room { network, chat_id } => format!("room:{network}:{chat_id}"),
+            Self::Territory(t) => format!("territory:{t}"),
+        }
+    }
+}
+
+/// The rules, welcome or join questions of a room or territory, in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomText {
+    pub scope: TextScope,
+    pub kind: TextKind,
+    pub lang: Lang,
+    pub text: String,
+}
+
+/// The longest text of rules or welcome kept.
+pub const MAX_ROOM_TEXT_CHARS: usize = 2000;
+
+/// What a case is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CaseKind {
+    /// A request to join a room, while its questions are answered.
+    Join,
+    /// A member's report of a message.
+    Report,
+    /// A sanctioned person's appeal.
+    Appeal,
+}
+
+impl CaseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Join => "join",
+            Self::Report => "report",
+            Self::Appeal => "appeal",
+        }
+    }
+}
+
+/// How a case was closed: by whom (`None`: Vicinato), what was done, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closed {
+    pub by: Option<PersonId>,
+    pub action: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Something waiting for an answer: a join request (its questions answered so far), a report
+/// of a message to the territory's moderators, or an appeal against a sanction. Closed once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    /// Unique; buttons name it.
+    pub key: String,
+    pub kind: CaseKind,
+    pub territory: TerritoryId,
+    /// The room it is about (a report's, a join request's; an appeal's sanction has none).
+    pub network: Network,
+    pub chat_id: String,
+    /// Who opened it: the person joining, the reporter, the appellant.
+    pub by: PersonId,
+    /// Whom it is about: the person joining, the reported member, the appellant.
+    pub subject: PersonId,
+    /// The subject's account on `network`, and the name it shows.
+    pub subject_account: String,
+    pub subject_name: String,
+    /// The message reported.
+    pub message_id: Option<String>,
+    /// The reported message's text, or the appeal's.
+    pub text: String,
+    pub reason: String,
+    /// An appeal: the sanction appealed against, and who gave it.
+    pub sanction: Option<String>,
+    pub acted_by: Option<PersonId>,
+    /// A join request: how many questions were answered yes.
+    pub answered: u32,
+    pub at: DateTime<Utc>,
+    pub closed: Option<Closed>,
 }
 
 /// The longest sanction that can be typed: a year.

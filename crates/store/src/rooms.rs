@@ -1,13 +1,14 @@
 //! Rooms and moderation: group chats linked to territories, the sanctions people hold in a
 //! territory, and the moderation log. A part of [`super::Store`], kept in its own trait.
 //!
-//! It owns `rooms`, `sanctions` and `moderation_log`, and writes `jobs` only to put or cancel
-//! the job that ends a timed sanction, in the sanction's own transaction (through the same
-//! statements as [`super::JobStore`]).
+//! It owns `rooms`, `sanctions`, `moderation_log`, `room_texts` (rules, welcome and join
+//! questions; migration 0014) and `room_cases` (join requests, reports, appeals), and writes
+//! `jobs` only to put or cancel the job that ends a timed sanction, in the sanction's own
+//! transaction (through the same statements as [`super::JobStore`]).
 
 use super::{NewJob, StoreResult};
 use async_trait::async_trait;
-use vicinato_domain::rooms::{ModEntry, Room, Sanction};
+use vicinato_domain::rooms::{Case, ModEntry, Room, RoomText, Sanction, TextKind};
 use vicinato_domain::{Network, PersonId, TerritoryId};
 
 #[async_trait]
@@ -33,4 +34,20 @@ pub trait RoomStore: Send + Sync {
     /// The latest `limit` log entries of these territories, newest first.
     async fn moderation_log(&self, territories: &[TerritoryId], limit: i64) -> StoreResult<Vec<ModEntry>>;
     async fn moderation_log_add(&self, entry: &ModEntry) -> StoreResult<()>;
+
+    /// Sets a text of a room or territory in one language (replacing the one there), and logs
+    /// it, in one transaction.
+    async fn room_text_set(&self, text: &RoomText, entry: &ModEntry) -> StoreResult<()>;
+    /// The texts of a kind set for any of these scopes (their keys), every language.
+    async fn room_texts(&self, scopes: &[String], kind: TextKind) -> StoreResult<Vec<RoomText>>;
+
+    /// Opens a case, or opens it again with this value (a new join request of the same person
+    /// for the same room), with its log entry when there is one, in one transaction.
+    async fn case_put(&self, case: &Case, entry: Option<&ModEntry>) -> StoreResult<()>;
+    /// Updates an open case (a question answered); `false` when it was closed meanwhile.
+    async fn case_update(&self, case: &Case) -> StoreResult<bool>;
+    async fn case(&self, key: &str) -> StoreResult<Option<Case>>;
+    /// Closes a case (`closed` has `closed` set) and logs it, only if it was still open:
+    /// `false` (nothing written) otherwise. So a case is decided once, whoever presses first.
+    async fn case_close(&self, closed: &Case, entry: &ModEntry) -> StoreResult<bool>;
 }

@@ -4,9 +4,12 @@
 //!
 //! With the bot's API client ([`TelegramCourier::with_api`]) it also carries out moderation in
 //! groups: `restrictChatMember` (with `until_date`), `banChatMember` (with `until_date`),
-//! `unbanChatMember` (`only_if_banned`), `deleteMessage`, and reads its own rights there with
-//! `getChatMember`. These calls send no message, so they do not count against the limits on
-//! messages.
+//! `unbanChatMember` (`only_if_banned`), `deleteMessage`, `approveChatJoinRequest` and
+//! `declineChatJoinRequest`, makes personal invite links that ask to join
+//! (`createChatInviteLink` with `creates_join_request`, a name saying who it is for, an
+//! expiry), and reads its own rights there with `getChatMember`. These calls send no message,
+//! so they do not count against the limits on messages; what it posts in a group (a report to
+//! the moderators room) goes through the outbox like any message.
 
 use super::inbound::Target;
 use super::outbound;
@@ -145,8 +148,41 @@ impl Courier for TelegramCourier {
                 let id: i32 = message_id.parse().with_context(|| format!("`{message_id}` is no message id"))?;
                 with_retry(|| bot.delete_message(chat, MessageId(id)).send()).await.map(drop)
             }
+            RoomActionKind::ApproveJoin => {
+                with_retry(|| bot.approve_chat_join_request(chat, user).send()).await.map(drop)
+            }
+            RoomActionKind::DeclineJoin => {
+                with_retry(|| bot.decline_chat_join_request(chat, user).send()).await.map(drop)
+            }
         };
         done.with_context(|| format!("Telegram refused a room action in chat {}", action.chat_id))
+    }
+
+    async fn invite_link(&self, chat_id: &str, name: &str, expires: DateTime<Utc>) -> anyhow::Result<Option<String>> {
+        let (bot, _) = self.api()?;
+        let chat: i64 = chat_id.parse().with_context(|| format!("`{chat_id}` is no Telegram chat id"))?;
+        // Telegram keeps at most 32 characters of a link's name.
+        let name: String = name.chars().take(32).collect();
+        let link = with_retry(|| {
+            bot.create_chat_invite_link(ChatId(chat))
+                .name(name.clone())
+                .expire_date(expires)
+                .creates_join_request(true)
+                .send()
+        })
+        .await
+        .with_context(|| format!("createChatInviteLink in chat {chat_id}"))?;
+        Ok(Some(link.invite_link))
+    }
+
+    async fn post_in(&self, chat_id: &str, lang: Lang, reply: &Reply, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let chat: i64 = chat_id.parse().with_context(|| format!("`{chat_id}` is no Telegram chat id"))?;
+        let outcome = Outcome { lang, replies: vec![reply.clone()] };
+        let messages = outbound::compose(&self.engine, &outcome, Target { chat, thread: None }, chat, None, now).await;
+        let items: Vec<_> = messages.iter().map(|m| m.to_item()).collect();
+        vicinato_chat::courier::queue(self.engine.store().as_ref(), &self.channel, &items, None, now).await?;
+        self.wake.notify_one();
+        Ok(())
     }
 
     async fn missing_rights(&self, chat_id: &str) -> anyhow::Result<Vec<String>> {

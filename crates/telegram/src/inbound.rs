@@ -1,8 +1,9 @@
 //! Telegram updates as the conversation layer's inbound messages: private chats and groups
 //! (forum topics kept), commands with or without `@botname`, mentions, the sender's
-//! `language_code`, and button presses. In a group only what is addressed to the bot counts.
+//! `language_code`, button presses, and requests to join a group (answered privately). In a
+//! group only what is addressed to the bot counts.
 
-use teloxide::types::{CallbackQuery, Message, MessageEntityKind, Update, UpdateKind, User};
+use teloxide::types::{CallbackQuery, ChatJoinRequest, Message, MessageEntityKind, Update, UpdateKind, User};
 use vicinato_chat::{Body, ChatKind, Inbound, Replied};
 use vicinato_domain::{Lang, Network};
 
@@ -42,8 +43,33 @@ pub fn from_update(update: &Update, me: &BotIdentity) -> Option<Incoming> {
     match &update.kind {
         UpdateKind::Message(m) => from_message(m, me),
         UpdateKind::CallbackQuery(q) => from_callback(q),
+        UpdateKind::ChatJoinRequest(r) => from_join_request(r),
         _ => None,
     }
+}
+
+/// A request to join a group (through an invite link that asks for approval): answered in the
+/// private chat Telegram opens for it (`user_chat_id`).
+fn from_join_request(r: &ChatJoinRequest) -> Option<Incoming> {
+    if r.from.is_bot || !(r.chat.is_group() || r.chat.is_supergroup()) {
+        return None;
+    }
+    Some(Incoming {
+        inbound: Inbound {
+            network: Network::Telegram,
+            chat_id: r.user_chat_id.0.to_string(),
+            chat_kind: ChatKind::Direct,
+            sender_id: r.from.id.0.to_string(),
+            sender_name: name_of(&r.from),
+            body: Body::JoinRequest { chat_id: r.chat.id.0.to_string() },
+            lang_hint: lang_of(&r.from),
+            addressed: true,
+            channel: None,
+            reply_to: None,
+        },
+        target: Target { chat: r.user_chat_id.0, thread: None },
+        press: None,
+    })
 }
 
 fn lang_of(user: &User) -> Option<Lang> {

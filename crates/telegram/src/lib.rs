@@ -67,9 +67,9 @@ impl TelegramOptions {
     }
 }
 
-/// The updates the bot asks for: messages and button presses.
+/// The updates the bot asks for: messages, button presses and requests to join groups.
 pub fn allowed_updates() -> Vec<AllowedUpdate> {
-    vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery]
+    vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery, AllowedUpdate::ChatJoinRequest]
 }
 
 /// Reads the updates of a getUpdates answer (the envelope or its `result` array) that teloxide

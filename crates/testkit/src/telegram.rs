@@ -187,6 +187,22 @@ struct Inner {
     deleted: HashSet<(i64, i64)>,
     members: HashMap<(i64, i64), MemberStatus>,
     bot_rights: HashMap<i64, BotRights>,
+    /// Invite links the bot made, by link.
+    invite_links: HashMap<String, InviteLink>,
+    next_link: u64,
+    /// Requests to join waiting for the bot's decision, as (chat, user).
+    join_requests: HashSet<(i64, i64)>,
+}
+
+/// An invite link the bot made (`createChatInviteLink`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteLink {
+    pub link: String,
+    pub chat: i64,
+    pub name: Option<String>,
+    /// Unix time; `None` when it never expires.
+    pub expire_date: Option<i64>,
+    pub creates_join_request: bool,
 }
 
 /// A member's standing in a group. `until` is a Unix time; 0 is for good.
@@ -551,7 +567,10 @@ impl Shared {
             if inner.blocked.contains(&chat) {
                 return Some(err(403, "Forbidden: bot was blocked by the user"));
             }
-            if !inner.started.contains(&chat) {
+            // A pending request to join lets the bot write to the person (Telegram's
+            // `user_chat_id`) until it is decided.
+            let asked = inner.join_requests.iter().any(|(_, user)| *user == chat);
+            if !inner.started.contains(&chat) && !asked {
                 return Some(err(403, "Forbidden: bot can't initiate conversation with a user"));
             }
         } else if !inner.groups.contains_key(&chat) {
@@ -705,6 +724,77 @@ impl Shared {
             return err(400, "Bad Request: message to delete not found");
         }
         inner.deleted.insert((chat, id));
+        ok(json!(true))
+    }
+
+    /// `createChatInviteLink`: the bot must be an administrator that may invite; a link that
+    /// asks for approval takes no member limit; a name is at most 32 characters.
+    fn create_chat_invite_link(&self, body: &Value) -> Response {
+        let mut inner = self.lock();
+        let Some(chat) = Self::chat_of(body) else { return err(400, "Bad Request: chat_id is required") };
+        if !inner.groups.contains_key(&chat) {
+            return err(400, "Bad Request: chat not found");
+        }
+        let rights = inner.bot_rights.get(&chat).copied().unwrap_or_default();
+        if !rights.admin || !rights.can_invite_users {
+            return err(400, "Bad Request: not enough rights to manage chat invite links");
+        }
+        let creates_join_request = body["creates_join_request"].as_bool().unwrap_or(false);
+        if creates_join_request && !body["member_limit"].is_null() {
+            return err(400, "Bad Request: member limit can't be specified for links requiring administrator approval");
+        }
+        let name = body["name"].as_str().map(str::to_owned);
+        if name.as_ref().is_some_and(|n| n.chars().count() > 32) {
+            return err(400, "Bad Request: invite link name is too long");
+        }
+        inner.next_link += 1;
+        let link = format!("https://t.me/+test{chat}x{}", inner.next_link);
+        let value = InviteLink {
+            link: link.clone(),
+            chat,
+            name,
+            expire_date: body["expire_date"].as_i64(),
+            creates_join_request,
+        };
+        let answer = self.invite_json(&value);
+        inner.invite_links.insert(link, value);
+        ok(answer)
+    }
+
+    fn invite_json(&self, l: &InviteLink) -> Value {
+        let mut v = json!({
+            "invite_link": l.link, "creator": self.bot_user(), "creates_join_request": l.creates_join_request,
+            "is_primary": false, "is_revoked": false,
+        });
+        if let Some(n) = &l.name {
+            v["name"] = json!(n);
+        }
+        if let Some(e) = l.expire_date {
+            v["expire_date"] = json!(e);
+        }
+        v
+    }
+
+    /// `approveChatJoinRequest` and `declineChatJoinRequest`: the bot must be an
+    /// administrator that may invite, and the request must be waiting (else Telegram's
+    /// `HIDE_REQUESTER_MISSING`). Approving makes the person a member.
+    fn decide_join_request(&self, body: &Value, approve: bool) -> Response {
+        let mut inner = self.lock();
+        let (chat, user) = match self.moderation_target(
+            &inner,
+            body,
+            |r| r.can_invite_users,
+            "Bad Request: not enough rights to manage join requests",
+        ) {
+            Ok(t) => t,
+            Err((code, why)) => return err(code, &why),
+        };
+        if !inner.join_requests.remove(&(chat, user)) {
+            return err(400, "Bad Request: HIDE_REQUESTER_MISSING");
+        }
+        if approve {
+            inner.members.insert((chat, user), MemberStatus::Member);
+        }
         ok(json!(true))
     }
 
@@ -1142,6 +1232,9 @@ async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri,
         "banchatmember" => shared.ban_chat_member(&body),
         "unbanchatmember" => shared.unban_chat_member(&body),
         "deletemessage" => shared.delete_message(&body),
+        "createchatinvitelink" => shared.create_chat_invite_link(&body),
+        "approvechatjoinrequest" => shared.decide_join_request(&body, true),
+        "declinechatjoinrequest" => shared.decide_join_request(&body, false),
         "setmycommands" => {
             let commands = body["commands"]
                 .as_array()
@@ -1351,6 +1444,10 @@ impl TestServer {
             inner.next_query += 1;
             let qid = format!("cq{}", inner.next_query);
             inner.pending_queries.insert(qid.clone());
+            // Pressing a button in the private chat is writing to the bot there.
+            if message.chat == user.id {
+                inner.started.insert(user.id);
+            }
             let current = inner.messages.iter().find(|m| m.message_id == message.message_id).cloned();
             let msg = self.shared.message_json(&inner, current.as_ref().unwrap_or(message));
             let payload = json!({
@@ -1361,6 +1458,45 @@ impl TestServer {
         };
         self.shared.news.notify_waiters();
         qid
+    }
+
+    /// The invite links the bot made for a group, oldest first.
+    pub fn invite_links(&self, group: &Group) -> Vec<InviteLink> {
+        let inner = self.shared.lock();
+        let mut links: Vec<InviteLink> = inner.invite_links.values().filter(|l| l.chat == group.id).cloned().collect();
+        links.sort_by(|a, b| a.link.cmp(&b.link));
+        links
+    }
+
+    /// The user opens an invite link. A link that asks for approval queues a
+    /// `chat_join_request` update (the bot may then write to the user until it decides) and
+    /// returns its id; any other link makes them a member at once. `None` for a link the bot
+    /// never made, or a person banned from the group (Telegram lets them nowhere near it).
+    pub fn user_opens_link(&self, user: &User, link: &str) -> Option<i64> {
+        let id = {
+            let mut inner = self.shared.lock();
+            let l = inner.invite_links.get(link).cloned()?;
+            if matches!(inner.members.get(&(l.chat, user.id)), Some(MemberStatus::Banned { .. })) {
+                return None;
+            }
+            if !l.creates_join_request {
+                inner.members.insert((l.chat, user.id), MemberStatus::Member);
+                return Some(0);
+            }
+            inner.join_requests.insert((l.chat, user.id));
+            let payload = json!({
+                "chat": self.shared.chat_json(&inner, l.chat), "from": Self::user_json(user),
+                "user_chat_id": user.id, "date": 1_700_000_000, "invite_link": self.shared.invite_json(&l),
+            });
+            self.push_update(&mut inner, "chat_join_request", payload)
+        };
+        self.shared.news.notify_waiters();
+        Some(id)
+    }
+
+    /// Whether the user's request to join the group waits for a decision.
+    pub fn join_request_pending(&self, group: &Group, user: &User) -> bool {
+        self.shared.lock().join_requests.contains(&(group.id, user.id))
     }
 
     /// The user opened a chat with the bot earlier (so the bot may write to them).

@@ -90,6 +90,20 @@ pub(crate) async fn list(turn: &mut Turn<'_>, args: Option<&str>) -> Result<Vec<
                 return Ok(vec![Reply::refused(&Refusal::TerritoryUnknown { territory: typed.to_owned() })]);
             }
         },
+        None => None,
+    };
+    list_for(turn, territory).await
+}
+
+/// The rooms of `territory`, else of this group's territory, else of the person's home; in a
+/// private chat, with a personal invite link to each the person may join.
+pub(crate) async fn list_for(
+    turn: &mut Turn<'_>,
+    territory: Option<vicinato_domain::TerritoryId>,
+) -> Result<Vec<Reply>, StoreError> {
+    let tree = turn.snapshot.tree.clone();
+    let territory = match territory {
+        Some(t) => Some(t),
         None => match turn.store().room(turn.network, &turn.chat_id).await? {
             Some(room) => Some(room.territory),
             None => turn.person.home.clone(),
@@ -115,6 +129,17 @@ pub(crate) async fn list(turn: &mut Turn<'_>, args: Option<&str>) -> Result<Vec<
                 .msg("purpose", purpose_msg(room.purpose))
                 .text("network", room.network.as_str()),
         );
+    }
+    if turn.chat_kind == crate::ChatKind::Direct {
+        let links = super::join::invite_lines(turn, &rooms).await;
+        if !links.is_empty() {
+            reply = reply.then(Msg::new("rooms-join-how"));
+            for line in links {
+                reply = reply.then(line);
+            }
+        }
+    } else {
+        reply = reply.then(Msg::new("rooms-join-privately"));
     }
     Ok(vec![reply])
 }

@@ -1,18 +1,28 @@
-//! Rooms in chat: `/room link|unlink` and `/rooms` (`link`), the moderation commands and
-//! `/modlog` (`moderate`), and the job that ends a timed sanction (`ending`). The rules are in
+//! Rooms in chat: `/room link|unlink` and `/rooms` (`link`), joining by request with personal
+//! invite links and the questions before joining (`join`), rules, welcome and questions
+//! (`texts`), the moderation commands and `/modlog` (`moderate`), `/report` (`report`),
+//! `/appeal` (`appeal`), their buttons (`buttons`), and the job that ends a timed sanction
+//! (`ending`). The rules are in
 //! `vicinato_core::rooms`; here the outcomes become replies, notes to the member, and room
 //! actions handed to the couriers, which carry them out on their networks.
 //!
 //! Names no network and no SQL; what another capability also needs lives in the crate root or a layer below, never in a sibling capability's files.
 
+pub(crate) mod appeal;
+pub(crate) mod buttons;
 pub(crate) mod ending;
+pub(crate) mod join;
 pub(crate) mod link;
 pub(crate) mod moderate;
 pub(crate) mod module;
+pub(crate) mod report;
+pub(crate) mod texts;
 
-use crate::Turn;
+use crate::{Reply, Turn};
+use buttons::RoomsButton;
 use chrono::{DateTime, Utc};
 use vicinato_core::rooms::Place;
+use vicinato_store::StoreError;
 
 /// The chat of a turn, as the core's rules see it.
 pub(crate) fn place(turn: &Turn<'_>) -> Place {
@@ -22,4 +32,13 @@ pub(crate) fn place(turn: &Turn<'_>) -> Place {
 /// A time as people read it, in the house's zone.
 pub(crate) fn shown_time(turn: &Turn<'_>, t: DateTime<Utc>) -> String {
     t.with_timezone(&turn.engine.settings().time_zone).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// A press on one of the rooms module's buttons.
+pub(crate) async fn on_button(turn: &mut Turn<'_>, button: RoomsButton) -> Result<Vec<Reply>, StoreError> {
+    match button {
+        RoomsButton::Join { index, yes, chat } => join::answered(turn, index, yes, &chat).await,
+        RoomsButton::Report { decision, key } => report::pressed(turn, decision, &key).await,
+        RoomsButton::Appeal { lift, key } => appeal::pressed(turn, lift, &key).await,
+    }
 }

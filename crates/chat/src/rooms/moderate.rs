@@ -9,7 +9,7 @@ use crate::commands::ModCommand;
 use crate::i18n::Msg;
 use crate::{Reply, Turn};
 use vicinato_core::rooms::Refusal;
-use vicinato_core::rooms::moderate::{Done, Moderation, Step, log, moderate, standing};
+use vicinato_core::rooms::moderate::{Done, Moderated, Moderation, Step, log, moderate, standing};
 use vicinato_domain::rooms::{SanctionKind, parse_duration};
 use vicinato_domain::{Account, Person};
 use vicinato_store::StoreError;
@@ -81,6 +81,14 @@ pub(crate) async fn command(
         Ok(done) => done,
         Err(refusal) => return Ok(vec![Reply::refused(&refusal)]),
     };
+    Ok(carry_out(turn, &done, &reason).await.into_iter().collect())
+}
+
+/// Carries out what the core decided: the actions in every room, the note to the member; and
+/// returns what to tell where it was asked.
+pub(crate) async fn carry_out(turn: &Turn<'_>, done: &Moderated, reason: &str) -> Option<Reply> {
+    let escalation = turn.engine.settings().escalation;
+    let reason = reason.to_owned();
     let mut failed = 0;
     for action in &done.actions {
         if let Err(e) = turn.engine.couriers().act(action).await {
@@ -125,7 +133,7 @@ pub(crate) async fn command(
         add(Msg::new("rooms-actions-failed").num("count", failed));
     }
     tell_member(turn, &done.member, &done.done, &reason).await;
-    Ok(public.into_iter().collect())
+    public
 }
 
 /// Tells the member privately, in their language, what happened, why and until when.

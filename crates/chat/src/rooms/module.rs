@@ -1,5 +1,6 @@
 //! What the rooms module brings to a bot that offers it (`modules = ["rooms"]`): linking
-//! groups to territories, listing them, moderating them, and the job that ends timed sanctions.
+//! groups to territories, listing and joining them, their rules and welcome, moderating them,
+//! reports and appeals, and the job that ends timed sanctions.
 
 use crate::registry::{Audience, CommandSpec, HelpLine, Module};
 use vicinato_domain::Role;
@@ -21,9 +22,14 @@ pub(crate) const MODULE: Module = Module {
         CommandSpec { name: "kick", aliases: &["allontana"], menu: None },
         CommandSpec { name: "del", aliases: &["cancella", "elimina"], menu: None },
         CommandSpec { name: "modlog", aliases: &["registro"], menu: None },
+        CommandSpec { name: "rules", aliases: &["regole"], menu: None },
+        CommandSpec { name: "welcome", aliases: &["benvenuto"], menu: None },
+        CommandSpec { name: "questions", aliases: &["domande"], menu: None },
+        CommandSpec { name: "report", aliases: &["segnala"], menu: None },
+        CommandSpec { name: "appeal", aliases: &["ricorso"], menu: None },
     ],
-    buttons: &[],
-    intents: &[],
+    buttons: super::buttons::KINDS,
+    intents: &[crate::understand::Intent::JoinRooms],
     flows: &[],
     help: &[
         HelpLine { id: "help-rooms", audience: Audience::Everyone },

@@ -1,6 +1,8 @@
 //! Community rooms and moderation: linking a group chat to a territory (`link`), the
 //! sanctions moderators give and lift (`moderate`), the job that ends a timed one (`jobs`),
-//! and who may do what to whom (`access`). Use cases return typed [`RoomAction`]s (restrict,
+//! who may do what to whom (`access`), rules, welcome and join questions (`texts`), joining
+//! by request (`join`), reports (`report`) and appeals (`appeal`), and who hears of those
+//! (`recipients`). Use cases return typed [`RoomAction`]s (restrict,
 //! ban, unban, kick, delete, on a network, in a chat, until a time) that the transports carry
 //! out; nothing here names a network's API, a chat layer or SQL.
 //!
@@ -11,15 +13,23 @@
 //! [`RoomAction`]: vicinato_domain::rooms::RoomAction
 
 pub mod access;
+pub mod appeal;
+pub mod audit;
 pub mod jobs;
+pub mod join;
 pub mod link;
 pub mod moderate;
 pub mod reach;
+pub mod recipients;
 mod refusal;
+pub mod report;
+pub mod texts;
 
 pub use refusal::Refusal;
 
-use vicinato_domain::Network;
+use vicinato_domain::rooms::{Case, CaseKind};
+use vicinato_domain::{Network, Person, TerritoryTree};
+use vicinato_store::{Store, StoreError};
 
 /// The chat a command was typed in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,4 +38,22 @@ pub struct Place {
     pub chat_id: String,
     /// Whether it is a group (rooms are groups; a private chat is no room).
     pub group: bool,
+}
+
+/// The case of `key`, of this kind, still open, for an actor who moderates its territory now:
+/// what a moderator's press on a report or an appeal first checks.
+pub(crate) async fn case_to_decide(
+    actor: &Person,
+    key: &str,
+    kind: CaseKind,
+    store: &dyn Store,
+    tree: &TerritoryTree,
+) -> Result<Result<Case, Refusal>, StoreError> {
+    let Some(case) = store.case(key).await?.filter(|c| c.kind == kind && c.closed.is_none()) else {
+        return Ok(Err(Refusal::CaseClosed));
+    };
+    if !access::may_moderate(actor, &case.territory, tree) {
+        return Ok(Err(Refusal::NotAllowed));
+    }
+    Ok(Ok(case))
 }

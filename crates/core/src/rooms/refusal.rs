@@ -36,6 +36,21 @@ pub enum Refusal {
     BotLacksRights {
         missing: String,
     },
+    /// Rules, a welcome, questions or an appeal need their text.
+    NeedsText,
+    TextTooLong {
+        max: i64,
+    },
+    /// Nobody reports their own message.
+    ReportYourself,
+    /// The request, report or appeal was answered already (or is gone).
+    CaseClosed,
+    /// No sanction holds for the person to appeal against.
+    NothingToAppeal,
+    /// This sanction was appealed against already.
+    AlreadyAppealed,
+    /// The moderator who gave the sanction leaves the appeal to the others.
+    ActedOnIt,
 }
 
 impl crate::Refusal for Refusal {
@@ -54,6 +69,13 @@ impl crate::Refusal for Refusal {
             Self::NeedsDuration => "rooms-needs-duration",
             Self::NothingToLift => "rooms-nothing-to-lift",
             Self::BotLacksRights { .. } => "rooms-bot-lacks-rights",
+            Self::NeedsText => "rooms-needs-text",
+            Self::TextTooLong { .. } => "rooms-text-too-long",
+            Self::ReportYourself => "rooms-report-yourself",
+            Self::CaseClosed => "rooms-case-closed",
+            Self::NothingToAppeal => "rooms-nothing-to-appeal",
+            Self::AlreadyAppealed => "rooms-already-appealed",
+            Self::ActedOnIt => "rooms-acted-on-it",
         }
     }
 
@@ -63,6 +85,7 @@ impl crate::Refusal for Refusal {
             Self::PurposeUnknown { purpose } => vec![("purpose", Arg::Text(purpose.clone()))],
             Self::DurationUnknown { given } => vec![("given", Arg::Text(given.clone()))],
             Self::BotLacksRights { missing } => vec![("missing", Arg::Text(missing.clone()))],
+            Self::TextTooLong { max } => vec![("max", Arg::Number(*max))],
             _ => Vec::new(),
         }
     }
@@ -82,6 +105,13 @@ impl crate::Refusal for Refusal {
             Self::NeedsDuration,
             Self::NothingToLift,
             Self::BotLacksRights { missing: "can_restrict_members".into() },
+            Self::NeedsText,
+            Self::TextTooLong { max: 2000 },
+            Self::ReportYourself,
+            Self::CaseClosed,
+            Self::NothingToAppeal,
+            Self::AlreadyAppealed,
+            Self::ActedOnIt,
         ]
     }
 }

@@ -393,6 +393,8 @@ impl PeopleStore for SqlStore {
             with("DELETE FROM jobs WHERE job_key IN (SELECT 'room-end:' || key FROM sanctions WHERE person_id = $1)"),
             with("DELETE FROM sanctions WHERE person_id = $1"),
             with("DELETE FROM moderation_log WHERE subject_id = $1"),
+            // Their join requests, reports (made or about them) and appeals.
+            with("DELETE FROM room_cases WHERE by_id = $1 OR subject_id = $1"),
             // The audit keeps what was done, not by or to whom.
             with("UPDATE audit SET actor_id = NULL WHERE actor_id = $1"),
             Stmt::new("UPDATE audit SET subject = 'person:erased', reason = NULL WHERE subject = $1")

@@ -1,11 +1,11 @@
 //! Rooms, sanctions and the moderation log on SQLite and PostgreSQL.
 //!
-//! It writes `rooms`, `sanctions`, `moderation_log`, and `jobs` through the shared job
-//! statements, only for the job that ends a sanction.
+//! It writes `rooms`, `sanctions`, `moderation_log`, `room_texts`, `room_cases`, and `jobs`
+//! through the shared job statements, only for the job that ends a sanction.
 
 use super::*;
 use crate::rooms::RoomStore;
-use vicinato_domain::rooms::{ModEntry, Room, Sanction};
+use vicinato_domain::rooms::{Case, ModEntry, Room, RoomText, Sanction, TextKind};
 
 fn log_statement(entry: &ModEntry) -> Stmt {
     Stmt::new(
@@ -139,5 +139,82 @@ impl RoomStore for SqlStore {
     async fn moderation_log_add(&self, entry: &ModEntry) -> StoreResult<()> {
         self.execute(log_statement(entry)).await?;
         Ok(())
+    }
+
+    async fn room_text_set(&self, text: &RoomText, entry: &ModEntry) -> StoreResult<()> {
+        let upsert = Stmt::new(
+            "INSERT INTO room_texts (scope, kind, lang, doc) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (scope, kind, lang) DO UPDATE SET doc = excluded.doc",
+        )
+        .bind(text.scope.key())
+        .bind(text.kind.as_str())
+        .bind(text.lang.code())
+        .bind(to_json(text));
+        self.transaction(vec![upsert, log_statement(entry)]).await?;
+        Ok(())
+    }
+
+    async fn room_texts(&self, scopes: &[String], kind: TextKind) -> StoreResult<Vec<RoomText>> {
+        if scopes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let n = scopes.len();
+        let sql = format!(
+            "SELECT doc FROM room_texts WHERE scope IN ({}) AND kind = ${} ORDER BY scope, lang",
+            placeholders(n),
+            n + 1
+        );
+        let mut stmt = Stmt::new(sql);
+        for s in scopes {
+            stmt = stmt.bind(s.as_str());
+        }
+        let rows: Vec<(String,)> = self.fetch_all(stmt.bind(kind.as_str())).await?;
+        rows.into_iter().map(|(doc,)| from_json("room text", &doc)).collect()
+    }
+
+    async fn case_put(&self, case: &Case, entry: Option<&ModEntry>) -> StoreResult<()> {
+        let upsert = Stmt::new(
+            "INSERT INTO room_cases (key, kind, territory, by_id, subject_id, at, closed_at, doc) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (key) DO UPDATE SET territory = excluded.territory, at = excluded.at, \
+             closed_at = excluded.closed_at, doc = excluded.doc",
+        )
+        .bind(case.key.as_str())
+        .bind(case.kind.as_str())
+        .bind(case.territory.as_str())
+        .bind(case.by.0)
+        .bind(case.subject.0)
+        .bind(millis(case.at))
+        .bind(case.closed.as_ref().map(|c| millis(c.at)))
+        .bind(to_json(case));
+        let mut stmts = vec![upsert];
+        stmts.extend(entry.map(log_statement));
+        self.transaction(stmts).await?;
+        Ok(())
+    }
+
+    async fn case_update(&self, case: &Case) -> StoreResult<bool> {
+        let n = self
+            .execute(
+                Stmt::new("UPDATE room_cases SET doc = $1 WHERE key = $2 AND closed_at IS NULL")
+                    .bind(to_json(case))
+                    .bind(case.key.as_str()),
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn case(&self, key: &str) -> StoreResult<Option<Case>> {
+        let row: Option<(String,)> =
+            self.fetch_optional(Stmt::new("SELECT doc FROM room_cases WHERE key = $1").bind(key)).await?;
+        row.map(|(doc,)| from_json(&format!("case {key}"), &doc)).transpose()
+    }
+
+    async fn case_close(&self, closed: &Case, entry: &ModEntry) -> StoreResult<bool> {
+        let guard = Stmt::new("UPDATE room_cases SET closed_at = $1, doc = $2 WHERE key = $3 AND closed_at IS NULL")
+            .bind(closed.closed.as_ref().map_or(millis(entry.at), |c| millis(c.at)))
+            .bind(to_json(closed))
+            .bind(closed.key.as_str());
+        self.transaction_if_first(guard, vec![log_statement(entry)]).await
     }
 }
