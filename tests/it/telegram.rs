@@ -319,6 +319,8 @@ async fn a_person_who_blocked_the_bot_is_marked_unreachable_and_not_retried() {
         edit: None,
         fallback: None,
         document: None,
+        bulk: false,
+        copy: None,
     };
     w.store.outbox_push("telegram:test", &[announcement.to_item()], None, chrono::Utc::now()).await.unwrap();
     bot.waker.notify_one();

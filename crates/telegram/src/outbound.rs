@@ -35,6 +35,21 @@ pub struct OutMessage {
     /// Sent as a document (`sendDocument`) instead of a text message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<OutFile>,
+    /// Bulk traffic (announcement copies): it goes only with what replies leave of
+    /// Telegram's budget, and is never sent twice (see the sender).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bulk: bool,
+    /// The announcement copy this message completes: its state is recorded when Telegram
+    /// answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy: Option<CopyRef>,
+}
+
+/// An announcement copy, by announcement and recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopyRef {
+    pub announcement: i64,
+    pub person: i64,
 }
 
 impl OutMessage {
@@ -146,6 +161,8 @@ pub async fn compose(
                     edit: None,
                     fallback: None,
                     document: None,
+                    bulk: false,
+                    copy: None,
                 })
             });
             messages.push(OutMessage {
@@ -155,6 +172,8 @@ pub async fn compose(
                 edit,
                 fallback,
                 document: None,
+                bulk: false,
+                copy: None,
             });
         }
         for file in &r.files {
@@ -165,6 +184,8 @@ pub async fn compose(
                 edit: None,
                 fallback: None,
                 document: Some(OutFile::of(file)),
+                bulk: false,
+                copy: None,
             });
         }
     }
@@ -208,6 +229,8 @@ mod tests {
             edit: Some(9),
             fallback: None,
             document: None,
+            bulk: false,
+            copy: None,
         };
         let item = m.to_item();
         assert_eq!(item.chat, "-100");
