@@ -402,31 +402,66 @@ pub struct TelegramFigures {
     pub broadcast: Duration,
     /// 1,500 messages at 30 a second take 50 s.
     pub ideal: Duration,
-    /// 429s the server answered during the run (limits broken), and why.
+    /// 429s the server answered during the run because a limit was broken, and why.
     pub refusals: usize,
     pub refusal_reasons: Vec<String>,
-    /// Messages accepted twice for one chat (must be 0).
+    /// Faults the server injected on purpose (429s and 500s).
+    pub injected_429: u64,
+    pub injected_5xx: u64,
+    /// Chats that got the copy twice, and chats that never got it (both must be 0).
     pub doubles: usize,
+    pub lost: usize,
     pub updates: usize,
     /// Updates per second through the whole inbound path: getUpdates, mapping, person and
     /// flow, understanding, search, rendering, and replies stored in the outbox with the cursor.
     pub inbound_rate: f64,
 }
 
-/// Sends one announcement-sized message to `chats` private chats through the Bot API test
-/// server (which enforces Telegram's limits), then measures inbound handling with `updates`
-/// directory questions from 200 residents. Needs the test peers: built with the `testkit`
-/// feature only.
+/// The network and faults of a Telegram benchmark run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TelegramRun {
+    /// Round trip: `delay` plus a random part of `jitter` (half each way).
+    pub delay: Duration,
+    pub jitter: Duration,
+    /// Shares of sends answered with a 500, and with a 429 (`retry_after` 1 s).
+    pub server_errors: f64,
+    pub too_many: f64,
+    pub seed: u64,
+}
+
+/// The announcement-sized text of the benchmarks: about 700 characters, with markup.
 #[cfg(feature = "testkit")]
-pub async fn telegram(store: Arc<dyn Store>, chats: usize, updates: usize) -> anyhow::Result<TelegramFigures> {
+fn bench_announcement() -> String {
+    let paragraph = "Sabato 5 dicembre dalle 10 alle 13 la sala grande ospita lo sportello per le domande di bonus \
+                     energia e la consulenza gratuita per le famiglie. Porta un documento e la tessera sanitaria. ";
+    format!(
+        "<b>Avviso della Casa di comunità di Centocelle</b>\n{}\nPer informazioni rispondi a questo messaggio.",
+        paragraph.repeat(3)
+    )
+}
+
+/// Sends one announcement-sized message to `chats` private chats through the bulk lane of the
+/// sender and the Bot API test server (which enforces Telegram's limits, over a network with
+/// the run's delay and jitter, injecting its faults), then measures inbound handling with
+/// `updates` directory questions from 200 residents. Needs the test peers: built with the
+/// `testkit` feature only.
+#[cfg(feature = "testkit")]
+pub async fn telegram(
+    store: Arc<dyn Store>,
+    chats: usize,
+    updates: usize,
+    run: TelegramRun,
+) -> anyhow::Result<TelegramFigures> {
     use crate::transport::telegram::inbound::Target;
     use crate::transport::telegram::outbound::OutMessage;
     use crate::transport::telegram::{TelegramBot, TelegramOptions};
-    use vicinato_testkit::telegram::TestServer;
+    use vicinato_testkit::telegram::{FaultRates, Path, TestServer};
 
     store.replace_dataset(&crate::demo::lazio()?).await?;
     let token = "4242:BENCH";
     let server = TestServer::start(token).await?;
+    server.seed(run.seed);
+    server.set_path(Path { delay: run.delay, jitter: run.jitter });
     let engine = bench_app(store.clone(), "bench").await?.engine;
     let options =
         TelegramOptions::new("bench", crate::config::Secret::new(token.into()), "VICINATO_TELEGRAM_TOKEN", &server.url);
@@ -436,13 +471,7 @@ pub async fn telegram(store: Arc<dyn Store>, chats: usize, updates: usize) -> an
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(bot.run(stopped));
 
-    // The announcement: about 700 characters, with markup, like a real one.
-    let paragraph = "Sabato 5 dicembre dalle 10 alle 13 la sala grande ospita lo sportello per le domande di bonus \
-                     energia e la consulenza gratuita per le famiglie. Porta un documento e la tessera sanitaria. ";
-    let text = format!(
-        "<b>Avviso della Casa di comunità di Centocelle</b>\n{}\nPer informazioni rispondi a questo messaggio.",
-        paragraph.repeat(3)
-    );
+    let text = bench_announcement();
     let mut items = Vec::with_capacity(chats);
     for i in 0..chats {
         let user = server.user(100_000 + i as i64, &format!("Residente {i}"), Some("it"));
@@ -455,21 +484,29 @@ pub async fn telegram(store: Arc<dyn Store>, chats: usize, updates: usize) -> an
             fallback: None,
             document: None,
             photo: None,
+            bulk: true,
+            copy: None,
         };
         items.push(message.to_item());
     }
+    server.set_fault_rates(FaultRates { server_error: run.server_errors, too_many: run.too_many, retry_after: 1 });
     let started = Instant::now();
     store.outbox_push(&channel, &items, None, chrono::Utc::now()).await?;
     waker.notify_one();
-    while server.sent_count() < chats {
+    loop {
         tokio::time::sleep(Duration::from_millis(20)).await;
-        if started.elapsed() > Duration::from_secs(600) {
-            anyhow::bail!("the broadcast did not finish in 10 minutes");
+        if server.sent_count() >= chats || outbox_empty(store.as_ref(), &channel).await? {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(1800) {
+            anyhow::bail!("the broadcast did not finish in 30 minutes");
         }
     }
     let broadcast = started.elapsed();
+    server.set_fault_rates(FaultRates::default());
     let per_chat = server.sent_per_chat();
     let doubles = per_chat.values().filter(|n| **n > 1).count();
+    let lost = (0..chats).filter(|i| !per_chat.contains_key(&(100_000 + *i as i64))).count();
 
     // Inbound: questions from 200 residents, all queued at once.
     let residents: Vec<_> = (0..200).map(|i| server.user(500_000 + i, &format!("Vicino {i}"), Some("it"))).collect();
@@ -493,10 +530,19 @@ pub async fn telegram(store: Arc<dyn Store>, chats: usize, updates: usize) -> an
         ideal: Duration::from_secs_f64(chats as f64 / 30.0),
         refusals,
         refusal_reasons: violations.into_iter().take(5).collect(),
+        injected_429: server.injected_429s(),
+        injected_5xx: server.injected_5xx(),
         doubles,
+        lost,
         updates,
         inbound_rate: updates as f64 / inbound.as_secs_f64(),
     })
+}
+
+/// Whether nothing waits in a channel's outbox any more.
+#[cfg(feature = "testkit")]
+async fn outbox_empty(store: &dyn Store, channel: &str) -> anyhow::Result<bool> {
+    Ok(!store.outbox_depth().await?.iter().any(|d| d.channel == channel && d.pending > 0))
 }
 
 /// Current resident memory of this process, in MiB.

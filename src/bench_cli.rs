@@ -12,6 +12,40 @@ use vicinato::app;
 use vicinato::bench::Percentiles;
 use vicinato::store::Store;
 
+/// The network between the bot and the Bot API test server, and the faults it injects.
+#[derive(clap::Args, Clone, Copy)]
+pub struct NetArgs {
+    /// Round-trip delay in milliseconds (half each way).
+    #[arg(long, default_value_t = 0)]
+    delay_ms: u64,
+    /// Round-trip jitter in milliseconds: a random part of it is added to each request
+    /// (half each way, drawn independently): `--delay-ms 20 --jitter-ms 60` is 20–80 ms.
+    #[arg(long, default_value_t = 0)]
+    jitter_ms: u64,
+    /// Share of sends answered with a 500 (0.05 = 5%).
+    #[arg(long, default_value_t = 0.0)]
+    fault_500: f64,
+    /// Share of sends answered with a 429 (`retry_after` 1 s).
+    #[arg(long, default_value_t = 0.0)]
+    fault_429: f64,
+    /// Seed of the server's randomness.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+}
+
+impl NetArgs {
+    #[cfg_attr(not(feature = "testkit"), allow(dead_code))]
+    fn run(&self) -> vicinato::bench::TelegramRun {
+        vicinato::bench::TelegramRun {
+            delay: std::time::Duration::from_millis(self.delay_ms),
+            jitter: std::time::Duration::from_millis(self.jitter_ms),
+            server_errors: self.fault_500,
+            too_many: self.fault_429,
+            seed: self.seed,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 pub enum BenchKind {
     /// Directory search latency with a synthetic directory.
@@ -31,6 +65,8 @@ pub enum BenchKind {
         chats: usize,
         #[arg(long, default_value_t = 2_000)]
         updates: usize,
+        #[command(flatten)]
+        net: NetArgs,
         #[command(flatten)]
         db: DbArg,
     },
@@ -187,9 +223,9 @@ pub async fn run(what: &BenchKind, json: bool) -> anyhow::Result<()> {
             let mut r = Report::new("conversation", json);
             conversation(&mut r, open(db, &tmp).await?, *services, *messages, *residents).await.map(|()| r)
         }
-        BenchKind::Telegram { chats, updates, db } => {
+        BenchKind::Telegram { chats, updates, net, db } => {
             let mut r = Report::new("telegram", json);
-            telegram(&mut r, open(db, &tmp).await?, *chats, *updates).await.map(|()| r)
+            telegram(&mut r, open(db, &tmp).await?, *chats, *updates, *net).await.map(|()| r)
         }
         BenchKind::Matrix { homeserver, bot, resident, password, messages, db } => {
             let mut r = Report::new("matrix", json);
@@ -264,7 +300,13 @@ async fn conversation(
 }
 
 #[cfg(not(feature = "testkit"))]
-async fn telegram(_r: &mut Report, _store: Arc<dyn Store>, _chats: usize, _updates: usize) -> anyhow::Result<()> {
+async fn telegram(
+    _r: &mut Report,
+    _store: Arc<dyn Store>,
+    _chats: usize,
+    _updates: usize,
+    _net: NetArgs,
+) -> anyhow::Result<()> {
     anyhow::bail!(
         "this vicinato was built without the test peers the Telegram benchmark talks to (a Bot API test server); \
          build it with them: cargo run --release --features testkit -- bench telegram"
@@ -272,30 +314,54 @@ async fn telegram(_r: &mut Report, _store: Arc<dyn Store>, _chats: usize, _updat
 }
 
 #[cfg(feature = "testkit")]
-async fn telegram(r: &mut Report, store: Arc<dyn Store>, chats: usize, updates: usize) -> anyhow::Result<()> {
+async fn telegram(
+    r: &mut Report,
+    store: Arc<dyn Store>,
+    chats: usize,
+    updates: usize,
+    net: NetArgs,
+) -> anyhow::Result<()> {
     r.engine(store.as_ref());
-    r.say(format!("engine: {}", store.engine().as_str()));
-    let f = vicinato::bench::telegram(store, chats, updates).await?;
+    r.say(format!(
+        "engine: {}  network: {} ms + 0–{} ms  faults: {:.0}% 500s, {:.0}% 429s",
+        store.engine().as_str(),
+        net.delay_ms,
+        net.jitter_ms,
+        net.fault_500 * 100.0,
+        net.fault_429 * 100.0
+    ));
+    let f = vicinato::bench::telegram(store, chats, updates, net.run()).await?;
     let ratio = f.broadcast.as_secs_f64() / f.ideal.as_secs_f64();
     let over = (ratio - 1.0) * 100.0;
     r.say(format!(
-        "telegram broadcast: {} chats in {:.1} s (ideal {:.1} s at 30/s, {over:+.1}%); 429s: {}; doubles: {}",
+        "telegram broadcast: {} chats in {:.1} s (ideal {:.1} s at 30/s, {ratio:.3} × ideal, {over:+.1}%); \
+         429s for limits broken: {}; injected: {} 429s, {} 500s; doubles: {}; lost: {}",
         f.chats,
         f.broadcast.as_secs_f64(),
         f.ideal.as_secs_f64(),
         f.refusals,
-        f.doubles
+        f.injected_429,
+        f.injected_5xx,
+        f.doubles,
+        f.lost
     ));
     for why in &f.refusal_reasons {
         r.say(format!("  refused: {why}"));
     }
     r.say(format!("telegram inbound: {} updates handled at {:.0} updates/s", f.updates, f.inbound_rate));
     r.put("chats", f.chats);
+    r.put("delay_ms", net.delay_ms);
+    r.put("jitter_ms", net.jitter_ms);
+    r.put("fault_500", net.fault_500);
+    r.put("fault_429", net.fault_429);
     r.put("broadcast_s", f.broadcast.as_secs_f64());
     r.put("ideal_s", f.ideal.as_secs_f64());
     r.put("ratio_to_ideal", ratio);
     r.put("refusals_429", f.refusals);
+    r.put("injected_429", f.injected_429);
+    r.put("injected_500", f.injected_5xx);
     r.put("doubles", f.doubles);
+    r.put("lost", f.lost);
     r.put("updates", f.updates);
     r.put("updates_per_s", f.inbound_rate);
     r.peak_memory();

@@ -358,6 +358,12 @@ struct RawTelegram {
     webhook_listen: Option<String>,
     #[serde(default)]
     webhook_secret_env: Option<String>,
+    /// Announcements as Telegram's paid broadcasts (`allow_paid_broadcast`), at
+    /// `announcement_rate` a second instead of what replies leave of 30.
+    #[serde(default)]
+    allow_paid_broadcast: bool,
+    #[serde(default)]
+    announcement_rate: Option<u32>,
 }
 
 fn telegram_api() -> String {
@@ -386,6 +392,10 @@ pub struct TelegramProfile {
     pub api_url: String,
     /// Long polling (the default), or updates pushed to a webhook.
     pub webhook: Option<TelegramWebhook>,
+    /// Paid broadcasts: announcement copies carry `allow_paid_broadcast` and go at this many a
+    /// second (1 to 1,000; Telegram charges for them). `None`: they use what replies leave of
+    /// the free 30 a second.
+    pub paid_broadcast_rate: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -482,7 +492,26 @@ impl BotProfile {
                         ));
                     }
                 };
-                Some(TelegramProfile { token_env: t.token_env, api_url: t.api_url, webhook })
+                let paid_broadcast_rate = match (t.allow_paid_broadcast, t.announcement_rate) {
+                    (false, None) => None,
+                    (false, Some(_)) => {
+                        return Err(bad(
+                            "telegram.announcement_rate",
+                            "applies only with allow_paid_broadcast = true (the free rate is Telegram's 30 a second)"
+                                .into(),
+                        ));
+                    }
+                    (true, rate) => match rate.unwrap_or(1000) {
+                        r @ 1..=1000 => Some(r),
+                        r => {
+                            return Err(bad(
+                                "telegram.announcement_rate",
+                                format!("{r} is not between 1 and 1000 messages a second"),
+                            ));
+                        }
+                    },
+                };
+                Some(TelegramProfile { token_env: t.token_env, api_url: t.api_url, webhook, paid_broadcast_rate })
             }
             None => None,
         };

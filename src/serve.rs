@@ -45,6 +45,7 @@ pub fn plan(bots: &[BotProfile], env: impl Fn(&str) -> Option<String>) -> Plan {
                 None => plan.skipped.push(format!("{label}: Telegram skipped, {} is not set", t.token_env)),
                 Some(token) => {
                     let mut options = TelegramOptions::new(&bot.key(), Secret::new(token), &t.token_env, &t.api_url);
+                    options.limits.paid_per_second = t.paid_broadcast_rate;
                     match &t.webhook {
                         None => plan.runs.push(Planned { bot: bot.clone(), connection: Connection::Telegram(options) }),
                         Some(hook) => match present(&hook.secret_env) {

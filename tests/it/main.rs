@@ -15,6 +15,7 @@ mod conformance;
 mod console;
 mod conversation;
 mod dates;
+mod delivery;
 mod fan_out;
 mod followups;
 mod hardening;

@@ -324,6 +324,8 @@ async fn a_person_who_blocked_the_bot_is_marked_unreachable_and_not_retried() {
         fallback: None,
         document: None,
         photo: None,
+        bulk: false,
+        copy: None,
     };
     w.store.outbox_push("telegram:test", &[announcement.to_item()], None, chrono::Utc::now()).await.unwrap();
     bot.waker.notify_one();

@@ -5,9 +5,11 @@
 //! keeps the next occurrence of a recurring one). A pending announcement has no job; one
 //! cancelled meanwhile is left alone by `expand`.
 //! Every copy ends with one line on how to stop announcements. It names no network: the
-//! couriers' outboxes do the sending.
+//! couriers' outboxes do the sending. A courier with a bulk lane (Telegram) records each copy
+//! itself once the network answered (`sending` until then); the job looks again every few
+//! seconds and tells the author when the last copy is settled.
 
-use crate::courier::CourierError;
+use crate::courier::{CourierError, Handover};
 use crate::i18n::Msg;
 use crate::{Engine, Reply};
 use anyhow::Context;
@@ -16,11 +18,16 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use vicinato_core::announcements::{SEND_JOB, SendPayload, expand};
 use vicinato_core::scheduler::{JobHandler, Missed, Scheduler};
-use vicinato_domain::CopyState;
-use vicinato_store::Job;
+use vicinato_domain::{AnnouncementState, CopyState};
+use vicinato_store::{Job, NewJob};
 
 /// How many copies are read from the store at a time.
 const BATCH: i64 = 500;
+
+/// The key of the job that looks again whether every copy in a bulk lane was settled.
+const WAIT_KEY: &str = "announce-wait:";
+/// How often it looks.
+const WAIT_SECONDS: i64 = 5;
 
 /// The copy a recipient reads: the text in their language, then how to stop.
 pub fn copy_message(text: &str) -> Msg {
@@ -47,18 +54,49 @@ impl JobHandler for SendJob {
                 break;
             }
             for copy in &queued {
-                let Some(person) = store.person(copy.person).await? else {
+                if store.person(copy.person).await?.is_none() {
                     store.recipient_mark(announcement.id, copy.person, &CopyState::Unreachable, None, now).await?;
                     continue;
-                };
+                }
                 let reply = Reply::say(copy_message(announcement.texts.for_lang(copy.lang)));
-                let state = match couriers.deliver_once(&person, copy.lang, &reply, &copy.delivery_key(), now).await {
-                    Ok(_) => CopyState::Sent,
+                let state = match couriers.deliver_copy(copy, &reply, now).await {
+                    Ok(Handover::Lane) => CopyState::Sending,
+                    Ok(Handover::Done) => CopyState::Sent,
                     Err(CourierError::Unreachable(_)) => CopyState::Unreachable,
                     Err(e) => return Err(anyhow::Error::new(e).context("an announcement copy waits for a retry")),
                 };
                 store.recipient_mark(announcement.id, copy.person, &state, None, now).await?;
             }
+        }
+        // Copies in a bulk lane are recorded by their transport; until the last one is, the
+        // job looks again shortly (under a new key each time, so finishing this run does not
+        // delete the next), and the author is told only when every copy is settled.
+        let settling = store.recipients(announcement.id, Some(&CopyState::Sending), 1).await?;
+        if !settling.is_empty() {
+            let current = store.announcement(announcement.id).await?.map(|a| a.state);
+            if current == Some(AnnouncementState::Sending) {
+                let round =
+                    job.key.as_deref().and_then(|k| k.rsplit_once(':')).and_then(|(_, n)| n.parse::<u64>().ok());
+                let round = if job.key.as_deref().is_some_and(|k| k.starts_with(WAIT_KEY)) {
+                    round.unwrap_or(0) + 1
+                } else {
+                    1
+                };
+                store
+                    .job_put(
+                        &NewJob {
+                            kind: SEND_JOB.into(),
+                            key: Some(format!("{WAIT_KEY}{}:{round}", announcement.id)),
+                            payload: job.payload.clone(),
+                            due_at: now + chrono::Duration::seconds(WAIT_SECONDS),
+                            cron: None,
+                            zone: job.zone.clone(),
+                        },
+                        now,
+                    )
+                    .await?;
+            }
+            return Ok(());
         }
         // Done, and the next occurrence of a recurring one kept, in one transaction.
         let zone = engine.settings().time_zone;
@@ -71,7 +109,7 @@ impl JobHandler for SendJob {
             let msg = Msg::new("announce-done")
                 .num("id", announcement.id.0)
                 .num("sent", of("sent"))
-                .num("unreachable", of("unreachable") + of("failed"))
+                .num("unreachable", of("unreachable") + of("blocked") + of("failed"))
                 .num("opted_out", of("opted_out"));
             let lang = author.language.unwrap_or(engine.settings().default_lang);
             let key = format!("announce-done:{}", announcement.id);

@@ -11,7 +11,17 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::{Arc, Mutex};
 use vicinato_domain::rooms::RoomAction;
-use vicinato_domain::{Account, Lang, Network, Person};
+use vicinato_domain::{Account, Lang, Network, Person, Recipient};
+
+/// How a courier took an announcement copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handover {
+    /// Into the bot's bulk lane: its transport records how it goes (sent with the network's
+    /// message id, blocked, unreachable, failed), so the copy is `sending` until then.
+    Lane,
+    /// Handed over with nothing more to learn: the copy counts as sent now.
+    Done,
+}
 
 /// Why a message could not be handed over for delivery.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +51,15 @@ pub trait Courier: Send + Sync + 'static {
         once: Option<&str>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool>;
+
+    /// Queues an announcement copy for its recipient's chat, once per copy (under the copy's
+    /// delivery key). A courier whose transport records how each copy went says
+    /// [`Handover::Lane`]; by default the copy is handed over like any reply.
+    async fn deliver_copy(&self, copy: &Recipient, reply: &Reply, now: DateTime<Utc>) -> anyhow::Result<Handover> {
+        let account = Account::new(copy.network, copy.chat.clone());
+        self.deliver(&account, copy.lang, reply, Some(&copy.delivery_key()), now).await?;
+        Ok(Handover::Done)
+    }
 
     /// Carries out a moderation action in a room of this network. Doing it again does no harm
     /// (restricting the restricted, unbanning only the banned). Networks without rooms refuse.
@@ -143,6 +162,23 @@ impl Couriers {
     /// The courier that acts in rooms of a network (its first bot).
     fn for_network(&self, network: Network) -> Option<&Arc<dyn Courier>> {
         self.couriers.iter().find(|c| c.network() == network)
+    }
+
+    /// Hands an announcement copy to the bot its recipient was assigned (its `channel`), or
+    /// to the network's first bot when that one is not in this process.
+    pub async fn deliver_copy(
+        &self,
+        copy: &Recipient,
+        reply: &Reply,
+        now: DateTime<Utc>,
+    ) -> Result<Handover, CourierError> {
+        let courier = self
+            .couriers
+            .iter()
+            .find(|c| c.channel() == copy.channel)
+            .or_else(|| self.for_network(copy.network))
+            .ok_or_else(|| CourierError::Unreachable(copy.person.to_string()))?;
+        courier.deliver_copy(copy, reply, now).await.map_err(CourierError::Failed)
     }
 
     /// Carries out a moderation action on its network.

@@ -216,26 +216,35 @@ impl Announcement {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CopyState {
-    /// Waiting in the bulk lane.
+    /// Waiting to be handed to a bot.
     Queued,
-    /// Handed to the network.
+    /// In a bot's bulk lane: the network has not taken it yet (the transport records how it
+    /// went).
+    Sending,
+    /// Taken by the network (with its message id when the network gave one).
     Sent,
-    /// The network refused it for good, with a short reason.
+    /// The network refused it for good, or kept failing, with a short reason.
     Failed(String),
-    /// Nobody can reach the person (blocked the bot, never started it, no account a bot serves).
+    /// Nobody can reach the person (never started the bot, chat not found, no account a bot
+    /// serves). The reason, when the network gave one, is kept beside the state.
     Unreachable,
+    /// The person blocked the bot or their account is deactivated, with the network's words.
+    Blocked(String),
     /// The person asked not to receive announcements of this topic.
     OptedOut,
 }
 
 impl CopyState {
-    /// The word stored and counted: `queued`, `sent`, `failed`, `unreachable`, `opted_out`.
+    /// The word stored and counted: `queued`, `sending`, `sent`, `failed`, `unreachable`,
+    /// `blocked`, `opted_out`.
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Queued => "queued",
+            Self::Sending => "sending",
             Self::Sent => "sent",
             Self::Failed(_) => "failed",
             Self::Unreachable => "unreachable",
+            Self::Blocked(_) => "blocked",
             Self::OptedOut => "opted_out",
         }
     }
@@ -244,8 +253,10 @@ impl CopyState {
     pub fn parse(raw: &str, reason: Option<&str>) -> Option<Self> {
         Some(match raw {
             "queued" => Self::Queued,
+            "sending" => Self::Sending,
             "sent" => Self::Sent,
             "failed" => Self::Failed(reason.unwrap_or_default().to_owned()),
+            "blocked" => Self::Blocked(reason.unwrap_or_default().to_owned()),
             "unreachable" => Self::Unreachable,
             "opted_out" => Self::OptedOut,
             _ => return None,
@@ -255,14 +266,14 @@ impl CopyState {
     /// The failure reason, if any.
     pub fn reason(&self) -> Option<&str> {
         match self {
-            Self::Failed(r) => Some(r),
+            Self::Failed(r) | Self::Blocked(r) => Some(r),
             _ => None,
         }
     }
 
     /// Whether nothing more will happen to this copy.
     pub fn is_final(&self) -> bool {
-        !matches!(self, Self::Queued)
+        !matches!(self, Self::Queued | Self::Sending)
     }
 }
 
@@ -308,9 +319,11 @@ mod tests {
     fn copy_states_read_back_what_they_store() {
         for s in [
             CopyState::Queued,
+            CopyState::Sending,
             CopyState::Sent,
             CopyState::Failed("chat not found".into()),
             CopyState::Unreachable,
+            CopyState::Blocked("Forbidden: bot was blocked by the user".into()),
             CopyState::OptedOut,
         ] {
             assert_eq!(CopyState::parse(s.as_str(), s.reason()), Some(s.clone()));

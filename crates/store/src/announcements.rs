@@ -53,7 +53,7 @@ pub struct CandidateAccount {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CopyCount {
     pub network: Network,
-    /// `queued`, `sent`, `failed`, `unreachable`, `opted_out`.
+    /// `queued`, `sending`, `sent`, `failed`, `unreachable`, `blocked`, `opted_out`.
     pub state: String,
     pub reason: Option<String>,
     pub count: i64,
@@ -131,6 +131,23 @@ pub trait AnnouncementStore: Send + Sync {
         id: AnnouncementId,
         person: PersonId,
         state: &CopyState,
+        message_id: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Records how a copy handed to a bot went, as its transport learnt it: the copy moves to
+    /// `state` (with `reason`, and the network's `message_id`) if it was still queued or
+    /// sending, and in the same transaction its outbox message (`outbox`) leaves the outbox.
+    /// `false` when the copy was already recorded (the outbox message goes all the same).
+    /// It writes an outbox row, the transports' family, because the two must go together: a
+    /// copy recorded but still queued would be sent again, one sent but unrecorded counted wrong.
+    #[allow(clippy::too_many_arguments)]
+    async fn copy_settled(
+        &self,
+        outbox: Option<i64>,
+        id: AnnouncementId,
+        person: PersonId,
+        state: &CopyState,
+        reason: Option<&str>,
         message_id: Option<&str>,
         at: DateTime<Utc>,
     ) -> StoreResult<bool>;

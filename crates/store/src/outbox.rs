@@ -20,6 +20,9 @@ pub struct OutboxItem {
     pub payload: String,
     /// Failed attempts so far.
     pub attempts: i64,
+    /// Marked as on its way ([`OutboxStore::outbox_sending`]) with no answer recorded since:
+    /// the process stopped while the network may have taken it.
+    pub in_doubt: bool,
 }
 
 /// A message to put in an outbox.
@@ -111,7 +114,11 @@ pub trait OutboxStore: Send + Sync {
     async fn outbox_depth(&self) -> StoreResult<Vec<OutboxDepth>>;
     /// A message was delivered: it leaves the outbox.
     async fn outbox_delivered(&self, id: i64) -> StoreResult<()>;
-    /// A delivery attempt failed and will be tried again.
+    /// A message is about to leave: marked, so that a process stopping before the answer is
+    /// recorded leaves it [`OutboxItem::in_doubt`] (for bulk messages, never sent twice).
+    async fn outbox_sending(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
+    /// A delivery attempt failed and will be tried again (the network answered: no doubt is
+    /// left, the mark of [`Self::outbox_sending`] is cleared).
     async fn outbox_attempt_failed(&self, id: i64, attempts: i64, error: &str) -> StoreResult<()>;
     /// A message can never be delivered: it stays, marked, for operators, and is not sent.
     async fn outbox_undeliverable(&self, id: i64, error: &str, now: DateTime<Utc>) -> StoreResult<()>;

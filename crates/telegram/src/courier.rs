@@ -21,10 +21,10 @@ use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{ChatMemberKind, ChatPermissions, MessageId};
 use tokio::sync::Notify;
-use vicinato_chat::courier::Courier;
+use vicinato_chat::courier::{Courier, Handover};
 use vicinato_chat::{Engine, Outcome, Reply};
 use vicinato_domain::rooms::{RoomAction, RoomActionKind};
-use vicinato_domain::{Account, Lang, Network};
+use vicinato_domain::{Account, Lang, Network, Recipient};
 
 pub struct TelegramCourier {
     engine: Arc<Engine>,
@@ -105,6 +105,28 @@ impl Courier for TelegramCourier {
             self.wake.notify_one();
         }
         Ok(fresh)
+    }
+
+    /// A copy goes through the bulk lane of the bot's sender, which records it once Telegram
+    /// answered (its last part carries the copy, when a long text is split).
+    async fn deliver_copy(&self, copy: &Recipient, reply: &Reply, now: DateTime<Utc>) -> anyhow::Result<Handover> {
+        let user: i64 = copy.chat.parse().with_context(|| format!("`{}` is no Telegram user id", copy.chat))?;
+        let outcome = Outcome { lang: copy.lang, replies: vec![reply.clone()] };
+        let target = Target { chat: user, thread: None };
+        let mut messages = outbound::compose(&self.engine, &outcome, target, user, None, now).await;
+        for m in &mut messages {
+            m.bulk = true;
+        }
+        if let Some(last) = messages.last_mut() {
+            last.copy = Some(outbound::CopyRef { announcement: copy.announcement.0, person: copy.person.0 });
+        }
+        let items: Vec<_> = messages.iter().map(|m| m.to_item().for_account(Some(&copy.chat))).collect();
+        let store = self.engine.store();
+        let key = copy.delivery_key();
+        if vicinato_chat::courier::queue(store.as_ref(), &self.channel, &items, Some(&key), now).await? {
+            self.wake.notify_one();
+        }
+        Ok(Handover::Lane)
     }
 
     async fn act(&self, action: &RoomAction) -> anyhow::Result<()> {

@@ -50,6 +50,10 @@ pub struct TelegramOptions {
     /// Tests only: die after handling a batch, before its replies and cursor are stored.
     #[doc(hidden)]
     pub crash_before_cursor: bool,
+    /// Tests only: the sender stops dead once Telegram took this many bulk messages, before
+    /// recording the last one (a failpoint between "sent" and "recorded").
+    #[doc(hidden)]
+    pub stop_sender_after_bulk: Option<u64>,
 }
 
 impl TelegramOptions {
@@ -63,6 +67,7 @@ impl TelegramOptions {
             limits: SendLimits::default(),
             poll_timeout: 10,
             crash_before_cursor: false,
+            stop_sender_after_bulk: None,
         }
     }
 }
@@ -262,6 +267,7 @@ impl TelegramBot {
             limits: this.options.limits.clone(),
             wake: this.wake.clone(),
             stats: this.stats.clone(),
+            stop_dead_after_bulk: this.options.stop_sender_after_bulk,
         };
         // The sender stops after the receiving side, whether it was asked to or failed.
         let (halt, halted) = watch::channel(false);

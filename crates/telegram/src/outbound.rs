@@ -39,6 +39,14 @@ pub struct OutMessage {
     /// Sent as a photo (`sendPhoto`) instead of a text message: a chart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<OutPhoto>,
+    /// Bulk traffic (announcement copies): it goes only with what replies leave of
+    /// Telegram's budget, and is never sent twice (see the sender).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bulk: bool,
+    /// The announcement copy this message completes: its state is recorded when Telegram
+    /// answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy: Option<CopyRef>,
 }
 
 /// A chart as a photo: the PNG, and its one-line summary as the caption (plain text, no parse
@@ -66,6 +74,13 @@ impl OutPhoto {
         };
         Self { file: OutFile::of(&file), caption }
     }
+}
+
+/// An announcement copy, by announcement and recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopyRef {
+    pub announcement: i64,
+    pub person: i64,
 }
 
 impl OutMessage {
@@ -178,6 +193,8 @@ pub async fn compose(
                     fallback: None,
                     document: None,
                     photo: None,
+                    bulk: false,
+                    copy: None,
                 })
             });
             messages.push(OutMessage {
@@ -188,6 +205,8 @@ pub async fn compose(
                 fallback,
                 document: None,
                 photo: None,
+                bulk: false,
+                copy: None,
             });
         }
         for image in &r.images {
@@ -199,6 +218,8 @@ pub async fn compose(
                 fallback: None,
                 document: None,
                 photo: Some(OutPhoto::of(image)),
+                bulk: false,
+                copy: None,
             });
         }
         for file in &r.files {
@@ -210,6 +231,8 @@ pub async fn compose(
                 fallback: None,
                 document: Some(OutFile::of(file)),
                 photo: None,
+                bulk: false,
+                copy: None,
             });
         }
     }
@@ -255,6 +278,8 @@ mod tests {
             fallback: None,
             document: None,
             photo: None,
+            bulk: false,
+            copy: None,
         };
         let item = m.to_item();
         assert_eq!(item.chat, "-100");

@@ -1,16 +1,37 @@
 //! The outbound queue of one Telegram bot. It drains the bot's outbox in the store and keeps
-//! under Telegram's limits on its own (about 30 messages a second overall, one a second in a
-//! chat, 20 a minute in a group), so Telegram never has to refuse. When Telegram still says
-//! 429 it waits exactly `retry_after` for that chat; 5xx answers, timeouts and network errors
-//! are retried with growing pauses; a person who blocked the bot is marked unreachable.
+//! under Telegram's limits on its own (30 messages in any second overall, one a second in a
+//! chat, 20 a minute in a group), so Telegram never has to refuse.
 //!
-//! A message leaves the outbox only once Telegram confirmed it, so a restart resends nothing
-//! that was confirmed and loses nothing that was not. The one gap Telegram's API leaves open
-//! is a send whose answer never arrives: it is retried, and the per-request timeout is long
-//! enough that only a real network failure gets there.
+//! Two lanes share the budget: replies to people, and bulk traffic (announcement copies).
+//! Whenever a place in the budget frees up, a reply waiting for it goes first; bulk messages
+//! take what replies leave, and are spaced a little (`bulk_spacing`) so they never fill a whole
+//! second at once and a reply arriving meanwhile finds a place soon. With paid broadcasts
+//! (`allow_paid_broadcast`), bulk messages carry the parameter and go at their own, higher
+//! rate, apart from the free budget replies use.
+//!
+//! The budget is counted over a window a little longer than a second (`window`): requests
+//! cross a network whose delay varies, and Telegram counts them when they arrive, so sends a
+//! second apart may arrive closer together by as much as the jitter on the way in.
+//!
+//! Requests go through the bot's own HTTP client, not teloxide's request path (which pauses
+//! 10 s after every 5xx): a 429 waits exactly Telegram's `retry_after` for that chat; 5xx
+//! answers, answers that are not JSON and requests that never reached Telegram are retried
+//! after a short pause that doubles with each attempt, with jitter; after `max_attempts` the
+//! message is given up. A person who blocked the bot, or whom the bot cannot reach, is marked
+//! unreachable and never retried. Documents still go through teloxide (they are rare).
+//!
+//! A message leaves the outbox only once Telegram answered, so a restart resends nothing that
+//! was confirmed and loses nothing that was not. Where an answer never came (the process
+//! stopped, or the connection broke after the request left), Telegram has no idempotency key
+//! to ask: replies are sent again (at least once); a bulk message is marked in the store just
+//! before its request leaves, and one found marked at start is not sent again but recorded as
+//! sent and unconfirmed (at most once), so no one gets an announcement twice. An announcement
+//! copy's state (sent with Telegram's message id, blocked, unreachable, failed with the reason)
+//! is written with its outbox removal in one transaction.
 
 use super::inbound::Target;
-use super::outbound::OutMessage;
+use super::outbound::{CopyRef, OutMessage};
+use serde_json::{Value, json};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -19,19 +40,24 @@ use std::time::Duration;
 use teloxide::ApiError;
 use teloxide::RequestError;
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ParseMode, ThreadId};
+use teloxide::types::{ChatId, InputFile, MessageId, ThreadId};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
-use vicinato_domain::{Account, Network};
+use vicinato_domain::{Account, AnnouncementId, CopyState, Network, PersonId};
 use vicinato_store::{OutboxItem, Store};
 
 /// How fast the queue may send. The defaults keep a margin under Telegram's limits, so that
 /// jitter on the way never adds up to a refusal.
 #[derive(Debug, Clone)]
 pub struct SendLimits {
-    /// Messages per second over all chats.
-    pub per_second: f64,
+    /// Messages in any `window` over all chats (Telegram: 30 in a second).
+    pub per_window: usize,
+    /// A second plus the jitter on the way to Telegram (requests sent a second apart may
+    /// arrive closer together by that much).
+    pub window: Duration,
+    /// The least pause between two bulk messages on the free budget.
+    pub bulk_spacing: Duration,
     /// Pause between two messages to one private chat.
     pub chat_interval: Duration,
     /// Pause between two messages to one group (20 a minute).
@@ -40,21 +66,28 @@ pub struct SendLimits {
     pub max_in_flight: usize,
     /// Failed attempts (not counting 429s) before a message is given up.
     pub max_attempts: i64,
-    /// First pause after a failure; it doubles with each attempt up to `backoff_max`.
+    /// First pause after a failure; it doubles with each attempt up to `backoff_max`, and a
+    /// random part of up to half of it is added.
     pub backoff_base: Duration,
     pub backoff_max: Duration,
+    /// Paid broadcasts: bulk messages carry `allow_paid_broadcast` and go at this many a
+    /// second (at most 1,000), apart from the free budget.
+    pub paid_per_second: Option<u32>,
 }
 
 impl Default for SendLimits {
     fn default() -> Self {
         Self {
-            per_second: 29.0,
+            per_window: 30,
+            window: Duration::from_millis(1035),
+            bulk_spacing: Duration::from_millis(20),
             chat_interval: Duration::from_millis(1050),
             group_interval: Duration::from_millis(3100),
-            max_in_flight: 32,
+            max_in_flight: 48,
             max_attempts: 12,
-            backoff_base: Duration::from_secs(1),
-            backoff_max: Duration::from_secs(300),
+            backoff_base: Duration::from_millis(100),
+            backoff_max: Duration::from_secs(30),
+            paid_per_second: None,
         }
     }
 }
@@ -62,12 +95,17 @@ impl Default for SendLimits {
 /// What happened to one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    Delivered,
+    /// Telegram took it (with the message's id, when it said).
+    Delivered(Option<i32>),
     /// Telegram asked to wait.
     RetryAfter(Duration),
-    /// Worth trying again later (5xx, timeout, network).
+    /// Worth trying again later (5xx, an answer that is not JSON, no connection).
     Transient(String),
-    /// The person blocked the bot, left, or never opened a chat with it.
+    /// The request left but no answer came back: Telegram may have carried it out.
+    InDoubt(String),
+    /// The person blocked the bot or their account is deactivated.
+    Blocked(String),
+    /// The chat cannot be written to: never started, not found, the bot was removed.
     Unreachable(String),
     /// The message to edit is gone or too old: send a new one instead.
     SendInstead,
@@ -77,48 +115,89 @@ pub enum Verdict {
     Refused(String),
 }
 
-/// Sorts a failed request by what to do about it.
+/// Sorts a failed teloxide request (documents) by what to do about it.
 pub fn classify(error: &RequestError) -> Verdict {
     match error {
-        RequestError::RetryAfter(s) => Verdict::RetryAfter(s.duration().max(Duration::from_secs(1))),
+        RequestError::RetryAfter(s) => Verdict::RetryAfter(s.duration()),
         RequestError::MigrateToChatId(id) => Verdict::MovedTo(id.0),
-        RequestError::Network(e) => Verdict::Transient(format!("network: {e}")),
+        // Its text names the URL, which holds the token: never written anywhere.
+        RequestError::Network(e) if e.is_connect() => Verdict::Transient("network: cannot connect".into()),
+        RequestError::Network(_) => Verdict::InDoubt("network: the request left and no answer came".into()),
         RequestError::Io(e) => Verdict::Transient(format!("i/o: {e}")),
-        RequestError::InvalidJson { .. } => Verdict::Transient("the server answered something that is not JSON".into()),
+        RequestError::InvalidJson { .. } => Verdict::Transient(NOT_JSON.into()),
         RequestError::Api(api) => match api {
-            ApiError::MessageNotModified => Verdict::Delivered,
+            ApiError::MessageNotModified => Verdict::Delivered(None),
             ApiError::MessageToEditNotFound | ApiError::MessageCantBeEdited | ApiError::MessageIdInvalid => {
                 Verdict::SendInstead
             }
-            ApiError::BotBlocked
-            | ApiError::UserDeactivated
-            | ApiError::CantInitiateConversation
+            ApiError::BotBlocked | ApiError::UserDeactivated => Verdict::Blocked(api.to_string()),
+            ApiError::CantInitiateConversation
             | ApiError::ChatNotFound
             | ApiError::BotKicked
             | ApiError::BotKickedFromSupergroup
             | ApiError::GroupDeactivated => Verdict::Unreachable(api.to_string()),
-            ApiError::Unknown(text) => classify_text(text),
+            ApiError::Unknown(text) => classify_text(0, text),
             other => Verdict::Refused(other.to_string()),
         },
     }
 }
 
-/// Descriptions teloxide does not know, by their prefix as the Bot API writes them.
-fn classify_text(text: &str) -> Verdict {
+const NOT_JSON: &str = "the server answered something that is not JSON";
+
+/// An error answer by its code and description, as the Bot API writes them.
+fn classify_text(code: i64, text: &str) -> Verdict {
     let lower = text.to_lowercase();
-    if lower.contains("blocked by the user")
-        || lower.contains("can't initiate conversation")
-        || lower.contains("user is deactivated")
+    if lower.contains("blocked by the user") || lower.contains("user is deactivated") {
+        Verdict::Blocked(text.to_owned())
+    } else if lower.contains("can't initiate conversation")
         || lower.contains("kicked")
         || lower.contains("chat not found")
+        || lower.contains("group chat was deactivated")
     {
         Verdict::Unreachable(text.to_owned())
-    } else if lower.starts_with("bad request") || lower.starts_with("forbidden") || lower.starts_with("unauthorized") {
+    } else if lower.contains("message is not modified") {
+        Verdict::Delivered(None)
+    } else if lower.contains("message to edit not found")
+        || lower.contains("message can't be edited")
+        || lower.contains("message_id_invalid")
+    {
+        Verdict::SendInstead
+    } else if (400..500).contains(&code)
+        || lower.starts_with("bad request")
+        || lower.starts_with("forbidden")
+        || lower.starts_with("unauthorized")
+    {
         Verdict::Refused(text.to_owned())
     } else {
         // "Internal Server Error", "Bad Gateway", "Gateway Timeout" and the like.
         Verdict::Transient(text.to_owned())
     }
+}
+
+/// Reads a Bot API answer: its HTTP status and body.
+pub fn read_answer(status: u16, body: &str) -> Verdict {
+    let Ok(v) = serde_json::from_str::<Value>(body) else {
+        return Verdict::Transient(if status >= 500 { format!("{status}: {NOT_JSON}") } else { NOT_JSON.into() });
+    };
+    if v["ok"].as_bool() == Some(true) {
+        let id = v.pointer("/result/message_id").and_then(Value::as_i64).and_then(|i| i32::try_from(i).ok());
+        return Verdict::Delivered(id);
+    }
+    let code = v["error_code"].as_i64().unwrap_or(i64::from(status));
+    let description = v["description"].as_str().unwrap_or("no description").to_owned();
+    if let Some(s) = v.pointer("/parameters/retry_after").and_then(Value::as_u64) {
+        return Verdict::RetryAfter(Duration::from_secs(s));
+    }
+    if code == 429 {
+        return Verdict::RetryAfter(Duration::from_secs(1));
+    }
+    if let Some(id) = v.pointer("/parameters/migrate_to_chat_id").and_then(Value::as_i64) {
+        return Verdict::MovedTo(id);
+    }
+    if code >= 500 {
+        return Verdict::Transient(description);
+    }
+    classify_text(code, &description)
 }
 
 /// Counters a benchmark or an operator can read.
@@ -129,6 +208,11 @@ pub struct SendStats {
     pub transient: AtomicU64,
     pub unreachable: AtomicU64,
     pub refused: AtomicU64,
+    /// Bulk messages found marked at start (the process stopped while they were on the way):
+    /// recorded as sent and unconfirmed, not sent again.
+    pub in_doubt: AtomicU64,
+    /// Bulk messages Telegram took.
+    pub bulk_delivered: AtomicU64,
 }
 
 impl SendStats {
@@ -137,52 +221,92 @@ impl SendStats {
     }
 }
 
-/// Sends one message (or edit).
-async fn deliver(bot: &Bot, m: &OutMessage) -> Result<(), RequestError> {
-    let markup = (!m.keyboard.is_empty()).then(|| {
-        InlineKeyboardMarkup::new(
-            m.keyboard
-                .iter()
-                .map(|row| row.iter().map(|(label, data)| InlineKeyboardButton::callback(label.clone(), data.clone()))),
-        )
-    });
-    let chat = ChatId(m.target.chat);
-    if let Some(photo) = &m.photo {
-        // As for documents: what `compose` writes always decodes.
-        let file = InputFile::memory(photo.file.bytes().unwrap_or_default()).file_name(photo.file.name.clone());
-        let mut req = bot.send_photo(chat, file).caption(photo.caption.clone());
-        if let Some(t) = m.target.thread {
-            req = req.message_thread_id(ThreadId(MessageId(t)));
-        }
-        return req.await.map(|_| ());
+/// The Bot API through the bot's own HTTP client.
+#[derive(Clone)]
+struct Api {
+    bot: Bot,
+    base: String,
+}
+
+impl Api {
+    fn new(bot: Bot) -> Self {
+        let base = format!("{}/bot{}", bot.api_url().as_str().trim_end_matches('/'), bot.token());
+        Self { bot, base }
     }
-    if let Some(doc) = &m.document {
-        // A document the outbox cannot decode is sent as an empty file rather than stalling
-        // the chat's queue; it cannot happen with what `compose` writes.
-        let file = InputFile::memory(doc.bytes().unwrap_or_default()).file_name(doc.name.clone());
-        let mut req = bot.send_document(chat, file);
-        if let Some(t) = m.target.thread {
-            req = req.message_thread_id(ThreadId(MessageId(t)));
-        }
-        return req.await.map(|_| ());
-    }
-    match m.edit {
-        Some(id) => {
-            let mut req = bot.edit_message_text(chat, MessageId(id), m.html.clone()).parse_mode(ParseMode::Html);
-            if let Some(k) = markup {
-                req = req.reply_markup(k);
+
+    async fn call(&self, method: &str, body: &Value) -> Verdict {
+        let sent = self
+            .bot
+            .client()
+            .post(format!("{}/{method}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await;
+        match sent {
+            // The URL holds the token: never in an error text.
+            Err(e) if e.is_connect() => Verdict::Transient(format!("network: {}", e.without_url())),
+            Err(e) => Verdict::InDoubt(format!("network: {}", e.without_url())),
+            Ok(answer) => {
+                let status = answer.status().as_u16();
+                match answer.text().await {
+                    Ok(text) => read_answer(status, &text),
+                    Err(e) => Verdict::InDoubt(format!("network: {}", e.without_url())),
+                }
             }
-            req.await.map(|_| ())
         }
-        None => {
-            let mut req = bot.send_message(chat, m.html.clone()).parse_mode(ParseMode::Html);
+    }
+
+    /// Sends one message (or edit).
+    async fn deliver(&self, m: &OutMessage, paid: bool) -> Verdict {
+        if let Some(photo) = &m.photo {
+            // As for documents: what `compose` writes always decodes.
+            let file = InputFile::memory(photo.file.bytes().unwrap_or_default()).file_name(photo.file.name.clone());
+            let mut req = self.bot.send_photo(ChatId(m.target.chat), file).caption(photo.caption.clone());
             if let Some(t) = m.target.thread {
                 req = req.message_thread_id(ThreadId(MessageId(t)));
             }
-            if let Some(k) = markup {
-                req = req.reply_markup(k);
+            return match req.await {
+                Ok(sent) => Verdict::Delivered(Some(sent.id.0)),
+                Err(e) => classify(&e),
+            };
+        }
+        if let Some(doc) = &m.document {
+            // A document the outbox cannot decode is sent as an empty file rather than
+            // stalling the chat's queue; it cannot happen with what `compose` writes.
+            let file = InputFile::memory(doc.bytes().unwrap_or_default()).file_name(doc.name.clone());
+            let mut req = self.bot.send_document(ChatId(m.target.chat), file);
+            if let Some(t) = m.target.thread {
+                req = req.message_thread_id(ThreadId(MessageId(t)));
             }
-            req.await.map(|_| ())
+            return match req.await {
+                Ok(sent) => Verdict::Delivered(Some(sent.id.0)),
+                Err(e) => classify(&e),
+            };
+        }
+        let mut body = json!({"chat_id": m.target.chat, "text": m.html, "parse_mode": "HTML"});
+        if !m.keyboard.is_empty() {
+            let rows: Vec<Value> = m
+                .keyboard
+                .iter()
+                .map(|row| row.iter().map(|(label, data)| json!({"text": label, "callback_data": data})).collect())
+                .collect();
+            body["reply_markup"] = json!({"inline_keyboard": rows});
+        }
+        match m.edit {
+            Some(id) => {
+                body["message_id"] = json!(id);
+                self.call("editMessageText", &body).await
+            }
+            None => {
+                if let Some(t) = m.target.thread {
+                    body["message_thread_id"] = json!(t);
+                }
+                if paid {
+                    body["allow_paid_broadcast"] = json!(true);
+                }
+                self.call("sendMessage", &body).await
+            }
         }
     }
 }
@@ -202,62 +326,185 @@ pub struct Sender {
     /// Woken when new messages are in the outbox.
     pub wake: Arc<Notify>,
     pub stats: Arc<SendStats>,
+    /// Tests only: once this many bulk messages were taken by Telegram, the sender stops dead
+    /// before recording the last one, as a `kill -9` would stop it.
+    pub stop_dead_after_bulk: Option<u64>,
 }
 
-/// The state of the drain loop: a queue per chat, the time each chat may next receive, and a
-/// heap of chats by that time.
+/// The messages waiting for one chat: replies first.
+#[derive(Default)]
+struct ChatQueue {
+    replies: VecDeque<Queued>,
+    bulk: VecDeque<Queued>,
+}
+
+impl ChatQueue {
+    fn is_empty(&self) -> bool {
+        self.replies.is_empty() && self.bulk.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lane {
+    Reply,
+    Bulk,
+}
+
+/// The sends of the last window: a send may go once fewer than `cap` fall in it.
+struct Window {
+    len: Duration,
+    cap: usize,
+    sends: VecDeque<Instant>,
+}
+
+impl Window {
+    fn new(len: Duration, cap: usize) -> Self {
+        Self { len, cap: cap.max(1), sends: VecDeque::new() }
+    }
+
+    /// The earliest a send may go.
+    fn open_at(&self, now: Instant) -> Instant {
+        if self.sends.len() < self.cap { now } else { self.sends[self.sends.len() - self.cap] + self.len }
+    }
+
+    fn push(&mut self, at: Instant) {
+        self.sends.push_back(at);
+        while self.sends.len() > self.cap {
+            self.sends.pop_front();
+        }
+    }
+}
+
+/// The state of the drain loop: a queue per chat, the time each chat may next receive, a
+/// heap of chats per lane by that time, and the budgets.
 struct Lanes {
-    queues: HashMap<i64, VecDeque<Queued>>,
+    queues: HashMap<i64, ChatQueue>,
     next_at: HashMap<i64, Instant>,
-    heap: BinaryHeap<Reverse<(Instant, i64)>>,
+    replies: BinaryHeap<Reverse<(Instant, i64)>>,
+    bulk: BinaryHeap<Reverse<(Instant, i64)>>,
     busy: HashSet<i64>,
     loaded: usize,
-    /// Messages Telegram took whose removal from the outbox failed: retried until it is
-    /// written (never sent again by this process meanwhile: they are not queued any more).
-    unrecorded: Vec<i64>,
+    free: Window,
+    /// The paid budget, with paid broadcasts.
+    paid: Option<Window>,
+    bulk_next: Instant,
+    /// Messages Telegram took whose recording failed: retried until it is written (never
+    /// sent again by this process meanwhile: they are not queued any more).
+    unrecorded: Vec<Settled>,
+}
+
+/// What to write once Telegram answered for good.
+#[derive(Debug, Clone)]
+struct Settled {
+    id: i64,
+    copy: Option<(CopyRef, CopyState, Option<String>, Option<String>)>,
 }
 
 impl Lanes {
     fn schedule(&mut self, chat: i64) {
-        if self.busy.contains(&chat) || self.queues.get(&chat).is_none_or(VecDeque::is_empty) {
+        if self.busy.contains(&chat) {
             return;
         }
+        let Some(q) = self.queues.get(&chat) else { return };
         let at = self.next_at.get(&chat).copied().unwrap_or_else(Instant::now);
-        self.heap.push(Reverse((at, chat)));
+        if !q.replies.is_empty() {
+            self.replies.push(Reverse((at, chat)));
+        } else if !q.bulk.is_empty() {
+            self.bulk.push(Reverse((at, chat)));
+        }
+    }
+
+    /// Whether a heap entry still stands for a chat ready in its lane.
+    fn current(&self, lane: Lane, chat: i64) -> bool {
+        if self.busy.contains(&chat) {
+            return false;
+        }
+        match (lane, self.queues.get(&chat)) {
+            (Lane::Reply, Some(q)) => !q.replies.is_empty(),
+            (Lane::Bulk, Some(q)) => q.replies.is_empty() && !q.bulk.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// Drops stale heap entries at the top of a lane.
+    fn clean(&mut self, lane: Lane) {
+        loop {
+            let top = match lane {
+                Lane::Reply => self.replies.peek(),
+                Lane::Bulk => self.bulk.peek(),
+            };
+            let Some(Reverse((at, chat))) = top.copied() else { return };
+            let moved = self.next_at.get(&chat).is_some_and(|n| *n > at);
+            if self.current(lane, chat) && !moved {
+                return;
+            }
+            match lane {
+                Lane::Reply => self.replies.pop(),
+                Lane::Bulk => self.bulk.pop(),
+            };
+            if moved && self.current(lane, chat) {
+                self.schedule(chat);
+            }
+        }
+    }
+
+    /// The earliest the next message of a lane may go.
+    fn ready_at(&mut self, lane: Lane, now: Instant) -> Option<Instant> {
+        self.clean(lane);
+        match lane {
+            Lane::Reply => self.replies.peek().map(|Reverse((at, _))| (*at).max(self.free.open_at(now))),
+            Lane::Bulk => self.bulk.peek().map(|Reverse((at, _))| {
+                let budget = match &self.paid {
+                    Some(w) => w.open_at(now),
+                    None => self.free.open_at(now).max(self.bulk_next),
+                };
+                (*at).max(budget)
+            }),
+        }
     }
 }
+
+/// How a flight ended.
+type Flight = (i64, Queued, Verdict);
 
 impl Sender {
     fn interval(&self, chat: i64) -> Duration {
         if chat < 0 { self.limits.group_interval } else { self.limits.chat_interval }
     }
 
-    /// The pause after the n-th failed attempt: base, 2×base, 4×base, … up to the maximum.
+    /// The pause after the n-th failed attempt: base, 2×base, 4×base, … up to the maximum,
+    /// plus a random part of up to half of it, so retries of many chats do not bunch.
     fn backoff(&self, attempts: i64) -> Duration {
         let exponent = (attempts.max(1) - 1).min(16) as u32;
-        (self.limits.backoff_base * 2u32.pow(exponent)).min(self.limits.backoff_max)
+        let wait = (self.limits.backoff_base * 2u32.pow(exponent)).min(self.limits.backoff_max);
+        wait + wait.mul_f64(jitter() / 2.0)
     }
 
     /// Drains the outbox until `stop` turns true; then waits for requests already on the way.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
-        let spacing = Duration::from_secs_f64(1.0 / self.limits.per_second.max(0.1));
+        let limits = &self.limits;
+        let paid = limits.paid_per_second.map(|r| r.clamp(1, 1000));
+        let max_in_flight = match paid {
+            Some(rate) => limits.max_in_flight.max(rate as usize / 8),
+            None => limits.max_in_flight,
+        };
         let mut lanes = Lanes {
             queues: HashMap::new(),
             next_at: HashMap::new(),
-            heap: BinaryHeap::new(),
+            replies: BinaryHeap::new(),
+            bulk: BinaryHeap::new(),
             busy: HashSet::new(),
             loaded: 0,
+            free: Window::new(limits.window, limits.per_window),
+            paid: paid.map(|r| Window::new(limits.window, r as usize)),
+            bulk_next: Instant::now(),
             unrecorded: Vec::new(),
         };
+        let api = Api::new(self.bot.clone());
         let mut record_at = Instant::now();
         let mut last_id = 0i64;
         let mut reload = true;
-        // Sends are spaced evenly; a late send may be caught up by one spacing, but never so
-        // that more than `per_second` sends fall in one second (the window below).
-        let mut global_next = Instant::now();
-        let window_len = (self.limits.per_second.floor() as usize).max(1);
-        let mut window: VecDeque<Instant> = VecDeque::with_capacity(window_len + 1);
-        let mut flights: JoinSet<(i64, Queued, Result<(), RequestError>)> = JoinSet::new();
+        let mut flights: JoinSet<Flight> = JoinSet::new();
         loop {
             if *stop.borrow() {
                 break;
@@ -268,21 +515,7 @@ impl Sender {
                         reload = items.len() == 1_000;
                         for item in items {
                             last_id = last_id.max(item.id);
-                            match serde_json::from_str::<OutMessage>(&item.payload) {
-                                Ok(message) => {
-                                    let chat = message.target.chat;
-                                    lanes.queues.entry(chat).or_default().push_back(Queued { item, message });
-                                    lanes.loaded += 1;
-                                    lanes.schedule(chat);
-                                }
-                                Err(e) => {
-                                    tracing::error!(id = item.id, error = %e, "unreadable outbox message set aside");
-                                    let _ = self
-                                        .store
-                                        .outbox_undeliverable(item.id, &e.to_string(), chrono::Utc::now())
-                                        .await;
-                                }
-                            }
+                            self.load(&mut lanes, item).await;
                         }
                     }
                     Err(e) => {
@@ -292,13 +525,16 @@ impl Sender {
                     }
                 }
             }
-            // The next chat that may receive, if a request slot is free.
-            let next = if flights.len() < self.limits.max_in_flight { lanes.heap.peek().map(|r| r.0) } else { None };
-            let window_open = match window.front() {
-                Some(first) if window.len() >= window_len => *first + Duration::from_secs(1),
-                _ => global_next,
+            let now = Instant::now();
+            let (reply_at, bulk_at) = if flights.len() < max_in_flight {
+                (lanes.ready_at(Lane::Reply, now), lanes.ready_at(Lane::Bulk, now))
+            } else {
+                (None, None)
             };
-            let wake_at = next.map(|(at, _)| at.max(global_next).max(window_open));
+            let wake_at = match (reply_at, bulk_at) {
+                (Some(r), Some(b)) => Some(r.min(b)),
+                (r, b) => r.or(b),
+            };
             let record = !lanes.unrecorded.is_empty();
             tokio::select! {
                 biased;
@@ -308,85 +544,202 @@ impl Sender {
                     }
                 }
                 _ = tokio::time::sleep_until(record_at), if record => {
-                    self.record_delivered(&mut lanes).await;
+                    self.record_settled(&mut lanes).await;
                     record_at = Instant::now() + Duration::from_secs(1);
                 }
                 Some(done) = flights.join_next(), if !flights.is_empty() => {
-                    if let Ok((chat, queued, result)) = done {
-                        self.settle(&mut lanes, chat, queued, result).await;
+                    if let Ok((chat, queued, verdict)) = done
+                        && self.settle(&mut lanes, chat, queued, verdict).await.is_break()
+                    {
+                        // The failpoint: stop dead, as a kill would, recording nothing more.
+                        flights.abort_all();
+                        return;
                     }
                 }
                 _ = self.wake.notified() => { reload = true; }
                 _ = tokio::time::sleep_until(wake_at.unwrap_or_else(Instant::now)), if wake_at.is_some() => {
-                    let Some(Reverse((at, chat))) = lanes.heap.pop() else { continue };
-                    // Stale heap entries: the chat is busy, empty, or was pushed back since.
-                    if lanes.busy.contains(&chat) || lanes.queues.get(&chat).is_none_or(VecDeque::is_empty) {
-                        continue;
-                    }
-                    if lanes.next_at.get(&chat).is_some_and(|n| *n > at) {
-                        lanes.schedule(chat);
-                        continue;
-                    }
-                    let Some(queued) = lanes.queues.get_mut(&chat).and_then(VecDeque::pop_front) else { continue };
-                    lanes.busy.insert(chat);
+                    // Replies first: a bulk message goes only when no reply may go now.
                     let now = Instant::now();
-                    global_next = global_next.max(now - spacing) + spacing;
-                    window.push_back(now);
-                    if window.len() > window_len {
-                        window.pop_front();
-                    }
-                    let bot = self.bot.clone();
-                    flights.spawn(async move {
-                        let result = deliver(&bot, &queued.message).await;
-                        (chat, queued, result)
-                    });
+                    let lane = if reply_at.is_some_and(|r| r <= now) { Lane::Reply } else { Lane::Bulk };
+                    self.dispatch(&mut lanes, lane, &api, paid.is_some(), &mut flights);
                 }
             }
         }
         while let Some(done) = flights.join_next().await {
-            if let Ok((chat, queued, result)) = done {
-                self.settle(&mut lanes, chat, queued, result).await;
+            if let Ok((chat, queued, verdict)) = done
+                && self.settle(&mut lanes, chat, queued, verdict).await.is_break()
+            {
+                return;
             }
         }
-        self.record_delivered(&mut lanes).await;
+        self.record_settled(&mut lanes).await;
         if !lanes.unrecorded.is_empty() {
-            // Still in the outbox: the next start sends them again (Telegram has no
-            // idempotency key), which is the one gap the architecture names.
+            // Still in the outbox: the next start sends replies again (Telegram has no
+            // idempotency key), which is the one gap the architecture names; bulk messages are
+            // marked, and recorded as unconfirmed instead.
             tracing::error!(left = lanes.unrecorded.len(), "delivered messages still in the outbox at stop");
         }
     }
 
-    /// Writes the deliveries whose outbox removal failed; those that fail again stay listed.
-    async fn record_delivered(&self, lanes: &mut Lanes) {
+    /// Takes one message from the outbox into its chat's queue; a bulk message found marked
+    /// as on its way is recorded as sent and unconfirmed instead of being sent again.
+    async fn load(&self, lanes: &mut Lanes, item: OutboxItem) {
+        let message = match serde_json::from_str::<OutMessage>(&item.payload) {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(id = item.id, error = %e, "unreadable outbox message set aside");
+                let _ = self.store.outbox_undeliverable(item.id, &e.to_string(), chrono::Utc::now()).await;
+                return;
+            }
+        };
+        if item.in_doubt && message.bulk {
+            self.stats.in_doubt.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(id = item.id, "a bulk message was on its way when the process stopped; not sent again");
+            let settled = Settled {
+                id: item.id,
+                copy: message.copy.map(|c| (c, CopyState::Sent, Some(UNCONFIRMED.to_owned()), None)),
+            };
+            if self.write(&settled).await.is_err() {
+                lanes.unrecorded.push(settled);
+            }
+            return;
+        }
+        let chat = message.target.chat;
+        let queue = lanes.queues.entry(chat).or_default();
+        if message.bulk {
+            queue.bulk.push_back(Queued { item, message });
+        } else {
+            queue.replies.push_back(Queued { item, message });
+        }
+        lanes.loaded += 1;
+        lanes.schedule(chat);
+    }
+
+    /// Starts the request of the next message of a lane, if it is still ready.
+    fn dispatch(&self, lanes: &mut Lanes, lane: Lane, api: &Api, paid: bool, flights: &mut JoinSet<Flight>) {
+        let heap = match lane {
+            Lane::Reply => &mut lanes.replies,
+            Lane::Bulk => &mut lanes.bulk,
+        };
+        let Some(Reverse((_, chat))) = heap.pop() else { return };
+        let queued = lanes.queues.get_mut(&chat).and_then(|q| match lane {
+            Lane::Reply => q.replies.pop_front(),
+            Lane::Bulk => q.bulk.pop_front(),
+        });
+        let Some(queued) = queued else { return };
+        lanes.busy.insert(chat);
+        let now = Instant::now();
+        let paid_send = paid && lane == Lane::Bulk && queued.message.edit.is_none();
+        match (&mut lanes.paid, paid_send) {
+            (Some(w), true) => w.push(now),
+            _ => {
+                lanes.free.push(now);
+                if lane == Lane::Bulk {
+                    lanes.bulk_next = now + self.limits.bulk_spacing;
+                }
+            }
+        }
+        let api = api.clone();
+        let store = self.store.clone();
+        flights.spawn(async move {
+            if queued.message.bulk
+                && let Err(e) = store.outbox_sending(queued.item.id, chrono::Utc::now()).await
+            {
+                // Not marked, so not sent: it waits for the store like any failure.
+                return (chat, queued, Verdict::Transient(format!("cannot mark the message as on its way: {e}")));
+            }
+            let verdict = api.deliver(&queued.message, paid_send).await;
+            (chat, queued, verdict)
+        });
+    }
+
+    /// Writes what Telegram's answer settled: the outbox removal, and for an announcement
+    /// copy its state in the same transaction.
+    async fn write(&self, s: &Settled) -> Result<(), vicinato_store::StoreError> {
+        match &s.copy {
+            Some((copy, state, reason, message_id)) => self
+                .store
+                .copy_settled(
+                    Some(s.id),
+                    AnnouncementId(copy.announcement),
+                    PersonId(copy.person),
+                    state,
+                    reason.as_deref(),
+                    message_id.as_deref(),
+                    chrono::Utc::now(),
+                )
+                .await
+                .map(drop),
+            None => self.store.outbox_delivered(s.id).await,
+        }
+    }
+
+    /// Writes what could not be written before; what fails again stays listed.
+    async fn record_settled(&self, lanes: &mut Lanes) {
         let mut left = Vec::new();
-        for id in std::mem::take(&mut lanes.unrecorded) {
-            if let Err(e) = self.store.outbox_delivered(id).await {
-                tracing::warn!(id, error = %e, "delivered message still not out of the outbox");
-                left.push(id);
+        for s in std::mem::take(&mut lanes.unrecorded) {
+            if let Err(e) = self.write(&s).await {
+                tracing::warn!(id = s.id, error = %e, "delivered message still not recorded");
+                left.push(s);
             }
         }
         lanes.unrecorded = left;
     }
 
-    /// Records the outcome of one request and decides what comes next for its chat.
-    async fn settle(&self, lanes: &mut Lanes, chat: i64, mut queued: Queued, result: Result<(), RequestError>) {
+    /// Records a message given up: kept in the outbox for operators, and its copy's state.
+    async fn give_up(&self, queued: &Queued, state: CopyState, why: &str) {
+        let id = queued.item.id;
+        match queued.message.copy {
+            Some(c) => {
+                let s = Settled { id, copy: Some((c, state, Some(why.to_owned()), None)) };
+                if let Err(e) = self.write(&s).await {
+                    tracing::error!(id, error = %e, "cannot record an announcement copy given up");
+                }
+            }
+            None => {
+                let _ = self.store.outbox_undeliverable(id, why, chrono::Utc::now()).await;
+            }
+        }
+    }
+
+    /// Records the outcome of one request and decides what comes next for its chat. `Break`
+    /// when the tests' failpoint says to stop dead.
+    async fn settle(
+        &self,
+        lanes: &mut Lanes,
+        chat: i64,
+        mut queued: Queued,
+        verdict: Verdict,
+    ) -> std::ops::ControlFlow<()> {
         lanes.busy.remove(&chat);
-        let verdict = match &result {
-            Ok(()) => Verdict::Delivered,
-            Err(e) => classify(e),
-        };
         let now = Instant::now();
         let id = queued.item.id;
         let mut requeue = false;
         let metrics = vicinato_core::metrics::global();
         let labels = ["telegram", self.channel.strip_prefix("telegram:").unwrap_or(&self.channel)];
+        // Replies whose fate is unknown are sent again (at least once); bulk ones are not.
+        let verdict = match verdict {
+            Verdict::InDoubt(why) if !queued.message.bulk => Verdict::Transient(why),
+            v => v,
+        };
         match verdict {
-            Verdict::Delivered => {
+            Verdict::Delivered(message_id) => {
                 self.stats.delivered.fetch_add(1, Ordering::Relaxed);
                 metrics.sent.with(&labels).inc();
-                if let Err(e) = self.store.outbox_delivered(id).await {
-                    tracing::warn!(id, error = %e, "delivered message not yet out of the outbox; will retry");
-                    lanes.unrecorded.push(id);
+                if queued.message.bulk {
+                    let taken = self.stats.bulk_delivered.fetch_add(1, Ordering::Relaxed) + 1;
+                    if self.stop_dead_after_bulk.is_some_and(|n| taken >= n) {
+                        tracing::error!("failpoint: stopping dead between Telegram's answer and its record");
+                        return std::ops::ControlFlow::Break(());
+                    }
+                }
+                let settled = Settled {
+                    id,
+                    copy: queued.message.copy.map(|c| (c, CopyState::Sent, None, message_id.map(|m| m.to_string()))),
+                };
+                if let Err(e) = self.write(&settled).await {
+                    tracing::warn!(id, error = %e, "delivered message not yet recorded; will retry");
+                    lanes.unrecorded.push(settled);
                 }
                 lanes.loaded -= 1;
                 lanes.next_at.insert(chat, now + self.interval(chat));
@@ -394,7 +747,11 @@ impl Sender {
             Verdict::RetryAfter(wait) => {
                 self.stats.retry_after.fetch_add(1, Ordering::Relaxed);
                 metrics.rate_limited.with(&labels).inc();
-                tracing::warn!(chat, seconds = wait.as_secs(), "Telegram asked to slow down");
+                tracing::warn!(chat, ms = wait.as_millis() as u64, "Telegram asked to slow down");
+                // The answer is a refusal: no doubt is left about this attempt.
+                if queued.message.bulk {
+                    let _ = self.store.outbox_attempt_failed(id, queued.item.attempts, "429").await;
+                }
                 lanes.next_at.insert(chat, now + wait);
                 requeue = true;
             }
@@ -405,7 +762,7 @@ impl Sender {
                 let attempts = queued.item.attempts;
                 if attempts >= self.limits.max_attempts {
                     tracing::error!(id, chat, attempts, error = %why, "message given up after repeated failures");
-                    let _ = self.store.outbox_undeliverable(id, &why, chrono::Utc::now()).await;
+                    self.give_up(&queued, CopyState::Failed(why.clone()), &why).await;
                     lanes.loaded -= 1;
                 } else {
                     let wait = self.backoff(attempts);
@@ -414,6 +771,19 @@ impl Sender {
                     lanes.next_at.insert(chat, now + wait);
                     requeue = true;
                 }
+            }
+            Verdict::InDoubt(why) => {
+                // A bulk message whose request may have been carried out: not sent again.
+                self.stats.in_doubt.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(id, chat, error = %why, "no answer for a bulk message; recorded as unconfirmed");
+                let settled = Settled {
+                    id,
+                    copy: queued.message.copy.map(|c| (c, CopyState::Sent, Some(UNCONFIRMED.to_owned()), None)),
+                };
+                if self.write(&settled).await.is_err() {
+                    lanes.unrecorded.push(settled);
+                }
+                lanes.loaded -= 1;
             }
             Verdict::SendInstead => {
                 queued.message.edit = None;
@@ -424,49 +794,65 @@ impl Sender {
                 lanes.loaded -= 1;
                 self.reenqueue(queued.message).await;
                 if self.store.outbox_delivered(id).await.is_err() {
-                    lanes.unrecorded.push(id);
+                    lanes.unrecorded.push(Settled { id, copy: None });
                 }
                 lanes.schedule(chat);
-                return;
+                return std::ops::ControlFlow::Continue(());
             }
             Verdict::Unreachable(why) => {
-                self.stats.unreachable.fetch_add(1, Ordering::Relaxed);
-                metrics.error("unreachable");
-                if chat > 0 {
-                    let account = Account::new(Network::Telegram, chat.to_string());
-                    if let Err(e) = self.store.set_unreachable(&account, Some(chrono::Utc::now())).await {
-                        tracing::error!(error = %e, "cannot mark an account unreachable");
-                    }
-                }
-                tracing::info!(chat, reason = %why, "chat unreachable; message not sent");
-                let _ = self.store.outbox_undeliverable(id, &why, chrono::Utc::now()).await;
-                lanes.loaded -= 1;
-                // Messages still queued for this chat would fail the same way.
-                if let Some(rest) = lanes.queues.remove(&chat) {
-                    for q in rest {
-                        let _ = self.store.outbox_undeliverable(q.item.id, &why, chrono::Utc::now()).await;
-                        lanes.loaded -= 1;
-                        if let Some(f) = q.message.fallback {
-                            self.reenqueue(*f).await;
-                        }
-                    }
-                }
-                if let Some(f) = queued.message.fallback.take() {
-                    self.reenqueue(*f).await;
-                }
+                self.cut_off(lanes, chat, queued, CopyState::Unreachable, &why).await;
+                return std::ops::ControlFlow::Continue(());
+            }
+            Verdict::Blocked(why) => {
+                self.cut_off(lanes, chat, queued, CopyState::Blocked(why.clone()), &why).await;
+                return std::ops::ControlFlow::Continue(());
             }
             Verdict::Refused(why) => {
                 self.stats.refused.fetch_add(1, Ordering::Relaxed);
                 metrics.error("send_refused");
                 tracing::error!(id, chat, error = %why, "Telegram refused a message");
-                let _ = self.store.outbox_undeliverable(id, &why, chrono::Utc::now()).await;
+                self.give_up(&queued, CopyState::Failed(why.clone()), &why).await;
                 lanes.loaded -= 1;
             }
         }
         if requeue {
-            lanes.queues.entry(chat).or_default().push_front(queued);
+            let q = lanes.queues.entry(chat).or_default();
+            if queued.message.bulk { q.bulk.push_front(queued) } else { q.replies.push_front(queued) }
+        }
+        if lanes.queues.get(&chat).is_some_and(ChatQueue::is_empty) {
+            lanes.queues.remove(&chat);
         }
         lanes.schedule(chat);
+        std::ops::ControlFlow::Continue(())
+    }
+
+    /// A chat Telegram will not let the bot write to: its account is marked unreachable, the
+    /// message and every other one queued for it are given up (copies with `state`), and their
+    /// fallbacks (a note in the group a private reply came from) are queued instead.
+    async fn cut_off(&self, lanes: &mut Lanes, chat: i64, mut queued: Queued, state: CopyState, why: &str) {
+        self.stats.unreachable.fetch_add(1, Ordering::Relaxed);
+        vicinato_core::metrics::global().error("unreachable");
+        if chat > 0 {
+            let account = Account::new(Network::Telegram, chat.to_string());
+            if let Err(e) = self.store.set_unreachable(&account, Some(chrono::Utc::now())).await {
+                tracing::error!(error = %e, "cannot mark an account unreachable");
+            }
+        }
+        tracing::info!(chat, reason = %why, "chat unreachable; message not sent");
+        self.give_up(&queued, state.clone(), why).await;
+        lanes.loaded -= 1;
+        if let Some(rest) = lanes.queues.remove(&chat) {
+            for q in rest.replies.into_iter().chain(rest.bulk) {
+                self.give_up(&q, state.clone(), why).await;
+                lanes.loaded -= 1;
+                if let Some(f) = q.message.fallback {
+                    self.reenqueue(*f).await;
+                }
+            }
+        }
+        if let Some(f) = queued.message.fallback.take() {
+            self.reenqueue(*f).await;
+        }
     }
 
     /// Puts a message back in the outbox as a new one (a fallback, or a moved chat).
@@ -476,6 +862,20 @@ impl Sender {
             Err(e) => tracing::error!(error = %e, "cannot queue a message again"),
         }
     }
+}
+
+/// The reason kept with a copy whose request left but whose answer never came.
+pub const UNCONFIRMED: &str = "unconfirmed: no answer came back from Telegram";
+
+/// A number in [0, 1) for backoff jitter: the clock's nanoseconds through splitmix64.
+fn jitter() -> f64 {
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    let mut z = STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed) ^ seed;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]
@@ -489,8 +889,8 @@ mod tests {
             classify(&RequestError::RetryAfter(Seconds::from_seconds(3))),
             Verdict::RetryAfter(Duration::from_secs(3))
         );
-        assert_eq!(classify(&RequestError::Api(ApiError::MessageNotModified)), Verdict::Delivered);
-        assert!(matches!(classify(&RequestError::Api(ApiError::BotBlocked)), Verdict::Unreachable(_)));
+        assert_eq!(classify(&RequestError::Api(ApiError::MessageNotModified)), Verdict::Delivered(None));
+        assert!(matches!(classify(&RequestError::Api(ApiError::BotBlocked)), Verdict::Blocked(_)));
         assert!(matches!(
             classify(&RequestError::Api(ApiError::Unknown(
                 "Forbidden: bot can't initiate conversation with a user".into()
@@ -503,5 +903,39 @@ mod tests {
             Verdict::Refused(_)
         ));
         assert_eq!(classify(&RequestError::Api(ApiError::MessageToEditNotFound)), Verdict::SendInstead);
+    }
+
+    #[test]
+    fn bot_api_answers_are_read_with_their_message_id_and_exact_wait() {
+        let ok = r#"{"ok":true,"result":{"message_id":77,"chat":{"id":5}}}"#;
+        assert_eq!(read_answer(200, ok), Verdict::Delivered(Some(77)));
+        let wait = r#"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}}"#;
+        assert_eq!(read_answer(429, wait), Verdict::RetryAfter(Duration::from_secs(7)));
+        let blocked = r#"{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}"#;
+        assert_eq!(read_answer(403, blocked), Verdict::Blocked("Forbidden: bot was blocked by the user".into()));
+        let gone = r#"{"ok":false,"error_code":403,"description":"Forbidden: user is deactivated"}"#;
+        assert!(matches!(read_answer(403, gone), Verdict::Blocked(_)));
+        let missing = r#"{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}"#;
+        assert_eq!(read_answer(400, missing), Verdict::Unreachable("Bad Request: chat not found".into()));
+        let boom = r#"{"ok":false,"error_code":500,"description":"Internal Server Error"}"#;
+        assert_eq!(read_answer(500, boom), Verdict::Transient("Internal Server Error".into()));
+        assert!(matches!(read_answer(502, "<html>Bad Gateway</html>"), Verdict::Transient(_)));
+        let moved = r#"{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001}}"#;
+        assert_eq!(read_answer(400, moved), Verdict::MovedTo(-1001));
+        let bad = r#"{"ok":false,"error_code":400,"description":"Bad Request: can't parse entities"}"#;
+        assert!(matches!(read_answer(400, bad), Verdict::Refused(_)));
+    }
+
+    #[test]
+    fn a_full_window_opens_when_its_oldest_send_is_a_window_old() {
+        let t0 = Instant::now();
+        let mut w = Window::new(Duration::from_millis(1035), 3);
+        for i in 0..3 {
+            assert!(w.open_at(t0) <= t0 + Duration::from_millis(i));
+            w.push(t0 + Duration::from_millis(i * 10));
+        }
+        assert_eq!(w.open_at(t0), t0 + Duration::from_millis(1035));
+        w.push(t0 + Duration::from_millis(1035));
+        assert_eq!(w.open_at(t0), t0 + Duration::from_millis(1045));
     }
 }

@@ -11,7 +11,14 @@
 //! `getChatMember`, `restrictChatMember`, `banChatMember` and `unbanChatMember` (with
 //! `until_date` and `only_if_banned`) and `deleteMessage` act on them, and answer Telegram's
 //! "not enough rights" errors when the bot lacks the right. Faults can be injected for the next calls of a method: 429s, 5xx answers, answers
-//! that are not JSON, and slow answers.
+//! that are not JSON, and slow answers; or at random, a share of all sends ([`FaultRates`]).
+//!
+//! The network between the bot and the server can be given a delay and jitter ([`Path`]): each
+//! request waits half the delay plus a random part of half the jitter before the server takes
+//! it (and counts it against the limits), and as much again, drawn anew, before the answer
+//! leaves. A round trip of 20 ms + 0–60 ms is therefore 10 + 0–30 ms each way. Randomness is
+//! seeded, so a run can be repeated. `allow_paid_broadcast` on a send is accepted and lifts the
+//! overall limit to [`Limits::paid_per_second`], as Telegram's paid broadcasts do.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -35,11 +42,62 @@ pub struct Limits {
     pub group_per_minute: usize,
     /// The longest a getUpdates call waits, whatever timeout it asks for.
     pub poll_cap: Duration,
+    /// Messages per second over all chats for sends with `allow_paid_broadcast` (Telegram
+    /// allows up to 1,000, for a fee).
+    pub paid_per_second: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { global_per_second: 30, chat_per_second: 1, group_per_minute: 20, poll_cap: Duration::from_secs(2) }
+        Self {
+            global_per_second: 30,
+            chat_per_second: 1,
+            group_per_minute: 20,
+            poll_cap: Duration::from_secs(2),
+            paid_per_second: 1000,
+        }
+    }
+}
+
+/// The network between the bot and the server: a round trip takes `delay` plus a random part
+/// of `jitter`, half of each on the way in (before the server takes the request) and half on
+/// the way out, drawn independently.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Path {
+    pub delay: Duration,
+    pub jitter: Duration,
+}
+
+/// Faults injected at random into sends (`sendMessage`, `sendDocument`, …), as shares of all
+/// of them: a 500 answer, or a 429 with `retry_after` seconds. Neither carries the send out.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FaultRates {
+    pub server_error: f64,
+    pub too_many: f64,
+    pub retry_after: u32,
+}
+
+/// A small seeded generator (splitmix64): the test server's only source of randomness.
+#[derive(Debug, Clone)]
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// One way of a round trip on `path`.
+    fn one_way(&mut self, path: Path) -> Duration {
+        path.delay / 2 + path.jitter.mul_f64(self.unit() / 2.0)
     }
 }
 
@@ -173,9 +231,17 @@ struct Inner {
     calls: Vec<(String, Value)>,
     faults: VecDeque<(String, Fault)>,
     sends_global: VecDeque<Instant>,
+    /// Paid broadcasts, counted apart from the free budget.
+    sends_paid: VecDeque<Instant>,
     sends_chat: HashMap<i64, VecDeque<Instant>>,
     violations: Vec<String>,
     injected_429: u64,
+    injected_5xx: u64,
+    path: Path,
+    rates: FaultRates,
+    dice: Option<Dice>,
+    /// Sends that asked for `allow_paid_broadcast`.
+    paid: u64,
     pending_queries: HashSet<String>,
     answered_queries: HashSet<String>,
     next_query: u64,
@@ -423,6 +489,16 @@ impl Shared {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// How long one way of a request takes on the configured path.
+    fn one_way(&self) -> Duration {
+        let mut inner = self.lock();
+        let path = inner.path;
+        if path == Path::default() {
+            return Duration::ZERO;
+        }
+        inner.dice.get_or_insert(Dice(7)).one_way(path)
+    }
+
     fn bot_user(&self) -> Value {
         json!({"id": self.bot_id, "is_bot": true, "first_name": "Vicinato", "username": self.username})
     }
@@ -479,20 +555,24 @@ impl Shared {
     }
 
     /// Records a send against the windows; an error response when it is over a limit.
-    fn admit_send(&self, inner: &mut Inner, chat: i64) -> Option<Response> {
+    fn admit_send(&self, inner: &mut Inner, chat: i64, paid: bool) -> Option<Response> {
         let now = Instant::now();
         let second = Duration::from_secs(1);
         let minute = Duration::from_secs(60);
-        while inner.sends_global.front().is_some_and(|t| now.duration_since(*t) >= second) {
-            inner.sends_global.pop_front();
+        for sends in [&mut inner.sends_global, &mut inner.sends_paid] {
+            while sends.front().is_some_and(|t| now.duration_since(*t) >= second) {
+                sends.pop_front();
+            }
         }
         let lane = inner.sends_chat.entry(chat).or_default();
         while lane.front().is_some_and(|t| now.duration_since(*t) >= minute) {
             lane.pop_front();
         }
         let in_second = lane.iter().filter(|t| now.duration_since(**t) < second).count();
-        let over = if inner.sends_global.len() >= self.limits.global_per_second {
-            Some(format!("more than {} messages in one second overall", self.limits.global_per_second))
+        let global = if paid { self.limits.paid_per_second } else { self.limits.global_per_second };
+        let counted = if paid { inner.sends_paid.len() } else { inner.sends_global.len() };
+        let over = if counted >= global {
+            Some(format!("more than {global} messages in one second overall"))
         } else if in_second >= self.limits.chat_per_second {
             Some(format!("more than {} message(s) in one second to chat {chat}", self.limits.chat_per_second))
         } else if chat < 0 && lane.len() >= self.limits.group_per_minute {
@@ -504,7 +584,11 @@ impl Shared {
             inner.violations.push(why);
             return Some(too_many(1));
         }
-        inner.sends_global.push_back(now);
+        if paid {
+            inner.sends_paid.push_back(now);
+        } else {
+            inner.sends_global.push_back(now);
+        }
         inner.sends_chat.entry(chat).or_default().push_back(now);
         None
     }
@@ -893,7 +977,11 @@ impl Shared {
         (html, text, keyboard): (String, String, Keyboard),
         (document, photo): (Option<SentDocument>, Option<SentPhoto>),
     ) -> Response {
-        if let Some(limited) = self.admit_send(&mut inner, chat) {
+        let paid = body["allow_paid_broadcast"].as_bool() == Some(true);
+        if paid {
+            inner.paid += 1;
+        }
+        if let Some(limited) = self.admit_send(&mut inner, chat, paid) {
             return limited;
         }
         inner.next_message += 1;
@@ -1162,6 +1250,36 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
+    let way_in = shared.one_way();
+    if !way_in.is_zero() {
+        tokio::time::sleep(way_in).await;
+    }
+    let answer = take(&shared, &headers, &uri, body).await;
+    let way_out = shared.one_way();
+    if !way_out.is_zero() {
+        tokio::time::sleep(way_out).await;
+    }
+    answer
+}
+
+/// A random fault for a send, drawn from the configured rates.
+fn random_fault(inner: &mut Inner) -> Option<Fault> {
+    let rates = inner.rates;
+    if rates.server_error <= 0.0 && rates.too_many <= 0.0 {
+        return None;
+    }
+    let roll = inner.dice.get_or_insert(Dice(7)).unit();
+    if roll < rates.server_error {
+        Some(Fault::ServerError(500))
+    } else if roll < rates.server_error + rates.too_many {
+        Some(Fault::TooManyRequests(rates.retry_after))
+    } else {
+        None
+    }
+}
+
+/// The request as the server takes it, once it arrived.
+async fn take(shared: &Arc<Shared>, headers: &HeaderMap, uri: &Uri, body: Bytes) -> Response {
     let path = uri.path();
     let Some(rest) = path.strip_prefix("/bot") else { return err(404, "Not Found") };
     let Some((token, method)) = rest.rsplit_once('/') else { return err(404, "Not Found") };
@@ -1187,14 +1305,18 @@ async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri,
         let mut inner = shared.lock();
         inner.calls.push((method.clone(), body.clone()));
         let found = inner.faults.iter().position(|(m, _)| *m == method || m == "*");
-        found.and_then(|i| inner.faults.remove(i)).map(|(_, f)| f)
+        let queued = found.and_then(|i| inner.faults.remove(i)).map(|(_, f)| f);
+        queued.or_else(|| if SENDING.contains(&method.as_str()) { random_fault(&mut inner) } else { None })
     };
     match fault {
         Some(Fault::TooManyRequests(s)) => {
             shared.lock().injected_429 += 1;
             return too_many(s);
         }
-        Some(Fault::ServerError(code)) => return err(code, "Internal Server Error"),
+        Some(Fault::ServerError(code)) => {
+            shared.lock().injected_5xx += 1;
+            return err(code, "Internal Server Error");
+        }
         Some(Fault::NotJson) => {
             return (StatusCode::BAD_GATEWAY, "<html><body><h1>502 Bad Gateway</h1></body></html>").into_response();
         }
@@ -1526,6 +1648,31 @@ impl TestServer {
     /// The next call of `method` (Bot API name, any case; `*` for any) meets this fault.
     pub fn inject(&self, method: &str, fault: Fault) {
         self.shared.lock().faults.push_back((method.to_lowercase(), fault));
+    }
+
+    /// From now on every request crosses a network with this delay and jitter.
+    pub fn set_path(&self, path: Path) {
+        self.shared.lock().path = path;
+    }
+
+    /// From now on this share of sends meets a random fault.
+    pub fn set_fault_rates(&self, rates: FaultRates) {
+        self.shared.lock().rates = rates;
+    }
+
+    /// Seeds the server's randomness (delays and random faults); 7 unless set.
+    pub fn seed(&self, seed: u64) {
+        self.shared.lock().dice = Some(Dice(seed));
+    }
+
+    /// 5xx answers this server gave because a test injected them (queued or at random).
+    pub fn injected_5xx(&self) -> u64 {
+        self.shared.lock().injected_5xx
+    }
+
+    /// Sends that asked for `allow_paid_broadcast`.
+    pub fn paid_sends(&self) -> u64 {
+        self.shared.lock().paid
     }
 
     /// Every message the bot sent to a chat, oldest first, with edits applied.

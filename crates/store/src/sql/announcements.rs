@@ -394,6 +394,37 @@ impl AnnouncementStore for SqlStore {
         Ok(changed == 1)
     }
 
+    async fn copy_settled(
+        &self,
+        outbox: Option<i64>,
+        id: AnnouncementId,
+        person: PersonId,
+        state: &CopyState,
+        reason: Option<&str>,
+        message_id: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let mut stmts = vec![
+            Stmt::new(
+                "UPDATE announcement_recipients SET state = $1, reason = $2, sent_at = $3, message_id = $4 \
+                 WHERE announcement_id = $5 AND person_id = $6 AND state IN ($7, $8)",
+            )
+            .bind(state.as_str())
+            .bind(reason.or(state.reason()).map(str::to_owned))
+            .bind(at.timestamp())
+            .bind(message_id.map(str::to_owned))
+            .bind(id.0)
+            .bind(person.0)
+            .bind(CopyState::Queued.as_str())
+            .bind(CopyState::Sending.as_str()),
+        ];
+        if let Some(row) = outbox {
+            stmts.push(Stmt::new("DELETE FROM outbox WHERE id = $1").bind(row));
+        }
+        let affected = self.transaction(stmts).await?;
+        Ok(affected.first().copied() == Some(1))
+    }
+
     async fn recipient_counts(&self, id: AnnouncementId) -> StoreResult<Vec<CopyCount>> {
         let rows: Vec<(String, String, Option<String>, i64)> = self
             .fetch_all(

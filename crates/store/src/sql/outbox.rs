@@ -84,10 +84,10 @@ impl OutboxStore for SqlStore {
     }
 
     async fn outbox_pending(&self, channel: &str, after: i64, limit: i64) -> StoreResult<Vec<OutboxItem>> {
-        let rows: Vec<(i64, String, String, i64)> = self
+        let rows: Vec<(i64, String, String, i64, bool)> = self
             .fetch_all(
                 Stmt::new(
-                    "SELECT id, chat, payload, attempts FROM outbox \
+                    "SELECT id, chat, payload, attempts, sending_at IS NOT NULL FROM outbox \
                      WHERE channel = $1 AND id > $2 AND failed_at IS NULL ORDER BY id LIMIT $3",
                 )
                 .bind(channel)
@@ -95,7 +95,10 @@ impl OutboxStore for SqlStore {
                 .bind(limit),
             )
             .await?;
-        Ok(rows.into_iter().map(|(id, chat, payload, attempts)| OutboxItem { id, chat, payload, attempts }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, chat, payload, attempts, in_doubt)| OutboxItem { id, chat, payload, attempts, in_doubt })
+            .collect())
     }
 
     async fn outbox_depth(&self) -> StoreResult<Vec<OutboxDepth>> {
@@ -117,9 +120,13 @@ impl OutboxStore for SqlStore {
         self.execute(Stmt::new("DELETE FROM outbox WHERE id = $1").bind(id)).await.map(|_| ())
     }
 
+    async fn outbox_sending(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+        self.execute(Stmt::new("UPDATE outbox SET sending_at = $1 WHERE id = $2").bind(now).bind(id)).await.map(|_| ())
+    }
+
     async fn outbox_attempt_failed(&self, id: i64, attempts: i64, error: &str) -> StoreResult<()> {
         self.execute(
-            Stmt::new("UPDATE outbox SET attempts = $1, last_error = $2 WHERE id = $3")
+            Stmt::new("UPDATE outbox SET attempts = $1, last_error = $2, sending_at = NULL WHERE id = $3")
                 .bind(attempts)
                 .bind(error)
                 .bind(id),

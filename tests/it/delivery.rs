@@ -1,0 +1,302 @@
+//! Announcement copies delivered through the Telegram sender's bulk lane against the Bot API
+//! test server (Telegram's limits enforced, faults injected): each copy recorded exactly as
+//! Telegram answered (sent with its message id, blocked, unreachable), replies going ahead
+//! of the bulk lane, paid broadcasts, and a copy Telegram took but the process never recorded
+//! (a failpoint that stops the sender dead) not sent again after a restart.
+
+use crate::support::*;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use vicinato::config::Secret;
+use vicinato::core::announcements::{By, compose, status};
+use vicinato::domain::*;
+use vicinato::store::Store;
+use vicinato::transport::telegram::inbound::Target;
+use vicinato::transport::telegram::outbound::OutMessage;
+use vicinato::transport::telegram::sender::{SendLimits, UNCONFIRMED};
+use vicinato::transport::telegram::{TelegramBot, TelegramOptions};
+use vicinato_testkit::telegram::{Fault, FaultRates, TestServer, User};
+
+const TOKEN: &str = "4343:DELIVERY-token";
+/// How long a test waits for something that should happen (never a measured time).
+const WAIT: Duration = Duration::from_secs(60);
+
+struct Running {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<anyhow::Result<()>>,
+    stats: Arc<vicinato::transport::telegram::sender::SendStats>,
+}
+
+impl Running {
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        self.task.await.expect("bot task").expect("bot stops cleanly");
+    }
+}
+
+fn options(server: &TestServer) -> TelegramOptions {
+    let mut o = TelegramOptions::new("test", Secret::new(TOKEN.into()), "VICINATO_TELEGRAM_TOKEN", &server.url);
+    o.limits = SendLimits { backoff_base: Duration::from_millis(50), ..SendLimits::default() };
+    o.poll_timeout = 1;
+    o
+}
+
+/// The app with a Telegram bot connected to the test server, its courier added; the bot is
+/// not running yet.
+async fn app_with_bot(
+    store: Arc<dyn Store>,
+    server: &TestServer,
+    options: TelegramOptions,
+) -> (vicinato::app::App, TelegramBot) {
+    let (mut app, _clock) = spawn_app(store, saturday_morning(), Options::default()).await;
+    let bot = TelegramBot::connect(app.engine.clone(), options).await.expect("bot connects");
+    app.add_courier(Arc::new(bot.courier()));
+    let _ = server;
+    (app, bot)
+}
+
+fn run(bot: TelegramBot) -> Running {
+    let stats = bot.stats();
+    let (stop, rx) = watch::channel(false);
+    Running { stop, task: tokio::spawn(bot.run(rx)), stats }
+}
+
+/// Residents of Centocelle on Telegram, each a user of the test server who started the bot.
+async fn residents(store: &dyn Store, server: &TestServer, from: i64, n: usize) -> Vec<(Person, User)> {
+    let now = saturday_morning();
+    let mut out = Vec::new();
+    for i in 0..n as i64 {
+        let id = from + i;
+        let user = server.user(id, &format!("Vicino {id}"), Some("it"));
+        server.user_started(&user);
+        let mut p = store.person_for_account(&Account::new(Network::Telegram, id.to_string()), "x", now).await.unwrap();
+        p.home = Some(TerritoryId::new("centocelle"));
+        p.language = Some(Lang::It);
+        store.save_profile(&p).await.unwrap();
+        out.push((p, user));
+    }
+    out
+}
+
+/// Composes an announcement to Centocelle and runs its send job: every copy goes to the bulk
+/// lane.
+async fn announce(app: &vicinato::app::App, text: &str) -> AnnouncementId {
+    let store = app.engine.store();
+    let now = saturday_morning();
+    let tree = TerritoryTree::new(store.territories().await.unwrap()).unwrap();
+    let draft = compose::Draft {
+        texts: AnnouncementTexts { it: text.into(), en: None },
+        audience: Audience { territory: Some(TerritoryId::new("centocelle")), who: Who::Home },
+        at: None,
+        recurrence: None,
+    };
+    let a = compose::compose(By::Operator, draft, store.as_ref(), &tree, &[], now).await.unwrap().unwrap();
+    let ran = app.scheduler.run_due(now).await.unwrap();
+    assert_eq!((ran.ran, ran.failed), (1, 0));
+    a.id
+}
+
+async fn copies(store: &dyn Store, id: AnnouncementId) -> Vec<Recipient> {
+    store.recipients(id, None, 100_000).await.unwrap()
+}
+
+/// Waits until no copy of the announcement is in the bulk lane any more.
+async fn settled(store: &dyn Store, id: AnnouncementId) -> Vec<Recipient> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let all = copies(store, id).await;
+        if all.iter().all(|c| c.state.is_final()) || tokio::time::Instant::now() > deadline {
+            return all;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn no_violations(server: &TestServer) {
+    assert!(server.violations().is_empty(), "the bot broke Telegram's limits: {:?}", server.violations());
+}
+
+#[tokio::test]
+async fn each_copy_is_recorded_as_telegram_answered_it_with_its_message_id_or_the_reason() {
+    let server = TestServer::start(TOKEN).await.unwrap();
+    let (store, _dir) = sqlite_store().await;
+    let (app, bot) = app_with_bot(store.clone(), &server, options(&server)).await;
+    let people = residents(store.as_ref(), &server, 9100, 3).await;
+    // Blocked the bot; never started it; unknown to Telegram altogether.
+    let blocked = residents(store.as_ref(), &server, 9200, 1).await.remove(0);
+    server.block(&blocked.1);
+    let shy = server.user(9300, "Shy", Some("it"));
+    let mut p =
+        store.person_for_account(&Account::new(Network::Telegram, "9300"), "x", saturday_morning()).await.unwrap();
+    p.home = Some(TerritoryId::new("centocelle"));
+    store.save_profile(&p).await.unwrap();
+    let mut ghost =
+        store.person_for_account(&Account::new(Network::Telegram, "9400"), "x", saturday_morning()).await.unwrap();
+    ghost.home = Some(TerritoryId::new("centocelle"));
+    store.save_profile(&ghost).await.unwrap();
+
+    let id = announce(&app, "Mercato sabato").await;
+    assert!(
+        copies(store.as_ref(), id).await.iter().all(|c| c.state == CopyState::Sending),
+        "handed to the bulk lane, not yet sent: {:?}",
+        copies(store.as_ref(), id).await
+    );
+    let running = run(bot);
+    let all = settled(store.as_ref(), id).await;
+    running.stop().await;
+
+    for (person, user) in &people {
+        let copy = all.iter().find(|c| c.person == person.id).unwrap();
+        let got = server.messages(user.id);
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert!(got[0].text.contains("Mercato sabato"), "{}", got[0].text);
+        assert_eq!(copy.state, CopyState::Sent);
+        assert_eq!(copy.message_id, Some(got[0].message_id.to_string()), "Telegram's own id is kept");
+    }
+    let of = |person: PersonId| all.iter().find(|c| c.person == person).unwrap().state.clone();
+    assert_eq!(of(blocked.0.id), CopyState::Blocked("Forbidden: bot was blocked by the user".into()));
+    assert_eq!(of(p.id), CopyState::Unreachable);
+    assert_eq!(of(ghost.id), CopyState::Unreachable);
+    // Never retried: one try each.
+    for chat in [blocked.1.id, shy.id, 9400] {
+        let tries = server.calls("sendMessage").iter().filter(|c| c["chat_id"].as_i64() == Some(chat)).count();
+        assert_eq!(tries, 1, "chat {chat}");
+    }
+    let tree = TerritoryTree::new(store.territories().await.unwrap()).unwrap();
+    let s = status::status(By::Operator, id, store.as_ref(), &tree).await.unwrap().unwrap();
+    assert_eq!((s.count(None, "sent"), s.count(None, "blocked"), s.count(None, "unreachable")), (3, 1, 2));
+    let reasons: Vec<String> = s.reasons().into_iter().map(|(r, _)| r).collect();
+    assert!(reasons.iter().any(|r| r.contains("can't initiate conversation")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("chat not found")), "{reasons:?}");
+    // The job looks again and closes the announcement once every copy is settled.
+    let later = saturday_morning() + chrono::Duration::seconds(10);
+    app.scheduler.run_due(later).await.unwrap();
+    assert_eq!(store.announcement(id).await.unwrap().unwrap().state, AnnouncementState::Done);
+    no_violations(&server);
+}
+
+#[tokio::test]
+async fn a_resident_writing_during_a_large_send_is_answered_ahead_of_the_remaining_copies() {
+    let server = TestServer::start(TOKEN).await.unwrap();
+    let (store, _dir) = sqlite_store().await;
+    let (app, bot) = app_with_bot(store.clone(), &server, options(&server)).await;
+    let waker = bot.waker();
+    let copies: Vec<_> = (0..150)
+        .map(|i| {
+            let user = server.user(20_000 + i, "Vicino", Some("it"));
+            server.user_started(&user);
+            OutMessage {
+                target: Target { chat: user.id, thread: None },
+                html: "Avviso per tutti".into(),
+                keyboard: Vec::new(),
+                edit: None,
+                fallback: None,
+                document: None,
+                bulk: true,
+                copy: None,
+            }
+            .to_item()
+        })
+        .collect();
+    store.outbox_push("telegram:test", &copies, None, chrono::Utc::now()).await.unwrap();
+    let running = run(bot);
+    waker.notify_one();
+    // Once the send is under way, a resident writes.
+    let rosa = server.user(30_001, "Rosa", Some("it"));
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while server.sent_count() < 40 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.user_says(&rosa, "/help");
+    assert!(server.wait_confirmed(WAIT).await, "the update was handled");
+    let handled_at = server.sent_count();
+    server.nth_message(rosa.id, 1, WAIT).await.expect("Rosa is answered");
+    let order = server.all_messages();
+    let answer = order.iter().position(|m| m.chat == rosa.id).unwrap();
+    assert!(answer < 150, "the answer went out while copies were still waiting (position {answer} of {})", order.len());
+    assert!(
+        answer <= handled_at + 3,
+        "at most the copies already on their way went ahead: answered at {answer}, {handled_at} sent when the reply was stored"
+    );
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while server.sent_count() < 151 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    running.stop().await;
+    assert_eq!(server.sent_count(), 151, "every copy and the answer, each once");
+    no_violations(&server);
+    drop(app);
+}
+
+#[tokio::test]
+async fn paid_broadcast_copies_carry_the_parameter_and_replies_do_not() {
+    let server = TestServer::start(TOKEN).await.unwrap();
+    let (store, _dir) = sqlite_store().await;
+    let mut o = options(&server);
+    o.limits.paid_per_second = Some(200);
+    let (app, bot) = app_with_bot(store.clone(), &server, o).await;
+    let people = residents(store.as_ref(), &server, 40_000, 90).await;
+    let id = announce(&app, "Avviso pagato").await;
+    let running = run(bot);
+    let rosa = server.user(41_000, "Rosa", Some("it"));
+    server.user_says(&rosa, "/help");
+    server.nth_message(rosa.id, 1, WAIT).await.expect("Rosa is answered");
+    let all = settled(store.as_ref(), id).await;
+    running.stop().await;
+    assert!(all.iter().all(|c| c.state == CopyState::Sent), "{all:?}");
+    assert_eq!(server.paid_sends(), people.len() as u64, "every copy, and only the copies, as paid broadcasts");
+    let to_rosa = server.calls("sendMessage").into_iter().find(|c| c["chat_id"].as_i64() == Some(rosa.id)).unwrap();
+    assert!(to_rosa.get("allow_paid_broadcast").is_none(), "{to_rosa}");
+    no_violations(&server);
+}
+
+#[tokio::test]
+async fn a_copy_telegram_took_but_the_process_never_recorded_is_not_sent_again_after_a_restart() {
+    let server = TestServer::start(TOKEN).await.unwrap();
+    server.seed(11);
+    // One send in ten meets a fault: 500s and 429s.
+    server.set_fault_rates(FaultRates { server_error: 0.05, too_many: 0.05, retry_after: 1 });
+    // And surely one of each, whatever the dice say.
+    server.inject("sendMessage", Fault::ServerError(500));
+    server.inject("sendMessage", Fault::TooManyRequests(1));
+    let (store, _dir) = sqlite_store().await;
+    let mut dying = options(&server);
+    // One request at a time, so that at the failpoint no other request is on its way.
+    dying.limits.max_in_flight = 1;
+    dying.stop_sender_after_bulk = Some(6);
+    let (app, bot) = app_with_bot(store.clone(), &server, dying).await;
+    let people = residents(store.as_ref(), &server, 50_000, 14).await;
+    let id = announce(&app, "Avviso con guasti").await;
+    let running = run(bot);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while vicinato::transport::telegram::sender::SendStats::get(&running.stats.bulk_delivered) < 6
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    running.stop().await;
+    let after_crash = copies(store.as_ref(), id).await;
+    assert_eq!(after_crash.iter().filter(|c| c.state == CopyState::Sent).count(), 5, "the sixth was never recorded");
+    assert_eq!(server.sent_count(), 6, "Telegram took six");
+
+    // A new process on the same store, without the failpoint.
+    let (_app2, bot2) = app_with_bot(store.clone(), &server, options(&server)).await;
+    let running = run(bot2);
+    let all = settled(store.as_ref(), id).await;
+    let stats = running.stats.clone();
+    running.stop().await;
+    for (person, user) in &people {
+        assert_eq!(server.messages(user.id).len(), 1, "{} got its copy exactly once", person.id);
+    }
+    assert!(all.iter().all(|c| c.state == CopyState::Sent), "{all:?}");
+    let unconfirmed: Vec<_> = all.iter().filter(|c| c.message_id.is_none()).collect();
+    assert_eq!(unconfirmed.len(), 1, "the one in doubt is recorded without an id: {all:?}");
+    assert_eq!(vicinato::transport::telegram::sender::SendStats::get(&stats.in_doubt), 1);
+    let tree = TerritoryTree::new(store.territories().await.unwrap()).unwrap();
+    let s = status::status(By::Operator, id, store.as_ref(), &tree).await.unwrap().unwrap();
+    assert_eq!(s.reasons(), vec![(UNCONFIRMED.to_owned(), 1)]);
+    assert!(server.injected_5xx() >= 1 && server.injected_429s() >= 1, "faults were injected");
+    no_violations(&server);
+}
