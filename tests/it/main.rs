@@ -27,4 +27,5 @@ mod scheduler;
 mod schema;
 mod support;
 mod synapse;
+mod takeover;
 mod telegram;

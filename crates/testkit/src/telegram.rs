@@ -10,8 +10,10 @@
 //! (member, restricted or banned, until when) and the bot's administrator rights there:
 //! `getChatMember`, `restrictChatMember`, `banChatMember` and `unbanChatMember` (with
 //! `until_date` and `only_if_banned`) and `deleteMessage` act on them, and answer Telegram's
-//! "not enough rights" errors when the bot lacks the right. Faults can be injected for the next calls of a method: 429s, 5xx answers, answers
-//! that are not JSON, and slow answers.
+//! "not enough rights" errors when the bot lacks the right. Faults can be injected for the next
+//! calls of a method: 429s, 5xx answers, answers that are not JSON, and slow answers; and the
+//! calls of a method can be held, never carried out (`stall`), as when a machine dies with
+//! requests still on their way.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -156,6 +158,10 @@ struct Inner {
     deleted: HashSet<(i64, i64)>,
     members: HashMap<(i64, i64), MemberStatus>,
     bot_rights: HashMap<i64, BotRights>,
+    /// Methods whose calls are held, never carried out, until [`TestServer::unstall`].
+    stalling: HashSet<String>,
+    /// Calls held so far.
+    stalled: usize,
 }
 
 /// A member's standing in a group. `until` is a Unix time; 0 is for good.
@@ -196,6 +202,8 @@ struct Shared {
     inner: Mutex<Inner>,
     /// Woken when an update is queued or the bot sends something.
     news: Notify,
+    /// Woken when held calls are let go.
+    unstalled: Notify,
     client: http_post::Client,
 }
 
@@ -962,6 +970,25 @@ async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri,
         Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
         None => {}
     }
+    let held = {
+        let mut inner = shared.lock();
+        let held = inner.stalling.contains(&method);
+        inner.stalled += usize::from(held);
+        held
+    };
+    if held {
+        // Held until let go, then refused without being carried out (a 429 asking to try again
+        // in a second: a 5xx would make teloxide wait 10 s), as if it never reached Telegram;
+        // a process killed meanwhile never reads the answer.
+        loop {
+            let let_go = shared.unstalled.notified();
+            if !shared.lock().stalling.contains(&method) {
+                break;
+            }
+            let_go.await;
+        }
+        return too_many(1);
+    }
     match method.as_str() {
         "getme" => ok(json!({
             "id": shared.bot_id, "is_bot": true, "first_name": "Vicinato", "username": shared.username,
@@ -1028,6 +1055,7 @@ impl TestServer {
             limits,
             inner: Mutex::new(Inner { next_update: 1, ..Inner::default() }),
             news: Notify::new(),
+            unstalled: Notify::new(),
             client: http_post::Client,
         });
         let app = axum::Router::new().fallback(handle).with_state(shared.clone());
@@ -1240,6 +1268,23 @@ impl TestServer {
     /// The next call of `method` (Bot API name, any case; `*` for any) meets this fault.
     pub fn inject(&self, method: &str, fault: Fault) {
         self.shared.lock().faults.push_back((method.to_lowercase(), fault));
+    }
+
+    /// From now on, calls of `method` are held and never carried out, as if they never got
+    /// through to Telegram; [`TestServer::unstall`] answers them with a 429 (retry after 1 s).
+    pub fn stall(&self, method: &str) {
+        self.shared.lock().stalling.insert(method.to_lowercase());
+    }
+
+    /// Calls held by [`TestServer::stall`] so far.
+    pub fn stalled(&self) -> usize {
+        self.shared.lock().stalled
+    }
+
+    /// Lets every held call go (answered 429, not carried out); later calls are carried out.
+    pub fn unstall(&self) {
+        self.shared.lock().stalling.clear();
+        self.shared.unstalled.notify_waiters();
     }
 
     /// Every message the bot sent to a chat, oldest first, with edits applied.
