@@ -83,12 +83,18 @@ impl LogFormat {
 #[serde(deny_unknown_fields)]
 struct RawServer {
     listen: String,
+    #[serde(default = "default_drain_seconds")]
+    drain_seconds: u32,
 }
 
 impl Default for RawServer {
     fn default() -> Self {
-        Self { listen: DEFAULT_LISTEN.to_owned() }
+        Self { listen: DEFAULT_LISTEN.to_owned(), drain_seconds: default_drain_seconds() }
     }
+}
+
+fn default_drain_seconds() -> u32 {
+    10
 }
 
 /// Where `serve` answers `/healthz`, `/readyz` and `/metrics` unless configured otherwise.
@@ -138,14 +144,18 @@ pub struct Config {
     /// Where `serve` answers `/healthz`, `/readyz` and `/metrics` (`[server] listen`); `None`
     /// when it is `off`.
     pub listen: Option<std::net::SocketAddr>,
+    /// How long `serve`, asked to stop, keeps sending what is already in the outbox before it
+    /// lets the bots go (`[server] drain_seconds`).
+    pub drain: std::time::Duration,
     /// How log lines are written (`[log] format`, `--log-format`).
     pub log_format: LogFormat,
 }
 
 /// Environment variables Vicinato reads, and the key each one sets.
-const ENV_KEYS: [(&str, &str); 9] = [
+const ENV_KEYS: [(&str, &str); 10] = [
     ("VICINATO_LOG__FORMAT", "log.format"),
     ("VICINATO_SERVER__LISTEN", "server.listen"),
+    ("VICINATO_SERVER__DRAIN_SECONDS", "server.drain_seconds"),
     ("VICINATO_DATABASE__URL", "database.url"),
     ("VICINATO_LOCALE__DEFAULT_LANGUAGE", "locale.default_language"),
     ("VICINATO_LOCALE__TIME_ZONE", "locale.time_zone"),
@@ -208,6 +218,10 @@ impl RawConfig {
             match *key {
                 "database.url" => self.database.url = value,
                 "server.listen" => self.server.listen = value,
+                "server.drain_seconds" => {
+                    self.server.drain_seconds =
+                        value.trim().parse().map_err(|_| bad(format!("`{value}` is not a number")))?
+                }
                 "log.format" => self.log.format = value,
                 "locale.default_language" => self.locale.default_language = value,
                 "locale.time_zone" => self.locale.time_zone = value,
@@ -316,11 +330,15 @@ impl RawConfig {
                 bad("server.listen", format!("`{text}` is not an address and port (127.0.0.1:9464) nor off"))
             })?),
         };
+        if self.server.drain_seconds > 600 {
+            return Err(bad("server.drain_seconds", "must be at most 600".into()));
+        }
         let log_format = LogFormat::parse(&self.log.format)
             .ok_or_else(|| bad("log.format", format!("`{}` is neither text nor json", self.log.format)))?;
         Ok(Config {
             log_format,
             listen,
+            drain: std::time::Duration::from_secs(self.server.drain_seconds.into()),
             limits: self.limits.clone(),
             initiatives: self.initiatives.clone(),
             database_url: url,
@@ -630,6 +648,16 @@ mod tests {
         assert_eq!(off.listen, None);
         let bad = Config::load(None, [("VICINATO_SERVER__LISTEN".to_owned(), "localhost".to_owned())]).unwrap_err();
         assert_eq!(bad.key, "server.listen");
+    }
+
+    #[test]
+    fn serve_drains_its_outbox_for_ten_seconds_by_default_and_the_environment_changes_it() {
+        let config = Config::load(None, Vec::<(String, String)>::new()).unwrap();
+        assert_eq!(config.drain, std::time::Duration::from_secs(10));
+        let env = [("VICINATO_SERVER__DRAIN_SECONDS".to_owned(), "30".to_owned())];
+        assert_eq!(Config::load(None, env).unwrap().drain, std::time::Duration::from_secs(30));
+        let env = [("VICINATO_SERVER__DRAIN_SECONDS".to_owned(), "3600".to_owned())];
+        assert_eq!(Config::load(None, env).unwrap_err().key, "server.drain_seconds");
     }
 
     #[test]

@@ -8,12 +8,21 @@
 //! of them, the one holding its lease (a session-level advisory lock, [`BotLease`]). The others
 //! wait as standbys, trying once a second, and take over when the holder ends (a kill -9
 //! included: the server drops the lock with the connection).
+//!
+//! The lock lives on one connection, so losing that connection loses the lease even though the
+//! process lives on. The holder checks its lease connection every [`LEASE_CHECK`] (an answer
+//! within [`LEASE_CHECK_TIMEOUT`]); when it fails it takes the lease again at once if nobody
+//! else has, and otherwise stops that bot without draining anything ([`watch_lease`]). A standby that
+//! takes a lease over waits [`LEASE_GRACE`] before it starts the bot, longer than the holder
+//! needs to notice, so that two processes never run one bot.
 
 use crate::store::BotLease;
 use anyhow::Context;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::watch;
 
 /// The lock a running `serve` holds; released when dropped or when the process dies.
 #[derive(Debug)]
@@ -87,7 +96,17 @@ impl ServeLock {
 }
 
 /// How often a standby tries to take a bot's lease.
-pub const STANDBY_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+pub const STANDBY_POLL: Duration = Duration::from_secs(1);
+
+/// How often the holder checks that its lease connection still answers.
+pub const LEASE_CHECK: Duration = Duration::from_secs(1);
+
+/// How long that check may take before the lease counts as lost.
+pub const LEASE_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long a standby that took a lease over waits before it starts the bot: more than a
+/// check's interval and timeout, so a holder that lost its connection has stopped by then.
+pub const LEASE_GRACE: Duration = Duration::from_secs(4);
 
 /// The leases of `bots` on the PostgreSQL database at `url`, taken in sorted order (so two
 /// processes never wait for each other), waiting as a standby while another process holds one.
@@ -95,7 +114,7 @@ pub const STANDBY_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 pub async fn bot_leases(
     url: &str,
     bots: &[String],
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<Option<Vec<BotLease>>> {
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         return Ok(Some(Vec::new()));
@@ -108,11 +127,16 @@ pub async fn bot_leases(
         let mut said = false;
         loop {
             if let Some(lease) = BotLease::try_acquire(url, key).await? {
+                leases.push(lease);
                 if said {
                     eprintln!("bot {key}: taking over");
                     tracing::warn!(bot = %key, "the process that ran this bot is gone: taking over");
+                    // The holder may have lost only its connection: give it the time to notice.
+                    tokio::select! {
+                        _ = tokio::time::sleep(LEASE_GRACE) => {}
+                        _ = crate::core::until_true(stop.clone()) => {}
+                    }
                 }
-                leases.push(lease);
                 break;
             }
             if !said {
@@ -125,12 +149,49 @@ pub async fn bot_leases(
                 _ = stop.changed() => {}
             }
             if *stop.borrow() {
-                for lease in leases {
-                    lease.release().await;
-                }
-                return Ok(None);
+                break;
             }
+        }
+        if *stop.borrow() {
+            for lease in leases {
+                lease.release().await;
+            }
+            return Ok(None);
         }
     }
     Ok(Some(leases))
+}
+
+/// Watches the lease of a running bot until `until` turns true, then hands it back. When its
+/// connection stops answering, takes the lease again if nobody else has it; when another
+/// process has it (or the database cannot be reached), returns `None`: the bot must stop at
+/// once.
+pub async fn watch_lease(url: &str, mut lease: BotLease, until: watch::Receiver<bool>) -> Option<BotLease> {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(LEASE_CHECK) => {}
+            _ = crate::core::until_true(until.clone()) => return Some(lease),
+        }
+        let bot = lease.bot.clone();
+        if tokio::time::timeout(LEASE_CHECK_TIMEOUT, lease.alive()).await.unwrap_or(false) {
+            continue;
+        }
+        lease.release().await;
+        match BotLease::try_acquire(url, &bot).await {
+            Ok(Some(again)) => {
+                eprintln!("bot {bot}: the connection of its lease ended; took its lease again");
+                tracing::warn!(bot = %bot, "the connection holding this bot's lease ended; the lease is taken again");
+                lease = again;
+            }
+            outcome => {
+                let why = match outcome {
+                    Err(e) => format!("the database cannot be reached ({e})"),
+                    _ => "another process holds it now".to_owned(),
+                };
+                eprintln!("bot {bot}: lost its lease on the database ({why}); stopping it");
+                tracing::error!(bot = %bot, reason = %why, "lost this bot's lease: stopping it at once");
+                return None;
+            }
+        }
+    }
 }

@@ -450,7 +450,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let (stop_tx, stop) = tokio::sync::watch::channel(false);
             tokio::spawn(async move {
                 shutdown_signal().await;
-                eprintln!("stopping: finishing the messages on their way");
                 let _ = stop_tx.send(true);
             });
             vicinato::serve::serve(&config, &bots, plan, stop).await

@@ -114,15 +114,13 @@ pub struct Running {
     pub listening: Option<std::net::SocketAddr>,
     /// The lock that keeps a second `serve` off this SQLite database, held until the end.
     pub lock: Option<crate::lease::ServeLock>,
-    /// On PostgreSQL, the leases of the bots this process runs.
-    pub leases: Vec<crate::store::BotLease>,
 }
 
 impl Running {
-    /// Waits until every bot and the scheduler stopped; the first failure is the result.
+    /// Waits until every bot and the scheduler stopped (each bot's lease given up once its
+    /// sender is done); the first failure is the result.
     pub async fn wait(mut self) -> anyhow::Result<()> {
         let _lock = self.lock.take();
-        let leases = std::mem::take(&mut self.leases);
         let mut first_error = None;
         while let Some(done) = self.tasks.join_next().await {
             let result = done.map_err(anyhow::Error::from).and_then(|r| r);
@@ -131,10 +129,99 @@ impl Running {
                 first_error.get_or_insert(e);
             }
         }
-        for lease in leases {
-            lease.release().await;
-        }
         first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// The two steps of a bot's stop: no more updates (`receiving`), then no more sending.
+struct BotStop {
+    bot: String,
+    channel: String,
+    receiving: Arc<watch::Sender<bool>>,
+    sending: Arc<watch::Sender<bool>>,
+}
+
+impl BotStop {
+    fn new(bot: &str, channel: &str) -> (BotStop, watch::Receiver<bool>, watch::Receiver<bool>) {
+        let (receiving, receiving_rx) = watch::channel(false);
+        let (sending, sending_rx) = watch::channel(false);
+        let (receiving, sending) = (Arc::new(receiving), Arc::new(sending));
+        (BotStop { bot: bot.to_owned(), channel: channel.to_owned(), receiving, sending }, receiving_rx, sending_rx)
+    }
+
+    /// Both steps at once: a bot whose lease is lost stops without draining anything (on every
+    /// network it runs on).
+    fn halt(&self) {
+        let _ = self.receiving.send(true);
+        let _ = self.sending.send(true);
+    }
+}
+
+/// How a stop goes: the bots stop taking updates and the scheduler stops (`receiving`), the
+/// outboxes of the bots are drained for at most `drain`, then the senders stop, and the
+/// operators' endpoint with them (`sending`). A bot whose lease is lost was halted at once
+/// (another process may be sending its outbox), and the whole process then stops with an
+/// error, so that its service manager starts it again, as a standby.
+struct Stopping {
+    receiving: watch::Sender<bool>,
+    sending: watch::Sender<bool>,
+    bots: Vec<BotStop>,
+    drain: std::time::Duration,
+}
+
+/// Waits for `stop` or a lost lease, then stops in order (see [`Stopping`]).
+async fn conduct(
+    stop: watch::Receiver<bool>,
+    mut lost: tokio::sync::mpsc::UnboundedReceiver<String>,
+    steps: Stopping,
+    store: Arc<dyn crate::store::Store>,
+) -> anyhow::Result<()> {
+    // `None` from `lost` when every bot's task ended (each holds a sender): nothing left to run.
+    let lost_bot = tokio::select! {
+        _ = crate::core::until_true(stop) => None,
+        bot = lost.recv() => bot,
+    };
+    for bot in steps.bots.iter().filter(|b| Some(&b.bot) == lost_bot.as_ref()) {
+        bot.halt();
+    }
+    let _ = steps.receiving.send(true);
+    for bot in &steps.bots {
+        let _ = bot.receiving.send(true);
+    }
+    let drain = steps.drain;
+    if lost_bot.is_none() {
+        eprintln!("stopping: no new updates; sending what is on its way (at most {} s)", drain.as_secs());
+    }
+    let deadline = tokio::time::Instant::now() + drain;
+    let mut left;
+    loop {
+        left = 0;
+        // A bot already halted (its lease lost) is not drained: another process sends its outbox.
+        for bot in steps.bots.iter().filter(|b| !*b.sending.borrow()) {
+            match store.outbox_pending(&bot.channel, 0, 1).await {
+                Ok(items) => left += items.len(),
+                Err(e) => tracing::warn!(error = %e, "cannot read the outbox while stopping"),
+            }
+        }
+        if left == 0 || tokio::time::Instant::now() >= deadline {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    if left > 0 {
+        eprintln!("stopping with messages still in the outbox after {} s: the next start sends them", drain.as_secs());
+        tracing::warn!(drain_s = drain.as_secs(), "stopping with messages still in the outbox");
+    }
+    for bot in &steps.bots {
+        let _ = bot.sending.send(true);
+    }
+    let _ = steps.sending.send(true);
+    match lost_bot {
+        None => Ok(()),
+        Some(bot) => Err(anyhow::anyhow!(
+            "bot {bot} lost its lease on the database, so another process may run it now: stopping this one \
+             (started again, it waits as a standby)"
+        )),
     }
 }
 
@@ -160,7 +247,11 @@ pub async fn start(
     let options = app::Options { admins_of: bots.to_vec(), ..Default::default() };
     let mut app = App::build(config, &talking, options).await?;
     let mut tasks = tokio::task::JoinSet::new();
-    // The endpoint answers before the bots connect: /readyz says which are not yet.
+    let (receiving_tx, receiving) = watch::channel(false);
+    let (sending_tx, sending) = watch::channel(false);
+    let mut steps = Stopping { receiving: receiving_tx, sending: sending_tx, bots: Vec::new(), drain: config.drain };
+    // The endpoint answers before the bots connect (/readyz says which are not yet) and until
+    // the senders stopped.
     let listening = match config.listen {
         None => None,
         Some(addr) => {
@@ -176,7 +267,7 @@ pub async fn start(
                 })
                 .collect();
             let ops = crate::ops::Ops { store: app.store.clone(), bots };
-            let (bound, serving) = crate::ops::listen(addr, ops, stop.clone()).await?;
+            let (bound, serving) = crate::ops::listen(addr, ops, sending.clone()).await?;
             eprintln!("operators' endpoint on http://{bound} (/healthz, /readyz, /metrics)");
             tasks.spawn(async move {
                 serving.await.ok();
@@ -185,61 +276,75 @@ pub async fn start(
             Some(bound)
         }
     };
+    let (lost_tx, lost_rx) = tokio::sync::mpsc::unbounded_channel();
     // On PostgreSQL each bot runs in one process: wait here as a standby while another has it.
     let keys: Vec<String> = plan.runs.iter().map(|run| run.bot.key()).collect();
     let Some(leases) = crate::lease::bot_leases(&config.database_url, &keys, stop.clone()).await? else {
         let (couriers, job_kinds) = (app.couriers(), app.job_kinds());
-        return Ok(Running {
-            tasks,
-            couriers,
-            job_kinds,
-            store: app.store.clone(),
-            listening,
-            lock,
-            leases: Vec::new(),
-        });
+        tasks.spawn(conduct(stop, lost_rx, steps, app.store.clone()));
+        return Ok(Running { tasks, couriers, job_kinds, store: app.store.clone(), listening, lock });
     };
+    let mut leases: std::collections::HashMap<String, crate::store::BotLease> =
+        leases.into_iter().map(|lease| (lease.bot.clone(), lease)).collect();
     let metrics = crate::core::metrics::global();
     for run in plan.runs {
         let key = run.bot.key();
         let engine = app.engine_for(&key).context("every planned bot has its engine")?;
-        let stop = stop.clone();
-        match run.connection {
+        let (network, stops, bot_task) = match run.connection {
             Connection::Telegram(options) => {
                 let bot = TelegramBot::connect(engine.clone(), options)
                     .await
                     .with_context(|| format!("bot {key} could not start on Telegram"))?;
                 eprintln!("bot {key}: on Telegram as @{}", bot.username());
-                metrics.set_connected("telegram", &key, true);
                 app.add_courier(Arc::new(bot.courier()));
-                tasks.spawn(async move {
-                    let result = bot.run(stop).await;
-                    metrics.set_connected("telegram", &key, false);
-                    result.with_context(|| format!("bot {key} stopped on Telegram"))
-                });
+                let (stops, receiving, sending) = BotStop::new(&key, bot.channel());
+                ("telegram", stops, tokio::spawn(bot.run_until(receiving, sending)))
             }
             Connection::Matrix(options) => {
                 let bot = MatrixBot::connect(engine, options)
                     .await
                     .with_context(|| format!("bot {key} could not start on Matrix"))?;
                 eprintln!("bot {key}: on Matrix as {}", bot.user_id());
-                metrics.set_connected("matrix", &key, true);
                 app.add_courier(Arc::new(bot.courier()));
-                tasks.spawn(async move {
-                    let result = bot.run(stop).await;
-                    metrics.set_connected("matrix", &key, false);
-                    result.with_context(|| format!("bot {key} stopped on Matrix"))
-                });
+                let (stops, receiving, sending) = BotStop::new(&key, bot.channel());
+                ("matrix", stops, tokio::spawn(bot.run_until(receiving, sending)))
             }
-        }
+        };
+        metrics.set_connected(network, &key, true);
+        steps.bots.push(stops);
+        // A bot on two networks holds one lease, watched beside its first connection.
+        let lease = leases.remove(&key);
+        let (url, sending, lost_tx) = (config.database_url.clone(), sending.clone(), lost_tx.clone());
+        tasks.spawn(async move {
+            let lease = match lease {
+                Some(lease) => match crate::lease::watch_lease(&url, lease, sending).await {
+                    Some(lease) => Some(lease),
+                    None => {
+                        let _ = lost_tx.send(key.clone());
+                        None
+                    }
+                },
+                None => None,
+            };
+            let result = bot_task.await.map_err(anyhow::Error::from).and_then(|r| r);
+            metrics.set_connected(network, &key, false);
+            // Given up only once the bot's sender is done, so no standby sends beside it.
+            if let Some(lease) = lease {
+                lease.release().await;
+            }
+            drop(lost_tx);
+            result.with_context(|| format!("bot {key} stopped on {network}"))
+        });
     }
+    drop(lost_tx);
     let (couriers, job_kinds) = (app.couriers(), app.job_kinds());
     let App { scheduler, store, .. } = app;
+    tasks.spawn(conduct(stop, lost_rx, steps, store.clone()));
     tasks.spawn(async move {
-        Arc::new(scheduler).run(stop).await;
+        Arc::new(scheduler).run(receiving).await;
         Ok(())
     });
-    Ok(Running { tasks, couriers, job_kinds, store, listening, lock, leases })
+    Ok(Running { tasks, couriers, job_kinds, store, listening, lock })
 }
 
 #[cfg(test)]

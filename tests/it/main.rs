@@ -30,4 +30,5 @@ mod scheduler;
 mod schema;
 mod support;
 mod synapse;
+mod takeover;
 mod telegram;

@@ -728,4 +728,49 @@ async fn stats_from_staff_on_matrix_come_with_the_chart_as_an_image_that_downloa
     let bytes = eda.client.media().get_file(&image, false).await.unwrap().expect("the image downloads");
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
     bot.stop().await;
+async fn serve_counts_the_matrix_messages_in_and_out_of_each_bot_in_its_metrics() {
+    use crate::app::{config_in, profile};
+    use crate::ops::{get, value};
+    let Some(hs) = shared() else { return };
+    let account = bot_account(hs).await;
+    let dir = tempfile::tempdir().unwrap();
+    // A bot key of its own: the registry is the process's, shared with other tests.
+    let bots = vec![profile(dir.path(), "mxmetrics", "it", None, Some(&hs.url))];
+    let user = account.user.clone();
+    let plan = vicinato::serve::plan(&bots, |k| match k {
+        "MXMETRICS_MATRIX_USER" => Some(user.clone()),
+        "MXMETRICS_MATRIX_PASSWORD" => Some(PASSWORD.into()),
+        _ => None,
+    });
+    let (stop, rx) = watch::channel(false);
+    let running = vicinato::serve::start(&config_in(dir.path()), &bots, plan, rx).await.expect("the bot starts");
+    let addr = running.listening.expect("the endpoint listens");
+    let labels = "{network=\"matrix\",bot=\"mxmetrics\"}";
+    let (_, before) = get(addr, "/metrics").await;
+    assert_eq!(value(&before, &format!("vicinato_bot_connected{labels}")), 1.0, "{before}");
+
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let mut ada = Resident::new(hs, &unique("ada")).await;
+    let room = ada.room_with(&[&bot_id], true, false).await;
+    ada.say(&room, "/start").await;
+    let hello = ada.next().await;
+    assert!(hello.body.contains("1. Italiano"), "{}", hello.body);
+    // The sender counts a message once the homeserver has taken it: wait for that count.
+    let sent = format!("vicinato_messages_sent_total{labels}");
+    let mut after = String::new();
+    for _ in 0..100 {
+        after = get(addr, "/metrics").await.1;
+        if value(&after, &sent) > value(&before, &sent) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let moved =
+        |series: &str| value(&after, &format!("{series}{labels}")) - value(&before, &format!("{series}{labels}"));
+    assert_eq!(moved("vicinato_messages_received_total"), 1.0, "{after}");
+    assert!(moved("vicinato_messages_sent_total") >= 1.0, "{after}");
+    assert_eq!(moved("vicinato_reply_seconds_count"), 1.0, "{after}");
+    assert!(!after.contains(PASSWORD) && !after.contains("/start"), "no secret and no text in metrics");
+    stop.send(true).unwrap();
+    tokio::time::timeout(WAIT, running.wait()).await.expect("serve stops").expect("cleanly");
 }

@@ -11,7 +11,7 @@ use vicinato::store::prelude::*;
 use vicinato_testkit::telegram::TestServer;
 
 /// One plain HTTP/1.0 GET: the status code and the body.
-async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+pub async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(addr).await.expect("the endpoint accepts");
     stream.write_all(format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes()).await.unwrap();
     let mut answer = String::new();
@@ -22,7 +22,7 @@ async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
 }
 
 /// The value of one series in a metrics text (0 when it is not there yet).
-fn value(text: &str, series: &str) -> f64 {
+pub fn value(text: &str, series: &str) -> f64 {
     text.lines()
         .find_map(|l| l.strip_prefix(series).and_then(|rest| rest.strip_prefix(' ')))
         .map_or(0.0, |v| v.trim().parse().expect("a number"))

@@ -3,7 +3,8 @@
 //! and what every entry point shares: one error policy ([`Refusal`]), the scheduler of
 //! persisted jobs, the clock, the guard that keeps one bad item from stopping the rest, the
 //! formula-safe CSV writer, the HSDS import and export, the demo dataset, secrets read from
-//! configuration, and the operators' metrics. Names no network, no SQL and no chat.
+//! configuration, the operators' metrics, and waiting on stop signals (`stop`). Names no
+//! network, no SQL and no chat.
 
 pub mod announcements;
 pub mod booking;
@@ -20,6 +21,8 @@ pub mod refusal;
 pub mod rooms;
 pub mod scheduler;
 pub mod secret;
+pub mod stop;
 
 pub use refusal::{Arg, Refusal};
 pub use secret::Secret;
+pub use stop::until_true;

@@ -204,19 +204,33 @@ impl MatrixBot {
     }
 
     /// Syncs and answers until `stop` turns true.
-    pub async fn run(self, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    pub async fn run(self, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        self.run_until(stop.clone(), stop).await
+    }
+
+    /// Syncs and answers, stopped in two steps: no sync once `receiving` turns true, and the
+    /// sender goes on until `sending` does (so what is on its way can be drained first). A
+    /// sync that fails stops the sender too.
+    pub async fn run_until(
+        self,
+        mut receiving: watch::Receiver<bool>,
+        sending: watch::Receiver<bool>,
+    ) -> anyhow::Result<()> {
         let this = Arc::new(self);
         let (halt, halted) = watch::channel(false);
-        let sending = tokio::spawn(sender::run(
+        let sender_task = tokio::spawn(sender::run(
             this.client.clone(),
             this.engine.store().clone(),
             this.channel.clone(),
             this.wake.clone(),
             halted,
         ));
-        let result = this.sync_loop(&mut stop).await;
+        let result = this.sync_loop(&mut receiving).await;
+        if result.is_ok() {
+            vicinato_core::until_true(sending).await;
+        }
         let _ = halt.send(true);
-        sending.await.ok();
+        sender_task.await.ok();
         result
     }
 

@@ -321,11 +321,30 @@ impl BotLease {
             .fetch_one(&mut connection)
             .await?;
         if got {
+            // The server notices a holder whose machine is gone (no FIN ever comes) by TCP
+            // keepalives on this connection: after about 5 + 3 × 2 s, not the system's 2 hours.
+            for set in
+                ["SET tcp_keepalives_idle = 5", "SET tcp_keepalives_interval = 2", "SET tcp_keepalives_count = 3"]
+            {
+                sqlx::query(set).execute(&mut connection).await?;
+            }
             Ok(Some(BotLease { bot: bot.to_owned(), connection: Some(connection) }))
         } else {
             let _ = connection.close().await;
             Ok(None)
         }
+    }
+
+    /// Whether the lease still holds: its connection answers. A session's advisory lock lasts
+    /// as long as the session, so a connection that answers still holds it; one that fails
+    /// (the server ended it, `pg_terminate_backend`, a restart) has lost it.
+    pub async fn alive(&mut self) -> bool {
+        let Some(connection) = self.connection.as_mut() else { return false };
+        let answered = sqlx::query("SELECT 1").execute(&mut *connection).await.is_ok();
+        if !answered {
+            self.connection = None;
+        }
+        answered
     }
 
     /// Gives the lease up (ending its connection).

@@ -259,6 +259,18 @@ impl TelegramBot {
 
     /// Runs until `stop` turns true: the sender, and polling or the webhook.
     pub async fn run(self, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        self.run_until(stop.clone(), stop).await
+    }
+
+    /// Runs the sender, and polling or the webhook, stopped in two steps: no update is taken
+    /// once `receiving` turns true, and the sender goes on until `sending` does (so what is
+    /// on its way can be drained first). A receiving side that fails stops the sender too.
+    pub async fn run_until(
+        self,
+        receiving: watch::Receiver<bool>,
+        sending: watch::Receiver<bool>,
+    ) -> anyhow::Result<()> {
+        let (stop, until_sent) = (receiving, sending);
         let this = Arc::new(self);
         let sender = Sender {
             bot: this.bot.clone(),
@@ -276,6 +288,9 @@ impl TelegramBot {
             Some((hook, secret)) => webhook::serve(this.clone(), hook, secret, stop).await,
             None => this.poll(stop).await,
         };
+        if result.is_ok() {
+            vicinato_core::until_true(until_sent).await;
+        }
         let _ = halt.send(true);
         sending.await.ok();
         result
@@ -306,9 +321,11 @@ impl TelegramBot {
                 .offset(offset)
                 .timeout(self.options.poll_timeout)
                 .allowed_updates(allowed_updates());
+            // Once stopped, no update is taken, even one that arrives with the stop.
             let result = tokio::select! {
-                r = request.send() => r,
+                biased;
                 _ = stop.changed() => return Ok(()),
+                r = request.send() => r,
             };
             let metrics = vicinato_core::metrics::global();
             metrics.set_connected("telegram", &self.options.key, result.is_ok());

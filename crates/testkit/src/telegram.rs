@@ -19,6 +19,9 @@
 //! leaves. A round trip of 20 ms + 0–60 ms is therefore 10 + 0–30 ms each way. Randomness is
 //! seeded, so a run can be repeated. `allow_paid_broadcast` on a send is accepted and lifts the
 //! overall limit to [`Limits::paid_per_second`], as Telegram's paid broadcasts do.
+//!
+//! The calls of a method can also be held, never carried out (`stall`), as when a machine
+//! dies with requests still on their way.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -258,6 +261,10 @@ struct Inner {
     next_link: u64,
     /// Requests to join waiting for the bot's decision, as (chat, user).
     join_requests: HashSet<(i64, i64)>,
+    /// Methods whose calls are held, never carried out, until [`TestServer::unstall`].
+    stalling: HashSet<String>,
+    /// Calls held so far.
+    stalled: usize,
 }
 
 /// An invite link the bot made (`createChatInviteLink`).
@@ -309,6 +316,8 @@ struct Shared {
     inner: Mutex<Inner>,
     /// Woken when an update is queued or the bot sends something.
     news: Notify,
+    /// Woken when held calls are let go.
+    unstalled: Notify,
     client: http_post::Client,
 }
 
@@ -1323,6 +1332,25 @@ async fn take(shared: &Arc<Shared>, headers: &HeaderMap, uri: &Uri, body: Bytes)
         Some(Fault::Slow(d)) => tokio::time::sleep(d).await,
         None => {}
     }
+    let held = {
+        let mut inner = shared.lock();
+        let held = inner.stalling.contains(&method);
+        inner.stalled += usize::from(held);
+        held
+    };
+    if held {
+        // Held until let go, then refused without being carried out (a 429 asking to try again
+        // in a second: a 5xx would make teloxide wait 10 s), as if it never reached Telegram;
+        // a process killed meanwhile never reads the answer.
+        loop {
+            let let_go = shared.unstalled.notified();
+            if !shared.lock().stalling.contains(&method) {
+                break;
+            }
+            let_go.await;
+        }
+        return too_many(1);
+    }
     match method.as_str() {
         "getme" => ok(json!({
             "id": shared.bot_id, "is_bot": true, "first_name": "Vicinato", "username": shared.username,
@@ -1393,6 +1421,7 @@ impl TestServer {
             limits,
             inner: Mutex::new(Inner { next_update: 1, ..Inner::default() }),
             news: Notify::new(),
+            unstalled: Notify::new(),
             client: http_post::Client,
         });
         let app = axum::Router::new().fallback(handle).with_state(shared.clone());
@@ -1673,6 +1702,23 @@ impl TestServer {
     /// Sends that asked for `allow_paid_broadcast`.
     pub fn paid_sends(&self) -> u64 {
         self.shared.lock().paid
+    }
+
+    /// From now on, calls of `method` are held and never carried out, as if they never got
+    /// through to Telegram; [`TestServer::unstall`] answers them with a 429 (retry after 1 s).
+    pub fn stall(&self, method: &str) {
+        self.shared.lock().stalling.insert(method.to_lowercase());
+    }
+
+    /// Calls held by [`TestServer::stall`] so far.
+    pub fn stalled(&self) -> usize {
+        self.shared.lock().stalled
+    }
+
+    /// Lets every held call go (answered 429, not carried out); later calls are carried out.
+    pub fn unstall(&self) {
+        self.shared.lock().stalling.clear();
+        self.shared.unstalled.notify_waiters();
     }
 
     /// Every message the bot sent to a chat, oldest first, with edits applied.
