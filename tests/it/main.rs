@@ -28,3 +28,4 @@ mod schema;
 mod support;
 mod synapse;
 mod telegram;
+mod understanding;

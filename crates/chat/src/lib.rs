@@ -728,6 +728,7 @@ impl Engine {
         match understood.intent {
             Intent::FindService => services::search_from_text(turn, &understood.slots).await,
             Intent::More => services::more(turn).await,
+            Intent::TalkToPerson => directory::talk_to_person(turn, &understood.slots).await,
             Intent::Help => Ok(vec![help::help(turn)]),
             Intent::Greeting => Ok(vec![start::greet(turn)]),
             Intent::Thanks => Ok(vec![Reply::id("thanks-reply")]),

@@ -33,7 +33,7 @@ pub(crate) fn is_another_request(flow: &Flow, u: &Understanding) -> bool {
     let s = &u.slots;
     let other = match u.intent {
         Intent::Book | Intent::Free => !matches!(flow, Flow::Book { .. }),
-        Intent::Propose | Intent::Initiatives | Intent::Help | Intent::WhoAmI => true,
+        Intent::Propose | Intent::Initiatives | Intent::Help | Intent::WhoAmI | Intent::TalkToPerson => true,
         _ => false,
     };
     match flow {
