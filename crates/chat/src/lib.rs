@@ -683,7 +683,7 @@ impl Engine {
         if HOURS_QUESTION.is_match(&text::fold(text))
             && let Some(o) = &offered
             && let Some(reply) =
-                booking::hours_of_offered(turn, &o.buttons.iter().map(|(_, p)| p.clone()).collect::<Vec<_>>())
+                booking::hours_of_offered(turn, &o.buttons.iter().map(|(_, p)| p.clone()).collect::<Vec<_>>()).await?
         {
             return Ok(vec![reply]);
         }
