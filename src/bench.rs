@@ -6,6 +6,9 @@
 //!   uses (query → spec → store full-text search → exact hours check).
 //! - `conversation`: whole-path throughput of directory questions (understanding, person and
 //!   flow in the store, search, cards, rendering) from many simulated residents at once.
+//! - `understand`: intent and slot accuracy on the corpus of single messages (`understand`).
+
+pub mod understand;
 
 use crate::conversation::{ConversationSettings, DirectorySnapshot, Inbound};
 use crate::domain::*;

@@ -128,6 +128,14 @@ pub enum BenchKind {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Understanding: intent and slot accuracy on a corpus of single messages, the misses
+    /// listed. No database.
+    Understand {
+        /// A corpus of the same shape (defaults to the one shipped,
+        /// tests/it/corpus/messages.toml).
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
     /// Whole conversation path throughput for directory questions.
     Conversation {
         #[arg(long, default_value_t = 100_000)]
@@ -219,6 +227,10 @@ pub async fn run(what: &BenchKind, json: bool) -> anyhow::Result<()> {
             let mut r = Report::new("directory", json);
             directory(&mut r, open(db, &tmp).await?, *services, *queries).await.map(|()| r)
         }
+        BenchKind::Understand { file } => {
+            let mut r = Report::new("understand", json);
+            understand(&mut r, file.as_deref()).map(|()| r)
+        }
         BenchKind::Conversation { db, services, messages, residents } => {
             let mut r = Report::new("conversation", json);
             conversation(&mut r, open(db, &tmp).await?, *services, *messages, *residents).await.map(|()| r)
@@ -247,6 +259,58 @@ pub async fn run(what: &BenchKind, json: bool) -> anyhow::Result<()> {
     };
     let _ = std::fs::remove_dir_all(&tmp);
     result?.done();
+    Ok(())
+}
+
+fn understand(r: &mut Report, file: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use vicinato::bench::understand as u;
+    let text = match file {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        None => u::CORPUS.to_owned(),
+    };
+    let corpus = u::read_corpus(&text).map_err(|e| match file {
+        Some(path) => anyhow::anyhow!("{}: {e}", path.display()),
+        None => e,
+    })?;
+    let f = u::score(&u::demo_understander()?, &corpus);
+    r.put("messages", f.messages);
+    r.say(format!("understanding: {} messages", f.messages));
+    r.say(format!("{:<20} {:>6} {:>6} {:>8}", "intent", "right", "of", "%"));
+    let mut intents = Map::new();
+    for (intent, t) in &f.per_intent {
+        r.say(format!("{intent:<20} {:>6} {:>6} {:>7.1}%", t.right, t.asked, t.percent()));
+        intents.insert(intent.clone(), serde_json::json!({"right": t.right, "of": t.asked}));
+    }
+    r.say(format!("{:<20} {:>6} {:>6} {:>8}", "slot", "right", "of", "%"));
+    let mut slots = Map::new();
+    for (slot, t) in &f.per_slot {
+        r.say(format!("{slot:<20} {:>6} {:>6} {:>7.1}%", t.right, t.asked, t.percent()));
+        slots.insert((*slot).to_owned(), serde_json::json!({"right": t.right, "of": t.asked}));
+    }
+    r.say(format!(
+        "overall: intent {:.1}% ({}/{})  slots {:.1}% ({}/{})  language told from the words {:.1}% ({}/{})",
+        f.intent.percent(),
+        f.intent.right,
+        f.intent.asked,
+        f.slots.percent(),
+        f.slots.right,
+        f.slots.asked,
+        f.lang.percent(),
+        f.lang.right,
+        f.lang.asked
+    ));
+    r.put("intent_percent", f.intent.percent());
+    r.put("slot_percent", f.slots.percent());
+    r.put("lang_percent", f.lang.percent());
+    r.put("intents", Value::Object(intents));
+    r.put("slots", Value::Object(slots));
+    r.say(format!("misses: {}", f.misses.len()));
+    for m in &f.misses {
+        r.say(format!("  [{}] {:?}: {}", m.lang.code(), m.text, m.what.join("; ")));
+    }
+    let misses: Vec<Value> =
+        f.misses.iter().map(|m| serde_json::json!({"lang": m.lang.code(), "text": m.text, "what": m.what})).collect();
+    r.put("misses", Value::Array(misses));
     Ok(())
 }
 

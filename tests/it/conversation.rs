@@ -89,6 +89,10 @@ struct Step {
     lang: Option<String>,
     /// Words the rendered answer contains (a date).
     text: Option<String>,
+    /// The first service card shows a service of this category (or of one of its children).
+    category: Option<String>,
+    /// The first service card shows a place inside this territory.
+    area: Option<String>,
 }
 
 /// The message ids of an answer, in order ("card" for a service card).
@@ -108,12 +112,22 @@ fn ids(outcome: &vicinato::conversation::Outcome) -> Vec<String> {
         .collect()
 }
 
+/// The service of the first card of an answer.
+async fn first_card(engine: &Engine, outcome: &vicinato::conversation::Outcome) -> Option<vicinato::domain::Listing> {
+    use vicinato::conversation::Block;
+    let id = outcome.replies.iter().flat_map(|r| &r.blocks).find_map(|b| match b {
+        Block::Card(c) => c.about.clone(),
+        _ => None,
+    })?;
+    engine.store().listing(&id).await.expect("the store answers")
+}
+
 #[tokio::test]
 async fn the_conversation_corpus_means_what_residents_mean() {
     use vicinato::conversation::{Body, Inbound};
     use vicinato::domain::Network;
     let corpus: Corpus = toml::from_str(include_str!("corpus/conversations.toml")).expect("the corpus reads");
-    assert!(corpus.script.len() >= 30, "{} scripts", corpus.script.len());
+    assert!(corpus.script.len() >= 100, "{} scripts", corpus.script.len());
     let mut failures = Vec::new();
     for (n, script) in corpus.script.iter().enumerate() {
         // Each script on its own store: one booking does not take another's slot.
@@ -175,6 +189,30 @@ async fn the_conversation_corpus_means_what_residents_mean() {
                 && !rendered.contains(words.as_str())
             {
                 wrong.push(format!("does not say {words}"));
+            }
+            if step.category.is_some() || step.area.is_some() {
+                match first_card(&engine, &outcome).await {
+                    None => wrong.push("no service card".into()),
+                    Some(listing) => {
+                        if let Some(want) = &step.category
+                            && !listing
+                                .service
+                                .categories
+                                .iter()
+                                .any(|c| c.as_str() == want || c.as_str().starts_with(&format!("{want}-")))
+                        {
+                            wrong.push(format!("first card is {:?}, not {want}", listing.service.categories));
+                        }
+                        if let Some(want) = &step.area
+                            && !engine
+                                .snapshot()
+                                .tree
+                                .contains(&vicinato::domain::TerritoryId::new(want), &listing.location.territory)
+                        {
+                            wrong.push(format!("first card is in {}, not in {want}", listing.location.territory));
+                        }
+                    }
+                }
             }
             if !wrong.is_empty() {
                 failures.push(format!("{} / step {i}: {} (got {got:?})\n{rendered}", script.name, wrong.join(", ")));

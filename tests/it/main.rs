@@ -32,3 +32,4 @@ mod support;
 mod synapse;
 mod takeover;
 mod telegram;
+mod understanding;

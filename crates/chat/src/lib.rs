@@ -703,7 +703,7 @@ impl Engine {
         if HOURS_QUESTION.is_match(&text::fold(text))
             && let Some(o) = &offered
             && let Some(reply) =
-                booking::hours_of_offered(turn, &o.buttons.iter().map(|(_, p)| p.clone()).collect::<Vec<_>>())
+                booking::hours_of_offered(turn, &o.buttons.iter().map(|(_, p)| p.clone()).collect::<Vec<_>>()).await?
         {
             return Ok(vec![reply]);
         }
@@ -749,6 +749,7 @@ impl Engine {
         match understood.intent {
             Intent::FindService => services::search_from_text(turn, &understood.slots).await,
             Intent::More => services::more(turn).await,
+            Intent::TalkToPerson => directory::talk_to_person(turn, &understood.slots).await,
             Intent::Help => Ok(vec![help::help(turn)]),
             Intent::Greeting => Ok(vec![start::greet(turn)]),
             Intent::Thanks => Ok(vec![Reply::id("thanks-reply")]),

@@ -33,7 +33,12 @@ pub(crate) fn is_another_request(flow: &Flow, u: &Understanding) -> bool {
     let s = &u.slots;
     let other = match u.intent {
         Intent::Book | Intent::Free => !matches!(flow, Flow::Book { .. }),
-        Intent::Propose | Intent::Initiatives | Intent::JoinRooms | Intent::Help | Intent::WhoAmI => true,
+        Intent::Propose
+        | Intent::Initiatives
+        | Intent::JoinRooms
+        | Intent::Help
+        | Intent::WhoAmI
+        | Intent::TalkToPerson => true,
         _ => false,
     };
     match flow {

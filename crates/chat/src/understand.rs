@@ -38,6 +38,8 @@ pub enum Intent {
     Initiatives,
     /// Joining the community rooms of one's (or a named) territory.
     JoinRooms,
+    /// "Voglio parlare con una persona": the nearest welfare house or staffed desk.
+    TalkToPerson,
     Unknown,
 }
 
@@ -184,6 +186,8 @@ struct IntentWords {
     free: Vec<String>,
     propose: Vec<String>,
     initiatives: Vec<String>,
+    #[serde(default)]
+    person: Vec<String>,
     near_me: Vec<String>,
     now: Vec<String>,
     today: Vec<String>,
@@ -194,8 +198,19 @@ struct IntentWords {
 #[serde(deny_unknown_fields)]
 struct AudienceWords {
     phrases: Vec<String>,
-    age: u8,
+    age: Option<u8>,
     category: Option<String>,
+}
+
+/// A situation told in words ("senza documenti"): the category it implies when no other is
+/// named, and words to search for in the directory.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SituationWords {
+    phrases: Vec<String>,
+    category: Option<String>,
+    #[serde(default)]
+    search: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -215,6 +230,11 @@ struct LexiconFile {
     languages: BTreeMap<String, Vec<String>>,
     switch_to: BTreeMap<String, Vec<String>>,
     audience: Vec<AudienceWords>,
+    #[serde(default)]
+    situation: Vec<SituationWords>,
+    /// Spellings of a word as people type them ("nn" for "non"), read as the word.
+    #[serde(default)]
+    respell: BTreeMap<String, String>,
     age: Patterns,
     time: Patterns,
     initiatives: InitiativeWordsFile,
@@ -312,7 +332,8 @@ enum Meaning {
     Part(DayPart),
     Category(CategoryCode),
     Language(LanguageCode),
-    Audience { age: u8, category: Option<CategoryCode> },
+    Audience { age: Option<u8>, category: Option<CategoryCode> },
+    Situation { category: Option<CategoryCode>, search: Vec<String> },
     SwitchTo(Lang),
     Territory(TerritoryId),
 }
@@ -337,6 +358,7 @@ pub struct Lexicon {
     initiative_words: InitiativeWords,
     phrases: Vec<Phrase>,
     stopwords: HashSet<String>,
+    respell: Vec<(String, String)>,
     age: Vec<Regex>,
     time: Vec<Regex>,
     /// Folded phrases of a call for help, longest first, with what they are about.
@@ -381,6 +403,7 @@ impl Lexicon {
         add(&i.free, Meaning::Intent(Intent::Free));
         add(&i.propose, Meaning::Intent(Intent::Propose));
         add(&i.initiatives, Meaning::Intent(Intent::Initiatives));
+        add(&i.person, Meaning::Intent(Intent::TalkToPerson));
         add(&i.near_me, Meaning::NearMe);
         add(&i.now, Meaning::Now);
         add(&i.today, Meaning::Day(DayRef::Today));
@@ -414,6 +437,14 @@ impl Lexicon {
                 None => None,
             };
             add(&a.phrases, Meaning::Audience { age: a.age, category });
+        }
+        for sit in &raw.situation {
+            let category = match &sit.category {
+                Some(c) => Some(CategoryCode::parse(c).map_err(|e| invalid(format!("situation category `{c}`: {e}")))?),
+                None => None,
+            };
+            let search = sit.search.iter().flat_map(|w| phrase_words(w)).collect();
+            add(&sit.phrases, Meaning::Situation { category, search });
         }
         for (code, list) in &raw.switch_to {
             let to = Lang::from_tag(code)
@@ -478,6 +509,12 @@ impl Lexicon {
             no_signs: raw.answers.no.iter().filter(|w| fold(w).is_empty()).map(|w| w.trim().to_owned()).collect(),
             initiative_words,
             phrases,
+            respell: raw
+                .respell
+                .iter()
+                .map(|(from, to)| (fold(from), fold(to)))
+                .filter(|(from, to)| !from.is_empty() && !from.contains(' ') && !to.is_empty())
+                .collect(),
             stopwords: raw
                 .stopwords
                 .iter()
@@ -509,6 +546,8 @@ pub struct Understander {
     /// Single words that may match with a typo.
     fuzzy: Vec<Phrase>,
     stopwords: HashMap<String, Vec<Lang>>,
+    /// Words as people type them, and the word they stand for (every language's).
+    respell: HashMap<String, String>,
     lexicons: Vec<Lexicon>,
     clock_time: Regex,
     pm_time: Regex,
@@ -622,10 +661,12 @@ impl Understander {
                 stopwords.entry(w.clone()).or_default().push(l.lang);
             }
         }
+        let respell = lexicons.iter().flat_map(|l| l.respell.iter().cloned()).collect();
         Self {
             index,
             fuzzy,
             stopwords,
+            respell,
             lexicons,
             clock_time: Regex::new(r"(?:^|\s)(\d{1,2}):(\d{2})(?:\s|$)").expect("static regex"),
             pm_time: Regex::new(r"(?:^|\s)(\d{1,2})\s?(am|pm)(?:\s|$)").expect("static regex"),
@@ -635,6 +676,10 @@ impl Understander {
     /// Understands one message. `hint` is the language to assume when the words do not tell.
     pub fn understand(&self, text: &str, hint: Lang) -> Understanding {
         let mut folded = fold(text);
+        if folded.split(' ').any(|w| self.respell.contains_key(w)) {
+            folded =
+                folded.split(' ').map(|w| self.respell.get(w).map_or(w, String::as_str)).collect::<Vec<_>>().join(" ");
+        }
         let mut score: HashMap<Lang, f32> = HashMap::new();
         let mut slots = Slots::default();
         let mut when = When::default();
@@ -680,21 +725,25 @@ impl Understander {
         }
 
         let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
-        let mut meanings: Vec<Meaning> = Vec::new();
+        // Each meaning with the number of words of the phrase that said it.
+        let mut meanings: Vec<(Meaning, usize)> = Vec::new();
         let mut leftover: Vec<&str> = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let matched = self.index.get(words[i]).and_then(|cands| {
-                cands
-                    .iter()
-                    .find(|p| p.words.len() <= words.len() - i && p.words.iter().zip(&words[i..]).all(|(a, b)| a == b))
-            });
-            match matched {
+            let fits =
+                |p: &&Phrase| p.words.len() <= words.len() - i && p.words.iter().zip(&words[i..]).all(|(a, b)| a == b);
+            let cands = self.index.get(words[i]).map(Vec::as_slice).unwrap_or_default();
+            match cands.iter().find(fits) {
                 Some(p) => {
                     if let Some(l) = p.lang {
                         *score.entry(l).or_default() += p.words.len() as f32;
                     }
-                    meanings.push(p.meaning.clone());
+                    // A phrase listed with several meanings ("stasera": today, evening) has all.
+                    for same in cands.iter().filter(|q| q.words == p.words && q.lang == p.lang) {
+                        if !meanings.iter().any(|(m, _)| *m == same.meaning) {
+                            meanings.push((same.meaning.clone(), p.words.len()));
+                        }
+                    }
                     i += p.words.len();
                 }
                 None => {
@@ -721,7 +770,7 @@ impl Understander {
             let fuzzy =
                 (budget > 0).then(|| self.fuzzy.iter().find(|p| within_edits(w, &p.words[0], budget))).flatten();
             match fuzzy {
-                Some(p) => meanings.push(p.meaning.clone()),
+                Some(p) => meanings.push((p.meaning.clone(), 1)),
                 None if w.chars().count() >= 2 => text_words.push(w),
                 None => {}
             }
@@ -730,9 +779,20 @@ impl Understander {
         let mut intents: Vec<Intent> = Vec::new();
         let mut searched = false;
         let mut audience_category = None;
-        for m in meanings {
+        let mut situation_category = None;
+        let mut situation_words: Vec<String> = Vec::new();
+        // The category said in the most words wins (a situation over a single word); on a tie
+        // the first named; a more specific one of the same family always replaces its parent.
+        let mut category_words = 0;
+        let mut weak_help = true;
+        for (m, len) in meanings {
             match m {
-                Meaning::Intent(i) => intents.push(i),
+                Meaning::Intent(i) => {
+                    if i == Intent::Help && len > 1 {
+                        weak_help = false;
+                    }
+                    intents.push(i)
+                }
                 Meaning::Search => searched = true,
                 Meaning::NearMe => slots.near_me = true,
                 Meaning::Now => when.now = true,
@@ -743,17 +803,35 @@ impl Understander {
                 }
                 Meaning::Part(p) => when.part = Some(p),
                 Meaning::Category(c) => {
-                    // The most specific category named wins over its parent.
-                    let more_specific =
-                        slots.category.as_ref().is_none_or(|prev| c.as_str().starts_with(prev.as_str()));
-                    if more_specific {
+                    let replaces = match &slots.category {
+                        None => true,
+                        Some(prev) => c.as_str().starts_with(prev.as_str()) || len > category_words,
+                    };
+                    let parent_of_chosen =
+                        slots.category.as_ref().is_some_and(|prev| prev.as_str().starts_with(c.as_str()));
+                    if replaces && !parent_of_chosen {
+                        category_words = category_words.max(len);
                         slots.category = Some(c);
                     }
                 }
                 Meaning::Language(l) => slots.language = Some(l),
                 Meaning::Audience { age, category } => {
-                    slots.age.get_or_insert(age);
-                    audience_category = category;
+                    if let Some(age) = age {
+                        slots.age.get_or_insert(age);
+                    }
+                    if audience_category.is_none() {
+                        audience_category = category;
+                    }
+                }
+                Meaning::Situation { category, search } => {
+                    if situation_category.is_none() {
+                        situation_category = category;
+                    }
+                    for w in search {
+                        if !situation_words.contains(&w) {
+                            situation_words.push(w);
+                        }
+                    }
                 }
                 Meaning::SwitchTo(l) => {
                     slots.switch_to = Some(l);
@@ -767,10 +845,16 @@ impl Understander {
             }
         }
         if slots.category.is_none() {
-            slots.category = audience_category;
+            slots.category = situation_category.or(audience_category);
         }
         if !when.is_empty() {
             slots.when = Some(when);
+        }
+        let plain_words = !text_words.is_empty();
+        for w in &situation_words {
+            if !text_words.contains(&w.as_str()) {
+                text_words.push(w);
+            }
         }
         if !text_words.is_empty() {
             slots.text = Some(text_words.join(" "));
@@ -815,6 +899,8 @@ impl Understander {
             Intent::Initiatives
         } else if intents.contains(&Intent::Book) {
             Intent::Book
+        } else if intents.contains(&Intent::TalkToPerson) && slots.category.is_none() {
+            Intent::TalkToPerson
         } else if intents.contains(&Intent::ChangeLanguage) && !has_search_slots {
             Intent::ChangeLanguage
         } else if intents.contains(&Intent::WhoAmI) && !has_search_slots {
@@ -823,7 +909,9 @@ impl Understander {
             Intent::More
         } else if has_search_slots || (searched && slots.text.is_some()) {
             Intent::FindService
-        } else if intents.contains(&Intent::Help) || (searched && slots.text.is_none()) {
+        } else if (intents.contains(&Intent::Help) && !(weak_help && plain_words)) || (searched && slots.text.is_none())
+        {
+            // A bare "aiuto" or "help" beside other words is part of a need, not the help page.
             Intent::Help
         } else if intents.contains(&Intent::Greeting) {
             Intent::Greeting
@@ -837,6 +925,12 @@ impl Understander {
         };
         if intent != Intent::ChangeLanguage {
             slots.switch_to = None;
+        }
+        // What a booking, a proposal or a person to talk to is about is read by its own flow;
+        // a category guessed from its words would mislead.
+        if matches!(intent, Intent::Book | Intent::Free | Intent::Propose | Intent::Initiatives | Intent::TalkToPerson)
+        {
+            slots.category = None;
         }
         let request = searched || text.trim_end().ends_with('?');
         Understanding { intent, slots, lang, request, clearly }

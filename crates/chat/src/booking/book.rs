@@ -286,16 +286,31 @@ fn input_of(draft: &Draft, space: &Space, slot: LocalSlot) -> BookInput {
 /// Weekly hours, one line per open day, in the person's language.
 /// "A che ora chiude?" right after free times or a space of a house were offered: that
 /// house's weekly hours, not a directory search. `None` when no space was offered.
-pub(crate) fn hours_of_offered(turn: &Turn<'_>, payloads: &[String]) -> Option<Reply> {
+pub(crate) async fn hours_of_offered(turn: &Turn<'_>, payloads: &[String]) -> Result<Option<Reply>, StoreError> {
     let space = payloads.iter().find_map(|p| match BookingButton::parse(p) {
         Some(BookingButton::Space { space, .. }) => Some(space),
         _ => None,
-    })?;
-    let (house, _) = turn.engine.spaces().space(&space)?;
-    let location = turn.snapshot.houses.iter().find(|l| l.id == house.location)?;
+    });
+    let house = match space {
+        Some(space) => turn.engine.spaces().space(&space).map(|(house, _)| house.location.clone()),
+        // Right after a booking was confirmed ("my bookings" offered): the house of the
+        // booking just made.
+        None if payloads.iter().any(|p| BookingButton::parse(p) == Some(BookingButton::Bookings)) => turn
+            .store()
+            .bookings_of(turn.person.id, turn.now)
+            .await?
+            .into_iter()
+            .filter(|b| b.status.is_live())
+            .max_by_key(|b| (b.created_at, b.id))
+            .map(|b| b.house),
+        None => None,
+    };
+    let Some(location) = house.and_then(|h| turn.snapshot.houses.iter().find(|l| l.id == h)) else {
+        return Ok(None);
+    };
     let mut reply = Reply::say(Msg::new("book-house-hours").text("house", location.name.clone()));
     reply.blocks.extend(hours_lines(&location.hours.weekly));
-    Some(reply)
+    Ok(Some(reply))
 }
 
 fn hours_lines(weekly: &WeeklyHours) -> Vec<Block> {

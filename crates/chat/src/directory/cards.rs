@@ -24,6 +24,9 @@ pub enum CardLine {
 pub struct Card {
     pub title: String,
     pub lines: Vec<CardLine>,
+    /// The service at its location the card shows: not rendered, for what refers to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<ServiceAtLocationId>,
 }
 
 /// How much a card shows.
@@ -217,7 +220,7 @@ pub fn card(
             lines.push(CardLine::Msg(Msg::new("card-demo")));
         }
     }
-    Card { title, lines }
+    Card { title, lines, about: Some(listing.sal.id.clone()) }
 }
 
 #[cfg(test)]

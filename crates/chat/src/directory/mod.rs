@@ -11,7 +11,7 @@ pub(crate) mod services;
 
 // What the other capabilities may use of the directory.
 pub(crate) use services::{card_detail, category_chosen};
-pub(crate) use services::{category_buttons, category_msg, quiet_cards, search_from_text};
+pub(crate) use services::{category_buttons, category_msg, quiet_cards, search_from_text, talk_to_person};
 
 use crate::{Reply, Turn};
 use buttons::DirectoryButton;

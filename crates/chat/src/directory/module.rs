@@ -14,7 +14,7 @@ pub(crate) const MODULE: Module = Module {
         menu: Some((2, "telegram-menu-services")),
     }],
     buttons: super::buttons::DirectoryButton::KINDS,
-    intents: &[Intent::FindService, Intent::More],
+    intents: &[Intent::FindService, Intent::More, Intent::TalkToPerson],
     flows: &["results"],
     help: &[],
     jobs: &[],

@@ -79,7 +79,7 @@ async fn run(
     let widened = if listings.is_empty() { Vec::new() } else { widened };
     for w in &widened {
         let m = match w {
-            Widening::Words => Msg::new("widened-words"),
+            Widening::Words => Msg::new("widened-words").text("words", query.text.clone().unwrap_or_default()),
             Widening::Time => Msg::new("widened-time"),
             Widening::Category(c) => Msg::new("widened-category").msg("category", category_msg(turn, c)),
             Widening::Territory { from, to } => Msg::new("widened-territory")
@@ -91,6 +91,10 @@ async fn run(
     }
     if listings.is_empty() {
         turn.clear_flow().await?;
+        // Words that name nothing in the directory are said back, never dropped silently.
+        if let Some(words) = &query.text {
+            blocks.push(Block::Say(Msg::new("searched-for").text("words", words.clone())));
+        }
         blocks.push(Block::Say(Msg::new("no-results")));
         let area = query.territory.clone().or_else(|| turn.person.home.clone());
         let mut reply = Reply { blocks, buttons: Vec::new(), visibility: crate::Visibility::Chat, update };
@@ -137,6 +141,35 @@ async fn run(
     turn.flow = Some(Flow::Results { query: effective, page });
     turn.save_flow(turn.flow.as_ref().expect("just set")).await?;
     Ok(vec![Reply { blocks, buttons, visibility: crate::Visibility::Chat, update }])
+}
+
+/// "Voglio parlare con una persona": the nearest welfare house to the place named or the
+/// person's home, where staff listen in person; with no place known, the houses there are
+/// and the question where the person is.
+pub async fn talk_to_person(turn: &mut Turn<'_>, slots: &Slots) -> Result<Vec<Reply>, StoreError> {
+    let area = slots.territory.clone().or_else(|| turn.person.home.clone());
+    let mut reply = Reply::id("talk-person");
+    if let Some(house) = area.as_ref().and_then(|t| turn.snapshot.nearest_house(t)) {
+        reply.blocks.push(Block::Say(house_msg(turn, house)));
+        return Ok(vec![reply]);
+    }
+    const LISTED: usize = 6;
+    if turn.snapshot.houses.len() <= LISTED {
+        for house in &turn.snapshot.houses {
+            reply.blocks.push(Block::Say(
+                Msg::new("talk-person-house").text("name", house.name.clone()).text(
+                    "address",
+                    [house.address.street.as_str(), house.address.city.as_str()]
+                        .into_iter()
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ));
+        }
+    }
+    reply.blocks.push(Block::Say(Msg::new("talk-person-where")));
+    Ok(vec![reply])
 }
 
 fn house_msg(turn: &Turn<'_>, house: &Location) -> Msg {
