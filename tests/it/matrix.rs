@@ -728,6 +728,9 @@ async fn stats_from_staff_on_matrix_come_with_the_chart_as_an_image_that_downloa
     let bytes = eda.client.media().get_file(&image, false).await.unwrap().expect("the image downloads");
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
     bot.stop().await;
+}
+
+#[tokio::test]
 async fn serve_counts_the_matrix_messages_in_and_out_of_each_bot_in_its_metrics() {
     use crate::app::{config_in, profile};
     use crate::ops::{get, value};
