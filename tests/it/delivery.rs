@@ -92,7 +92,10 @@ async fn announce(app: &vicinato::app::App, text: &str) -> AnnouncementId {
         at: None,
         recurrence: None,
     };
-    let a = compose::compose(By::Operator, draft, store.as_ref(), &tree, &[], now).await.unwrap().unwrap();
+    let a = compose::compose(By::Operator, draft, store.as_ref(), &tree, &[], chrono_tz::Europe::Rome, now)
+        .await
+        .unwrap()
+        .unwrap();
     let ran = app.scheduler.run_due(now).await.unwrap();
     assert_eq!((ran.ran, ran.failed), (1, 0));
     a.id
@@ -194,6 +197,7 @@ async fn a_resident_writing_during_a_large_send_is_answered_ahead_of_the_remaini
                 edit: None,
                 fallback: None,
                 document: None,
+                photo: None,
                 bulk: true,
                 copy: None,
             }
