@@ -624,12 +624,12 @@ async fn an_initiative_is_proposed_in_a_direct_chat_and_its_author_hears_of_supp
     let published = pia.until("raccoglie sostegni").await;
     assert_eq!(published.room, room.room_id(), "in her direct chat");
     talk(&engine, "carl", Some(Lang::It), &[&format!(r#"{{"button": "isupa:{id}"}}"#)]).await;
-    let milestone = pia.until("sostegni su").await;
+    let milestone = pia.until("1 sostegno su").await;
     assert!(milestone.html.contains("Orto &lt;condiviso&gt;"), "{}", milestone.html);
     assert!(milestone.body.contains("1. Apri"), "the note opens the initiative by number: {}", milestone.body);
     pia.say(&room, "1").await;
     let card = pia.until("Stato:").await;
-    assert!(card.body.contains("1 sostegni su"), "{}", card.body);
+    assert!(card.body.contains("1 sostegno su"), "{}", card.body);
     bot.stop().await;
 }
 

@@ -110,7 +110,7 @@ const FIRST_RECIPIENT: i64 = 810_000;
 const ANNOUNCEMENT: &str = "Sabato mercato solidale in piazza dalle 9";
 
 #[tokio::test]
-async fn on_postgres_a_standby_finishes_a_1500_chat_announcement_after_kill_9_mid_send_with_nothing_lost_or_doubled() {
+async fn on_postgres_a_standby_finishes_a_1500_chat_announcement_after_kill_9_mid_send_and_no_copy_is_sent_twice() {
     let Some(admin) = crate::support::postgres_url() else { return };
     let db = crate::support::PgDatabase::create(&admin).await;
     let token = "81:TAKEOVER-token";
@@ -177,6 +177,8 @@ async fn on_postgres_a_standby_finishes_a_1500_chat_announcement_after_kill_9_mi
     active.child.kill().expect("kill -9 of the active process");
     active.child.wait().unwrap();
     let killed = Instant::now();
+    // Calls on their way when the machine died: Telegram never carried them out.
+    let held = server.stalled() as i64;
     server.unstall();
     for r in &residents[5..] {
         server.user_says(r, "/start");
@@ -191,8 +193,13 @@ async fn on_postgres_a_standby_finishes_a_1500_chat_announcement_after_kill_9_mi
     eprintln!("kill -9 → first copy from the standby: {:.1} s (after {carried_out} copies)", takeover.as_secs_f64());
     assert!(standby.log().contains("bot lazio: taking over"), "{}", standby.log());
 
+    // A copy the dead process had on its way cannot be told from one Telegram carried out with
+    // its answer unread (the Bot API has no idempotency key): copies are never sent twice, so
+    // the standby records such a copy as sent and unconfirmed, says so, and sends the rest.
+    const IN_DOUBT: &str = "a bulk message was on its way when the process stopped; not sent again";
+    let in_doubt = || standby.log().matches(IN_DOUBT).count() as i64;
     assert!(
-        eventually(Duration::from_secs(180), || delivered() as i64 >= RECIPIENTS).await,
+        eventually(Duration::from_secs(180), || delivered() as i64 + in_doubt() >= RECIPIENTS).await,
         "the standby finishes the announcement: {} of {RECIPIENTS}; {}",
         delivered(),
         standby.log()
@@ -203,8 +210,10 @@ async fn on_postgres_a_standby_finishes_a_1500_chat_announcement_after_kill_9_mi
     }
     let per_chat = server.sent_per_chat();
     let doubled: Vec<_> = per_chat.iter().filter(|(chat, n)| recipient(**chat) && **n != 1).collect();
-    assert!(doubled.is_empty(), "every resident gets exactly one copy: {doubled:?}");
-    assert_eq!(per_chat.keys().filter(|c| recipient(**c)).count() as i64, RECIPIENTS, "nobody is left out");
+    assert!(doubled.is_empty(), "no resident gets a copy twice: {doubled:?}");
+    let reached = per_chat.keys().filter(|c| recipient(**c)).count() as i64;
+    assert!(in_doubt() <= held, "only copies on their way at the kill are in doubt: {} of {held}", in_doubt());
+    assert_eq!(reached + in_doubt(), RECIPIENTS, "nobody else is left out: {}", standby.log());
     assert!(server.all_messages().iter().filter(|m| recipient(m.chat)).all(|m| m.text.contains(ANNOUNCEMENT)));
     for r in &residents {
         let texts: Vec<String> = server.messages(r.id).into_iter().map(|m| m.text).collect();
@@ -213,7 +222,16 @@ async fn on_postgres_a_standby_finishes_a_1500_chat_announcement_after_kill_9_mi
     }
     // The pace of the sender is the Telegram tests' concern: on a loaded machine a burst may
     // meet a 429 here, which is retried and changes nothing of the above.
-    assert!(waiting(&store, "telegram:lazio").await.is_empty(), "nothing left in the outbox");
+    // The last removals from the outbox follow the last answers by a moment.
+    let mut left = waiting(&store, "telegram:lazio").await;
+    for _ in 0..200 {
+        if left.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        left = waiting(&store, "telegram:lazio").await;
+    }
+    assert!(left.is_empty(), "nothing left in the outbox: {left:?}; {}", standby.log());
 
     standby.terminate();
     let mut standby = standby;

@@ -844,7 +844,7 @@ async fn stats_from_staff_on_telegram_come_with_the_chart_as_a_photo_and_a_resid
     w.store.grant_role(staff.id, &grant, saturday_morning()).await.unwrap();
     w.server.user_says(&bea, "/stats");
     let sent = w.server.wait_until(bea.id, WAIT, |ms| ms.iter().any(|m| m.photo.is_some())).await;
-    let lines = sent.iter().position(|m| m.text.contains("2026-11: 1 proposte")).expect("the lines");
+    let lines = sent.iter().position(|m| m.text.contains("2026-11: 1 proposta")).expect("the lines");
     let at = sent.iter().position(|m| m.photo.is_some()).unwrap();
     assert!(lines < at, "the chart follows the lines");
     let photo = sent[at].photo.clone().unwrap();
