@@ -145,7 +145,9 @@ impl WeeklyHours {
         for s in &self.slots {
             by_day[s.weekday as usize].push((s.opens, s.closes));
         }
-        let mut groups: Vec<(Vec<u8>, Vec<(u16, u16)>)> = Vec::new();
+        // The weekdays of each distinct set of times, in order of first appearance.
+        type Times = Vec<(u16, u16)>;
+        let mut groups: Vec<(Vec<u8>, Times)> = Vec::new();
         for (d, times) in by_day.into_iter().enumerate() {
             if times.is_empty() {
                 continue;
