@@ -153,7 +153,10 @@ async fn onboarding_in_english_follows_the_telegram_language() {
     assert!(set.text.contains("your area is"), "{}", set.text);
     // The command menu is published in both languages.
     let menus = w.server.menus();
-    assert!(menus.iter().any(|(l, c)| l.as_deref() == Some("it") && c.iter().any(|(n, _)| n == "services")));
+    // Each in its language, names too: "/servizi" in Italian, "/services" in English.
+    assert!(menus.iter().any(|(l, c)| l.as_deref() == Some("it") && c.iter().any(|(n, _)| n == "servizi")));
+    assert!(menus.iter().any(|(l, c)| l.as_deref() == Some("en") && c.iter().any(|(n, _)| n == "services")));
+    assert!(menus.iter().all(|(_, c)| c.iter().any(|(n, _)| n == "start")), "/start in every menu");
     assert!(menus.iter().any(|(l, c)| l.as_deref() == Some("en") && c.iter().any(|(_, d)| d.contains("service"))));
     no_violations(&w.server);
     bot.stop().await;

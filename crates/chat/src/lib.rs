@@ -684,6 +684,13 @@ impl Engine {
                 return Ok(replies);
             }
         }
+        // "A che ora chiude?" at a booking's question: about the house being booked.
+        if let Some(Flow::Book { draft }) = &turn.flow
+            && HOURS_QUESTION.is_match(&text::fold(text))
+            && let Some(replies) = booking::hours_in_the_middle(turn, draft).await?
+        {
+            return Ok(replies);
+        }
         // A flow waiting for typed input gets it first.
         if let Some(replies) = self.flow_text(turn, text).await? {
             return Ok(replies);

@@ -6,14 +6,15 @@
 //! and configuration read it too, so a new module is one declaration. Names no network.
 
 use crate::understand::Intent;
-use vicinato_domain::Role;
+use vicinato_domain::{Lang, Role};
 
 /// A slash command.
 #[derive(Debug)]
 pub struct CommandSpec {
     /// Its name in code and in the Telegram menu (English).
     pub name: &'static str,
-    /// Every other name it answers to, Italian and English.
+    /// Every other name it answers to, Italian and English; the Italian name first (the
+    /// Italian Telegram menu shows it).
     pub aliases: &'static [&'static str],
     /// Its place in the Telegram menu and the message describing it there.
     pub menu: Option<(u8, &'static str)>,
@@ -91,13 +92,18 @@ pub fn flow_owner(kind: &str) -> Option<&'static Module> {
     MODULES.into_iter().find(|m| m.flows.contains(&kind))
 }
 
-/// The Telegram menu: command name and the message describing it, in menu order, for the
-/// modules `offered` says yes to.
-pub fn menu(offered: impl Fn(&Module) -> bool) -> Vec<(&'static str, &'static str)> {
+/// The Telegram menu in a language: command name and the message describing it, in menu
+/// order, for the modules `offered` says yes to. The Italian menu names the commands in
+/// Italian (`/servizi`, `/prenotazioni`), except `/start`, which Telegram's own button sends.
+pub fn menu(offered: impl Fn(&Module) -> bool, lang: Lang) -> Vec<(&'static str, &'static str)> {
+    let name = |c: &CommandSpec| match (lang, c.aliases.first()) {
+        (Lang::It, Some(italian)) if c.name != "start" => *italian,
+        _ => c.name,
+    };
     let mut entries: Vec<(u8, &str, &str)> = MODULES
         .into_iter()
         .filter(|m| offered(m))
-        .flat_map(|m| m.commands.iter().filter_map(|c| c.menu.map(|(at, id)| (at, c.name, id))))
+        .flat_map(|m| m.commands.iter().filter_map(|c| c.menu.map(|(at, id)| (at, name(c), id))))
         .collect();
     entries.sort_by_key(|(at, _, _)| *at);
     entries.into_iter().map(|(_, name, id)| (name, id)).collect()
@@ -139,7 +145,7 @@ mod tests {
 
     #[test]
     fn the_menu_leaves_out_what_a_bot_does_not_offer() {
-        let all: Vec<_> = menu(|_| true).into_iter().map(|(c, _)| c).collect();
+        let all: Vec<_> = menu(|_| true, Lang::En).into_iter().map(|(c, _)| c).collect();
         assert_eq!(
             all,
             [
@@ -155,7 +161,34 @@ mod tests {
                 "forget"
             ]
         );
-        let without: Vec<_> = menu(|m| !m.optional).into_iter().map(|(c, _)| c).collect();
+        let without: Vec<_> = menu(|m| !m.optional, Lang::En).into_iter().map(|(c, _)| c).collect();
         assert_eq!(without, ["start", "services", "help", "language", "cancel", "mydata", "forget"]);
+    }
+
+    #[test]
+    fn the_italian_menu_names_the_commands_in_italian_and_each_name_is_one_they_answer_to() {
+        let italian: Vec<_> = menu(|_| true, Lang::It).into_iter().map(|(c, _)| c).collect();
+        assert_eq!(
+            italian,
+            [
+                "start",
+                "servizi",
+                "iniziative",
+                "proponi",
+                "prenotazioni",
+                "aiuto",
+                "lingua",
+                "annulla",
+                "imieidati",
+                "dimenticami"
+            ]
+        );
+        for name in italian {
+            assert!(command(name).is_some(), "/{name} is a command");
+            // Telegram takes 1 to 32 lower-case letters, digits and underscores.
+            assert!(
+                name.len() <= 32 && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            );
+        }
     }
 }

@@ -408,6 +408,8 @@ pub struct SearchHit {
     pub status: ServiceStatus,
     /// Relevance from the engine's full-text rank (higher is better), 0 without words.
     pub score: f64,
+    /// Where it is: the territory of its location, so results can be put in order of distance.
+    pub territory: TerritoryId,
 }
 
 /// One search result: a service at a location, with everything a card shows.

@@ -239,7 +239,7 @@ impl TelegramBot {
         let i18n = self.engine.i18n();
         let menu = |lang: Lang| -> Vec<BotCommand> {
             // The entries come from the module registry, for the modules this bot offers.
-            vicinato_chat::registry::menu(|m| self.engine.offers_module(m))
+            vicinato_chat::registry::menu(|m| self.engine.offers_module(m), lang)
                 .into_iter()
                 .map(|(c, id)| BotCommand::new(c, i18n.say(lang, id)))
                 .collect()

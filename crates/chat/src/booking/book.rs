@@ -305,12 +305,28 @@ pub(crate) async fn hours_of_offered(turn: &Turn<'_>, payloads: &[String]) -> Re
             .map(|b| b.house),
         None => None,
     };
-    let Some(location) = house.and_then(|h| turn.snapshot.houses.iter().find(|l| l.id == h)) else {
-        return Ok(None);
-    };
+    Ok(house.and_then(|h| house_hours(turn, &h)))
+}
+
+/// The weekly hours of a welfare house, as "a che ora chiude?" is answered.
+pub(crate) fn house_hours(turn: &Turn<'_>, house: &LocationId) -> Option<Reply> {
+    let location = turn.snapshot.houses.iter().find(|l| &l.id == house)?;
     let mut reply = Reply::say(Msg::new("book-house-hours").text("house", location.name.clone()));
     reply.blocks.extend(hours_lines(&location.hours.weekly));
-    Ok(Some(reply))
+    Some(reply)
+}
+
+/// "A che ora chiude?" in the middle of a booking: the hours of the house being booked, then
+/// the question the booking was asking.
+pub(crate) async fn hours_in_the_middle(turn: &Turn<'_>, draft: &Draft) -> Result<Option<Vec<Reply>>, StoreError> {
+    let house = draft
+        .house
+        .clone()
+        .or_else(|| draft.space.as_ref().and_then(|s| turn.engine.spaces().space(s).map(|(h, _)| h.location.clone())));
+    let Some(reply) = house.and_then(|h| house_hours(turn, &h)) else { return Ok(None) };
+    let mut replies = vec![reply];
+    replies.extend(crate::offered::load(turn).await?.and_then(|o| o.question));
+    Ok(Some(replies))
 }
 
 fn hours_lines(weekly: &WeeklyHours) -> Vec<Block> {

@@ -16,7 +16,7 @@ pub(crate) mod slots;
 pub(crate) mod waitlist;
 
 // What the other capabilities may use of booking.
-pub(crate) use book::hours_of_offered;
+pub(crate) use book::{hours_in_the_middle, hours_of_offered};
 pub use buttons::{BookingButton, KINDS};
 pub(crate) use slots::space_name;
 pub(crate) use waitlist::freed_now;

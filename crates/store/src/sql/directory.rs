@@ -394,7 +394,8 @@ impl SqlStore {
         let limit = next(Bind::Int(i64::from(spec.limit.max(1))), &mut binds);
         // Narrow columns only: the (large) documents are read for the page shown.
         let sql = format!(
-            "{with}SELECT sal.id AS hit, sal.schedule, s.status, {score} AS score, l.welfare_house AS house, s.name AS name \
+            "{with}SELECT sal.id AS hit, sal.schedule, s.status, {score} AS score, l.welfare_house AS house, s.name AS name, \
+             l.territory_id AS place \
              FROM {from} \
              JOIN service_at_locations sal ON sal.service_id = s.id \
              JOIN locations l ON l.id = sal.location_id \
@@ -489,15 +490,16 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn search(&self, spec: &SearchSpec) -> StoreResult<Vec<SearchHit>> {
-        let rows: Vec<(String, String, String, f64, bool, String)> =
+        let rows: Vec<(String, String, String, f64, bool, String, String)> =
             self.fetch_all(self.search_statement(spec)).await?;
         rows.into_iter()
-            .map(|(id, schedule, status, score, _, _)| {
+            .map(|(id, schedule, status, score, _, _, place)| {
                 Ok(SearchHit {
                     schedule: from_json(&format!("service_at_location {id}"), &schedule)?,
                     status: ServiceStatus::parse(&status).unwrap_or(ServiceStatus::Inactive),
                     sal: ServiceAtLocationId::new(id),
                     score,
+                    territory: TerritoryId::new(place),
                 })
             })
             .collect()
