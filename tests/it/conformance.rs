@@ -1352,6 +1352,30 @@ async fn participation_export_and_erasure_cover_initiatives(store: Arc<dyn Store
     for k in [Activity::Proposed, Activity::Supported, Activity::Joined, Activity::Commented] {
         assert!(kinds.contains(&k), "{k:?} in {kinds:?}");
     }
+    // Every confirmed booking of a welfare house of the area counts, not only initiatives'.
+    demo(&store).await;
+    let spaces = hall_spaces();
+    let booked = new_booking(&spaces, "centocelle-saletta", p, (10, 0), (11, 0));
+    let confirmed = store.booking_insert(&booked, rome(1, 8, 0)).await.unwrap().unwrap();
+    let cancelled = store
+        .booking_insert(&new_booking(&spaces, "centocelle-saletta", p, (15, 0), (16, 0)), rome(1, 8, 0))
+        .await
+        .unwrap()
+        .unwrap();
+    let live = [BookingStatus::Pending, BookingStatus::Confirmed];
+    store.booking_transition(cancelled.id, &live, BookingStatus::Cancelled).await.unwrap().unwrap();
+    let day = |path: &str| {
+        let store = store.clone();
+        let path = path.to_owned();
+        async move { store.participation_events(&path, rome(1, 0, 0), rome(2, 0, 0)).await.unwrap() }
+    };
+    let bookings: Vec<_> = day(path).await.into_iter().filter(|e| e.what == Activity::Booked).collect();
+    assert_eq!(bookings.len(), 1, "the confirmed one only: {bookings:?}");
+    assert_eq!((bookings[0].at, bookings[0].person), (confirmed.starts, Some(p)));
+    assert!(
+        day("/lazio/citta-metropolitana-roma/roma/roma-m01/").await.iter().all(|e| e.what != Activity::Booked),
+        "a house elsewhere is not counted"
+    );
     let mine = store.initiatives_of_person(p).await.unwrap();
     assert_eq!(mine.iter().map(|(_, part)| *part).collect::<Vec<_>>(), ["supporter", "participant"]);
     assert!(store.erase_person(p).await.unwrap());

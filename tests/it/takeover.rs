@@ -110,7 +110,6 @@ const FIRST_RECIPIENT: i64 = 810_000;
 const ANNOUNCEMENT: &str = "Sabato mercato solidale in piazza dalle 9";
 
 #[tokio::test]
-#[ignore = "flaky since the bulk lane merged: once in CI a welcome to an update taken just before the kill arrived twice; run with --ignored (issue 16)"]
 async fn on_postgres_a_standby_finishes_a_1500_chat_announcement_after_kill_9_mid_send_and_no_copy_is_sent_twice() {
     let Some(admin) = crate::support::postgres_url() else { return };
     let db = crate::support::PgDatabase::create(&admin).await;
@@ -151,49 +150,46 @@ async fn on_postgres_a_standby_finishes_a_1500_chat_announcement_after_kill_9_mi
         active.log()
     );
 
-    // In the middle: the next requests never get through, as when the machine dies with them
-    // on their way; once every send Telegram carried out is recorded, the active one is killed.
-    server.stall("sendMessage");
+    // Residents who write while it sends are answered by it.
     let residents: Vec<_> = (0..10).map(|i| server.user(3400 + i, &format!("Utente{i}"), Some("it"))).collect();
-    for r in &residents[..5] {
+    for r in &residents[..3] {
         server.user_says(r, "/start");
     }
-    assert!(server.wait_confirmed(Duration::from_secs(30)).await, "the active process took the first updates");
-    // Calls that were past the stall when it began finish on their own: what Telegram carried
-    // out is read again each time, until it and what waits in the outbox make up everyone.
-    let carried_now = || -> std::collections::HashSet<i64> {
-        server.all_messages().iter().map(|m| m.chat).filter(|c| recipient(*c)).collect()
-    };
-    let mut carried;
-    let mut settled = false;
-    let mut tries = 0;
-    loop {
-        let left = waiting(&store, "telegram:lazio").await;
-        carried = carried_now();
-        let left_copies = left.iter().filter(|c| recipient(**c)).count();
-        if server.stalled() > 0
-            && left_copies + carried.len() == RECIPIENTS as usize
-            && !left.iter().any(|c| carried.contains(c))
-        {
-            settled = true;
-            break;
-        }
-        tries += 1;
-        if tries == 400 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    for r in &residents[..3] {
+        let answered = server.wait_until(r.id, Duration::from_secs(60), |m| !m.is_empty()).await;
+        assert!(!answered.is_empty(), "{} is answered by the active process: {}", r.first_name, active.log());
     }
-    let carried_out = carried.len() as i64;
-    assert!(settled, "the copies carried out are recorded and the rest wait: {}", active.log());
+
+    // In the middle: Telegram carries the next sends out but their answers never come back,
+    // as when the process dies with its requests already at Telegram. Once the sender has
+    // as many on their way as it allows (no more is marked and left unsent), and it took
+    // three more residents' messages (their replies wait in the outbox), it is killed.
+    server.hold_answers("sendMessage");
+    let mut last = 0;
+    let mut still = 0;
+    for _ in 0..400 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let now = server.stalled();
+        still = if now > 0 && now == last { still + 1 } else { 0 };
+        last = now;
+        if still == 20 {
+            break;
+        }
+    }
+    assert!(still == 20, "the sender stops at its limit of sends on their way: {last} held; {}", active.log());
+    for r in &residents[3..6] {
+        server.user_says(r, "/start");
+    }
+    assert!(server.wait_confirmed(Duration::from_secs(20)).await, "the active process took them: {}", active.log());
+    let carried_out = delivered() as i64;
     assert!(carried_out < RECIPIENTS, "killed in the middle, after {carried_out} copies");
     active.child.kill().expect("kill -9 of the active process");
     active.child.wait().unwrap();
     let killed = Instant::now();
-    // Calls on their way when the machine died: Telegram never carried them out.
+    // Carried out by Telegram, their answers never read.
     let held = server.stalled() as i64;
     server.unstall();
-    for r in &residents[5..] {
+    for r in &residents[6..] {
         server.user_says(r, "/start");
     }
 
@@ -203,20 +199,23 @@ async fn on_postgres_a_standby_finishes_a_1500_chat_announcement_after_kill_9_mi
         standby.log()
     );
     let takeover = killed.elapsed();
+    let phase = |what: &str| eprintln!("[{:.1} s after the kill] {what}", killed.elapsed().as_secs_f64());
     eprintln!("kill -9 → first copy from the standby: {:.1} s (after {carried_out} copies)", takeover.as_secs_f64());
     assert!(standby.log().contains("bot lazio: taking over"), "{}", standby.log());
 
-    // A copy the dead process had on its way cannot be told from one Telegram carried out with
-    // its answer unread (the Bot API has no idempotency key): copies are never sent twice, so
-    // the standby records such a copy as sent and unconfirmed, says so, and sends the rest.
+    // A copy the dead process had on its way cannot be told from one Telegram never got (the
+    // Bot API has no idempotency key): copies are never sent twice, so the standby records
+    // such a copy as sent and unconfirmed, says so, and sends the rest. Here Telegram had
+    // them all: everyone gets the announcement exactly once.
     const IN_DOUBT: &str = "a bulk message was on its way when the process stopped; not sent again";
     let in_doubt = || standby.log().matches(IN_DOUBT).count() as i64;
     assert!(
-        eventually(Duration::from_secs(180), || delivered() as i64 + in_doubt() >= RECIPIENTS).await,
+        eventually(Duration::from_secs(420), || delivered() as i64 >= RECIPIENTS).await,
         "the standby finishes the announcement: {} of {RECIPIENTS}; {}",
         delivered(),
         standby.log()
     );
+    phase("every copy delivered");
     for r in &residents {
         let welcomed = server.wait_until(r.id, Duration::from_secs(60), |m| !m.is_empty()).await;
         assert!(!welcomed.is_empty(), "{} is answered: {}", r.first_name, standby.log());
@@ -226,7 +225,8 @@ async fn on_postgres_a_standby_finishes_a_1500_chat_announcement_after_kill_9_mi
     assert!(doubled.is_empty(), "no resident gets a copy twice: {doubled:?}");
     let reached = per_chat.keys().filter(|c| recipient(**c)).count() as i64;
     assert!(in_doubt() <= held, "only copies on their way at the kill are in doubt: {} of {held}", in_doubt());
-    assert_eq!(reached + in_doubt(), RECIPIENTS, "nobody else is left out: {}", standby.log());
+    assert!(in_doubt() > 0, "some were on their way at the kill: {}", standby.log());
+    assert_eq!(reached, RECIPIENTS, "nobody is left out: {} in doubt; {}", in_doubt(), standby.log());
     assert!(server.all_messages().iter().filter(|m| recipient(m.chat)).all(|m| m.text.contains(ANNOUNCEMENT)));
     for r in &residents {
         let texts: Vec<String> = server.messages(r.id).into_iter().map(|m| m.text).collect();
@@ -242,6 +242,7 @@ async fn on_postgres_a_standby_finishes_a_1500_chat_announcement_after_kill_9_mi
     // The pace of the sender is the Telegram tests' concern: on a loaded machine a burst may
     // meet a 429 here, which is retried and changes nothing of the above.
     // The last removals from the outbox follow the last answers by a moment.
+    phase("everyone answered once");
     let mut left = waiting(&store, "telegram:lazio").await;
     for _ in 0..200 {
         if left.is_empty() {
@@ -252,10 +253,12 @@ async fn on_postgres_a_standby_finishes_a_1500_chat_announcement_after_kill_9_mi
     }
     assert!(left.is_empty(), "nothing left in the outbox: {left:?}; {}", standby.log());
 
+    phase("outbox empty");
     standby.terminate();
     let mut standby = standby;
     let status = standby.exited().await.unwrap_or_else(|| panic!("the standby stops: {}", standby.log()));
     assert!(status.success(), "{}", standby.log());
+    phase("standby stopped");
     store.close().await;
 }
 

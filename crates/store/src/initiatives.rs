@@ -214,7 +214,8 @@ pub trait InitiativeStore: Send + Sync {
     async fn set_governance(&self, territory: &TerritoryId, phase: Phase, audit: &AuditEntry) -> StoreResult<()>;
     /// The audit log of a subject, oldest first.
     async fn audit_of(&self, subject: &str) -> StoreResult<Vec<AuditEntry>>;
-    /// What people did with initiatives in `[from, to)` under a territory path.
+    /// What people did in `[from, to)` under a territory path: with initiatives, and the
+    /// confirmed bookings of the welfare houses there (an initiative's booking among them).
     async fn participation_events(
         &self,
         territory_path: &str,

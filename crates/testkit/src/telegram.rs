@@ -21,7 +21,8 @@
 //! overall limit to [`Limits::paid_per_second`], as Telegram's paid broadcasts do.
 //!
 //! The calls of a method can also be held, never carried out (`stall`), as when a machine
-//! dies with requests still on their way.
+//! dies with requests still on their way; or carried out with their answers held
+//! (`hold_answers`), as when the process dies with its requests already at Telegram.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -263,6 +264,8 @@ struct Inner {
     join_requests: HashSet<(i64, i64)>,
     /// Methods whose calls are held, never carried out, until [`TestServer::unstall`].
     stalling: HashSet<String>,
+    /// Methods whose calls are carried out and their answers held until [`TestServer::unstall`].
+    holding_answers: HashSet<String>,
     /// Calls held so far.
     stalled: usize,
 }
@@ -1351,7 +1354,7 @@ async fn take(shared: &Arc<Shared>, headers: &HeaderMap, uri: &Uri, body: Bytes)
         }
         return too_many(1);
     }
-    match method.as_str() {
+    let answer = match method.as_str() {
         "getme" => ok(json!({
             "id": shared.bot_id, "is_bot": true, "first_name": "Vicinato", "username": shared.username,
             "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false,
@@ -1402,7 +1405,26 @@ async fn take(shared: &Arc<Shared>, headers: &HeaderMap, uri: &Uri, body: Bytes)
         }
         _ if SENDING.contains(&method.as_str()) => err(400, "Bad Request: this test server does not take this method"),
         _ => err(404, "Not Found: method not found"),
+    };
+    let hold = {
+        let mut inner = shared.lock();
+        // Only what was carried out: a refusal (a 429) goes back at once.
+        let hold = inner.holding_answers.contains(&method) && answer.status() == StatusCode::OK;
+        inner.stalled += usize::from(hold);
+        hold
+    };
+    if hold {
+        // Carried out, and the answer held until let go: a process killed meanwhile never
+        // reads it, as when it dies with its requests already at Telegram.
+        loop {
+            let let_go = shared.unstalled.notified();
+            if !shared.lock().holding_answers.contains(&method) {
+                break;
+            }
+            let_go.await;
+        }
     }
+    answer
 }
 
 impl TestServer {
@@ -1710,14 +1732,25 @@ impl TestServer {
         self.shared.lock().stalling.insert(method.to_lowercase());
     }
 
-    /// Calls held by [`TestServer::stall`] so far.
+    /// From now on, calls of `method` are carried out but their answers held until
+    /// [`TestServer::unstall`], as when the process that sent them dies with its requests
+    /// already at Telegram.
+    pub fn hold_answers(&self, method: &str) {
+        self.shared.lock().holding_answers.insert(method.to_lowercase());
+    }
+
+    /// Calls held by [`TestServer::stall`] or [`TestServer::hold_answers`] so far.
     pub fn stalled(&self) -> usize {
         self.shared.lock().stalled
     }
 
-    /// Lets every held call go (answered 429, not carried out); later calls are carried out.
+    /// Lets every held call go (a stalled one answered 429, not carried out; a held answer
+    /// as it was); later calls are carried out and answered.
     pub fn unstall(&self) {
-        self.shared.lock().stalling.clear();
+        let mut inner = self.shared.lock();
+        inner.stalling.clear();
+        inner.holding_answers.clear();
+        drop(inner);
         self.shared.unstalled.notify_waiters();
     }
 

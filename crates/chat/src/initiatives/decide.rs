@@ -240,8 +240,8 @@ fn tally<K: Ord + Clone>(
             Activity::Booked => row.bookings += 1,
             Activity::Joined | Activity::Voted | Activity::Commented => {}
         }
-        if e.what != Activity::Booked
-            && e.what != Activity::Held
+        // Who booked took part; an activity held is its author's only on paper.
+        if e.what != Activity::Held
             && let Some(p) = e.person
         {
             people.insert(p.0);

@@ -738,9 +738,9 @@ impl InitiativeStore for SqlStore {
              WHERE {within} AND i.submitted_at >= $3 AND i.submitted_at < $4 \
              UNION ALL SELECT 'held', i.territory_id, i.held_at, i.author_id FROM initiatives i \
              WHERE {within} AND i.held_at >= $3 AND i.held_at < $4 \
-             UNION ALL SELECT 'booked', i.territory_id, i.starts, i.author_id FROM initiatives i \
-             WHERE {within} AND i.booking_id IS NOT NULL AND i.status IN ('accepted', 'scheduled', 'held', 'reported') \
-             AND i.starts >= $3 AND i.starts < $4 \
+             UNION ALL SELECT 'booked', l.territory_id, b.starts, b.person_id FROM bookings b \
+             JOIN locations l ON l.id = b.house WHERE l.territory_path >= $1 AND l.territory_path < $2 \
+             AND b.status = 'confirmed' AND b.starts >= $3 AND b.starts < $4 \
              UNION ALL SELECT 'supported', i.territory_id, s.created_at, s.person_id FROM initiative_supports s \
              JOIN initiatives i ON i.id = s.initiative_id WHERE {within} AND s.created_at >= $3 AND s.created_at < $4 \
              UNION ALL SELECT 'joined', i.territory_id, p.created_at, p.person_id FROM initiative_participants p \
