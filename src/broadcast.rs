@@ -222,14 +222,18 @@ pub async fn run(
             }
             for c in &s.edits {
                 let reason = c.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
-                out.push_str(&format!("  correction {}\t{}\tedit {}{reason}\t{}\n", c.correction, c.network, c.state, c.count));
+                out.push_str(&format!(
+                    "  correction {}\t{}\tedit {}{reason}\t{}\n",
+                    c.correction, c.network, c.state, c.count
+                ));
             }
             Ok(out)
         }
         BroadcastCommand::Correct { id, text, text_en, .. } => {
             let texts = AnnouncementTexts { it: text.clone(), en: text_en.clone() };
-            let done =
-                correct::correct(By::Operator, AnnouncementId(*id), texts, store, &tree, now).await?.map_err(refused)?;
+            let done = correct::correct(By::Operator, AnnouncementId(*id), texts, store, &tree, now)
+                .await?
+                .map_err(refused)?;
             let mut out = format!(
                 "Announcement {id}: correction {} kept; {} copies already sent get an edit, the rest go out corrected.\n",
                 done.correction,

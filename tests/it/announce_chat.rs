@@ -428,7 +428,8 @@ async fn staff_correct_an_announcement_in_chat_residents_read_only_the_new_text_
     let (text, _) = chat.says("sara", Lang::It, line("sì")).await;
     assert!(text.contains("l'avviso numero 1 è corretto (correzione 1)"), "{text}");
 
-    chat.clock.set(chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 11, 29, 8, 0, 0).unwrap().with_timezone(&chrono::Utc));
+    chat.clock
+        .set(chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 11, 29, 8, 0, 0).unwrap().with_timezone(&chrono::Utc));
     chat.run_jobs().await;
     let mut copies = chat.copies();
     copies.sort();

@@ -175,7 +175,8 @@ async fn telegram_copies_older_than_48_hours_keep_their_text_and_a_done_announce
     let done = [AnnouncementState::Scheduled];
     assert!(store.announcement_set_state(only_telegram, &done, AnnouncementState::Done, now).await.unwrap());
     let texts = AnnouncementTexts { it: "Mercato domenica".into(), en: None };
-    let refused = correct::correct(By::Operator, only_telegram, texts.clone(), store.as_ref(), &tree, now).await.unwrap();
+    let refused =
+        correct::correct(By::Operator, only_telegram, texts.clone(), store.as_ref(), &tree, now).await.unwrap();
     assert_eq!(refused, Err(correct_refusal(only_telegram)));
     let cli = vicinato::broadcast::BroadcastCommand::Correct {
         id: only_telegram.0,

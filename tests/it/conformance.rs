@@ -2271,7 +2271,7 @@ async fn copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancell
     assert!(store.outbox_sending(rows[1].id, now).await.unwrap(), "Bob's is marked");
 
     let texts = AnnouncementTexts { it: "Mercato domenica".into(), en: None };
-    let fix = NewJob {
+    let fix = vicinato::store::NewJob {
         kind: "announcement-correct".into(),
         key: Some(format!("announce-fix:{id}")),
         payload: format!("{{\"announcement\":{id}}}"),
@@ -2293,7 +2293,10 @@ async fn copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancell
     assert!(!store.outbox_sending(rows[2].id, now).await.unwrap(), "a sender holding Cleo's sends nothing");
     let cleo_copy = after.iter().find(|c| c.person == cleo).unwrap();
     assert!(
-        store.outbox_push_once(channel, &[item(&cleo_copy.chat, "fixed")], &cleo_copy.delivery_key(), now).await.unwrap(),
+        store
+            .outbox_push_once(channel, &[item(&cleo_copy.chat, "fixed")], &cleo_copy.delivery_key(), now)
+            .await
+            .unwrap(),
         "its delivery key is free again"
     );
     let claimed = store.jobs_claim(now, "test", now + chrono::Duration::minutes(1), 10).await.unwrap();
@@ -2304,7 +2307,10 @@ async fn copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancell
     assert_eq!(store.edits_open(id, 1, &cutoff, now).await.unwrap(), 1);
     assert_eq!(store.edits_open(id, 1, &cutoff, now).await.unwrap(), 0, "once");
     let to_edit = store.edits(id, 1, &EditState::Queued, 10).await.unwrap();
-    assert_eq!(to_edit.iter().map(|c| (c.person, c.message_id.clone())).collect::<Vec<_>>(), [(ada, Some("77".into()))]);
+    assert_eq!(
+        to_edit.iter().map(|c| (c.person, c.message_id.clone())).collect::<Vec<_>>(),
+        [(ada, Some("77".into()))]
+    );
     assert!(store.edit_settled(None, id, ada, 1, &EditState::Sending, now).await.unwrap());
     assert!(store.edit_settled(None, id, ada, 1, &EditState::Sent, now).await.unwrap());
     assert!(!store.edit_settled(None, id, ada, 1, &EditState::Failed("late".into()), now).await.unwrap(), "once");
@@ -2314,9 +2320,12 @@ async fn copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancell
     // Bob's lands with the old text: the next opening gives it an edit; recorded long ago, too
     // old for Telegram.
     let long_ago = now - chrono::Duration::hours(49);
-    assert!(store.copy_settled(Some(rows[1].id), id, bob, &CopyState::Sent, None, Some("78"), 0, long_ago).await.unwrap());
+    assert!(
+        store.copy_settled(Some(rows[1].id), id, bob, &CopyState::Sent, None, Some("78"), 0, long_ago).await.unwrap()
+    );
     assert_eq!(store.edits_open(id, 1, &cutoff, now).await.unwrap(), 1);
-    let counts: Vec<_> = store.edit_counts(id).await.unwrap().into_iter().map(|c| (c.correction, c.state, c.count)).collect();
+    let counts: Vec<_> =
+        store.edit_counts(id).await.unwrap().into_iter().map(|c| (c.correction, c.state, c.count)).collect();
     assert_eq!(counts, [(1, "sent".to_owned(), 1), (1, "too_old".to_owned(), 1)]);
 
     // Cancelling: Cleo's message waits unmarked, Dan's copy is queued: both end cancelled.

@@ -92,8 +92,16 @@ impl Courier for MatrixCourier {
             let attached = MatrixOut::attached(&id, &laid);
             choices = laid.choices;
             items.push(
-                MatrixOut { room: id, thread: None, plain: laid.plain, html: laid.html, file: None, image: None, ..Default::default() }
-                    .to_item(),
+                MatrixOut {
+                    room: id,
+                    thread: None,
+                    plain: laid.plain,
+                    html: laid.html,
+                    file: None,
+                    image: None,
+                    ..Default::default()
+                }
+                .to_item(),
             );
             items.extend(attached);
         }

@@ -603,8 +603,16 @@ impl MatrixBot {
                 last_choices = Some(laid.choices);
             }
             items.push(
-                MatrixOut { room: room.clone(), thread, plain: laid.plain, html: laid.html, file: None, image: None, ..Default::default() }
-                    .to_item(),
+                MatrixOut {
+                    room: room.clone(),
+                    thread,
+                    plain: laid.plain,
+                    html: laid.html,
+                    file: None,
+                    image: None,
+                    ..Default::default()
+                }
+                .to_item(),
             );
             items.extend(attached);
         }

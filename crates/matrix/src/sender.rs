@@ -14,11 +14,11 @@
 
 use super::outbound::{CopyRef, MatrixOut};
 use matrix_sdk::Client;
+use matrix_sdk::attachment::{AttachmentConfig, AttachmentInfo, BaseImageInfo};
 use matrix_sdk::config::RequestConfig;
 use matrix_sdk::ruma::api::error::{ErrorKind, RetryAfter};
-use matrix_sdk::ruma::events::room::message::ReplacementMetadata;
-use matrix_sdk::attachment::{AttachmentConfig, AttachmentInfo, BaseImageInfo};
 use matrix_sdk::ruma::events::relation::Thread;
+use matrix_sdk::ruma::events::room::message::ReplacementMetadata;
 use matrix_sdk::ruma::events::room::message::{Relation, RoomMessageEventContent, TextMessageEventContent};
 use matrix_sdk::ruma::{OwnedEventId, OwnedTransactionId, RoomId, UInt};
 use std::collections::BTreeMap;

@@ -139,11 +139,9 @@ impl Courier for TelegramCourier {
         now: DateTime<Utc>,
     ) -> anyhow::Result<Handover> {
         let user: i64 = copy.chat.parse().with_context(|| format!("`{}` is no Telegram user id", copy.chat))?;
-        let message_id: i32 = copy
-            .message_id
-            .as_deref()
-            .and_then(|m| m.parse().ok())
-            .with_context(|| format!("copy {} of announcement {} has no Telegram message id", copy.person, copy.announcement))?;
+        let message_id: i32 = copy.message_id.as_deref().and_then(|m| m.parse().ok()).with_context(|| {
+            format!("copy {} of announcement {} has no Telegram message id", copy.person, copy.announcement)
+        })?;
         let outcome = Outcome { lang: copy.lang, replies: vec![reply.clone()] };
         let target = Target { chat: user, thread: None };
         let messages = outbound::compose(&self.engine, &outcome, target, user, None, now).await;

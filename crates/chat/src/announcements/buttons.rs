@@ -142,7 +142,17 @@ mod tests {
 
     #[test]
     fn garbage_is_not_an_announcement_button() {
-        for payload in ["", "ann", "ann:", "ann:w:everyone", "ann:send:maybe", "ann:ok:x:yes", "ann:ok:3", "ann:fix:maybe", "book:yes"] {
+        for payload in [
+            "",
+            "ann",
+            "ann:",
+            "ann:w:everyone",
+            "ann:send:maybe",
+            "ann:ok:x:yes",
+            "ann:ok:3",
+            "ann:fix:maybe",
+            "book:yes",
+        ] {
             assert_eq!(AnnounceButton::parse(payload), None, "{payload}");
         }
     }

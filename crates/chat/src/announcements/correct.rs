@@ -99,8 +99,7 @@ async fn preview(
         reply.blocks.push(Block::Data(turn.engine.i18n().render(lang, &copy)));
         replies.push(reply);
     }
-    let mut summary =
-        Reply::say(Msg::new("announce-correct-summary").num("id", id.0).num("edited", sent - too_old));
+    let mut summary = Reply::say(Msg::new("announce-correct-summary").num("id", id.0).num("edited", sent - too_old));
     if too_old > 0 {
         summary = summary
             .then(Msg::new("announce-correct-some-too-old").num("count", too_old).num("hours", TELEGRAM_EDIT_HOURS));
