@@ -1,13 +1,14 @@
 //! `vicinato broadcast`: staff announcements from the command line. `send` queues one for the
-//! running bots (they send it when its time comes) and prints its number; `list`, `status`
-//! and `cancel` follow it up. The operator holds the database, so every audience is allowed;
+//! running bots (they send it when its time comes) and prints its number; `list`, `status`,
+//! `correct` (new texts: copies already sent are edited, the rest go out corrected) and
+//! `cancel` follow it up. The operator holds the database, so every audience is allowed;
 //! the rules (texts, time, territories) are core's, the same as in chat.
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use clap::Subcommand;
-use vicinato_core::announcements::{By, Refusal, cancel, compose, status};
+use vicinato_core::announcements::{By, Refusal, cancel, compose, correct, status};
 use vicinato_domain::{AnnouncementId, AnnouncementTexts, Audience, CategoryCode, TerritoryId, TerritoryTree, Who};
 use vicinato_store::Store;
 
@@ -50,6 +51,19 @@ pub enum BroadcastCommand {
         #[arg(long)]
         db: Option<String>,
     },
+    /// Correct an announcement: copies already sent are edited where the network allows it
+    /// (Telegram: within 48 hours), the others go out with the new text.
+    Correct {
+        id: i64,
+        /// The new text in Italian.
+        #[arg(long)]
+        text: String,
+        /// The new text in English (English readers get the Italian one without it).
+        #[arg(long = "text-en")]
+        text_en: Option<String>,
+        #[arg(long)]
+        db: Option<String>,
+    },
     /// Stop an announcement that is scheduled or being sent (what is sent stays sent).
     Cancel {
         id: i64,
@@ -62,9 +76,11 @@ impl BroadcastCommand {
     /// The database URL given on the command line, if any.
     pub fn db(&self) -> Option<&str> {
         match self {
-            Self::Send { db, .. } | Self::List { db, .. } | Self::Status { db, .. } | Self::Cancel { db, .. } => {
-                db.as_deref()
-            }
+            Self::Send { db, .. }
+            | Self::List { db, .. }
+            | Self::Status { db, .. }
+            | Self::Correct { db, .. }
+            | Self::Cancel { db, .. } => db.as_deref(),
         }
     }
 }
@@ -108,6 +124,10 @@ fn refused(r: Refusal) -> anyhow::Error {
         Refusal::Closed { id } => anyhow::anyhow!("announcement {id} is already done or cancelled"),
         Refusal::OwnAnnouncement => anyhow::anyhow!("nobody approves their own announcement"),
         Refusal::NotPending { id } => anyhow::anyhow!("announcement {id} does not wait for approval"),
+        Refusal::CorrectCancelled { id } => anyhow::anyhow!("announcement {id} is cancelled: it cannot be corrected"),
+        Refusal::TooOldToEdit { id, hours } => anyhow::anyhow!(
+            "announcement {id} went out more than {hours} hours ago: Telegram no longer lets bots edit it"
+        ),
     }
 }
 
@@ -164,6 +184,16 @@ pub async fn run(
                     .collect();
                 let reasons: Vec<serde_json::Value> =
                     s.reasons().into_iter().map(|(r, n)| serde_json::json!({"reason": r, "count": n})).collect();
+                let edits: Vec<serde_json::Value> = s
+                    .edits
+                    .iter()
+                    .map(|c| {
+                        serde_json::json!({
+                            "correction": c.correction, "network": c.network.as_str(), "state": c.state,
+                            "reason": c.reason, "count": c.count
+                        })
+                    })
+                    .collect();
                 let value = serde_json::json!({
                     "id": a.id.0,
                     "state": a.state.as_str(),
@@ -172,6 +202,8 @@ pub async fn run(
                     "total": s.total(),
                     "counts": counts,
                     "reasons": reasons,
+                    "corrections": a.corrections,
+                    "edits": edits,
                 });
                 return Ok(format!("{value}\n"));
             }
@@ -187,6 +219,32 @@ pub async fn run(
             for c in &s.counts {
                 let reason = c.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
                 out.push_str(&format!("  {}\t{}{reason}\t{}\n", c.network, c.state, c.count));
+            }
+            for c in &s.edits {
+                let reason = c.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+                out.push_str(&format!(
+                    "  correction {}\t{}\tedit {}{reason}\t{}\n",
+                    c.correction, c.network, c.state, c.count
+                ));
+            }
+            Ok(out)
+        }
+        BroadcastCommand::Correct { id, text, text_en, .. } => {
+            let texts = AnnouncementTexts { it: text.clone(), en: text_en.clone() };
+            let done = correct::correct(By::Operator, AnnouncementId(*id), texts, store, &tree, now)
+                .await?
+                .map_err(refused)?;
+            let mut out = format!(
+                "Announcement {id}: correction {} kept; {} copies already sent get an edit, the rest go out corrected.\n",
+                done.correction,
+                done.sent - done.too_old
+            );
+            if done.too_old > 0 {
+                out.push_str(&format!(
+                    "{} copies went out more than {} hours ago: Telegram no longer lets bots edit them.\n",
+                    done.too_old,
+                    vicinato_domain::TELEGRAM_EDIT_HOURS
+                ));
             }
             Ok(out)
         }

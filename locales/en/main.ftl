@@ -781,7 +781,7 @@ announce-done = Announcement number { $id } is delivered: { $sent } sent, { $unr
     }.
 announce-own = You cannot approve your own announcement: another staff member must do it.
 announce-not-pending = Announcement number { $id } no longer waits for approval.
-announce-usage = Write /announce to prepare an announcement; /announce list to see the latest; /announce status NUMBER to see how it went; /announce cancel NUMBER to stop it.
+announce-usage = Write /announce to prepare an announcement; /announce list to see the latest; /announce status NUMBER to see how it went; /announce correct NUMBER to correct it; /announce cancel NUMBER to stop it.
 announce-scope = { $territory }
 announce-scope-everywhere = every area
 announce-who-home = the people who live there
@@ -852,9 +852,24 @@ announce-list-line = { $id } · { $state } · { $at } · { $text }
 announce-approval-usage = Write /announce approval on AREA so that the area's announcements go out only after another staff member approves them, or /announce approval off AREA to remove that.
 announce-approval-on = From now on, announcements for { $territory } go out only after another staff member approves them.
 announce-approval-off = From now on, announcements for { $territory } go out without another approval.
-announce-edit-not-yet = Correcting an announcement already sent is not possible yet. You can stop it with /announce cancel NUMBER and send a new one.
+announce-correct-cancelled = Announcement number { $id } is cancelled: it cannot be corrected. If needed, write /announce and send a new one.
+announce-correct-too-old = Announcement number { $id } went out more than { $hours } hours ago: Telegram no longer lets it be edited. If needed, write /announce and send a correction.
+announce-correct-ask-text = Write the new Italian text of announcement number { $id } (at most { $max } characters). Those who already got it will see the message edited.
+announce-correct-summary = Correcting announcement number { $id }: { $edited ->
+        [0] no message already sent to edit
+        [one] 1 message already sent is edited
+       *[other] { $edited } messages already sent are edited
+    }; those who have not got it yet get the new text.
+announce-correct-some-too-old = { $count ->
+        [one] 1 message went out more than { $hours } hours ago: Telegram does not let it be edited, so it stays as it was.
+       *[other] { $count } messages went out more than { $hours } hours ago: Telegram does not let them be edited, so they stay as they were.
+    }
+announce-correct-send = Yes, correct it
+announce-correct-not-sent = All right, the announcement stays as it was.
+announce-corrected = Done: announcement number { $id } is corrected (correction { $correction }). Write /announce status { $id } to see the edits.
+announce-status-correction = Correction { $correction }: { $edited } edited, { $queued } queued, { $failed } failed, { $too_old } too old for Telegram, { $cancelled } cancelled.
 announce-status = Announcement number { $id }: { $state }, { $at }; { $total } recipients.
-announce-status-network = { $network }: { $sent } sent, { $queued } queued, { $failed } failed, { $unreachable } not reachable, { $opted_out } do not want announcements.
+announce-status-network = { $network }: { $sent } sent, { $queued } queued, { $failed } failed, { $unreachable } not reachable, { $opted_out } do not want announcements, { $cancelled } cancelled before leaving.
 announce-status-reason = Reason: { $reason } ({ $count })
 help-announce-staff = For announcements: /announce – prepare an announcement for your area; /announce list, /announce status NUMBER, /announce cancel NUMBER.
 ## Rooms and moderation

@@ -805,7 +805,7 @@ announce-done = L'avviso numero { $id } è stato consegnato: { $sent ->
     }.
 announce-own = Non puoi approvare un tuo avviso: deve farlo un'altra persona dello staff.
 announce-not-pending = L'avviso numero { $id } non aspetta più un'approvazione.
-announce-usage = Scrivi /announce per preparare un avviso; /announce list per vedere gli ultimi; /announce status NUMERO per sapere com'è andato; /announce cancel NUMERO per fermarlo.
+announce-usage = Scrivi /announce per preparare un avviso; /announce list per vedere gli ultimi; /announce status NUMERO per sapere com'è andato; /announce correct NUMERO per correggerlo; /announce cancel NUMERO per fermarlo.
 announce-scope = { $territory }
 announce-scope-everywhere = tutte le zone
 announce-who-home = chi abita lì
@@ -876,9 +876,24 @@ announce-list-line = { $id } · { $state } · { $at } · { $text }
 announce-approval-usage = Scrivi /announce approval on ZONA perché gli avvisi della zona partano solo dopo l'approvazione di un'altra persona dello staff, oppure /announce approval off ZONA per toglierla.
 announce-approval-on = Da ora gli avvisi per { $territory } partono solo dopo l'approvazione di un'altra persona dello staff.
 announce-approval-off = Da ora gli avvisi per { $territory } partono senza un'altra approvazione.
-announce-edit-not-yet = Correggere un avviso già inviato non è ancora possibile. Puoi fermarlo con /announce cancel NUMERO e mandarne uno nuovo.
+announce-correct-cancelled = L'avviso numero { $id } è annullato: non si può correggere. Se serve, scrivi /announce e mandane uno nuovo.
+announce-correct-too-old = L'avviso numero { $id } è partito più di { $hours } ore fa: Telegram non permette più di modificarlo. Se serve, scrivi /announce e manda una rettifica.
+announce-correct-ask-text = Scrivi il nuovo testo dell'avviso numero { $id } in italiano (al massimo { $max } caratteri). Chi l'ha già ricevuto vedrà il messaggio modificato.
+announce-correct-summary = Correggo l'avviso numero { $id }: { $edited ->
+        [0] nessun messaggio già inviato da modificare
+        [one] 1 messaggio già inviato viene modificato
+       *[other] { $edited } messaggi già inviati vengono modificati
+    }; chi non l'ha ancora ricevuto avrà il testo nuovo.
+announce-correct-some-too-old = { $count ->
+        [one] 1 messaggio è partito più di { $hours } ore fa: Telegram non permette di modificarlo e resta com'era.
+       *[other] { $count } messaggi sono partiti più di { $hours } ore fa: Telegram non permette di modificarli e restano com'erano.
+    }
+announce-correct-send = Sì, correggi
+announce-correct-not-sent = Va bene, l'avviso resta com'era.
+announce-corrected = Fatto: l'avviso numero { $id } è corretto (correzione { $correction }). Scrivi /announce status { $id } per vedere le modifiche.
+announce-status-correction = Correzione { $correction } — messaggi modificati: { $edited }, in coda: { $queued }, non riusciti: { $failed }, troppo vecchi per Telegram: { $too_old }, annullati: { $cancelled }.
 announce-status = Avviso numero { $id }: { $state }, { $at }; { $total } destinatari.
-announce-status-network = { $network }: { $sent } inviati, { $queued } in coda, { $failed } non riusciti, { $unreachable } non raggiungibili, { $opted_out } non vogliono avvisi.
+announce-status-network = { $network } — inviati: { $sent }, in coda: { $queued }, non riusciti: { $failed }, non raggiungibili: { $unreachable }, non vogliono avvisi: { $opted_out }, annullati prima di partire: { $cancelled }.
 announce-status-reason = Motivo: { $reason } ({ $count })
 help-announce-staff = Per gli avvisi: /announce – prepara un avviso per la tua zona; /announce list, /announce status NUMERO, /announce cancel NUMERO.
 ## Rooms and moderation

@@ -150,7 +150,7 @@ async fn staff_compose_an_announcement_in_chat_see_it_as_each_language_reads_it_
 
     let (status, _) = chat.says("sara", Lang::It, line("/announce status 1")).await;
     assert!(status.contains("Avviso numero 1: consegnato"), "{status}");
-    assert!(status.contains("console: 2 inviati, 0 in coda"), "{status}");
+    assert!(status.contains("console — inviati: 2, in coda: 0"), "{status}");
     let (list, _) = chat.says("sara", Lang::It, line("/annuncio elenco")).await;
     assert!(list.contains("1 · consegnato · 28/11/2026 10:00 · Mercato <b>sabato</b> & festa"), "{list}");
     let (text, _) = chat.says("sara", Lang::It, line("/announce cancel 1")).await;
@@ -394,4 +394,63 @@ async fn a_resident_stops_announcements_of_one_topic_by_command_or_in_words_and_
     let (text, _) = chat.says("rosa", Lang::It, line("/notifications on cibo")).await;
     assert!(text.contains("ti mando di nuovo gli avvisi su"), "{text}");
     assert_eq!(chat.store.opt_outs(rosa.id).await.unwrap(), ["work"]);
+}
+
+#[tokio::test]
+async fn staff_correct_an_announcement_in_chat_residents_read_only_the_new_text_and_a_cancelled_one_is_refused() {
+    let chat = Chat::at(saturday_morning()).await;
+    chat.resident("rosa", "centocelle", Lang::It).await;
+    chat.resident("amir", "roma-m05", Lang::En).await;
+    chat.staff("sara", Some("roma-m05"), Role::Staff).await;
+    chat.says("sara", Lang::It, line("/annuncio")).await;
+    chat.says("sara", Lang::It, press("ann:w:home")).await;
+    chat.says("sara", Lang::It, line("Mercato domenica alle 9")).await;
+    chat.says("sara", Lang::It, line("Market on Sunday at 9")).await;
+    chat.says("sara", Lang::It, line("domani alle 8")).await;
+    let (text, _) = chat.says("sara", Lang::It, line("sì")).await;
+    assert!(text.contains("l'avviso numero 1 parte il 29/11/2026 08:00"), "{text}");
+    chat.courier.take();
+
+    // A resident may not; the author may, at any step with the checks of that moment.
+    let (text, _) = chat.says("rosa", Lang::It, line("/announce correct 1")).await;
+    assert!(text.contains("Non hai il permesso"), "{text}");
+    let (text, _) = chat.says("sara", Lang::It, line("/annuncio correggi 1")).await;
+    assert!(text.contains("Scrivi il nuovo testo dell'avviso numero 1 in italiano"), "{text}");
+    let (text, buttons) = chat.says("sara", Lang::It, line("Mercato domenica alle 10 <b>!</b>")).await;
+    assert!(text.contains("in inglese"), "{text}");
+    assert_eq!(buttons, ["ann:fixnoen"]);
+    let (preview, buttons) = chat.says("sara", Lang::It, line("Market on Sunday at 10")).await;
+    assert!(preview.contains("Mercato domenica alle 10 <b>!</b>"), "{preview}");
+    assert!(preview.contains("Market on Sunday at 10") && preview.contains("To stop receiving"), "{preview}");
+    assert!(preview.contains("nessun messaggio già inviato da modificare"), "{preview}");
+    assert_eq!(buttons, ["ann:fix:yes", "ann:fix:no"]);
+    assert_eq!(chat.store.announcement(AnnouncementId(1)).await.unwrap().unwrap().corrections, 0, "not before yes");
+    let (text, _) = chat.says("sara", Lang::It, line("sì")).await;
+    assert!(text.contains("l'avviso numero 1 è corretto (correzione 1)"), "{text}");
+
+    chat.clock
+        .set(chrono_tz::Europe::Rome.with_ymd_and_hms(2026, 11, 29, 8, 0, 0).unwrap().with_timezone(&chrono::Utc));
+    chat.run_jobs().await;
+    let mut copies = chat.copies();
+    copies.sort();
+    let residents: Vec<_> = copies.iter().filter(|(n, _)| n != "sara").collect();
+    assert_eq!(residents.len(), 2, "{copies:?}");
+    assert!(residents[0].1.starts_with("Market on Sunday at 10"), "{}", residents[0].1);
+    assert!(residents[1].1.starts_with("Mercato domenica alle 10 <b>!</b>"), "{}", residents[1].1);
+    assert!(copies.iter().all(|(_, t)| !t.contains("alle 9") && !t.contains("at 9")), "{copies:?}");
+    let (status, _) = chat.says("sara", Lang::It, line("/announce status 1")).await;
+    assert!(status.contains("Correzione 1 — messaggi modificati: 0, in coda: 0"), "{status}");
+
+    // A cancelled announcement is not corrected, and the refusal says what to do instead.
+    chat.says("sara", Lang::It, line("/annuncio")).await;
+    chat.says("sara", Lang::It, press("ann:w:home")).await;
+    chat.says("sara", Lang::It, line("Assemblea")).await;
+    chat.says("sara", Lang::It, press("ann:noen")).await;
+    chat.says("sara", Lang::It, line("domani alle 18")).await;
+    chat.says("sara", Lang::It, line("sì")).await;
+    chat.says("sara", Lang::It, line("/announce cancel 2")).await;
+    let (text, _) = chat.says("sara", Lang::It, line("/announce correct 2")).await;
+    assert!(text.contains("è annullato: non si può correggere") && text.contains("/announce"), "{text}");
+    let (text, _) = chat.says("sara", Lang::It, press("ann:fix:yes")).await;
+    assert!(text.contains("non è più valido") || text.contains("scaduto"), "no correction in progress: {text}");
 }

@@ -135,3 +135,85 @@ async fn announcements_are_stopped_and_restarted_in_plain_words_in_both_language
     let amir = app.person("Amir").await;
     assert_eq!(app.store().opt_outs(amir.id).await.unwrap(), vec![ALL_TOPICS.to_owned()]);
 }
+
+#[tokio::test]
+async fn telegram_copies_older_than_48_hours_keep_their_text_and_a_done_announcement_that_old_is_refused() {
+    use vicinato::core::announcements::correct;
+    let (store, _dir) = sqlite_store().await;
+    let now = saturday_morning();
+    let (_app, _clock) = spawn_app(store.clone(), now, Options::default()).await;
+    let tree = TerritoryTree::new(store.territories().await.unwrap()).unwrap();
+    let sent_long_ago = now - chrono::Duration::hours(49);
+    let mut people = Vec::new();
+    for (id, network) in [("8001", Network::Telegram), ("@eva:vicinato.test", Network::Matrix)] {
+        people.push(store.person_for_account(&Account::new(network, id), id, sent_long_ago).await.unwrap());
+    }
+    let new = vicinato::store::NewAnnouncement {
+        author: None,
+        texts: AnnouncementTexts { it: "Mercato sabato".into(), en: None },
+        audience: Audience { territory: Some(TerritoryId::new("centocelle")), who: Who::Home },
+        at: sent_long_ago,
+        recurrence: None,
+        series: None,
+        pending: false,
+    };
+    let copy = |id: AnnouncementId, p: &Person, network: Network| Recipient {
+        announcement: id,
+        person: p.id,
+        network,
+        channel: format!("{network}:test"),
+        chat: p.accounts[0].external_id.clone(),
+        lang: Lang::It,
+        state: CopyState::Sent,
+        sent_at: Some(sent_long_ago),
+        message_id: Some("41".into()),
+        version: 0,
+    };
+    // Only on Telegram: refused, saying why.
+    let only_telegram = store.announcement_add(&new, None, sent_long_ago).await.unwrap();
+    store.recipients_add(&[copy(only_telegram, &people[0], Network::Telegram)]).await.unwrap();
+    let done = [AnnouncementState::Scheduled];
+    assert!(store.announcement_set_state(only_telegram, &done, AnnouncementState::Done, now).await.unwrap());
+    let texts = AnnouncementTexts { it: "Mercato domenica".into(), en: None };
+    let refused =
+        correct::correct(By::Operator, only_telegram, texts.clone(), store.as_ref(), &tree, now).await.unwrap();
+    assert_eq!(refused, Err(correct_refusal(only_telegram)));
+    let cli = vicinato::broadcast::BroadcastCommand::Correct {
+        id: only_telegram.0,
+        text: "Mercato domenica".into(),
+        text_en: None,
+        db: None,
+    };
+    let err = vicinato::broadcast::run(store.as_ref(), chrono_tz::Europe::Rome, &cli, now).await.unwrap_err();
+    assert!(err.to_string().contains("more than 48 hours ago: Telegram no longer lets bots edit it"), "{err}");
+
+    // With a Matrix copy too: corrected; the Telegram copy is counted too old, not edited.
+    let mixed = store.announcement_add(&new, None, sent_long_ago).await.unwrap();
+    store
+        .recipients_add(&[copy(mixed, &people[0], Network::Telegram), copy(mixed, &people[1], Network::Matrix)])
+        .await
+        .unwrap();
+    assert!(store.announcement_set_state(mixed, &done, AnnouncementState::Done, now).await.unwrap());
+    let cli = vicinato::broadcast::BroadcastCommand::Correct {
+        id: mixed.0,
+        text: "Mercato domenica".into(),
+        text_en: Some("Market on Sunday".into()),
+        db: None,
+    };
+    let out = vicinato::broadcast::run(store.as_ref(), chrono_tz::Europe::Rome, &cli, now).await.unwrap();
+    assert!(out.contains("correction 1 kept; 1 copies already sent get an edit"), "{out}");
+    assert!(out.contains("1 copies went out more than 48 hours ago"), "{out}");
+    store.edits_open(mixed, 1, &correct::edit_cutoffs(now), now).await.unwrap();
+    let counts: Vec<_> =
+        store.edit_counts(mixed).await.unwrap().into_iter().map(|c| (c.network, c.state, c.count)).collect();
+    assert_eq!(counts, [(Network::Matrix, "queued".to_owned(), 1), (Network::Telegram, "too_old".to_owned(), 1)]);
+    let status = vicinato::broadcast::BroadcastCommand::Status { id: mixed.0, json: true, db: None };
+    let out = vicinato::broadcast::run(store.as_ref(), chrono_tz::Europe::Rome, &status, now).await.unwrap();
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["corrections"], 1);
+    assert_eq!(json["edits"].as_array().unwrap().len(), 2, "{json}");
+}
+
+fn correct_refusal(id: AnnouncementId) -> vicinato::core::announcements::Refusal {
+    vicinato::core::announcements::Refusal::TooOldToEdit { id: id.0, hours: 48 }
+}

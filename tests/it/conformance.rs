@@ -93,6 +93,7 @@ conformance!(
     a_pending_announcement_gets_its_job_once_approved_and_a_series_goes_on_once_per_occurrence,
     an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs,
     copies_are_added_once_per_person_and_recorded_once,
+    copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancellation_and_edits_are_kept_once,
     rooms_sanctions_and_their_log_are_kept_and_a_sanction_ends_once,
     room_texts_are_kept_per_scope_kind_and_language_and_a_case_closes_once,
 );
@@ -1904,6 +1905,7 @@ mod announcement_helpers {
             state,
             sent_at: None,
             message_id: None,
+            version: 0,
         }
     }
 }
@@ -1929,7 +1931,8 @@ async fn an_announcement_is_kept_with_its_send_job_and_cancelling_keeps_what_was
         store.job_failed(j.id, "test", at, "not yet").await.unwrap();
     }
 
-    // Sending: one copy sent, one still queued. Cancelling drops the queued one and the job.
+    // Sending: one copy sent, one still queued. Cancelling records the queued one as cancelled
+    // and drops the job.
     assert!(
         store
             .announcement_set_state(id, &[AnnouncementState::Scheduled], AnnouncementState::Sending, now)
@@ -1948,9 +1951,9 @@ async fn an_announcement_is_kept_with_its_send_job_and_cancelling_keeps_what_was
     let left = store.recipients(id, None, 10).await.unwrap();
     assert_eq!(
         left.iter().map(|c| (c.person, c.state.clone(), c.message_id.clone())).collect::<Vec<_>>(),
-        [(ada, CopyState::Sent, Some("77".into()))]
+        [(ada, CopyState::Sent, Some("77".into())), (bob, CopyState::Cancelled, None)]
     );
-    assert!(!store.recipient_mark(id, bob, &CopyState::Sent, None, now).await.unwrap(), "a dropped copy is not sent");
+    assert!(!store.recipient_mark(id, bob, &CopyState::Sent, None, now).await.unwrap(), "a cancelled copy is not sent");
     let claimed = store.jobs_claim(at, "test2", at + chrono::Duration::minutes(1), 10).await.unwrap();
     assert!(claimed.iter().all(|j| j.key.as_deref() != Some(&format!("announce:{id}"))), "the job went with it");
 }
@@ -2257,4 +2260,109 @@ async fn room_texts_are_kept_per_scope_kind_and_language_and_a_case_closes_once(
     // Erasing the reported person takes the case.
     store.erase_person(bea.id).await.unwrap();
     assert_eq!(store.case("r1").await.unwrap(), None);
+}
+
+async fn copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancellation_and_edits_are_kept_once(
+    store: Arc<dyn Store>,
+) {
+    use announcement_helpers::*;
+    let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    let id = store.announcement_add(&announcement(None, Who::Home, now), Some(&send_job(now)), now).await.unwrap();
+    assert!(
+        store
+            .announcement_set_state(id, &[AnnouncementState::Scheduled], AnnouncementState::Sending, now)
+            .await
+            .unwrap()
+    );
+    let (ada, bob, cleo, dan) = (
+        someone(&store, "fix-ada").await,
+        someone(&store, "fix-bob").await,
+        someone(&store, "fix-cleo").await,
+        someone(&store, "fix-dan").await,
+    );
+    let all = [ada, bob, cleo, dan].map(|p| copy(id, p, CopyState::Queued));
+    store.recipients_add(&all).await.unwrap();
+    // Ada's copy is sent and recorded with Telegram's id; Bob's is on its way (marked); Cleo's
+    // waits in the outbox; Dan's was never handed over.
+    let channel = "telegram:vicinato";
+    for c in &all[..3] {
+        assert!(store.outbox_push_once(channel, &[item(&c.chat, "copy")], &c.delivery_key(), now).await.unwrap());
+        assert!(store.copy_handed(c, &CopyState::Sending, true, now).await.unwrap());
+    }
+    let rows = store.outbox_pending(channel, 0, 10).await.unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(store.copy_settled(Some(rows[0].id), id, ada, &CopyState::Sent, None, Some("77"), 0, now).await.unwrap());
+    assert!(store.outbox_sending(rows[1].id, now).await.unwrap(), "Bob's is marked");
+
+    let texts = AnnouncementTexts { it: "Mercato domenica".into(), en: None };
+    let fix = vicinato::store::NewJob {
+        kind: "announcement-correct".into(),
+        key: Some(format!("announce-fix:{id}")),
+        payload: format!("{{\"announcement\":{id}}}"),
+        due_at: now,
+        cron: None,
+        zone: "UTC".into(),
+    };
+    assert_eq!(store.announcement_correct(id, &texts, None, &fix, now).await.unwrap(), Some(1));
+    let a = store.announcement(id).await.unwrap().unwrap();
+    assert_eq!((a.corrections, a.texts.it.as_str()), (1, "Mercato domenica"));
+    let state_of = |copies: &[Recipient], p: PersonId| copies.iter().find(|c| c.person == p).unwrap().state.clone();
+    let after = store.recipients(id, None, 10).await.unwrap();
+    assert_eq!(state_of(&after, ada), CopyState::Sent);
+    assert_eq!(state_of(&after, bob), CopyState::Sending, "on its way: it stays");
+    assert_eq!(state_of(&after, cleo), CopyState::Queued, "taken back, to go out with the new text");
+    assert_eq!(state_of(&after, dan), CopyState::Queued);
+    let left: Vec<i64> = store.outbox_pending(channel, 0, 10).await.unwrap().iter().map(|i| i.id).collect();
+    assert_eq!(left, [rows[1].id], "only the marked message is still in the outbox");
+    assert!(!store.outbox_sending(rows[2].id, now).await.unwrap(), "a sender holding Cleo's sends nothing");
+    let cleo_copy = after.iter().find(|c| c.person == cleo).unwrap();
+    assert!(
+        store
+            .outbox_push_once(channel, &[item(&cleo_copy.chat, "fixed")], &cleo_copy.delivery_key(), now)
+            .await
+            .unwrap(),
+        "its delivery key is free again"
+    );
+    let claimed = store.jobs_claim(now, "test", now + chrono::Duration::minutes(1), 10).await.unwrap();
+    assert!(claimed.iter().any(|j| j.key.as_deref() == Some(&format!("announce-fix:{id}"))), "the job is kept");
+
+    // Edits: one per copy sent with the older text, opened once; one too old for its network.
+    let cutoff = [(Network::Telegram, now - chrono::Duration::hours(48))];
+    assert_eq!(store.edits_open(id, 1, &cutoff, now).await.unwrap(), 1);
+    assert_eq!(store.edits_open(id, 1, &cutoff, now).await.unwrap(), 0, "once");
+    let to_edit = store.edits(id, 1, &EditState::Queued, 10).await.unwrap();
+    assert_eq!(
+        to_edit.iter().map(|c| (c.person, c.message_id.clone())).collect::<Vec<_>>(),
+        [(ada, Some("77".into()))]
+    );
+    assert!(store.edit_settled(None, id, ada, 1, &EditState::Sending, now).await.unwrap());
+    assert!(store.edit_settled(None, id, ada, 1, &EditState::Sent, now).await.unwrap());
+    assert!(!store.edit_settled(None, id, ada, 1, &EditState::Failed("late".into()), now).await.unwrap(), "once");
+    let ada_copy = store.recipients(id, Some(&CopyState::Sent), 10).await.unwrap().remove(0);
+    assert_eq!(ada_copy.version, 1, "the copy now reads the correction");
+    assert_eq!(store.edits_open(id, 1, &cutoff, now).await.unwrap(), 0);
+    // Bob's lands with the old text: the next opening gives it an edit; recorded long ago, too
+    // old for Telegram.
+    let long_ago = now - chrono::Duration::hours(49);
+    assert!(
+        store.copy_settled(Some(rows[1].id), id, bob, &CopyState::Sent, None, Some("78"), 0, long_ago).await.unwrap()
+    );
+    assert_eq!(store.edits_open(id, 1, &cutoff, now).await.unwrap(), 1);
+    let counts: Vec<_> =
+        store.edit_counts(id).await.unwrap().into_iter().map(|c| (c.correction, c.state, c.count)).collect();
+    assert_eq!(counts, [(1, "sent".to_owned(), 1), (1, "too_old".to_owned(), 1)]);
+
+    // Cancelling: Cleo's message waits unmarked, Dan's copy is queued: both end cancelled.
+    assert!(store.copy_handed(cleo_copy, &CopyState::Sending, true, now).await.unwrap());
+    assert!(store.announcement_cancel(id, &format!("announce:{id}"), now).await.unwrap());
+    let end = store.recipients(id, None, 10).await.unwrap();
+    assert_eq!(
+        end.iter().map(|c| (c.person, c.state.clone())).collect::<Vec<_>>(),
+        [(ada, CopyState::Sent), (bob, CopyState::Sent), (cleo, CopyState::Cancelled), (dan, CopyState::Cancelled)]
+    );
+    assert!(store.outbox_pending(channel, 0, 10).await.unwrap().is_empty(), "nothing left to send");
+    let counts = store.recipient_counts(id).await.unwrap();
+    assert_eq!(counts.iter().filter(|c| c.state == "cancelled").map(|c| c.count).sum::<i64>(), 2);
+    let cancelled = AnnouncementTexts { it: "troppo tardi".into(), en: None };
+    assert_eq!(store.announcement_correct(id, &cancelled, None, &fix, now).await.unwrap(), None, "not corrected");
 }

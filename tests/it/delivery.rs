@@ -2,7 +2,9 @@
 //! test server (Telegram's limits enforced, faults injected): each copy recorded exactly as
 //! Telegram answered (sent with its message id, blocked, unreachable), replies going ahead
 //! of the bulk lane, paid broadcasts, and a copy Telegram took but the process never recorded
-//! (a failpoint that stops the sender dead) not sent again after a restart.
+//! (a failpoint that stops the sender dead) not sent again after a restart; a correction that
+//! edits the copies already delivered (`editMessageText`) while the rest go out corrected, and a
+//! cancellation mid-send that leaves the queued copies unsent and counted.
 
 use crate::support::*;
 use std::sync::Arc;
@@ -10,7 +12,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use vicinato::config::Secret;
-use vicinato::core::announcements::{By, compose, status};
+use vicinato::core::announcements::{By, status};
 use vicinato::domain::*;
 use vicinato::store::Store;
 use vicinato::transport::telegram::inbound::Target;
@@ -83,22 +85,7 @@ async fn residents(store: &dyn Store, server: &TestServer, from: i64, n: usize) 
 /// Composes an announcement to Centocelle and runs its send job: every copy goes to the bulk
 /// lane.
 async fn announce(app: &vicinato::app::App, text: &str) -> AnnouncementId {
-    let store = app.engine.store();
-    let now = saturday_morning();
-    let tree = TerritoryTree::new(store.territories().await.unwrap()).unwrap();
-    let draft = compose::Draft {
-        texts: AnnouncementTexts { it: text.into(), en: None },
-        audience: Audience { territory: Some(TerritoryId::new("centocelle")), who: Who::Home },
-        at: None,
-        recurrence: None,
-    };
-    let a = compose::compose(By::Operator, draft, store.as_ref(), &tree, &[], chrono_tz::Europe::Rome, now)
-        .await
-        .unwrap()
-        .unwrap();
-    let ran = app.scheduler.run_due(now).await.unwrap();
-    assert_eq!((ran.ran, ran.failed), (1, 0));
-    a.id
+    announce_to_centocelle(app, text).await
 }
 
 async fn copies(store: &dyn Store, id: AnnouncementId) -> Vec<Recipient> {
@@ -302,5 +289,132 @@ async fn a_copy_telegram_took_but_the_process_never_recorded_is_not_sent_again_a
     let s = status::status(By::Operator, id, store.as_ref(), &tree).await.unwrap().unwrap();
     assert_eq!(s.reasons(), vec![(UNCONFIRMED.to_owned(), 1)]);
     assert!(server.injected_5xx() >= 1 && server.injected_429s() >= 1, "faults were injected");
+    no_violations(&server);
+}
+
+/// Options that send one copy at a time, well apart, so a test can act while copies are left.
+fn slow_options(server: &TestServer) -> TelegramOptions {
+    let mut o = options(server);
+    o.limits.max_in_flight = 1;
+    o.limits.bulk_spacing = Duration::from_millis(300);
+    o
+}
+
+/// Waits until at least `n` copies of the announcement are recorded sent.
+async fn until_sent(store: &dyn Store, id: AnnouncementId, n: usize) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while copies(store, id).await.iter().filter(|c| c.state == CopyState::Sent).count() < n {
+        assert!(tokio::time::Instant::now() < deadline, "{n} copies were never sent");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn tree_of(store: &dyn Store) -> TerritoryTree {
+    TerritoryTree::new(store.territories().await.unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_correction_edits_the_copies_telegram_already_took_and_the_rest_go_out_with_the_new_text() {
+    use vicinato::core::announcements::correct;
+    let server = TestServer::start(TOKEN).await.unwrap();
+    let (store, _dir) = sqlite_store().await;
+    let (app, bot) = app_with_bot(store.clone(), &server, slow_options(&server)).await;
+    let people = residents(store.as_ref(), &server, 60_000, 6).await;
+    let id = announce(&app, "Mercato sabato alle 9").await;
+    let running = run(bot);
+    until_sent(store.as_ref(), id, 2).await;
+    running.stop().await;
+    let before = copies(store.as_ref(), id).await;
+    let reached: Vec<PersonId> = before.iter().filter(|c| c.state == CopyState::Sent).map(|c| c.person).collect();
+    assert!(reached.len() >= 2 && reached.len() < people.len(), "some sent, some left: {before:?}");
+
+    let texts = AnnouncementTexts { it: "Mercato sabato alle 10".into(), en: None };
+    let now = saturday_morning();
+    let done = correct::correct(By::Operator, id, texts, store.as_ref(), &tree_of(store.as_ref()).await, now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((done.correction, done.sent, done.too_old), (1, reached.len() as i64, 0));
+    let ran = app.scheduler.run_due(now).await.unwrap();
+    assert_eq!((ran.ran, ran.failed), (1, 0), "the correction's job");
+    // A new process sends what is queued: the edits and the copies taken back.
+    let bot = TelegramBot::connect(app.engine.clone(), options(&server)).await.expect("bot connects");
+    let running = run(bot);
+    let all = settled(store.as_ref(), id).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let tree = tree_of(store.as_ref()).await;
+    let s = loop {
+        let s = status::status(By::Operator, id, store.as_ref(), &tree).await.unwrap().unwrap();
+        if s.edit_count(1, "sent") == reached.len() as i64 || tokio::time::Instant::now() > deadline {
+            break s;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    running.stop().await;
+
+    assert!(all.iter().all(|c| c.state == CopyState::Sent), "{all:?}");
+    for (person, user) in &people {
+        let got = server.messages(user.id);
+        assert_eq!(got.len(), 1, "one message each: {got:#?}");
+        assert!(got[0].text.contains("Mercato sabato alle 10"), "{}", got[0].text);
+        assert!(!got[0].text.contains("alle 9"), "{}", got[0].text);
+        let edited = reached.contains(&person.id);
+        assert_eq!(got[0].edits, u32::from(edited), "edited only where the old text had gone out");
+    }
+    assert_eq!(server.calls("editMessageText").len(), reached.len(), "each edit once");
+    assert_eq!(s.announcement.corrections, 1);
+    assert_eq!((s.edit_count(1, "sent"), s.edit_count(1, "failed")), (reached.len() as i64, 0));
+    assert_eq!(s.count(None, "sent"), people.len() as i64);
+    // The correction's job, run again, edits nobody twice.
+    let later = now + chrono::Duration::seconds(10);
+    app.scheduler.run_due(later).await.unwrap();
+    assert_eq!(
+        status::status(By::Operator, id, store.as_ref(), &tree).await.unwrap().unwrap().edit_count(1, "sent"),
+        reached.len() as i64
+    );
+    no_violations(&server);
+}
+
+#[tokio::test]
+async fn cancelling_mid_send_leaves_the_queued_copies_unsent_and_counts_them_cancelled() {
+    use vicinato::core::announcements::cancel;
+    let server = TestServer::start(TOKEN).await.unwrap();
+    let (store, _dir) = sqlite_store().await;
+    let (app, bot) = app_with_bot(store.clone(), &server, slow_options(&server)).await;
+    let people = residents(store.as_ref(), &server, 70_000, 6).await;
+    let id = announce(&app, "Assemblea annullata?").await;
+    let running = run(bot);
+    until_sent(store.as_ref(), id, 2).await;
+    let now = saturday_morning();
+    let tree = tree_of(store.as_ref()).await;
+    cancel::cancel(By::Operator, id, store.as_ref(), &tree, now).await.unwrap().unwrap();
+    // Every copy ends sent (it was on its way) or cancelled; the sender drops the ones it had
+    // read before the cancellation took them back.
+    let all = settled(store.as_ref(), id).await;
+    let cancelled = all.iter().filter(|c| c.state == CopyState::Cancelled).count();
+    let sent = all.iter().filter(|c| c.state == CopyState::Sent).count();
+    assert!(cancelled > 0 && sent >= 2 && cancelled + sent == people.len(), "{all:?}");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while vicinato::transport::telegram::sender::SendStats::get(&running.stats.withdrawn) < cancelled as u64 {
+        assert!(tokio::time::Instant::now() < deadline, "the sender never dropped the copies taken back");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    running.stop().await;
+
+    for (person, user) in &people {
+        let copy = all.iter().find(|c| c.person == person.id).unwrap();
+        let got = server.messages(user.id).len();
+        match copy.state {
+            CopyState::Sent => assert_eq!(got, 1, "{}", person.id),
+            _ => assert_eq!(got, 0, "a cancelled copy never leaves: {}", person.id),
+        }
+    }
+    assert_eq!(server.sent_count(), sent);
+    let s = status::status(By::Operator, id, store.as_ref(), &tree).await.unwrap().unwrap();
+    assert_eq!((s.count(None, "sent"), s.count(None, "cancelled")), (sent as i64, cancelled as i64));
+    assert_eq!(s.announcement.state, AnnouncementState::Cancelled);
+    // Its send job looks again and sends nothing more.
+    app.scheduler.run_due(now + chrono::Duration::seconds(10)).await.unwrap();
+    assert_eq!(copies(store.as_ref(), id).await, all);
     no_violations(&server);
 }

@@ -60,6 +60,10 @@ async fn register_user(hs: &str, localpart: &str) {
 #[derive(Debug, Clone)]
 struct Notice {
     room: OwnedRoomId,
+    /// Its event id.
+    event: String,
+    /// The event an `m.replace` edit replaces.
+    replaces: Option<String>,
     body: String,
     html: String,
     thread: Option<String>,
@@ -102,6 +106,8 @@ impl Resident {
                 if let MessageType::File(f) = &ev.content.msgtype {
                     let _ = tx.send(Notice {
                         room: room.room_id().to_owned(),
+                        event: ev.event_id.to_string(),
+                        replaces: None,
                         body: f.filename().to_owned(),
                         html: String::new(),
                         thread: None,
@@ -112,6 +118,8 @@ impl Resident {
                 if let MessageType::Image(i) = &ev.content.msgtype {
                     let _ = tx.send(Notice {
                         room: room.room_id().to_owned(),
+                        event: ev.event_id.to_string(),
+                        replaces: None,
                         body: i.body.clone(),
                         html: String::new(),
                         thread: None,
@@ -124,8 +132,14 @@ impl Resident {
                         Some(Relation::Thread(t)) => Some(t.event_id.to_string()),
                         _ => None,
                     };
+                    let replaces = match &ev.content.relates_to {
+                        Some(Relation::Replacement(r)) => Some(r.event_id.to_string()),
+                        _ => None,
+                    };
                     let _ = tx.send(Notice {
                         room: room.room_id().to_owned(),
+                        event: ev.event_id.to_string(),
+                        replaces,
                         body: n.body.clone(),
                         html: n.formatted.as_ref().map(|f| f.body.clone()).unwrap_or_default(),
                         thread,
@@ -235,6 +249,7 @@ impl Resident {
 struct RunningBot {
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    stats: Arc<vicinato::transport::matrix::sender::MatrixStats>,
 }
 
 impl RunningBot {
@@ -282,9 +297,10 @@ async fn connect_bot(
     options.timeline_limit = timeline_limit;
     let bot = MatrixBot::connect(engine, options).await.expect("bot connects");
     let courier = bot.courier();
+    let stats = bot.stats();
     let (stop, rx) = watch::channel(false);
     let task = tokio::spawn(bot.run(rx));
-    (courier, RunningBot { stop, task })
+    (courier, RunningBot { stop, task, stats })
 }
 
 async fn app() -> (Arc<Engine>, Arc<dyn vicinato::store::Store>, tempfile::TempDir) {
@@ -450,8 +466,9 @@ async fn a_panic_while_handling_an_event_is_kept_as_a_dead_letter_and_the_next_m
         .await
         .expect("bot connects")
         .fail_when(|inbound| matches!(&inbound.body, Body::Text(t) if t == "poison"));
+    let stats = bot.stats();
     let (stop, rx) = watch::channel(false);
-    let running = RunningBot { stop, task: tokio::spawn(bot.run(rx)) };
+    let running = RunningBot { stop, task: tokio::spawn(bot.run(rx)), stats };
     let bot_id = UserId::parse(&account.user).unwrap();
     let mut ada = Resident::new(hs, &unique("ada")).await;
     let room = ada.room_with(&[&bot_id], true, false).await;
@@ -776,4 +793,131 @@ async fn serve_counts_the_matrix_messages_in_and_out_of_each_bot_in_its_metrics(
     assert!(!after.contains(PASSWORD) && !after.contains("/start"), "no secret and no text in metrics");
     stop.send(true).unwrap();
     tokio::time::timeout(WAIT, running.wait()).await.expect("serve stops").expect("cleanly");
+}
+
+/// Residents of Centocelle on Matrix, each in a direct chat with the bot they opened and wrote
+/// in (so the bot knows them), reading Italian.
+async fn matrix_residents(
+    hs: &Synapse,
+    store: &dyn vicinato::store::Store,
+    bot_id: &UserId,
+    names: &[&str],
+) -> Vec<(Resident, vicinato::domain::Person)> {
+    use vicinato::domain::{Account, Lang, Network, TerritoryId};
+    let mut out = Vec::new();
+    for name in names {
+        let mut r = Resident::new(hs, &unique(name)).await;
+        let room = r.room_with(&[bot_id], true, false).await;
+        r.say(&room, "ciao").await;
+        r.next().await;
+        let account = Account::new(Network::Matrix, r.user_id().to_string());
+        let mut p = store.find_person(&account).await.unwrap().expect("a person for the resident");
+        p.home = Some(TerritoryId::new("centocelle"));
+        p.language = Some(Lang::It);
+        store.save_profile(&p).await.unwrap();
+        out.push((r, p));
+    }
+    out
+}
+
+/// Waits until every copy of an announcement is settled.
+async fn copies_settled(
+    store: &dyn vicinato::store::Store,
+    id: vicinato::domain::AnnouncementId,
+) -> Vec<vicinato::domain::Recipient> {
+    let deadline = tokio::time::Instant::now() + WAIT * 2;
+    loop {
+        let all = store.recipients(id, None, 1_000).await.unwrap();
+        if all.iter().all(|c| c.state.is_final()) {
+            return all;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "copies never settled: {all:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_matrix_copy_is_recorded_with_its_event_id_and_a_correction_replaces_that_event() {
+    use vicinato::core::announcements::{By, correct, status};
+    use vicinato::domain::{AnnouncementTexts, CopyState, TerritoryTree};
+    let Some(hs) = shared() else { return };
+    let (store, _db) = sqlite_store().await;
+    let now = saturday_morning();
+    let (mut app, _clock) = spawn_app(store.clone(), now, Options::default()).await;
+    let account = bot_account(hs).await;
+    let (courier, bot) = connect_bot(hs, &account, app.engine.clone(), 100).await;
+    app.add_courier(Arc::new(courier));
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let mut people = matrix_residents(hs, store.as_ref(), &bot_id, &["nina", "olga"]).await;
+
+    let id = announce_to_centocelle(&app, "Festa in piazza alle 17").await;
+    let mut originals = Vec::new();
+    for (resident, _) in &mut people {
+        let copy = resident.until("Festa in piazza alle 17").await;
+        assert!(copy.replaces.is_none());
+        originals.push((copy.event, copy.room));
+    }
+    let all = copies_settled(store.as_ref(), id).await;
+    for ((_, person), (event, _)) in people.iter().zip(&originals) {
+        let copy = all.iter().find(|c| c.person == person.id).unwrap();
+        assert_eq!(copy.state, CopyState::Sent);
+        assert_eq!(copy.message_id.as_ref(), Some(event), "the event id the homeserver gave is kept");
+    }
+
+    let tree = TerritoryTree::new(store.territories().await.unwrap()).unwrap();
+    let texts = AnnouncementTexts { it: "Festa in piazza alle 18".into(), en: None };
+    let done = correct::correct(By::Operator, id, texts, store.as_ref(), &tree, now).await.unwrap().unwrap();
+    assert_eq!((done.correction, done.sent), (1, 2));
+    let ran = app.scheduler.run_due(now).await.unwrap();
+    assert_eq!((ran.ran, ran.failed), (1, 0), "the correction's job");
+    for ((resident, _), (original, room)) in people.iter_mut().zip(&originals) {
+        let edit = resident.until("Festa in piazza alle 18").await;
+        assert_eq!(edit.replaces.as_ref(), Some(original), "the edit relates to the copy it corrects");
+        assert_eq!(&edit.room, room, "in the same direct chat");
+    }
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let s = status::status(By::Operator, id, store.as_ref(), &tree).await.unwrap().unwrap();
+        if s.edit_count(1, "sent") == 2 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "edits never recorded: {:?}", s.edits);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for (resident, _) in &mut people {
+        resident.nothing_more(Duration::from_secs(2)).await;
+    }
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn under_a_low_rate_limit_every_matrix_copy_arrives_once_after_the_homeserver_asked_to_wait() {
+    use vicinato::domain::CopyState;
+    // Three messages at once, then one a second: six copies at once must meet the limit.
+    let Some(hs) = Synapse::start_with_message_rate(1.0, 3) else { return };
+    let (store, _db) = sqlite_store().await;
+    let now = saturday_morning();
+    let (mut app, _clock) = spawn_app(store.clone(), now, Options::default()).await;
+    let account = bot_account(&hs).await;
+    let (courier, running) = connect_bot(&hs, &account, app.engine.clone(), 100).await;
+    app.add_courier(Arc::new(courier));
+    let stats = running.stats.clone();
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let names = ["ida", "lea", "max", "noa", "ora", "pio"];
+    let mut people = matrix_residents(&hs, store.as_ref(), &bot_id, &names).await;
+    let limited_before = vicinato::transport::matrix::sender::MatrixStats::get(&stats.rate_limited);
+
+    let id = announce_to_centocelle(&app, "Acqua sospesa domani").await;
+    for (resident, _) in &mut people {
+        let copy = resident.until("Acqua sospesa domani").await;
+        assert!(copy.replaces.is_none());
+    }
+    let all = copies_settled(store.as_ref(), id).await;
+    assert!(all.iter().all(|c| c.state == CopyState::Sent && c.message_id.is_some()), "{all:?}");
+    let limited = vicinato::transport::matrix::sender::MatrixStats::get(&stats.rate_limited) - limited_before;
+    assert!(limited >= 1, "the homeserver asked to wait at least once");
+    for (resident, _) in &mut people {
+        resident.nothing_more(Duration::from_secs(2)).await;
+    }
+    running.stop().await;
 }

@@ -225,3 +225,26 @@ impl App {
         self.store().grant_role(p.id, &grant, self.clock.now()).await.unwrap();
     }
 }
+
+/// Composes an announcement to everyone living in Centocelle, as the operator, sent now, and
+/// runs its send job once (its copies are handed to the couriers).
+pub async fn announce_to_centocelle(app: &vicinato::app::App, text: &str) -> vicinato::domain::AnnouncementId {
+    use vicinato::core::announcements::{By, compose};
+    use vicinato::domain::{AnnouncementTexts, Audience, TerritoryId, TerritoryTree, Who};
+    let store = app.engine.store();
+    let now = saturday_morning();
+    let tree = TerritoryTree::new(store.territories().await.unwrap()).unwrap();
+    let draft = compose::Draft {
+        texts: AnnouncementTexts { it: text.into(), en: None },
+        audience: Audience { territory: Some(TerritoryId::new("centocelle")), who: Who::Home },
+        at: None,
+        recurrence: None,
+    };
+    let a = compose::compose(By::Operator, draft, store.as_ref(), &tree, &[], chrono_tz::Europe::Rome, now)
+        .await
+        .unwrap()
+        .unwrap();
+    let ran = app.scheduler.run_due(now).await.unwrap();
+    assert_eq!((ran.ran, ran.failed), (1, 0));
+    a.id
+}

@@ -77,6 +77,12 @@ pub struct Synapse {
 impl Synapse {
     /// Starts a fresh homeserver, or `None` (after saying why) when Synapse is unavailable.
     pub fn start() -> Option<Self> {
+        Self::start_with_message_rate(1000.0, 1000)
+    }
+
+    /// [`Synapse::start`] with messages limited per user (`rc_message`): `per_second` with bursts
+    /// of `burst`, so a test can make the homeserver answer 429 `M_LIMIT_EXCEEDED`.
+    pub fn start_with_message_rate(per_second: f64, burst: u32) -> Option<Self> {
         let Some(venv) = venv() else {
             eprintln!("skipped: Synapse is not available (set VICINATO_REQUIRE_SYNAPSE to make this an error)");
             return None;
@@ -116,7 +122,7 @@ presence:
   enabled: false
 bcrypt_rounds: 4
 default_room_version: "11"
-rc_message: {{per_second: 1000, burst_count: 1000}}
+rc_message: {{per_second: {per_second}, burst_count: {burst}}}
 rc_registration: {{per_second: 1000, burst_count: 1000}}
 rc_login:
   address: {{per_second: 1000, burst_count: 1000}}

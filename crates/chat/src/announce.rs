@@ -5,9 +5,14 @@
 //! keeps the next occurrence of a recurring one). A pending announcement has no job; one
 //! cancelled meanwhile is left alone by `expand`.
 //! Every copy ends with one line on how to stop announcements. It names no network: the
-//! couriers' outboxes do the sending. A courier with a bulk lane (Telegram) records each copy
-//! itself once the network answered (`sending` until then); the job looks again every few
-//! seconds and tells the author when the last copy is settled.
+//! couriers' outboxes do the sending. A courier with a bulk lane (Telegram, Matrix) records
+//! each copy itself once the network answered (`sending` until then); the job looks again
+//! every few seconds and tells the author when the last copy is settled.
+//!
+//! The correction job (`announcement-correct`) hands over the copies a correction queued
+//! again (with the new text) and one edit per copy sent with an older text, under the edit's
+//! delivery key, to the courier of the copy's bot; it looks again while copies are still on
+//! their way, since those left with the old text and need their edit too.
 
 use crate::courier::{CourierError, Handover};
 use crate::i18n::Msg;
@@ -16,9 +21,10 @@ use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
+use vicinato_core::announcements::correct::{self, CORRECT_JOB};
 use vicinato_core::announcements::{SEND_JOB, SendPayload, expand};
 use vicinato_core::scheduler::{JobHandler, Missed, Scheduler};
-use vicinato_domain::{AnnouncementState, CopyState};
+use vicinato_domain::{Announcement, AnnouncementState, CopyState, EditState};
 use vicinato_store::{Job, NewJob};
 
 /// How many copies are read from the store at a time.
@@ -48,26 +54,7 @@ impl JobHandler for SendJob {
         };
         let couriers = engine.couriers();
         expand::expand(&announcement, store, &couriers.channels(), engine.settings().default_lang, now).await?;
-        loop {
-            let queued = store.recipients(announcement.id, Some(&CopyState::Queued), BATCH).await?;
-            if queued.is_empty() {
-                break;
-            }
-            for copy in &queued {
-                if store.person(copy.person).await?.is_none() {
-                    store.recipient_mark(announcement.id, copy.person, &CopyState::Unreachable, None, now).await?;
-                    continue;
-                }
-                let reply = Reply::say(copy_message(announcement.texts.for_lang(copy.lang)));
-                let state = match couriers.deliver_copy(copy, &reply, now).await {
-                    Ok(Handover::Lane) => CopyState::Sending,
-                    Ok(Handover::Done) => CopyState::Sent,
-                    Err(CourierError::Unreachable(_)) => CopyState::Unreachable,
-                    Err(e) => return Err(anyhow::Error::new(e).context("an announcement copy waits for a retry")),
-                };
-                store.recipient_mark(announcement.id, copy.person, &state, None, now).await?;
-            }
-        }
+        hand_over(engine, &announcement, now).await?;
         // Copies in a bulk lane are recorded by their transport; until the last one is, the
         // job looks again shortly (under a new key each time, so finishing this run does not
         // delete the next), and the author is told only when every copy is settled.
@@ -122,7 +109,97 @@ impl JobHandler for SendJob {
     }
 }
 
-/// Registers the send job.
+/// Hands every queued copy of an announcement to the courier of its bot, with the
+/// announcement's latest text, under the copy's delivery key, and records the handover.
+async fn hand_over(engine: &Engine, announcement: &Announcement, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let store = engine.store().as_ref();
+    let couriers = engine.couriers();
+    // A copy a correction or cancellation took back meanwhile is read again; a few rounds at
+    // most, so a busy race cannot keep the job here.
+    for _ in 0..1_000 {
+        let queued = store.recipients(announcement.id, Some(&CopyState::Queued), BATCH).await?;
+        if queued.is_empty() {
+            break;
+        }
+        let mut handed = 0;
+        for copy in &queued {
+            let mut copy = copy.clone();
+            copy.version = announcement.corrections;
+            if store.person(copy.person).await?.is_none() {
+                store.copy_handed(&copy, &CopyState::Unreachable, false, now).await?;
+                continue;
+            }
+            let reply = Reply::say(copy_message(announcement.texts.for_lang(copy.lang)));
+            let (state, lane) = match couriers.deliver_copy(&copy, &reply, now).await {
+                Ok(Handover::Lane) => (CopyState::Sending, true),
+                Ok(Handover::Done) => (CopyState::Sent, false),
+                Ok(Handover::Refused(why)) => (CopyState::Failed(why.to_owned()), false),
+                Err(CourierError::Unreachable(_)) => (CopyState::Unreachable, false),
+                Err(e) => return Err(anyhow::Error::new(e).context("an announcement copy waits for a retry")),
+            };
+            handed += usize::from(store.copy_handed(&copy, &state, lane, now).await?);
+        }
+        if handed == 0 {
+            // Every copy read was taken back before its handover was recorded: they are
+            // queued again and the next run of the job takes them.
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The scheduler's side of a correction: copies queued again go out with the new text, and
+/// copies sent with an older text get an edit.
+pub struct CorrectJob(pub Arc<Engine>);
+
+#[async_trait]
+impl JobHandler for CorrectJob {
+    async fn run(&self, job: &Job, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let payload: SendPayload = serde_json::from_str(&job.payload).context("correction payload")?;
+        let engine = &self.0;
+        let store = engine.store().as_ref();
+        let Some(announcement) = store.announcement(payload.announcement).await? else {
+            return Ok(());
+        };
+        let n = announcement.corrections;
+        if n == 0 || announcement.state == AnnouncementState::Cancelled {
+            return Ok(());
+        }
+        if announcement.state == AnnouncementState::Sending {
+            hand_over(engine, &announcement, now).await?;
+        }
+        store.edits_open(announcement.id, n, &correct::edit_cutoffs(now), now).await?;
+        let couriers = engine.couriers();
+        loop {
+            let queued = store.edits(announcement.id, n, &EditState::Queued, BATCH).await?;
+            if queued.is_empty() {
+                break;
+            }
+            for copy in &queued {
+                let reply = Reply::say(copy_message(announcement.texts.for_lang(copy.lang)));
+                let state = match couriers.deliver_edit(copy, n, &reply, now).await {
+                    Ok(Handover::Lane) => EditState::Sending,
+                    Ok(Handover::Done) => EditState::Sent,
+                    Ok(Handover::Refused(why)) => EditState::Failed(why.to_owned()),
+                    Err(CourierError::Unreachable(why)) => EditState::Failed(format!("no bot reaches {why}")),
+                    Err(e) => return Err(anyhow::Error::new(e).context("an announcement edit waits for a retry")),
+                };
+                store.edit_settled(None, announcement.id, copy.person, n, &state, now).await?;
+            }
+        }
+        // Copies on their way when the correction came left with the old text: once they are
+        // recorded, they get their edit too.
+        let on_the_way = store.recipients(announcement.id, Some(&CopyState::Sending), 1).await?;
+        let queued = store.recipients(announcement.id, Some(&CopyState::Queued), 1).await?;
+        if !on_the_way.is_empty() || (!queued.is_empty() && announcement.state == AnnouncementState::Sending) {
+            store.job_put(&correct::job(announcement.id, now + chrono::Duration::seconds(WAIT_SECONDS)), now).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Registers the send and correction jobs.
 pub fn register(scheduler: &mut Scheduler, engine: Arc<Engine>) {
-    scheduler.register(SEND_JOB, Missed::RunLate, Arc::new(SendJob(engine)));
+    scheduler.register(SEND_JOB, Missed::RunLate, Arc::new(SendJob(engine.clone())));
+    scheduler.register(CORRECT_JOB, Missed::RunLate, Arc::new(CorrectJob(engine)));
 }

@@ -21,6 +21,8 @@ pub enum Handover {
     Lane,
     /// Handed over with nothing more to learn: the copy counts as sent now.
     Done,
+    /// The network cannot take it, for good (it cannot edit messages), with why.
+    Refused(&'static str),
 }
 
 /// Why a message could not be handed over for delivery.
@@ -59,6 +61,21 @@ pub trait Courier: Send + Sync + 'static {
         let account = Account::new(copy.network, copy.chat.clone());
         self.deliver(&account, copy.lang, reply, Some(&copy.delivery_key()), now).await?;
         Ok(Handover::Done)
+    }
+
+    /// Queues the edit of an announcement copy already sent (its network message id is in
+    /// `copy.message_id`) to the text of correction `correction`, once per copy and correction
+    /// (under [`Recipient::edit_key`]). A courier whose transport records how each edit went
+    /// says [`Handover::Lane`]. Networks that cannot edit say [`Handover::Refused`] (the edit is
+    /// recorded failed); an error is worth a retry.
+    async fn deliver_edit(
+        &self,
+        _copy: &Recipient,
+        _correction: u32,
+        _reply: &Reply,
+        _now: DateTime<Utc>,
+    ) -> anyhow::Result<Handover> {
+        Ok(Handover::Refused("this network cannot edit a message"))
     }
 
     /// Carries out a moderation action in a room of this network. Doing it again does no harm
@@ -164,6 +181,16 @@ impl Couriers {
         self.couriers.iter().find(|c| c.network() == network)
     }
 
+    /// The courier of the bot a copy was assigned, or the network's first bot when that one is
+    /// not in this process.
+    fn courier_of(&self, copy: &Recipient) -> Result<&Arc<dyn Courier>, CourierError> {
+        self.couriers
+            .iter()
+            .find(|c| c.channel() == copy.channel)
+            .or_else(|| self.for_network(copy.network))
+            .ok_or_else(|| CourierError::Unreachable(copy.person.to_string()))
+    }
+
     /// Hands an announcement copy to the bot its recipient was assigned (its `channel`), or
     /// to the network's first bot when that one is not in this process.
     pub async fn deliver_copy(
@@ -172,13 +199,18 @@ impl Couriers {
         reply: &Reply,
         now: DateTime<Utc>,
     ) -> Result<Handover, CourierError> {
-        let courier = self
-            .couriers
-            .iter()
-            .find(|c| c.channel() == copy.channel)
-            .or_else(|| self.for_network(copy.network))
-            .ok_or_else(|| CourierError::Unreachable(copy.person.to_string()))?;
-        courier.deliver_copy(copy, reply, now).await.map_err(CourierError::Failed)
+        self.courier_of(copy)?.deliver_copy(copy, reply, now).await.map_err(CourierError::Failed)
+    }
+
+    /// Hands the edit of a copy to the bot it was sent through (or the network's first bot).
+    pub async fn deliver_edit(
+        &self,
+        copy: &Recipient,
+        correction: u32,
+        reply: &Reply,
+        now: DateTime<Utc>,
+    ) -> Result<Handover, CourierError> {
+        self.courier_of(copy)?.deliver_edit(copy, correction, reply, now).await.map_err(CourierError::Failed)
     }
 
     /// Carries out a moderation action on its network.
@@ -345,6 +377,19 @@ impl Courier for CapturingCourier {
         }
         self.sent.lock().unwrap_or_else(|e| e.into_inner()).push((account.clone(), lang, reply.clone()));
         Ok(true)
+    }
+
+    /// Kept like a message (the account is the copy's chat), once per edit key.
+    async fn deliver_edit(
+        &self,
+        copy: &Recipient,
+        correction: u32,
+        reply: &Reply,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Handover> {
+        let account = Account::new(copy.network, copy.chat.clone());
+        self.deliver(&account, copy.lang, reply, Some(&copy.edit_key(correction)), now).await?;
+        Ok(Handover::Done)
     }
 
     async fn act(&self, action: &RoomAction) -> anyhow::Result<()> {

@@ -36,6 +36,13 @@ pub enum Flow {
     },
     /// Putting a staff announcement together.
     Announce { draft: crate::announcements::compose::Draft, step: crate::announcements::compose::Step },
+    /// Correcting a staff announcement: the new texts so far.
+    AnnounceCorrect {
+        id: vicinato_domain::AnnouncementId,
+        it: Option<String>,
+        en: Option<String>,
+        step: crate::announcements::correct::Step,
+    },
 }
 
 impl Flow {
@@ -50,6 +57,7 @@ impl Flow {
             Self::Propose { .. } => "propose",
             Self::InitiativeText { .. } => "initiative-text",
             Self::Announce { .. } => "announce",
+            Self::AnnounceCorrect { .. } => "announce-correct",
         }
     }
 }

@@ -788,7 +788,7 @@ impl Engine {
             Some(Flow::InitiativeText { id, awaiting, outcome }) => {
                 Ok(Some(browse::typed(turn, id, awaiting, outcome, text).await?))
             }
-            Some(Flow::Announce { .. }) => announcements::typed(turn, text).await,
+            Some(Flow::Announce { .. } | Flow::AnnounceCorrect { .. }) => announcements::typed(turn, text).await,
             Some(Flow::Results { .. }) | None => Ok(None),
         }
     }

@@ -42,7 +42,9 @@ pub(crate) fn is_another_request(flow: &Flow, u: &Understanding) -> bool {
         _ => false,
     };
     match flow {
-        Flow::Propose { .. } | Flow::InitiativeText { .. } | Flow::Announce { .. } => false,
+        Flow::Propose { .. } | Flow::InitiativeText { .. } | Flow::Announce { .. } | Flow::AnnounceCorrect { .. } => {
+            false
+        }
         // At the language question, any search ("centro anziani a Ostia").
         Flow::AskLanguage { .. } => {
             other || (u.intent == Intent::FindService && (s.category.is_some() || s.territory.is_some()))

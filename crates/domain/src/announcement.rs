@@ -203,6 +203,8 @@ pub struct Announcement {
     pub series: Option<AnnouncementId>,
     pub state: AnnouncementState,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// How many times its texts were corrected (0: never); `texts` are the latest.
+    pub corrections: u32,
 }
 
 impl Announcement {
@@ -232,6 +234,8 @@ pub enum CopyState {
     Blocked(String),
     /// The person asked not to receive announcements of this topic.
     OptedOut,
+    /// The announcement was cancelled before this copy left.
+    Cancelled,
 }
 
 impl CopyState {
@@ -246,6 +250,7 @@ impl CopyState {
             Self::Unreachable => "unreachable",
             Self::Blocked(_) => "blocked",
             Self::OptedOut => "opted_out",
+            Self::Cancelled => "cancelled",
         }
     }
 
@@ -259,6 +264,7 @@ impl CopyState {
             "blocked" => Self::Blocked(reason.unwrap_or_default().to_owned()),
             "unreachable" => Self::Unreachable,
             "opted_out" => Self::OptedOut,
+            "cancelled" => Self::Cancelled,
             _ => return None,
         })
     }
@@ -293,12 +299,99 @@ pub struct Recipient {
     pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The network's id of the message, once sent (for corrections).
     pub message_id: Option<String>,
+    /// The correction whose text the copy carries (0: the first text), set when it is handed
+    /// over; a copy sent with an older text than the announcement's gets an edit.
+    pub version: u32,
 }
 
 impl Recipient {
-    /// The delivery key of this copy: the same copy is queued once, ever.
+    /// The delivery key of this copy: the same copy is queued once (until a correction or a
+    /// cancellation takes it back from the outbox before it left).
     pub fn delivery_key(&self) -> String {
-        format!("announce:{}:{}", self.announcement, self.person)
+        format!("{}{}", copy_key_prefix(self.announcement), self.person)
+    }
+
+    /// The delivery key of this copy's edit for a correction: each edit is queued once.
+    pub fn edit_key(&self, correction: u32) -> String {
+        format!("{}{correction}:{}", edit_key_prefix(self.announcement), self.person)
+    }
+}
+
+/// What the delivery keys of an announcement's copies start with (the person follows).
+pub fn copy_key_prefix(id: AnnouncementId) -> String {
+    format!("announce:{id}:")
+}
+
+/// What the delivery keys of an announcement's edits start with (the correction and the
+/// person follow).
+pub fn edit_key_prefix(id: AnnouncementId) -> String {
+    format!("announce-edit:{id}:")
+}
+
+/// How long after sending a network lets a bot edit its message; `None` where it sets no
+/// limit. Telegram: 48 hours (a bot may edit or delete its messages for two days).
+pub fn edit_window(network: Network) -> Option<chrono::Duration> {
+    match network {
+        Network::Telegram => Some(chrono::Duration::hours(TELEGRAM_EDIT_HOURS)),
+        Network::Matrix | Network::Console => None,
+    }
+}
+
+/// The hours Telegram leaves a bot to edit what it sent.
+pub const TELEGRAM_EDIT_HOURS: i64 = 48;
+
+/// Where the edit of one copy for one correction is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EditState {
+    /// Waiting to be handed to a bot.
+    Queued,
+    /// In a bot's bulk lane.
+    Sending,
+    /// The network replaced the text.
+    Sent,
+    /// The network refused the edit, or kept failing, with a short reason.
+    Failed(String),
+    /// Sent longer ago than the network lets a bot edit ([`edit_window`]).
+    TooOld,
+    /// The network never said which message the copy became (sent unconfirmed), so there is
+    /// nothing to edit.
+    NotEditable,
+    /// The announcement was cancelled before the edit left.
+    Cancelled,
+}
+
+impl EditState {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Failed(_) => "failed",
+            Self::TooOld => "too_old",
+            Self::NotEditable => "not_editable",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str, reason: Option<&str>) -> Option<Self> {
+        Some(match raw {
+            "queued" => Self::Queued,
+            "sending" => Self::Sending,
+            "sent" => Self::Sent,
+            "failed" => Self::Failed(reason.unwrap_or_default().to_owned()),
+            "too_old" => Self::TooOld,
+            "not_editable" => Self::NotEditable,
+            "cancelled" => Self::Cancelled,
+            _ => return None,
+        })
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Failed(r) => Some(r),
+            _ => None,
+        }
     }
 }
 
@@ -325,8 +418,20 @@ mod tests {
             CopyState::Unreachable,
             CopyState::Blocked("Forbidden: bot was blocked by the user".into()),
             CopyState::OptedOut,
+            CopyState::Cancelled,
         ] {
             assert_eq!(CopyState::parse(s.as_str(), s.reason()), Some(s.clone()));
+        }
+        for s in [
+            EditState::Queued,
+            EditState::Sending,
+            EditState::Sent,
+            EditState::Failed("message to edit not found".into()),
+            EditState::TooOld,
+            EditState::NotEditable,
+            EditState::Cancelled,
+        ] {
+            assert_eq!(EditState::parse(s.as_str(), s.reason()), Some(s.clone()));
         }
         assert_eq!(CopyState::parse("lost", None), None);
     }

@@ -1,8 +1,10 @@
 //! Replies Vicinato sends on its own initiative (reminders), delivered on Matrix: in the
 //! person's direct chat with the bot (opened, and the person invited, when there is none),
-//! through the bot's outbox, so they survive a restart and are sent once.
+//! through the bot's outbox, so they survive a restart and are sent once. Announcement copies
+//! and their corrections (`m.replace` edits of the copy's event) go the same way, carrying the
+//! copy they are, so the sender records each once the homeserver answered.
 
-use super::outbound::{self, MatrixOut};
+use super::outbound::{self, CopyRef, MatrixOut};
 use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -10,9 +12,9 @@ use matrix_sdk::Client;
 use matrix_sdk::ruma::UserId;
 use std::sync::Arc;
 use tokio::sync::Notify;
-use vicinato_chat::courier::Courier;
+use vicinato_chat::courier::{Courier, Handover};
 use vicinato_chat::{Engine, Outcome, Reply};
-use vicinato_domain::{Account, Lang, Network};
+use vicinato_domain::{Account, Lang, Network, Recipient};
 use vicinato_store::Cursor;
 
 pub struct MatrixCourier {
@@ -21,6 +23,45 @@ pub struct MatrixCourier {
     pub(super) channel: String,
     pub(super) key: String,
     pub(super) wake: Arc<Notify>,
+}
+
+impl MatrixCourier {
+    /// The person's direct chat with the bot, opened when there is none.
+    async fn direct_room(&self, user_id: &str) -> anyhow::Result<matrix_sdk::Room> {
+        let user = UserId::parse(user_id).with_context(|| format!("`{user_id}` is no Matrix user id"))?;
+        Ok(match self.client.get_dm_room(&user) {
+            Some(room) => room,
+            None => {
+                self.client.create_dm(&user).await.with_context(|| format!("cannot open a direct chat with {user}"))?
+            }
+        })
+    }
+
+    /// A copy's text as one message for its room (a copy has no buttons), carrying the copy.
+    fn copy_message(&self, room: &str, copy: &Recipient, reply: &Reply, reference: CopyRef) -> MatrixOut {
+        let outcome = Outcome { lang: copy.lang, replies: vec![reply.clone()] };
+        let (mut plain, mut html) = (Vec::new(), Vec::new());
+        for laid in outbound::lay_out(&self.engine, &outcome) {
+            plain.push(laid.plain);
+            html.push(laid.html);
+        }
+        MatrixOut {
+            room: room.to_owned(),
+            plain: plain.join("\n\n"),
+            html: html.join("<br><br>"),
+            copy: Some(reference),
+            ..Default::default()
+        }
+    }
+
+    /// Queues one message once under `key`, waking the sender.
+    async fn queue_once(&self, item: MatrixOut, account: &str, key: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let items = [item.to_item().for_account(Some(account))];
+        if vicinato_chat::courier::queue(self.engine.store().as_ref(), &self.channel, &items, Some(key), now).await? {
+            self.wake.notify_one();
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -42,12 +83,7 @@ impl Courier for MatrixCourier {
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
         let user = UserId::parse(&account.external_id).with_context(|| format!("`{account}` is no Matrix user id"))?;
-        let room = match self.client.get_dm_room(&user) {
-            Some(room) => room,
-            None => {
-                self.client.create_dm(&user).await.with_context(|| format!("cannot open a direct chat with {user}"))?
-            }
-        };
+        let room = self.direct_room(user.as_str()).await?;
         let outcome = Outcome { lang, replies: vec![reply.clone()] };
         let mut items = Vec::new();
         let mut choices = Vec::new();
@@ -56,8 +92,16 @@ impl Courier for MatrixCourier {
             let attached = MatrixOut::attached(&id, &laid);
             choices = laid.choices;
             items.push(
-                MatrixOut { room: id, thread: None, plain: laid.plain, html: laid.html, file: None, image: None }
-                    .to_item(),
+                MatrixOut {
+                    room: id,
+                    thread: None,
+                    plain: laid.plain,
+                    html: laid.html,
+                    file: None,
+                    image: None,
+                    ..Default::default()
+                }
+                .to_item(),
             );
             items.extend(attached);
         }
@@ -80,5 +124,32 @@ impl Courier for MatrixCourier {
             self.wake.notify_one();
         }
         Ok(fresh)
+    }
+
+    /// A copy goes to the person's direct chat through the sender, which records it with its
+    /// event id once the homeserver answered.
+    async fn deliver_copy(&self, copy: &Recipient, reply: &Reply, now: DateTime<Utc>) -> anyhow::Result<Handover> {
+        let room = self.direct_room(&copy.chat).await?;
+        let message = self.copy_message(room.room_id().as_str(), copy, reply, CopyRef::of(copy));
+        self.queue_once(message, &copy.chat, &copy.delivery_key(), now).await?;
+        Ok(Handover::Lane)
+    }
+
+    /// An edit is an `m.replace` of the copy's event, in the person's direct chat.
+    async fn deliver_edit(
+        &self,
+        copy: &Recipient,
+        correction: u32,
+        reply: &Reply,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Handover> {
+        let event = copy.message_id.clone().with_context(|| {
+            format!("copy {} of announcement {} has no Matrix event id", copy.person, copy.announcement)
+        })?;
+        let room = self.direct_room(&copy.chat).await?;
+        let mut message = self.copy_message(room.room_id().as_str(), copy, reply, CopyRef::edit(copy, correction));
+        message.replaces = Some(event);
+        self.queue_once(message, &copy.chat, &copy.edit_key(correction), now).await?;
+        Ok(Handover::Lane)
     }
 }

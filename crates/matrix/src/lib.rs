@@ -11,7 +11,7 @@
 
 pub mod courier;
 pub mod outbound;
-mod sender;
+pub mod sender;
 
 use anyhow::Context;
 use matrix_sdk::config::{RequestConfig, SyncSettings};
@@ -90,6 +90,7 @@ pub struct MatrixBot {
     wake: Arc<Notify>,
     /// A test's failpoint: handling panics for the messages it picks.
     failpoint: Option<Failpoint>,
+    stats: Arc<sender::MatrixStats>,
 }
 
 type Failpoint = Arc<dyn Fn(&Inbound) -> bool + Send + Sync>;
@@ -181,6 +182,7 @@ impl MatrixBot {
             options,
             wake: Arc::new(Notify::new()),
             failpoint: None,
+            stats: Arc::default(),
         })
     }
 
@@ -203,6 +205,11 @@ impl MatrixBot {
         &self.channel
     }
 
+    /// The sender's counters (messages sent, rate limits waited out).
+    pub fn stats(&self) -> Arc<sender::MatrixStats> {
+        self.stats.clone()
+    }
+
     /// Syncs and answers until `stop` turns true.
     pub async fn run(self, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
         self.run_until(stop.clone(), stop).await
@@ -223,6 +230,7 @@ impl MatrixBot {
             this.engine.store().clone(),
             this.channel.clone(),
             this.wake.clone(),
+            this.stats.clone(),
             halted,
         ));
         let result = this.sync_loop(&mut receiving).await;
@@ -537,6 +545,7 @@ impl MatrixBot {
                     plain: note,
                     file: None,
                     image: None,
+                    ..Default::default()
                 };
                 vec![msg.to_item()]
             }
@@ -580,6 +589,7 @@ impl MatrixBot {
                             plain: note,
                             file: None,
                             image: None,
+                            ..Default::default()
                         };
                         items.push(msg.to_item());
                         continue;
@@ -593,8 +603,16 @@ impl MatrixBot {
                 last_choices = Some(laid.choices);
             }
             items.push(
-                MatrixOut { room: room.clone(), thread, plain: laid.plain, html: laid.html, file: None, image: None }
-                    .to_item(),
+                MatrixOut {
+                    room: room.clone(),
+                    thread,
+                    plain: laid.plain,
+                    html: laid.html,
+                    file: None,
+                    image: None,
+                    ..Default::default()
+                }
+                .to_item(),
             );
             items.extend(attached);
         }

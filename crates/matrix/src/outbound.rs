@@ -10,7 +10,7 @@ use vicinato_store::NewOutboxItem;
 use vicinato_transport::escape_html;
 
 /// One message for a room, as kept in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatrixOut {
     pub room: String,
     /// The thread root, when the question came in a thread.
@@ -24,7 +24,16 @@ pub struct MatrixOut {
     /// Uploaded and sent as `m.image` instead of a notice: a chart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<OutImage>,
+    /// The announcement copy (or edit) this message is: its state is recorded, with the
+    /// event id, once the homeserver answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy: Option<CopyRef>,
+    /// Sent as an `m.replace` edit of this event (a correction of a copy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
 }
+
+pub use vicinato_transport::CopyRef;
 
 /// A chart as an `m.image`: the PNG, its size, and its one-line summary, sent as the caption
 /// (the event's `body`, which clients show and screen readers read; the name goes in
@@ -54,6 +63,7 @@ impl MatrixOut {
                     height: i.height,
                     caption: i.alt.clone(),
                 }),
+                ..Default::default()
             }
         });
         let files = laid.files.iter().map(|f| MatrixOut {
@@ -63,6 +73,7 @@ impl MatrixOut {
             html: escape_html(&f.name),
             file: Some(vicinato_transport::OutFile::of(f)),
             image: None,
+            ..Default::default()
         });
         images.chain(files).map(|m| m.to_item()).collect()
     }

@@ -11,8 +11,8 @@ use super::{NewJob, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use vicinato_domain::{
-    Account, Announcement, AnnouncementId, AnnouncementState, AnnouncementTexts, Audience, CopyState, Lang, Network,
-    PersonId, Recipient, Recurrence, TerritoryId,
+    Account, Announcement, AnnouncementId, AnnouncementState, AnnouncementTexts, Audience, CopyState, EditState, Lang,
+    Network, PersonId, Recipient, Recurrence, TerritoryId,
 };
 
 /// An announcement to keep.
@@ -54,6 +54,17 @@ pub struct CandidateAccount {
 pub struct CopyCount {
     pub network: Network,
     /// `queued`, `sending`, `sent`, `failed`, `unreachable`, `blocked`, `opted_out`.
+    pub state: String,
+    pub reason: Option<String>,
+    pub count: i64,
+}
+
+/// How many edits of one correction are in one state on one network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditCount {
+    pub correction: u32,
+    pub network: Network,
+    /// `queued`, `sending`, `sent`, `failed`, `too_old`, `not_editable`, `cancelled`.
     pub state: String,
     pub reason: Option<String>,
     pub count: i64,
@@ -107,10 +118,72 @@ pub trait AnnouncementStore: Send + Sync {
         to: AnnouncementState,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
-    /// Cancels a scheduled or sending announcement: its job (by key) goes, and the copies not
-    /// yet sent are dropped, in one transaction; what was sent stays recorded. `false` when it
-    /// was no longer open.
+    /// Cancels a pending, scheduled or sending announcement: its job (by key) goes, and in one
+    /// transaction its copies not yet on their way are taken back from the outboxes (those
+    /// not marked as leaving) and recorded `cancelled`, with those still queued and the edits
+    /// not yet sent; what was sent, or is on its way, stays as it goes. `false` when it was no
+    /// longer open.
     async fn announcement_cancel(&self, id: AnnouncementId, job_key: &str, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// Corrects an announcement that is not cancelled: its texts become `texts`, the
+    /// correction is kept (numbered from 1, with who made it), its copies still waiting in an
+    /// outbox (not marked as leaving) are taken back and queued again (their delivery keys
+    /// freed) so they go out with the new text, edits of earlier corrections not yet handed
+    /// over are cancelled, and `job` (the correction's job) is put, all in one transaction.
+    /// The correction's number, or `None` when the announcement was cancelled (or is unknown).
+    async fn announcement_correct(
+        &self,
+        id: AnnouncementId,
+        texts: &AnnouncementTexts,
+        by: Option<PersonId>,
+        job: &NewJob,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<u32>>;
+    /// Records a queued copy handed to a bot: `state` (`sending` into a bulk lane, `sent`,
+    /// `unreachable`) with the correction its text carries. With `lane`, only while the copy's
+    /// outbox message is still there (a cancellation or correction may have taken it back, and
+    /// then the copy stays as that left it). `false` when nothing changed.
+    async fn copy_handed(
+        &self,
+        copy: &Recipient,
+        state: &CopyState,
+        lane: bool,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Opens the edits a correction needs: one per copy sent with an older text, `queued`, or
+    /// `not_editable` when the network never said which message it became, or `too_old` when
+    /// it was sent on a network before that network's cutoff (`cutoffs`: the network and the
+    /// earliest sending time it still lets a bot edit). Opened once per copy and correction;
+    /// returns how many were opened.
+    async fn edits_open(
+        &self,
+        id: AnnouncementId,
+        correction: u32,
+        cutoffs: &[(Network, DateTime<Utc>)],
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+    /// The copies whose edit for a correction is in a state, by person, at most `limit`.
+    async fn edits(
+        &self,
+        id: AnnouncementId,
+        correction: u32,
+        state: &EditState,
+        limit: i64,
+    ) -> StoreResult<Vec<Recipient>>;
+    /// Records how an edit went, if it was still queued or sending: its state and, once sent,
+    /// the copy's text version; in the same transaction its outbox message (`outbox`) leaves
+    /// the outbox. `false` when the edit was already recorded.
+    #[allow(clippy::too_many_arguments)]
+    async fn edit_settled(
+        &self,
+        outbox: Option<i64>,
+        id: AnnouncementId,
+        person: PersonId,
+        correction: u32,
+        state: &EditState,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Edits per correction, network, state and failure reason.
+    async fn edit_counts(&self, id: AnnouncementId) -> StoreResult<Vec<EditCount>>;
     /// The people of an audience now, each once, with their accounts and whether they opted
     /// out of `topic`. A territory scope covers its subtree; live bookings count for a house.
     async fn audience(&self, audience: &Audience, topic: &str, now: DateTime<Utc>) -> StoreResult<Vec<Candidate>>;
@@ -138,6 +211,7 @@ pub trait AnnouncementStore: Send + Sync {
     /// `state` (with `reason`, and the network's `message_id`) if it was still queued or
     /// sending, and in the same transaction its outbox message (`outbox`) leaves the outbox.
     /// `false` when the copy was already recorded (the outbox message goes all the same).
+    /// `version` is the correction the sent text carried.
     /// It writes an outbox row, the transports' family, because the two must go together: a
     /// copy recorded but still queued would be sent again, one sent but unrecorded counted wrong.
     #[allow(clippy::too_many_arguments)]
@@ -149,6 +223,7 @@ pub trait AnnouncementStore: Send + Sync {
         state: &CopyState,
         reason: Option<&str>,
         message_id: Option<&str>,
+        version: u32,
         at: DateTime<Utc>,
     ) -> StoreResult<bool>;
     /// Copies per network, state and failure reason.

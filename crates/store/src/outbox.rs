@@ -116,7 +116,9 @@ pub trait OutboxStore: Send + Sync {
     async fn outbox_delivered(&self, id: i64) -> StoreResult<()>;
     /// A message is about to leave: marked, so that a process stopping before the answer is
     /// recorded leaves it [`OutboxItem::in_doubt`] (for bulk messages, never sent twice).
-    async fn outbox_sending(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
+    /// `false` when the message is no longer in the outbox (an announcement cancelled or
+    /// corrected took it back): then it must not be sent.
+    async fn outbox_sending(&self, id: i64, now: DateTime<Utc>) -> StoreResult<bool>;
     /// A delivery attempt failed and will be tried again (the network answered: no doubt is
     /// left, the mark of [`Self::outbox_sending`] is cleared).
     async fn outbox_attempt_failed(&self, id: i64, attempts: i64, error: &str) -> StoreResult<()>;

@@ -118,12 +118,42 @@ impl Courier for TelegramCourier {
             m.bulk = true;
         }
         if let Some(last) = messages.last_mut() {
-            last.copy = Some(outbound::CopyRef { announcement: copy.announcement.0, person: copy.person.0 });
+            last.copy = Some(outbound::CopyRef::of(copy));
         }
         let items: Vec<_> = messages.iter().map(|m| m.to_item().for_account(Some(&copy.chat))).collect();
         let store = self.engine.store();
         let key = copy.delivery_key();
         if vicinato_chat::courier::queue(store.as_ref(), &self.channel, &items, Some(&key), now).await? {
+            self.wake.notify_one();
+        }
+        Ok(Handover::Lane)
+    }
+
+    /// An edit goes through the bulk lane too, as `editMessageText` of the copy's message
+    /// (a copy is one message: its text is kept short enough), recorded once Telegram answered.
+    async fn deliver_edit(
+        &self,
+        copy: &Recipient,
+        correction: u32,
+        reply: &Reply,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Handover> {
+        let user: i64 = copy.chat.parse().with_context(|| format!("`{}` is no Telegram user id", copy.chat))?;
+        let message_id: i32 = copy.message_id.as_deref().and_then(|m| m.parse().ok()).with_context(|| {
+            format!("copy {} of announcement {} has no Telegram message id", copy.person, copy.announcement)
+        })?;
+        let outcome = Outcome { lang: copy.lang, replies: vec![reply.clone()] };
+        let target = Target { chat: user, thread: None };
+        let messages = outbound::compose(&self.engine, &outcome, target, user, None, now).await;
+        let mut edit = messages.into_iter().next().context("a correction with no text")?;
+        edit.edit = Some(message_id);
+        edit.keyboard.clear();
+        edit.bulk = true;
+        edit.copy = Some(outbound::CopyRef::edit(copy, correction));
+        let item = edit.to_item().for_account(Some(&copy.chat));
+        let store = self.engine.store();
+        let key = copy.edit_key(correction);
+        if vicinato_chat::courier::queue(store.as_ref(), &self.channel, &[item], Some(&key), now).await? {
             self.wake.notify_one();
         }
         Ok(Handover::Lane)

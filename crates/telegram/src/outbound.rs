@@ -76,12 +76,7 @@ impl OutPhoto {
     }
 }
 
-/// An announcement copy, by announcement and recipient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CopyRef {
-    pub announcement: i64,
-    pub person: i64,
-}
+pub use vicinato_transport::CopyRef;
 
 impl OutMessage {
     pub fn to_item(&self) -> NewOutboxItem {

@@ -44,7 +44,7 @@ use teloxide::types::{ChatId, InputFile, MessageId, ThreadId};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
-use vicinato_domain::{Account, AnnouncementId, CopyState, Network, PersonId};
+use vicinato_domain::{Account, AnnouncementId, CopyState, EditState, Network, PersonId};
 use vicinato_store::{OutboxItem, Store};
 
 /// How fast the queue may send. The defaults keep a margin under Telegram's limits, so that
@@ -113,6 +113,9 @@ pub enum Verdict {
     MovedTo(i64),
     /// Telegram refused the message itself: retrying cannot help.
     Refused(String),
+    /// The message left the outbox before its request (an announcement cancelled or corrected
+    /// took it back): nothing was sent and nothing is recorded.
+    Withdrawn,
 }
 
 /// Sorts a failed teloxide request (documents) by what to do about it.
@@ -213,6 +216,9 @@ pub struct SendStats {
     pub in_doubt: AtomicU64,
     /// Bulk messages Telegram took.
     pub bulk_delivered: AtomicU64,
+    /// Bulk messages taken back from the outbox (a cancellation, a correction) before they
+    /// left: not sent.
+    pub withdrawn: AtomicU64,
 }
 
 impl SendStats {
@@ -592,7 +598,9 @@ impl Sender {
                 return;
             }
         };
-        if item.in_doubt && message.bulk {
+        // An edit found marked is made again: an edit made twice changes nothing.
+        let edit_of_copy = message.copy.is_some_and(|c| c.correction.is_some());
+        if item.in_doubt && message.bulk && !edit_of_copy {
             self.stats.in_doubt.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(id = item.id, "a bulk message was on its way when the process stopped; not sent again");
             let settled = Settled {
@@ -642,11 +650,19 @@ impl Sender {
         let api = api.clone();
         let store = self.store.clone();
         flights.spawn(async move {
-            if queued.message.bulk
-                && let Err(e) = store.outbox_sending(queued.item.id, chrono::Utc::now()).await
-            {
-                // Not marked, so not sent: it waits for the store like any failure.
-                return (chat, queued, Verdict::Transient(format!("cannot mark the message as on its way: {e}")));
+            if queued.message.bulk {
+                match store.outbox_sending(queued.item.id, chrono::Utc::now()).await {
+                    Ok(true) => {}
+                    Ok(false) => return (chat, queued, Verdict::Withdrawn),
+                    // Not marked, so not sent: it waits for the store like any failure.
+                    Err(e) => {
+                        return (
+                            chat,
+                            queued,
+                            Verdict::Transient(format!("cannot mark the message as on its way: {e}")),
+                        );
+                    }
+                }
             }
             let verdict = api.deliver(&queued.message, paid_send).await;
             (chat, queued, verdict)
@@ -654,9 +670,20 @@ impl Sender {
     }
 
     /// Writes what Telegram's answer settled: the outbox removal, and for an announcement
-    /// copy its state in the same transaction.
+    /// copy (or its edit) its state in the same transaction.
     async fn write(&self, s: &Settled) -> Result<(), vicinato_store::StoreError> {
+        let now = chrono::Utc::now();
         match &s.copy {
+            Some((copy, state, reason, _)) if copy.correction.is_some() => {
+                let edit = match state {
+                    CopyState::Sent => EditState::Sent,
+                    CopyState::Failed(r) | CopyState::Blocked(r) => EditState::Failed(r.clone()),
+                    other => EditState::Failed(reason.clone().unwrap_or_else(|| other.as_str().to_owned())),
+                };
+                let (id, person) = (AnnouncementId(copy.announcement), PersonId(copy.person));
+                let correction = copy.correction.unwrap_or_default();
+                self.store.edit_settled(Some(s.id), id, person, correction, &edit, now).await.map(drop)
+            }
             Some((copy, state, reason, message_id)) => self
                 .store
                 .copy_settled(
@@ -666,7 +693,8 @@ impl Sender {
                     state,
                     reason.as_deref(),
                     message_id.as_deref(),
-                    chrono::Utc::now(),
+                    copy.version,
+                    now,
                 )
                 .await
                 .map(drop),
@@ -717,9 +745,14 @@ impl Sender {
         let mut requeue = false;
         let metrics = vicinato_core::metrics::global();
         let labels = ["telegram", self.channel.strip_prefix("telegram:").unwrap_or(&self.channel)];
-        // Replies whose fate is unknown are sent again (at least once); bulk ones are not.
+        // Replies whose fate is unknown are sent again (at least once), and edits (an edit
+        // made twice changes nothing); bulk messages are not.
+        let edit_of_copy = queued.message.copy.is_some_and(|c| c.correction.is_some());
         let verdict = match verdict {
-            Verdict::InDoubt(why) if !queued.message.bulk => Verdict::Transient(why),
+            Verdict::InDoubt(why) if !queued.message.bulk || edit_of_copy => Verdict::Transient(why),
+            Verdict::SendInstead if edit_of_copy => {
+                Verdict::Refused("the message to edit is gone or can no longer be edited".into())
+            }
             v => v,
         };
         match verdict {
@@ -788,6 +821,11 @@ impl Sender {
             Verdict::SendInstead => {
                 queued.message.edit = None;
                 requeue = true;
+            }
+            Verdict::Withdrawn => {
+                self.stats.withdrawn.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(id, chat, "a bulk message was taken back from the outbox; not sent");
+                lanes.loaded -= 1;
             }
             Verdict::MovedTo(new_chat) => {
                 queued.message.target = Target { chat: new_chat, thread: queued.message.target.thread };

@@ -9,6 +9,33 @@ use serde::{Deserialize, Serialize};
 
 pub mod console;
 
+/// An announcement copy as a transport's outbox message carries it, by announcement and
+/// recipient: the copy itself, or (with a correction) its edit to that correction's text. The
+/// sender records the copy's (or the edit's) state when the network answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopyRef {
+    pub announcement: i64,
+    pub person: i64,
+    /// The correction whose text the message carries (0: the first text).
+    #[serde(default)]
+    pub version: u32,
+    /// Set on an edit: the correction it applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<u32>,
+}
+
+impl CopyRef {
+    /// The copy itself, with the text version it was handed over with.
+    pub fn of(copy: &vicinato_domain::Recipient) -> Self {
+        Self { announcement: copy.announcement.0, person: copy.person.0, version: copy.version, correction: None }
+    }
+
+    /// The copy's edit to the text of `correction`.
+    pub fn edit(copy: &vicinato_domain::Recipient, correction: u32) -> Self {
+        Self { version: correction, correction: Some(correction), ..Self::of(copy) }
+    }
+}
+
 /// Escapes text for HTML (Telegram's HTML parse mode, Matrix's `formatted_body`): `<`, `>`,
 /// `&`, and `"` for attributes.
 pub fn escape_html(text: &str) -> String {

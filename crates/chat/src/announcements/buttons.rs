@@ -52,6 +52,10 @@ pub enum AnnounceButton {
     Send(bool),
     /// `ann:ok:<id>:yes|no`: a second staff member approves or rejects announcement `id`.
     Approve { id: i64, yes: bool },
+    /// `ann:fixnoen`: a correction without an English text.
+    FixNoEnglish,
+    /// `ann:fix:yes|no`: the answer to a correction's preview.
+    Fix(bool),
 }
 
 impl AnnounceButton {
@@ -71,6 +75,8 @@ impl AnnounceButton {
             "noen" => Some(Self::NoEnglish),
             "now" => Some(Self::Now),
             "send" if arg == "yes" || arg == "no" => Some(Self::Send(arg == "yes")),
+            "fixnoen" => Some(Self::FixNoEnglish),
+            "fix" if arg == "yes" || arg == "no" => Some(Self::Fix(arg == "yes")),
             "ok" => {
                 let (id, answer) = arg.split_once(':')?;
                 let yes = match answer {
@@ -97,6 +103,8 @@ impl AnnounceButton {
             Self::Now => "ann:now".into(),
             Self::Send(yes) => format!("ann:send:{}", yes_no(*yes)),
             Self::Approve { id, yes } => format!("ann:ok:{id}:{}", yes_no(*yes)),
+            Self::FixNoEnglish => "ann:fixnoen".into(),
+            Self::Fix(yes) => format!("ann:fix:{}", yes_no(*yes)),
         }
     }
 }
@@ -121,6 +129,9 @@ mod tests {
             AnnounceButton::Send(false),
             AnnounceButton::Approve { id: 12, yes: true },
             AnnounceButton::Approve { id: 12, yes: false },
+            AnnounceButton::FixNoEnglish,
+            AnnounceButton::Fix(true),
+            AnnounceButton::Fix(false),
         ];
         for button in every {
             let payload = button.to_payload();
@@ -131,7 +142,17 @@ mod tests {
 
     #[test]
     fn garbage_is_not_an_announcement_button() {
-        for payload in ["", "ann", "ann:", "ann:w:everyone", "ann:send:maybe", "ann:ok:x:yes", "ann:ok:3", "book:yes"] {
+        for payload in [
+            "",
+            "ann",
+            "ann:",
+            "ann:w:everyone",
+            "ann:send:maybe",
+            "ann:ok:x:yes",
+            "ann:ok:3",
+            "ann:fix:maybe",
+            "book:yes",
+        ] {
             assert_eq!(AnnounceButton::parse(payload), None, "{payload}");
         }
     }

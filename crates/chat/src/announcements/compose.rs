@@ -413,7 +413,9 @@ pub(crate) async fn pressed(
             Ok(vec![Reply::id("announce-not-sent")])
         }
         AnnounceButton::Send(true) => confirm(turn, draft).await,
-        AnnounceButton::Approve { .. } => Ok(vec![Reply::id("button-expired")]),
+        AnnounceButton::Approve { .. } | AnnounceButton::FixNoEnglish | AnnounceButton::Fix(_) => {
+            Ok(vec![Reply::id("button-expired")])
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! `/announce status N`, `/announce cancel N`, `/announce list` and `/announce approval on|off
-//! ZONE`: following up announcements in chat. Who may see or stop which is the core's
+//! ZONE`: following up announcements in chat (`/announce correct N` starts `super::correct`). Who may see or stop which is the core's
 //! (`status`, `cancel`: the author, staff of the scope, admins); whether a territory asks
 //! for a second staff member's approval may be set by its staff and by admins.
 
@@ -91,7 +91,12 @@ pub(crate) async fn command(turn: &mut Turn<'_>, words: &[&str]) -> Result<Optio
             let id = if on { "announce-approval-on" } else { "announce-approval-off" };
             vec![Reply::say(Msg::new(id).text("territory", territory.name.clone()))]
         }
-        "edit" | "correggi" | "modifica" => vec![Reply::id("announce-edit-not-yet")],
+        "correct" | "edit" | "correggi" | "modifica" | "correzione" => {
+            let Some(id) = number(words.get(1)) else {
+                return Ok(Some(vec![Reply::id("announce-usage")]));
+            };
+            super::correct::start(turn, id).await?
+        }
         _ => return Ok(None),
     };
     Ok(Some(replies))
@@ -110,7 +115,10 @@ fn status_reply(turn: &Turn<'_>, s: &status::Status) -> Reply {
     );
     for network in [Network::Telegram, Network::Matrix, Network::Console] {
         let on = |state: &str| s.count(Some(network), state);
-        let all = ["queued", "sent", "failed", "unreachable", "opted_out"].iter().map(|st| on(st)).sum::<i64>();
+        let all = ["queued", "sending", "sent", "failed", "unreachable", "blocked", "opted_out", "cancelled"]
+            .iter()
+            .map(|st| on(st))
+            .sum::<i64>();
         if all == 0 {
             continue;
         }
@@ -118,10 +126,23 @@ fn status_reply(turn: &Turn<'_>, s: &status::Status) -> Reply {
             Msg::new("announce-status-network")
                 .text("network", network_name(network))
                 .num("sent", on("sent"))
-                .num("queued", on("queued"))
+                .num("queued", on("queued") + on("sending"))
                 .num("failed", on("failed"))
-                .num("unreachable", on("unreachable"))
-                .num("opted_out", on("opted_out")),
+                .num("unreachable", on("unreachable") + on("blocked"))
+                .num("opted_out", on("opted_out"))
+                .num("cancelled", on("cancelled")),
+        );
+    }
+    for n in 1..=a.corrections {
+        let of = |state: &str| s.edit_count(n, state);
+        reply = reply.then(
+            Msg::new("announce-status-correction")
+                .num("correction", i64::from(n))
+                .num("edited", of("sent"))
+                .num("queued", of("queued") + of("sending"))
+                .num("failed", of("failed") + of("not_editable"))
+                .num("too_old", of("too_old"))
+                .num("cancelled", of("cancelled")),
         );
     }
     for (reason, n) in s.reasons().into_iter().take(3) {

@@ -13,7 +13,7 @@ pub(crate) const MODULE: Module = Module {
     commands: &[CommandSpec { name: "announce", aliases: &["annuncio", "annunci", "broadcast"], menu: None }],
     buttons: super::buttons::AnnounceButton::KINDS,
     intents: &[],
-    flows: &["announce"],
+    flows: &["announce", "announce-correct"],
     help: &[HelpLine { id: "help-announce-staff", audience: Audience::Holding(Role::Staff) }],
     jobs: &[],
 };

@@ -41,5 +41,9 @@ pub(crate) const MODULE: Module = Module {
         HelpLine { id: "help-staff", audience: Audience::Holding(Role::Staff) },
         HelpLine { id: "help-admin", audience: Audience::Holding(Role::Admin) },
     ],
-    jobs: &[crate::notes::NOTE_JOB, vicinato_core::announcements::SEND_JOB],
+    jobs: &[
+        crate::notes::NOTE_JOB,
+        vicinato_core::announcements::SEND_JOB,
+        vicinato_core::announcements::correct::CORRECT_JOB,
+    ],
 };

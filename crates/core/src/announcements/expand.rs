@@ -55,6 +55,7 @@ pub fn copy_for(
         state,
         sent_at: None,
         message_id: None,
+        version: 0,
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod approve;
 pub mod cancel;
 pub mod compose;
+pub mod correct;
 pub mod estimate;
 pub mod expand;
 pub mod opt_out;
@@ -70,7 +71,7 @@ impl By<'_> {
         }
     }
 
-    /// Whether this actor may see or cancel an announcement: its author, or whoever may
+    /// Whether this actor may see, cancel or correct an announcement: its author, or whoever may
     /// address its scope.
     pub fn may_manage(&self, announcement: &Announcement, tree: &TerritoryTree) -> bool {
         match self {

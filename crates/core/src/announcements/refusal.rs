@@ -26,6 +26,10 @@ pub enum Refusal {
     OwnAnnouncement,
     /// The announcement no longer waits for approval (approved, rejected or cancelled).
     NotPending { id: i64 },
+    /// A cancelled announcement is not corrected.
+    CorrectCancelled { id: i64 },
+    /// Every copy was sent longer ago than the network lets a bot edit (Telegram: 48 hours).
+    TooOldToEdit { id: i64, hours: i64 },
 }
 
 impl crate::Refusal for Refusal {
@@ -41,6 +45,8 @@ impl crate::Refusal for Refusal {
             Self::Closed { .. } => "announce-closed",
             Self::OwnAnnouncement => "announce-own",
             Self::NotPending { .. } => "announce-not-pending",
+            Self::CorrectCancelled { .. } => "announce-correct-cancelled",
+            Self::TooOldToEdit { .. } => "announce-correct-too-old",
         }
     }
 
@@ -50,7 +56,10 @@ impl crate::Refusal for Refusal {
             Self::TerritoryUnknown { territory } => vec![("territory", Arg::Text(territory.clone()))],
             Self::HouseUnknown { house } => vec![("house", Arg::Text(house.clone()))],
             Self::TooLong { max } => vec![("max", Arg::Number(*max))],
-            Self::Unknown { id } | Self::Closed { id } | Self::NotPending { id } => vec![("id", Arg::Number(*id))],
+            Self::Unknown { id } | Self::Closed { id } | Self::NotPending { id } | Self::CorrectCancelled { id } => {
+                vec![("id", Arg::Number(*id))]
+            }
+            Self::TooOldToEdit { id, hours } => vec![("id", Arg::Number(*id)), ("hours", Arg::Number(*hours))],
         }
     }
 
@@ -66,6 +75,8 @@ impl crate::Refusal for Refusal {
             Self::Closed { id: 7 },
             Self::OwnAnnouncement,
             Self::NotPending { id: 7 },
+            Self::CorrectCancelled { id: 7 },
+            Self::TooOldToEdit { id: 7, hours: 48 },
         ]
     }
 }

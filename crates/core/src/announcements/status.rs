@@ -1,21 +1,29 @@
 //! How an announcement went: its state and its copies counted per network and state, with the
-//! failure reasons; for its author, staff of its scope and admins.
+//! failure reasons, and the edits of each correction; for its author, staff of its scope and
+//! admins.
 
 use super::{By, Refusal};
 use vicinato_domain::{Announcement, AnnouncementId, Network, TerritoryTree};
-use vicinato_store::{CopyCount, Store, StoreError};
+use vicinato_store::{CopyCount, EditCount, Store, StoreError};
 
 /// An announcement and its copies, counted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     pub announcement: Announcement,
     pub counts: Vec<CopyCount>,
+    /// The edits of its corrections, counted.
+    pub edits: Vec<EditCount>,
 }
 
 impl Status {
     /// Copies on a network in a state (`None`: every network).
     pub fn count(&self, network: Option<Network>, state: &str) -> i64 {
         self.counts.iter().filter(|c| network.is_none_or(|n| c.network == n) && c.state == state).map(|c| c.count).sum()
+    }
+
+    /// Edits of a correction in a state, over every network.
+    pub fn edit_count(&self, correction: u32, state: &str) -> i64 {
+        self.edits.iter().filter(|c| c.correction == correction && c.state == state).map(|c| c.count).sum()
     }
 
     /// Every copy.
@@ -53,5 +61,6 @@ pub async fn status(
         return Ok(Err(Refusal::NotAllowed));
     }
     let counts = store.recipient_counts(id).await?;
-    Ok(Ok(Status { announcement, counts }))
+    let edits = store.edit_counts(id).await?;
+    Ok(Ok(Status { announcement, counts, edits }))
 }

@@ -5,7 +5,7 @@
 //! own transaction (through the jobs' statement).
 
 use super::*;
-use crate::announcements::{AnnouncementStore, Candidate, CandidateAccount, CopyCount, NewAnnouncement};
+use crate::announcements::{AnnouncementStore, Candidate, CandidateAccount, CopyCount, EditCount, NewAnnouncement};
 
 /// What `announcements.doc` holds: the announcement's parts that are not columns.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -16,17 +16,22 @@ struct Doc {
     recurrence: Option<Recurrence>,
 }
 
-type AnnouncementRow = (i64, Option<i64>, String, i64, String, i64, Option<i64>);
+type AnnouncementRow = (i64, Option<i64>, String, i64, String, i64, Option<i64>, i64);
 
-const ANNOUNCEMENT_COLUMNS: &str = "id, author_id, state, at, doc, created_at, series_id";
+const ANNOUNCEMENT_COLUMNS: &str = "id, author_id, state, at, doc, created_at, series_id, corrections";
 
-type RecipientRow = (i64, i64, String, String, String, String, String, Option<String>, Option<i64>, Option<String>);
+type RecipientRow =
+    (i64, i64, String, String, String, String, String, Option<String>, Option<i64>, Option<String>, i64);
 
 const RECIPIENT_COLUMNS: &str =
-    "announcement_id, person_id, network, channel, chat, lang, state, reason, sent_at, message_id";
+    "announcement_id, person_id, network, channel, chat, lang, state, reason, sent_at, message_id, version";
+
+/// [`RECIPIENT_COLUMNS`] of the table named `r`.
+const RECIPIENT_COLUMNS_OF_R: &str = "r.announcement_id, r.person_id, r.network, r.channel, r.chat, r.lang, r.state, \
+     r.reason, r.sent_at, r.message_id, r.version";
 
 fn announcement_from_row(row: AnnouncementRow) -> StoreResult<Announcement> {
-    let (id, author, state, at, doc, created_at, series) = row;
+    let (id, author, state, at, doc, created_at, series, corrections) = row;
     let record = format!("announcement {id}");
     let doc: Doc = from_json(&record, &doc)?;
     Ok(Announcement {
@@ -42,11 +47,12 @@ fn announcement_from_row(row: AnnouncementRow) -> StoreResult<Announcement> {
             reason: format!("unknown state `{state}`"),
         })?,
         created_at: from_secs(&record, created_at)?,
+        corrections: u32::try_from(corrections).unwrap_or_default(),
     })
 }
 
 fn recipient_from_row(row: RecipientRow) -> StoreResult<Recipient> {
-    let (id, person, network, channel, chat, lang, state, reason, sent_at, message_id) = row;
+    let (id, person, network, channel, chat, lang, state, reason, sent_at, message_id, version) = row;
     let record = format!("announcement {id} recipient {person}");
     let corrupt = |reason: String| StoreError::Corrupt { record: record.clone(), reason };
     Ok(Recipient {
@@ -60,7 +66,27 @@ fn recipient_from_row(row: RecipientRow) -> StoreResult<Recipient> {
             .ok_or_else(|| corrupt(format!("unknown state `{state}`")))?,
         sent_at: sent_at.map(|t| from_secs(&record, t)).transpose()?,
         message_id,
+        version: u32::try_from(version).unwrap_or_default(),
     })
+}
+
+/// Takes back an announcement's copies still waiting in an outbox: their messages not marked
+/// as leaving go, and the copies whose messages are all gone move from `sending` to `to`. The
+/// messages go first, so a sender marking one at the same moment either marks it before (it
+/// stays, and its copy with it) or finds it gone (and sends nothing).
+fn take_back_copies(id: AnnouncementId, to: &CopyState) -> Vec<Stmt> {
+    let prefix = copy_key_prefix(id);
+    vec![
+        Stmt::new("DELETE FROM outbox WHERE delivery_key LIKE $1 AND sending_at IS NULL").bind(format!("{prefix}%")),
+        Stmt::new(
+            "UPDATE announcement_recipients SET state = $1 WHERE announcement_id = $2 AND state = $3 \
+             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.delivery_key = $4 || CAST(person_id AS TEXT))",
+        )
+        .bind(to.as_str())
+        .bind(id.0)
+        .bind(CopyState::Sending.as_str())
+        .bind(prefix),
+    ]
 }
 
 /// State names as SQL literals for `IN (…)`: the fixed names of the enum, never user text.
@@ -269,6 +295,32 @@ impl AnnouncementStore for SqlStore {
 
     async fn announcement_cancel(&self, id: AnnouncementId, job_key: &str, now: DateTime<Utc>) -> StoreResult<bool> {
         let open = [AnnouncementState::Pending, AnnouncementState::Scheduled, AnnouncementState::Sending];
+        let cancelled = CopyState::Cancelled;
+        let mut stmts = vec![job_cancel_statement(job_key)];
+        stmts.extend(take_back_copies(id, &cancelled));
+        stmts.push(
+            Stmt::new("UPDATE announcement_recipients SET state = $1 WHERE announcement_id = $2 AND state = $3")
+                .bind(cancelled.as_str())
+                .bind(id.0)
+                .bind(CopyState::Queued.as_str()),
+        );
+        let edits = edit_key_prefix(id);
+        stmts.push(
+            Stmt::new("DELETE FROM outbox WHERE delivery_key LIKE $1 AND sending_at IS NULL").bind(format!("{edits}%")),
+        );
+        stmts.push(
+            Stmt::new(
+                "UPDATE announcement_edits SET state = $1, at = $2 WHERE announcement_id = $3 AND (state = $4 \
+                 OR (state = $5 AND NOT EXISTS (SELECT 1 FROM outbox o \
+                 WHERE o.delivery_key = $6 || CAST(correction AS TEXT) || ':' || CAST(person_id AS TEXT))))",
+            )
+            .bind(EditState::Cancelled.as_str())
+            .bind(now.timestamp())
+            .bind(id.0)
+            .bind(EditState::Queued.as_str())
+            .bind(EditState::Sending.as_str())
+            .bind(edits),
+        );
         self.transaction_if_first(
             Stmt::new(format!(
                 "UPDATE announcements SET state = $1, done_at = $2 WHERE id = $3 AND state IN ({})",
@@ -277,14 +329,232 @@ impl AnnouncementStore for SqlStore {
             .bind(AnnouncementState::Cancelled.as_str())
             .bind(now.timestamp())
             .bind(id.0),
-            vec![
-                job_cancel_statement(job_key),
-                Stmt::new("DELETE FROM announcement_recipients WHERE announcement_id = $1 AND state = $2")
-                    .bind(id.0)
-                    .bind(CopyState::Queued.as_str()),
-            ],
+            stmts,
         )
         .await
+    }
+
+    async fn announcement_correct(
+        &self,
+        id: AnnouncementId,
+        texts: &AnnouncementTexts,
+        by: Option<PersonId>,
+        job: &NewJob,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<u32>> {
+        let Some(found) = self.announcement(id).await? else { return Ok(None) };
+        let doc = to_json(&Doc {
+            texts: texts.clone(),
+            audience: found.audience.clone(),
+            recurrence: found.recurrence.clone(),
+        });
+        let correctable = [
+            AnnouncementState::Pending,
+            AnnouncementState::Scheduled,
+            AnnouncementState::Sending,
+            AnnouncementState::Done,
+        ];
+        let prefix = copy_key_prefix(id);
+        let mut stmts = vec![
+            Stmt::new(
+                "INSERT INTO announcement_corrections (announcement_id, correction, author_id, doc, created_at) \
+                 SELECT id, corrections, $1, $2, $3 FROM announcements WHERE id = $4",
+            )
+            .bind(by.map(|p| p.0))
+            .bind(to_json(texts))
+            .bind(now.timestamp())
+            .bind(id.0),
+        ];
+        stmts.extend(take_back_copies(id, &CopyState::Queued));
+        stmts.push(
+            Stmt::new(
+                "DELETE FROM deliveries WHERE key IN (SELECT $1 || CAST(person_id AS TEXT) \
+                 FROM announcement_recipients WHERE announcement_id = $2 AND state = $3)",
+            )
+            .bind(prefix)
+            .bind(id.0)
+            .bind(CopyState::Queued.as_str()),
+        );
+        stmts.push(
+            Stmt::new("UPDATE announcement_edits SET state = $1, at = $2 WHERE announcement_id = $3 AND state = $4")
+                .bind(EditState::Cancelled.as_str())
+                .bind(now.timestamp())
+                .bind(id.0)
+                .bind(EditState::Queued.as_str()),
+        );
+        stmts.push(job_put_statement(job, now));
+        let changed = self
+            .transaction_if_first(
+                Stmt::new(format!(
+                    "UPDATE announcements SET doc = $1, corrections = corrections + 1 WHERE id = $2 AND state IN ({})",
+                    state_names(&correctable)
+                ))
+                .bind(doc)
+                .bind(id.0),
+                stmts,
+            )
+            .await?;
+        if !changed {
+            return Ok(None);
+        }
+        Ok(self.announcement(id).await?.map(|a| a.corrections))
+    }
+
+    async fn copy_handed(
+        &self,
+        copy: &Recipient,
+        state: &CopyState,
+        lane: bool,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let still_there = if lane { " AND EXISTS (SELECT 1 FROM outbox o WHERE o.delivery_key = $8)" } else { "" };
+        let mut stmt = Stmt::new(format!(
+            "UPDATE announcement_recipients SET state = $1, reason = $2, sent_at = $3, version = $4 \
+             WHERE announcement_id = $5 AND person_id = $6 AND state = $7{still_there}"
+        ))
+        .bind(state.as_str())
+        .bind(state.reason().map(str::to_owned))
+        .bind(at.timestamp())
+        .bind(i64::from(copy.version))
+        .bind(copy.announcement.0)
+        .bind(copy.person.0)
+        .bind(CopyState::Queued.as_str());
+        if lane {
+            stmt = stmt.bind(copy.delivery_key());
+        }
+        Ok(self.execute(stmt).await? == 1)
+    }
+
+    async fn edits_open(
+        &self,
+        id: AnnouncementId,
+        correction: u32,
+        cutoffs: &[(Network, DateTime<Utc>)],
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let mut too_old = String::new();
+        let mut binds: Vec<Bind> = vec![
+            id.0.into(),
+            i64::from(correction).into(),
+            now.timestamp().into(),
+            EditState::NotEditable.as_str().into(),
+            EditState::TooOld.as_str().into(),
+            EditState::Queued.as_str().into(),
+            CopyState::Sent.as_str().into(),
+        ];
+        for (network, cutoff) in cutoffs {
+            binds.push(network.as_str().into());
+            binds.push(cutoff.timestamp().into());
+            too_old.push_str(&format!(" WHEN network = ${} AND sent_at < ${} THEN $5", binds.len() - 1, binds.len()));
+        }
+        let stmt = Stmt::new(format!(
+            "INSERT INTO announcement_edits (announcement_id, person_id, correction, network, state, at) \
+             SELECT announcement_id, person_id, $2, network, \
+             CASE WHEN message_id IS NULL THEN $4{too_old} ELSE $6 END, $3 \
+             FROM announcement_recipients WHERE announcement_id = $1 AND state = $7 AND version < $2 \
+             ON CONFLICT (announcement_id, person_id, correction) DO NOTHING"
+        ));
+        let mut stmt = stmt;
+        stmt.binds = binds;
+        self.execute(stmt).await
+    }
+
+    async fn edits(
+        &self,
+        id: AnnouncementId,
+        correction: u32,
+        state: &EditState,
+        limit: i64,
+    ) -> StoreResult<Vec<Recipient>> {
+        let rows: Vec<RecipientRow> = self
+            .fetch_all(
+                Stmt::new(format!(
+                    "SELECT {RECIPIENT_COLUMNS_OF_R} FROM announcement_edits e JOIN announcement_recipients r \
+                     ON r.announcement_id = e.announcement_id AND r.person_id = e.person_id \
+                     WHERE e.announcement_id = $1 AND e.correction = $2 AND e.state = $3 ORDER BY e.person_id LIMIT $4"
+                ))
+                .bind(id.0)
+                .bind(i64::from(correction))
+                .bind(state.as_str())
+                .bind(limit),
+            )
+            .await?;
+        rows.into_iter().map(recipient_from_row).collect()
+    }
+
+    async fn edit_settled(
+        &self,
+        outbox: Option<i64>,
+        id: AnnouncementId,
+        person: PersonId,
+        correction: u32,
+        state: &EditState,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let mut stmts = vec![
+            Stmt::new(
+                "UPDATE announcement_edits SET state = $1, reason = $2, at = $3 \
+                 WHERE announcement_id = $4 AND person_id = $5 AND correction = $6 AND state IN ($7, $8)",
+            )
+            .bind(state.as_str())
+            .bind(state.reason().map(str::to_owned))
+            .bind(at.timestamp())
+            .bind(id.0)
+            .bind(person.0)
+            .bind(i64::from(correction))
+            .bind(EditState::Queued.as_str())
+            .bind(EditState::Sending.as_str()),
+        ];
+        if *state == EditState::Sent {
+            stmts.push(
+                Stmt::new(
+                    "UPDATE announcement_recipients SET version = $1 \
+                     WHERE announcement_id = $2 AND person_id = $3 AND version < $4",
+                )
+                .bind(i64::from(correction))
+                .bind(id.0)
+                .bind(person.0)
+                .bind(i64::from(correction)),
+            );
+        }
+        if let Some(row) = outbox {
+            stmts.push(Stmt::new("DELETE FROM outbox WHERE id = $1").bind(row));
+        }
+        let affected = self.transaction(stmts).await?;
+        Ok(affected.first().copied() == Some(1))
+    }
+
+    async fn edit_counts(&self, id: AnnouncementId) -> StoreResult<Vec<EditCount>> {
+        let rows: Vec<(i64, String, String, Option<String>, i64)> = self
+            .fetch_all(
+                Stmt::new(
+                    "SELECT correction, network, state, reason, COUNT(*) FROM announcement_edits \
+                     WHERE announcement_id = $1 GROUP BY correction, network, state, reason",
+                )
+                .bind(id.0),
+            )
+            .await?;
+        let mut out: Vec<EditCount> = rows
+            .into_iter()
+            .filter_map(|(correction, network, state, reason, count)| {
+                Network::parse(&network).map(|network| EditCount {
+                    correction: u32::try_from(correction).unwrap_or_default(),
+                    network,
+                    state,
+                    reason,
+                    count,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (a.correction, a.network.as_str(), &a.state, &a.reason).cmp(&(
+                b.correction,
+                b.network.as_str(),
+                &b.state,
+                &b.reason,
+            ))
+        });
+        Ok(out)
     }
 
     async fn audience(&self, audience: &Audience, topic: &str, now: DateTime<Utc>) -> StoreResult<Vec<Candidate>> {
@@ -322,7 +592,7 @@ impl AnnouncementStore for SqlStore {
             stmts.push(
                 Stmt::new(format!(
                     "INSERT INTO announcement_recipients ({RECIPIENT_COLUMNS}) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                      ON CONFLICT (announcement_id, person_id) DO NOTHING"
                 ))
                 .bind(c.announcement.0)
@@ -334,7 +604,8 @@ impl AnnouncementStore for SqlStore {
                 .bind(c.state.as_str())
                 .bind(c.state.reason().map(str::to_owned))
                 .bind(c.sent_at.map(|t| t.timestamp()))
-                .bind(c.message_id.clone()),
+                .bind(c.message_id.clone())
+                .bind(i64::from(c.version)),
             );
         }
         if stmts.is_empty() {
@@ -402,12 +673,13 @@ impl AnnouncementStore for SqlStore {
         state: &CopyState,
         reason: Option<&str>,
         message_id: Option<&str>,
+        version: u32,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let mut stmts = vec![
             Stmt::new(
-                "UPDATE announcement_recipients SET state = $1, reason = $2, sent_at = $3, message_id = $4 \
-                 WHERE announcement_id = $5 AND person_id = $6 AND state IN ($7, $8)",
+                "UPDATE announcement_recipients SET state = $1, reason = $2, sent_at = $3, message_id = $4, \
+                 version = $9 WHERE announcement_id = $5 AND person_id = $6 AND state IN ($7, $8)",
             )
             .bind(state.as_str())
             .bind(reason.or(state.reason()).map(str::to_owned))
@@ -416,7 +688,8 @@ impl AnnouncementStore for SqlStore {
             .bind(id.0)
             .bind(person.0)
             .bind(CopyState::Queued.as_str())
-            .bind(CopyState::Sending.as_str()),
+            .bind(CopyState::Sending.as_str())
+            .bind(i64::from(version)),
         ];
         if let Some(row) = outbox {
             stmts.push(Stmt::new("DELETE FROM outbox WHERE id = $1").bind(row));

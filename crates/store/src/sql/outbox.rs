@@ -41,7 +41,7 @@ impl OutboxStore for SqlStore {
         cursor: Option<Cursor<'_>>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        let mut stmts = outbox_rows(channel, items, now);
+        let mut stmts = outbox_rows(channel, items, None, now);
         if let Some(c) = cursor {
             stmts.push(Self::setting_statement(c.key, c.value));
         }
@@ -58,7 +58,7 @@ impl OutboxStore for SqlStore {
         key: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let stmts = outbox_rows(channel, items, now);
+        let stmts = outbox_rows(channel, items, Some(key), now);
         self.transaction_if_first(Self::delivery_statement(key, now), stmts).await
     }
 
@@ -70,7 +70,7 @@ impl OutboxStore for SqlStore {
         setting: Cursor<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let mut stmts = outbox_rows(channel, items, now);
+        let mut stmts = outbox_rows(channel, items, Some(key), now);
         stmts.push(Self::setting_statement(setting.key, setting.value));
         self.transaction_if_first(Self::delivery_statement(key, now), stmts).await
     }
@@ -120,8 +120,8 @@ impl OutboxStore for SqlStore {
         self.execute(Stmt::new("DELETE FROM outbox WHERE id = $1").bind(id)).await.map(|_| ())
     }
 
-    async fn outbox_sending(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-        self.execute(Stmt::new("UPDATE outbox SET sending_at = $1 WHERE id = $2").bind(now).bind(id)).await.map(|_| ())
+    async fn outbox_sending(&self, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+        Ok(self.execute(Stmt::new("UPDATE outbox SET sending_at = $1 WHERE id = $2").bind(now).bind(id)).await? == 1)
     }
 
     async fn outbox_attempt_failed(&self, id: i64, attempts: i64, error: &str) -> StoreResult<()> {
@@ -199,7 +199,9 @@ impl OutboxStore for SqlStore {
 }
 
 /// The statements that add messages to a channel's outbox.
-fn outbox_rows(channel: &str, items: &[NewOutboxItem], now: DateTime<Utc>) -> Vec<Stmt> {
+/// The outbox rows of `items`, each with the delivery key they are queued under (if any), so
+/// that what an announcement queued can be found again.
+fn outbox_rows(channel: &str, items: &[NewOutboxItem], key: Option<&str>, now: DateTime<Utc>) -> Vec<Stmt> {
     let rows = items
         .iter()
         .map(|i| {
@@ -209,8 +211,9 @@ fn outbox_rows(channel: &str, items: &[NewOutboxItem], now: DateTime<Utc>) -> Ve
                 Bind::from(i.payload.as_str()),
                 Bind::from(now),
                 Bind::from(i.account.clone()),
+                Bind::from(key.map(str::to_owned)),
             ]
         })
         .collect();
-    insert_rows("outbox", &["channel", "chat", "payload", "created_at", "account"], rows)
+    insert_rows("outbox", &["channel", "chat", "payload", "created_at", "account", "delivery_key"], rows)
 }
