@@ -622,7 +622,7 @@ async fn with_two_bots_on_one_network_a_store_that_cannot_say_which_bot_a_person
 }
 
 #[tokio::test]
-async fn a_question_while_the_number_of_people_is_asked_gets_the_question_again_with_the_capacity() {
+async fn a_question_while_the_number_of_people_is_asked_gets_its_answer_and_the_question_again_with_the_capacity() {
     let (engine, _clock, _courier, _dir) = app().await;
     let r = talk(
         &engine,
@@ -633,7 +633,9 @@ async fn a_question_while_the_number_of_people_is_asked_gets_the_question_again_
     .await;
     let texts: Vec<&str> = r.iter().map(text).collect();
     let again = text(r.last().unwrap());
-    assert_eq!(r.len(), 2, "{texts:?}");
+    assert_eq!(r.len(), 3, "{texts:?}");
+    assert!(texts[1].starts_with("Orari della Casa del Welfare di Centocelle"), "the hours of the house: {texts:?}");
+    assert!(texts[1].contains("sabato: 09:00–13:00"), "{texts:?}");
     assert!(again.starts_with("Quante persone sarete?"), "{again}");
     assert!(!again.contains('{') && again.contains("al massimo"), "the capacity is said: {again}");
 }
