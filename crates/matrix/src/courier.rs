@@ -1,6 +1,8 @@
 //! Replies Vicinato sends on its own initiative (reminders), delivered on Matrix: in the
 //! person's direct chat with the bot (opened, and the person invited, when there is none),
-//! through the bot's outbox, so they survive a restart and are sent once.
+//! through the bot's outbox, so they survive a restart and are sent once. It also carries out
+//! moderation in rooms and says which power levels the bot lacks ([`super::rooms`]), names a
+//! Space's rooms, and posts in a room (a moderators room) through the outbox.
 
 use super::outbound::{self, MatrixOut};
 use anyhow::Context;
@@ -12,6 +14,7 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 use vicinato_chat::courier::Courier;
 use vicinato_chat::{Engine, Outcome, Reply};
+use vicinato_domain::rooms::RoomAction;
 use vicinato_domain::{Account, Lang, Network};
 use vicinato_store::Cursor;
 
@@ -21,6 +24,7 @@ pub struct MatrixCourier {
     pub(super) channel: String,
     pub(super) key: String,
     pub(super) wake: Arc<Notify>,
+    pub(super) moderator: super::rooms::Moderator,
 }
 
 #[async_trait]
@@ -80,5 +84,44 @@ impl Courier for MatrixCourier {
             self.wake.notify_one();
         }
         Ok(fresh)
+    }
+
+    async fn act(&self, action: &RoomAction) -> anyhow::Result<()> {
+        self.moderator.act(action).await.with_context(|| format!("a room action in {} failed", action.chat_id))
+    }
+
+    async fn missing_rights(&self, chat_id: &str) -> anyhow::Result<Vec<String>> {
+        self.moderator.missing_rights(chat_id).await
+    }
+
+    async fn rooms_within(&self, chat_id: &str) -> anyhow::Result<Vec<String>> {
+        self.moderator.rooms_within(chat_id).await
+    }
+
+    fn invites_to_rooms(&self) -> bool {
+        true
+    }
+
+    async fn post_in(&self, chat_id: &str, lang: Lang, reply: &Reply, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let outcome = Outcome { lang, replies: vec![reply.clone()] };
+        let mut items = Vec::new();
+        for laid in outbound::lay_out(&self.engine, &outcome) {
+            let attached = MatrixOut::attached(chat_id, &laid);
+            items.push(
+                MatrixOut {
+                    room: chat_id.to_owned(),
+                    thread: None,
+                    plain: laid.plain,
+                    html: laid.html,
+                    file: None,
+                    image: None,
+                }
+                .to_item(),
+            );
+            items.extend(attached);
+        }
+        self.engine.store().outbox_push(&self.channel, &items, None, now).await?;
+        self.wake.notify_one();
+        Ok(())
     }
 }
