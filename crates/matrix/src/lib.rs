@@ -469,7 +469,9 @@ impl MatrixBot {
                 let name = self.name_in(room, &m.sender).await;
                 let replied_to = match &m.content.relates_to {
                     Some(Relation::Reply(r)) => Some(r.in_reply_to.event_id.clone()),
-                    Some(Relation::Thread(t)) if !t.is_falling_back => t.in_reply_to.as_ref().map(|r| r.event_id.clone()),
+                    Some(Relation::Thread(t)) if !t.is_falling_back => {
+                        t.in_reply_to.as_ref().map(|r| r.event_id.clone())
+                    }
                     _ => None,
                 };
                 let reply_to = match replied_to {
@@ -520,9 +522,9 @@ impl MatrixBot {
         let any = event.raw().deserialize().ok()?;
         let sender = any.sender().to_owned();
         let text = match &any {
-            AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(SyncMessageLikeEvent::Original(
-                m,
-            ))) => match &m.content.msgtype {
+            AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(
+                SyncMessageLikeEvent::Original(m),
+            )) => match &m.content.msgtype {
                 MessageType::Text(t) => Some(body_text(&t.body)),
                 MessageType::Emote(t) => Some(body_text(&t.body)),
                 MessageType::Notice(t) => Some(body_text(&t.body)),

@@ -297,9 +297,11 @@ impl Moderator {
         let Some(id) = self.engine.store().setting(&key).await? else { return Ok(()) };
         let Ok(policy) = room_of(&self.client, &id) else { return Ok(()) };
         let rule_key = policy_rule_key(user.as_str());
-        if self.state(&policy, StateEventType::from(POLICY_RULE_USER), &rule_key).await?.is_some_and(|r| {
-            r.as_object().is_some_and(|o| !o.is_empty())
-        }) {
+        if self
+            .state(&policy, StateEventType::from(POLICY_RULE_USER), &rule_key)
+            .await?
+            .is_some_and(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+        {
             policy
                 .send_state_event_raw(POLICY_RULE_USER, &rule_key, json!({}))
                 .await
