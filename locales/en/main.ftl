@@ -967,6 +967,13 @@ rooms-rules-on-joining = The group's rules:
 rooms-rules-none-on-joining = The group has no written rules yet: we ask you to be respectful and kind.
 rooms-join-failed = I could not accept your request right now. Try again in a few minutes with /rooms.
 rooms-join-approved = Done: you are in the group of { $territory }. Enjoy the conversation!
+rooms-join-invited = Done: I invited you to the group of { $territory }. Accept the invitation in your app to join.
+rooms-join-choose = To join, choose the group: I will write you the rules and two questions here, then invite you.
+button-rooms-enter = Join the { $purpose } group of { $territory }
+rooms-linked-within = I also linked { $count ->
+    [one] the room it contains
+   *[other] the { $count } rooms it contains
+}.
 rooms-join-declined = I can't let you into the group of { $territory }: every question needs a yes. If you made a mistake, ask again with /rooms.
 button-report-delete = Delete
 button-report-warn = Warn

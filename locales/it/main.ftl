@@ -991,6 +991,13 @@ rooms-rules-on-joining = Le regole del gruppo:
 rooms-rules-none-on-joining = Il gruppo non ha ancora regole scritte: ti chiediamo rispetto e gentilezza.
 rooms-join-failed = Non sono riuscito ad accettare la tua richiesta adesso. Riprova tra qualche minuto con /rooms.
 rooms-join-approved = Fatto: sei nel gruppo di { $territory }. Buona conversazione!
+rooms-join-invited = Fatto: ti ho invitato nel gruppo di { $territory }. Accetta l'invito nella tua app per entrare.
+rooms-join-choose = Per entrare, scegli il gruppo: ti scrivo qui le regole e due domande, poi ti invito.
+button-rooms-enter = Entra nel gruppo { $purpose } di { $territory }
+rooms-linked-within = Ho collegato anche { $count ->
+    [one] la stanza che contiene
+   *[other] le { $count } stanze che contiene
+}.
 rooms-join-declined = Non posso farti entrare nel gruppo di { $territory }: servono risposte affermative a tutte le domande. Se hai sbagliato, chiedi di nuovo con /rooms.
 button-report-delete = Cancella
 button-report-warn = Ammonisci

@@ -22,6 +22,7 @@ mod hardening;
 mod initiatives;
 mod locales;
 mod matrix;
+mod matrix_rooms;
 mod ops;
 mod properties;
 mod registry;

@@ -24,22 +24,22 @@ use vicinato::config::Secret;
 use vicinato::conversation::Engine;
 use vicinato::transport::matrix::{Credentials, MatrixBot, MatrixOptions};
 
-const WAIT: Duration = Duration::from_secs(30);
-const PASSWORD: &str = "correct-horse-battery";
+pub(crate) const WAIT: Duration = Duration::from_secs(30);
+pub(crate) const PASSWORD: &str = "correct-horse-battery";
 
 /// One Synapse shared by the tests that do not stop it; each test uses its own users.
-fn shared() -> Option<&'static Synapse> {
+pub(crate) fn shared() -> Option<&'static Synapse> {
     static SHARED: OnceLock<Option<Synapse>> = OnceLock::new();
     SHARED.get_or_init(Synapse::start).as_ref()
 }
 
-fn unique(prefix: &str) -> String {
+pub(crate) fn unique(prefix: &str) -> String {
     static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     format!("{prefix}{}x{}", std::process::id(), N.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
 }
 
 /// Registers an account on the test homeserver (open registration, dummy authentication).
-async fn register_user(hs: &str, localpart: &str) {
+pub(crate) async fn register_user(hs: &str, localpart: &str) {
     let client = Client::builder().homeserver_url(hs).build().await.unwrap();
     let mut request = register::v3::Request::new();
     request.username = Some(localpart.to_owned());
@@ -58,14 +58,14 @@ async fn register_user(hs: &str, localpart: &str) {
 
 /// A message the resident received.
 #[derive(Debug, Clone)]
-struct Notice {
-    room: OwnedRoomId,
+pub(crate) struct Notice {
+    pub(crate) room: OwnedRoomId,
     /// Its event id.
-    event: String,
+    pub(crate) event: String,
     /// The event an `m.replace` edit replaces.
-    replaces: Option<String>,
-    body: String,
-    html: String,
+    pub(crate) replaces: Option<String>,
+    pub(crate) body: String,
+    pub(crate) html: String,
     thread: Option<String>,
     /// An `m.file` (its body is then the file name).
     file: Option<matrix_sdk::ruma::events::room::message::FileMessageEventContent>,
@@ -74,8 +74,8 @@ struct Notice {
 }
 
 /// A person on Matrix, with their own encrypted client, syncing in the background.
-struct Resident {
-    client: Client,
+pub(crate) struct Resident {
+    pub(crate) client: Client,
     inbox: mpsc::UnboundedReceiver<Notice>,
     _dir: tempfile::TempDir,
     sync: tokio::task::JoinHandle<()>,
@@ -88,7 +88,7 @@ impl Drop for Resident {
 }
 
 impl Resident {
-    async fn new(hs: &Synapse, name: &str) -> Self {
+    pub(crate) async fn new(hs: &Synapse, name: &str) -> Self {
         register_user(&hs.url, name).await;
         let dir = tempfile::tempdir().unwrap();
         let client = Client::builder().homeserver_url(&hs.url).sqlite_store(dir.path(), None).build().await.unwrap();
@@ -170,13 +170,13 @@ impl Resident {
         Self { client, inbox, _dir: dir, sync }
     }
 
-    fn user_id(&self) -> OwnedUserId {
+    pub(crate) fn user_id(&self) -> OwnedUserId {
         self.client.user_id().unwrap().to_owned()
     }
 
     /// A room with the bot (and others): direct when `direct`, encrypted when `encrypted`.
     /// Returns once the first invited (the bot) has joined.
-    async fn room_with(&self, invite: &[&UserId], direct: bool, encrypted: bool) -> Room {
+    pub(crate) async fn room_with(&self, invite: &[&UserId], direct: bool, encrypted: bool) -> Room {
         let mut request = create_room::v3::Request::new();
         request.invite = invite.iter().map(|u| (*u).to_owned()).collect();
         request.is_direct = direct;
@@ -198,7 +198,7 @@ impl Resident {
     }
 
     /// Sends a message, trying again while the homeserver is away (as a client app would).
-    async fn say(&self, room: &Room, text: &str) -> OwnedEventId {
+    pub(crate) async fn say(&self, room: &Room, text: &str) -> OwnedEventId {
         self.send(room, RoomMessageEventContent::text_plain(text)).await
     }
 
@@ -209,7 +209,7 @@ impl Resident {
         self.send(room, content).await
     }
 
-    async fn send(&self, room: &Room, content: RoomMessageEventContent) -> OwnedEventId {
+    pub(crate) async fn send(&self, room: &Room, content: RoomMessageEventContent) -> OwnedEventId {
         for attempt in 0..20 {
             match room.send(content.clone()).await {
                 Ok(r) => return r.response.event_id,
@@ -224,7 +224,7 @@ impl Resident {
     }
 
     /// Joins a room this person was invited to, and waits until the room has `members`.
-    async fn join(&self, room: &Room, members: usize) {
+    pub(crate) async fn join(&self, room: &Room, members: usize) {
         self.client.join_room_by_id(room.room_id()).await.expect("joined");
         let deadline = tokio::time::Instant::now() + WAIT;
         while room.members_no_sync(matrix_sdk::RoomMemberships::JOIN).await.map_or(0, |m| m.len()) < members {
@@ -234,43 +234,43 @@ impl Resident {
     }
 
     /// The next notice, in any room.
-    async fn next(&mut self) -> Notice {
+    pub(crate) async fn next(&mut self) -> Notice {
         tokio::time::timeout(WAIT, self.inbox.recv()).await.expect("a reply in time").expect("inbox open")
     }
 
     /// Nothing more arrives for a while.
-    async fn nothing_more(&mut self, wait: Duration) {
+    pub(crate) async fn nothing_more(&mut self, wait: Duration) {
         if let Ok(Some(n)) = tokio::time::timeout(wait, self.inbox.recv()).await {
             panic!("unexpected extra message: {n:?}");
         }
     }
 }
 
-struct RunningBot {
+pub(crate) struct RunningBot {
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
     stats: Arc<vicinato::transport::matrix::sender::MatrixStats>,
 }
 
 impl RunningBot {
-    async fn stop(self) {
+    pub(crate) async fn stop(self) {
         let _ = self.stop.send(true);
         self.task.await.expect("bot task").expect("bot stops cleanly");
     }
 }
 
-struct BotAccount {
-    user: String,
+pub(crate) struct BotAccount {
+    pub(crate) user: String,
     dir: tempfile::TempDir,
 }
 
-async fn bot_account(hs: &Synapse) -> BotAccount {
+pub(crate) async fn bot_account(hs: &Synapse) -> BotAccount {
     let name = unique("vicinato");
     register_user(&hs.url, &name).await;
     BotAccount { user: hs.user_id(&name), dir: tempfile::tempdir().unwrap() }
 }
 
-async fn start_bot(hs: &Synapse, account: &BotAccount, engine: Arc<Engine>) -> RunningBot {
+pub(crate) async fn start_bot(hs: &Synapse, account: &BotAccount, engine: Arc<Engine>) -> RunningBot {
     start_bot_with(hs, account, engine, 100).await
 }
 
@@ -278,7 +278,7 @@ async fn start_bot_with(hs: &Synapse, account: &BotAccount, engine: Arc<Engine>,
     connect_bot(hs, account, engine, timeline_limit).await.1
 }
 
-async fn connect_bot(
+pub(crate) async fn connect_bot(
     hs: &Synapse,
     account: &BotAccount,
     engine: Arc<Engine>,
@@ -303,7 +303,7 @@ async fn connect_bot(
     (courier, RunningBot { stop, task, stats })
 }
 
-async fn app() -> (Arc<Engine>, Arc<dyn vicinato::store::Store>, tempfile::TempDir) {
+pub(crate) async fn app() -> (Arc<Engine>, Arc<dyn vicinato::store::Store>, tempfile::TempDir) {
     let (store, dir) = sqlite_store().await;
     let (engine, _) = engine_on(store.clone(), saturday_morning()).await;
     (engine, store, dir)
@@ -571,7 +571,7 @@ async fn a_reminder_reaches_a_person_in_their_direct_chat_and_a_number_answers_i
 impl Resident {
     /// Waits for a notice whose body contains `needle`, skipping others (merged or split
     /// replies); returns it.
-    async fn until(&mut self, needle: &str) -> Notice {
+    pub(crate) async fn until(&mut self, needle: &str) -> Notice {
         let mut seen = Vec::new();
         loop {
             let n = tokio::time::timeout(WAIT, self.inbox.recv())

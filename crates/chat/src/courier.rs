@@ -101,6 +101,18 @@ pub trait Courier: Send + Sync + 'static {
         Ok(None)
     }
 
+    /// The rooms within a room of this network (a Matrix Space's children), linked and
+    /// unlinked with it; none by default.
+    async fn rooms_within(&self, _chat_id: &str) -> anyhow::Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+
+    /// Whether people join rooms of this network by an invitation the bot sends once they
+    /// answered the questions (Matrix), rather than by a personal link that asks to join.
+    fn invites_to_rooms(&self) -> bool {
+        false
+    }
+
     /// Queues a reply in a room of this network (a moderators room), sent like any other.
     async fn post_in(&self, chat_id: &str, _lang: Lang, _reply: &Reply, _now: DateTime<Utc>) -> anyhow::Result<()> {
         anyhow::bail!("{} cannot post in rooms (asked to post in chat {chat_id})", self.network())
@@ -241,6 +253,19 @@ impl Couriers {
             Some(c) => c.invite_link(chat_id, name, expires).await.map_err(CourierError::Failed),
             None => Ok(None),
         }
+    }
+
+    /// The rooms within a room (a Space's children); none without a courier for the network.
+    pub async fn rooms_within(&self, network: Network, chat_id: &str) -> Result<Vec<String>, CourierError> {
+        match self.for_network(network) {
+            Some(c) => c.rooms_within(chat_id).await.map_err(CourierError::Failed),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Whether rooms of a network are joined by the bot's invitation.
+    pub fn invites_to_rooms(&self, network: Network) -> bool {
+        self.for_network(network).is_some_and(|c| c.invites_to_rooms())
     }
 
     /// Queues a reply in a room.

@@ -180,6 +180,10 @@ pub struct RoomAction {
     /// The member's id on that network.
     pub member: String,
     pub kind: RoomActionKind,
+    /// Why, as the moderator wrote it (empty when none was given): networks that keep a
+    /// reason with a ban or a removal show it.
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// What a text of a room or territory is.

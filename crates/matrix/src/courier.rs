@@ -2,7 +2,9 @@
 //! person's direct chat with the bot (opened, and the person invited, when there is none),
 //! through the bot's outbox, so they survive a restart and are sent once. Announcement copies
 //! and their corrections (`m.replace` edits of the copy's event) go the same way, carrying the
-//! copy they are, so the sender records each once the homeserver answered.
+//! copy they are, so the sender records each once the homeserver answered. It also carries out
+//! moderation in rooms and says which power levels the bot lacks ([`super::rooms`]), names a
+//! Space's rooms, and posts in a room (a moderators room) through the outbox.
 
 use super::outbound::{self, CopyRef, MatrixOut};
 use anyhow::Context;
@@ -14,6 +16,7 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 use vicinato_chat::courier::{Courier, Handover};
 use vicinato_chat::{Engine, Outcome, Reply};
+use vicinato_domain::rooms::RoomAction;
 use vicinato_domain::{Account, Lang, Network, Recipient};
 use vicinato_store::Cursor;
 
@@ -23,6 +26,7 @@ pub struct MatrixCourier {
     pub(super) channel: String,
     pub(super) key: String,
     pub(super) wake: Arc<Notify>,
+    pub(super) moderator: super::rooms::Moderator,
 }
 
 impl MatrixCourier {
@@ -151,5 +155,46 @@ impl Courier for MatrixCourier {
         message.replaces = Some(event);
         self.queue_once(message, &copy.chat, &copy.edit_key(correction), now).await?;
         Ok(Handover::Lane)
+    }
+
+    async fn act(&self, action: &RoomAction) -> anyhow::Result<()> {
+        self.moderator.act(action).await.with_context(|| format!("a room action in {} failed", action.chat_id))
+    }
+
+    async fn missing_rights(&self, chat_id: &str) -> anyhow::Result<Vec<String>> {
+        self.moderator.missing_rights(chat_id).await
+    }
+
+    async fn rooms_within(&self, chat_id: &str) -> anyhow::Result<Vec<String>> {
+        self.moderator.rooms_within(chat_id).await
+    }
+
+    fn invites_to_rooms(&self) -> bool {
+        true
+    }
+
+    async fn post_in(&self, chat_id: &str, lang: Lang, reply: &Reply, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let outcome = Outcome { lang, replies: vec![reply.clone()] };
+        let mut items = Vec::new();
+        for laid in outbound::lay_out(&self.engine, &outcome) {
+            let attached = MatrixOut::attached(chat_id, &laid);
+            items.push(
+                MatrixOut {
+                    room: chat_id.to_owned(),
+                    thread: None,
+                    plain: laid.plain,
+                    html: laid.html,
+                    file: None,
+                    image: None,
+                    copy: None,
+                    replaces: None,
+                }
+                .to_item(),
+            );
+            items.extend(attached);
+        }
+        self.engine.store().outbox_push(&self.channel, &items, None, now).await?;
+        self.wake.notify_one();
+        Ok(())
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod courier;
 pub mod outbound;
+pub mod rooms;
 pub mod sender;
 
 use anyhow::Context;
@@ -88,6 +89,8 @@ pub struct MatrixBot {
     channel: String,
     cursor_key: String,
     wake: Arc<Notify>,
+    /// Held while the bot changes power levels or makes a policy room.
+    room_lock: Arc<tokio::sync::Mutex<()>>,
     /// A test's failpoint: handling panics for the messages it picks.
     failpoint: Option<Failpoint>,
     stats: Arc<sender::MatrixStats>,
@@ -181,6 +184,7 @@ impl MatrixBot {
             me,
             options,
             wake: Arc::new(Notify::new()),
+            room_lock: Arc::new(tokio::sync::Mutex::new(())),
             failpoint: None,
             stats: Arc::default(),
         })
@@ -409,7 +413,10 @@ impl MatrixBot {
         let mut found = Vec::new();
         // The summary's member count is not always sent, so count the joined members we know.
         let joined = room.members_no_sync(matrix_sdk::RoomMemberships::JOIN).await.map_or(0, |m| m.len());
-        let direct = room.is_direct().await.unwrap_or(false) || (1..=2).contains(&joined);
+        // A room linked to a territory (or a Space) is a group, however few are left in it.
+        let linked = matches!(self.engine.store().room(Network::Matrix, room.room_id().as_str()).await, Ok(Some(_)));
+        let direct =
+            !linked && !room.is_space() && (room.is_direct().await.unwrap_or(false) || (1..=2).contains(&joined));
         for event in &update.timeline.events {
             match vicinato_core::guard::catch(self.read_event(room, direct, event)).await {
                 Ok(Step::Skip) => {}
@@ -467,9 +474,17 @@ impl MatrixBot {
                         None => return Step::Skip,
                     },
                 };
-                let name = match room.get_member_no_sync(&m.sender).await {
-                    Ok(Some(member)) => member.name().to_owned(),
-                    _ => m.sender.localpart().to_owned(),
+                let name = self.name_in(room, &m.sender).await;
+                let replied_to = match &m.content.relates_to {
+                    Some(Relation::Reply(r)) => Some(r.in_reply_to.event_id.clone()),
+                    Some(Relation::Thread(t)) if !t.is_falling_back => {
+                        t.in_reply_to.as_ref().map(|r| r.event_id.clone())
+                    }
+                    _ => None,
+                };
+                let reply_to = match replied_to {
+                    Some(id) if !direct => self.replied(room, &id).await,
+                    _ => None,
                 };
                 Step::Message(Box::new(Incoming {
                     inbound: Inbound {
@@ -483,8 +498,7 @@ impl MatrixBot {
                         lang_hint: None,
                         addressed,
                         channel: Some(self.channel.clone()),
-                        // Replies to members' messages on Matrix are not read yet.
-                        reply_to: None,
+                        reply_to,
                     },
                     room: room.room_id().to_owned(),
                     thread,
@@ -493,6 +507,46 @@ impl MatrixBot {
             }
             _ => Step::Skip,
         }
+    }
+
+    /// The name a member shows in a room.
+    async fn name_in(&self, room: &Room, user: &UserId) -> String {
+        match room.get_member_no_sync(user).await {
+            Ok(Some(member)) => member.name().to_owned(),
+            _ => user.localpart().to_owned(),
+        }
+    }
+
+    /// The message a reply answers (`m.in_reply_to`): who wrote it, its event id, its text.
+    /// Read from the homeserver; `None` when it cannot be had.
+    async fn replied(&self, room: &Room, id: &matrix_sdk::ruma::EventId) -> Option<vicinato_chat::Replied> {
+        let event = match room.event(id, None).await {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::info!(room = %room.room_id(), error = %e, "cannot read the message replied to");
+                return None;
+            }
+        };
+        let any = event.raw().deserialize().ok()?;
+        let sender = any.sender().to_owned();
+        let text = match &any {
+            AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(
+                SyncMessageLikeEvent::Original(m),
+            )) => match &m.content.msgtype {
+                MessageType::Text(t) => Some(body_text(&t.body)),
+                MessageType::Emote(t) => Some(body_text(&t.body)),
+                MessageType::Notice(t) => Some(body_text(&t.body)),
+                _ => None,
+            },
+            _ => None,
+        };
+        Some(vicinato_chat::Replied {
+            sender_name: self.name_in(room, &sender).await,
+            from_bot: sender == self.me,
+            sender_id: sender.to_string(),
+            message_id: id.to_string(),
+            text,
+        })
     }
 
     /// Keeps an event that could not be handled as a dead letter for operators.
@@ -517,6 +571,12 @@ impl MatrixBot {
             channel: self.channel.clone(),
             key: self.options.key.clone(),
             wake: self.wake.clone(),
+            moderator: rooms::Moderator {
+                client: self.client.clone(),
+                engine: self.engine.clone(),
+                key: self.options.key.clone(),
+                lock: self.room_lock.clone(),
+            },
         }
     }
 

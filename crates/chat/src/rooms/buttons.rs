@@ -14,10 +14,13 @@ pub enum RoomsButton {
     Report { decision: Decision, key: String },
     /// `rapl:<up|lift>:<appeal>`: uphold or lift the sanction appealed against.
     Appeal { lift: bool, key: String },
+    /// `rent:<chat>`: ask to join `chat`, a room of a network whose rooms are joined by the
+    /// bot's invitation (Matrix); the questions come first.
+    Enter { chat: String },
 }
 
 /// Every kind of payload this enum reads.
-pub const KINDS: &[&str] = &["rjoin", "rrep", "rapl"];
+pub const KINDS: &[&str] = &["rjoin", "rrep", "rapl", "rent"];
 
 impl RoomsButton {
     pub fn parse(payload: &str) -> Option<Self> {
@@ -48,6 +51,7 @@ impl RoomsButton {
                 };
                 (!key.is_empty()).then(|| Self::Appeal { lift, key: key.to_owned() })
             }
+            "rent" => (!rest.is_empty()).then(|| Self::Enter { chat: rest.to_owned() }),
             _ => None,
         }
     }
@@ -57,6 +61,7 @@ impl RoomsButton {
             Self::Join { index, yes, chat } => format!("rjoin:{index}:{}:{chat}", if *yes { "y" } else { "n" }),
             Self::Report { decision, key } => format!("rrep:{}:{key}", decision.as_str()),
             Self::Appeal { lift, key } => format!("rapl:{}:{key}", if *lift { "lift" } else { "up" }),
+            Self::Enter { chat } => format!("rent:{chat}"),
         }
     }
 }
@@ -71,6 +76,7 @@ mod tests {
             RoomsButton::Join { index: 4, yes: false, chat: "!room:example.org".into() },
             RoomsButton::Appeal { lift: true, key: "a1234567-mute-1764320400000-12345".into() },
             RoomsButton::Appeal { lift: false, key: "a1234567-ban-1764320400000-1".into() },
+            RoomsButton::Enter { chat: "!AbCdEfGhIjKlMnOpQr:vicinato.example.org".into() },
         ];
         for decision in Decision::ALL {
             all.push(RoomsButton::Report { decision, key: "r1764320400000-123456".into() });
@@ -99,6 +105,7 @@ mod tests {
             "rrep:ban:",
             "rapl:no:a1",
             "rapl:up:",
+            "rent:",
         ] {
             assert_eq!(RoomsButton::parse(bad), None, "{bad}");
         }

@@ -29,6 +29,9 @@ pub(crate) async fn invite_lines(turn: &Turn<'_>, rooms: &[Room]) -> Vec<Msg> {
     let couriers = turn.engine.couriers();
     let mut lines = Vec::new();
     for room in rooms.iter().filter(|r| r.purpose != RoomPurpose::Moderators && networks.contains(&r.network)) {
+        if couriers.invites_to_rooms(room.network) {
+            continue;
+        }
         match couriers.invite_link(room.network, &room.chat_id, &name, expires).await {
             Ok(Some(link)) => lines.push(
                 Msg::new("rooms-join-link")
@@ -41,6 +44,39 @@ pub(crate) async fn invite_lines(turn: &Turn<'_>, rooms: &[Room]) -> Vec<Msg> {
         }
     }
     lines
+}
+
+/// A button for each room the person may join on this chat's network when that network's
+/// rooms are joined by the bot's invitation (Matrix): pressing it asks the questions, then
+/// invites. A room within another one offered (a Space's) comes with it, so it has none.
+pub(crate) async fn invitation_buttons(turn: &Turn<'_>, rooms: &[Room]) -> Vec<Button> {
+    let couriers = turn.engine.couriers();
+    if !couriers.invites_to_rooms(turn.network) {
+        return Vec::new();
+    }
+    let offered: Vec<&Room> =
+        rooms.iter().filter(|r| r.purpose != RoomPurpose::Moderators && r.network == turn.network).collect();
+    let mut within = Vec::new();
+    for room in &offered {
+        match couriers.rooms_within(room.network, &room.chat_id).await {
+            Ok(children) => within.extend(children),
+            Err(e) => tracing::info!(error = %e, chat = %room.chat_id, "cannot read the rooms within a room"),
+        }
+    }
+    offered
+        .into_iter()
+        .filter(|r| !within.contains(&r.chat_id))
+        .map(|room| {
+            let purpose = match room.purpose {
+                RoomPurpose::Announcements => "rooms-purpose-announcements",
+                _ => "rooms-purpose-general",
+            };
+            let label = Msg::new("button-rooms-enter")
+                .text("territory", territory_name(turn, room))
+                .msg("purpose", Msg::new(purpose));
+            Button::msg(label, RoomsButton::Enter { chat: room.chat_id.clone() }.to_payload())
+        })
+        .collect()
 }
 
 fn territory_name(turn: &Turn<'_>, room: &Room) -> String {
@@ -130,6 +166,8 @@ pub(crate) async fn answered(turn: &mut Turn<'_>, index: u32, yes: bool, chat: &
         Ok(Answered::Approved { room, actions }) => {
             if act_all(turn, &actions).await > 0 {
                 Reply::id("rooms-join-failed")
+            } else if turn.engine.couriers().invites_to_rooms(room.network) {
+                Reply::say(Msg::new("rooms-join-invited").text("territory", territory_name(turn, &room)))
             } else {
                 Reply::say(Msg::new("rooms-join-approved").text("territory", territory_name(turn, &room)))
             }

@@ -38,31 +38,55 @@ pub(crate) async fn command(turn: &mut Turn<'_>, args: Option<&str>) -> Result<V
                 _ if rest.is_empty() => (None, None),
                 _ => (Some(rest.join(" ")), None),
             };
-            let bot_lacks = if here.group {
-                match turn.engine.couriers().missing_rights(here.network, &here.chat_id).await {
-                    Ok(missing) => missing,
+            let (bot_lacks, children) = if here.group {
+                let couriers = turn.engine.couriers();
+                let asked = match couriers.rooms_within(here.network, &here.chat_id).await {
+                    Ok(children) => couriers.missing_rights(here.network, &here.chat_id).await.map(|m| (m, children)),
+                    Err(e) => Err(e),
+                };
+                match asked {
+                    Ok(found) => found,
                     Err(e) => {
                         tracing::warn!(error = %e, "cannot ask the network which rights the bot has");
                         return Ok(vec![Reply::id("rooms-rights-unchecked")]);
                     }
                 }
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             };
-            let input = LinkRoom { place: here, territory, purpose, bot_lacks };
+            let within = children.len();
+            let input = LinkRoom { place: here, territory, purpose, bot_lacks, children };
             match link(&turn.person, input, turn.store(), &tree, turn.now).await? {
-                Ok(room) => Ok(vec![Reply::say(
-                    Msg::new("rooms-linked")
-                        .text("territory", territory_name(turn, &room))
-                        .msg("purpose", purpose_msg(room.purpose)),
-                )]),
+                Ok(room) => {
+                    let mut reply = Reply::say(
+                        Msg::new("rooms-linked")
+                            .text("territory", territory_name(turn, &room))
+                            .msg("purpose", purpose_msg(room.purpose)),
+                    );
+                    if within > 0 {
+                        reply = reply.then(Msg::new("rooms-linked-within").num("count", within as i64));
+                    }
+                    Ok(vec![reply])
+                }
                 Err(refusal) => Ok(vec![Reply::refused(&refusal)]),
             }
         }
-        Some("unlink" | "scollega") => match unlink(&turn.person, &here, turn.store(), &tree, turn.now).await? {
-            Ok(room) => Ok(vec![Reply::say(Msg::new("rooms-unlinked").text("territory", territory_name(turn, &room)))]),
-            Err(refusal) => Ok(vec![Reply::refused(&refusal)]),
-        },
+        Some("unlink" | "scollega") => {
+            let children = if here.group {
+                turn.engine.couriers().rooms_within(here.network, &here.chat_id).await.unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "cannot read the rooms within this one");
+                    Vec::new()
+                })
+            } else {
+                Vec::new()
+            };
+            match unlink(&turn.person, &here, &children, turn.store(), &tree, turn.now).await? {
+                Ok(room) => {
+                    Ok(vec![Reply::say(Msg::new("rooms-unlinked").text("territory", territory_name(turn, &room)))])
+                }
+                Err(refusal) => Ok(vec![Reply::refused(&refusal)]),
+            }
+        }
         _ => {
             if !here.group {
                 return Ok(vec![Reply::refused(&Refusal::NotInGroup)]);
@@ -137,6 +161,10 @@ pub(crate) async fn list_for(
             for line in links {
                 reply = reply.then(line);
             }
+        }
+        let choices = super::join::invitation_buttons(turn, &rooms).await;
+        if !choices.is_empty() {
+            reply = reply.then(Msg::new("rooms-join-choose")).with_buttons(choices);
         }
     } else {
         reply = reply.then(Msg::new("rooms-join-privately"));

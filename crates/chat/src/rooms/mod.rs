@@ -40,5 +40,17 @@ pub(crate) async fn on_button(turn: &mut Turn<'_>, button: RoomsButton) -> Resul
         RoomsButton::Join { index, yes, chat } => join::answered(turn, index, yes, &chat).await,
         RoomsButton::Report { decision, key } => report::pressed(turn, decision, &key).await,
         RoomsButton::Appeal { lift, key } => appeal::pressed(turn, lift, &key).await,
+        RoomsButton::Enter { chat } => {
+            // Only where rooms are joined by invitation; elsewhere the network asks to join.
+            let replies = if turn.engine.couriers().invites_to_rooms(turn.network) {
+                join::requested(turn, &chat).await?
+            } else {
+                Vec::new()
+            };
+            if replies.is_empty() {
+                return Ok(vec![Reply::refused(&vicinato_core::rooms::Refusal::NotLinked)]);
+            }
+            Ok(replies)
+        }
     }
 }

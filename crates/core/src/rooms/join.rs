@@ -97,7 +97,13 @@ fn entry(person: &Person, room: &Room, action: &str, reason: &str, now: DateTime
 }
 
 fn decide(room: &Room, member: &str, kind: RoomActionKind) -> RoomAction {
-    RoomAction { network: room.network, chat_id: room.chat_id.clone(), member: member.to_owned(), kind }
+    RoomAction {
+        network: room.network,
+        chat_id: room.chat_id.clone(),
+        member: member.to_owned(),
+        kind,
+        reason: String::new(),
+    }
 }
 
 /// A person asks to join a room.

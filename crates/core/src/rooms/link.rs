@@ -17,6 +17,9 @@ pub struct LinkRoom {
     pub purpose: Option<String>,
     /// The administrator rights the bot lacks in the group, by the network's names.
     pub bot_lacks: Vec<String>,
+    /// The rooms within it (a Matrix Space's children), linked with it to the same territory
+    /// and purpose.
+    pub children: Vec<String>,
 }
 
 /// A territory as typed: its code, or its name or an alias.
@@ -60,15 +63,15 @@ pub async fn link(
     if !input.bot_lacks.is_empty() {
         return Ok(Err(Refusal::BotLacksRights { missing: input.bot_lacks.join(", ") }));
     }
-    let room = Room {
+    let linked = |chat_id: &str| Room {
         network: input.place.network,
-        chat_id: input.place.chat_id.clone(),
+        chat_id: chat_id.to_owned(),
         territory: territory.id.clone(),
         purpose,
         linked_by: actor.id,
         linked_at: now,
     };
-    let entry = ModEntry {
+    let entry = |room: &Room| ModEntry {
         at: now,
         actor: Some(actor.id),
         subject: None,
@@ -79,14 +82,21 @@ pub async fn link(
         chat: Some(room.chat_id.clone()),
         until: None,
     };
-    store.room_link(&room, &entry).await?;
+    for child in input.children.iter().filter(|c| **c != input.place.chat_id) {
+        let room = linked(child);
+        store.room_link(&room, &entry(&room)).await?;
+    }
+    let room = linked(&input.place.chat_id);
+    store.room_link(&room, &entry(&room)).await?;
     Ok(Ok(room))
 }
 
-/// Unlinks the group; staff of its territory or an admin only.
+/// Unlinks the group, and the rooms within it (`children`, a Matrix Space's) that are linked
+/// to the same territory; staff of its territory or an admin only.
 pub async fn unlink(
     actor: &Person,
     place: &Place,
+    children: &[String],
     store: &dyn Store,
     tree: &TerritoryTree,
     now: DateTime<Utc>,
@@ -100,7 +110,7 @@ pub async fn unlink(
     if !actor.may(Role::Staff, Some(&room.territory), tree) {
         return Ok(Err(Refusal::NotAllowed));
     }
-    let entry = ModEntry {
+    let entry = |chat: &str| ModEntry {
         at: now,
         actor: Some(actor.id),
         subject: None,
@@ -108,10 +118,15 @@ pub async fn unlink(
         reason: String::new(),
         territory: room.territory.clone(),
         network: Some(room.network),
-        chat: Some(room.chat_id.clone()),
+        chat: Some(chat.to_owned()),
         until: None,
     };
-    store.room_unlink(place.network, &place.chat_id, &entry).await?;
+    for child in children.iter().filter(|c| **c != place.chat_id) {
+        if store.room(place.network, child).await?.is_some_and(|r| r.territory == room.territory) {
+            store.room_unlink(place.network, child, &entry(child)).await?;
+        }
+    }
+    store.room_unlink(place.network, &place.chat_id, &entry(&place.chat_id)).await?;
     Ok(Ok(room))
 }
 

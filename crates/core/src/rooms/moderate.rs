@@ -153,6 +153,7 @@ pub async fn moderate(
         chat_id: room.chat_id.clone(),
         member: account.external_id.clone(),
         kind,
+        reason: input.reason.clone(),
     };
     let mut out =
         Moderated { member: member.clone(), room: room.clone(), done: vec![], actions: vec![], given: vec![] };
@@ -256,6 +257,9 @@ pub async fn moderate(
                 SanctionKind::Ban => Done::Unbanned,
             });
         }
+    }
+    for action in &mut out.actions {
+        action.reason.clone_from(&input.reason);
     }
     Ok(Ok(out))
 }

@@ -23,6 +23,7 @@ pub async fn actions_for(
                 chat_id: room.chat_id.clone(),
                 member: a.external_id.clone(),
                 kind: kind.clone(),
+                reason: String::new(),
             })
         })
         .collect())
