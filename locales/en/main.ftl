@@ -32,6 +32,7 @@ unsupported-message = I can only read written messages for now. Write me what yo
 too-long = Your message is too long for me (more than { $max } characters). Can you tell me briefly what you need?
 cancelled = Done, I cancelled it. What can I do for you?
 nothing-to-cancel = There is nothing to cancel. What are you looking for?
+cancelled-draft-kept = Done, I stopped. Your draft "{ $title }" is saved: find it again with /myinitiatives. What can I do for you?
 button-expired = This button is no longer valid. Tell me again what you are looking for.
 error-busy = I am a bit overloaded right now. Please try again in a few seconds: nothing was lost.
 error-internal = Something went wrong on my side. Please try again soon, or type /help.
@@ -1016,7 +1017,6 @@ followup-no-such-item = The list has { $count ->
    *[other] { $count } services
 }. Write a number from 1 to { $count }.
 followup-hours = Opening hours of { $name }:
-followup-hours-day = { $day }: { $times }
 followup-cost = Cost of { $name }: { $text }
 followup-cost-unknown = The card of { $name } says nothing about cost. Ask them directly:
 followup-where = { $name } is here: { $place }, { $address }.

@@ -32,6 +32,7 @@ unsupported-message = Per ora so leggere solo i messaggi scritti. Scrivimi cosa 
 too-long = Il messaggio è troppo lungo per me (più di { $max } caratteri). Puoi scrivermi in breve cosa cerchi?
 cancelled = Fatto, ho annullato. Cosa posso fare per te?
 nothing-to-cancel = Non c'è niente da annullare. Cosa cerchi?
+cancelled-draft-kept = Fatto, ho smesso. La bozza «{ $title }» resta salvata: la ritrovi con /mieiniziative. Cosa posso fare per te?
 button-expired = Questo pulsante non è più valido. Scrivimi di nuovo cosa cerchi.
 error-busy = Sono un po' sovraccarico in questo momento. Riprova tra qualche secondo: non ho perso niente.
 error-internal = Qualcosa non ha funzionato da parte mia. Riprova tra poco, oppure scrivi /help.
@@ -1040,7 +1041,6 @@ followup-no-such-item = Nella lista ci sono { $count ->
    *[other] { $count } servizi
 }. Scrivi un numero da 1 a { $count }.
 followup-hours = Orari di { $name }:
-followup-hours-day = { $day }: { $times }
 followup-cost = Costo di { $name }: { $text }
 followup-cost-unknown = La scheda di { $name } non dice nulla sul costo. Chiedi direttamente:
 followup-where = { $name } si trova qui: { $place }, { $address }.

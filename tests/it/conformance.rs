@@ -83,6 +83,7 @@ conformance!(
     reports_hide_an_initiative_at_the_limit_and_every_decision_is_audited,
     a_step_is_taken_once_when_two_decide_at_the_same_time,
     initiatives_are_browsed_by_area_theme_words_and_dates,
+    only_its_author_discards_a_draft_and_nothing_past_the_draft,
     participation_export_and_erasure_cover_initiatives,
     linked_accounts_become_one_person_whose_supports_count_once,
     forgetting_a_person_takes_their_support_and_place_off_the_counts,
@@ -1334,6 +1335,30 @@ async fn initiatives_are_browsed_by_area_theme_words_and_dates(store: Arc<dyn St
         .unwrap();
     assert_eq!(page.len(), 1);
     assert_eq!(page[0].id, garden.id, "newest first: the garden is second");
+}
+
+async fn only_its_author_discards_a_draft_and_nothing_past_the_draft(store: Arc<dyn Store>) {
+    use vicinato::domain::initiative::Content;
+    use vicinato::store::NewInitiative;
+    let now = chrono::Utc::now();
+    let ada = initiative_helpers::person(&store, "ada").await;
+    let bea = initiative_helpers::person(&store, "bea").await;
+    let new = NewInitiative {
+        author: ada,
+        territory: TerritoryId::new("centocelle"),
+        territory_path: "/lazio/citta-metropolitana-roma/roma/roma-m05/centocelle/".into(),
+        threshold: 10,
+        content: Content::default(),
+    };
+    let draft = store.initiative_create(&new, now).await.unwrap();
+    assert!(!store.initiative_discard_draft(draft.id, bea).await.unwrap(), "not bea's");
+    assert!(store.initiative_discard_draft(draft.id, ada).await.unwrap());
+    assert!(store.initiative(draft.id).await.unwrap().is_none());
+    assert!(!store.initiative_discard_draft(draft.id, ada).await.unwrap(), "gone already");
+    let published = initiative_helpers::published(&store, "Orto", 10, 0).await;
+    let author = published.author.unwrap();
+    assert!(!store.initiative_discard_draft(published.id, author).await.unwrap(), "published stays");
+    assert!(store.initiative(published.id).await.unwrap().is_some());
 }
 
 async fn participation_export_and_erasure_cover_initiatives(store: Arc<dyn Store>) {

@@ -457,6 +457,55 @@ async fn a_resident_asks_in_english_what_is_happening_near_them_this_week() {
 }
 
 #[tokio::test]
+async fn in_italian_the_week_and_words_of_a_description_find_the_initiative_and_support_keeps_comment_on_offer() {
+    let app = App::new().await;
+    app.resident("ada", "centocelle", Lang::It).await;
+    app.resident("bea", "centocelle", Lang::It).await;
+    app.grant("bea", Role::Staff, "roma-m05").await;
+    app.resident("gina", "centocelle", Lang::It).await;
+    let id = propose_garden(&app, "20").await;
+    app.say("bea", &[&press(&format!("ipub:{id}"))]).await;
+    // Supporting keeps what the card offered: joining and commenting stay one tap away.
+    let r = app.say("gina", &[&press(&format!("isup:{id}"))]).await;
+    let offered = payloads(&r[0]);
+    for button in [format!("iuns:{id}"), format!("icom:{id}")] {
+        assert!(offered.contains(&button), "{button} after supporting: {offered:?}");
+    }
+    // A word of the description ("cortile"), not of the title, finds it.
+    let r = app.say("gina", &["/iniziative cortile"]).await;
+    assert!(text(&r[0]).contains("Orto condiviso"), "{}", text(&r[0]));
+    for name in ["carl", "dora"] {
+        app.resident(name, "centocelle", Lang::It).await;
+        app.say(name, &[&press(&format!("isup:{id}"))]).await;
+    }
+    app.say("bea", &[&press(&format!("iacc:{id}"))]).await;
+    app.say("ada", &[&press(&format!("idate:{id}")), "giovedì 3/12 alle 17"]).await;
+    app.clock.set(rome(1, 9));
+    let r = app.say("gina", &["/settimana"]).await;
+    let list = text(&r[0]);
+    assert!(list.starts_with("Questa settimana a Centocelle:"), "{list}");
+    assert!(list.contains("Orto condiviso"), "{list}");
+    app.clock.set(rome(8, 9));
+    let r = app.say("gina", &["/settimana"]).await;
+    assert!(!text(&r[0]).contains("Orto condiviso"), "held last week: {}", text(&r[0]));
+}
+
+#[tokio::test]
+async fn cancelling_a_proposal_before_writing_anything_leaves_no_draft_behind() {
+    let app = App::new().await;
+    app.resident("ugo", "centocelle", Lang::It).await;
+    let r = app.say("ugo", &["vorrei proporre una cosa", "/annulla", "/mieiniziative"]).await;
+    let said = all_text(&r);
+    assert!(said.contains("Fatto, ho annullato"), "{said}");
+    assert!(said.contains("Non hai ancora proposto niente"), "the empty draft is gone: {said}");
+    // A draft with a title is kept, and the person is told where to find it.
+    let r = app.say("ugo", &["/proponi Cena di quartiere", "/annulla", "/mieiniziative"]).await;
+    let said = all_text(&r);
+    assert!(said.contains("La bozza «Cena di quartiere» resta salvata"), "{said}");
+    assert!(said.contains("Le tue iniziative:") && said.contains("Cena di quartiere"), "{said}");
+}
+
+#[tokio::test]
 async fn authors_write_to_supporters_at_most_every_three_days_and_unsupported_ideas_expire() {
     let app = App::new().await;
     for name in ["ada", "carl", "dora"] {

@@ -891,9 +891,15 @@ impl Engine {
     }
 
     async fn cancel(&self, turn: &mut Turn<'_>) -> Result<Vec<Reply>, StoreError> {
-        let had = turn.flow.is_some();
+        let had = turn.flow.take();
         turn.clear_flow().await?;
-        turn.flow = None;
-        Ok(vec![Reply::id(if had { "cancelled" } else { "nothing-to-cancel" })])
+        // Leaving a proposal: an empty draft goes, a written one stays for later (and says where).
+        if let Some(Flow::Propose { id, .. }) = &had {
+            use vicinato_core::initiatives::propose::{Left, leave_draft};
+            if let Left::Kept(title) = leave_draft(&turn.person, *id, turn.store()).await? {
+                return Ok(vec![Reply::say(Msg::new("cancelled-draft-kept").text("title", title))]);
+            }
+        }
+        Ok(vec![Reply::id(if had.is_some() { "cancelled" } else { "nothing-to-cancel" })])
     }
 }

@@ -83,7 +83,8 @@ pub fn render(i18n: &I18n, lang: Lang, reply: &Reply) -> Rendered {
             Block::Say(m) => RenderedBlock { title: None, lines: vec![i18n.render(lang, m)], verbatim: false },
             Block::Data(text) => RenderedBlock { title: None, lines: vec![text.clone()], verbatim: true },
             Block::Card(card) => RenderedBlock {
-                title: Some(card.title.clone()),
+                // A card without a title is lines that belong together (a timetable).
+                title: (!card.title.is_empty()).then(|| card.title.clone()),
                 lines: card
                     .lines
                     .iter()

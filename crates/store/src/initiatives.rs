@@ -115,6 +115,9 @@ pub trait InitiativeStore: Send + Sync {
         new: &NewInitiative,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
+    /// Deletes a draft of this author, and nothing else; `false` when it is no longer a draft
+    /// of this author.
+    async fn initiative_discard_draft(&self, id: InitiativeId, author: PersonId) -> StoreResult<bool>;
     /// Moves an initiative to another state, with its audit entry, in one transaction; `None`
     /// when it was not in one of `from` (someone else decided first).
     async fn initiative_transition(

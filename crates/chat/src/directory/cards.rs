@@ -100,7 +100,7 @@ pub fn day_line(schedule: &Schedule, status: ServiceStatus, date: NaiveDate, tod
 }
 
 /// A closure coming up, as a line of the detail card.
-fn closure_line(c: &Closure, today: NaiveDate) -> Msg {
+pub(crate) fn closure_line(c: &Closure, today: NaiveDate) -> Msg {
     let span = if c.from == c.to { "day" } else { "range" };
     Msg::new("card-closure")
         .text("span", span)

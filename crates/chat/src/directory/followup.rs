@@ -5,7 +5,7 @@
 //! The reader is pure (folded words, small typos forgiven); with no context a follow-up is
 //! answered with what to ask first, never searched in the directory.
 
-use super::cards::{day_line, open_line, times_text};
+use super::cards::{Card, CardLine, closure_line, day_line, open_line};
 use super::context::{Context, load};
 use crate::i18n::Msg;
 use crate::{Block, Reply, Turn};
@@ -236,14 +236,6 @@ pub(crate) async fn answer(turn: &mut Turn<'_>, question: FollowUp) -> Result<Ve
     }
 }
 
-fn weekday_msg(d: Weekday) -> Msg {
-    Msg::new(format!("weekday-{}", d.num_days_from_monday()))
-}
-
-fn times_on(weekly: &WeeklyHours, d: Weekday) -> String {
-    times_text(&weekly.on(d).map(|s| (s.opens, s.closes)).collect::<Vec<_>>())
-}
-
 /// The next date, from `today` on, that falls on a weekday.
 fn next_on(today: NaiveDate, d: Weekday) -> NaiveDate {
     let ahead = (7 + d.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
@@ -264,22 +256,19 @@ fn about(turn: &Turn<'_>, listing: &Listing, question: FollowUp, asked: Option<N
                 Some(date) => day_line(&listing.sal.schedule, listing.service.status, date, now.date()),
                 None => open_line(&listing.sal.schedule, listing.service.status, now),
             };
-            let mut reply = Reply::say(Msg::new("followup-hours").text("name", name)).then(first);
-            let week =
-                [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
-            let lines: Vec<Block> = week
-                .iter()
-                .filter_map(|d| {
-                    let times = times_on(weekly, *d);
-                    (!times.is_empty()).then(|| {
-                        Block::Say(Msg::new("followup-hours-day").msg("day", weekday_msg(*d)).text("times", times))
-                    })
-                })
-                .collect();
-            if lines.is_empty() {
-                reply = reply.then(Msg::new("card-hours-unknown"));
+            // The day asked (or now), the week in one compact line, the next closures: one
+            // block, so it reads as one answer on a small screen.
+            let mut lines = vec![CardLine::Msg(first)];
+            if weekly.is_empty() {
+                lines.push(CardLine::Msg(Msg::new("card-hours-unknown")));
+            } else {
+                lines.push(CardLine::Timetable(weekly.groups()));
             }
-            reply.blocks.extend(lines);
+            for c in listing.sal.schedule.closures_ahead(now.date(), 2) {
+                lines.push(CardLine::Msg(closure_line(&c, now.date())));
+            }
+            let mut reply = Reply::say(Msg::new("followup-hours").text("name", name));
+            reply.blocks.push(Block::Card(Card { title: String::new(), lines, about: Some(listing.sal.id.clone()) }));
             reply
         }
         FollowUp::Day(d) => {

@@ -407,10 +407,19 @@ pub async fn support(turn: &mut Turn<'_>, id: InitiativeId, anonymous: bool) -> 
     if counted.reached {
         reply = reply.then(Msg::new("ini-threshold-reached"));
     }
-    let buttons = vec![
-        Button::msg(Msg::new("button-ini-unsupport"), InitiativeButton::Unsupport(ini.id).to_payload()),
-        Button::msg(Msg::new("button-ini-join"), InitiativeButton::Join { id: ini.id, volunteer: false }.to_payload()),
-    ];
+    // What the card offered next stays on offer: joining (while it takes participants) and
+    // commenting, beside taking the support back.
+    let mut buttons =
+        vec![Button::msg(Msg::new("button-ini-unsupport"), InitiativeButton::Unsupport(ini.id).to_payload())];
+    if ini.status.takes_participants() {
+        buttons.push(Button::msg(
+            Msg::new("button-ini-join"),
+            InitiativeButton::Join { id: ini.id, volunteer: false }.to_payload(),
+        ));
+    }
+    if ini.status.is_public() {
+        buttons.push(Button::msg(Msg::new("button-ini-comment"), InitiativeButton::Comment(ini.id).to_payload()));
+    }
     Ok(vec![reply.with_buttons(buttons)])
 }
 

@@ -7,9 +7,9 @@
 use super::access::{Context, Decided};
 use super::refusal::Refusal;
 use chrono::{DateTime, Duration, Utc};
-use vicinato_domain::initiative::{Content, Initiative, InitiativeId, Kind};
+use vicinato_domain::initiative::{Content, Initiative, InitiativeId, Kind, Status};
 use vicinato_domain::{Person, Role, TerritoryId};
-use vicinato_store::{NewInitiative, Store};
+use vicinato_store::{NewInitiative, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Input {
@@ -72,11 +72,38 @@ pub async fn save_draft(
     Ok(Ok(()))
 }
 
+/// What leaving a draft did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Left {
+    /// Nothing was written in it yet: it is gone.
+    Discarded,
+    /// It has content: kept for later, named by its title (or the start of its description).
+    Kept(String),
+    /// It is not a draft of this person any more (submitted, or someone else's).
+    NotMine,
+}
+
+/// The author leaves their draft (`/cancel` while proposing): a draft with nothing written
+/// (no title, no description) is deleted, so it neither lingers in "my initiatives" nor takes
+/// one of the few drafts a person may keep; one with content is kept for later.
+pub async fn leave_draft(actor: &Person, id: InitiativeId, store: &dyn Store) -> Result<Left, StoreError> {
+    let Some(ini) = store.initiative(id).await? else { return Ok(Left::NotMine) };
+    if ini.author != Some(actor.id) || ini.status != Status::Draft {
+        return Ok(Left::NotMine);
+    }
+    let c = &ini.content;
+    if c.title.trim().is_empty() && c.description.trim().is_empty() {
+        return Ok(if store.initiative_discard_draft(id, actor.id).await? { Left::Discarded } else { Left::NotMine });
+    }
+    let name =
+        if c.title.trim().is_empty() { c.description.trim().chars().take(40).collect() } else { c.title.clone() };
+    Ok(Left::Kept(name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
     use super::*;
-    use vicinato_domain::initiative::Status;
 
     #[tokio::test]
     async fn a_resident_keeps_a_few_drafts_and_staff_any_number() {
@@ -107,5 +134,25 @@ mod tests {
         save_draft(&t.author, draft.id, &draft.territory, content, t.ctx(), t.store(), t.now).await.unwrap().unwrap();
         let saved = t.store().initiative(draft.id).await.unwrap().unwrap();
         assert_eq!(saved.content.title, "Orto dei bambini");
+    }
+
+    #[tokio::test]
+    async fn leaving_an_empty_draft_deletes_it_and_a_written_one_is_kept() {
+        let t = Fixture::new().await;
+        let ada = t.resident("ada").await;
+        let input = Input { kind: Kind::Activity, title: String::new(), open_drafts: 1 };
+        let empty = propose(&ada, input.clone(), t.ctx(), t.store(), t.now).await.unwrap().unwrap();
+        // Someone else cannot make it go.
+        assert_eq!(leave_draft(&t.author, empty.id, t.store()).await.unwrap(), Left::NotMine);
+        assert_eq!(leave_draft(&ada, empty.id, t.store()).await.unwrap(), Left::Discarded);
+        assert!(t.store().initiative(empty.id).await.unwrap().is_none());
+        // The one draft ada may keep is free again.
+        let titled = Input { title: "Orto".into(), ..input };
+        let kept = propose(&ada, titled, t.ctx(), t.store(), t.now).await.unwrap().unwrap();
+        assert_eq!(leave_draft(&ada, kept.id, t.store()).await.unwrap(), Left::Kept("Orto".into()));
+        assert!(t.store().initiative(kept.id).await.unwrap().is_some());
+        // A submitted initiative is not a draft to leave.
+        let published = t.published(3).await;
+        assert_eq!(leave_draft(&t.author, published.id, t.store()).await.unwrap(), Left::NotMine);
     }
 }

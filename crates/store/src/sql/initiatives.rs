@@ -236,6 +236,13 @@ impl InitiativeStore for SqlStore {
         Ok(changed == 1)
     }
 
+    async fn initiative_discard_draft(&self, id: InitiativeId, author: PersonId) -> StoreResult<bool> {
+        let stmt = Stmt::new("DELETE FROM initiatives WHERE id = $1 AND author_id = $2 AND status = 'draft'")
+            .bind(id.0)
+            .bind(author.0);
+        Ok(self.execute(stmt).await? == 1)
+    }
+
     async fn initiative_transition(
         &self,
         id: InitiativeId,
