@@ -355,6 +355,27 @@ async fn confirming_checks_the_weekly_quota_again_after_another_chat_booked() {
 }
 
 #[tokio::test]
+async fn over_the_weekly_quota_the_times_offered_are_ones_she_can_still_book() {
+    let app = App::plain().await;
+    app.say_it("maria", &["/prenotazioni"]).await;
+    // Seven of Maria's eight hours this week are booked (Wednesday and Thursday mornings).
+    app.booked("maria", "centocelle-sala-grande-a", tuesday(9, 0) + Duration::days(1), 4).await;
+    app.booked("maria", "centocelle-sala-grande-a", tuesday(9, 0) + Duration::days(2), 3).await;
+    let r = app.say_it("maria", &["vorrei la sala grande venerdì dalle 15 alle 17"]).await;
+    let said = r.iter().map(|r| text(r).to_owned()).collect::<Vec<_>>().join("\n");
+    assert!(said.contains("al massimo 8 ore a settimana"), "{said}");
+    let offered: Vec<String> = r.iter().flat_map(payloads).filter(|p| p.starts_with("bslot:")).collect();
+    assert!(!offered.is_empty(), "some times are offered: {said}");
+    // Each one offered goes through to the summary: none is refused for the quota again.
+    for slot in &offered {
+        let r = app.say_it("maria", &[&press(slot)]).await;
+        let said = r.iter().map(|r| text(r).to_owned()).collect::<Vec<_>>().join("\n");
+        assert!(!said.contains("al massimo 8 ore"), "{slot} was offered, then refused: {said}");
+        app.say_it("maria", &["/annulla", "vorrei la sala grande venerdì dalle 15 alle 17"]).await;
+    }
+}
+
+#[tokio::test]
 async fn a_sixth_draft_is_refused_until_one_is_finished() {
     let app = App::plain().await;
     for i in 0..5 {

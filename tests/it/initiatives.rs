@@ -491,6 +491,32 @@ async fn in_italian_the_week_and_words_of_a_description_find_the_initiative_and_
 }
 
 #[tokio::test]
+async fn every_saturday_morning_records_the_first_saturday_and_says_it_repeats() {
+    let app = App::new().await;
+    app.resident("nina", "centocelle", Lang::It).await;
+    let r = app
+        .say(
+            "nina",
+            &[
+                "/proponi Colazione insieme",
+                "Una colazione al bar della piazza per conoscerci tra vicini.",
+                &press("ptheme:neighbourhood"),
+                "ogni sabato mattina",
+            ],
+        )
+        .await;
+    let said = all_text(&r);
+    assert!(said.contains("Ho segnato la prima volta: sabato 5/12"), "{said}");
+    assert!(text(r.last().unwrap()).starts_with("Dove?"), "the next question follows: {said}");
+    let mine = app.say("nina", &["/mieiniziative"]).await;
+    let id = id_in(&payloads(mine.last().unwrap()), "ini");
+    let draft = app.initiative(id).await;
+    assert!(draft.content.description.ends_with("Si ripete: ogni sabato mattina."), "{}", draft.content.description);
+    let starts = draft.content.starts.expect("the first date").with_timezone(&chrono_tz::Europe::Rome);
+    assert_eq!(starts.format("%A %-d/%-m").to_string(), "Saturday 5/12");
+}
+
+#[tokio::test]
 async fn cancelling_a_proposal_before_writing_anything_leaves_no_draft_behind() {
     let app = App::new().await;
     app.resident("ugo", "centocelle", Lang::It).await;

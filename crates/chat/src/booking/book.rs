@@ -405,7 +405,8 @@ async fn offer_alternatives(
 ) -> Result<Vec<Reply>, StoreError> {
     let snapshot = turn.snapshot.clone();
     let catalogue = super::slots::catalogue(turn.engine, &snapshot);
-    let alts = book::alternatives(turn.store(), &catalogue, &space.id, wish, turn.now).await?;
+    let alts =
+        book::alternatives(turn.store(), &catalogue, &turn.person, &input_of(draft, space, wish), turn.now).await?;
     let wait = alts.wait.map(|wish| {
         Button::msg(Msg::new("button-waitlist"), BookingButton::Wait(SlotArg::new(&space.id, wish)).to_payload())
     });

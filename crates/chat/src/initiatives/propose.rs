@@ -244,6 +244,22 @@ pub async fn typed(turn: &mut Turn<'_>, text: &str) -> Result<Option<Vec<Reply>>
                 Some(at) if at > turn.now => c.starts = Some(at),
                 _ => return Ok(Some(vec![Reply::id("ini-date-bad").with_buttons(vec![skip()])])),
             }
+            // "ogni sabato mattina": an initiative has one date; the first is recorded, and the
+            // author is told so, and how to say it repeats.
+            if said.weeks.is_some() {
+                let when = when_text(turn.engine, c.starts.unwrap_or(turn.now));
+                let note = turn.engine.i18n().render(
+                    turn.lang,
+                    &Msg::new("ini-repeats-note").text("words", text.trim().chars().take(80).collect::<String>()),
+                );
+                if !c.description.contains(&note) {
+                    c.description = format!("{}\n{note}", c.description.trim_end()).trim_start().to_owned();
+                    c.description = c.description.chars().take(MAX_TEXT).collect();
+                }
+                let mut out = saved(turn, &ini, &territory, c, step, area_set, review).await?;
+                out.insert(0, Reply::say(Msg::new("ini-when-recurring").msg("when", when)));
+                return Ok(Some(out));
+            }
         }
         Step::Place => c.place = Some(text.chars().take(MAX_TITLE).collect()),
         Step::Capacity => {

@@ -119,15 +119,19 @@ pub async fn busy_around(
     Ok(busy)
 }
 
-/// The nearest free slots to a wished one of a space, at a length the space allows.
+/// The nearest free slots to a wished one of a space, at a length the space allows, that the
+/// booker could also have: none over their weekly quota (or their association's). When the
+/// wish is longer than what is left of the quota that week, shorter slots that fit come
+/// first, then same-length slots from the next week.
 pub async fn alternatives(
     store: &dyn Store,
     catalogue: &Catalogue<'_>,
-    space: &SpaceId,
-    wish: LocalSlot,
+    actor: &Person,
+    input: &BookInput,
     now: DateTime<Utc>,
 ) -> Result<Alternatives, StoreError> {
-    let Some((house, space)) = catalogue.spaces.space(space) else {
+    let wish = input.slot;
+    let Some((house, space)) = catalogue.spaces.space(&input.space) else {
         return Ok(Alternatives { slots: Vec::new(), wait: None });
     };
     let zone = house.zone;
@@ -139,10 +143,65 @@ pub async fn alternatives(
     };
     let length = wish.minutes().clamp(i64::from(space.min_minutes), i64::from(space.max_minutes));
     let wish = LocalSlot { start: wish.start, end: wish.start + Duration::minutes(length) };
-    let slots = booking::alternatives(space, &hours, zone, wish, &busy, local_now, ALTERNATIVES);
     let taken = wish.in_zone(zone).is_some_and(|i| !is_free(space, i, &busy))
         && check_slot(space, &hours, wish, None, local_now).is_ok();
-    Ok(Alternatives { slots, wait: taken.then_some(wish) })
+    let person = match booker(actor, input, store, catalogue).await? {
+        Ok(person) => person,
+        Err(_) => return Ok(Alternatives { slots: Vec::new(), wait: None }),
+    };
+    let quota_of = |slot: LocalSlot| Wish {
+        space,
+        person,
+        association: association_of(input),
+        replaces: input.replaces,
+        slot,
+        people: input.people,
+    };
+    let left = rules::quota_left(store, &quota_of(wish), zone, now).await?;
+    let Some(left) = left else {
+        let slots = booking::alternatives(space, &hours, zone, wish, &busy, local_now, ALTERNATIVES);
+        return Ok(Alternatives { slots, wait: taken.then_some(wish) });
+    };
+    // Candidates: shorter ones that fit what is left this week, the wished length near the
+    // wish, and the wished length a week on; each checked against the quota of its own week.
+    let mut candidates = Vec::new();
+    let fits = (left.minutes / 30) * 30;
+    if fits < length && fits >= i64::from(space.min_minutes) {
+        let short = LocalSlot { start: wish.start, end: wish.start + Duration::minutes(fits) };
+        candidates.extend(booking::alternatives(space, &hours, zone, short, &busy, local_now, ALTERNATIVES * 4));
+        if short.in_zone(zone).is_some_and(|i| is_free(space, i, &busy))
+            && check_slot(space, &hours, short, None, local_now).is_ok()
+        {
+            candidates.insert(0, short);
+        }
+    }
+    candidates.extend(booking::alternatives(space, &hours, zone, wish, &busy, local_now, ALTERNATIVES * 4));
+    let next_week = LocalSlot { start: wish.start + Duration::days(7), end: wish.end + Duration::days(7) };
+    if let Some((starts, _)) = next_week.in_zone(zone) {
+        let busy = busy_around(store, catalogue.spaces, space, starts).await?;
+        let mut later = booking::alternatives(space, &hours, zone, next_week, &busy, local_now, ALTERNATIVES * 4);
+        if next_week.in_zone(zone).is_some_and(|i| is_free(space, i, &busy))
+            && check_slot(space, &hours, next_week, None, local_now).is_ok()
+        {
+            later.insert(0, next_week);
+        }
+        candidates.extend(later);
+    }
+    let mut slots: Vec<LocalSlot> = Vec::new();
+    for slot in candidates {
+        if slots.len() == ALTERNATIVES {
+            break;
+        }
+        if slot == wish || slots.contains(&slot) {
+            continue;
+        }
+        if rules::over_quota(store, &quota_of(slot), zone, now).await?.is_none() {
+            slots.push(slot);
+        }
+    }
+    // The wished slot itself can be waited for only if the quota would let it be had.
+    let wait = taken && rules::over_quota(store, &quota_of(wish), zone, now).await?.is_none();
+    Ok(Alternatives { slots, wait: wait.then_some(wish) })
 }
 
 /// The booking being replaced, if the actor may move it: the booker, or staff of the house's
@@ -556,7 +615,7 @@ mod tests {
         assert_eq!(dry, Err(Refusal::Taken));
         let r = book(&bob, input(wish), t.store(), t.now, &t.catalogue()).await.unwrap();
         assert_eq!(r, Err(Refusal::Taken));
-        let alts = alternatives(t.store(), &t.catalogue(), &SpaceId::new(SPACE), wish, t.now).await.unwrap();
+        let alts = alternatives(t.store(), &t.catalogue(), &bob, &input(wish), t.now).await.unwrap();
         assert_eq!(alts.slots.len(), ALTERNATIVES);
         assert_eq!(alts.wait, Some(wish));
         // None overlaps the taken slot and its buffer, and each is as long as the wish.
@@ -565,7 +624,7 @@ mod tests {
             assert!(s.end <= wish.start || s.start >= wish.end + Duration::minutes(15), "{s:?}");
         }
         // A slot that breaks a rule cannot be waited for.
-        let past = alternatives(t.store(), &t.catalogue(), &SpaceId::new(SPACE), slot(-1, 15, 17), t.now).await;
+        let past = alternatives(t.store(), &t.catalogue(), &bob, &input(slot(-1, 15, 17)), t.now).await;
         assert_eq!(past.unwrap().wait, None);
     }
 
@@ -578,6 +637,39 @@ mod tests {
         book(&ann, input(slot(2, 9, 13)), t.store(), t.now, &c).await.unwrap().unwrap();
         let r = book(&ann, input(slot(3, 9, 10)), t.store(), t.now, &c).await.unwrap();
         assert_eq!(r, Err(Refusal::Slot(SlotRefusal::OverQuota { hours: 8 })));
+    }
+
+    #[tokio::test]
+    async fn after_a_quota_refusal_only_slots_the_quota_allows_are_offered() {
+        let t = Setup::new().await;
+        let ann = t.person("ann").await;
+        let c = t.catalogue();
+        // Seven of her eight hours this week (Tuesday 1 to Sunday 6 December).
+        book(&ann, input(slot(1, 9, 13)), t.store(), t.now, &c).await.unwrap().unwrap();
+        book(&ann, input(slot(2, 9, 12)), t.store(), t.now, &c).await.unwrap().unwrap();
+        let wish = input(slot(3, 15, 17));
+        assert_eq!(
+            book(&ann, wish.clone(), t.store(), t.now, &c).await.unwrap(),
+            Err(Refusal::Slot(SlotRefusal::OverQuota { hours: 8 }))
+        );
+        let alts = alternatives(t.store(), &c, &ann, &wish, t.now).await.unwrap();
+        assert_eq!(alts.slots.len(), ALTERNATIVES, "{:?}", alts.slots);
+        assert_eq!(alts.slots[0], slot(3, 15, 16), "the hour she has left, at the time she asked");
+        for s in &alts.slots {
+            let offered = BookInput { slot: *s, ..wish.clone() };
+            let r = check(&ann, &offered, t.store(), t.now, &c).await.unwrap();
+            assert!(r.is_ok(), "{s:?} is offered, so it can be booked: {r:?}");
+        }
+        // Every hour used: nothing this week, the same time next week.
+        book(&ann, input(slot(4, 9, 10)), t.store(), t.now, &c).await.unwrap().unwrap();
+        let alts = alternatives(t.store(), &c, &ann, &wish, t.now).await.unwrap();
+        assert!(!alts.slots.is_empty());
+        for s in &alts.slots {
+            assert!(s.start.date() >= slot(6, 0, 0).start.date(), "not this week: {s:?}");
+            let offered = BookInput { slot: *s, ..wish.clone() };
+            assert!(check(&ann, &offered, t.store(), t.now, &c).await.unwrap().is_ok(), "{s:?}");
+        }
+        assert_eq!(alts.slots[0], slot(10, 15, 17), "a week on, at the time she asked");
     }
 
     #[tokio::test]

@@ -135,15 +135,40 @@ pub async fn over_quota(
     zone: chrono_tz::Tz,
     now: DateTime<Utc>,
 ) -> Result<Option<SlotRefusal>, StoreError> {
+    Ok(quota_left(store, wish, zone, now).await?.and_then(|left| {
+        (wish.slot.minutes() > left.minutes).then_some(match wish.association {
+            Some(_) => SlotRefusal::OverAssociationQuota { hours: left.hours },
+            None => SlotRefusal::OverQuota { hours: left.hours },
+        })
+    }))
+}
+
+/// What is left of a weekly quota in the week of a wish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuotaLeft {
+    /// The quota, in hours a week.
+    pub hours: u32,
+    /// Minutes still free that week (never below zero).
+    pub minutes: i64,
+}
+
+/// The quota that applies to a wish and what is left of it that week; `None` when the space
+/// has no such quota.
+pub async fn quota_left(
+    store: &dyn Store,
+    wish: &Wish<'_>,
+    zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<Option<QuotaLeft>, StoreError> {
     let space = wish.space;
     let (week, from, to) = week_of(zone, wish.slot);
-    let (used, quota, refusal): (i64, u32, fn(u32) -> SlotRefusal) = match wish.association {
+    let (used, quota): (i64, u32) = match wish.association {
         Some(id) => {
             let Some(quota) = space.association_weekly_quota_hours else { return Ok(None) };
             let booked = store.association_bookings(id, &space.house, from, to).await?;
             let used =
                 booked.iter().filter(|b| Some(b.id) != wish.replaces).map(|b| (b.ends - b.starts).num_minutes()).sum();
-            (used, quota, |hours| SlotRefusal::OverAssociationQuota { hours })
+            (used, quota)
         }
         None => {
             let Some(quota) = space.weekly_quota_hours else { return Ok(None) };
@@ -155,8 +180,8 @@ pub async fn over_quota(
                 .filter(|b| b.local_start() >= week && b.local_start() < week + Duration::days(7))
                 .map(|b| (b.ends - b.starts).num_minutes())
                 .sum();
-            (used, quota, |hours| SlotRefusal::OverQuota { hours })
+            (used, quota)
         }
     };
-    Ok((used + wish.slot.minutes() > i64::from(quota) * 60).then(|| refusal(quota)))
+    Ok(Some(QuotaLeft { hours: quota, minutes: (i64::from(quota) * 60 - used).max(0) }))
 }
