@@ -725,6 +725,8 @@ impl Understander {
         }
 
         let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        // "buongiorno, sono Rosa", "mi chiamo Rosa", "my name is Amir": a name, not a need.
+        let names = self.introduced_names(&words);
         // Each meaning with the number of words of the phrase that said it.
         let mut meanings: Vec<(Meaning, usize)> = Vec::new();
         let mut leftover: Vec<&str> = Vec::new();
@@ -747,7 +749,9 @@ impl Understander {
                     i += p.words.len();
                 }
                 None => {
-                    leftover.push(words[i]);
+                    if !names.contains(&i) {
+                        leftover.push(words[i]);
+                    }
                     i += 1;
                 }
             }
@@ -883,7 +887,18 @@ impl Understander {
             || slots.language.is_some()
             || slots.age.is_some();
         let short = words.len() <= 4;
-        let intent = if intents.contains(&Intent::NotificationsOff) {
+        // "buongiorno, ho 82 anni": a greeting that says who is writing, not a search yet.
+        let introduces_only = intents.contains(&Intent::Greeting)
+            && slots.text.is_none()
+            && slots.category.is_none()
+            && slots.territory.is_none()
+            && !slots.near_me
+            && slots.when.is_none()
+            && slots.language.is_none()
+            && !searched;
+        let intent = if introduces_only && intents.iter().all(|i| matches!(i, Intent::Greeting | Intent::Thanks)) {
+            Intent::Greeting
+        } else if intents.contains(&Intent::NotificationsOff) {
             Intent::NotificationsOff
         } else if intents.contains(&Intent::NotificationsOn) {
             Intent::NotificationsOn
@@ -937,6 +952,67 @@ impl Understander {
     }
 }
 
+impl Understander {
+    /// The positions of the words that are a name the person gives: after "mi chiamo", "my
+    /// name is" or "call me" always (one or two words); after "sono", "io sono", "i am" or
+    /// "i'm" only in a message that greets and only for a word that means nothing else
+    /// ("buongiorno, sono Rosa", but never "sono sola" or "i am new").
+    fn introduced_names(&self, words: &[&str]) -> HashSet<usize> {
+        let mut out = HashSet::new();
+        let greets = words.iter().any(|w| {
+            self.index
+                .get(*w)
+                .is_some_and(|c| c.iter().any(|p| p.words.len() == 1 && p.meaning == Meaning::Intent(Intent::Greeting)))
+        });
+        let unknown = |w: &str| {
+            w.chars().count() >= 2
+                && w.chars().all(char::is_alphabetic)
+                && !self.index.contains_key(w)
+                && !self.stopwords.contains_key(w)
+                && {
+                    let budget = typo_budget(w);
+                    budget == 0 || !self.fuzzy.iter().any(|p| within_edits(w, &p.words[0], budget))
+                }
+        };
+        for i in 0..words.len() {
+            let before = |n: usize, said: &[&str]| i >= n && words[i - n..i] == *said;
+            // How many words before this one the introduction takes ("my name is": two).
+            let strong = if words[i] == "chiamo" && before(1, &["mi"]) {
+                Some(0)
+            } else if words[i] == "is" && before(2, &["my", "name"]) {
+                Some(2)
+            } else if words[i] == "me" && before(1, &["call"]) {
+                Some(1)
+            } else {
+                None
+            };
+            let weak = greets
+                && (words[i] == "sono"
+                    || words[i] == "im"
+                    || (words[i] == "am" || words[i] == "m") && before(1, &["i"]));
+            if strong.is_none() && !weak {
+                continue;
+            }
+            for (k, next) in words.iter().enumerate().skip(i + 1).take(2) {
+                if !unknown(next) {
+                    break;
+                }
+                out.insert(k);
+                if strong.is_none() {
+                    break;
+                }
+            }
+            if let Some(n) = strong
+                && out.contains(&(i + 1))
+            {
+                // "mi chiamo", "my name is" themselves say nothing to search.
+                out.extend(i - n..=i);
+            }
+        }
+        out
+    }
+}
+
 /// Builds `HH:MM` from hour, minutes and am/pm; `None` when it is no clock time.
 fn clock(hour: Option<&str>, minute: Option<&str>, ampm: Option<&str>) -> Option<String> {
     let mut h: u16 = hour?.parse().ok()?;
@@ -980,6 +1056,33 @@ mod tests {
         assert_eq!(u.slots.territory.unwrap().as_str(), "ostia");
         assert_eq!(u.slots.when.unwrap().day, Some(DayRef::Sunday));
         assert_eq!(u.slots.text, None);
+    }
+
+    #[test]
+    fn a_greeting_that_gives_a_name_and_an_age_is_a_greeting_not_a_search_for_the_name() {
+        let u = understander();
+        for text in [
+            "buongiorno sono rosa ho 82 anni",
+            "Buongiorno, sono Rosa",
+            "ciao mi chiamo Maria Grazia",
+            "hello my name is Amir",
+            "hi i'm Amir",
+            "salve, io sono Gianni e ho 79 anni",
+        ] {
+            let got = u.understand(text, Lang::It);
+            assert_eq!(got.intent, Intent::Greeting, "{text}: {got:?}");
+            assert_eq!(got.slots.text, None, "{text}: {got:?}");
+        }
+        // A name beside a need: the need is searched, the name is not.
+        let got = u.understand("buongiorno mi chiamo rosa cerco un centro anziani a ostia", Lang::It);
+        assert_eq!(got.intent, Intent::FindService);
+        assert_eq!(got.slots.category.unwrap().as_str(), "elderly-day-centre");
+        assert_eq!(got.slots.text, None);
+        // "sono" before a word that means something is not a name.
+        let got = u.understand("buongiorno sono sola e ho 82 anni", Lang::It);
+        assert_ne!(got.intent, Intent::Greeting, "{got:?}");
+        let got = u.understand("hello i am new in italy i need documents", Lang::En);
+        assert_eq!(got.intent, Intent::FindService, "{got:?}");
     }
 
     #[test]
