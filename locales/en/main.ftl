@@ -128,6 +128,7 @@ card-fees = Cost: { $text }
 card-how = How to access: { $text }
 card-accessibility = Accessibility: { $text }
 card-transport = How to get there: { $text }
+card-transport-in-italian = How to get there (in Italian): { $text }
 card-provider = Run by: { $name }
 card-community = Run by the community
 card-verified = Information checked on { $date }

@@ -128,6 +128,7 @@ card-fees = Costo: { $text }
 card-how = Come accedere: { $text }
 card-accessibility = Accessibilità: { $text }
 card-transport = Come arrivare: { $text }
+card-transport-in-italian = Come arrivare: { $text }
 card-provider = Gestito da: { $name }
 card-community = Servizio gestito dalla comunità
 card-verified = Informazioni verificate il { $date }

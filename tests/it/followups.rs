@@ -77,6 +77,8 @@ async fn english_follow_ups_answer_the_field_asked_about_the_service_shown() {
         ("en1", &["1", "what time does it close?"], 0, "Opening hours of"),
         ("en2", &["the second one", "how much"], 1, "Cost of"),
         ("en3", &["1", "where is it"], 0, "is here:"),
+        // The directions exist only in Italian, and the answer says so.
+        ("en3b", &["1", "where is it"], 0, "How to get there (in Italian):"),
         ("en4", &["the second one", "is it open saturday"], 1, "Saturday"),
         ("en5", &["2"], 1, "Where:"),
     ];

@@ -42,6 +42,12 @@ fn hhmm(t: NaiveDateTime) -> String {
     t.format("%H:%M").to_string()
 }
 
+/// The message for how to get to a place: the directions are written in Italian only (a
+/// location has no translations), so other languages say so.
+pub(crate) fn transport_id(lang: Lang) -> &'static str {
+    if lang == Lang::It { "card-transport" } else { "card-transport-in-italian" }
+}
+
 /// The open-or-next line of a schedule at a local moment.
 pub fn open_line(schedule: &Schedule, status: ServiceStatus, now: NaiveDateTime) -> Msg {
     if status == ServiceStatus::TemporarilyClosed {
@@ -204,7 +210,7 @@ pub fn card(
                 lines.push(CardLine::Msg(Msg::new("card-accessibility").text("text", loc.accessibility.clone())));
             }
             if !loc.transport.trim().is_empty() {
-                lines.push(CardLine::Msg(Msg::new("card-transport").text("text", loc.transport.clone())));
+                lines.push(CardLine::Msg(Msg::new(transport_id(lang)).text("text", loc.transport.clone())));
             }
         }
         if !listing.organization_name.is_empty() {

@@ -309,7 +309,7 @@ fn about(turn: &Turn<'_>, listing: &Listing, question: FollowUp, asked: Option<N
                 Msg::new("followup-where").text("name", name).text("place", loc.name.clone()).text("address", address),
             );
             if !loc.transport.trim().is_empty() {
-                reply = reply.then(Msg::new("card-transport").text("text", loc.transport.clone()));
+                reply = reply.then(Msg::new(super::cards::transport_id(turn.lang)).text("text", loc.transport.clone()));
             }
             reply
         }
