@@ -80,6 +80,7 @@ talk-person-where = Tell me which area you are in, for example “Centocelle” 
 nearest-house = Your nearest welfare house is { $name }, { $address }. { $open }. They can help you in person.
 nothing-more = There are no more results. Do you want to look for something else? Choose an area below.
 near-me-no-home = I don't know your area yet, so I am searching everywhere. With /start you can choose your area.
+search-no-place = I do not know your area yet, so I search all of Lazio. To see nearby services first, add your neighbourhood or town, for example "bills in Ostia".
 widened-words = I searched for “{ $words }”, but no service here uses those words: here are the other services of this kind.
 searched-for = I searched for: “{ $words }”.
 widened-time = None is open at that time: here are those open at other times too.

@@ -80,6 +80,7 @@ talk-person-where = Dimmi in che zona sei, per esempio «Centocelle» o «Latina
 nearest-house = Il punto di riferimento più vicino a te è { $name }, { $address }. { $open }. Lì possono aiutarti di persona.
 nothing-more = Non ci sono altri risultati. Vuoi cercare altro? Scegli un'area qui sotto.
 near-me-no-home = Non so ancora in che zona vivi, quindi cerco ovunque. Con /start puoi scegliere la tua zona.
+search-no-place = Non so ancora in che zona sei, quindi cerco in tutto il Lazio. Per vedere prima i servizi vicini, scrivi anche il quartiere o il comune, per esempio «bollette a Ostia».
 widened-words = Ho cercato «{ $words }», ma nessun servizio qui usa queste parole: ti mostro gli altri servizi di questo tipo.
 searched-for = Ho cercato: «{ $words }».
 widened-time = Nessuno è aperto in quel momento: ti mostro anche quelli con altri orari.

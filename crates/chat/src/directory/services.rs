@@ -27,10 +27,18 @@ fn query_from(turn: &Turn<'_>, slots: &Slots) -> DirectoryQuery {
 }
 
 pub async fn search_from_text(turn: &mut Turn<'_>, slots: &Slots) -> Result<Vec<Reply>, StoreError> {
-    let query = query_from(turn, slots);
+    let mut query = query_from(turn, slots);
     let mut notes = Vec::new();
     if slots.near_me && turn.person.home.is_none() {
         notes.push(Msg::new("near-me-no-home"));
+    } else if query.territory.is_none() {
+        // No place named and no home: the place of the last search in this chat stands in
+        // ("bollette" after "compiti a Centocelle"); with none, say once where we search.
+        match super::context::load(turn).await?.and_then(|c| c.query) {
+            Some(last) if last.territory.is_some() => query.territory = last.territory,
+            Some(_) => {}
+            None => notes.push(Msg::new("search-no-place")),
+        }
     }
     if query.text.is_none()
         && query.category.is_none()

@@ -62,6 +62,16 @@ pub async fn search(
         } else if q.open.is_some() {
             q.open = None;
             widened.push(Widening::Time);
+        } else if let Some((from, to)) = q.category.as_ref().and(q.territory.as_ref()).and_then(|t| {
+            // A quartiere is small: the same need in its municipio (or comune) comes before a
+            // looser need in the quartiere ("aiuto compiti a Centocelle": the after-school club
+            // next door, not any family service).
+            let tree = catalogue.tree();
+            let here = tree.get(t)?;
+            (here.kind == TerritoryKind::Quartiere).then_some((t.clone(), here.parent.clone()?))
+        }) {
+            widened.push(Widening::Territory { from, to: to.clone() });
+            q.territory = Some(to);
         } else if let Some(parent) = q.category.as_ref().and_then(|c| catalogue.parent_category(c)).cloned() {
             q.category = Some(parent.clone());
             widened.push(Widening::Category(parent));
