@@ -366,7 +366,7 @@ async fn a_resident_stops_announcements_of_one_topic_by_command_or_in_words_and_
     let tree = TerritoryTree::new(chat.store.territories().await.unwrap()).unwrap();
     let to = |who: Who| vicinato::core::announcements::compose::Draft {
         texts: AnnouncementTexts { it: "Avviso".into(), en: None },
-        audience: Audience { territory: Some(TerritoryId::new("centocelle")), who },
+        audience: Audience { territory: Some(TerritoryId::new("centocelle")), who, rooms: Default::default() },
         at: None,
         recurrence: None,
     };

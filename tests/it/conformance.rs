@@ -1875,7 +1875,7 @@ mod announcement_helpers {
         NewAnnouncement {
             author: None,
             texts: AnnouncementTexts { it: "Mercato sabato".into(), en: Some("Market on Saturday".into()) },
-            audience: Audience { territory: territory.map(TerritoryId::new), who },
+            audience: Audience { territory: territory.map(TerritoryId::new), who, rooms: Default::default() },
             at,
             recurrence: Some(Recurrence::Weekly { weekday: 1, hour: 9, minute: 0 }),
             series: None,
@@ -1906,6 +1906,7 @@ mod announcement_helpers {
             sent_at: None,
             message_id: None,
             version: 0,
+            room: None,
         }
     }
 }
@@ -2049,7 +2050,7 @@ async fn an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs(st
     let who = |territory: Option<&'static str>, who: Who, topic: &'static str| {
         let store = store.clone();
         async move {
-            let audience = Audience { territory: territory.map(TerritoryId::new), who };
+            let audience = Audience { territory: territory.map(TerritoryId::new), who, rooms: Default::default() };
             let found = store.audience(&audience, topic, now).await.unwrap();
             found.into_iter().map(|c| (c.person, c.opted_out)).collect::<Vec<_>>()
         }
@@ -2069,7 +2070,8 @@ async fn an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs(st
         assert_eq!(everyone.iter().filter(|(q, _)| *q == p).count(), 1, "{p} once in {everyone:?}");
     }
     // What choosing a copy's destination needs: the bot last written to, and reachability.
-    let audience = Audience { territory: Some(TerritoryId::new("centocelle")), who: Who::Home };
+    let audience =
+        Audience { territory: Some(TerritoryId::new("centocelle")), who: Who::Home, rooms: Default::default() };
     let found = store.audience(&audience, GENERAL_TOPIC, now).await.unwrap();
     let account = &found[0].accounts[0];
     assert_eq!((account.channel.as_deref(), account.unreachable), (Some("telegram:b"), true));
@@ -2291,7 +2293,9 @@ async fn copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancell
     }
     let rows = store.outbox_pending(channel, 0, 10).await.unwrap();
     assert_eq!(rows.len(), 3);
-    assert!(store.copy_settled(Some(rows[0].id), id, ada, &CopyState::Sent, None, Some("77"), 0, now).await.unwrap());
+    assert!(
+        store.copy_settled(Some(rows[0].id), id, ada, &CopyState::Sent, None, Some("77"), 0, None, now).await.unwrap()
+    );
     assert!(store.outbox_sending(rows[1].id, now).await.unwrap(), "Bob's is marked");
 
     let texts = AnnouncementTexts { it: "Mercato domenica".into(), en: None };
@@ -2345,7 +2349,10 @@ async fn copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancell
     // old for Telegram.
     let long_ago = now - chrono::Duration::hours(49);
     assert!(
-        store.copy_settled(Some(rows[1].id), id, bob, &CopyState::Sent, None, Some("78"), 0, long_ago).await.unwrap()
+        store
+            .copy_settled(Some(rows[1].id), id, bob, &CopyState::Sent, None, Some("78"), 0, None, long_ago)
+            .await
+            .unwrap()
     );
     assert_eq!(store.edits_open(id, 1, &cutoff, now).await.unwrap(), 1);
     let counts: Vec<_> =
