@@ -775,6 +775,7 @@ announce-closed = Announcement number { $id } is already finished or cancelled. 
 announce-copy = { $text }
 
   — To stop receiving announcements, write /notifications off.
+announce-room-copy = { $text }
 announce-done = Announcement number { $id } is delivered: { $sent } sent, { $unreachable } not reachable, { $opted_out ->
         [one] 1 person does not want announcements
        *[other] { $opted_out } people do not want announcements

@@ -793,6 +793,7 @@ announce-closed = L'avviso numero { $id } è già concluso o annullato. Non c'è
 announce-copy = { $text }
 
   — Per non ricevere più avvisi scrivi /notifications off.
+announce-room-copy = { $text }
 announce-done = L'avviso numero { $id } è stato consegnato: { $sent ->
         [one] 1 inviato
        *[other] { $sent } inviati

@@ -11,7 +11,8 @@
 //!
 //! The linked rooms an announcement asks for get one copy each (`expand::expand_rooms`),
 //! handed over the same way under the room copy's delivery key (`Couriers::deliver_room_copy`),
-//! in Italian with the English text after it; they are counted apart in the report.
+//! in Italian with the English text after it and without the line on how to stop (a room
+//! cannot opt out); they are counted apart in the report.
 //!
 //! The correction job (`announcement-correct`) hands over the copies a correction queued
 //! again (with the new text) and one edit per copy sent with an older text, under the edit's
@@ -42,6 +43,11 @@ const WAIT_SECONDS: i64 = 5;
 /// The copy a recipient reads: the text in their language, then how to stop.
 pub fn copy_message(text: &str) -> Msg {
     Msg::new("announce-copy").text("text", text)
+}
+
+/// The copy posted in a room: the text only (nobody in a room can opt the room out).
+pub fn room_copy_message(text: &str) -> Msg {
+    Msg::new("announce-room-copy").text("text", text)
 }
 
 /// The scheduler's side of an announcement.
@@ -171,7 +177,7 @@ async fn hand_over(engine: &Engine, announcement: &Announcement, now: DateTime<U
 async fn hand_over_rooms(engine: &Engine, announcement: &Announcement, now: DateTime<Utc>) -> anyhow::Result<()> {
     let store = engine.store().as_ref();
     let couriers = engine.couriers();
-    let reply = Reply::say(copy_message(&room_text(&announcement.texts)));
+    let reply = Reply::say(room_copy_message(&room_text(&announcement.texts)));
     for _ in 0..1_000 {
         let queued = store.room_copies(announcement.id, Some(&CopyState::Queued), BATCH).await?;
         if queued.is_empty() {
@@ -203,7 +209,7 @@ async fn correct_rooms(engine: &Engine, announcement: &Announcement, now: DateTi
     let couriers = engine.couriers();
     let n = announcement.corrections;
     store.room_edits_open(announcement.id, n, &correct::edit_cutoffs(now), now).await?;
-    let reply = Reply::say(copy_message(&room_text(&announcement.texts)));
+    let reply = Reply::say(room_copy_message(&room_text(&announcement.texts)));
     loop {
         let queued = store.room_edits(announcement.id, n, &EditState::Queued, BATCH).await?;
         if queued.is_empty() {
