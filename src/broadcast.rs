@@ -141,6 +141,14 @@ fn refused(r: Refusal) -> anyhow::Error {
     }
 }
 
+/// Copies counted per network, state and reason, as JSON.
+fn copy_counts_json(counts: &[vicinato_store::CopyCount]) -> Vec<serde_json::Value> {
+    counts
+        .iter()
+        .map(|c| serde_json::json!({"network": c.network.as_str(), "state": c.state, "reason": c.reason, "count": c.count}))
+        .collect()
+}
+
 /// Runs a broadcast command against a store; what to print on standard output.
 pub async fn run(
     store: &dyn Store,
@@ -188,15 +196,7 @@ pub async fn run(
             let s = status::status(By::Operator, AnnouncementId(*id), store, &tree).await?.map_err(refused)?;
             let a = &s.announcement;
             if *json {
-                let counts: Vec<serde_json::Value> = s
-                    .counts
-                    .iter()
-                    .map(|c| {
-                        serde_json::json!({
-                            "network": c.network.as_str(), "state": c.state, "reason": c.reason, "count": c.count
-                        })
-                    })
-                    .collect();
+                let counts = copy_counts_json(&s.counts);
                 let reasons: Vec<serde_json::Value> =
                     s.reasons().into_iter().map(|(r, n)| serde_json::json!({"reason": r, "count": n})).collect();
                 let edits: Vec<serde_json::Value> = s
@@ -209,15 +209,7 @@ pub async fn run(
                         })
                     })
                     .collect();
-                let rooms: Vec<serde_json::Value> = s
-                    .rooms
-                    .iter()
-                    .map(|c| {
-                        serde_json::json!({
-                            "network": c.network.as_str(), "state": c.state, "reason": c.reason, "count": c.count
-                        })
-                    })
-                    .collect();
+                let rooms = copy_counts_json(&s.rooms);
                 let value = serde_json::json!({
                     "id": a.id.0,
                     "state": a.state.as_str(),

@@ -274,7 +274,12 @@ impl JobHandler for CorrectJob {
         // recorded, they get their edit too.
         let on_the_way = !store.recipients(announcement.id, Some(&CopyState::Sending), 1).await?.is_empty()
             || !store.room_copies(announcement.id, Some(&CopyState::Sending), 1).await?.is_empty()
-            || !store.room_edits(announcement.id, n, &EditState::Sending, 1).await?.is_empty();
+            // A room's edit of an earlier correction still on its way holds back this one's.
+            || store
+                .room_copies(announcement.id, None, BATCH)
+                .await?
+                .iter()
+                .any(|c| matches!(c.edit, Some((_, EditState::Sending))));
         let queued = !store.recipients(announcement.id, Some(&CopyState::Queued), 1).await?.is_empty()
             || !store.room_copies(announcement.id, Some(&CopyState::Queued), 1).await?.is_empty();
         if on_the_way || (queued && announcement.state == AnnouncementState::Sending) {
