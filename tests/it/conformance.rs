@@ -2479,6 +2479,21 @@ async fn room_copies_are_kept_once_per_room_recorded_as_their_network_answered_e
     );
     assert_eq!(by_chat(&end, "!r:x").edit, Some((1, EditState::Cancelled)));
     assert!(store.outbox_pending(channel, 0, 10).await.unwrap().is_empty(), "taken back from the outbox");
+    let counts: Vec<_> = store
+        .room_copy_counts(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.network.as_str().to_owned(), c.state, c.count))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("matrix".to_owned(), "sent".to_owned(), 1),
+            ("telegram".to_owned(), "cancelled".to_owned(), 2),
+            ("telegram".to_owned(), "sent".to_owned(), 1)
+        ]
+    );
 
     // A Matrix person's copy keeps the room it was sent in.
     let ada = someone(&store, "room-ada").await;

@@ -574,3 +574,62 @@ async fn staff_of_a_territory_reach_each_of_its_rooms_once_on_telegram_and_a_cor
     assert_eq!(s.edit_count(1, "sent"), people.len() as i64 + 2);
     no_violations(&server);
 }
+
+#[tokio::test]
+async fn a_room_copy_telegram_took_but_the_process_never_recorded_is_not_posted_again_after_a_restart() {
+    use vicinato::core::announcements::compose;
+    let server = TestServer::start(TOKEN).await.unwrap();
+    let (store, _dir) = sqlite_store().await;
+    let mut dying = options(&server);
+    dying.limits.max_in_flight = 1;
+    dying.stop_sender_after_bulk = Some(2);
+    let (app, bot) = app_with_bot(store.clone(), &server, dying).await;
+    let now = saturday_morning();
+    let linker = store.person_for_account(&Account::new(Network::Telegram, "85000"), "x", now).await.unwrap();
+    let groups = [-2001, -2002, -2003];
+    for g in groups {
+        link_group(store.as_ref(), &server, g, "centocelle", RoomPurpose::General, linker.id).await;
+    }
+    let draft = compose::Draft {
+        texts: AnnouncementTexts { it: "Acqua sospesa".into(), en: None },
+        audience: Audience {
+            territory: Some(TerritoryId::new("centocelle")),
+            who: Who::Home,
+            rooms: RoomsTarget::Only,
+        },
+        at: None,
+        recurrence: None,
+    };
+    let tree = tree_of(store.as_ref()).await;
+    let a = compose::compose(By::Operator, draft, store.as_ref(), &tree, &[], chrono_tz::Europe::Rome, now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(app.scheduler.run_due(now).await.unwrap().failed, 0);
+    let running = run(bot);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while vicinato::transport::telegram::sender::SendStats::get(&running.stats.bulk_delivered) < 2
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    running.stop().await;
+    let after_crash = store.room_copies(a.id, None, 10).await.unwrap();
+    assert_eq!(after_crash.iter().filter(|c| c.state == CopyState::Sent).count(), 1, "the second was never recorded");
+    assert_eq!(server.sent_count(), 2, "Telegram took two");
+
+    let (_app2, bot2) = app_with_bot(store.clone(), &server, options(&server)).await;
+    let running = run(bot2);
+    let rooms = rooms_settled(store.as_ref(), a.id).await;
+    running.stop().await;
+    for g in groups {
+        assert_eq!(server.messages(g).len(), 1, "group {g} got the copy exactly once");
+    }
+    assert!(rooms.iter().all(|c| c.state == CopyState::Sent), "{rooms:?}");
+    let unconfirmed: Vec<_> = rooms.iter().filter(|c| c.message_id.is_none()).collect();
+    assert_eq!(unconfirmed.len(), 1, "the one in doubt is recorded without an id: {rooms:?}");
+    let s = status::status(By::Operator, a.id, store.as_ref(), &tree).await.unwrap().unwrap();
+    assert_eq!((s.room_count(None, "sent"), s.total()), (3, 0));
+    assert_eq!(s.reasons(), vec![(UNCONFIRMED.to_owned(), 1)]);
+    no_violations(&server);
+}

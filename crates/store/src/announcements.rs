@@ -242,6 +242,8 @@ pub trait AnnouncementStore: Send + Sync {
         state: Option<&CopyState>,
         limit: i64,
     ) -> StoreResult<Vec<RoomCopy>>;
+    /// Room copies per network, state and reason (an unconfirmed send's too).
+    async fn room_copy_counts(&self, id: AnnouncementId) -> StoreResult<Vec<CopyCount>>;
     /// Records a queued room copy handed to a bot, as [`Self::copy_handed`] does a person's.
     async fn room_copy_handed(
         &self,

@@ -22,16 +22,10 @@ pub struct Status {
 /// At most this many room copies are read for a status (far more than any scope links).
 const ROOMS_READ: i64 = 10_000;
 
-/// Counts copies per network, state and reason.
-fn count_rooms(copies: &[RoomCopy]) -> (Vec<CopyCount>, Vec<EditCount>) {
-    let mut counts: Vec<CopyCount> = Vec::new();
+/// Counts the edits of room copies per correction, network, state and reason.
+fn count_room_edits(copies: &[RoomCopy]) -> Vec<EditCount> {
     let mut edits: Vec<EditCount> = Vec::new();
     for c in copies {
-        let (state, reason) = (c.state.as_str().to_owned(), c.state.reason().map(str::to_owned));
-        match counts.iter_mut().find(|k| k.network == c.network && k.state == state && k.reason == reason) {
-            Some(k) => k.count += 1,
-            None => counts.push(CopyCount { network: c.network, state, reason, count: 1 }),
-        }
         if let Some((n, edit)) = &c.edit {
             let (state, reason) = (edit.as_str().to_owned(), edit.reason().map(str::to_owned));
             match edits
@@ -43,7 +37,7 @@ fn count_rooms(copies: &[RoomCopy]) -> (Vec<CopyCount>, Vec<EditCount>) {
             }
         }
     }
-    (counts, edits)
+    edits
 }
 
 impl Status {
@@ -108,6 +102,7 @@ pub async fn status(
     }
     let counts = store.recipient_counts(id).await?;
     let edits = store.edit_counts(id).await?;
-    let (rooms, room_edits) = count_rooms(&store.room_copies(id, None, ROOMS_READ).await?);
+    let rooms = store.room_copy_counts(id).await?;
+    let room_edits = count_room_edits(&store.room_copies(id, None, ROOMS_READ).await?);
     Ok(Ok(Status { announcement, counts, edits, rooms, room_edits }))
 }

@@ -816,23 +816,7 @@ impl AnnouncementStore for SqlStore {
     }
 
     async fn recipient_counts(&self, id: AnnouncementId) -> StoreResult<Vec<CopyCount>> {
-        let rows: Vec<(String, String, Option<String>, i64)> = self
-            .fetch_all(
-                Stmt::new(
-                    "SELECT network, state, reason, COUNT(*) FROM announcement_recipients \
-                     WHERE announcement_id = $1 GROUP BY network, state, reason",
-                )
-                .bind(id.0),
-            )
-            .await?;
-        let mut out: Vec<CopyCount> = rows
-            .into_iter()
-            .filter_map(|(network, state, reason, count)| {
-                Network::parse(&network).map(|network| CopyCount { network, state, reason, count })
-            })
-            .collect();
-        out.sort_by(|a, b| (a.network.as_str(), &a.state, &a.reason).cmp(&(b.network.as_str(), &b.state, &b.reason)));
-        Ok(out)
+        self.copy_counts_of("announcement_recipients", id).await
     }
 
     async fn room_copies_add(&self, copies: &[RoomCopy]) -> StoreResult<u64> {
@@ -885,6 +869,10 @@ impl AnnouncementStore for SqlStore {
         };
         let rows: Vec<RoomCopyRow> = self.fetch_all(stmt).await?;
         rows.into_iter().map(room_copy_from_row).collect()
+    }
+
+    async fn room_copy_counts(&self, id: AnnouncementId) -> StoreResult<Vec<CopyCount>> {
+        self.copy_counts_of("announcement_room_copies", id).await
     }
 
     async fn room_copy_handed(
@@ -1064,6 +1052,29 @@ impl AnnouncementStore for SqlStore {
             )
             .await?;
         Ok(rows.into_iter().map(|(t,)| t).collect())
+    }
+}
+
+impl SqlStore {
+    /// Copies of a table (people's or rooms') per network, state and reason.
+    async fn copy_counts_of(&self, table: &str, id: AnnouncementId) -> StoreResult<Vec<CopyCount>> {
+        let rows: Vec<(String, String, Option<String>, i64)> = self
+            .fetch_all(
+                Stmt::new(format!(
+                    "SELECT network, state, reason, COUNT(*) FROM {table} \
+                     WHERE announcement_id = $1 GROUP BY network, state, reason"
+                ))
+                .bind(id.0),
+            )
+            .await?;
+        let mut out: Vec<CopyCount> = rows
+            .into_iter()
+            .filter_map(|(network, state, reason, count)| {
+                Network::parse(&network).map(|network| CopyCount { network, state, reason, count })
+            })
+            .collect();
+        out.sort_by(|a, b| (a.network.as_str(), &a.state, &a.reason).cmp(&(b.network.as_str(), &b.state, &b.reason)));
+        Ok(out)
     }
 }
 
