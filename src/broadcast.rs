@@ -2,14 +2,18 @@
 //! running bots (they send it when its time comes) and prints its number; `list`, `status`,
 //! `correct` (new texts: copies already sent are edited, the rest go out corrected) and
 //! `cancel` follow it up. The operator holds the database, so every audience is allowed;
-//! the rules (texts, time, territories) are core's, the same as in chat.
+//! the rules (texts, time, territories) are core's, the same as in chat. `--rooms` sends to
+//! the scope's linked rooms too (general and announcements rooms), `--rooms-only` only there;
+//! status counts room copies apart.
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use clap::Subcommand;
 use vicinato_core::announcements::{By, Refusal, cancel, compose, correct, status};
-use vicinato_domain::{AnnouncementId, AnnouncementTexts, Audience, CategoryCode, TerritoryId, TerritoryTree, Who};
+use vicinato_domain::{
+    AnnouncementId, AnnouncementTexts, Audience, CategoryCode, RoomsTarget, TerritoryId, TerritoryTree, Who,
+};
 use vicinato_store::Store;
 
 #[derive(Subcommand, Debug, Clone)]
@@ -22,6 +26,12 @@ pub enum BroadcastCommand {
         /// Only people interested in this category (its code).
         #[arg(long)]
         interest: Option<String>,
+        /// The linked rooms of the scope too (its general and announcements rooms).
+        #[arg(long)]
+        rooms: bool,
+        /// Only the linked rooms of the scope, nobody's own chat.
+        #[arg(long = "rooms-only", conflicts_with_all = ["rooms", "interest"])]
+        rooms_only: bool,
         /// The text in Italian.
         #[arg(long)]
         text: String,
@@ -85,8 +95,8 @@ impl BroadcastCommand {
     }
 }
 
-/// Reads `all` or `territory:ID`.
-fn audience(to: &str, interest: Option<&str>) -> anyhow::Result<Audience> {
+/// Reads `all` or `territory:ID`, who in it and whether its rooms get it.
+fn audience(to: &str, interest: Option<&str>, rooms: RoomsTarget) -> anyhow::Result<Audience> {
     let territory = match to.trim() {
         "all" => None,
         other => match other.strip_prefix("territory:") {
@@ -98,7 +108,7 @@ fn audience(to: &str, interest: Option<&str>) -> anyhow::Result<Audience> {
         Some(code) => Who::Interest(CategoryCode::parse(code).map_err(|e| anyhow::anyhow!("--interest {code}: {e}"))?),
         None => Who::Home,
     };
-    Ok(Audience { territory, who })
+    Ok(Audience { territory, who, rooms })
 }
 
 /// Reads "YYYY-MM-DD HH:MM" in `zone`.
@@ -131,6 +141,14 @@ fn refused(r: Refusal) -> anyhow::Error {
     }
 }
 
+/// Copies counted per network, state and reason, as JSON.
+fn copy_counts_json(counts: &[vicinato_store::CopyCount]) -> Vec<serde_json::Value> {
+    counts
+        .iter()
+        .map(|c| serde_json::json!({"network": c.network.as_str(), "state": c.state, "reason": c.reason, "count": c.count}))
+        .collect()
+}
+
 /// Runs a broadcast command against a store; what to print on standard output.
 pub async fn run(
     store: &dyn Store,
@@ -140,10 +158,15 @@ pub async fn run(
 ) -> anyhow::Result<String> {
     let tree = TerritoryTree::new(store.territories().await?)?;
     match command {
-        BroadcastCommand::Send { to, interest, text, text_en, at, .. } => {
+        BroadcastCommand::Send { to, interest, rooms, rooms_only, text, text_en, at, .. } => {
+            let rooms = match (*rooms, *rooms_only) {
+                (_, true) => RoomsTarget::Only,
+                (true, false) => RoomsTarget::Also,
+                (false, false) => RoomsTarget::None,
+            };
             let draft = compose::Draft {
                 texts: AnnouncementTexts { it: text.clone(), en: text_en.clone() },
-                audience: audience(to, interest.as_deref())?,
+                audience: audience(to, interest.as_deref(), rooms)?,
                 at: at.as_deref().map(|a| parse_at(a, zone)).transpose()?,
                 recurrence: None,
             };
@@ -173,15 +196,7 @@ pub async fn run(
             let s = status::status(By::Operator, AnnouncementId(*id), store, &tree).await?.map_err(refused)?;
             let a = &s.announcement;
             if *json {
-                let counts: Vec<serde_json::Value> = s
-                    .counts
-                    .iter()
-                    .map(|c| {
-                        serde_json::json!({
-                            "network": c.network.as_str(), "state": c.state, "reason": c.reason, "count": c.count
-                        })
-                    })
-                    .collect();
+                let counts = copy_counts_json(&s.counts);
                 let reasons: Vec<serde_json::Value> =
                     s.reasons().into_iter().map(|(r, n)| serde_json::json!({"reason": r, "count": n})).collect();
                 let edits: Vec<serde_json::Value> = s
@@ -194,6 +209,7 @@ pub async fn run(
                         })
                     })
                     .collect();
+                let rooms = copy_counts_json(&s.rooms);
                 let value = serde_json::json!({
                     "id": a.id.0,
                     "state": a.state.as_str(),
@@ -204,6 +220,8 @@ pub async fn run(
                     "reasons": reasons,
                     "corrections": a.corrections,
                     "edits": edits,
+                    "rooms_total": s.room_total(),
+                    "rooms": rooms,
                 });
                 return Ok(format!("{value}\n"));
             }
@@ -219,6 +237,13 @@ pub async fn run(
             for c in &s.counts {
                 let reason = c.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
                 out.push_str(&format!("  {}\t{}{reason}\t{}\n", c.network, c.state, c.count));
+            }
+            if s.room_total() > 0 {
+                out.push_str(&format!("Rooms: {} copies.\n", s.room_total()));
+            }
+            for c in &s.rooms {
+                let reason = c.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+                out.push_str(&format!("  rooms {}\t{}{reason}\t{}\n", c.network, c.state, c.count));
             }
             for c in &s.edits {
                 let reason = c.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
@@ -270,10 +295,12 @@ mod tests {
 
     #[test]
     fn the_audience_is_all_or_a_territory_with_an_optional_interest() {
-        assert_eq!(audience("all", None).unwrap(), Audience { territory: None, who: Who::Home });
-        let a = audience("territory:roma-m05", Some("food")).unwrap();
+        let none = RoomsTarget::None;
+        assert_eq!(audience("all", None, none).unwrap(), Audience { territory: None, who: Who::Home, rooms: none });
+        let a = audience("territory:roma-m05", Some("food"), RoomsTarget::Also).unwrap();
         assert_eq!(a.territory, Some(TerritoryId::new("roma-m05")));
         assert_eq!(a.who, Who::Interest(CategoryCode::new("food")));
-        assert!(audience("roma-m05", None).is_err());
+        assert_eq!(a.rooms, RoomsTarget::Also);
+        assert!(audience("roma-m05", None, none).is_err());
     }
 }

@@ -780,6 +780,7 @@ announce-closed = Announcement number { $id } is already finished or cancelled. 
 announce-copy = { $text }
 
   — To stop receiving announcements, write /notifications off.
+announce-room-copy = { $text }
 announce-done = Announcement number { $id } is delivered: { $sent } sent, { $unreachable } not reachable, { $opted_out ->
         [one] 1 person does not want announcements
        *[other] { $opted_out } people do not want announcements
@@ -876,6 +877,28 @@ announce-status-correction = Correction { $correction }: { $edited } edited, { $
 announce-status = Announcement number { $id }: { $state }, { $at }; { $total } recipients.
 announce-status-network = { $network }: { $sent } sent, { $queued } queued, { $failed } failed, { $unreachable } not reachable, { $opted_out } do not want announcements, { $cancelled } cancelled before leaving.
 announce-status-reason = Reason: { $reason } ({ $count })
+announce-done-rooms = { $rooms ->
+        [one] In the area's rooms: 1 message posted
+       *[other] In the area's rooms: { $rooms } messages posted
+    }{ $missed ->
+        [0] .
+       *[other] , { $missed } failed.
+    }
+announce-rooms-only-button = Only the area's rooms ({ $rooms })
+announce-ask-rooms = The area has { $rooms ->
+        [one] one linked room
+       *[other] { $rooms } linked rooms
+    } (general and announcement groups; never the moderators' ones). Shall I post it there too?
+announce-rooms-also = Yes, in the rooms too
+announce-rooms-none = No, only to people
+announce-preview-rooms = This is how people in the area's rooms will read it:
+announce-who-rooms = the linked rooms
+announce-who-and-rooms = { $who } and the linked rooms
+announce-estimate-rooms = If it went now, it would reach { $telegram } on Telegram, { $matrix } on Matrix and { $other } elsewhere, plus { $rooms ->
+        [one] 1 room
+       *[other] { $rooms } rooms
+    }; sending takes about { $seconds } s.
+announce-status-rooms = Rooms on { $network }: { $sent } posted, { $queued } queued, { $failed } failed, { $unreachable } not reachable, { $cancelled } cancelled before leaving.
 help-announce-staff = For announcements: /announce – prepare an announcement for your area; /announce list, /announce status NUMBER, /announce cancel NUMBER.
 ## Rooms and moderation
 

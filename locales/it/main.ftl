@@ -798,6 +798,7 @@ announce-closed = L'avviso numero { $id } è già concluso o annullato. Non c'è
 announce-copy = { $text }
 
   — Per non ricevere più avvisi scrivi /notifications off.
+announce-room-copy = { $text }
 announce-done = L'avviso numero { $id } è stato consegnato: { $sent ->
         [one] 1 inviato
        *[other] { $sent } inviati
@@ -900,6 +901,28 @@ announce-status-correction = Correzione { $correction } — messaggi modificati:
 announce-status = Avviso numero { $id }: { $state }, { $at }; { $total } destinatari.
 announce-status-network = { $network } — inviati: { $sent }, in coda: { $queued }, non riusciti: { $failed }, non raggiungibili: { $unreachable }, non vogliono avvisi: { $opted_out }, annullati prima di partire: { $cancelled }.
 announce-status-reason = Motivo: { $reason } ({ $count })
+announce-done-rooms = { $rooms ->
+        [one] Nelle stanze della zona: 1 messaggio pubblicato
+       *[other] Nelle stanze della zona: { $rooms } messaggi pubblicati
+    }{ $missed ->
+        [0] .
+       *[other] , { $missed } non riusciti.
+    }
+announce-rooms-only-button = Solo le stanze della zona ({ $rooms })
+announce-ask-rooms = La zona ha { $rooms ->
+        [one] una stanza collegata
+       *[other] { $rooms } stanze collegate
+    } (gruppi generali e di avvisi; mai quelle dei moderatori). Lo pubblico anche lì?
+announce-rooms-also = Sì, anche nelle stanze
+announce-rooms-none = No, solo alle persone
+announce-preview-rooms = Ecco come lo leggerà chi è nelle stanze della zona:
+announce-who-rooms = le stanze collegate
+announce-who-and-rooms = { $who } e le stanze collegate
+announce-estimate-rooms = Se partisse ora lo riceverebbero { $telegram } su Telegram, { $matrix } su Matrix e { $other } altrove, più { $rooms ->
+        [one] 1 stanza
+       *[other] { $rooms } stanze
+    }; l'invio richiede circa { $seconds } s.
+announce-status-rooms = Stanze su { $network } — pubblicato: { $sent }, in coda: { $queued }, non riuscito: { $failed }, non raggiungibili: { $unreachable }, annullati prima di partire: { $cancelled }.
 help-announce-staff = Per gli avvisi: /announce – prepara un avviso per la tua zona; /announce list, /announce status NUMERO, /announce cancel NUMERO.
 ## Rooms and moderation
 

@@ -32,13 +32,20 @@ fn line(text: &str) -> Body {
 
 impl Chat {
     async fn at(now: chrono::DateTime<chrono::Utc>) -> Chat {
+        Self::with_couriers(now, Vec::new()).await
+    }
+
+    /// With capturing couriers of other networks beside the console's.
+    async fn with_couriers(now: chrono::DateTime<chrono::Utc>, more: Vec<Arc<CapturingCourier>>) -> Chat {
         let (store, dir) = sqlite_store().await;
         let courier = CapturingCourier::new(Network::Console);
+        let mut couriers: Vec<Arc<dyn vicinato::courier::Courier>> = vec![courier.clone()];
+        couriers.extend(more.into_iter().map(|c| c as Arc<dyn vicinato::courier::Courier>));
         let settings = vicinato::conversation::ConversationSettings {
             limits: vicinato::conversation::limits::Limits::off(),
             ..Default::default()
         };
-        let options = Options { couriers: vec![courier.clone()], settings: Some(settings), ..Default::default() };
+        let options = Options { couriers, settings: Some(settings), ..Default::default() };
         let (app, clock) = spawn_app(store.clone(), now, options).await;
         Chat { app, clock, courier, store, _dir: dir }
     }
@@ -366,7 +373,7 @@ async fn a_resident_stops_announcements_of_one_topic_by_command_or_in_words_and_
     let tree = TerritoryTree::new(chat.store.territories().await.unwrap()).unwrap();
     let to = |who: Who| vicinato::core::announcements::compose::Draft {
         texts: AnnouncementTexts { it: "Avviso".into(), en: None },
-        audience: Audience { territory: Some(TerritoryId::new("centocelle")), who },
+        audience: Audience { territory: Some(TerritoryId::new("centocelle")), who, rooms: Default::default() },
         at: None,
         recurrence: None,
     };
@@ -453,4 +460,90 @@ async fn staff_correct_an_announcement_in_chat_residents_read_only_the_new_text_
     assert!(text.contains("è annullato: non si può correggere") && text.contains("/announce"), "{text}");
     let (text, _) = chat.says("sara", Lang::It, press("ann:fix:yes")).await;
     assert!(text.contains("non è più valido") || text.contains("scaduto"), "no correction in progress: {text}");
+}
+
+#[tokio::test]
+async fn staff_send_to_the_territorys_rooms_too_and_only_its_general_and_announcements_rooms_get_one_copy() {
+    use vicinato::domain::rooms::{ModEntry, Room, RoomPurpose};
+    let telegram = CapturingCourier::for_channel(Network::Telegram, "telegram:test");
+    let chat = Chat::with_couriers(saturday_morning(), vec![telegram.clone()]).await;
+    chat.resident("rosa", "centocelle", Lang::It).await;
+    let sara = chat.staff("sara", Some("roma-m05"), Role::Staff).await;
+    chat.courier.take();
+    let now = chat.clock.now();
+    for (id, territory, purpose) in [
+        ("-1", "centocelle", RoomPurpose::General),
+        ("-2", "roma-m05", RoomPurpose::Announcements),
+        ("-3", "roma-m05", RoomPurpose::Moderators),
+        ("-4", "san-lorenzo", RoomPurpose::General),
+    ] {
+        let room = Room {
+            network: Network::Telegram,
+            chat_id: id.into(),
+            territory: TerritoryId::new(territory),
+            purpose,
+            linked_by: sara.id,
+            linked_at: now,
+        };
+        let entry = ModEntry {
+            at: now,
+            actor: Some(sara.id),
+            subject: None,
+            action: "link".into(),
+            reason: String::new(),
+            territory: TerritoryId::new(territory),
+            network: Some(Network::Telegram),
+            chat: Some(id.into()),
+            until: None,
+        };
+        chat.store.room_link(&room, &entry).await.unwrap();
+    }
+
+    let (_, buttons) = chat.says("sara", Lang::It, line("/annuncio")).await;
+    assert!(buttons.contains(&"ann:rooms:only".to_owned()), "the rooms alone are offered: {buttons:?}");
+    let (text, buttons) = chat.says("sara", Lang::It, press("ann:w:home")).await;
+    assert!(text.contains("La zona ha 2 stanze collegate") && text.contains("Lo pubblico anche lì?"), "{text}");
+    assert_eq!(buttons, ["ann:rooms:also", "ann:rooms:none"]);
+    chat.says("sara", Lang::It, press("ann:rooms:also")).await;
+    chat.says("sara", Lang::It, line("Assemblea <b>giovedì</b>")).await;
+    chat.says("sara", Lang::It, line("Meeting on Thursday")).await;
+    let (preview, _) = chat.says("sara", Lang::It, line("ora")).await;
+    assert!(preview.contains("Ecco come lo leggerà chi è nelle stanze della zona:"), "{preview}");
+    assert!(preview.contains("Per chi abita lì e le stanze collegate in Municipio V, subito."), "{preview}");
+    assert!(preview.contains("0 su Telegram, 0 su Matrix e 1 altrove, più 2 stanze"), "{preview}");
+    let (text, _) = chat.says("sara", Lang::It, press("ann:send:yes")).await;
+    assert!(text.contains("l'avviso numero 1 parte subito"), "{text}");
+    chat.run_jobs().await;
+    let mut posted: Vec<(String, String)> = telegram
+        .take()
+        .into_iter()
+        .map(|(room, lang, reply)| (room.external_id, chat.engine().render(lang, &reply).plain_text()))
+        .collect();
+    posted.sort();
+    let rooms: Vec<&str> = posted.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(rooms, ["-1", "-2"], "never the moderators room nor one outside the scope");
+    assert!(posted[0].1.contains("Assemblea <b>giovedì</b>") && posted[0].1.contains("Meeting on Thursday"));
+    assert!(!posted[0].1.contains("/notifications"), "a room has no one to opt out: {}", posted[0].1);
+    let people: Vec<String> = chat.copies().into_iter().map(|(n, _)| n).collect();
+    assert!(people.contains(&"rosa".to_owned()), "{people:?}");
+    chat.run_jobs().await;
+    assert!(telegram.take().is_empty(), "once");
+
+    let (status, _) = chat.says("sara", Lang::It, line("/announce status 1")).await;
+    assert!(status.contains("Stanze su Telegram — pubblicato: 2, in coda: 0"), "{status}");
+    assert!(status.contains("1 destinatari"), "people counted apart: {status}");
+
+    // Only the rooms: nobody gets a copy of their own.
+    chat.says("sara", Lang::It, line("/annuncio")).await;
+    let (text, _) = chat.says("sara", Lang::It, press("ann:rooms:only")).await;
+    assert!(text.contains("Scrivi il testo dell'avviso in italiano"), "{text}");
+    chat.says("sara", Lang::It, line("Solo nei gruppi")).await;
+    chat.says("sara", Lang::It, press("ann:noen")).await;
+    let (preview, _) = chat.says("sara", Lang::It, press("ann:now")).await;
+    assert!(!preview.contains("chi usa l'italiano"), "no personal copy to preview: {preview}");
+    chat.says("sara", Lang::It, press("ann:send:yes")).await;
+    chat.run_jobs().await;
+    assert_eq!(telegram.take().len(), 2);
+    let own: Vec<String> = chat.copies().into_iter().map(|(n, _)| n).collect();
+    assert!(!own.contains(&"rosa".to_owned()), "{own:?}");
 }

@@ -41,7 +41,7 @@ async fn an_announcement_reaches_each_resident_of_its_territory_once_in_their_la
             it: "Mercato sabato in piazza <b>&</b>".into(),
             en: Some("Market on Saturday <script>".into()),
         },
-        audience: Audience { territory: Some(TerritoryId::new("roma-m05")), who: Who::Home },
+        audience: Audience { territory: Some(TerritoryId::new("roma-m05")), who: Who::Home, rooms: Default::default() },
         at: None,
         recurrence: None,
     };
@@ -151,7 +151,11 @@ async fn telegram_copies_older_than_48_hours_keep_their_text_and_a_done_announce
     let new = vicinato::store::NewAnnouncement {
         author: None,
         texts: AnnouncementTexts { it: "Mercato sabato".into(), en: None },
-        audience: Audience { territory: Some(TerritoryId::new("centocelle")), who: Who::Home },
+        audience: Audience {
+            territory: Some(TerritoryId::new("centocelle")),
+            who: Who::Home,
+            rooms: Default::default(),
+        },
         at: sent_long_ago,
         recurrence: None,
         series: None,
@@ -168,6 +172,7 @@ async fn telegram_copies_older_than_48_hours_keep_their_text_and_a_done_announce
         sent_at: Some(sent_long_ago),
         message_id: Some("41".into()),
         version: 0,
+        room: None,
     };
     // Only on Telegram: refused, saying why.
     let only_telegram = store.announcement_add(&new, None, sent_long_ago).await.unwrap();

@@ -638,3 +638,29 @@ fn broadcast_send_refuses_an_unknown_territory_a_bad_target_a_past_time_and_an_e
     let out = vicinato(dir.path(), &["broadcast", "list"], "");
     assert_eq!(stdout(&out), "No announcements.\n");
 }
+
+#[test]
+fn broadcast_send_to_the_rooms_too_or_only_to_them_says_so_in_the_list_and_counts_rooms_in_the_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let send = |extra: &[&str]| {
+        let mut all =
+            vec!["broadcast", "send", "--to", "territory:centocelle", "--text", "Festa", "--at", "2099-06-01 09:00"];
+        all.extend_from_slice(extra);
+        vicinato(dir.path(), &all, "")
+    };
+    let out = send(&["--rooms"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "1\n");
+    let out = send(&["--rooms-only"]);
+    assert_eq!(stdout(&out), "2\n", "{}", stderr(&out));
+    let out = send(&["--rooms-only", "--interest", "food"]);
+    assert!(!out.status.success(), "rooms only has no interest to filter by");
+    let out = vicinato(dir.path(), &["broadcast", "list"], "");
+    let listed = stdout(&out);
+    assert!(listed.contains("territory:centocelle +rooms\tFesta"), "{listed}");
+    assert!(listed.contains("territory:centocelle rooms-only\tFesta"), "{listed}");
+    let out = vicinato(dir.path(), &["broadcast", "status", "2", "--json"], "");
+    let status: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!((status["rooms_total"].as_i64(), status["rooms"].as_array().map(Vec::len)), (Some(0), Some(0)));
+    assert_eq!(status["audience"], "territory:centocelle rooms-only");
+}

@@ -95,6 +95,7 @@ conformance!(
     an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs,
     copies_are_added_once_per_person_and_recorded_once,
     copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancellation_and_edits_are_kept_once,
+    room_copies_are_kept_once_per_room_recorded_as_their_network_answered_edited_once_and_taken_back_by_a_cancellation,
     rooms_sanctions_and_their_log_are_kept_and_a_sanction_ends_once,
     room_texts_are_kept_per_scope_kind_and_language_and_a_case_closes_once,
 );
@@ -1900,7 +1901,7 @@ mod announcement_helpers {
         NewAnnouncement {
             author: None,
             texts: AnnouncementTexts { it: "Mercato sabato".into(), en: Some("Market on Saturday".into()) },
-            audience: Audience { territory: territory.map(TerritoryId::new), who },
+            audience: Audience { territory: territory.map(TerritoryId::new), who, rooms: Default::default() },
             at,
             recurrence: Some(Recurrence::Weekly { weekday: 1, hour: 9, minute: 0 }),
             series: None,
@@ -1931,6 +1932,7 @@ mod announcement_helpers {
             sent_at: None,
             message_id: None,
             version: 0,
+            room: None,
         }
     }
 }
@@ -2074,7 +2076,7 @@ async fn an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs(st
     let who = |territory: Option<&'static str>, who: Who, topic: &'static str| {
         let store = store.clone();
         async move {
-            let audience = Audience { territory: territory.map(TerritoryId::new), who };
+            let audience = Audience { territory: territory.map(TerritoryId::new), who, rooms: Default::default() };
             let found = store.audience(&audience, topic, now).await.unwrap();
             found.into_iter().map(|c| (c.person, c.opted_out)).collect::<Vec<_>>()
         }
@@ -2094,7 +2096,8 @@ async fn an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs(st
         assert_eq!(everyone.iter().filter(|(q, _)| *q == p).count(), 1, "{p} once in {everyone:?}");
     }
     // What choosing a copy's destination needs: the bot last written to, and reachability.
-    let audience = Audience { territory: Some(TerritoryId::new("centocelle")), who: Who::Home };
+    let audience =
+        Audience { territory: Some(TerritoryId::new("centocelle")), who: Who::Home, rooms: Default::default() };
     let found = store.audience(&audience, GENERAL_TOPIC, now).await.unwrap();
     let account = &found[0].accounts[0];
     assert_eq!((account.channel.as_deref(), account.unreachable), (Some("telegram:b"), true));
@@ -2316,7 +2319,9 @@ async fn copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancell
     }
     let rows = store.outbox_pending(channel, 0, 10).await.unwrap();
     assert_eq!(rows.len(), 3);
-    assert!(store.copy_settled(Some(rows[0].id), id, ada, &CopyState::Sent, None, Some("77"), 0, now).await.unwrap());
+    assert!(
+        store.copy_settled(Some(rows[0].id), id, ada, &CopyState::Sent, None, Some("77"), 0, None, now).await.unwrap()
+    );
     assert!(store.outbox_sending(rows[1].id, now).await.unwrap(), "Bob's is marked");
 
     let texts = AnnouncementTexts { it: "Mercato domenica".into(), en: None };
@@ -2370,7 +2375,10 @@ async fn copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancell
     // old for Telegram.
     let long_ago = now - chrono::Duration::hours(49);
     assert!(
-        store.copy_settled(Some(rows[1].id), id, bob, &CopyState::Sent, None, Some("78"), 0, long_ago).await.unwrap()
+        store
+            .copy_settled(Some(rows[1].id), id, bob, &CopyState::Sent, None, Some("78"), 0, None, long_ago)
+            .await
+            .unwrap()
     );
     assert_eq!(store.edits_open(id, 1, &cutoff, now).await.unwrap(), 1);
     let counts: Vec<_> =
@@ -2390,4 +2398,134 @@ async fn copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancell
     assert_eq!(counts.iter().filter(|c| c.state == "cancelled").map(|c| c.count).sum::<i64>(), 2);
     let cancelled = AnnouncementTexts { it: "troppo tardi".into(), en: None };
     assert_eq!(store.announcement_correct(id, &cancelled, None, &fix, now).await.unwrap(), None, "not corrected");
+}
+
+async fn room_copies_are_kept_once_per_room_recorded_as_their_network_answered_edited_once_and_taken_back_by_a_cancellation(
+    store: Arc<dyn Store>,
+) {
+    use announcement_helpers::*;
+    let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    let id = store.announcement_add(&announcement(None, Who::Home, now), Some(&send_job(now)), now).await.unwrap();
+    let room = |network: Network, chat: &str| RoomCopy {
+        announcement: id,
+        network,
+        channel: format!("{network}:vicinato"),
+        chat: chat.into(),
+        state: CopyState::Queued,
+        sent_at: None,
+        message_id: None,
+        version: 0,
+        edit: None,
+    };
+    let (general, news, matrix, late) = (
+        room(Network::Telegram, "-100"),
+        room(Network::Telegram, "-200"),
+        room(Network::Matrix, "!r:x"),
+        room(Network::Telegram, "-300"),
+    );
+    let all = [general.clone(), news.clone(), matrix.clone(), late.clone()];
+    assert_eq!(store.room_copies_add(&all).await.unwrap(), 4);
+    assert_eq!(store.room_copies_add(&all).await.unwrap(), 0, "a room keeps its one copy");
+    // Three are handed to bulk lanes; the fourth stays queued.
+    let channel = "telegram:vicinato";
+    for c in &all[..3] {
+        assert!(store.outbox_push_once(channel, &[item(&c.chat, "copy")], &c.delivery_key(), now).await.unwrap());
+        assert!(store.room_copy_handed(c, &CopyState::Sending, true, now).await.unwrap());
+        assert!(!store.room_copy_handed(c, &CopyState::Sending, true, now).await.unwrap(), "once");
+    }
+    let rows = store.outbox_pending(channel, 0, 10).await.unwrap();
+    assert_eq!(rows.len(), 3);
+    let sent = CopyState::Sent;
+    assert!(
+        store
+            .room_copy_settled(Some(rows[0].id), id, Network::Telegram, "-100", &sent, None, Some("5"), 0, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store.room_copy_settled(None, id, Network::Telegram, "-100", &sent, None, Some("6"), 0, now).await.unwrap(),
+        "recorded once"
+    );
+    assert!(
+        store
+            .room_copy_settled(Some(rows[2].id), id, Network::Matrix, "!r:x", &sent, None, Some("$e"), 0, now)
+            .await
+            .unwrap()
+    );
+    let by_chat = |copies: &[RoomCopy], chat: &str| copies.iter().find(|c| c.chat == chat).unwrap().clone();
+    let now_copies = store.room_copies(id, None, 10).await.unwrap();
+    assert_eq!(by_chat(&now_copies, "-100").message_id.as_deref(), Some("5"));
+    assert_eq!(store.room_copies(id, Some(&CopyState::Sent), 10).await.unwrap().len(), 2);
+
+    // A correction takes back the copy still waiting in the outbox and frees its key; the sent
+    // ones get one edit each, opened once, the Matrix one too.
+    let fix = vicinato::store::NewJob {
+        kind: "announcement-correct".into(),
+        key: Some(format!("announce-fix:{id}")),
+        payload: format!("{{\"announcement\":{id}}}"),
+        due_at: now,
+        cron: None,
+        zone: "UTC".into(),
+    };
+    let texts = AnnouncementTexts { it: "Mercato domenica".into(), en: None };
+    assert_eq!(store.announcement_correct(id, &texts, None, &fix, now).await.unwrap(), Some(1));
+    let after = store.room_copies(id, None, 10).await.unwrap();
+    assert_eq!(by_chat(&after, "-200").state, CopyState::Queued, "taken back");
+    assert!(store.outbox_pending(channel, 0, 10).await.unwrap().is_empty());
+    assert!(
+        store.outbox_push_once(channel, &[item("-200", "fixed")], &news.delivery_key(), now).await.unwrap(),
+        "its delivery key is free again"
+    );
+    let cutoff = [(Network::Telegram, now - chrono::Duration::hours(48))];
+    assert_eq!(store.room_edits_open(id, 1, &cutoff, now).await.unwrap(), 2);
+    assert_eq!(store.room_edits_open(id, 1, &cutoff, now).await.unwrap(), 0, "once");
+    let queued = store.room_edits(id, 1, &EditState::Queued, 10).await.unwrap();
+    assert_eq!(queued.iter().map(|c| c.chat.as_str()).collect::<Vec<_>>(), ["!r:x", "-100"]);
+    assert!(store.room_edit_settled(None, id, Network::Telegram, "-100", 1, &EditState::Sent, now).await.unwrap());
+    assert!(
+        !store.room_edit_settled(None, id, Network::Telegram, "-100", 1, &EditState::Sent, now).await.unwrap(),
+        "recorded once"
+    );
+    let edited = by_chat(&store.room_copies(id, None, 10).await.unwrap(), "-100");
+    assert_eq!((edited.version, edited.edit), (1, Some((1, EditState::Sent))));
+
+    // Cancelling: the Matrix edit still queued and the copies not on their way are cancelled.
+    assert!(store.room_copy_handed(&news, &CopyState::Sending, true, now).await.unwrap());
+    assert!(store.announcement_cancel(id, &format!("announce:{id}"), now).await.unwrap());
+    let end = store.room_copies(id, None, 10).await.unwrap();
+    assert_eq!(
+        end.iter().map(|c| (c.chat.as_str(), c.state.clone())).collect::<Vec<_>>(),
+        [
+            ("!r:x", CopyState::Sent),
+            ("-100", CopyState::Sent),
+            ("-200", CopyState::Cancelled),
+            ("-300", CopyState::Cancelled)
+        ]
+    );
+    assert_eq!(by_chat(&end, "!r:x").edit, Some((1, EditState::Cancelled)));
+    assert!(store.outbox_pending(channel, 0, 10).await.unwrap().is_empty(), "taken back from the outbox");
+    let counts: Vec<_> = store
+        .room_copy_counts(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.network.as_str().to_owned(), c.state, c.count))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("matrix".to_owned(), "sent".to_owned(), 1),
+            ("telegram".to_owned(), "cancelled".to_owned(), 2),
+            ("telegram".to_owned(), "sent".to_owned(), 1)
+        ]
+    );
+
+    // A Matrix person's copy keeps the room it was sent in.
+    let ada = someone(&store, "room-ada").await;
+    store.recipients_add(&[copy(id, ada, CopyState::Queued)]).await.unwrap();
+    assert!(
+        store.copy_settled(None, id, ada, &CopyState::Sent, None, Some("$a"), 0, Some("!dm:x"), now).await.unwrap()
+    );
+    let kept = store.recipients(id, Some(&CopyState::Sent), 10).await.unwrap().remove(0);
+    assert_eq!(kept.room.as_deref(), Some("!dm:x"));
 }

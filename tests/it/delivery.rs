@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use vicinato::config::Secret;
 use vicinato::core::announcements::{By, status};
+use vicinato::domain::rooms::RoomPurpose;
 use vicinato::domain::*;
 use vicinato::store::Store;
 use vicinato::transport::telegram::inbound::Target;
@@ -416,5 +417,219 @@ async fn cancelling_mid_send_leaves_the_queued_copies_unsent_and_counts_them_can
     // Its send job looks again and sends nothing more.
     app.scheduler.run_due(now + chrono::Duration::seconds(10)).await.unwrap();
     assert_eq!(copies(store.as_ref(), id).await, all);
+    no_violations(&server);
+}
+
+/// Links a Telegram group of the test server to a territory with a purpose.
+async fn link_group(
+    store: &dyn Store,
+    server: &TestServer,
+    id: i64,
+    territory: &str,
+    purpose: RoomPurpose,
+    by: PersonId,
+) {
+    use vicinato::domain::rooms::{ModEntry, Room};
+    server.group(id, &format!("Gruppo {id}"), false);
+    let now = saturday_morning();
+    let room = Room {
+        network: Network::Telegram,
+        chat_id: id.to_string(),
+        territory: TerritoryId::new(territory),
+        purpose,
+        linked_by: by,
+        linked_at: now,
+    };
+    let entry = ModEntry {
+        at: now,
+        actor: Some(by),
+        subject: None,
+        action: "link".into(),
+        reason: String::new(),
+        territory: TerritoryId::new(territory),
+        network: Some(Network::Telegram),
+        chat: Some(id.to_string()),
+        until: None,
+    };
+    store.room_link(&room, &entry).await.unwrap();
+}
+
+/// Waits until no room copy of the announcement is on its way.
+async fn rooms_settled(store: &dyn Store, id: AnnouncementId) -> Vec<RoomCopy> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let all = store.room_copies(id, None, 100).await.unwrap();
+        if all.iter().all(|c| c.state.is_final()) || tokio::time::Instant::now() > deadline {
+            return all;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn staff_of_a_territory_reach_each_of_its_rooms_once_on_telegram_and_a_correction_edits_the_group_message() {
+    use vicinato::core::announcements::{compose, correct};
+    let server = TestServer::start(TOKEN).await.unwrap();
+    let (store, _dir) = sqlite_store().await;
+    let (app, bot) = app_with_bot(store.clone(), &server, options(&server)).await;
+    let people = residents(store.as_ref(), &server, 80_000, 2).await;
+    let now = saturday_morning();
+    let mut staff = store.person_for_account(&Account::new(Network::Telegram, "80900"), "x", now).await.unwrap();
+    store
+        .grant_role(staff.id, &RoleGrant { role: Role::Staff, territory: Some(TerritoryId::new("centocelle")) }, now)
+        .await
+        .unwrap();
+    staff = store.person(staff.id).await.unwrap().unwrap();
+    link_group(store.as_ref(), &server, -1001, "centocelle", RoomPurpose::General, staff.id).await;
+    link_group(store.as_ref(), &server, -1002, "centocelle", RoomPurpose::Announcements, staff.id).await;
+    link_group(store.as_ref(), &server, -1003, "centocelle", RoomPurpose::Moderators, staff.id).await;
+    link_group(store.as_ref(), &server, -1004, "ostia", RoomPurpose::General, staff.id).await;
+    let tree = tree_of(store.as_ref()).await;
+    let draft = |territory: &str, rooms: RoomsTarget| compose::Draft {
+        texts: AnnouncementTexts { it: "Festa in piazza".into(), en: Some("Party in the square".into()) },
+        audience: Audience { territory: Some(TerritoryId::new(territory)), who: Who::Home, rooms },
+        at: None,
+        recurrence: None,
+    };
+    let zone = chrono_tz::Europe::Rome;
+    // Staff of Centocelle cannot reach Ostia's rooms.
+    let elsewhere =
+        compose::compose(By::Person(&staff), draft("ostia", RoomsTarget::Only), store.as_ref(), &tree, &[], zone, now)
+            .await
+            .unwrap();
+    assert_eq!(elsewhere, Err(vicinato::core::announcements::Refusal::NotAllowed));
+    let a = compose::compose(
+        By::Person(&staff),
+        draft("centocelle", RoomsTarget::Also),
+        store.as_ref(),
+        &tree,
+        &[],
+        zone,
+        now,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let ran = app.scheduler.run_due(now).await.unwrap();
+    assert_eq!((ran.ran, ran.failed), (1, 0));
+    let running = run(bot);
+    let rooms = rooms_settled(store.as_ref(), a.id).await;
+    settled(store.as_ref(), a.id).await;
+    running.stop().await;
+
+    assert_eq!(rooms.len(), 2, "the general and announcements rooms, never the moderators' or Ostia's: {rooms:?}");
+    for group in [-1001, -1002] {
+        let got = server.messages(group);
+        assert_eq!(got.len(), 1, "one copy in group {group}: {got:#?}");
+        assert!(
+            got[0].text.contains("Festa in piazza") && got[0].text.contains("Party in the square"),
+            "{}",
+            got[0].text
+        );
+        let copy = rooms.iter().find(|c| c.chat == group.to_string()).unwrap();
+        assert_eq!(copy.state, CopyState::Sent);
+        assert_eq!(copy.message_id, Some(got[0].message_id.to_string()));
+    }
+    assert!(server.messages(-1003).is_empty(), "a moderators room is never a target");
+    assert!(server.messages(-1004).is_empty(), "a room outside the scope is never reached");
+    for (_, user) in &people {
+        assert_eq!(server.messages(user.id).len(), 1, "people get their own copy too");
+    }
+    let s = status::status(By::Person(&staff), a.id, store.as_ref(), &tree).await.unwrap().unwrap();
+    assert_eq!((s.room_count(Some(Network::Telegram), "sent"), s.room_total()), (2, 2));
+    assert_eq!(s.total(), people.len() as i64, "people are counted apart from rooms");
+
+    // A restart that runs the send job again sends no room a second copy.
+    store.job_put(&vicinato::core::announcements::send_job(Some(a.id), now), now).await.unwrap();
+    app.scheduler.run_due(now + chrono::Duration::seconds(1)).await.unwrap();
+    assert_eq!(store.room_copies(a.id, None, 100).await.unwrap(), rooms, "nothing queued again");
+
+    // A correction edits the message in each group, once; a new process sends the edits.
+    let texts = AnnouncementTexts { it: "Festa in piazza domenica".into(), en: None };
+    let done = correct::correct(By::Person(&staff), a.id, texts, store.as_ref(), &tree, now).await.unwrap().unwrap();
+    assert_eq!(done.sent, people.len() as i64 + 2, "people's copies and rooms' copies get an edit");
+    app.scheduler.run_due(now + chrono::Duration::seconds(2)).await.unwrap();
+    let bot = TelegramBot::connect(app.engine.clone(), options(&server)).await.expect("bot connects");
+    let running = run(bot);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let rooms = store.room_copies(a.id, None, 100).await.unwrap();
+        let s = status::status(By::Operator, a.id, store.as_ref(), &tree).await.unwrap().unwrap();
+        if rooms.iter().all(|c| c.edit == Some((1, EditState::Sent)))
+            && s.edit_count(1, "sent") == people.len() as i64 + 2
+        {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the rooms' edits never went: {rooms:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    running.stop().await;
+    for group in [-1001, -1002] {
+        let got = server.messages(group);
+        assert_eq!(got.len(), 1, "still one message in group {group}: {got:#?}");
+        assert_eq!(got[0].edits, 1, "edited once");
+        assert!(got[0].text.contains("Festa in piazza domenica"), "{}", got[0].text);
+    }
+    let s = status::status(By::Operator, a.id, store.as_ref(), &tree).await.unwrap().unwrap();
+    assert_eq!(s.edit_count(1, "sent"), people.len() as i64 + 2);
+    no_violations(&server);
+}
+
+#[tokio::test]
+async fn a_room_copy_telegram_took_but_the_process_never_recorded_is_not_posted_again_after_a_restart() {
+    use vicinato::core::announcements::compose;
+    let server = TestServer::start(TOKEN).await.unwrap();
+    let (store, _dir) = sqlite_store().await;
+    let mut dying = options(&server);
+    dying.limits.max_in_flight = 1;
+    dying.stop_sender_after_bulk = Some(2);
+    let (app, bot) = app_with_bot(store.clone(), &server, dying).await;
+    let now = saturday_morning();
+    let linker = store.person_for_account(&Account::new(Network::Telegram, "85000"), "x", now).await.unwrap();
+    let groups = [-2001, -2002, -2003];
+    for g in groups {
+        link_group(store.as_ref(), &server, g, "centocelle", RoomPurpose::General, linker.id).await;
+    }
+    let draft = compose::Draft {
+        texts: AnnouncementTexts { it: "Acqua sospesa".into(), en: None },
+        audience: Audience {
+            territory: Some(TerritoryId::new("centocelle")),
+            who: Who::Home,
+            rooms: RoomsTarget::Only,
+        },
+        at: None,
+        recurrence: None,
+    };
+    let tree = tree_of(store.as_ref()).await;
+    let a = compose::compose(By::Operator, draft, store.as_ref(), &tree, &[], chrono_tz::Europe::Rome, now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(app.scheduler.run_due(now).await.unwrap().failed, 0);
+    let running = run(bot);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while vicinato::transport::telegram::sender::SendStats::get(&running.stats.bulk_delivered) < 2
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    running.stop().await;
+    let after_crash = store.room_copies(a.id, None, 10).await.unwrap();
+    assert_eq!(after_crash.iter().filter(|c| c.state == CopyState::Sent).count(), 1, "the second was never recorded");
+    assert_eq!(server.sent_count(), 2, "Telegram took two");
+
+    let (_app2, bot2) = app_with_bot(store.clone(), &server, options(&server)).await;
+    let running = run(bot2);
+    let rooms = rooms_settled(store.as_ref(), a.id).await;
+    running.stop().await;
+    for g in groups {
+        assert_eq!(server.messages(g).len(), 1, "group {g} got the copy exactly once");
+    }
+    assert!(rooms.iter().all(|c| c.state == CopyState::Sent), "{rooms:?}");
+    let unconfirmed: Vec<_> = rooms.iter().filter(|c| c.message_id.is_none()).collect();
+    assert_eq!(unconfirmed.len(), 1, "the one in doubt is recorded without an id: {rooms:?}");
+    let s = status::status(By::Operator, a.id, store.as_ref(), &tree).await.unwrap().unwrap();
+    assert_eq!((s.room_count(None, "sent"), s.total()), (3, 0));
+    assert_eq!(s.reasons(), vec![(UNCONFIRMED.to_owned(), 1)]);
     no_violations(&server);
 }

@@ -858,10 +858,11 @@ async fn a_matrix_copy_is_recorded_with_its_event_id_and_a_correction_replaces_t
         originals.push((copy.event, copy.room));
     }
     let all = copies_settled(store.as_ref(), id).await;
-    for ((_, person), (event, _)) in people.iter().zip(&originals) {
+    for ((_, person), (event, room)) in people.iter().zip(&originals) {
         let copy = all.iter().find(|c| c.person == person.id).unwrap();
         assert_eq!(copy.state, CopyState::Sent);
         assert_eq!(copy.message_id.as_ref(), Some(event), "the event id the homeserver gave is kept");
+        assert_eq!(copy.room.as_deref(), Some(room.as_str()), "and the room it was sent in, where its edit goes");
     }
 
     let tree = TerritoryTree::new(store.territories().await.unwrap()).unwrap();
@@ -920,4 +921,99 @@ async fn under_a_low_rate_limit_every_matrix_copy_arrives_once_after_the_homeser
         resident.nothing_more(Duration::from_secs(2)).await;
     }
     running.stop().await;
+}
+
+#[tokio::test]
+async fn an_announcement_to_the_territorys_rooms_reaches_a_linked_matrix_room_once_and_its_correction_replaces_it_there()
+ {
+    use vicinato::core::announcements::{By, compose, correct};
+    use vicinato::domain::rooms::{ModEntry, Room, RoomPurpose};
+    use vicinato::domain::{
+        Account, AnnouncementTexts, Audience, CopyState, EditState, Network, RoomsTarget, TerritoryId, TerritoryTree,
+        Who,
+    };
+    let Some(hs) = shared() else { return };
+    let (store, _db) = sqlite_store().await;
+    let now = saturday_morning();
+    let (mut app, _clock) = spawn_app(store.clone(), now, Options::default()).await;
+    let account = bot_account(hs).await;
+    let (courier, bot) = connect_bot(hs, &account, app.engine.clone(), 100).await;
+    app.add_courier(Arc::new(courier));
+    let bot_id = UserId::parse(&account.user).unwrap();
+    let ada = Resident::new(hs, &unique("ada")).await;
+    let mut bob = Resident::new(hs, &unique("bob")).await;
+    let general = ada.room_with(&[&bot_id, &bob.user_id()], false, false).await;
+    bob.join(&general, 3).await;
+    let moderators = ada.room_with(&[&bot_id, &bob.user_id()], false, false).await;
+    bob.join(&moderators, 3).await;
+    let linker =
+        store.person_for_account(&Account::new(Network::Matrix, ada.user_id().to_string()), "x", now).await.unwrap();
+    for (room, purpose) in [(&general, RoomPurpose::General), (&moderators, RoomPurpose::Moderators)] {
+        let chat = room.room_id().to_string();
+        let linked = Room {
+            network: Network::Matrix,
+            chat_id: chat.clone(),
+            territory: TerritoryId::new("centocelle"),
+            purpose,
+            linked_by: linker.id,
+            linked_at: now,
+        };
+        let entry = ModEntry {
+            at: now,
+            actor: Some(linker.id),
+            subject: None,
+            action: "link".into(),
+            reason: String::new(),
+            territory: TerritoryId::new("centocelle"),
+            network: Some(Network::Matrix),
+            chat: Some(chat),
+            until: None,
+        };
+        store.room_link(&linked, &entry).await.unwrap();
+    }
+    let tree = TerritoryTree::new(store.territories().await.unwrap()).unwrap();
+    let draft = compose::Draft {
+        texts: AnnouncementTexts { it: "Pulizia del parco sabato".into(), en: None },
+        audience: Audience {
+            territory: Some(TerritoryId::new("centocelle")),
+            who: Who::Home,
+            rooms: RoomsTarget::Only,
+        },
+        at: None,
+        recurrence: None,
+    };
+    let a = compose::compose(By::Operator, draft, store.as_ref(), &tree, &[], chrono_tz::Europe::Rome, now)
+        .await
+        .unwrap()
+        .unwrap();
+    let ran = app.scheduler.run_due(now).await.unwrap();
+    assert_eq!((ran.ran, ran.failed), (1, 0));
+    let copy = bob.until("Pulizia del parco sabato").await;
+    assert_eq!(copy.room, general.room_id(), "in the general room, never the moderators'");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let sent = loop {
+        let rooms = store.room_copies(a.id, None, 10).await.unwrap();
+        if rooms.iter().all(|c| c.state.is_final()) {
+            break rooms;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the room copy never settled: {rooms:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!((sent[0].state.clone(), sent[0].message_id.as_ref()), (CopyState::Sent, Some(&copy.event)));
+
+    let texts = AnnouncementTexts { it: "Pulizia del parco domenica".into(), en: None };
+    let done = correct::correct(By::Operator, a.id, texts, store.as_ref(), &tree, now).await.unwrap().unwrap();
+    assert_eq!(done.sent, 1);
+    app.scheduler.run_due(now).await.unwrap();
+    let edit = bob.until("Pulizia del parco domenica").await;
+    assert_eq!(edit.replaces.as_ref(), Some(&copy.event), "an m.replace of the room's copy");
+    assert_eq!(edit.room, general.room_id(), "in the room itself");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while store.room_copies(a.id, None, 10).await.unwrap()[0].edit != Some((1, EditState::Sent)) {
+        assert!(tokio::time::Instant::now() < deadline, "the edit was never recorded");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bob.nothing_more(Duration::from_secs(2)).await;
+    bot.stop().await;
 }

@@ -236,7 +236,11 @@ pub async fn announce_to_centocelle(app: &vicinato::app::App, text: &str) -> vic
     let tree = TerritoryTree::new(store.territories().await.unwrap()).unwrap();
     let draft = compose::Draft {
         texts: AnnouncementTexts { it: text.into(), en: None },
-        audience: Audience { territory: Some(TerritoryId::new("centocelle")), who: Who::Home },
+        audience: Audience {
+            territory: Some(TerritoryId::new("centocelle")),
+            who: Who::Home,
+            rooms: Default::default(),
+        },
         at: None,
         recurrence: None,
     };

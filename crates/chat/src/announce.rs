@@ -9,6 +9,11 @@
 //! each copy itself once the network answered (`sending` until then); the job looks again
 //! every few seconds and tells the author when the last copy is settled.
 //!
+//! The linked rooms an announcement asks for get one copy each (`expand::expand_rooms`),
+//! handed over the same way under the room copy's delivery key (`Couriers::deliver_room_copy`),
+//! in Italian with the English text after it and without the line on how to stop (a room
+//! cannot opt out); they are counted apart in the report.
+//!
 //! The correction job (`announcement-correct`) hands over the copies a correction queued
 //! again (with the new text) and one edit per copy sent with an older text, under the edit's
 //! delivery key, to the courier of the copy's bot; it looks again while copies are still on
@@ -24,7 +29,7 @@ use std::sync::Arc;
 use vicinato_core::announcements::correct::{self, CORRECT_JOB};
 use vicinato_core::announcements::{SEND_JOB, SendPayload, expand};
 use vicinato_core::scheduler::{JobHandler, Missed, Scheduler};
-use vicinato_domain::{Announcement, AnnouncementState, CopyState, EditState};
+use vicinato_domain::{Announcement, AnnouncementState, CopyState, EditState, room_text};
 use vicinato_store::{Job, NewJob};
 
 /// How many copies are read from the store at a time.
@@ -40,6 +45,11 @@ pub fn copy_message(text: &str) -> Msg {
     Msg::new("announce-copy").text("text", text)
 }
 
+/// The copy posted in a room: the text only (nobody in a room can opt the room out).
+pub fn room_copy_message(text: &str) -> Msg {
+    Msg::new("announce-room-copy").text("text", text)
+}
+
 /// The scheduler's side of an announcement.
 pub struct SendJob(pub Arc<Engine>);
 
@@ -53,13 +63,17 @@ impl JobHandler for SendJob {
             return Ok(());
         };
         let couriers = engine.couriers();
+        let tree = engine.snapshot().tree.clone();
+        expand::expand_rooms(&announcement, store, &tree, &couriers.channels()).await?;
         expand::expand(&announcement, store, &couriers.channels(), engine.settings().default_lang, now).await?;
+        hand_over_rooms(engine, &announcement, now).await?;
         hand_over(engine, &announcement, now).await?;
         // Copies in a bulk lane are recorded by their transport; until the last one is, the
         // job looks again shortly (under a new key each time, so finishing this run does not
         // delete the next), and the author is told only when every copy is settled.
-        let settling = store.recipients(announcement.id, Some(&CopyState::Sending), 1).await?;
-        if !settling.is_empty() {
+        let settling = !store.recipients(announcement.id, Some(&CopyState::Sending), 1).await?.is_empty()
+            || !store.room_copies(announcement.id, Some(&CopyState::Sending), 1).await?.is_empty();
+        if settling {
             let current = store.announcement(announcement.id).await?.map(|a| a.state);
             if current == Some(AnnouncementState::Sending) {
                 let round =
@@ -93,14 +107,24 @@ impl JobHandler for SendJob {
         {
             let counts = store.recipient_counts(announcement.id).await?;
             let of = |state: &str| counts.iter().filter(|c| c.state == state).map(|c| c.count).sum::<i64>();
+            let rooms = store.room_copies(announcement.id, None, BATCH).await?;
+            let rooms_sent = rooms.iter().filter(|r| r.state == CopyState::Sent).count() as i64;
             let msg = Msg::new("announce-done")
                 .num("id", announcement.id.0)
                 .num("sent", of("sent"))
                 .num("unreachable", of("unreachable") + of("blocked") + of("failed"))
                 .num("opted_out", of("opted_out"));
+            let mut reply = Reply::say(msg);
+            if !rooms.is_empty() {
+                reply = reply.then(
+                    Msg::new("announce-done-rooms")
+                        .num("rooms", rooms_sent)
+                        .num("missed", rooms.len() as i64 - rooms_sent),
+                );
+            }
             let lang = author.language.unwrap_or(engine.settings().default_lang);
             let key = format!("announce-done:{}", announcement.id);
-            match couriers.deliver_once(&author, lang, &Reply::say(msg), &key, now).await {
+            match couriers.deliver_once(&author, lang, &reply, &key, now).await {
                 Ok(_) | Err(CourierError::Unreachable(_)) => {}
                 Err(e) => tracing::warn!(announcement = %announcement.id, error = %e, "the author was not told"),
             }
@@ -148,6 +172,63 @@ async fn hand_over(engine: &Engine, announcement: &Announcement, now: DateTime<U
     Ok(())
 }
 
+/// Hands every queued room copy of an announcement to the courier of its bot, with the
+/// announcement's latest text (Italian, then English), and records the handover.
+async fn hand_over_rooms(engine: &Engine, announcement: &Announcement, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let store = engine.store().as_ref();
+    let couriers = engine.couriers();
+    let reply = Reply::say(room_copy_message(&room_text(&announcement.texts)));
+    for _ in 0..1_000 {
+        let queued = store.room_copies(announcement.id, Some(&CopyState::Queued), BATCH).await?;
+        if queued.is_empty() {
+            break;
+        }
+        let mut handed = 0;
+        for copy in &queued {
+            let mut copy = copy.clone();
+            copy.version = announcement.corrections;
+            let (state, lane) = match couriers.deliver_room_copy(&copy, &reply, now).await {
+                Ok(Handover::Lane) => (CopyState::Sending, true),
+                Ok(Handover::Done) => (CopyState::Sent, false),
+                Ok(Handover::Refused(why)) => (CopyState::Failed(why.to_owned()), false),
+                Err(CourierError::Unreachable(_)) => (CopyState::Unreachable, false),
+                Err(e) => return Err(anyhow::Error::new(e).context("a room's announcement copy waits for a retry")),
+            };
+            handed += usize::from(store.room_copy_handed(&copy, &state, lane, now).await?);
+        }
+        if handed == 0 {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Opens and hands over the edits a correction needs on room copies sent with an older text.
+async fn correct_rooms(engine: &Engine, announcement: &Announcement, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let store = engine.store().as_ref();
+    let couriers = engine.couriers();
+    let n = announcement.corrections;
+    store.room_edits_open(announcement.id, n, &correct::edit_cutoffs(now), now).await?;
+    let reply = Reply::say(room_copy_message(&room_text(&announcement.texts)));
+    loop {
+        let queued = store.room_edits(announcement.id, n, &EditState::Queued, BATCH).await?;
+        if queued.is_empty() {
+            break;
+        }
+        for copy in &queued {
+            let state = match couriers.deliver_room_edit(copy, n, &reply, now).await {
+                Ok(Handover::Lane) => EditState::Sending,
+                Ok(Handover::Done) => EditState::Sent,
+                Ok(Handover::Refused(why)) => EditState::Failed(why.to_owned()),
+                Err(CourierError::Unreachable(why)) => EditState::Failed(format!("no bot reaches {why}")),
+                Err(e) => return Err(anyhow::Error::new(e).context("a room copy's edit waits for a retry")),
+            };
+            store.room_edit_settled(None, announcement.id, copy.network, &copy.chat, n, &state, now).await?;
+        }
+    }
+    Ok(())
+}
+
 /// The scheduler's side of a correction: copies queued again go out with the new text, and
 /// copies sent with an older text get an edit.
 pub struct CorrectJob(pub Arc<Engine>);
@@ -166,8 +247,10 @@ impl JobHandler for CorrectJob {
             return Ok(());
         }
         if announcement.state == AnnouncementState::Sending {
+            hand_over_rooms(engine, &announcement, now).await?;
             hand_over(engine, &announcement, now).await?;
         }
+        correct_rooms(engine, &announcement, now).await?;
         store.edits_open(announcement.id, n, &correct::edit_cutoffs(now), now).await?;
         let couriers = engine.couriers();
         loop {
@@ -189,9 +272,17 @@ impl JobHandler for CorrectJob {
         }
         // Copies on their way when the correction came left with the old text: once they are
         // recorded, they get their edit too.
-        let on_the_way = store.recipients(announcement.id, Some(&CopyState::Sending), 1).await?;
-        let queued = store.recipients(announcement.id, Some(&CopyState::Queued), 1).await?;
-        if !on_the_way.is_empty() || (!queued.is_empty() && announcement.state == AnnouncementState::Sending) {
+        let on_the_way = !store.recipients(announcement.id, Some(&CopyState::Sending), 1).await?.is_empty()
+            || !store.room_copies(announcement.id, Some(&CopyState::Sending), 1).await?.is_empty()
+            // A room's edit of an earlier correction still on its way holds back this one's.
+            || store
+                .room_copies(announcement.id, None, BATCH)
+                .await?
+                .iter()
+                .any(|c| matches!(c.edit, Some((_, EditState::Sending))));
+        let queued = !store.recipients(announcement.id, Some(&CopyState::Queued), 1).await?.is_empty()
+            || !store.room_copies(announcement.id, Some(&CopyState::Queued), 1).await?.is_empty();
+        if on_the_way || (queued && announcement.state == AnnouncementState::Sending) {
             store.job_put(&correct::job(announcement.id, now + chrono::Duration::seconds(WAIT_SECONDS)), now).await?;
         }
         Ok(())

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::{Arc, Mutex};
 use vicinato_domain::rooms::RoomAction;
-use vicinato_domain::{Account, Lang, Network, Person, Recipient};
+use vicinato_domain::{Account, Lang, Network, Person, Recipient, RoomCopy};
 
 /// How a courier took an announcement copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +71,29 @@ pub trait Courier: Send + Sync + 'static {
     async fn deliver_edit(
         &self,
         _copy: &Recipient,
+        _correction: u32,
+        _reply: &Reply,
+        _now: DateTime<Utc>,
+    ) -> anyhow::Result<Handover> {
+        Ok(Handover::Refused("this network cannot edit a message"))
+    }
+
+    /// Queues an announcement's copy for a linked room (a group), once per copy (under
+    /// [`RoomCopy::delivery_key`]). A network without rooms refuses it.
+    async fn deliver_room_copy(
+        &self,
+        _copy: &RoomCopy,
+        _reply: &Reply,
+        _now: DateTime<Utc>,
+    ) -> anyhow::Result<Handover> {
+        Ok(Handover::Refused("this network has no rooms"))
+    }
+
+    /// Queues the edit of a room's copy already sent to the text of `correction`, once per
+    /// copy and correction (under [`RoomCopy::edit_key`]).
+    async fn deliver_room_edit(
+        &self,
+        _copy: &RoomCopy,
         _correction: u32,
         _reply: &Reply,
         _now: DateTime<Utc>,
@@ -223,6 +246,36 @@ impl Couriers {
         now: DateTime<Utc>,
     ) -> Result<Handover, CourierError> {
         self.courier_of(copy)?.deliver_edit(copy, correction, reply, now).await.map_err(CourierError::Failed)
+    }
+
+    /// The courier of the bot a room copy was assigned, or its network's first bot.
+    fn courier_of_room(&self, copy: &RoomCopy) -> Result<&Arc<dyn Courier>, CourierError> {
+        self.couriers
+            .iter()
+            .find(|c| c.channel() == copy.channel)
+            .or_else(|| self.for_network(copy.network))
+            .ok_or_else(|| CourierError::Unreachable(format!("room {}", copy.chat)))
+    }
+
+    /// Hands a room's copy to the bot it was assigned (or its network's first bot).
+    pub async fn deliver_room_copy(
+        &self,
+        copy: &RoomCopy,
+        reply: &Reply,
+        now: DateTime<Utc>,
+    ) -> Result<Handover, CourierError> {
+        self.courier_of_room(copy)?.deliver_room_copy(copy, reply, now).await.map_err(CourierError::Failed)
+    }
+
+    /// Hands the edit of a room's copy to the bot it was sent through.
+    pub async fn deliver_room_edit(
+        &self,
+        copy: &RoomCopy,
+        correction: u32,
+        reply: &Reply,
+        now: DateTime<Utc>,
+    ) -> Result<Handover, CourierError> {
+        self.courier_of_room(copy)?.deliver_room_edit(copy, correction, reply, now).await.map_err(CourierError::Failed)
     }
 
     /// Carries out a moderation action on its network.
@@ -414,6 +467,30 @@ impl Courier for CapturingCourier {
     ) -> anyhow::Result<Handover> {
         let account = Account::new(copy.network, copy.chat.clone());
         self.deliver(&account, copy.lang, reply, Some(&copy.edit_key(correction)), now).await?;
+        Ok(Handover::Done)
+    }
+
+    /// Kept like a message posted in the room, once per copy key.
+    async fn deliver_room_copy(&self, copy: &RoomCopy, reply: &Reply, _now: DateTime<Utc>) -> anyhow::Result<Handover> {
+        if self.keys.lock().unwrap_or_else(|e| e.into_inner()).insert(copy.delivery_key()) {
+            let room = Account::new(self.network, copy.chat.clone());
+            self.sent.lock().unwrap_or_else(|e| e.into_inner()).push((room, Lang::It, reply.clone()));
+        }
+        Ok(Handover::Done)
+    }
+
+    /// Kept like a message posted in the room, once per edit key.
+    async fn deliver_room_edit(
+        &self,
+        copy: &RoomCopy,
+        correction: u32,
+        reply: &Reply,
+        _now: DateTime<Utc>,
+    ) -> anyhow::Result<Handover> {
+        if self.keys.lock().unwrap_or_else(|e| e.into_inner()).insert(copy.edit_key(correction)) {
+            let room = Account::new(self.network, copy.chat.clone());
+            self.sent.lock().unwrap_or_else(|e| e.into_inner()).push((room, Lang::It, reply.clone()));
+        }
         Ok(Handover::Done)
     }
 

@@ -3,11 +3,13 @@
 //! checks who may send what to whom, the store resolves an audience into people, and the
 //! transports deliver the copies.
 //!
-//! An audience is a scope (a territory and its subtree, or everywhere) and who in it; rooms
-//! are not a target yet (they will be one more [`Who`] once rooms exist).
+//! An audience is a scope (a territory and its subtree, or everywhere), who in it, and whether
+//! the scope's linked rooms (its general and announcements groups, never a moderators room)
+//! get a copy too, or only they do ([`RoomsTarget`]). A room's copy is a [`RoomCopy`].
 
 use super::ids::{CategoryCode, Lang, LocationId, PersonId, TerritoryId};
 use super::person::{Network, Role};
+use super::rooms::RoomPurpose;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -38,12 +40,47 @@ pub enum Who {
     Role(Role),
 }
 
-/// A scope and who in it.
+/// Whether an announcement goes to the linked rooms of its scope.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoomsTarget {
+    /// To people only.
+    #[default]
+    None,
+    /// To people and to the rooms.
+    Also,
+    /// To the rooms only (nobody gets a copy of their own).
+    Only,
+}
+
+impl RoomsTarget {
+    /// Whether the rooms get a copy.
+    pub fn rooms(self) -> bool {
+        self != Self::None
+    }
+
+    /// Whether people get a copy of their own.
+    pub fn people(self) -> bool {
+        self != Self::Only
+    }
+}
+
+/// Whether a room of this purpose gets announcements: general and announcements rooms do,
+/// a moderators room never does.
+pub fn room_gets_announcements(purpose: RoomPurpose) -> bool {
+    matches!(purpose, RoomPurpose::General | RoomPurpose::Announcements)
+}
+
+/// A scope, who in it, and whether its rooms get a copy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Audience {
     /// A territory and its subtree; `None` is everywhere (admins only).
     pub territory: Option<TerritoryId>,
     pub who: Who,
+    /// The scope's linked rooms too, or only them (announcements kept before rooms were a
+    /// target read as people only).
+    #[serde(default)]
+    pub rooms: RoomsTarget,
 }
 
 impl Audience {
@@ -62,12 +99,20 @@ impl Audience {
             Some(t) => format!("territory:{t}"),
             None => "all".to_owned(),
         };
-        match &self.who {
+        let people = match &self.who {
             Who::Home => scope,
             Who::Interest(code) => format!("{scope} interest:{code}"),
             Who::Initiatives => format!("{scope} initiatives"),
             Who::Bookings(house) => format!("{scope} bookings:{house}"),
             Who::Role(role) => format!("{scope} role:{}", role.as_str()),
+        };
+        match self.rooms {
+            RoomsTarget::None => people,
+            RoomsTarget::Also => format!("{people} +rooms"),
+            RoomsTarget::Only => match &self.territory {
+                Some(t) => format!("territory:{t} rooms-only"),
+                None => "all rooms-only".to_owned(),
+            },
         }
     }
 }
@@ -302,6 +347,10 @@ pub struct Recipient {
     /// The correction whose text the copy carries (0: the first text), set when it is handed
     /// over; a copy sent with an older text than the announcement's gets an edit.
     pub version: u32,
+    /// The room the copy was sent in when that is not `chat` itself (on Matrix, the person's
+    /// direct chat with the bot at the time), so its edit goes to the same room.
+    #[serde(default)]
+    pub room: Option<String>,
 }
 
 impl Recipient {
@@ -314,6 +363,59 @@ impl Recipient {
     /// The delivery key of this copy's edit for a correction: each edit is queued once.
     pub fn edit_key(&self, correction: u32) -> String {
         format!("{}{correction}:{}", edit_key_prefix(self.announcement), self.person)
+    }
+}
+
+/// The copy of an announcement posted in one linked room (a Telegram group, a Matrix room):
+/// where it goes (network, bot, chat) and how it went, like a person's [`Recipient`]. It is
+/// written in Italian, with the English text after it when there is one (a room is read by
+/// people of either language).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomCopy {
+    pub announcement: AnnouncementId,
+    pub network: Network,
+    /// The bot it goes through.
+    pub channel: String,
+    /// The room's chat id on its network.
+    pub chat: String,
+    pub state: CopyState,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The network's id of the message, once sent (for corrections).
+    pub message_id: Option<String>,
+    /// The correction whose text the copy carries (0: the first text).
+    pub version: u32,
+    /// The latest correction an edit was opened for, and how that edit went.
+    pub edit: Option<(u32, EditState)>,
+}
+
+impl RoomCopy {
+    /// The delivery key of this copy: queued once.
+    pub fn delivery_key(&self) -> String {
+        format!("{}{}:{}", room_key_prefix(self.announcement), self.network.as_str(), self.chat)
+    }
+
+    /// The delivery key of this copy's edit for a correction.
+    pub fn edit_key(&self, correction: u32) -> String {
+        format!("{}{correction}:{}:{}", room_edit_key_prefix(self.announcement), self.network.as_str(), self.chat)
+    }
+}
+
+/// What the delivery keys of an announcement's room copies start with (network and chat
+/// follow).
+pub fn room_key_prefix(id: AnnouncementId) -> String {
+    format!("announce-room:{id}:")
+}
+
+/// What the delivery keys of the edits of an announcement's room copies start with.
+pub fn room_edit_key_prefix(id: AnnouncementId) -> String {
+    format!("announce-room-edit:{id}:")
+}
+
+/// The text a room's copy carries: the Italian one, then the English one when there is one.
+pub fn room_text(texts: &AnnouncementTexts) -> String {
+    match texts.en.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(en) => format!("{}\n\n{en}", texts.it),
+        None => texts.it.clone(),
     }
 }
 
@@ -470,11 +572,23 @@ mod tests {
 
     #[test]
     fn an_interest_audience_has_its_category_as_topic() {
-        let a = Audience { territory: None, who: Who::Interest(CategoryCode::new("food")) };
+        let a = Audience { territory: None, who: Who::Interest(CategoryCode::new("food")), rooms: RoomsTarget::None };
         assert_eq!(a.topic(), "food");
         assert_eq!(a.describe(), "all interest:food");
-        let b = Audience { territory: Some(TerritoryId::new("roma-m05")), who: Who::Home };
+        let b = Audience { territory: Some(TerritoryId::new("roma-m05")), who: Who::Home, rooms: RoomsTarget::None };
         assert_eq!(b.topic(), GENERAL_TOPIC);
         assert_eq!(b.describe(), "territory:roma-m05");
+        let c = Audience { rooms: RoomsTarget::Also, ..b.clone() };
+        assert_eq!(c.describe(), "territory:roma-m05 +rooms");
+        assert_eq!(Audience { rooms: RoomsTarget::Only, ..b }.describe(), "territory:roma-m05 rooms-only");
+    }
+
+    #[test]
+    fn an_audience_kept_before_rooms_were_a_target_reads_as_people_only() {
+        let old: Audience = serde_json::from_str(r#"{"territory":"x","who":{"who":"home"}}"#).unwrap();
+        assert_eq!(old.rooms, RoomsTarget::None);
+        assert!(room_gets_announcements(RoomPurpose::General));
+        assert!(room_gets_announcements(RoomPurpose::Announcements));
+        assert!(!room_gets_announcements(RoomPurpose::Moderators));
     }
 }

@@ -17,7 +17,7 @@ use tokio::sync::Notify;
 use vicinato_chat::courier::{Courier, Handover};
 use vicinato_chat::{Engine, Outcome, Reply};
 use vicinato_domain::rooms::RoomAction;
-use vicinato_domain::{Account, Lang, Network, Recipient};
+use vicinato_domain::{Account, Lang, Network, Recipient, RoomCopy};
 use vicinato_store::Cursor;
 
 pub struct MatrixCourier {
@@ -42,8 +42,8 @@ impl MatrixCourier {
     }
 
     /// A copy's text as one message for its room (a copy has no buttons), carrying the copy.
-    fn copy_message(&self, room: &str, copy: &Recipient, reply: &Reply, reference: CopyRef) -> MatrixOut {
-        let outcome = Outcome { lang: copy.lang, replies: vec![reply.clone()] };
+    fn copy_message(&self, room: &str, lang: Lang, reply: &Reply, reference: CopyRef) -> MatrixOut {
+        let outcome = Outcome { lang, replies: vec![reply.clone()] };
         let (mut plain, mut html) = (Vec::new(), Vec::new());
         for laid in outbound::lay_out(&self.engine, &outcome) {
             plain.push(laid.plain);
@@ -134,12 +134,14 @@ impl Courier for MatrixCourier {
     /// event id once the homeserver answered.
     async fn deliver_copy(&self, copy: &Recipient, reply: &Reply, now: DateTime<Utc>) -> anyhow::Result<Handover> {
         let room = self.direct_room(&copy.chat).await?;
-        let message = self.copy_message(room.room_id().as_str(), copy, reply, CopyRef::of(copy));
+        let message = self.copy_message(room.room_id().as_str(), copy.lang, reply, CopyRef::of(copy));
         self.queue_once(message, &copy.chat, &copy.delivery_key(), now).await?;
         Ok(Handover::Lane)
     }
 
-    /// An edit is an `m.replace` of the copy's event, in the person's direct chat.
+    /// An edit is an `m.replace` of the copy's event, in the room the copy was sent in (the
+    /// person's direct chat at the time; for a copy recorded before rooms were kept, their
+    /// direct chat now).
     async fn deliver_edit(
         &self,
         copy: &Recipient,
@@ -150,8 +152,35 @@ impl Courier for MatrixCourier {
         let event = copy.message_id.clone().with_context(|| {
             format!("copy {} of announcement {} has no Matrix event id", copy.person, copy.announcement)
         })?;
-        let room = self.direct_room(&copy.chat).await?;
-        let mut message = self.copy_message(room.room_id().as_str(), copy, reply, CopyRef::edit(copy, correction));
+        let room = match &copy.room {
+            Some(room) => room.clone(),
+            None => self.direct_room(&copy.chat).await?.room_id().to_string(),
+        };
+        let mut message = self.copy_message(&room, copy.lang, reply, CopyRef::edit(copy, correction));
+        message.replaces = Some(event);
+        self.queue_once(message, &copy.chat, &copy.edit_key(correction), now).await?;
+        Ok(Handover::Lane)
+    }
+
+    /// A room's copy is a notice in the room itself, recorded with its event id.
+    async fn deliver_room_copy(&self, copy: &RoomCopy, reply: &Reply, now: DateTime<Utc>) -> anyhow::Result<Handover> {
+        let message = self.copy_message(&copy.chat, Lang::It, reply, CopyRef::of_room(copy));
+        self.queue_once(message, &copy.chat, &copy.delivery_key(), now).await?;
+        Ok(Handover::Lane)
+    }
+
+    /// A room copy's edit is an `m.replace` of its event in the room.
+    async fn deliver_room_edit(
+        &self,
+        copy: &RoomCopy,
+        correction: u32,
+        reply: &Reply,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Handover> {
+        let event = copy.message_id.clone().with_context(|| {
+            format!("the copy of announcement {} in room {} has no Matrix event id", copy.announcement, copy.chat)
+        })?;
+        let mut message = self.copy_message(&copy.chat, Lang::It, reply, CopyRef::room_edit(copy, correction));
         message.replaces = Some(event);
         self.queue_once(message, &copy.chat, &copy.edit_key(correction), now).await?;
         Ok(Handover::Lane)

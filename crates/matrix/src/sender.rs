@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
-use vicinato_domain::{AnnouncementId, CopyState, EditState, PersonId};
+use vicinato_domain::{AnnouncementId, CopyState, EditState, Network, PersonId};
 use vicinato_store::{OutboxItem, Store};
 
 /// Counters a test or an operator can read.
@@ -157,18 +157,65 @@ async fn settle(
         };
     };
     let (id, person) = (AnnouncementId(copy.announcement), PersonId(copy.person));
+    if let Some(room) = &copy.room {
+        return match (copy.correction, outcome) {
+            (Some(n), Ok(_)) => {
+                store.room_edit_settled(Some(item.id), id, Network::Matrix, room, n, &EditState::Sent, now).await
+            }
+            (Some(n), Err(why)) => {
+                let failed = EditState::Failed(why);
+                store.room_edit_settled(Some(item.id), id, Network::Matrix, room, n, &failed, now).await
+            }
+            (None, Ok(event)) => {
+                let sent = CopyState::Sent;
+                store
+                    .room_copy_settled(
+                        Some(item.id),
+                        id,
+                        Network::Matrix,
+                        room,
+                        &sent,
+                        None,
+                        event.as_deref(),
+                        copy.version,
+                        now,
+                    )
+                    .await
+            }
+            (None, Err(why)) => {
+                let failed = CopyState::Failed(why);
+                store
+                    .room_copy_settled(Some(item.id), id, Network::Matrix, room, &failed, None, None, copy.version, now)
+                    .await
+            }
+        }
+        .map(drop);
+    }
+    // A person's copy is sent in their direct chat with the bot: the room is kept, so that
+    // its correction edits the message there even if the direct chat changes meanwhile.
+    let sent_in = serde_json::from_str::<MatrixOut>(&item.payload).ok().map(|m| m.room);
     match (copy.correction, outcome) {
         (Some(n), Ok(_)) => store.edit_settled(Some(item.id), id, person, n, &EditState::Sent, now).await.map(drop),
         (Some(n), Err(why)) => {
             store.edit_settled(Some(item.id), id, person, n, &EditState::Failed(why), now).await.map(drop)
         }
         (None, Ok(event)) => store
-            .copy_settled(Some(item.id), id, person, &CopyState::Sent, None, event.as_deref(), copy.version, now)
+            .copy_settled(
+                Some(item.id),
+                id,
+                person,
+                &CopyState::Sent,
+                None,
+                event.as_deref(),
+                copy.version,
+                sent_in.as_deref(),
+                now,
+            )
             .await
             .map(drop),
         (None, Err(why)) => {
             let failed = CopyState::Failed(why);
-            store.copy_settled(Some(item.id), id, person, &failed, None, None, copy.version, now).await.map(drop)
+            store.copy_settled(Some(item.id), id, person, &failed, None, None, copy.version, None, now).await.map(drop)
         }
     }
 }

@@ -2,7 +2,8 @@
 //! recipient with how it went, and the topics each person opted out of. A part of
 //! [`super::Store`].
 //!
-//! It owns `announcements`, `announcement_recipients` and `announcement_optouts`, and writes
+//! It owns `announcements`, `announcement_recipients`, `announcement_room_copies` (one copy
+//! per linked room, migration 0018) and `announcement_optouts`, and writes
 //! an announcement's send job in the same transaction as the announcement (through the jobs'
 //! own statement). It resolves an audience into people but decides nothing about who may
 //! send to whom: that is the core's.
@@ -12,7 +13,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use vicinato_domain::{
     Account, Announcement, AnnouncementId, AnnouncementState, AnnouncementTexts, Audience, CopyState, EditState, Lang,
-    Network, PersonId, Recipient, Recurrence, TerritoryId,
+    Network, PersonId, Recipient, Recurrence, RoomCopy, TerritoryId,
 };
 
 /// An announcement to keep.
@@ -119,14 +120,14 @@ pub trait AnnouncementStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
     /// Cancels a pending, scheduled or sending announcement: its job (by key) goes, and in one
-    /// transaction its copies not yet on their way are taken back from the outboxes (those
+    /// transaction its copies (people's and rooms') not yet on their way are taken back from the outboxes (those
     /// not marked as leaving) and recorded `cancelled`, with those still queued and the edits
     /// not yet sent; what was sent, or is on its way, stays as it goes. `false` when it was no
     /// longer open.
     async fn announcement_cancel(&self, id: AnnouncementId, job_key: &str, now: DateTime<Utc>) -> StoreResult<bool>;
     /// Corrects an announcement that is not cancelled: its texts become `texts`, the
-    /// correction is kept (numbered from 1, with who made it), its copies still waiting in an
-    /// outbox (not marked as leaving) are taken back and queued again (their delivery keys
+    /// correction is kept (numbered from 1, with who made it), its copies (people's and
+    /// rooms') still waiting in an outbox (not marked as leaving) are taken back and queued again (their delivery keys
     /// freed) so they go out with the new text, edits of earlier corrections not yet handed
     /// over are cancelled, and `job` (the correction's job) is put, all in one transaction.
     /// The correction's number, or `None` when the announcement was cancelled (or is unknown).
@@ -211,7 +212,8 @@ pub trait AnnouncementStore: Send + Sync {
     /// `state` (with `reason`, and the network's `message_id`) if it was still queued or
     /// sending, and in the same transaction its outbox message (`outbox`) leaves the outbox.
     /// `false` when the copy was already recorded (the outbox message goes all the same).
-    /// `version` is the correction the sent text carried.
+    /// `version` is the correction the sent text carried; `room` the room it was sent in when
+    /// that is not the copy's chat (a Matrix direct chat), where its edit goes.
     /// It writes an outbox row, the transports' family, because the two must go together: a
     /// copy recorded but still queued would be sent again, one sent but unrecorded counted wrong.
     #[allow(clippy::too_many_arguments)]
@@ -224,10 +226,80 @@ pub trait AnnouncementStore: Send + Sync {
         reason: Option<&str>,
         message_id: Option<&str>,
         version: u32,
+        room: Option<&str>,
         at: DateTime<Utc>,
     ) -> StoreResult<bool>;
     /// Copies per network, state and failure reason.
     async fn recipient_counts(&self, id: AnnouncementId) -> StoreResult<Vec<CopyCount>>;
+    /// Adds room copies; a room that already has a copy of the announcement keeps its own.
+    /// Returns how many were added.
+    async fn room_copies_add(&self, copies: &[RoomCopy]) -> StoreResult<u64>;
+    /// Room copies of an announcement in a state (`None`: every state), by network and chat,
+    /// at most `limit`.
+    async fn room_copies(
+        &self,
+        id: AnnouncementId,
+        state: Option<&CopyState>,
+        limit: i64,
+    ) -> StoreResult<Vec<RoomCopy>>;
+    /// Room copies per network, state and reason (an unconfirmed send's too).
+    async fn room_copy_counts(&self, id: AnnouncementId) -> StoreResult<Vec<CopyCount>>;
+    /// Records a queued room copy handed to a bot, as [`Self::copy_handed`] does a person's.
+    async fn room_copy_handed(
+        &self,
+        copy: &RoomCopy,
+        state: &CopyState,
+        lane: bool,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Records how a room copy handed to a bot went, with its outbox message leaving the
+    /// outbox in the same transaction, as [`Self::copy_settled`] does a person's.
+    #[allow(clippy::too_many_arguments)]
+    async fn room_copy_settled(
+        &self,
+        outbox: Option<i64>,
+        id: AnnouncementId,
+        network: Network,
+        chat: &str,
+        state: &CopyState,
+        reason: Option<&str>,
+        message_id: Option<&str>,
+        version: u32,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Opens the edit a correction needs on each room copy sent with an older text (queued,
+    /// `not_editable` without a message id, `too_old` before its network's cutoff), once per
+    /// copy and correction; an edit of an earlier correction not yet handed over gives way.
+    /// Returns how many were opened.
+    async fn room_edits_open(
+        &self,
+        id: AnnouncementId,
+        correction: u32,
+        cutoffs: &[(Network, DateTime<Utc>)],
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+    /// The room copies whose edit for a correction is in a state, at most `limit`.
+    async fn room_edits(
+        &self,
+        id: AnnouncementId,
+        correction: u32,
+        state: &EditState,
+        limit: i64,
+    ) -> StoreResult<Vec<RoomCopy>>;
+    /// Records how a room copy's edit went, if it was still queued or sending (and, once
+    /// sent, the copy's text version), with its outbox message leaving the outbox, in one
+    /// transaction; `false` when it was already recorded.
+    #[allow(clippy::too_many_arguments)]
+    async fn room_edit_settled(
+        &self,
+        outbox: Option<i64>,
+        id: AnnouncementId,
+        network: Network,
+        chat: &str,
+        correction: u32,
+        state: &EditState,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// Stops (`off`) or restarts announcements of a topic for a person; `false` when nothing
     /// changed. Restarting [`vicinato_domain::ALL_TOPICS`] restarts every topic.
     async fn opt_out(&self, person: PersonId, topic: &str, off: bool, now: DateTime<Utc>) -> StoreResult<bool>;

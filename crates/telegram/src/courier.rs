@@ -24,7 +24,7 @@ use tokio::sync::Notify;
 use vicinato_chat::courier::{Courier, Handover};
 use vicinato_chat::{Engine, Outcome, Reply};
 use vicinato_domain::rooms::{RoomAction, RoomActionKind};
-use vicinato_domain::{Account, Lang, Network, Recipient};
+use vicinato_domain::{Account, Lang, Network, Recipient, RoomCopy};
 
 pub struct TelegramCourier {
     engine: Arc<Engine>,
@@ -154,6 +154,61 @@ impl Courier for TelegramCourier {
         let store = self.engine.store();
         let key = copy.edit_key(correction);
         if vicinato_chat::courier::queue(store.as_ref(), &self.channel, &[item], Some(&key), now).await? {
+            self.wake.notify_one();
+        }
+        Ok(Handover::Lane)
+    }
+
+    /// A room's copy goes through the bulk lane into the group (the sender keeps Telegram's
+    /// 20 messages a minute per group), recorded once Telegram answered.
+    async fn deliver_room_copy(&self, copy: &RoomCopy, reply: &Reply, now: DateTime<Utc>) -> anyhow::Result<Handover> {
+        let chat: i64 = copy.chat.parse().with_context(|| format!("`{}` is no Telegram chat id", copy.chat))?;
+        let outcome = Outcome { lang: Lang::It, replies: vec![reply.clone()] };
+        let target = Target { chat, thread: None };
+        let mut messages = outbound::compose(&self.engine, &outcome, target, chat, None, now).await;
+        for m in &mut messages {
+            m.bulk = true;
+        }
+        if let Some(last) = messages.last_mut() {
+            last.copy = Some(outbound::CopyRef::of_room(copy));
+        }
+        let items: Vec<_> = messages.iter().map(|m| m.to_item()).collect();
+        let key = copy.delivery_key();
+        if vicinato_chat::courier::queue(self.engine.store().as_ref(), &self.channel, &items, Some(&key), now).await? {
+            self.wake.notify_one();
+        }
+        Ok(Handover::Lane)
+    }
+
+    /// A room copy's edit is `editMessageText` of its message in the group.
+    async fn deliver_room_edit(
+        &self,
+        copy: &RoomCopy,
+        correction: u32,
+        reply: &Reply,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Handover> {
+        let chat: i64 = copy.chat.parse().with_context(|| format!("`{}` is no Telegram chat id", copy.chat))?;
+        let message_id: i32 = copy.message_id.as_deref().and_then(|m| m.parse().ok()).with_context(|| {
+            format!("the copy of announcement {} in chat {} has no Telegram message id", copy.announcement, copy.chat)
+        })?;
+        let outcome = Outcome { lang: Lang::It, replies: vec![reply.clone()] };
+        let messages = outbound::compose(&self.engine, &outcome, Target { chat, thread: None }, chat, None, now).await;
+        let mut edit = messages.into_iter().next().context("a correction with no text")?;
+        edit.edit = Some(message_id);
+        edit.keyboard.clear();
+        edit.bulk = true;
+        edit.copy = Some(outbound::CopyRef::room_edit(copy, correction));
+        let key = copy.edit_key(correction);
+        if vicinato_chat::courier::queue(
+            self.engine.store().as_ref(),
+            &self.channel,
+            &[edit.to_item()],
+            Some(&key),
+            now,
+        )
+        .await?
+        {
             self.wake.notify_one();
         }
         Ok(Handover::Lane)

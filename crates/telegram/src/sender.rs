@@ -599,13 +599,13 @@ impl Sender {
             }
         };
         // An edit found marked is made again: an edit made twice changes nothing.
-        let edit_of_copy = message.copy.is_some_and(|c| c.correction.is_some());
+        let edit_of_copy = message.copy.as_ref().is_some_and(|c| c.correction.is_some());
         if item.in_doubt && message.bulk && !edit_of_copy {
             self.stats.in_doubt.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(id = item.id, "a bulk message was on its way when the process stopped; not sent again");
             let settled = Settled {
                 id: item.id,
-                copy: message.copy.map(|c| (c, CopyState::Sent, Some(UNCONFIRMED.to_owned()), None)),
+                copy: message.copy.clone().map(|c| (c, CopyState::Sent, Some(UNCONFIRMED.to_owned()), None)),
             };
             if self.write(&settled).await.is_err() {
                 lanes.unrecorded.push(settled);
@@ -682,8 +682,30 @@ impl Sender {
                 };
                 let (id, person) = (AnnouncementId(copy.announcement), PersonId(copy.person));
                 let correction = copy.correction.unwrap_or_default();
-                self.store.edit_settled(Some(s.id), id, person, correction, &edit, now).await.map(drop)
+                match &copy.room {
+                    Some(room) => self
+                        .store
+                        .room_edit_settled(Some(s.id), id, Network::Telegram, room, correction, &edit, now)
+                        .await
+                        .map(drop),
+                    None => self.store.edit_settled(Some(s.id), id, person, correction, &edit, now).await.map(drop),
+                }
             }
+            Some((copy, state, reason, message_id)) if copy.room.is_some() => self
+                .store
+                .room_copy_settled(
+                    Some(s.id),
+                    AnnouncementId(copy.announcement),
+                    Network::Telegram,
+                    copy.room.as_deref().unwrap_or_default(),
+                    state,
+                    reason.as_deref(),
+                    message_id.as_deref(),
+                    copy.version,
+                    now,
+                )
+                .await
+                .map(drop),
             Some((copy, state, reason, message_id)) => self
                 .store
                 .copy_settled(
@@ -694,6 +716,7 @@ impl Sender {
                     reason.as_deref(),
                     message_id.as_deref(),
                     copy.version,
+                    None,
                     now,
                 )
                 .await
@@ -717,7 +740,7 @@ impl Sender {
     /// Records a message given up: kept in the outbox for operators, and its copy's state.
     async fn give_up(&self, queued: &Queued, state: CopyState, why: &str) {
         let id = queued.item.id;
-        match queued.message.copy {
+        match queued.message.copy.clone() {
             Some(c) => {
                 let s = Settled { id, copy: Some((c, state, Some(why.to_owned()), None)) };
                 if let Err(e) = self.write(&s).await {
@@ -747,7 +770,7 @@ impl Sender {
         let labels = ["telegram", self.channel.strip_prefix("telegram:").unwrap_or(&self.channel)];
         // Replies whose fate is unknown are sent again (at least once), and edits (an edit
         // made twice changes nothing); bulk messages are not.
-        let edit_of_copy = queued.message.copy.is_some_and(|c| c.correction.is_some());
+        let edit_of_copy = queued.message.copy.as_ref().is_some_and(|c| c.correction.is_some());
         let verdict = match verdict {
             Verdict::InDoubt(why) if !queued.message.bulk || edit_of_copy => Verdict::Transient(why),
             Verdict::SendInstead if edit_of_copy => {
@@ -768,7 +791,11 @@ impl Sender {
                 }
                 let settled = Settled {
                     id,
-                    copy: queued.message.copy.map(|c| (c, CopyState::Sent, None, message_id.map(|m| m.to_string()))),
+                    copy: queued
+                        .message
+                        .copy
+                        .clone()
+                        .map(|c| (c, CopyState::Sent, None, message_id.map(|m| m.to_string()))),
                 };
                 if let Err(e) = self.write(&settled).await {
                     tracing::warn!(id, error = %e, "delivered message not yet recorded; will retry");
@@ -811,7 +838,7 @@ impl Sender {
                 tracing::warn!(id, chat, error = %why, "no answer for a bulk message; recorded as unconfirmed");
                 let settled = Settled {
                     id,
-                    copy: queued.message.copy.map(|c| (c, CopyState::Sent, Some(UNCONFIRMED.to_owned()), None)),
+                    copy: queued.message.copy.clone().map(|c| (c, CopyState::Sent, Some(UNCONFIRMED.to_owned()), None)),
                 };
                 if self.write(&settled).await.is_err() {
                     lanes.unrecorded.push(settled);

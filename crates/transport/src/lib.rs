@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 pub mod console;
 
 /// An announcement copy as a transport's outbox message carries it, by announcement and
-/// recipient: the copy itself, or (with a correction) its edit to that correction's text. The
-/// sender records the copy's (or the edit's) state when the network answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// recipient (a person, or a linked room): the copy itself, or (with a correction) its edit to
+/// that correction's text. The sender records the copy's (or the edit's) state when the network answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CopyRef {
     pub announcement: i64,
     pub person: i64,
@@ -22,12 +22,37 @@ pub struct CopyRef {
     /// Set on an edit: the correction it applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<u32>,
+    /// Set on a room's copy (then `person` is 0): the room's chat id, which names the copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
 }
 
 impl CopyRef {
     /// The copy itself, with the text version it was handed over with.
     pub fn of(copy: &vicinato_domain::Recipient) -> Self {
-        Self { announcement: copy.announcement.0, person: copy.person.0, version: copy.version, correction: None }
+        Self {
+            announcement: copy.announcement.0,
+            person: copy.person.0,
+            version: copy.version,
+            correction: None,
+            room: None,
+        }
+    }
+
+    /// A room's copy, with the text version it was handed over with.
+    pub fn of_room(copy: &vicinato_domain::RoomCopy) -> Self {
+        Self {
+            announcement: copy.announcement.0,
+            person: 0,
+            version: copy.version,
+            correction: None,
+            room: Some(copy.chat.clone()),
+        }
+    }
+
+    /// A room copy's edit to the text of `correction`.
+    pub fn room_edit(copy: &vicinato_domain::RoomCopy, correction: u32) -> Self {
+        Self { version: correction, correction: Some(correction), ..Self::of_room(copy) }
     }
 
     /// The copy's edit to the text of `correction`.

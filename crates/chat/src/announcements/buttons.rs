@@ -1,7 +1,7 @@
 //! The announcements module's buttons as data, read back with [`AnnounceButton::parse`] and
 //! written with [`AnnounceButton::to_payload`]; anything else is an expired button.
 
-use vicinato_domain::{CategoryCode, LocationId, Role, TerritoryId};
+use vicinato_domain::{CategoryCode, LocationId, Role, RoomsTarget, TerritoryId};
 
 /// Who an announcement is for, as a button offers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +56,9 @@ pub enum AnnounceButton {
     FixNoEnglish,
     /// `ann:fix:yes|no`: the answer to a correction's preview.
     Fix(bool),
+    /// `ann:rooms:none|also|only`: the people only, the territory's rooms too, or only the
+    /// rooms.
+    Rooms(RoomsTarget),
 }
 
 impl AnnounceButton {
@@ -77,6 +80,12 @@ impl AnnounceButton {
             "send" if arg == "yes" || arg == "no" => Some(Self::Send(arg == "yes")),
             "fixnoen" => Some(Self::FixNoEnglish),
             "fix" if arg == "yes" || arg == "no" => Some(Self::Fix(arg == "yes")),
+            "rooms" => match arg {
+                "none" => Some(Self::Rooms(RoomsTarget::None)),
+                "also" => Some(Self::Rooms(RoomsTarget::Also)),
+                "only" => Some(Self::Rooms(RoomsTarget::Only)),
+                _ => None,
+            },
             "ok" => {
                 let (id, answer) = arg.split_once(':')?;
                 let yes = match answer {
@@ -105,6 +114,9 @@ impl AnnounceButton {
             Self::Approve { id, yes } => format!("ann:ok:{id}:{}", yes_no(*yes)),
             Self::FixNoEnglish => "ann:fixnoen".into(),
             Self::Fix(yes) => format!("ann:fix:{}", yes_no(*yes)),
+            Self::Rooms(RoomsTarget::None) => "ann:rooms:none".into(),
+            Self::Rooms(RoomsTarget::Also) => "ann:rooms:also".into(),
+            Self::Rooms(RoomsTarget::Only) => "ann:rooms:only".into(),
         }
     }
 }
@@ -132,6 +144,9 @@ mod tests {
             AnnounceButton::FixNoEnglish,
             AnnounceButton::Fix(true),
             AnnounceButton::Fix(false),
+            AnnounceButton::Rooms(RoomsTarget::None),
+            AnnounceButton::Rooms(RoomsTarget::Also),
+            AnnounceButton::Rooms(RoomsTarget::Only),
         ];
         for button in every {
             let payload = button.to_payload();
@@ -151,6 +166,7 @@ mod tests {
             "ann:ok:x:yes",
             "ann:ok:3",
             "ann:fix:maybe",
+            "ann:rooms:some",
             "book:yes",
         ] {
             assert_eq!(AnnounceButton::parse(payload), None, "{payload}");

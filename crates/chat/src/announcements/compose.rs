@@ -2,7 +2,8 @@
 //! in a short conversation. The territory (asked only of those who may address more than one),
 //! who in it (everyone who lives there, people interested in a category, supporters and
 //! participants of its initiatives, people with bookings at one of its welfare houses, a
-//! role), the text in Italian, optionally in English, when ([`super::when`]), then a preview
+//! role) or only the territory's linked rooms, and, where the territory has linked rooms,
+//! whether they get a copy too; the text in Italian, optionally in English, when ([`super::when`]), then a preview
 //! exactly as each language's recipients will read it (with the line on how to stop) and an
 //! estimate of whom it reaches and how long sending takes. Confirming calls the core's
 //! `compose`, which checks the scope again with the roles held at that moment; where the
@@ -17,7 +18,8 @@ use serde::{Deserialize, Serialize};
 use vicinato_core::announcements::compose::{self as core_compose, TEXT_MAX};
 use vicinato_core::announcements::{By, Refusal, estimate};
 use vicinato_domain::{
-    AnnouncementState, AnnouncementTexts, Audience, CategoryCode, Lang, LocationId, Recurrence, Role, TerritoryId, Who,
+    AnnouncementState, AnnouncementTexts, Audience, CategoryCode, Lang, LocationId, Recurrence, Role, RoomsTarget,
+    TerritoryId, Who, room_text,
 };
 use vicinato_store::StoreError;
 
@@ -41,6 +43,9 @@ pub struct Draft {
     pub it: Option<String>,
     pub en: Option<String>,
     pub when: Option<When>,
+    /// Whether the territory's linked rooms get a copy too, or only they do.
+    #[serde(default)]
+    pub rooms: RoomsTarget,
 }
 
 /// The question the flow waits an answer to.
@@ -52,6 +57,8 @@ pub enum Step {
     Category,
     House,
     Role,
+    /// Also to the territory's rooms?
+    Rooms,
     Text,
     English,
     When,
@@ -106,7 +113,22 @@ fn who_msg(turn: &Turn<'_>, who: &Who) -> Msg {
 }
 
 fn audience(draft: &Draft) -> Option<Audience> {
-    Some(Audience { territory: draft.territory.clone(), who: draft.who.clone()? })
+    Some(Audience { territory: draft.territory.clone(), who: draft.who.clone()?, rooms: draft.rooms })
+}
+
+/// How many linked rooms of the draft's scope would get a copy.
+async fn rooms_in_scope(turn: &Turn<'_>, draft: &Draft) -> Result<usize, StoreError> {
+    let probe = Audience { territory: draft.territory.clone(), who: Who::Home, rooms: RoomsTarget::Also };
+    Ok(vicinato_core::announcements::expand::target_rooms(&probe, turn.store(), &turn.snapshot.tree).await?.len())
+}
+
+/// Once who is known: asks whether the rooms get it too, where the scope has rooms.
+async fn after_who(turn: &mut Turn<'_>, mut draft: Draft) -> Result<Vec<Reply>, StoreError> {
+    if rooms_in_scope(turn, &draft).await? == 0 {
+        draft.rooms = RoomsTarget::None;
+        return ask(turn, draft, Step::Text).await;
+    }
+    ask(turn, draft, Step::Rooms).await
 }
 
 async fn save(turn: &Turn<'_>, draft: Draft, step: Step) -> Result<(), StoreError> {
@@ -142,7 +164,7 @@ async fn ask(turn: &mut Turn<'_>, draft: Draft, step: Step) -> Result<Vec<Reply>
             Reply::id("announce-ask-territory").with_buttons(buttons)
         }
         Step::Who => {
-            let buttons = WhoKind::ALL
+            let mut buttons: Vec<Button> = WhoKind::ALL
                 .into_iter()
                 .map(|w| {
                     Button::msg(
@@ -151,6 +173,13 @@ async fn ask(turn: &mut Turn<'_>, draft: Draft, step: Step) -> Result<Vec<Reply>
                     )
                 })
                 .collect();
+            let rooms = rooms_in_scope(turn, &draft).await?;
+            if rooms > 0 {
+                buttons.push(Button::msg(
+                    Msg::new("announce-rooms-only-button").num("rooms", rooms as i64),
+                    AnnounceButton::Rooms(RoomsTarget::Only).to_payload(),
+                ));
+            }
             Reply::say(Msg::new("announce-ask-who").msg("scope", scope_msg(turn, &draft))).with_buttons(buttons)
         }
         Step::Category => {
@@ -189,6 +218,13 @@ async fn ask(turn: &mut Turn<'_>, draft: Draft, step: Step) -> Result<Vec<Reply>
                 })
                 .collect();
             Reply::id("announce-ask-role").with_buttons(buttons)
+        }
+        Step::Rooms => {
+            let rooms = rooms_in_scope(turn, &draft).await? as i64;
+            Reply::say(Msg::new("announce-ask-rooms").num("rooms", rooms)).with_buttons(vec![
+                Button::msg(Msg::new("announce-rooms-also"), AnnounceButton::Rooms(RoomsTarget::Also).to_payload()),
+                Button::msg(Msg::new("announce-rooms-none"), AnnounceButton::Rooms(RoomsTarget::None).to_payload()),
+            ])
         }
         Step::Text => Reply::say(Msg::new("announce-ask-text").num("max", TEXT_MAX as i64)),
         Step::English => Reply::id("announce-ask-english")
@@ -238,30 +274,55 @@ async fn preview(turn: &Turn<'_>, draft: &Draft) -> Result<Vec<Reply>, StoreErro
     };
     let texts = AnnouncementTexts { it, en: draft.en.clone() };
     let mut replies = Vec::new();
-    for lang in [Lang::It, Lang::En] {
-        let mut reply = Reply::say(Msg::new(format!("announce-preview-{}", lang.code())));
-        reply.blocks.push(Block::Data(copy_as_read(turn, lang, &texts)));
+    if audience.rooms.people() {
+        for lang in [Lang::It, Lang::En] {
+            let mut reply = Reply::say(Msg::new(format!("announce-preview-{}", lang.code())));
+            reply.blocks.push(Block::Data(copy_as_read(turn, lang, &texts)));
+            replies.push(reply);
+        }
+    }
+    if audience.rooms.rooms() {
+        let mut reply = Reply::id("announce-preview-rooms");
+        let room_copy = crate::announce::room_copy_message(&room_text(&texts));
+        reply.blocks.push(Block::Data(turn.engine.i18n().render(Lang::It, &room_copy)));
         replies.push(reply);
     }
     let channels = turn.engine.couriers().channels();
-    let counted =
-        estimate::estimate(&audience, turn.store(), &channels, turn.engine.settings().default_lang, turn.now).await?;
-    let by = By::Person(&turn.person);
     let tree = turn.snapshot.tree.clone();
+    let counted =
+        estimate::estimate(&audience, turn.store(), &tree, &channels, turn.engine.settings().default_lang, turn.now)
+            .await?;
+    let by = By::Person(&turn.person);
     let pending = core_compose::needs_approval(by, audience.territory.as_ref(), turn.store(), &tree).await?;
+    let who = match audience.rooms {
+        RoomsTarget::Only => Msg::new("announce-who-rooms"),
+        RoomsTarget::Also => Msg::new("announce-who-and-rooms").msg("who", who_msg(turn, &audience.who)),
+        RoomsTarget::None => who_msg(turn, &audience.who),
+    };
     let mut summary = Reply::say(
         Msg::new("announce-summary")
-            .msg("who", who_msg(turn, &audience.who))
+            .msg("who", who)
             .msg("scope", scope_msg(turn, draft))
             .msg("when", shown(turn, &when)),
-    )
-    .then(
-        Msg::new("announce-estimate")
-            .num("telegram", counted.telegram)
-            .num("matrix", counted.matrix)
-            .num("other", counted.other)
-            .num("seconds", counted.seconds(0)),
     );
+    summary = if audience.rooms.rooms() {
+        summary.then(
+            Msg::new("announce-estimate-rooms")
+                .num("telegram", counted.telegram)
+                .num("matrix", counted.matrix)
+                .num("other", counted.other)
+                .num("rooms", counted.rooms)
+                .num("seconds", counted.seconds()),
+        )
+    } else {
+        summary.then(
+            Msg::new("announce-estimate")
+                .num("telegram", counted.telegram)
+                .num("matrix", counted.matrix)
+                .num("other", counted.other)
+                .num("seconds", counted.seconds()),
+        )
+    };
     if counted.opted_out + counted.unreachable > 0 {
         summary = summary.then(
             Msg::new("announce-estimate-left-out")
@@ -350,7 +411,7 @@ pub(crate) async fn typed(
             draft.when = Some(when);
             ask(turn, draft, Step::Confirm).await?
         }
-        Step::Who | Step::Category | Step::House | Step::Role | Step::Confirm => return Ok(None),
+        Step::Who | Step::Category | Step::House | Step::Role | Step::Rooms | Step::Confirm => return Ok(None),
     };
     Ok(Some(replies))
 }
@@ -377,11 +438,11 @@ pub(crate) async fn pressed(
         AnnounceButton::Who(kind) => match kind {
             WhoKind::Home => {
                 draft.who = Some(Who::Home);
-                ask(turn, draft, Step::Text).await
+                after_who(turn, draft).await
             }
             WhoKind::Initiatives => {
                 draft.who = Some(Who::Initiatives);
-                ask(turn, draft, Step::Text).await
+                after_who(turn, draft).await
             }
             WhoKind::Interest => ask(turn, draft, Step::Category).await,
             WhoKind::Bookings => ask(turn, draft, Step::House).await,
@@ -389,14 +450,26 @@ pub(crate) async fn pressed(
         },
         AnnounceButton::Category(code) => {
             draft.who = Some(Who::Interest(CategoryCode::new(code.as_str())));
-            ask(turn, draft, Step::Text).await
+            after_who(turn, draft).await
         }
         AnnounceButton::House(house) => {
             draft.who = Some(Who::Bookings(house));
-            ask(turn, draft, Step::Text).await
+            after_who(turn, draft).await
         }
         AnnounceButton::Role(role) => {
             draft.who = Some(Who::Role(role));
+            after_who(turn, draft).await
+        }
+        AnnounceButton::Rooms(RoomsTarget::Only) => {
+            draft.who = Some(Who::Home);
+            draft.rooms = RoomsTarget::Only;
+            ask(turn, draft, Step::Text).await
+        }
+        AnnounceButton::Rooms(target) => {
+            if draft.who.is_none() {
+                return Ok(vec![Reply::id("button-expired")]);
+            }
+            draft.rooms = target;
             ask(turn, draft, Step::Text).await
         }
         AnnounceButton::NoEnglish => {
@@ -431,6 +504,7 @@ async fn confirm(turn: &mut Turn<'_>, draft: Draft) -> Result<Vec<Reply>, StoreE
     };
     let core_draft =
         core_compose::Draft { texts: AnnouncementTexts { it, en: draft.en.clone() }, audience, at, recurrence };
+    // The scope's rooms are checked again by the core with the roles held now, like people.
     let tree = turn.snapshot.tree.clone();
     let houses = turn.snapshot.houses.clone();
     let zone = turn.engine.settings().time_zone;

@@ -133,6 +133,21 @@ fn status_reply(turn: &Turn<'_>, s: &status::Status) -> Reply {
                 .num("cancelled", on("cancelled")),
         );
     }
+    for network in [Network::Telegram, Network::Matrix] {
+        let on = |state: &str| s.room_count(Some(network), state);
+        if s.rooms.iter().all(|c| c.network != network) {
+            continue;
+        }
+        reply = reply.then(
+            Msg::new("announce-status-rooms")
+                .text("network", network_name(network))
+                .num("sent", on("sent"))
+                .num("queued", on("queued") + on("sending"))
+                .num("failed", on("failed"))
+                .num("unreachable", on("unreachable") + on("blocked"))
+                .num("cancelled", on("cancelled")),
+        );
+    }
     for n in 1..=a.corrections {
         let of = |state: &str| s.edit_count(n, state);
         reply = reply.then(

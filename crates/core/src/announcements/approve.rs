@@ -52,10 +52,16 @@ pub async fn approvers(
     tree: &TerritoryTree,
     now: DateTime<Utc>,
 ) -> Result<Vec<Person>, StoreError> {
-    let staff =
-        vicinato_domain::Audience { territory: None, who: vicinato_domain::Who::Role(vicinato_domain::Role::Staff) };
-    let admins =
-        vicinato_domain::Audience { territory: None, who: vicinato_domain::Who::Role(vicinato_domain::Role::Admin) };
+    let staff = vicinato_domain::Audience {
+        territory: None,
+        who: vicinato_domain::Who::Role(vicinato_domain::Role::Staff),
+        rooms: Default::default(),
+    };
+    let admins = vicinato_domain::Audience {
+        territory: None,
+        who: vicinato_domain::Who::Role(vicinato_domain::Role::Admin),
+        rooms: Default::default(),
+    };
     let mut out: Vec<Person> = Vec::new();
     for audience in [staff, admins] {
         for c in store.audience(&audience, vicinato_domain::GENERAL_TOPIC, now).await? {

@@ -150,7 +150,7 @@ mod tests {
     fn draft(territory: Option<&str>, who: Who) -> Draft {
         Draft {
             texts: AnnouncementTexts { it: "Mercato sabato".into(), en: None },
-            audience: Audience { territory: territory.map(TerritoryId::new), who },
+            audience: Audience { territory: territory.map(TerritoryId::new), who, rooms: Default::default() },
             at: None,
             recurrence: None,
         }

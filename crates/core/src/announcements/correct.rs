@@ -5,6 +5,7 @@
 //! edit queued once under its own delivery key and recorded as it went. Telegram lets a bot
 //! edit its messages for [`TELEGRAM_EDIT_HOURS`] hours: copies older than that keep the old
 //! text (`too_old`), and a done announcement all of whose copies are that old is refused.
+//! A room's copy is corrected the same way (an edit of its message in the room).
 //! Names no network API: the correction's job (the chat layer's) hands the edits to the
 //! couriers.
 
@@ -83,8 +84,17 @@ pub async fn check(
     if found.state == AnnouncementState::Cancelled {
         return Ok(Err(Refusal::CorrectCancelled { id: id.0 }));
     }
-    let sent = store.recipients(id, Some(&CopyState::Sent), i64::MAX).await?;
-    let old = sent.iter().filter(|c| too_old(c.network, c.sent_at, now)).count() as i64;
+    // People's copies and rooms' copies alike get their edit.
+    let sent: Vec<(Network, Option<DateTime<Utc>>)> = store
+        .recipients(id, Some(&CopyState::Sent), i64::MAX)
+        .await?
+        .into_iter()
+        .map(|c| (c.network, c.sent_at))
+        .chain(
+            store.room_copies(id, Some(&CopyState::Sent), i64::MAX).await?.into_iter().map(|c| (c.network, c.sent_at)),
+        )
+        .collect();
+    let old = sent.iter().filter(|(network, at)| too_old(*network, *at, now)).count() as i64;
     if found.state == AnnouncementState::Done && !sent.is_empty() && old == sent.len() as i64 {
         return Ok(Err(Refusal::TooOldToEdit { id: id.0, hours: TELEGRAM_EDIT_HOURS }));
     }

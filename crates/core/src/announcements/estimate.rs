@@ -2,9 +2,9 @@
 //! reach if it went out now, how many opted out of its topic or cannot be reached, and about
 //! how long sending takes at the bulk rate. Reads the audience; keeps nothing.
 
-use super::expand::copy_for;
+use super::expand::{copy_for, room_copy_for, target_rooms};
 use chrono::{DateTime, Utc};
-use vicinato_domain::{AnnouncementId, Audience, CopyState, Lang, Network};
+use vicinato_domain::{AnnouncementId, Audience, CopyState, Lang, Network, TerritoryTree};
 use vicinato_store::{Store, StoreError};
 
 /// Copies sent per second on the bulk lane (Telegram's overall budget, a little under 30).
@@ -19,6 +19,8 @@ pub struct Estimate {
     pub other: i64,
     pub opted_out: i64,
     pub unreachable: i64,
+    /// Linked rooms that would get a copy.
+    pub rooms: i64,
 }
 
 impl Estimate {
@@ -28,22 +30,31 @@ impl Estimate {
     }
 
     /// About how many seconds sending them takes (at least one when there is anything).
-    pub fn seconds(&self, rooms: i64) -> i64 {
-        let copies = self.reached() + rooms;
+    pub fn seconds(&self) -> i64 {
+        let copies = self.reached() + self.rooms;
         if copies == 0 { 0 } else { ((copies as f64 / BULK_PER_SECOND).ceil() as i64).max(1) }
     }
 }
 
-/// Counts the audience as the send job would find it now, through the bots of this process.
+/// Counts the audience (and its rooms) as the send job would find it now, through the bots of
+/// this process.
 pub async fn estimate(
     audience: &Audience,
     store: &dyn Store,
+    tree: &TerritoryTree,
     channels: &[(Network, String)],
     default_lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<Estimate, StoreError> {
-    let candidates = store.audience(audience, &audience.topic(), now).await?;
+    let candidates =
+        if audience.rooms.people() { store.audience(audience, &audience.topic(), now).await? } else { Vec::new() };
     let mut out = Estimate::default();
+    for room in target_rooms(audience, store, tree).await? {
+        match room_copy_for(AnnouncementId(0), &room, channels).state {
+            CopyState::Queued => out.rooms += 1,
+            _ => out.unreachable += 1,
+        }
+    }
     for c in &candidates {
         let copy = copy_for(AnnouncementId(0), c, channels, default_lang);
         match copy.state {

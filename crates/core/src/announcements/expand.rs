@@ -3,9 +3,18 @@
 //! (preferring one the network has not reported unreachable, and the bot it last wrote to).
 //! People who opted out of the topic, and people no bot reaches, get a copy recorded as such
 //! and are never sent one. Running it again adds nobody twice.
+//!
+//! Where the audience asks for them, the linked rooms of the scope (its general and
+//! announcements rooms, never a moderators room; every territory's for an announcement to
+//! everywhere) get one copy each, through the first bot of the room's network
+//! ([`expand_rooms`]); a room no bot of this process reaches is recorded unreachable.
 
 use chrono::{DateTime, Utc};
-use vicinato_domain::{Announcement, AnnouncementId, AnnouncementState, CopyState, Lang, Network, Recipient};
+use vicinato_domain::rooms::Room;
+use vicinato_domain::{
+    Announcement, AnnouncementId, AnnouncementState, Audience, CopyState, Lang, Network, Recipient, RoomCopy,
+    TerritoryId, TerritoryTree, room_gets_announcements,
+};
 use vicinato_store::{Candidate, Store, StoreError};
 
 /// What an expansion found.
@@ -56,7 +65,60 @@ pub fn copy_for(
         sent_at: None,
         message_id: None,
         version: 0,
+        room: None,
     }
+}
+
+/// The rooms an audience reaches: none unless it asks for rooms; else the linked rooms of its
+/// scope's subtree (of every territory, for everywhere) that get announcements.
+pub async fn target_rooms(
+    audience: &Audience,
+    store: &dyn Store,
+    tree: &TerritoryTree,
+) -> Result<Vec<Room>, StoreError> {
+    if !audience.rooms.rooms() {
+        return Ok(Vec::new());
+    }
+    let territories: Vec<TerritoryId> = match &audience.territory {
+        Some(t) => tree.subtree(t),
+        None => tree.all().iter().map(|t| t.id.clone()).collect(),
+    };
+    let mut rooms = store.rooms_in(&territories).await?;
+    rooms.retain(|r| room_gets_announcements(r.purpose));
+    Ok(rooms)
+}
+
+/// The copy for one room, through the first bot of its network (unreachable when this
+/// process runs none).
+pub fn room_copy_for(announcement: AnnouncementId, room: &Room, channels: &[(Network, String)]) -> RoomCopy {
+    let channel = channels.iter().find(|(n, _)| *n == room.network).map(|(_, c)| c.clone());
+    RoomCopy {
+        announcement,
+        network: room.network,
+        state: if channel.is_some() { CopyState::Queued } else { CopyState::Unreachable },
+        channel: channel.unwrap_or_else(|| room.network.as_str().to_owned()),
+        chat: room.chat_id.clone(),
+        sent_at: None,
+        message_id: None,
+        version: 0,
+        edit: None,
+    }
+}
+
+/// Records the room copies of a scheduled (or, run again, sending) announcement; the caller
+/// expands its people next ([`expand`]). Returns how many were added (0 when run again).
+pub async fn expand_rooms(
+    announcement: &Announcement,
+    store: &dyn Store,
+    tree: &TerritoryTree,
+    channels: &[(Network, String)],
+) -> Result<u64, StoreError> {
+    if !matches!(announcement.state, AnnouncementState::Scheduled | AnnouncementState::Sending) {
+        return Ok(0);
+    }
+    let rooms = target_rooms(&announcement.audience, store, tree).await?;
+    let copies: Vec<RoomCopy> = rooms.iter().map(|r| room_copy_for(announcement.id, r, channels)).collect();
+    store.room_copies_add(&copies).await
 }
 
 /// Resolves and records the recipients of a scheduled (or, run again, sending) announcement
@@ -71,7 +133,11 @@ pub async fn expand(
     if !matches!(announcement.state, AnnouncementState::Scheduled | AnnouncementState::Sending) {
         return Ok(Expanded::default());
     }
-    let candidates = store.audience(&announcement.audience, &announcement.audience.topic(), now).await?;
+    let candidates = if announcement.audience.rooms.people() {
+        store.audience(&announcement.audience, &announcement.audience.topic(), now).await?
+    } else {
+        Vec::new()
+    };
     let copies: Vec<Recipient> =
         candidates.iter().map(|c| copy_for(announcement.id, c, channels, default_lang)).collect();
     let added = store.recipients_add(&copies).await?;
@@ -107,7 +173,7 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use vicinato_domain::territory::fixtures::small_tree;
-    use vicinato_domain::{Account, AnnouncementTexts, Audience, Dataset, Person, TerritoryId, Who};
+    use vicinato_domain::{Account, AnnouncementTexts, Dataset, Person, Who};
 
     struct Fixture {
         store: std::sync::Arc<dyn Store>,
@@ -157,7 +223,11 @@ mod tests {
 
         let draft = Draft {
             texts: AnnouncementTexts { it: "Ciao".into(), en: Some("Hello".into()) },
-            audience: Audience { territory: Some(TerritoryId::new("roma-m05")), who: Who::Home },
+            audience: Audience {
+                territory: Some(TerritoryId::new("roma-m05")),
+                who: Who::Home,
+                rooms: vicinato_domain::RoomsTarget::None,
+            },
             at: None,
             recurrence: None,
         };

@@ -20,15 +20,89 @@ type AnnouncementRow = (i64, Option<i64>, String, i64, String, i64, Option<i64>,
 
 const ANNOUNCEMENT_COLUMNS: &str = "id, author_id, state, at, doc, created_at, series_id, corrections";
 
-type RecipientRow =
-    (i64, i64, String, String, String, String, String, Option<String>, Option<i64>, Option<String>, i64);
+type RecipientRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    i64,
+    Option<String>,
+);
 
 const RECIPIENT_COLUMNS: &str =
-    "announcement_id, person_id, network, channel, chat, lang, state, reason, sent_at, message_id, version";
+    "announcement_id, person_id, network, channel, chat, lang, state, reason, sent_at, message_id, version, room";
 
 /// [`RECIPIENT_COLUMNS`] of the table named `r`.
 const RECIPIENT_COLUMNS_OF_R: &str = "r.announcement_id, r.person_id, r.network, r.channel, r.chat, r.lang, r.state, \
-     r.reason, r.sent_at, r.message_id, r.version";
+     r.reason, r.sent_at, r.message_id, r.version, r.room";
+
+type RoomCopyRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
+const ROOM_COPY_COLUMNS: &str = "announcement_id, network, chat, channel, state, reason, sent_at, message_id, version, \
+     edit_correction, edit_state, edit_reason";
+
+fn room_copy_from_row(row: RoomCopyRow) -> StoreResult<RoomCopy> {
+    let (id, network, chat, channel, state, reason, sent_at, message_id, version, edit_n, edit_state, edit_reason) =
+        row;
+    let record = format!("announcement {id} room {network}:{chat}");
+    let corrupt = |reason: String| StoreError::Corrupt { record: record.clone(), reason };
+    let edit = match (edit_n, edit_state) {
+        (Some(n), Some(state)) => Some((
+            u32::try_from(n).unwrap_or_default(),
+            EditState::parse(&state, edit_reason.as_deref())
+                .ok_or_else(|| corrupt(format!("unknown edit state `{state}`")))?,
+        )),
+        _ => None,
+    };
+    Ok(RoomCopy {
+        announcement: AnnouncementId(id),
+        network: Network::parse(&network).ok_or_else(|| corrupt(format!("unknown network `{network}`")))?,
+        channel,
+        chat,
+        state: CopyState::parse(&state, reason.as_deref())
+            .ok_or_else(|| corrupt(format!("unknown state `{state}`")))?,
+        sent_at: sent_at.map(|t| from_secs(&record, t)).transpose()?,
+        message_id,
+        version: u32::try_from(version).unwrap_or_default(),
+        edit,
+    })
+}
+
+/// Takes back an announcement's room copies still waiting in an outbox, as
+/// [`take_back_copies`] does people's.
+fn take_back_room_copies(id: AnnouncementId, to: &CopyState) -> Vec<Stmt> {
+    let prefix = room_key_prefix(id);
+    vec![
+        Stmt::new("DELETE FROM outbox WHERE delivery_key LIKE $1 AND sending_at IS NULL").bind(format!("{prefix}%")),
+        Stmt::new(
+            "UPDATE announcement_room_copies SET state = $1 WHERE announcement_id = $2 AND state = $3 \
+             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.delivery_key = $4 || network || ':' || chat)",
+        )
+        .bind(to.as_str())
+        .bind(id.0)
+        .bind(CopyState::Sending.as_str())
+        .bind(prefix),
+    ]
+}
 
 fn announcement_from_row(row: AnnouncementRow) -> StoreResult<Announcement> {
     let (id, author, state, at, doc, created_at, series, corrections) = row;
@@ -52,7 +126,7 @@ fn announcement_from_row(row: AnnouncementRow) -> StoreResult<Announcement> {
 }
 
 fn recipient_from_row(row: RecipientRow) -> StoreResult<Recipient> {
-    let (id, person, network, channel, chat, lang, state, reason, sent_at, message_id, version) = row;
+    let (id, person, network, channel, chat, lang, state, reason, sent_at, message_id, version, room) = row;
     let record = format!("announcement {id} recipient {person}");
     let corrupt = |reason: String| StoreError::Corrupt { record: record.clone(), reason };
     Ok(Recipient {
@@ -67,6 +141,7 @@ fn recipient_from_row(row: RecipientRow) -> StoreResult<Recipient> {
         sent_at: sent_at.map(|t| from_secs(&record, t)).transpose()?,
         message_id,
         version: u32::try_from(version).unwrap_or_default(),
+        room,
     })
 }
 
@@ -298,11 +373,31 @@ impl AnnouncementStore for SqlStore {
         let cancelled = CopyState::Cancelled;
         let mut stmts = vec![job_cancel_statement(job_key)];
         stmts.extend(take_back_copies(id, &cancelled));
+        stmts.extend(take_back_room_copies(id, &cancelled));
+        for table in ["announcement_recipients", "announcement_room_copies"] {
+            stmts.push(
+                Stmt::new(format!("UPDATE {table} SET state = $1 WHERE announcement_id = $2 AND state = $3"))
+                    .bind(cancelled.as_str())
+                    .bind(id.0)
+                    .bind(CopyState::Queued.as_str()),
+            );
+        }
+        let room_edits = room_edit_key_prefix(id);
         stmts.push(
-            Stmt::new("UPDATE announcement_recipients SET state = $1 WHERE announcement_id = $2 AND state = $3")
-                .bind(cancelled.as_str())
-                .bind(id.0)
-                .bind(CopyState::Queued.as_str()),
+            Stmt::new("DELETE FROM outbox WHERE delivery_key LIKE $1 AND sending_at IS NULL")
+                .bind(format!("{room_edits}%")),
+        );
+        stmts.push(
+            Stmt::new(
+                "UPDATE announcement_room_copies SET edit_state = $1 WHERE announcement_id = $2 AND (edit_state = $3 \
+                 OR (edit_state = $4 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.delivery_key = \
+                 $5 || CAST(edit_correction AS TEXT) || ':' || network || ':' || chat)))",
+            )
+            .bind(EditState::Cancelled.as_str())
+            .bind(id.0)
+            .bind(EditState::Queued.as_str())
+            .bind(EditState::Sending.as_str())
+            .bind(room_edits),
         );
         let edits = edit_key_prefix(id);
         stmts.push(
@@ -374,6 +469,24 @@ impl AnnouncementStore for SqlStore {
             .bind(prefix)
             .bind(id.0)
             .bind(CopyState::Queued.as_str()),
+        );
+        stmts.extend(take_back_room_copies(id, &CopyState::Queued));
+        stmts.push(
+            Stmt::new(
+                "DELETE FROM deliveries WHERE key IN (SELECT $1 || network || ':' || chat \
+                 FROM announcement_room_copies WHERE announcement_id = $2 AND state = $3)",
+            )
+            .bind(room_key_prefix(id))
+            .bind(id.0)
+            .bind(CopyState::Queued.as_str()),
+        );
+        stmts.push(
+            Stmt::new(
+                "UPDATE announcement_room_copies SET edit_state = $1 WHERE announcement_id = $2 AND edit_state = $3",
+            )
+            .bind(EditState::Cancelled.as_str())
+            .bind(id.0)
+            .bind(EditState::Queued.as_str()),
         );
         stmts.push(
             Stmt::new("UPDATE announcement_edits SET state = $1, at = $2 WHERE announcement_id = $3 AND state = $4")
@@ -592,7 +705,7 @@ impl AnnouncementStore for SqlStore {
             stmts.push(
                 Stmt::new(format!(
                     "INSERT INTO announcement_recipients ({RECIPIENT_COLUMNS}) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
                      ON CONFLICT (announcement_id, person_id) DO NOTHING"
                 ))
                 .bind(c.announcement.0)
@@ -605,7 +718,8 @@ impl AnnouncementStore for SqlStore {
                 .bind(c.state.reason().map(str::to_owned))
                 .bind(c.sent_at.map(|t| t.timestamp()))
                 .bind(c.message_id.clone())
-                .bind(i64::from(c.version)),
+                .bind(i64::from(c.version))
+                .bind(c.room.clone()),
             );
         }
         if stmts.is_empty() {
@@ -674,12 +788,14 @@ impl AnnouncementStore for SqlStore {
         reason: Option<&str>,
         message_id: Option<&str>,
         version: u32,
+        room: Option<&str>,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let mut stmts = vec![
             Stmt::new(
                 "UPDATE announcement_recipients SET state = $1, reason = $2, sent_at = $3, message_id = $4, \
-                 version = $9 WHERE announcement_id = $5 AND person_id = $6 AND state IN ($7, $8)",
+                 version = $9, room = COALESCE($10, room) \
+                 WHERE announcement_id = $5 AND person_id = $6 AND state IN ($7, $8)",
             )
             .bind(state.as_str())
             .bind(reason.or(state.reason()).map(str::to_owned))
@@ -689,7 +805,8 @@ impl AnnouncementStore for SqlStore {
             .bind(person.0)
             .bind(CopyState::Queued.as_str())
             .bind(CopyState::Sending.as_str())
-            .bind(i64::from(version)),
+            .bind(i64::from(version))
+            .bind(room.map(str::to_owned)),
         ];
         if let Some(row) = outbox {
             stmts.push(Stmt::new("DELETE FROM outbox WHERE id = $1").bind(row));
@@ -699,23 +816,216 @@ impl AnnouncementStore for SqlStore {
     }
 
     async fn recipient_counts(&self, id: AnnouncementId) -> StoreResult<Vec<CopyCount>> {
-        let rows: Vec<(String, String, Option<String>, i64)> = self
-            .fetch_all(
+        self.copy_counts_of("announcement_recipients", id).await
+    }
+
+    async fn room_copies_add(&self, copies: &[RoomCopy]) -> StoreResult<u64> {
+        let mut stmts = Vec::with_capacity(copies.len());
+        for c in copies {
+            stmts.push(
                 Stmt::new(
-                    "SELECT network, state, reason, COUNT(*) FROM announcement_recipients \
-                     WHERE announcement_id = $1 GROUP BY network, state, reason",
+                    "INSERT INTO announcement_room_copies \
+                     (announcement_id, network, chat, channel, state, reason, sent_at, message_id, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                     ON CONFLICT (announcement_id, network, chat) DO NOTHING",
                 )
-                .bind(id.0),
+                .bind(c.announcement.0)
+                .bind(c.network.as_str())
+                .bind(c.chat.as_str())
+                .bind(c.channel.as_str())
+                .bind(c.state.as_str())
+                .bind(c.state.reason().map(str::to_owned))
+                .bind(c.sent_at.map(|t| t.timestamp()))
+                .bind(c.message_id.clone())
+                .bind(i64::from(c.version)),
+            );
+        }
+        if stmts.is_empty() {
+            return Ok(0);
+        }
+        Ok(self.transaction(stmts).await?.into_iter().sum())
+    }
+
+    async fn room_copies(
+        &self,
+        id: AnnouncementId,
+        state: Option<&CopyState>,
+        limit: i64,
+    ) -> StoreResult<Vec<RoomCopy>> {
+        let stmt = match state {
+            Some(s) => Stmt::new(format!(
+                "SELECT {ROOM_COPY_COLUMNS} FROM announcement_room_copies \
+                 WHERE announcement_id = $1 AND state = $2 ORDER BY network, chat LIMIT $3"
+            ))
+            .bind(id.0)
+            .bind(s.as_str())
+            .bind(limit),
+            None => Stmt::new(format!(
+                "SELECT {ROOM_COPY_COLUMNS} FROM announcement_room_copies \
+                 WHERE announcement_id = $1 ORDER BY network, chat LIMIT $2"
+            ))
+            .bind(id.0)
+            .bind(limit),
+        };
+        let rows: Vec<RoomCopyRow> = self.fetch_all(stmt).await?;
+        rows.into_iter().map(room_copy_from_row).collect()
+    }
+
+    async fn room_copy_counts(&self, id: AnnouncementId) -> StoreResult<Vec<CopyCount>> {
+        self.copy_counts_of("announcement_room_copies", id).await
+    }
+
+    async fn room_copy_handed(
+        &self,
+        copy: &RoomCopy,
+        state: &CopyState,
+        lane: bool,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let still_there = if lane { " AND EXISTS (SELECT 1 FROM outbox o WHERE o.delivery_key = $9)" } else { "" };
+        let mut stmt = Stmt::new(format!(
+            "UPDATE announcement_room_copies SET state = $1, reason = $2, sent_at = $3, version = $4 \
+             WHERE announcement_id = $5 AND network = $6 AND chat = $7 AND state = $8{still_there}"
+        ))
+        .bind(state.as_str())
+        .bind(state.reason().map(str::to_owned))
+        .bind(at.timestamp())
+        .bind(i64::from(copy.version))
+        .bind(copy.announcement.0)
+        .bind(copy.network.as_str())
+        .bind(copy.chat.as_str())
+        .bind(CopyState::Queued.as_str());
+        if lane {
+            stmt = stmt.bind(copy.delivery_key());
+        }
+        Ok(self.execute(stmt).await? == 1)
+    }
+
+    async fn room_copy_settled(
+        &self,
+        outbox: Option<i64>,
+        id: AnnouncementId,
+        network: Network,
+        chat: &str,
+        state: &CopyState,
+        reason: Option<&str>,
+        message_id: Option<&str>,
+        version: u32,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let mut stmts = vec![
+            Stmt::new(
+                "UPDATE announcement_room_copies SET state = $1, reason = $2, sent_at = $3, message_id = $4, \
+                 version = $5 WHERE announcement_id = $6 AND network = $7 AND chat = $8 AND state IN ($9, $10)",
+            )
+            .bind(state.as_str())
+            .bind(reason.or(state.reason()).map(str::to_owned))
+            .bind(at.timestamp())
+            .bind(message_id.map(str::to_owned))
+            .bind(i64::from(version))
+            .bind(id.0)
+            .bind(network.as_str())
+            .bind(chat)
+            .bind(CopyState::Queued.as_str())
+            .bind(CopyState::Sending.as_str()),
+        ];
+        if let Some(row) = outbox {
+            stmts.push(Stmt::new("DELETE FROM outbox WHERE id = $1").bind(row));
+        }
+        let affected = self.transaction(stmts).await?;
+        Ok(affected.first().copied() == Some(1))
+    }
+
+    async fn room_edits_open(
+        &self,
+        id: AnnouncementId,
+        correction: u32,
+        cutoffs: &[(Network, DateTime<Utc>)],
+        _now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let mut too_old = String::new();
+        let mut binds: Vec<Bind> = vec![
+            id.0.into(),
+            i64::from(correction).into(),
+            EditState::NotEditable.as_str().into(),
+            EditState::TooOld.as_str().into(),
+            EditState::Queued.as_str().into(),
+            CopyState::Sent.as_str().into(),
+            EditState::Sending.as_str().into(),
+        ];
+        for (network, cutoff) in cutoffs {
+            binds.push(network.as_str().into());
+            binds.push(cutoff.timestamp().into());
+            too_old.push_str(&format!(" WHEN network = ${} AND sent_at < ${} THEN $4", binds.len() - 1, binds.len()));
+        }
+        // An edit of an earlier correction still on its way is left to finish; it is opened
+        // again for this correction on the job's next look.
+        let mut stmt = Stmt::new(format!(
+            "UPDATE announcement_room_copies SET edit_correction = $2, edit_reason = NULL, \
+             edit_state = CASE WHEN message_id IS NULL THEN $3{too_old} ELSE $5 END \
+             WHERE announcement_id = $1 AND state = $6 AND version < $2 \
+             AND (edit_correction IS NULL OR edit_correction < $2) AND (edit_state IS NULL OR edit_state <> $7)"
+        ));
+        stmt.binds = binds;
+        self.execute(stmt).await
+    }
+
+    async fn room_edits(
+        &self,
+        id: AnnouncementId,
+        correction: u32,
+        state: &EditState,
+        limit: i64,
+    ) -> StoreResult<Vec<RoomCopy>> {
+        let rows: Vec<RoomCopyRow> = self
+            .fetch_all(
+                Stmt::new(format!(
+                    "SELECT {ROOM_COPY_COLUMNS} FROM announcement_room_copies \
+                     WHERE announcement_id = $1 AND edit_correction = $2 AND edit_state = $3 \
+                     ORDER BY network, chat LIMIT $4"
+                ))
+                .bind(id.0)
+                .bind(i64::from(correction))
+                .bind(state.as_str())
+                .bind(limit),
             )
             .await?;
-        let mut out: Vec<CopyCount> = rows
-            .into_iter()
-            .filter_map(|(network, state, reason, count)| {
-                Network::parse(&network).map(|network| CopyCount { network, state, reason, count })
-            })
-            .collect();
-        out.sort_by(|a, b| (a.network.as_str(), &a.state, &a.reason).cmp(&(b.network.as_str(), &b.state, &b.reason)));
-        Ok(out)
+        rows.into_iter().map(room_copy_from_row).collect()
+    }
+
+    async fn room_edit_settled(
+        &self,
+        outbox: Option<i64>,
+        id: AnnouncementId,
+        network: Network,
+        chat: &str,
+        correction: u32,
+        state: &EditState,
+        _at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let sent = *state == EditState::Sent;
+        let mut stmts = vec![
+            Stmt::new(
+                "UPDATE announcement_room_copies SET edit_state = $1, edit_reason = $2, \
+                 version = CASE WHEN $3 AND version < $4 THEN $4 ELSE version END \
+                 WHERE announcement_id = $5 AND network = $6 AND chat = $7 AND edit_correction = $4 \
+                 AND edit_state IN ($8, $9)",
+            )
+            .bind(state.as_str())
+            .bind(state.reason().map(str::to_owned))
+            .bind(sent)
+            .bind(i64::from(correction))
+            .bind(id.0)
+            .bind(network.as_str())
+            .bind(chat)
+            .bind(EditState::Queued.as_str())
+            .bind(EditState::Sending.as_str()),
+        ];
+        if let Some(row) = outbox {
+            stmts.push(Stmt::new("DELETE FROM outbox WHERE id = $1").bind(row));
+        }
+        let affected = self.transaction(stmts).await?;
+        Ok(affected.first().copied() == Some(1))
     }
 
     async fn opt_out(&self, person: PersonId, topic: &str, off: bool, now: DateTime<Utc>) -> StoreResult<bool> {
@@ -742,6 +1052,29 @@ impl AnnouncementStore for SqlStore {
             )
             .await?;
         Ok(rows.into_iter().map(|(t,)| t).collect())
+    }
+}
+
+impl SqlStore {
+    /// Copies of a table (people's or rooms') per network, state and reason.
+    async fn copy_counts_of(&self, table: &str, id: AnnouncementId) -> StoreResult<Vec<CopyCount>> {
+        let rows: Vec<(String, String, Option<String>, i64)> = self
+            .fetch_all(
+                Stmt::new(format!(
+                    "SELECT network, state, reason, COUNT(*) FROM {table} \
+                     WHERE announcement_id = $1 GROUP BY network, state, reason"
+                ))
+                .bind(id.0),
+            )
+            .await?;
+        let mut out: Vec<CopyCount> = rows
+            .into_iter()
+            .filter_map(|(network, state, reason, count)| {
+                Network::parse(&network).map(|network| CopyCount { network, state, reason, count })
+            })
+            .collect();
+        out.sort_by(|a, b| (a.network.as_str(), &a.state, &a.reason).cmp(&(b.network.as_str(), &b.state, &b.reason)));
+        Ok(out)
     }
 }
 
