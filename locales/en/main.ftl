@@ -904,8 +904,8 @@ help-announce-staff = For announcements: /announce – prepare an announcement f
 
 rooms-not-on-this-bot = This bot does not run neighbourhood groups. Type /help to see what you can do here.
 help-rooms = /rooms – the groups of your area, with a personal link to join; /rooms AREA – those of another area; /rules – the rules; in groups, /report [reason] as a reply to a message reports it to the moderators; /appeal TEXT – appeal against a sanction of yours.
-help-rooms-moderator = In groups, replying to someone's message: /warn [reason] – warn; /mute 2h [reason] – mute; /unmute; /ban [1d] [reason]; /unban; /kick; /del – delete the message; /warns – the person's record; /modlog – the log. In the group, /rules set [it|en] TEXT, /welcome set [it|en] TEXT and /questions set [it|en] QUESTION | QUESTION; privately, with the area: /rules set centocelle en TEXT.
-help-rooms-staff = For groups: type /room link AREA [general|announcements|moderators] in the group to link it to the area; /room unlink to unlink it.
+help-rooms-moderator = In groups, replying to someone's message: /warn [reason] – warn; /mute 2h [reason] – mute; /unmute; /ban [1d] [reason]; /unban; /kick; /del – delete the message; /warns – the person's record; /modlog – the log. In the group, /rules set [it|en] TEXT, /welcome set [it|en] TEXT and /questions set [it|en] QUESTION | QUESTION; privately, with the area: /rules set centocelle en TEXT. Group protections: /protect, /protect flood 5 10, /protect links on|off.
+help-rooms-staff = For groups: type /room link AREA [general|announcements|moderators] in the group to link it to the area; /room unlink to unlink it. /room lang it|it,en – the group's languages; /escalation [AREA] 3 30 24h 7d – how many warnings mute and ban in the area (/escalation default to go back to the one above).
 rooms-not-in-group = This command works inside the group. Add the bot to the group as an administrator and type it there.
 rooms-not-linked = This group is not linked to any area. The area's staff can link it with /room link AREA.
 rooms-needs-territory = Add the area too, for example: /room link centocelle.
@@ -1052,3 +1052,30 @@ followup-where-confidential = The address of { $name } is confidential, for the 
    *[other] To get it, contact the service.
 }
 followup-ask-house = The card has no contacts: ask at the nearest welfare house.
+
+# Protections, languages and escalation of rooms (issue 12)
+rooms-flood-out-of-range = The flood protection takes two numbers: messages (1 to { $messages }) and seconds (1 to { $seconds }). For example: /protect flood 5 10.
+rooms-protect-unknown = I did not understand. Use /protect to see the protections, /protect flood 5 10 (more than 5 messages in 10 seconds mutes for 10 minutes), /protect flood off, /protect links on|off (newcomers' first messages with links or forwards wait for a moderator).
+rooms-escalation-out-of-range = I did not understand. Write /escalation WARNINGS DAYS MUTE BAN, for example /escalation 3 30 24h 7d (1 to 20 warnings, window and ban up to 366 days, mute in whole hours), or /escalation default.
+rooms-languages-unknown = A group's languages are Italian, or Italian and English: /room lang it or /room lang it,en.
+rooms-flood-muted = Too many messages too fast: muted for 10 minutes, then free to write again.
+rooms-held-new = Message held in the groups of { $territory }: { $member } has just arrived.
+rooms-held-link = It contains a link.
+rooms-held-forwarded = It is forwarded, or media.
+button-held-release = Publish
+button-held-delete = Delete
+rooms-held-you = Your message in the group contains a link or a forward: a moderator sees it first, then it is published or deleted. This happens only with your first messages.
+rooms-held-released-post = Message from { $member }, approved by a moderator:
+rooms-held-released = { $name } published { $member }'s message.
+rooms-held-deleted = { $name } deleted { $member }'s message.
+rooms-on = on
+rooms-off = off
+rooms-protect-title = This group's protections (never for moderators, staff and admins):
+rooms-protect-flood = Flood: more than { $messages } messages in { $seconds } seconds mutes for 10 minutes.
+rooms-protect-flood-off = Flood: protection off.
+rooms-protect-links = Newcomers' links and forwards held for a moderator: { $state }.
+rooms-escalation = Warnings in { $territory }: { $warnings } within { $days } days mute for { $hours } hours; one more removes from the groups for { $ban } days.
+rooms-escalation-own = This area's own setting.
+rooms-escalation-inherited = It comes from { $from }.
+rooms-escalation-default = The default setting.
+rooms-languages-set = From now on I write in this group of { $territory } in: { $langs }.

@@ -928,8 +928,8 @@ help-announce-staff = Per gli avvisi: /announce – prepara un avviso per la tua
 
 rooms-not-on-this-bot = Questo bot non gestisce i gruppi dei quartieri. Scrivi /help per vedere cosa puoi fare qui.
 help-rooms = /rooms – i gruppi della tua zona, con un link personale per entrare; /rooms ZONA – quelli di un'altra zona; /rules – le regole; nei gruppi, /report [motivo] in risposta a un messaggio lo segnala ai moderatori; /appeal TESTO – ricorso contro una tua sanzione.
-help-rooms-moderator = Nei gruppi, rispondendo al messaggio di una persona: /warn [motivo] – ammonisci; /mute 2h [motivo] – silenzia; /unmute; /ban [1d] [motivo]; /unban; /kick; /del – cancella il messaggio; /warns – la situazione della persona; /modlog – il registro. Nel gruppo, /rules set [it|en] TESTO, /welcome set [it|en] TESTO e /questions set [it|en] DOMANDA | DOMANDA; in privato, con la zona: /rules set centocelle en TESTO.
-help-rooms-staff = Per i gruppi: scrivi nel gruppo /room link ZONA [general|announcements|moderators] per collegarlo alla zona; /room unlink per scollegarlo.
+help-rooms-moderator = Nei gruppi, rispondendo al messaggio di una persona: /warn [motivo] – ammonisci; /mute 2h [motivo] – silenzia; /unmute; /ban [1d] [motivo]; /unban; /kick; /del – cancella il messaggio; /warns – la situazione della persona; /modlog – il registro. Nel gruppo, /rules set [it|en] TESTO, /welcome set [it|en] TESTO e /questions set [it|en] DOMANDA | DOMANDA; in privato, con la zona: /rules set centocelle en TESTO. Protezioni del gruppo: /protect, /protect flood 5 10, /protect links on|off.
+help-rooms-staff = Per i gruppi: scrivi nel gruppo /room link ZONA [general|announcements|moderators] per collegarlo alla zona; /room unlink per scollegarlo. /room lang it|it,en – le lingue del gruppo; /escalation [ZONA] 3 30 24h 7d – quante ammonizioni portano al silenzio e al ban nella zona (/escalation predefinita per tornare a quella sopra).
 rooms-not-in-group = Questo comando si usa dentro il gruppo. Aggiungi il bot al gruppo come amministratore e scrivilo lì.
 rooms-not-linked = Questo gruppo non è collegato a nessuna zona. Lo staff della zona può collegarlo con /room link ZONA.
 rooms-needs-territory = Scrivi anche la zona, per esempio: /room link centocelle.
@@ -1076,3 +1076,30 @@ followup-where-confidential = L'indirizzo di { $name } è riservato, per la sicu
    *[other] Per averlo, contatta il servizio.
 }
 followup-ask-house = Non ci sono contatti nella scheda: chiedi alla casa del welfare più vicina.
+
+# Protections, languages and escalation of rooms (issue 12)
+rooms-flood-out-of-range = Per la protezione dai messaggi a raffica servono due numeri: messaggi (da 1 a { $messages }) e secondi (da 1 a { $seconds }). Esempio: /protect flood 5 10.
+rooms-protect-unknown = Non ho capito. Usa /protect per vedere le protezioni, /protect flood 5 10 (più di 5 messaggi in 10 secondi silenziano per 10 minuti), /protect flood off, /protect links on|off (i primi messaggi dei nuovi arrivati con link o inoltri aspettano un moderatore).
+rooms-escalation-out-of-range = Non ho capito. Scrivi /escalation AMMONIZIONI GIORNI SILENZIO BAN, per esempio /escalation 3 30 24h 7d (da 1 a 20 ammonizioni, finestra e ban fino a 366 giorni, silenzio in ore intere), oppure /escalation predefinita.
+rooms-languages-unknown = Le lingue di un gruppo sono l'italiano, oppure l'italiano e l'inglese: /room lang it oppure /room lang it,en.
+rooms-flood-muted = Troppi messaggi in poco tempo: silenzio di 10 minuti, poi si può scrivere di nuovo.
+rooms-held-new = Messaggio trattenuto nei gruppi di { $territory }: { $member } è appena arrivata o arrivato.
+rooms-held-link = Contiene un link.
+rooms-held-forwarded = È un inoltro o un contenuto multimediale.
+button-held-release = Pubblica
+button-held-delete = Elimina
+rooms-held-you = Il tuo messaggio nel gruppo contiene un link o un inoltro: lo vede prima un moderatore, poi viene pubblicato o eliminato. Succede solo con i primi messaggi.
+rooms-held-released-post = Messaggio di { $member }, approvato da un moderatore:
+rooms-held-released = { $name } ha pubblicato il messaggio di { $member }.
+rooms-held-deleted = { $name } ha eliminato il messaggio di { $member }.
+rooms-on = attiva
+rooms-off = spenta
+rooms-protect-title = Protezioni di questo gruppo (mai per moderatori, staff e amministratori):
+rooms-protect-flood = Messaggi a raffica: più di { $messages } messaggi in { $seconds } secondi silenziano per 10 minuti.
+rooms-protect-flood-off = Messaggi a raffica: protezione spenta.
+rooms-protect-links = Link e inoltri dei nuovi arrivati trattenuti per un moderatore: { $state }.
+rooms-escalation = Ammonizioni a { $territory }: { $warnings } in { $days } giorni silenziano per { $hours } ore; una in più porta fuori dai gruppi per { $ban } giorni.
+rooms-escalation-own = È l'impostazione di questa zona.
+rooms-escalation-inherited = Viene da { $from }.
+rooms-escalation-default = È l'impostazione predefinita.
+rooms-languages-set = D'ora in poi scrivo in questo gruppo di { $territory } in: { $langs }.

@@ -98,6 +98,7 @@ conformance!(
     room_copies_are_kept_once_per_room_recorded_as_their_network_answered_edited_once_and_taken_back_by_a_cancellation,
     rooms_sanctions_and_their_log_are_kept_and_a_sanction_ends_once,
     room_texts_are_kept_per_scope_kind_and_language_and_a_case_closes_once,
+    room_settings_escalations_and_members_seen_are_kept_and_erased_with_the_person,
 );
 
 async fn demo(store: &Arc<dyn Store>) -> Dataset {
@@ -2528,4 +2529,61 @@ async fn room_copies_are_kept_once_per_room_recorded_as_their_network_answered_e
     );
     let kept = store.recipients(id, Some(&CopyState::Sent), 10).await.unwrap().remove(0);
     assert_eq!(kept.room.as_deref(), Some("!dm:x"));
+}
+
+async fn room_settings_escalations_and_members_seen_are_kept_and_erased_with_the_person(store: Arc<dyn Store>) {
+    use vicinato::domain::Lang;
+    use vicinato::domain::rooms::{Escalation, ModEntry, Protections, RoomSettings};
+    let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    let ada = store.person_for_account(&Account::new(Network::Telegram, "1"), "Ada", now).await.unwrap();
+    let t = TerritoryId::new("centocelle");
+    let entry = |action: &str| ModEntry {
+        at: now,
+        actor: Some(ada.id),
+        subject: None,
+        action: action.into(),
+        reason: String::new(),
+        territory: t.clone(),
+        network: Some(Network::Telegram),
+        chat: Some("-1".into()),
+        until: None,
+    };
+    assert_eq!(store.room_settings(Network::Telegram, "-1").await.unwrap(), None);
+    let set = RoomSettings {
+        protections: Protections { flood_messages: 3, flood_seconds: 20, hold_links: true },
+        langs: vec![Lang::It, Lang::En],
+    };
+    store.room_settings_set(Network::Telegram, "-1", &set, &entry("protect")).await.unwrap();
+    let again = RoomSettings { langs: vec![Lang::It], ..set.clone() };
+    store.room_settings_set(Network::Telegram, "-1", &again, &entry("room-lang")).await.unwrap();
+    assert_eq!(store.room_settings(Network::Telegram, "-1").await.unwrap(), Some(again));
+    assert_eq!(store.room_settings(Network::Matrix, "-1").await.unwrap(), None, "per network");
+    // Escalations per territory: set, replaced, cleared.
+    let roma = TerritoryId::new("roma-m05");
+    let e = Escalation { warnings: 2, window_days: 14, mute_hours: 12, ban_days: 3 };
+    store.escalation_set(&roma, Some(&e), &entry("escalation")).await.unwrap();
+    store.escalation_set(&t, Some(&Escalation::default()), &entry("escalation")).await.unwrap();
+    assert_eq!(
+        store.escalations(&[t.clone(), roma.clone(), TerritoryId::new("ostia")]).await.unwrap(),
+        vec![(t.clone(), Escalation::default()), (roma.clone(), e)]
+    );
+    store.escalation_set(&t, None, &entry("escalation")).await.unwrap();
+    assert_eq!(store.escalations(&[t.clone(), roma.clone()]).await.unwrap(), vec![(roma.clone(), e)]);
+    assert!(store.escalations(&[]).await.unwrap().is_empty());
+    assert_eq!(store.moderation_log(std::slice::from_ref(&t), 10).await.unwrap().len(), 5);
+    // Messages seen count per member and room, at once too.
+    let (a, b) = tokio::join!(
+        store.room_member_seen(Network::Telegram, "-1", "1"),
+        store.room_member_seen(Network::Telegram, "-1", "1")
+    );
+    let mut both = [a.unwrap(), b.unwrap()];
+    both.sort();
+    assert_eq!(both, [1, 2]);
+    assert_eq!(store.room_member_seen(Network::Telegram, "-1", "1").await.unwrap(), 3);
+    assert_eq!(store.room_member_seen(Network::Telegram, "-2", "1").await.unwrap(), 1);
+    assert_eq!(store.room_member_seen(Network::Telegram, "-1", "2").await.unwrap(), 1);
+    // Erasing Ada takes what was counted of her, and only that.
+    store.erase_person(ada.id).await.unwrap();
+    assert_eq!(store.room_member_seen(Network::Telegram, "-1", "1").await.unwrap(), 1);
+    assert_eq!(store.room_member_seen(Network::Telegram, "-1", "2").await.unwrap(), 2);
 }

@@ -408,3 +408,28 @@ impl Resident {
         self.join_as_invited(owner, room, members + 1).await;
     }
 }
+
+#[tokio::test]
+async fn a_member_flooding_a_matrix_room_is_muted_for_ten_minutes_and_staff_writing_as_fast_are_not() {
+    let Some(hs) = shared() else { return };
+    let w = World::start(hs).await;
+    let (mut ada, mut bob, room) = centocelle(hs, &w).await;
+    let (ada_id, bob_id) = (ada.user_id().to_string(), bob.user_id().to_string());
+    for n in 0..8 {
+        ada.say(&room, &format!("avviso {n}")).await;
+    }
+    let bobs = own(&bob, &room);
+    for n in 0..6 {
+        bob.say(&bobs, &format!("spam {n}")).await;
+    }
+    ada.until("Troppi messaggi").await;
+    let levels = state(&ada, room.room_id(), "m.room.power_levels", "").await.unwrap();
+    assert_eq!(levels["users"][&bob_id], json!(-1), "{levels}");
+    assert_ne!(levels["users"][&ada_id], json!(-1), "{levels}");
+    bob.until("Non puoi scrivere nei gruppi della zona fino al 28/11/2026 10:10").await;
+    w.clock.advance(chrono::Duration::minutes(10));
+    assert_eq!(w.app.scheduler.run_due(w.clock.now()).await.unwrap().ran, 1);
+    let levels = state(&ada, room.room_id(), "m.room.power_levels", "").await.unwrap();
+    assert!(levels["users"].get(&bob_id).is_none(), "{levels}");
+    bob.until("Puoi di nuovo scrivere").await;
+}

@@ -33,6 +33,24 @@ async fn rooms() -> Rooms {
     Rooms { app, clock, courier, store, _dir: dir }
 }
 
+/// `who`'s message `text` in a group, addressed to the bot, as message 90.
+fn group(chat: &str, who: &str, text: &str) -> Inbound {
+    Inbound {
+        network: Network::Telegram,
+        chat_id: chat.into(),
+        chat_kind: ChatKind::Group,
+        sender_id: who.into(),
+        sender_name: format!("N{who}"),
+        body: Body::Text(text.into()),
+        lang_hint: Some(vicinato::domain::Lang::It),
+        addressed: true,
+        channel: None,
+        reply_to: None,
+        message_id: Some("90".into()),
+        forwarded: false,
+    }
+}
+
 fn said(reply: &vicinato::conversation::Outcome, engine: &Engine) -> String {
     reply.replies.iter().map(|r| engine.render(reply.lang, r).plain_text()).collect::<Vec<_>>().join("\n")
 }
@@ -45,15 +63,6 @@ impl Rooms {
     /// `who` writes `text` in a group, replying to `to`'s message when given.
     async fn in_group(&self, chat: &str, who: &str, text: &str, to: Option<&str>) -> String {
         let inbound = Inbound {
-            network: Network::Telegram,
-            chat_id: chat.into(),
-            chat_kind: ChatKind::Group,
-            sender_id: who.into(),
-            sender_name: format!("N{who}"),
-            body: Body::Text(text.into()),
-            lang_hint: Some(vicinato::domain::Lang::It),
-            addressed: true,
-            channel: None,
             reply_to: to.map(|t| Replied {
                 sender_id: t.into(),
                 sender_name: format!("N{t}"),
@@ -61,6 +70,21 @@ impl Rooms {
                 text: Some("un messaggio".into()),
                 from_bot: false,
             }),
+            ..group(chat, who, text)
+        };
+        let out = self.engine().handle(inbound).await;
+        said(&out, self.engine())
+    }
+
+    /// `who` writes `text` in a group without addressing the bot, as message `id`; `forwarded`
+    /// when it comes from elsewhere. What the bot answered (nothing, usually).
+    async fn chatter(&self, chat: &str, who: &str, text: &str, id: &str, forwarded: bool) -> String {
+        let inbound = Inbound {
+            addressed: false,
+            reply_to: None,
+            message_id: Some(id.into()),
+            forwarded,
+            ..group(chat, who, text)
         };
         let out = self.engine().handle(inbound).await;
         said(&out, self.engine())
@@ -766,4 +790,241 @@ mod on_telegram {
         assert!(w.nth(ada.id, 3).await.text.contains("Il tuo ricorso è stato accolto"));
         w.stop().await;
     }
+    #[tokio::test]
+    async fn a_flood_on_telegram_mutes_the_member_for_ten_minutes_and_a_newcomers_link_waits_for_the_moderator() {
+        let w = world().await;
+        let (group, _, moderator) = area(&w).await;
+        let ada = w.server.user(3, "Ada", Some("it"));
+        let bea = w.server.user(4, "Bea", Some("it"));
+        w.server.user_started(&ada);
+        w.server.user_started(&bea);
+        w.server.user_started(&moderator);
+        for n in 0..6 {
+            w.server.user_posts_in(&ada, &group, &format!("messaggio {n}"));
+        }
+        let said = w.nth(group.id, 2).await;
+        assert!(said.text.contains("Ada non può scrivere") && said.text.contains("Troppi messaggi"), "{}", said.text);
+        let until = (w.clock.now() + chrono::Duration::minutes(10)).timestamp();
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Restricted { until });
+        assert!(w.nth(ada.id, 1).await.text.contains("Non puoi scrivere nei gruppi della zona"));
+        // The moderator writes fast and is left alone; then holds newcomers' links.
+        for n in 0..8 {
+            w.server.user_posts_in(&moderator, &group, &format!("avviso {n}"));
+        }
+        w.server.user_posts_in(&moderator, &group, "/protect links on");
+        assert!(w.nth(group.id, 3).await.text.contains("trattenuti per un moderatore: attiva"));
+        assert_eq!(w.server.member_status(&group, &moderator), MemberStatus::Member);
+        let link = w.server.user_posts_in(&bea, &group, "offerte su https://spam.example/<b>x</b>");
+        let held = w.nth(moderator.id, 1).await;
+        assert!(
+            held.text.contains("Messaggio trattenuto") && held.html.contains("&lt;b&gt;x&lt;/b&gt;"),
+            "{}",
+            held.html
+        );
+        assert!(w.server.deleted(&group, link));
+        assert!(w.nth(bea.id, 1).await.text.contains("lo vede prima un moderatore"));
+        w.server.press(&moderator, &held, &held.button("Pubblica").unwrap());
+        let posted = w.nth(group.id, 4).await;
+        assert!(
+            posted.text.contains("Messaggio di Bea, approvato") && posted.text.contains("https://spam.example"),
+            "{}",
+            posted.text
+        );
+        // Ten minutes later the scheduler lets Ada write again.
+        w.clock.advance(chrono::Duration::minutes(10));
+        assert_eq!(w.app.scheduler.run_due(w.clock.now()).await.unwrap().ran, 1);
+        assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Member);
+        w.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_flood_mutes_a_member_for_ten_minutes_everywhere_in_the_area_but_never_a_moderator() {
+    let r = rooms().await;
+    r.linked().await;
+    // Five messages at once are within the default (more than 5 in 10 seconds); the sixth is not.
+    for n in 0..5 {
+        assert_eq!(r.chatter(GROUP, "ada", "ciao", &format!("{n}"), false).await, "");
+    }
+    assert!(r.courier.take_actions().is_empty());
+    r.chatter(GROUP, "ada", "ciao", "5", false).await;
+    let until = r.clock.now() + chrono::Duration::minutes(10);
+    let restrict = RoomActionKind::Restrict { until: Some(until) };
+    assert_eq!(
+        kinds(&r.courier.take_actions()),
+        [("-1001".into(), "ada".into(), restrict.clone()), ("-1002".into(), "ada".into(), restrict)]
+    );
+    let told = r.delivered();
+    let room = told.iter().find(|(to, _, _)| to == GROUP).expect("the room is told");
+    assert!(room.1.contains("Nada non può scrivere") && room.1.contains("Troppi messaggi"), "{told:?}");
+    let note = told.iter().find(|(to, _, _)| to == "ada").expect("Ada is told privately");
+    assert!(note.1.contains("Non puoi scrivere nei gruppi della zona fino al 28/11/2026 10:10"), "{note:?}");
+    // Audited as Vicinato's, with its reason.
+    let log = r.store.moderation_log(&[TerritoryId::new("centocelle")], 5).await.unwrap();
+    assert!(log.iter().any(|e| e.action == "mute" && e.actor.is_none() && e.reason == "flood"), "{log:?}");
+    // The moderator, staff and an admin write as fast as they like.
+    r.person_with("admin", &[(Role::Admin, None)]).await;
+    for who in ["mod", "staff", "admin"] {
+        for n in 0..12 {
+            r.chatter(GROUP, who, "annuncio", &format!("{who}{n}"), false).await;
+        }
+    }
+    assert!(r.courier.take_actions().is_empty(), "nobody exempt is muted");
+    // Ten minutes later the scheduler lifts Ada's mute, once.
+    r.clock.advance(chrono::Duration::minutes(9));
+    assert_eq!(r.app.scheduler.run_due(r.clock.now()).await.unwrap().ran, 0);
+    r.clock.advance(chrono::Duration::minutes(1));
+    assert_eq!(r.app.scheduler.run_due(r.clock.now()).await.unwrap().ran, 1);
+    assert!(r.courier.take_actions().iter().all(|a| a.kind == RoomActionKind::Unrestrict && a.member == "ada"));
+    assert_eq!(r.app.scheduler.run_due(r.clock.now()).await.unwrap().ran, 0);
+}
+
+#[tokio::test]
+async fn protections_are_shown_and_changed_by_the_areas_moderators_only() {
+    let r = rooms().await;
+    r.linked().await;
+    r.person_with("far", &[(Role::Staff, Some("ostia"))]).await;
+    let shown = r.in_group(GROUP, "mod", "/protect", None).await;
+    assert!(
+        shown.contains("più di 5 messaggi in 10 secondi") && shown.contains("trattenuti per un moderatore: spenta"),
+        "{shown}"
+    );
+    for who in ["resident", "far"] {
+        for cmd in ["/protect", "/protect flood 3 10", "/protect links on", "/room lang it,en"] {
+            let refused = r.in_group(GROUP, who, cmd, None).await;
+            assert!(refused.contains("Non hai il permesso"), "{who} {cmd}: {refused}");
+        }
+    }
+    assert!(r.in_group(GROUP, "mod", "/protect flood 0 10", None).await.contains("da 1 a 100"));
+    assert!(r.in_group(GROUP, "mod", "/protect boh", None).await.contains("Non ho capito"));
+    let changed = r.in_group(GROUP, "mod", "/protezioni flood 2 60", None).await;
+    assert!(changed.contains("più di 2 messaggi in 60 secondi"), "{changed}");
+    // Now three messages in a minute mute.
+    for n in 0..3 {
+        r.chatter(GROUP, "ada", "ciao", &format!("{n}"), false).await;
+        r.clock.advance(chrono::Duration::seconds(20));
+    }
+    assert_eq!(r.courier.take_actions().len(), 2);
+    // Off: nobody is muted for writing fast, in this room.
+    assert!(r.in_group(GROUP, "mod", "/protect flood off", None).await.contains("protezione spenta"));
+    for n in 0..20 {
+        r.chatter(GROUP, "bea", "ciao", &format!("b{n}"), false).await;
+    }
+    assert!(r.courier.take_actions().is_empty());
+    assert!(
+        r.in_group(OTHER_GROUP, "mod", "/protect", None).await.contains("più di 5 messaggi"),
+        "the other room keeps its own"
+    );
+}
+
+#[tokio::test]
+async fn a_newcomers_link_is_held_for_the_moderators_who_release_or_delete_it_once() {
+    let r = rooms().await;
+    r.linked().await;
+    // Off by default: a link stays.
+    assert_eq!(r.chatter(GROUP, "ada", "guarda https://example.org", "10", false).await, "");
+    assert!(r.courier.take_actions().is_empty());
+    assert!(r.in_group(GROUP, "mod", "/protect links on", None).await.contains("trattenuti per un moderatore: attiva"));
+    r.courier.take();
+    r.chatter(GROUP, "bea", "offerte su <b>spam.com</b>", "11", false).await;
+    assert_eq!(
+        kinds(&r.courier.take_actions()),
+        [("-1001".into(), "bea".into(), RoomActionKind::Delete { message_id: "11".into() })]
+    );
+    let told = r.delivered();
+    let held = told.iter().find(|(to, _, _)| to == "mod").expect("the moderator hears of it");
+    assert!(
+        held.1.contains("Messaggio trattenuto nei gruppi di Centocelle") && held.1.contains("<b>spam.com</b>"),
+        "{held:?}"
+    );
+    assert_eq!(held.2.len(), 2);
+    assert!(told.iter().any(|(to, text, _)| to == "bea" && text.contains("lo vede prima un moderatore")), "{told:?}");
+    // A forwarded message without a link is held too; a plain one is not.
+    r.chatter(GROUP, "cleo", "inoltrato", "12", true).await;
+    r.chatter(GROUP, "dan", "buongiorno a tutti", "13", false).await;
+    assert_eq!(
+        kinds(&r.courier.take_actions()),
+        [("-1001".into(), "cleo".into(), RoomActionKind::Delete { message_id: "12".into() })]
+    );
+    let cleo = r.delivered().into_iter().find(|(to, _, _)| to == "mod").unwrap();
+    // Moderators and staff are never held.
+    r.chatter(GROUP, "mod", "info su https://comune.roma.it", "14", false).await;
+    assert!(r.courier.take_actions().is_empty());
+    // A resident who gets hold of the button is refused; the moderator releases it once.
+    let release = held.2.iter().find(|p| p.starts_with("rheld:ok:")).unwrap().clone();
+    assert!(r.press("dan", &release).await.contains("Non hai il permesso"));
+    let done = r.press("mod", &release).await;
+    assert!(done.contains("ha pubblicato il messaggio di Nbea"), "{done}");
+    let posted = r.delivered();
+    assert!(
+        posted.iter().any(|(to, text, _)| to == GROUP
+            && text.contains("Messaggio di Nbea, approvato")
+            && text.contains("<b>spam.com</b>")),
+        "{posted:?}"
+    );
+    assert!(r.press("mod", &release).await.contains("già stata gestita"));
+    let delete = cleo.2.iter().find(|p| p.starts_with("rheld:del:")).unwrap().clone();
+    assert!(r.press("mod", &delete).await.contains("ha eliminato il messaggio di Ncleo"));
+    assert!(r.delivered().iter().all(|(to, _, _)| to != GROUP), "a deleted message is not posted");
+    // Past their first messages a member's links stay.
+    for n in 0..3 {
+        r.chatter(GROUP, "dan", "ciao", &format!("d{n}"), false).await;
+    }
+    r.chatter(GROUP, "dan", "www.example.org", "d9", false).await;
+    assert!(r.courier.take_actions().is_empty());
+}
+
+#[tokio::test]
+async fn an_areas_own_escalation_overrides_the_default_and_its_children_inherit_it() {
+    let r = rooms().await;
+    r.linked().await;
+    r.person_with("far", &[(Role::Staff, Some("ostia"))]).await;
+    let shown = r.in_group(GROUP, "mod", "/escalation", None).await;
+    assert!(shown.contains("3 in 30 giorni silenziano per 24 ore") && shown.contains("predefinita"), "{shown}");
+    // Only staff of the area set it; moderators, residents and staff elsewhere may not.
+    for who in ["mod", "resident", "far"] {
+        let refused = r.direct(who, "/escalation roma-m05 2 14 12h 3d", vicinato::domain::Lang::It).await;
+        assert!(refused.contains("Non hai il permesso"), "{who}: {refused}");
+    }
+    for who in ["resident", "far"] {
+        assert!(r.in_group(GROUP, who, "/escalation", None).await.contains("Non hai il permesso"), "{who}");
+    }
+    assert!(
+        r.direct("staff", "/escalation roma-m05 0 14 12h 3d", vicinato::domain::Lang::It)
+            .await
+            .contains("Non ho capito")
+    );
+    let set = r.direct("staff", "/escalation roma-m05 2 14 12h 3d", vicinato::domain::Lang::It).await;
+    assert!(set.contains("2 in 14 giorni silenziano per 12 ore") && set.contains("per 3 giorni"), "{set}");
+    // Centocelle, inside Municipio V, inherits it: two warnings mute for 12 hours.
+    let inherited = r.in_group(GROUP, "mod", "/escalation", None).await;
+    assert!(inherited.contains("Viene da"), "{inherited}");
+    assert!(r.in_group(GROUP, "mod", "/warn", Some("ada")).await.contains("(1 di 2)"));
+    let second = r.in_group(GROUP, "mod", "/warn", Some("ada")).await;
+    assert!(second.contains("(2 di 2)") && second.contains("fino al 28/11/2026 22:00"), "{second}");
+    let third = r.in_group(GROUP, "mod", "/warn", Some("ada")).await;
+    assert!(third.contains("fuori dai gruppi della zona fino al 01/12/2026 10:00"), "{third}");
+    // Centocelle's own setting wins over its parent's, and "predefinita" gives it back.
+    r.in_group(GROUP, "staff", "/escalation 5 30 1h 1d", None).await;
+    assert!(r.in_group(GROUP, "mod", "/escalation", None).await.contains("di questa zona"));
+    r.in_group(GROUP, "staff", "/escalation predefinita", None).await;
+    assert!(r.in_group(GROUP, "mod", "/escalation", None).await.contains("2 in 14 giorni"));
+}
+
+#[tokio::test]
+async fn a_room_in_italian_and_english_gets_the_bots_public_messages_in_both_and_private_ones_stay_personal() {
+    let r = rooms().await;
+    r.linked().await;
+    assert!(r.in_group(GROUP, "mod", "/room lang en", None).await.contains("l'italiano, oppure"));
+    let set = r.in_group(GROUP, "mod", "/room lang it,en", None).await;
+    assert!(set.contains("Centocelle") && set.contains("it, en"), "{set}");
+    let warned = r.in_group(GROUP, "mod", "/warn spam", Some("ada")).await;
+    assert!(warned.contains("Nada ha ricevuto un'ammonizione (1 di 3)"), "{warned}");
+    assert!(warned.contains("Nada got a warning (1 of 3)") && warned.contains("Reason: spam"), "{warned}");
+    // Ada's note comes privately, in her language only.
+    let note = r.delivered().into_iter().find(|(to, _, _)| to == "ada").unwrap();
+    assert!(note.1.contains("Hai ricevuto un'ammonizione") && !note.1.contains("You got a warning"), "{note:?}");
+    // The other room stays in Italian.
+    let other = r.in_group(OTHER_GROUP, "mod", "/warn", Some("bea")).await;
+    assert!(other.contains("(1 di 3)") && !other.contains("(1 of 3)"), "{other}");
 }

@@ -81,6 +81,10 @@ pub enum Command {
     Report(Option<String>),
     /// `/appeal <text>`: against my sanction.
     Appeal(Option<String>),
+    /// `/protect [flood N M | flood off | links on|off]`: this room's protections (moderators).
+    Protect(Option<String>),
+    /// `/escalation [territory] [N days mute ban | default]`: a territory's escalation (staff).
+    Escalation(Option<String>),
     /// A command Vicinato does not know, as typed (without arguments).
     Unknown(String),
 }
@@ -165,6 +169,8 @@ impl Command {
             Self::Questions(_) => "questions",
             Self::Report(_) => "report",
             Self::Appeal(_) => "appeal",
+            Self::Protect(_) => "protect",
+            Self::Escalation(_) => "escalation",
             Self::Moderate(m, _) => m.name(),
             Self::ModLog => "modlog",
             Self::Announce(_) => "announce",
@@ -230,6 +236,8 @@ impl Command {
             "questions" => Command::Questions(joined),
             "report" => Command::Report(joined),
             "appeal" => Command::Appeal(joined),
+            "protect" => Command::Protect(joined),
+            "escalation" => Command::Escalation(joined),
             name if let Some(m) = ModCommand::ALL.into_iter().find(|m| m.name() == name) => {
                 Command::Moderate(m, joined)
             }

@@ -140,6 +140,10 @@ pub struct Inbound {
     /// The message this one answers, when it is a reply to someone's message (moderation
     /// commands name their member so).
     pub reply_to: Option<Replied>,
+    /// The message's own id on the network, where a room's protections may take it out.
+    pub message_id: Option<String>,
+    /// Forwarded from elsewhere (a room's protections may hold a newcomer's).
+    pub forwarded: bool,
 }
 
 /// A message replied to: who wrote it, its id on the network, and its text.
@@ -167,6 +171,8 @@ impl Inbound {
             addressed: true,
             channel: None,
             reply_to: None,
+            message_id: None,
+            forwarded: false,
         }
     }
 }
@@ -252,11 +258,21 @@ pub struct Reply {
     /// The reply replaces the message whose button was pressed (paging), where the network
     /// can edit messages.
     pub update: bool,
+    /// Written in these languages, one after the other, whatever the reader's (a public
+    /// message in a room of Italian and English); empty: in the reader's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub in_langs: Vec<Lang>,
 }
 
 impl Reply {
     pub fn say(msg: Msg) -> Self {
-        Self { blocks: vec![Block::Say(msg)], buttons: Vec::new(), visibility: Visibility::Chat, update: false }
+        Self {
+            blocks: vec![Block::Say(msg)],
+            buttons: Vec::new(),
+            visibility: Visibility::Chat,
+            update: false,
+            in_langs: Vec::new(),
+        }
     }
 
     pub fn id(id: &str) -> Self {
@@ -385,6 +401,8 @@ pub struct Engine {
     rate: limits::Rate,
     /// Who to call first on a call for help (`config/safety.toml`).
     safety: Arc<safety::Safety>,
+    /// How fast each member writes in each linked room (the rooms' flood protection).
+    flood: vicinato_core::rooms::protect::Flood,
 }
 
 impl Engine {
@@ -411,6 +429,7 @@ impl Engine {
             modules: None,
             rate: limits::Rate::default(),
             safety: Arc::new(safety),
+            flood: Default::default(),
         })
     }
 
@@ -494,6 +513,11 @@ impl Engine {
         self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// The rooms' flood windows.
+    pub(crate) fn flood(&self) -> &vicinato_core::rooms::protect::Flood {
+        &self.flood
+    }
+
     pub fn i18n(&self) -> &I18n {
         &self.i18n
     }
@@ -568,10 +592,18 @@ impl Engine {
     }
 
     async fn try_handle(&self, inbound: Inbound, who: &mut Option<PersonId>) -> Result<Outcome, StoreError> {
+        let now = self.clock.now();
+        // Every message in a linked group passes the room's protections first.
+        if inbound.chat_kind == ChatKind::Group
+            && self.offers(ROOMS)
+            && matches!(inbound.body, Body::Text(_) | Body::Unsupported)
+            && rooms::protect::inspect(self, &inbound, now).await?
+        {
+            return Ok(Outcome { lang: self.settings.default_lang, replies: Vec::new() });
+        }
         if inbound.chat_kind == ChatKind::Group && !inbound.addressed {
             return Ok(Outcome { lang: self.settings.default_lang, replies: Vec::new() });
         }
-        let now = self.clock.now();
         let account = Account::new(inbound.network, inbound.sender_id.clone());
         let chat_key = format!("{}:{}", inbound.network, inbound.chat_id);
         let (person, flow) = self
@@ -626,6 +658,7 @@ impl Engine {
             Body::Unsupported => vec![Reply::id("unsupported-message")],
         };
         offered::remember(&turn, &replies).await?;
+        let replies = rooms::in_room_languages(&turn, replies).await?;
         Ok(Outcome { lang: turn.lang, replies })
     }
 
@@ -847,6 +880,8 @@ impl Engine {
             Command::Questions(args) => rooms::texts::command(turn, TextKind::Questions, args.as_deref()).await,
             Command::Report(args) => rooms::report::command(turn, args.as_deref()).await,
             Command::Appeal(args) => rooms::appeal::command(turn, args.as_deref()).await,
+            Command::Protect(args) => rooms::protect::command(turn, args.as_deref()).await,
+            Command::Escalation(args) => rooms::escalation::command(turn, args.as_deref()).await,
             Command::Unknown(name) => Ok(vec![Reply::say(Msg::new("unknown-command").text("command", name))]),
         }
     }

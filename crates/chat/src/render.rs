@@ -58,6 +58,19 @@ impl Rendered {
 }
 
 pub fn render(i18n: &I18n, lang: Lang, reply: &Reply) -> Rendered {
+    // In a room of several languages: the blocks in each, one after the other; the buttons
+    // and files once, in the first.
+    if let Some((&first, others)) = reply.in_langs.split_first() {
+        let mut out = render_in(i18n, first, reply);
+        for &other in others {
+            out.blocks.extend(render_in(i18n, other, reply).blocks);
+        }
+        return out;
+    }
+    render_in(i18n, lang, reply)
+}
+
+fn render_in(i18n: &I18n, lang: Lang, reply: &Reply) -> Rendered {
     let files = reply
         .blocks
         .iter()

@@ -114,7 +114,13 @@ pub(crate) async fn answer(turn: &mut Turn<'_>, concerns: &[Concern]) -> Result<
                 .text("note", in_lang(&c.note, turn.lang)),
         ));
     }
-    let mut replies = vec![Reply { blocks, buttons: Vec::new(), visibility: crate::Visibility::Chat, update: false }];
+    let mut replies = vec![Reply {
+        blocks,
+        buttons: Vec::new(),
+        visibility: crate::Visibility::Chat,
+        update: false,
+        in_langs: Vec::new(),
+    }];
     let mut services = Vec::new();
     for concern in concerns {
         let Some(search) = safety.search.get(concern.as_str()) else { continue };

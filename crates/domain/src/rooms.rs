@@ -247,6 +247,9 @@ pub enum CaseKind {
     Report,
     /// A sanctioned person's appeal.
     Appeal,
+    /// A newcomer's message with a link or forwarded media, taken out of the room by the
+    /// protections until a moderator releases or deletes it.
+    Held,
 }
 
 impl CaseKind {
@@ -255,6 +258,7 @@ impl CaseKind {
             Self::Join => "join",
             Self::Report => "report",
             Self::Appeal => "appeal",
+            Self::Held => "held",
         }
     }
 }
@@ -297,6 +301,69 @@ pub struct Case {
     pub answered: u32,
     pub at: DateTime<Utc>,
     pub closed: Option<Closed>,
+}
+
+/// The protections of a room: flood (more than `flood_messages` messages within
+/// `flood_seconds` seconds from one member mutes them for [`FLOOD_MUTE_MINUTES`]), and
+/// holding newcomers' first messages with links or forwarded media for a moderator. Flood is
+/// on by default, holding off. Never applied to moderators, staff or admins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Protections {
+    /// `0`: no flood protection.
+    pub flood_messages: u32,
+    pub flood_seconds: u32,
+    pub hold_links: bool,
+}
+
+impl Default for Protections {
+    fn default() -> Self {
+        Self { flood_messages: 5, flood_seconds: 10, hold_links: false }
+    }
+}
+
+/// How long a member who floods a room is muted.
+pub const FLOOD_MUTE_MINUTES: i64 = 10;
+/// How many of a member's first messages in a room count as a newcomer's.
+pub const NEWCOMER_MESSAGES: u32 = 3;
+/// The widest flood setting: messages and seconds.
+pub const MAX_FLOOD_MESSAGES: u32 = 100;
+pub const MAX_FLOOD_SECONDS: u32 = 3600;
+
+/// A room's own settings: its protections and the languages its public messages are written
+/// in (Italian, or Italian then English).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomSettings {
+    pub protections: Protections,
+    /// Never empty; the first is the room's main language.
+    pub langs: Vec<Lang>,
+}
+
+impl Default for RoomSettings {
+    fn default() -> Self {
+        Self { protections: Protections::default(), langs: vec![Lang::It] }
+    }
+}
+
+/// Whether a text carries a link: a URL, a `www.` address, a Telegram `t.me/` link or a
+/// Matrix `matrix.to` one, or a bare domain with a common top-level domain.
+pub fn has_link(text: &str) -> bool {
+    const TLDS: [&str; 12] =
+        [".com", ".it", ".org", ".net", ".io", ".me", ".ly", ".eu", ".info", ".biz", ".xyz", ".ru"];
+    let lower = text.to_lowercase();
+    if ["http://", "https://", "www.", "t.me/", "telegram.me/", "matrix.to/"].iter().any(|p| lower.contains(p)) {
+        return true;
+    }
+    lower.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '<' | '>' | '"' | '\'' | ',')).any(|word| {
+        let word = word.trim_end_matches(['.', '!', '?', ';', ':']);
+        TLDS.iter().any(|tld| {
+            word.find(tld).is_some_and(|at| {
+                let after = &word[at + tld.len()..];
+                at > 0
+                    && word[..at].chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+                    && (after.is_empty() || after.starts_with('/'))
+            })
+        })
+    })
 }
 
 /// The longest sanction that can be typed: a year.
@@ -358,6 +425,23 @@ mod tests {
         assert_eq!(e.after(2), None);
         assert_eq!(e.after(3), Some((SanctionKind::Mute, Duration::hours(24))));
         assert_eq!(e.after(4), Some((SanctionKind::Ban, Duration::days(7))));
+    }
+
+    #[test]
+    fn links_are_found_in_urls_addresses_and_bare_domains_but_not_in_plain_words() {
+        for linked in [
+            "guarda https://example.org/x",
+            "www.offerte.it",
+            "entra in t.me/joinchat/abc",
+            "compra su spam.com!",
+            "vai su shop.example.it/saldi",
+            "https://matrix.to/#/#room:example.org",
+        ] {
+            assert!(has_link(linked), "{linked}");
+        }
+        for plain in ["ciao a tutti.", "ci vediamo alle 10.30", "com'è andata?", "il sito è chiuso", "e.g. domani"] {
+            assert!(!has_link(plain), "{plain}");
+        }
     }
 
     #[test]

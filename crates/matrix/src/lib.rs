@@ -468,10 +468,11 @@ impl MatrixBot {
                 let (body, addressed) = match (body, direct) {
                     (Some(text), true) => (Body::Text(text), true),
                     (None, true) => (Body::Unsupported, true),
-                    (None, false) => return Step::Skip,
+                    // Not addressed to the bot: the engine only applies the room's protections.
+                    (None, false) => (Body::Unsupported, false),
                     (Some(text), false) => match address_in_group(&self.me, &text, mentioned) {
                         Some(t) => (Body::Text(t), true),
-                        None => return Step::Skip,
+                        None => (Body::Text(text), false),
                     },
                 };
                 let name = self.name_in(room, &m.sender).await;
@@ -499,6 +500,8 @@ impl MatrixBot {
                         addressed,
                         channel: Some(self.channel.clone()),
                         reply_to,
+                        message_id: Some(m.event_id.to_string()),
+                        forwarded: false,
                     },
                     room: room.room_id().to_owned(),
                     thread,

@@ -8,7 +8,7 @@
 
 use super::{NewJob, StoreResult};
 use async_trait::async_trait;
-use vicinato_domain::rooms::{Case, ModEntry, Room, RoomText, Sanction, TextKind};
+use vicinato_domain::rooms::{Case, Escalation, ModEntry, Room, RoomSettings, RoomText, Sanction, TextKind};
 use vicinato_domain::{Network, PersonId, TerritoryId};
 
 #[async_trait]
@@ -50,4 +50,28 @@ pub trait RoomStore: Send + Sync {
     /// Closes a case (`closed` has `closed` set) and logs it, only if it was still open:
     /// `false` (nothing written) otherwise. So a case is decided once, whoever presses first.
     async fn case_close(&self, closed: &Case, entry: &ModEntry) -> StoreResult<bool>;
+
+    /// A room's own settings, when any were set.
+    async fn room_settings(&self, network: Network, chat_id: &str) -> StoreResult<Option<RoomSettings>>;
+    /// Sets a room's settings (replacing those there) and logs it, in one transaction.
+    async fn room_settings_set(
+        &self,
+        network: Network,
+        chat_id: &str,
+        settings: &RoomSettings,
+        entry: &ModEntry,
+    ) -> StoreResult<()>;
+    /// The escalations set by any of these territories (those without their own are absent).
+    async fn escalations(&self, territories: &[TerritoryId]) -> StoreResult<Vec<(TerritoryId, Escalation)>>;
+    /// Sets a territory's own escalation (`None`: it takes its ancestors' again) and logs it,
+    /// in one transaction.
+    async fn escalation_set(
+        &self,
+        territory: &TerritoryId,
+        escalation: Option<&Escalation>,
+        entry: &ModEntry,
+    ) -> StoreResult<()>;
+    /// Counts one more message of `member` in a room and returns how many were seen, this one
+    /// included.
+    async fn room_member_seen(&self, network: Network, chat_id: &str, member: &str) -> StoreResult<u32>;
 }

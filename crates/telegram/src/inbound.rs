@@ -1,7 +1,8 @@
 //! Telegram updates as the conversation layer's inbound messages: private chats and groups
 //! (forum topics kept), commands with or without `@botname`, mentions, the sender's
 //! `language_code`, button presses, and requests to join a group (answered privately). In a
-//! group only what is addressed to the bot counts.
+//! group only what is addressed to the bot is answered; the rest comes as not addressed, for
+//! the room's protections (flood, newcomers' links and forwards).
 
 use teloxide::types::{CallbackQuery, ChatJoinRequest, Message, MessageEntityKind, Update, UpdateKind, User};
 use vicinato_chat::{Body, ChatKind, Inbound, Replied};
@@ -66,6 +67,8 @@ fn from_join_request(r: &ChatJoinRequest) -> Option<Incoming> {
             addressed: true,
             channel: None,
             reply_to: None,
+            message_id: None,
+            forwarded: false,
         },
         target: Target { chat: r.user_chat_id.0, thread: None },
         press: None,
@@ -98,10 +101,14 @@ fn from_message(m: &Message, me: &BotIdentity) -> Option<Incoming> {
     let raw = m.text().or_else(|| m.caption());
     let (body, addressed) = match chat_kind {
         ChatKind::Direct => (raw.map_or(Body::Unsupported, |t| Body::Text(t.to_owned())), true),
-        ChatKind::Group => {
-            let (text, addressed) = address_in_group(m, raw?, me)?;
-            (Body::Text(text), addressed)
-        }
+        // Media without a caption still counts for a room's protections (flood, forwards).
+        ChatKind::Group => match raw {
+            Some(raw) => {
+                let (text, addressed) = address_in_group(m, raw, me)?;
+                (Body::Text(text), addressed)
+            }
+            None => (Body::Unsupported, false),
+        },
     };
     let thread = if m.is_topic_message { m.thread_id.map(|t| t.0.0) } else { None };
     Some(Incoming {
@@ -117,6 +124,8 @@ fn from_message(m: &Message, me: &BotIdentity) -> Option<Incoming> {
             // The bot sets its own channel.
             channel: None,
             reply_to: m.reply_to_message().and_then(replied),
+            message_id: Some(m.id.0.to_string()),
+            forwarded: m.forward_origin().is_some(),
         },
         target: Target { chat: m.chat.id.0, thread },
         press: None,
@@ -162,7 +171,8 @@ fn address_in_group(m: &Message, text: &str, me: &BotIdentity) -> Option<(String
     if replying_to_bot {
         return Some((text.to_owned(), true));
     }
-    None
+    // Not addressed to the bot: the engine only applies the room's protections to it.
+    Some((text.to_owned(), false))
 }
 
 fn from_callback(q: &CallbackQuery) -> Option<Incoming> {
@@ -190,6 +200,8 @@ fn from_callback(q: &CallbackQuery) -> Option<Incoming> {
             addressed: true,
             channel: None,
             reply_to: None,
+            message_id: None,
+            forwarded: false,
         },
         target: Target { chat, thread },
         press: Some(Press { query_id: q.id.0.clone(), message }),
@@ -255,8 +267,10 @@ mod tests {
     }
 
     #[test]
-    fn group_chatter_is_ignored_and_a_mention_is_answered() {
-        assert!(from_update(&group_message("ciao a tutti", serde_json::json!([])), &me()).is_none());
+    fn group_chatter_is_not_addressed_and_a_mention_is() {
+        let chatter = from_update(&group_message("ciao a tutti", serde_json::json!([])), &me()).expect("chatter");
+        assert!(!chatter.inbound.addressed);
+        assert!(!chatter.inbound.forwarded);
         let inc = from_update(&group_message("@vicinatobot dove trovo un medico?", serde_json::json!([])), &me())
             .expect("mentioned");
         assert_eq!(inc.inbound.body, Body::Text("dove trovo un medico?".into()));

@@ -166,6 +166,8 @@ where
             addressed: true,
             channel: None,
             reply_to: None,
+            message_id: None,
+            forwarded: false,
         };
         let outcome = engine.handle(inbound).await;
         lang = outcome.lang;

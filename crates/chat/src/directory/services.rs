@@ -105,7 +105,8 @@ async fn run(
         }
         blocks.push(Block::Say(Msg::new("no-results")));
         let area = query.territory.clone().or_else(|| turn.person.home.clone());
-        let mut reply = Reply { blocks, buttons: Vec::new(), visibility: crate::Visibility::Chat, update };
+        let mut reply =
+            Reply { blocks, buttons: Vec::new(), visibility: crate::Visibility::Chat, update, in_langs: Vec::new() };
         if let Some(house) = area.as_ref().and_then(|t| turn.snapshot.nearest_house(t)) {
             reply.blocks.push(Block::Say(house_msg(turn, house)));
         } else {
@@ -148,7 +149,7 @@ async fn run(
     super::context::list_shown(turn, &effective, page, page * size + 1, shown).await?;
     turn.flow = Some(Flow::Results { query: effective, page });
     turn.save_flow(turn.flow.as_ref().expect("just set")).await?;
-    Ok(vec![Reply { blocks, buttons, visibility: crate::Visibility::Chat, update }])
+    Ok(vec![Reply { blocks, buttons, visibility: crate::Visibility::Chat, update, in_langs: Vec::new() }])
 }
 
 /// "Voglio parlare con una persona": the nearest welfare house to the place named or the
@@ -249,7 +250,13 @@ pub async fn card_detail(turn: &mut Turn<'_>, id: &ServiceAtLocationId) -> Resul
     if let Some(Flow::Results { page, .. }) = &turn.flow {
         buttons.push(Button::msg(Msg::new("button-back"), DirectoryButton::Page(*page).to_payload()));
     }
-    Ok(vec![Reply { blocks: vec![Block::Card(c)], buttons, visibility: crate::Visibility::Chat, update: false }])
+    Ok(vec![Reply {
+        blocks: vec![Block::Card(c)],
+        buttons,
+        visibility: crate::Visibility::Chat,
+        update: false,
+        in_langs: Vec::new(),
+    }])
 }
 
 /// A category button: search it near the person's home.

@@ -1,5 +1,5 @@
 //! The rooms module's buttons as data: the answers to the questions asked before joining a
-//! room, the moderators' decisions on a report, and on an appeal. Read back with
+//! room, the moderators' decisions on a report, on an appeal, and on a held message. Read back with
 //! [`RoomsButton::parse`], written with [`RoomsButton::to_payload`]; anything else is an
 //! expired button. What a button names is checked again when it is pressed (the join case's
 //! progress, the report or appeal still open, the presser's role and scope then).
@@ -17,10 +17,12 @@ pub enum RoomsButton {
     /// `rent:<chat>`: ask to join `chat`, a room of a network whose rooms are joined by the
     /// bot's invitation (Matrix); the questions come first.
     Enter { chat: String },
+    /// `rheld:<ok|del>:<case>`: release a newcomer's held message to the room, or delete it.
+    Held { release: bool, key: String },
 }
 
 /// Every kind of payload this enum reads.
-pub const KINDS: &[&str] = &["rjoin", "rrep", "rapl", "rent"];
+pub const KINDS: &[&str] = &["rjoin", "rrep", "rapl", "rent", "rheld"];
 
 impl RoomsButton {
     pub fn parse(payload: &str) -> Option<Self> {
@@ -52,6 +54,15 @@ impl RoomsButton {
                 (!key.is_empty()).then(|| Self::Appeal { lift, key: key.to_owned() })
             }
             "rent" => (!rest.is_empty()).then(|| Self::Enter { chat: rest.to_owned() }),
+            "rheld" => {
+                let (answer, key) = rest.split_once(':')?;
+                let release = match answer {
+                    "ok" => true,
+                    "del" => false,
+                    _ => return None,
+                };
+                (!key.is_empty()).then(|| Self::Held { release, key: key.to_owned() })
+            }
             _ => None,
         }
     }
@@ -62,6 +73,7 @@ impl RoomsButton {
             Self::Report { decision, key } => format!("rrep:{}:{key}", decision.as_str()),
             Self::Appeal { lift, key } => format!("rapl:{}:{key}", if *lift { "lift" } else { "up" }),
             Self::Enter { chat } => format!("rent:{chat}"),
+            Self::Held { release, key } => format!("rheld:{}:{key}", if *release { "ok" } else { "del" }),
         }
     }
 }
@@ -77,6 +89,8 @@ mod tests {
             RoomsButton::Appeal { lift: true, key: "a1234567-mute-1764320400000-12345".into() },
             RoomsButton::Appeal { lift: false, key: "a1234567-ban-1764320400000-1".into() },
             RoomsButton::Enter { chat: "!AbCdEfGhIjKlMnOpQr:vicinato.example.org".into() },
+            RoomsButton::Held { release: true, key: "h1764320400000-123456".into() },
+            RoomsButton::Held { release: false, key: "h1764320400000-1".into() },
         ];
         for decision in Decision::ALL {
             all.push(RoomsButton::Report { decision, key: "r1764320400000-123456".into() });
@@ -106,6 +120,8 @@ mod tests {
             "rapl:no:a1",
             "rapl:up:",
             "rent:",
+            "rheld:maybe:h1",
+            "rheld:ok:",
         ] {
             assert_eq!(RoomsButton::parse(bad), None, "{bad}");
         }

@@ -1,11 +1,13 @@
 //! `/room link <territory> [general|announcements|moderators]`, `/room unlink`, `/room` (what
-//! this group is linked to) and `/rooms [territory]`. The bot's own rights in the group are
+//! this group is linked to), `/room lang it|it,en` (the languages of the bot's public
+//! messages here) and `/rooms [territory]`. The bot's own rights in the group are
 //! asked of the network's courier before linking, and the missing ones named.
 
 use super::place;
 use crate::i18n::Msg;
 use crate::{Reply, Turn};
 use vicinato_core::rooms::link::{LinkRoom, link, rooms_of, territory_named, unlink};
+use vicinato_core::rooms::settings::set_languages;
 use vicinato_core::rooms::{Refusal, access};
 use vicinato_domain::rooms::{Room, RoomPurpose};
 use vicinato_store::StoreError;
@@ -83,6 +85,26 @@ pub(crate) async fn command(turn: &mut Turn<'_>, args: Option<&str>) -> Result<V
             match unlink(&turn.person, &here, &children, turn.store(), &tree, turn.now).await? {
                 Ok(room) => {
                     Ok(vec![Reply::say(Msg::new("rooms-unlinked").text("territory", territory_name(turn, &room)))])
+                }
+                Err(refusal) => Ok(vec![Reply::refused(&refusal)]),
+            }
+        }
+        Some("lang" | "lingua" | "lingue" | "languages") => {
+            let typed = words[1..].join(",");
+            let langs: Option<Vec<vicinato_domain::Lang>> =
+                typed.split([',', ' ', '+']).filter(|w| !w.is_empty()).map(crate::commands::language_arg).collect();
+            let langs = match langs {
+                Some(l) if !l.is_empty() => l,
+                _ => return Ok(vec![Reply::refused(&Refusal::RoomLanguages)]),
+            };
+            match set_languages(&turn.person, &here, langs, turn.store(), &tree, turn.now).await? {
+                Ok((room, settings)) => {
+                    let codes = settings.langs.iter().map(|l| l.code()).collect::<Vec<_>>().join(", ");
+                    Ok(vec![Reply::say(
+                        Msg::new("rooms-languages-set")
+                            .text("territory", territory_name(turn, &room))
+                            .text("langs", codes),
+                    )])
                 }
                 Err(refusal) => Ok(vec![Reply::refused(&refusal)]),
             }

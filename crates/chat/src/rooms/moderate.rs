@@ -4,7 +4,7 @@
 //! room, the actions go to the couriers, and the member is told privately, in their language,
 //! what, why, until when, and what to do next.
 
-use super::{place, shown_time};
+use super::{place, shown_at, shown_time};
 use crate::commands::ModCommand;
 use crate::i18n::Msg;
 use crate::{Reply, Turn};
@@ -87,11 +87,20 @@ pub(crate) async fn command(
 /// Carries out what the core decided: the actions in every room, the note to the member; and
 /// returns what to tell where it was asked.
 pub(crate) async fn carry_out(turn: &Turn<'_>, done: &Moderated, reason: &str) -> Option<Reply> {
-    let escalation = turn.engine.settings().escalation;
+    carry_out_at(turn.engine, turn.now, done, reason).await
+}
+
+/// [`carry_out`] where no one typed anything (the protections).
+pub(crate) async fn carry_out_at(
+    engine: &crate::Engine,
+    now: chrono::DateTime<chrono::Utc>,
+    done: &Moderated,
+    reason: &str,
+) -> Option<Reply> {
     let reason = reason.to_owned();
     let mut failed = 0;
     for action in &done.actions {
-        if let Err(e) = turn.engine.couriers().act(action).await {
+        if let Err(e) = engine.couriers().act(action).await {
             tracing::warn!(error = %e, chat = %action.chat_id, "a room action failed");
             failed += 1;
         }
@@ -106,18 +115,18 @@ pub(crate) async fn carry_out(turn: &Turn<'_>, done: &Moderated, reason: &str) -
     };
     for d in &done.done {
         add(match d {
-            Done::Warned { count } => Msg::new("rooms-warned")
+            Done::Warned { count, limit } => Msg::new("rooms-warned")
                 .text("name", name.clone())
                 .num("count", i64::from(*count))
-                .num("limit", i64::from(escalation.warnings)),
+                .num("limit", i64::from(*limit)),
             Done::Unwarned { count } => {
                 Msg::new("rooms-unwarned").text("name", name.clone()).num("count", i64::from(*count))
             }
             Done::Muted { until } => {
-                Msg::new("rooms-muted").text("name", name.clone()).text("until", shown_time(turn, *until))
+                Msg::new("rooms-muted").text("name", name.clone()).text("until", shown_at(engine, *until))
             }
             Done::Banned { until: Some(until) } => {
-                Msg::new("rooms-banned-until").text("name", name.clone()).text("until", shown_time(turn, *until))
+                Msg::new("rooms-banned-until").text("name", name.clone()).text("until", shown_at(engine, *until))
             }
             Done::Banned { until: None } => Msg::new("rooms-banned").text("name", name.clone()),
             Done::Unmuted => Msg::new("rooms-unmuted").text("name", name.clone()),
@@ -132,19 +141,25 @@ pub(crate) async fn carry_out(turn: &Turn<'_>, done: &Moderated, reason: &str) -
     if failed > 0 {
         add(Msg::new("rooms-actions-failed").num("count", failed));
     }
-    tell_member(turn, &done.member, &done.done, &reason).await;
+    tell_member(engine, now, &done.member, &done.done, &reason).await;
     public
 }
 
 /// Tells the member privately, in their language, what happened, why and until when.
-async fn tell_member(turn: &Turn<'_>, member: &Person, done: &[Done], reason: &str) {
+async fn tell_member(
+    engine: &crate::Engine,
+    now: chrono::DateTime<chrono::Utc>,
+    member: &Person,
+    done: &[Done],
+    reason: &str,
+) {
     let mut note: Option<Reply> = None;
     for d in done {
         let msg = match d {
             Done::Warned { .. } => Msg::new("rooms-you-were-warned"),
-            Done::Muted { until } => Msg::new("rooms-you-were-muted").text("until", shown_time(turn, *until)),
+            Done::Muted { until } => Msg::new("rooms-you-were-muted").text("until", shown_at(engine, *until)),
             Done::Banned { until: Some(until) } => {
-                Msg::new("rooms-you-were-banned-until").text("until", shown_time(turn, *until))
+                Msg::new("rooms-you-were-banned-until").text("until", shown_at(engine, *until))
             }
             Done::Banned { until: None } => Msg::new("rooms-you-were-banned"),
             Done::Unmuted | Done::Unbanned => Msg::new("rooms-you-may-write-again"),
@@ -162,8 +177,8 @@ async fn tell_member(turn: &Turn<'_>, member: &Person, done: &[Done], reason: &s
     if !done.iter().all(|d| matches!(d, Done::Unmuted | Done::Unbanned)) {
         note = note.then(Msg::new("rooms-how-to-appeal"));
     }
-    let lang = member.language.unwrap_or(turn.engine.settings().default_lang);
-    if let Err(e) = turn.engine.couriers().deliver(member, lang, &note, turn.now).await {
+    let lang = member.language.unwrap_or(engine.settings().default_lang);
+    if let Err(e) = engine.couriers().deliver(member, lang, &note, now).await {
         tracing::info!(error = %e, "the sanctioned member could not be told privately");
     }
 }

@@ -27,6 +27,8 @@ pub(crate) const MODULE: Module = Module {
         CommandSpec { name: "questions", aliases: &["domande"], menu: None },
         CommandSpec { name: "report", aliases: &["segnala"], menu: None },
         CommandSpec { name: "appeal", aliases: &["ricorso"], menu: None },
+        CommandSpec { name: "protect", aliases: &["protezioni", "proteggi"], menu: None },
+        CommandSpec { name: "escalation", aliases: &["sanzioni"], menu: None },
     ],
     buttons: super::buttons::KINDS,
     intents: &[crate::understand::Intent::JoinRooms],

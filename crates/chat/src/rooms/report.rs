@@ -31,11 +31,21 @@ fn decision_msg(d: Decision) -> Msg {
 /// Tells the recipients of a report or an appeal, each in their language (a room in the
 /// bot's), with its buttons. Returns how many were told.
 pub(crate) async fn tell_recipients(turn: &Turn<'_>, recipients: &Recipients, reply: &Reply) -> usize {
-    let couriers = turn.engine.couriers();
+    tell_recipients_at(turn.engine, turn.now, recipients, reply).await
+}
+
+/// [`tell_recipients`] where there is no turn (the protections).
+pub(crate) async fn tell_recipients_at(
+    engine: &crate::Engine,
+    now: chrono::DateTime<chrono::Utc>,
+    recipients: &Recipients,
+    reply: &Reply,
+) -> usize {
+    let couriers = engine.couriers();
     match recipients {
         Recipients::Room(room) => {
-            let lang = turn.engine.settings().default_lang;
-            match couriers.post_in(room.network, &room.chat_id, lang, reply, turn.now).await {
+            let lang = engine.settings().default_lang;
+            match couriers.post_in(room.network, &room.chat_id, lang, reply, now).await {
                 Ok(()) => 1,
                 Err(e) => {
                     tracing::warn!(error = %e, chat = %room.chat_id, "cannot post in the moderators room");
@@ -46,8 +56,8 @@ pub(crate) async fn tell_recipients(turn: &Turn<'_>, recipients: &Recipients, re
         Recipients::People(people) => {
             let mut told = 0;
             for p in people {
-                let lang = p.language.unwrap_or(turn.engine.settings().default_lang);
-                match couriers.deliver(p, lang, reply, turn.now).await {
+                let lang = p.language.unwrap_or(engine.settings().default_lang);
+                match couriers.deliver(p, lang, reply, now).await {
                     Ok(_) => told += 1,
                     Err(e) => tracing::info!(error = %e, person = %p.id, "a moderator could not be told"),
                 }

@@ -2,7 +2,9 @@
 //! sanctions moderators give and lift (`moderate`), the job that ends a timed one (`jobs`),
 //! who may do what to whom (`access`), rules, welcome and join questions (`texts`), joining
 //! by request (`join`), reports (`report`) and appeals (`appeal`), and who hears of those
-//! (`recipients`). Use cases return typed [`RoomAction`]s (restrict,
+//! (`recipients`); a room's protections applied to messages as they arrive (`protect`), its
+//! settings (`settings`: `/protect`, `/room lang`) and a territory's own escalation of
+//! warnings (`escalation`). Use cases return typed [`RoomAction`]s (restrict,
 //! ban, unban, kick, delete, on a network, in a chat, until a time) that the transports carry
 //! out; nothing here names a network's API, a chat layer or SQL.
 //!
@@ -15,14 +17,17 @@
 pub mod access;
 pub mod appeal;
 pub mod audit;
+pub mod escalation;
 pub mod jobs;
 pub mod join;
 pub mod link;
 pub mod moderate;
+pub mod protect;
 pub mod reach;
 pub mod recipients;
 mod refusal;
 pub mod report;
+pub mod settings;
 pub mod texts;
 
 pub use refusal::Refusal;

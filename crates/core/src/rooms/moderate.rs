@@ -4,16 +4,19 @@
 //! ([`super::access`]). A sanction is the person's: it is stored once, audited, ended by a
 //! job when timed, and comes back as one [`RoomAction`] per linked room of the territory's
 //! subtree and account of the person on that room's network. Warnings escalate by the
-//! territory's [`Escalation`].
+//! territory's [`Escalation`] (its own, else the nearest ancestor's, else the default:
+//! [`super::escalation::escalation_for`]).
 
 use super::access::{may_moderate, protected};
+use super::escalation::escalation_for;
 use super::jobs::{END_JOB, end_job};
 use super::reach::actions_for;
+use super::settings::moderated_room;
 use super::{Place, Refusal};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::atomic::{AtomicU64, Ordering};
 use vicinato_domain::rooms::{Escalation, ModEntry, Room, RoomAction, RoomActionKind, Sanction, SanctionKind};
-use vicinato_domain::{Account, Person, TerritoryId, TerritoryTree};
+use vicinato_domain::{Account, Person, PersonId, TerritoryId, TerritoryTree};
 use vicinato_store::{Store, StoreError};
 
 /// What the moderator asked for.
@@ -64,6 +67,8 @@ pub enum Done {
     /// A warning; `count` warnings hold within the window now.
     Warned {
         count: u32,
+        /// The warnings that bring a mute in this territory.
+        limit: u32,
     },
     Unwarned {
         count: u32,
@@ -107,13 +112,14 @@ fn warnings(all: &[Sanction], territory: &TerritoryId, since: DateTime<Utc>, now
         .collect()
 }
 
-/// Runs a moderation command.
+/// Runs a moderation command; warnings escalate by the room's territory's escalation, or
+/// `default` where no territory up the tree sets one.
 pub async fn moderate(
     actor: &Person,
     input: Moderation,
     store: &dyn Store,
     tree: &TerritoryTree,
-    escalation: &Escalation,
+    default: &Escalation,
     now: DateTime<Utc>,
 ) -> Result<Result<Moderated, Refusal>, StoreError> {
     if !input.place.group {
@@ -137,6 +143,7 @@ pub async fn moderate(
         return Ok(Err(Refusal::Protected));
     }
     let t = room.territory.clone();
+    let (escalation, _) = escalation_for(&t, store, tree, default).await?;
     let entry = |action: &str, until: Option<DateTime<Utc>>| ModEntry {
         at: now,
         actor: Some(actor.id),
@@ -155,6 +162,7 @@ pub async fn moderate(
         kind,
         reason: input.reason.clone(),
     };
+    let by = Some(actor.id);
     let mut out =
         Moderated { member: member.clone(), room: room.clone(), done: vec![], actions: vec![], given: vec![] };
     match &input.step {
@@ -172,15 +180,14 @@ pub async fn moderate(
             let all = store.sanctions_of(member.id).await?;
             let since = now - Duration::days(i64::from(escalation.window_days));
             let count = warnings(&all, &t, since, now).len() as u32 + 1;
-            give(store, &member, &t, SanctionKind::Warning, None, &input.reason, actor, entry("warn", None), &mut out)
+            give(store, &member, &t, SanctionKind::Warning, None, &input.reason, by, entry("warn", None), &mut out)
                 .await?;
-            out.done.push(Done::Warned { count });
+            out.done.push(Done::Warned { count, limit: escalation.warnings });
             match escalation.after(count) {
                 Some((SanctionKind::Mute, d)) => {
                     let until = now + d;
                     let e = entry("mute", Some(until));
-                    give(store, &member, &t, SanctionKind::Mute, Some(until), &input.reason, actor, e, &mut out)
-                        .await?;
+                    give(store, &member, &t, SanctionKind::Mute, Some(until), &input.reason, by, e, &mut out).await?;
                     out.actions.extend(
                         actions_for(&member, &t, RoomActionKind::Restrict { until: Some(until) }, store, tree).await?,
                     );
@@ -189,7 +196,7 @@ pub async fn moderate(
                 Some((_, d)) => {
                     let until = now + d;
                     let e = entry("ban", Some(until));
-                    give(store, &member, &t, SanctionKind::Ban, Some(until), &input.reason, actor, e, &mut out).await?;
+                    give(store, &member, &t, SanctionKind::Ban, Some(until), &input.reason, by, e, &mut out).await?;
                     out.actions.extend(
                         actions_for(&member, &t, RoomActionKind::Ban { until: Some(until) }, store, tree).await?,
                     );
@@ -201,7 +208,7 @@ pub async fn moderate(
         Step::Mute(d) => {
             let until = now + *d;
             let e = entry("mute", Some(until));
-            give(store, &member, &t, SanctionKind::Mute, Some(until), &input.reason, actor, e, &mut out).await?;
+            give(store, &member, &t, SanctionKind::Mute, Some(until), &input.reason, by, e, &mut out).await?;
             out.actions
                 .extend(actions_for(&member, &t, RoomActionKind::Restrict { until: Some(until) }, store, tree).await?);
             out.done.push(Done::Muted { until });
@@ -209,7 +216,7 @@ pub async fn moderate(
         Step::Ban(d) => {
             let until = d.map(|d| now + d);
             let e = entry("ban", until);
-            give(store, &member, &t, SanctionKind::Ban, until, &input.reason, actor, e, &mut out).await?;
+            give(store, &member, &t, SanctionKind::Ban, until, &input.reason, by, e, &mut out).await?;
             out.actions.extend(actions_for(&member, &t, RoomActionKind::Ban { until }, store, tree).await?);
             out.done.push(Done::Banned { until });
         }
@@ -264,16 +271,17 @@ pub async fn moderate(
     Ok(Ok(out))
 }
 
-/// Stores a sanction with its log entry and, when timed, the job that ends it.
+/// Stores a sanction with its log entry and, when timed, the job that ends it; `by` is the
+/// moderator (`None`: Vicinato's protections).
 #[allow(clippy::too_many_arguments)]
-async fn give(
+pub(crate) async fn give(
     store: &dyn Store,
     member: &Person,
     territory: &TerritoryId,
     kind: SanctionKind,
     until: Option<DateTime<Utc>>,
     reason: &str,
-    actor: &Person,
+    by: Option<PersonId>,
     entry: ModEntry,
     out: &mut Moderated,
 ) -> Result<(), StoreError> {
@@ -284,7 +292,7 @@ async fn give(
         territory: territory.clone(),
         kind,
         reason: reason.to_owned(),
-        by: Some(actor.id),
+        by,
         at: now,
         until,
         lifted_at: None,
@@ -310,22 +318,18 @@ pub async fn standing(
     member: Option<(Account, String)>,
     store: &dyn Store,
     tree: &TerritoryTree,
-    escalation: &Escalation,
+    default: &Escalation,
     now: DateTime<Utc>,
 ) -> Result<Result<(Person, Vec<Sanction>), Refusal>, StoreError> {
-    if !place.group {
-        return Ok(Err(Refusal::NotInGroup));
-    }
-    let Some(room) = store.room(place.network, &place.chat_id).await? else {
-        return Ok(Err(Refusal::NotLinked));
+    let room = match moderated_room(actor, place, store, tree).await? {
+        Ok(room) => room,
+        Err(refusal) => return Ok(Err(refusal)),
     };
-    if !may_moderate(actor, &room.territory, tree) {
-        return Ok(Err(Refusal::NotAllowed));
-    }
     let Some((account, name)) = member else {
         return Ok(Err(Refusal::NeedsReply));
     };
     let member = store.person_for_account(&account, &name, now).await?;
+    let (escalation, _) = escalation_for(&room.territory, store, tree, default).await?;
     let since = now - Duration::days(i64::from(escalation.window_days));
     let held = store
         .sanctions_of(member.id)
@@ -345,14 +349,9 @@ pub async fn log(
     tree: &TerritoryTree,
     limit: i64,
 ) -> Result<Result<Vec<ModEntry>, Refusal>, StoreError> {
-    if !place.group {
-        return Ok(Err(Refusal::NotInGroup));
-    }
-    let Some(room) = store.room(place.network, &place.chat_id).await? else {
-        return Ok(Err(Refusal::NotLinked));
+    let room = match moderated_room(actor, place, store, tree).await? {
+        Ok(room) => room,
+        Err(refusal) => return Ok(Err(refusal)),
     };
-    if !may_moderate(actor, &room.territory, tree) {
-        return Ok(Err(Refusal::NotAllowed));
-    }
     Ok(Ok(store.moderation_log(&tree.subtree(&room.territory), limit).await?))
 }

@@ -51,6 +51,17 @@ pub enum Refusal {
     AlreadyAppealed,
     /// The moderator who gave the sanction leaves the appeal to the others.
     ActedOnIt,
+    /// `/protect flood N M` beyond what may be set.
+    FloodOutOfRange {
+        max_messages: i64,
+        max_seconds: i64,
+    },
+    /// `/protect` with something it does not know.
+    ProtectUnknown,
+    /// `/escalation` with numbers out of range or unreadable.
+    EscalationOutOfRange,
+    /// A room's languages are Italian, or Italian and English.
+    RoomLanguages,
 }
 
 impl crate::Refusal for Refusal {
@@ -76,6 +87,10 @@ impl crate::Refusal for Refusal {
             Self::NothingToAppeal => "rooms-nothing-to-appeal",
             Self::AlreadyAppealed => "rooms-already-appealed",
             Self::ActedOnIt => "rooms-acted-on-it",
+            Self::FloodOutOfRange { .. } => "rooms-flood-out-of-range",
+            Self::ProtectUnknown => "rooms-protect-unknown",
+            Self::EscalationOutOfRange => "rooms-escalation-out-of-range",
+            Self::RoomLanguages => "rooms-languages-unknown",
         }
     }
 
@@ -86,6 +101,9 @@ impl crate::Refusal for Refusal {
             Self::DurationUnknown { given } => vec![("given", Arg::Text(given.clone()))],
             Self::BotLacksRights { missing } => vec![("missing", Arg::Text(missing.clone()))],
             Self::TextTooLong { max } => vec![("max", Arg::Number(*max))],
+            Self::FloodOutOfRange { max_messages, max_seconds } => {
+                vec![("messages", Arg::Number(*max_messages)), ("seconds", Arg::Number(*max_seconds))]
+            }
             _ => Vec::new(),
         }
     }
@@ -112,6 +130,10 @@ impl crate::Refusal for Refusal {
             Self::NothingToAppeal,
             Self::AlreadyAppealed,
             Self::ActedOnIt,
+            Self::FloodOutOfRange { max_messages: 100, max_seconds: 3600 },
+            Self::ProtectUnknown,
+            Self::EscalationOutOfRange,
+            Self::RoomLanguages,
         ]
     }
 }

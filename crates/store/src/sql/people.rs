@@ -374,6 +374,11 @@ impl PeopleStore for SqlStore {
                  AND (outbox.channel = a.network OR outbox.channel LIKE a.network || ':%') \
                  AND (a.external_id = outbox.chat OR a.external_id = outbox.account))",
             ),
+            // What the rooms' protections counted of their messages.
+            with(
+                "DELETE FROM room_members_seen WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = $1 \
+                 AND a.network = room_members_seen.network AND a.external_id = room_members_seen.member)",
+            ),
             // Numbered choices kept for them in Matrix rooms (`matrix.<bot>.choices.<room>.<user>`).
             with(
                 "DELETE FROM settings WHERE key LIKE 'matrix.%.choices.%' AND EXISTS (SELECT 1 FROM accounts a \

@@ -1,11 +1,12 @@
 //! Rooms, sanctions and the moderation log on SQLite and PostgreSQL.
 //!
-//! It writes `rooms`, `sanctions`, `moderation_log`, `room_texts`, `room_cases`, and `jobs`
+//! It writes `rooms`, `sanctions`, `moderation_log`, `room_texts`, `room_cases`,
+//! `room_settings`, `territory_escalation`, `room_members_seen`, and `jobs`
 //! through the shared job statements, only for the job that ends a sanction.
 
 use super::*;
 use crate::rooms::RoomStore;
-use vicinato_domain::rooms::{Case, ModEntry, Room, RoomText, Sanction, TextKind};
+use vicinato_domain::rooms::{Case, Escalation, ModEntry, Room, RoomSettings, RoomText, Sanction, TextKind};
 
 fn log_statement(entry: &ModEntry) -> Stmt {
     Stmt::new(
@@ -216,5 +217,87 @@ impl RoomStore for SqlStore {
             .bind(to_json(closed))
             .bind(closed.key.as_str());
         self.transaction_if_first(guard, vec![log_statement(entry)]).await
+    }
+
+    async fn room_settings(&self, network: Network, chat_id: &str) -> StoreResult<Option<RoomSettings>> {
+        let row: Option<(String,)> = self
+            .fetch_optional(
+                Stmt::new("SELECT doc FROM room_settings WHERE network = $1 AND chat_id = $2")
+                    .bind(network.as_str())
+                    .bind(chat_id),
+            )
+            .await?;
+        row.map(|(doc,)| from_json(&format!("room settings {network}:{chat_id}"), &doc)).transpose()
+    }
+
+    async fn room_settings_set(
+        &self,
+        network: Network,
+        chat_id: &str,
+        settings: &RoomSettings,
+        entry: &ModEntry,
+    ) -> StoreResult<()> {
+        let upsert = Stmt::new(
+            "INSERT INTO room_settings (network, chat_id, doc) VALUES ($1, $2, $3) \
+             ON CONFLICT (network, chat_id) DO UPDATE SET doc = excluded.doc",
+        )
+        .bind(network.as_str())
+        .bind(chat_id)
+        .bind(to_json(settings));
+        self.transaction(vec![upsert, log_statement(entry)]).await?;
+        Ok(())
+    }
+
+    async fn escalations(&self, territories: &[TerritoryId]) -> StoreResult<Vec<(TerritoryId, Escalation)>> {
+        if territories.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT territory, doc FROM territory_escalation WHERE territory IN ({}) ORDER BY territory",
+            placeholders(territories.len())
+        );
+        let mut stmt = Stmt::new(sql);
+        for t in territories {
+            stmt = stmt.bind(t.as_str());
+        }
+        let rows: Vec<(String, String)> = self.fetch_all(stmt).await?;
+        rows.into_iter()
+            .map(|(t, doc)| Ok((TerritoryId::new(&t), from_json(&format!("escalation of {t}"), &doc)?)))
+            .collect()
+    }
+
+    async fn escalation_set(
+        &self,
+        territory: &TerritoryId,
+        escalation: Option<&Escalation>,
+        entry: &ModEntry,
+    ) -> StoreResult<()> {
+        let write = match escalation {
+            Some(e) => Stmt::new(
+                "INSERT INTO territory_escalation (territory, doc) VALUES ($1, $2) \
+                 ON CONFLICT (territory) DO UPDATE SET doc = excluded.doc",
+            )
+            .bind(territory.as_str())
+            .bind(to_json(e)),
+            None => Stmt::new("DELETE FROM territory_escalation WHERE territory = $1").bind(territory.as_str()),
+        };
+        self.transaction(vec![write, log_statement(entry)]).await?;
+        Ok(())
+    }
+
+    async fn room_member_seen(&self, network: Network, chat_id: &str, member: &str) -> StoreResult<u32> {
+        let row: Option<(i64,)> = self
+            .fetch_writing(
+                Stmt::new(
+                    "INSERT INTO room_members_seen (network, chat_id, member, messages) VALUES ($1, $2, $3, 1) \
+                     ON CONFLICT (network, chat_id, member) DO UPDATE \
+                     SET messages = room_members_seen.messages + 1 RETURNING messages",
+                )
+                .bind(network.as_str())
+                .bind(chat_id)
+                .bind(member),
+            )
+            .await?;
+        Ok(row.map_or(1, |(n,)| u32::try_from(n).unwrap_or(u32::MAX)))
     }
 }
