@@ -695,6 +695,12 @@ impl Engine {
             && let Some(o) = &offered
             && let offered::Typed::Press(payload) = o.read(text, answer)
         {
+            // "Let's start" typed after an English welcome: go on in English.
+            if turn.person.language.is_none()
+                && let Some(lang) = o.lang
+            {
+                turn.lang = lang;
+            }
             return self.on_button(turn, &payload).await;
         }
         // Another request in the middle of a flow is answered, and the flow offered back.

@@ -19,6 +19,10 @@ use vicinato_store::{StoreError, StoredFlow};
 pub(crate) struct Offered {
     pub buttons: Vec<(String, String)>,
     pub question: Option<Reply>,
+    /// The language the buttons were written in: a person with no language yet who types
+    /// one of them is answered in it.
+    #[serde(default)]
+    pub lang: Option<vicinato_domain::Lang>,
 }
 
 fn key(turn: &Turn<'_>) -> String {
@@ -36,6 +40,7 @@ pub(crate) async fn remember(turn: &Turn<'_>, replies: &[Reply]) -> Result<(), S
     let offered = Offered {
         buttons: rendered.buttons.iter().map(|b| (label_words(&b.label), b.payload.clone())).collect(),
         question: Some(reply.clone()),
+        lang: Some(turn.lang),
     };
     let state = serde_json::to_string(&offered).expect("offered buttons always serialize");
     let stored = StoredFlow { state, expires_at: turn.now + turn.engine.settings.flow_ttl };
@@ -144,7 +149,11 @@ mod tests {
     use super::*;
 
     fn offered(buttons: &[(&str, &str)]) -> Offered {
-        Offered { buttons: buttons.iter().map(|(l, p)| (label_words(l), (*p).to_owned())).collect(), question: None }
+        Offered {
+            buttons: buttons.iter().map(|(l, p)| (label_words(l), (*p).to_owned())).collect(),
+            question: None,
+            lang: None,
+        }
     }
 
     #[test]
