@@ -144,3 +144,15 @@ async fn a_search_for_sunday_shows_sundays_hours_and_the_detail_card_the_whole_w
     let list = r.iter().map(text).collect::<Vec<_>>().join("\n");
     assert!(list.contains("on Sunday, 29/11"), "in English too: {list}");
 }
+
+#[tokio::test]
+async fn an_english_card_shows_english_fields_and_says_which_are_only_in_italian() {
+    let (engine, _dir) = app().await;
+    let card = |r: Vec<serde_json::Value>| r.iter().map(text).collect::<Vec<_>>().join("\n");
+    let c = card(talk(&engine, "en-card", Some(Lang::En), &["help with bills in Centocelle", "1"]).await);
+    assert!(c.contains("Who it is for: Residents of Municipio V"), "translated fields carry no mark: {c}");
+    assert!(c.contains("Cost: Free"), "{c}");
+    assert!(c.contains("Accessibility (in Italian):"), "a place's texts are only in Italian: {c}");
+    let c = card(talk(&engine, "it-card", Some(Lang::It), &["aiuto con le bollette a Centocelle", "1"]).await);
+    assert!(c.contains("Accessibilità:") && !c.contains("in italiano)"), "{c}");
+}

@@ -517,6 +517,45 @@ async fn every_saturday_morning_records_the_first_saturday_and_says_it_repeats()
 }
 
 #[tokio::test]
+async fn a_proposal_said_in_one_sentence_keeps_its_title_and_yes_or_no_never_become_a_field() {
+    let app = App::new().await;
+    app.resident("sam", "centocelle", Lang::En).await;
+    let r = app.say("sam", &["i want propose a football match for kids"]).await;
+    let said = all_text(&r);
+    assert!(said.contains("\"Football match for kids\""), "the title comes from the sentence: {said}");
+    let r = app
+        .say(
+            "sam",
+            &[
+                "Kids of the area play together on saturday in the park.",
+                &press("ptheme:sport"),
+                "saturday 12/12 at 10",
+            ],
+        )
+        .await;
+    assert!(text(r.last().unwrap()).starts_with("Where?"), "{}", all_text(&r));
+    // "yes" at "Where?" is not a place: the question comes again.
+    let r = app.say("sam", &["yes"]).await;
+    let said = all_text(&r);
+    assert!(said.contains("A yes or no is not enough here"), "{said}");
+    assert!(text(r.last().unwrap()).starts_with("Where?"), "{said}");
+    // "no" skips a step that may be skipped.
+    let r = app.say("sam", &["no"]).await;
+    assert!(text(&r[0]).contains("How many people"), "{}", all_text(&r));
+    let r = app.say("sam", &["ok"]).await;
+    assert!(all_text(&r).contains("A yes or no is not enough here"), "{}", all_text(&r));
+    let r = app.say("sam", &["20", "no"]).await;
+    let summary = text(r.last().unwrap());
+    assert!(summary.contains("Football match for kids"), "{summary}");
+    assert!(!summary.contains("Where: yes") && !summary.contains("Where: no"), "{summary}");
+    // Italian, with the article elided, and a sentence that goes on after the title.
+    app.resident("lia", "centocelle", Lang::It).await;
+    let r = app.say("lia", &["vorrei organizzare un'asta di libri usati, per raccogliere fondi"]).await;
+    let said = all_text(&r);
+    assert!(said.contains("\"Asta di libri usati\": cosa vuoi fare"), "{said}");
+}
+
+#[tokio::test]
 async fn cancelling_a_proposal_before_writing_anything_leaves_no_draft_behind() {
     let app = App::new().await;
     app.resident("ugo", "centocelle", Lang::It).await;

@@ -806,7 +806,7 @@ impl Engine {
             Intent::NotificationsOn => people::notifications::set(turn, false, understood.slots.category.clone()).await,
             Intent::Book => book::from_text(turn, text).await,
             Intent::Free => book::free(turn, text).await,
-            Intent::Propose => propose::start(turn, None).await,
+            Intent::Propose => propose::start(turn, propose::title_from(text).as_deref()).await,
             Intent::Initiatives => browse::browse(turn, text).await,
             Intent::JoinRooms => rooms::link::list_for(turn, understood.slots.territory.clone()).await,
             Intent::Unknown => Ok(vec![Reply::id("not-understood").with_buttons(services::category_buttons(turn))]),

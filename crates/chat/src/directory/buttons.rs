@@ -15,11 +15,14 @@ pub enum DirectoryButton {
     Page(usize),
     /// `card:<service at location>`: a result's full card.
     Card(ServiceAtLocationId),
+    /// `near:<territory>`: the same search again in an area the person chose, when no place
+    /// was known.
+    Near(String),
 }
 
 impl DirectoryButton {
     /// Every kind of payload this enum reads.
-    pub const KINDS: &[&str] = &["cat", "page", "card"];
+    pub const KINDS: &[&str] = &["cat", "page", "card", "near"];
 
     pub fn parse(payload: &str) -> Option<Self> {
         let (kind, arg) = payload.split_once(':')?;
@@ -27,6 +30,7 @@ impl DirectoryButton {
             "cat" if !arg.is_empty() => Some(Self::Category(arg.to_owned())),
             "page" => arg.parse().ok().map(Self::Page),
             "card" => ServiceAtLocationId::parse(arg).ok().map(Self::Card),
+            "near" if !arg.is_empty() => Some(Self::Near(arg.to_owned())),
             _ => None,
         }
     }
@@ -36,6 +40,7 @@ impl DirectoryButton {
             Self::Category(code) => format!("cat:{code}"),
             Self::Page(n) => format!("page:{n}"),
             Self::Card(id) => format!("card:{id}"),
+            Self::Near(t) => format!("near:{t}"),
         }
     }
 }
@@ -49,6 +54,7 @@ mod tests {
             DirectoryButton::Category("food-assistance".into()),
             DirectoryButton::Page(usize::MAX),
             DirectoryButton::Card(ServiceAtLocationId::new("sal-roma-m05-centocelle-casa-welfare-sportello")),
+            DirectoryButton::Near("roma-m05-centocelle".into()),
         ]
     }
 
@@ -64,7 +70,9 @@ mod tests {
 
     #[test]
     fn garbage_and_old_shapes_are_not_directory_buttons() {
-        for payload in ["", "cat", "cat:", "page:", "page:-1", "page:x", "card:", "card: ", "ini:3", "cats:a"] {
+        for payload in
+            ["", "cat", "cat:", "page:", "page:-1", "page:x", "card:", "card: ", "ini:3", "cats:a", "near", "near:"]
+        {
             assert_eq!(DirectoryButton::parse(payload), None, "{payload}");
         }
     }

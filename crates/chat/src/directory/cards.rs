@@ -182,6 +182,12 @@ pub fn card(
     if !contact.is_empty() {
         lines.push(CardLine::Msg(Msg::new("card-contact").text("contact", contact)));
     }
+    // A field the reader's language has no version of is shown in Italian, and says so.
+    let translated = listing.service.translations.get(&lang);
+    let in_italian = |base: &str, field: fn(&ServiceTexts) -> &String| -> String {
+        let has = translated.is_some_and(|t| !field(t).trim().is_empty());
+        if lang != Lang::It && !has { format!("{base}-in-italian") } else { base.to_owned() }
+    };
     let eligibility = texts.eligibility.trim();
     let ages = match (listing.service.min_age, listing.service.max_age) {
         (Some(a), Some(b)) => Some(Msg::new("age-range").num("min", a.into()).num("max", b.into())),
@@ -190,7 +196,9 @@ pub fn card(
         (None, None) => None,
     };
     if !eligibility.is_empty() {
-        lines.push(CardLine::Msg(Msg::new("card-eligibility").text("text", excerpt(eligibility, limit))));
+        lines.push(CardLine::Msg(
+            Msg::new(in_italian("card-eligibility", |t| &t.eligibility)).text("text", excerpt(eligibility, limit)),
+        ));
     } else if let Some(ages) = ages.clone() {
         lines.push(CardLine::Msg(Msg::new("card-eligibility-age").msg("ages", ages)));
     }
@@ -200,14 +208,19 @@ pub fn card(
     }
     if detail == Detail::Full {
         if !texts.fees.trim().is_empty() {
-            lines.push(CardLine::Msg(Msg::new("card-fees").text("text", texts.fees.clone())));
+            lines.push(CardLine::Msg(Msg::new(in_italian("card-fees", |t| &t.fees)).text("text", texts.fees.clone())));
         }
         if !texts.application_process.trim().is_empty() {
-            lines.push(CardLine::Msg(Msg::new("card-how").text("text", texts.application_process.clone())));
+            lines.push(CardLine::Msg(
+                Msg::new(in_italian("card-how", |t| &t.application_process))
+                    .text("text", texts.application_process.clone()),
+            ));
         }
         if !loc.confidential {
             if !loc.accessibility.trim().is_empty() {
-                lines.push(CardLine::Msg(Msg::new("card-accessibility").text("text", loc.accessibility.clone())));
+                // A location's texts are written in Italian only.
+                let id = if lang == Lang::It { "card-accessibility" } else { "card-accessibility-in-italian" };
+                lines.push(CardLine::Msg(Msg::new(id).text("text", loc.accessibility.clone())));
             }
             if !loc.transport.trim().is_empty() {
                 lines.push(CardLine::Msg(Msg::new(transport_id(lang)).text("text", loc.transport.clone())));

@@ -284,7 +284,11 @@ fn about(turn: &Turn<'_>, listing: &Listing, question: FollowUp, asked: Option<N
         }
         FollowUp::Cost => {
             if !texts.fees.trim().is_empty() {
-                Reply::say(Msg::new("followup-cost").text("name", name).text("text", texts.fees.clone()))
+                let translated =
+                    listing.service.translations.get(&turn.lang).is_some_and(|t| !t.fees.trim().is_empty());
+                let id =
+                    if turn.lang != Lang::It && !translated { "followup-cost-in-italian" } else { "followup-cost" };
+                Reply::say(Msg::new(id).text("name", name).text("text", texts.fees.clone()))
             } else {
                 Reply::say(Msg::new("followup-cost-unknown").text("name", name)).then(contact(listing))
             }

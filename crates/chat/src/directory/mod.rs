@@ -23,5 +23,6 @@ pub(crate) async fn on_button(turn: &mut Turn<'_>, button: DirectoryButton) -> R
         DirectoryButton::Category(code) => services::category_chosen(turn, &code).await,
         DirectoryButton::Page(page) => services::page(turn, page).await,
         DirectoryButton::Card(id) => services::card_detail(turn, &id).await,
+        DirectoryButton::Near(territory) => services::near(turn, &territory).await,
     }
 }

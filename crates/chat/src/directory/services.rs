@@ -29,6 +29,7 @@ fn query_from(turn: &Turn<'_>, slots: &Slots) -> DirectoryQuery {
 pub async fn search_from_text(turn: &mut Turn<'_>, slots: &Slots) -> Result<Vec<Reply>, StoreError> {
     let mut query = query_from(turn, slots);
     let mut notes = Vec::new();
+    let mut ask_place = false;
     if slots.near_me && turn.person.home.is_none() {
         notes.push(Msg::new("near-me-no-home"));
     } else if query.territory.is_none() {
@@ -37,7 +38,10 @@ pub async fn search_from_text(turn: &mut Turn<'_>, slots: &Slots) -> Result<Vec<
         match super::context::load(turn).await?.and_then(|c| c.query) {
             Some(last) if last.territory.is_some() => query.territory = last.territory,
             Some(_) => {}
-            None => notes.push(Msg::new("search-no-place")),
+            None => {
+                notes.push(Msg::new("search-no-place"));
+                ask_place = true;
+            }
         }
     }
     if query.text.is_none()
@@ -53,7 +57,42 @@ pub async fn search_from_text(turn: &mut Turn<'_>, slots: &Slots) -> Result<Vec<
         }
         return Ok(vec![reply]);
     }
-    run(turn, query, 0, false, notes).await
+    let mut replies = run(turn, query, 0, false, notes).await?;
+    if ask_place && let Some(last) = replies.last_mut() {
+        last.buttons.extend(place_buttons(turn));
+    }
+    Ok(replies)
+}
+
+/// The areas of the region, one button each, for a person whose place is not known yet.
+fn place_buttons(turn: &Turn<'_>) -> Vec<Button> {
+    let tree = &turn.snapshot.tree;
+    let mut areas: Vec<&Territory> = tree.roots().flat_map(|r| tree.children(&r.id)).collect();
+    areas.sort_by(|a, b| a.name.cmp(&b.name));
+    areas
+        .into_iter()
+        .map(|t| Button::text(format!("📍 {}", t.name), DirectoryButton::Near(t.id.to_string()).to_payload()))
+        .collect()
+}
+
+/// An area button (`near:<territory>`): the search shown, or the last one in this chat, again
+/// in that area; with no search to repeat, the categories to choose from.
+pub async fn near(turn: &mut Turn<'_>, territory: &str) -> Result<Vec<Reply>, StoreError> {
+    let id = TerritoryId::new(territory);
+    if turn.snapshot.tree.get(&id).is_none() {
+        return Ok(vec![Reply::id("button-expired")]);
+    }
+    let last = match turn.flow.clone() {
+        Some(Flow::Results { query, .. }) => Some(query),
+        _ => super::context::load(turn).await?.and_then(|c| c.query),
+    };
+    match last {
+        Some(mut query) => {
+            query.territory = Some(id);
+            run(turn, query, 0, false, Vec::new()).await
+        }
+        None => Ok(vec![browse(turn)]),
+    }
 }
 
 fn territory_name(turn: &Turn<'_>, id: &TerritoryId) -> String {

@@ -11,6 +11,7 @@ use crate::{Button, Flow, Reply, Turn};
 use chrono::{Duration, NaiveTime, TimeZone};
 use vicinato_core::initiatives;
 use vicinato_domain::initiative::*;
+use vicinato_domain::text::fold;
 use vicinato_domain::{BookingStatus, TerritoryId};
 use vicinato_store::StoreError;
 
@@ -202,6 +203,16 @@ pub async fn typed(turn: &mut Turn<'_>, text: &str) -> Result<Option<Vec<Reply>>
     let mut c = ini.content.clone();
     let mut territory = ini.territory.clone();
     let text = text.trim();
+    // "sì" or "ok" answers no question here: the step wants words (or a number, a date). "no"
+    // at a step that can be skipped skips it.
+    if step != Step::Review
+        && let Some(yes) = turn.snapshot.understander.answer(text)
+    {
+        if !yes && matches!(step, Step::When | Step::Place | Step::Capacity | Step::Resources) {
+            return Ok(Some(saved(turn, &ini, &territory, c, step, area_set, review).await?));
+        }
+        return Ok(Some(vec![Reply::id("ini-answer-needs-words"), ask(turn, &ini, step).await?]));
+    }
     match step {
         Step::Title => {
             if text.chars().count() < 3 {
@@ -339,4 +350,128 @@ pub async fn resume(turn: &mut Turn<'_>, id: InitiativeId) -> Result<Vec<Reply>,
     }
     turn.save_flow(&Flow::Propose { id: ini.id, step: Step::Review, area_set: true, review: true }).await?;
     Ok(vec![summary(turn, &ini)])
+}
+
+/// The title a proposal's first sentence already gives: "vorrei proporre un corso di cucito per
+/// anziani" → "Corso di cucito per anziani", "i want propose a football match for kids" →
+/// "Football match for kids". The words after the verb of proposing, up to the end of the
+/// sentence, without the articles and prepositions in front; nothing when what is left says only
+/// "something", "an initiative" or "for the neighbourhood", or names the kind of proposal
+/// ("un servizio", "moderator"), which the flow asks for itself.
+pub fn title_from(text: &str) -> Option<String> {
+    const VERBS: &[&str] = &[
+        "proporre",
+        "propongo",
+        "proponiamo",
+        "propose",
+        "proposing",
+        "proposta",
+        "proposal",
+        "organizzare",
+        "organizziamo",
+        "organizzo",
+        "organise",
+        "organize",
+        "organising",
+        "organizing",
+    ];
+    const FILLER: &[&str] = &[
+        "a", "an", "the", "some", "my", "our", "un", "una", "uno", "il", "lo", "la", "l", "i", "gli", "le", "dei",
+        "degli", "delle", "del", "della", "di", "per", "for", "of", "to", "mia", "mio", "nostra", "nostro", "new",
+        "nuova", "nuovo", "qui", "here", "anche", "also",
+    ];
+    const GENERIC: &[&str] = &[
+        "qualcosa",
+        "something",
+        "iniziativa",
+        "iniziative",
+        "initiative",
+        "initiatives",
+        "idea",
+        "idee",
+        "ideas",
+        "evento",
+        "event",
+        "attivita",
+        "activity",
+        "cosa",
+        "thing",
+        "quartiere",
+        "neighbourhood",
+        "neighborhood",
+        "zona",
+        "area",
+        "community",
+        "comunita",
+    ];
+    const KINDS: &[&str] = &["servizio", "service", "moderatore", "moderatrice", "moderator"];
+    // The sentence that holds the verb, as typed.
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let at = words.iter().position(|w| VERBS.contains(&fold(w).as_str()))?;
+    let mut rest: Vec<&str> = Vec::new();
+    for w in &words[at + 1..] {
+        let end = w.ends_with(['.', '!', '?', ';', ',', ':']);
+        let trimmed = w.trim_end_matches(['.', '!', '?', ';', ',', ':']);
+        if !trimmed.is_empty() {
+            rest.push(trimmed);
+        }
+        if end && !rest.is_empty() {
+            break;
+        }
+    }
+    // "un'attività", "l'orto": the article is part of the word as typed.
+    let strip_elision = |w: &str| -> String {
+        match w.split_once(['\'', '’']) {
+            Some((head, tail)) if !tail.is_empty() && FILLER.contains(&fold(head).as_str()) => tail.to_owned(),
+            _ => w.to_owned(),
+        }
+    };
+    let mut rest: Vec<String> = rest.into_iter().map(strip_elision).collect();
+    while rest.first().is_some_and(|w| FILLER.contains(&fold(w).as_str())) {
+        rest.remove(0);
+    }
+    let folded: Vec<String> = rest.iter().map(|w| fold(w)).collect();
+    let first = folded.first()?;
+    if KINDS.contains(&first.as_str()) {
+        return None;
+    }
+    if folded.iter().all(|w| GENERIC.contains(&w.as_str()) || FILLER.contains(&w.as_str())) {
+        return None;
+    }
+    let title = rest.join(" ");
+    if title.chars().count() < 3 {
+        return None;
+    }
+    let mut chars = title.chars();
+    let head = chars.next()?;
+    Some(head.to_uppercase().chain(chars).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_from;
+
+    #[test]
+    fn the_words_after_the_verb_of_proposing_are_the_title() {
+        for (said, title) in [
+            ("i want propose a football match for kids", Some("Football match for kids")),
+            (
+                "vorrei proporre un corso di cucito per anziani, ci sono tante signore sole",
+                Some("Corso di cucito per anziani"),
+            ),
+            ("Vorrei organizzare un'asta di libri usati.", Some("Asta di libri usati")),
+            ("voglio organizzare una tombola", Some("Tombola")),
+            ("I would like to propose the repair café", Some("Repair café")),
+            ("vorrei proporre una cosa", None),
+            ("ho una proposta per il quartiere", None),
+            ("posso proporre un'attività?", None),
+            ("vorrei proporre", None),
+            ("vorrei proporre un servizio di doposcuola", None),
+            ("I propose something", None),
+            ("organizzare", None),
+            ("un corso di cucito", None),
+        ] {
+            assert_eq!(title_from(said).as_deref(), title, "{said}");
+        }
+    }
 }

@@ -157,7 +157,9 @@ pub async fn alternatives(
         slot,
         people: input.people,
     };
-    let left = rules::quota_left(store, &quota_of(wish), zone, now).await?;
+    // Each week's bookings are read once for the wish and all the candidates in it.
+    let mut weeks = rules::QuotaWeeks::default();
+    let left = weeks.left(store, &quota_of(wish), zone, now).await?;
     let Some(left) = left else {
         let slots = booking::alternatives(space, &hours, zone, wish, &busy, local_now, ALTERNATIVES);
         return Ok(Alternatives { slots, wait: taken.then_some(wish) });
@@ -195,12 +197,12 @@ pub async fn alternatives(
         if slot == wish || slots.contains(&slot) {
             continue;
         }
-        if rules::over_quota(store, &quota_of(slot), zone, now).await?.is_none() {
+        if weeks.allows(store, &quota_of(slot), zone, now).await? {
             slots.push(slot);
         }
     }
     // The wished slot itself can be waited for only if the quota would let it be had.
-    let wait = taken && rules::over_quota(store, &quota_of(wish), zone, now).await?.is_none();
+    let wait = taken && weeks.allows(store, &quota_of(wish), zone, now).await?;
     Ok(Alternatives { slots, wait: wait.then_some(wish) })
 }
 

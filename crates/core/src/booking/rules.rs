@@ -143,6 +143,44 @@ pub async fn over_quota(
     }))
 }
 
+/// What is left of the quota week by week, for many slots of one booker: each week is read from
+/// the store once, however many candidate times fall in it.
+#[derive(Debug, Default)]
+pub struct QuotaWeeks {
+    weeks: Vec<(NaiveDateTime, Option<QuotaLeft>)>,
+}
+
+impl QuotaWeeks {
+    /// What is left of the quota in the wish's week ([`quota_left`]), read once per week.
+    pub async fn left(
+        &mut self,
+        store: &dyn Store,
+        wish: &Wish<'_>,
+        zone: chrono_tz::Tz,
+        now: DateTime<Utc>,
+    ) -> Result<Option<QuotaLeft>, StoreError> {
+        let (week, _, _) = week_of(zone, wish.slot);
+        if let Some((_, left)) = self.weeks.iter().find(|(w, _)| *w == week) {
+            return Ok(*left);
+        }
+        let left = quota_left(store, wish, zone, now).await?;
+        self.weeks.push((week, left));
+        Ok(left)
+    }
+
+    /// Whether the quota of its week lets the wish be booked (always, with no quota).
+    pub async fn allows(
+        &mut self,
+        store: &dyn Store,
+        wish: &Wish<'_>,
+        zone: chrono_tz::Tz,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let left = self.left(store, wish, zone, now).await?;
+        Ok(left.is_none_or(|l| wish.slot.minutes() <= l.minutes))
+    }
+}
+
 /// What is left of a weekly quota in the week of a wish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QuotaLeft {
