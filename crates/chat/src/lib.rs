@@ -691,6 +691,18 @@ impl Engine {
         let number = text.trim_end_matches(['.', ')']).parse::<u32>().is_ok();
         let offered = if chars <= 60 { offered::load(turn).await? } else { None };
         let answer = turn.snapshot.understander.answer(text);
+        // Someone who never chose a language goes on in the one the chat was last answered in
+        // when a short message has no word of either ("in Rome", "ok", "3" after an English
+        // answer).
+        if turn.person.language.is_none()
+            && hint.is_none()
+            && let Some(lang) = offered.as_ref().and_then(|o| o.lang)
+        {
+            let u = &turn.snapshot.understander;
+            if u.understand(text, Lang::It).lang != u.understand(text, Lang::En).lang {
+                turn.lang = lang;
+            }
+        }
         if !number
             && let Some(o) = &offered
             && let offered::Typed::Press(payload) = o.read(text, answer)

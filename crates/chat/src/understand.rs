@@ -848,8 +848,12 @@ impl Understander {
                 }
             }
         }
-        if slots.category.is_none() {
-            slots.category = situation_category.or(audience_category);
+        // A situation names a category when nothing else does, or when it is a more specific
+        // one of the family named ("appena arrivata… documenti": migrants' reception).
+        let narrower = matches!((&slots.category, &situation_category),
+            (Some(chosen), Some(situation)) if situation.as_str().starts_with(chosen.as_str()));
+        if slots.category.is_none() || narrower {
+            slots.category = situation_category.or(audience_category).or(slots.category.take());
         }
         if !when.is_empty() {
             slots.when = Some(when);

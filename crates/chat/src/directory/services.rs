@@ -50,6 +50,14 @@ pub async fn search_from_text(turn: &mut Turn<'_>, slots: &Slots) -> Result<Vec<
         && query.language.is_none()
         && query.age.is_none()
     {
+        // Only a place, right after a search ("in Rome", "e a Ostia?"): the same search there.
+        if slots.territory.is_some()
+            && let Some(mut last) = super::context::load(turn).await?.and_then(|c| c.query)
+            && (last.text.is_some() || last.category.is_some())
+        {
+            last.territory = slots.territory.clone();
+            return run(turn, last, 0, false, Vec::new()).await;
+        }
         // Only a place: offer the categories there.
         let mut reply = browse(turn);
         for n in notes.into_iter().rev() {
