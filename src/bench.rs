@@ -1038,6 +1038,8 @@ pub struct ModerationFigures {
     /// Members of the second part whose mute was lifted by exactly one call, and by more.
     pub lifted_once: usize,
     pub lifted_twice: usize,
+    /// The span their ends were spread over.
+    pub window: Duration,
     /// From each sanction's end (mapped onto the real clock) to its lifting call.
     pub lift_lag: Percentiles,
     /// From the first end to the last lifting call.
@@ -1051,12 +1053,18 @@ pub struct ModerationFigures {
 
 /// Moderation through the real Telegram transport against the Bot API test server: `commands`
 /// `/mute 1w` replies by a moderator in a linked group, each timed from the update to the
-/// `restrictChatMember` it causes; then `sanctions` timed mutes ending within the same minute,
+/// `restrictChatMember` it causes; then `sanctions` timed mutes whose ends are spread evenly over
+/// `window` (a minute in the benchmark),
 /// lifted by the scheduler's end jobs. The clock is a manual one, moved with the real clock
 /// (set to the first end plus the real time elapsed before every pass of `run_due`), so a
 /// sanction's end maps onto a real instant. Needs the test peers: `testkit` feature only.
 #[cfg(feature = "testkit")]
-pub async fn moderation(store: Arc<dyn Store>, commands: usize, sanctions: usize) -> anyhow::Result<ModerationFigures> {
+pub async fn moderation(
+    store: Arc<dyn Store>,
+    commands: usize,
+    sanctions: usize,
+    window: Duration,
+) -> anyhow::Result<ModerationFigures> {
     use crate::clock::Clock;
     use crate::core::rooms::Place;
     use crate::core::rooms::moderate::{Moderation, Step, moderate};
@@ -1130,7 +1138,8 @@ pub async fn moderation(store: Arc<dyn Store>, commands: usize, sanctions: usize
     };
     let tree = engine.snapshot().tree.clone();
     let first_end = start + chrono::Duration::hours(2);
-    let spread = |j: usize| chrono::Duration::milliseconds((j as i64 * 60_000) / sanctions.max(1) as i64);
+    let window_ms = window.as_millis() as i64;
+    let spread = |j: usize| chrono::Duration::milliseconds((j as i64 * window_ms) / sanctions.max(1) as i64);
     const FIRST: i64 = 1_000_000;
     for j in 0..sanctions {
         let member = server.user(FIRST + j as i64, &format!("Vicino {j}"), Some("it"));
@@ -1202,6 +1211,7 @@ pub async fn moderation(store: Arc<dyn Store>, commands: usize, sanctions: usize
         commands,
         command_to_call,
         sanctions,
+        window,
         lifted_once,
         lifted_twice,
         lift_lag,

@@ -78,6 +78,9 @@ pub enum BenchKind {
         commands: usize,
         #[arg(long, default_value_t = 1_000)]
         sanctions: usize,
+        /// The sanctions' ends are spread evenly over this many seconds.
+        #[arg(long, default_value_t = 60)]
+        window_s: u64,
         #[command(flatten)]
         db: DbArg,
     },
@@ -250,9 +253,10 @@ pub async fn run(what: &BenchKind, json: bool) -> anyhow::Result<()> {
             let mut r = Report::new("telegram", json);
             telegram(&mut r, open(db, &tmp).await?, *chats, *updates, *net).await.map(|()| r)
         }
-        BenchKind::Moderation { commands, sanctions, db } => {
+        BenchKind::Moderation { commands, sanctions, window_s, db } => {
             let mut r = Report::new("moderation", json);
-            moderation(&mut r, open(db, &tmp).await?, *commands, *sanctions).await.map(|()| r)
+            let window = std::time::Duration::from_secs(*window_s);
+            moderation(&mut r, open(db, &tmp).await?, *commands, *sanctions, window).await.map(|()| r)
         }
         BenchKind::Matrix { homeserver, bot, resident, password, messages, db } => {
             let mut r = Report::new("matrix", json);
@@ -392,9 +396,15 @@ async fn moderation(
 }
 
 #[cfg(feature = "testkit")]
-async fn moderation(r: &mut Report, store: Arc<dyn Store>, commands: usize, sanctions: usize) -> anyhow::Result<()> {
+async fn moderation(
+    r: &mut Report,
+    store: Arc<dyn Store>,
+    commands: usize,
+    sanctions: usize,
+    window: std::time::Duration,
+) -> anyhow::Result<()> {
     r.engine(store.as_ref());
-    let f = vicinato::bench::moderation(store, commands, sanctions).await?;
+    let f = vicinato::bench::moderation(store, commands, sanctions, window).await?;
     let p = &f.command_to_call;
     r.say(format!(
         "moderation command → restrictChatMember: {} commands, p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
@@ -402,10 +412,11 @@ async fn moderation(r: &mut Report, store: Arc<dyn Store>, commands: usize, sanc
     ));
     let l = &f.lift_lag;
     r.say(format!(
-        "moderation ends: {} sanctions ending within one minute; lifted once: {}, more than once: {}; \
+        "moderation ends: {} sanctions ending within {:.0} s; lifted once: {}, more than once: {}; \
          end → lift p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; last lift {:.1} s after the first end; \
          told privately: {}; 429s for limits broken: {}",
         f.sanctions,
+        f.window.as_secs_f64(),
         f.lifted_once,
         f.lifted_twice,
         l.p50,
@@ -421,6 +432,7 @@ async fn moderation(r: &mut Report, store: Arc<dyn Store>, commands: usize, sanc
     r.put("commands", f.commands);
     r.percentiles("command", p);
     r.put("sanctions", f.sanctions);
+    r.put("window_s", f.window.as_secs_f64());
     r.put("lifted_once", f.lifted_once);
     r.put("lifted_twice", f.lifted_twice);
     r.percentiles("lift_lag", l);
