@@ -388,6 +388,7 @@ async fn moderation(
     _store: Arc<dyn Store>,
     _commands: usize,
     _sanctions: usize,
+    _window: std::time::Duration,
 ) -> anyhow::Result<()> {
     anyhow::bail!(
         "this vicinato was built without the test peers the moderation benchmark talks to (a Bot API test server); \
