@@ -1026,3 +1026,201 @@ pub async fn initiatives(
         browse_queries: queries,
     })
 }
+
+/// Figures of the moderation benchmark.
+#[derive(Debug, Clone)]
+pub struct ModerationFigures {
+    pub commands: usize,
+    /// From a moderator's `/mute` reply in the group (the update queued at the test server) to
+    /// its `restrictChatMember` arriving there.
+    pub command_to_call: Percentiles,
+    pub sanctions: usize,
+    /// Members of the second part whose mute was lifted by exactly one call, and by more.
+    pub lifted_once: usize,
+    pub lifted_twice: usize,
+    /// The span their ends were spread over.
+    pub window: Duration,
+    /// From each sanction's end (mapped onto the real clock) to its lifting call.
+    pub lift_lag: Percentiles,
+    /// From the first end to the last lifting call.
+    pub all_lifted: Duration,
+    /// Members told privately that they may write again, by the end of the run.
+    pub told: usize,
+    /// Sends the test server refused for broken limits (its 429s).
+    pub refusals: usize,
+    pub refusal_reasons: Vec<String>,
+}
+
+/// Moderation through the real Telegram transport against the Bot API test server: `commands`
+/// `/mute 1w` replies by a moderator in a linked group, each timed from the update to the
+/// `restrictChatMember` it causes; then `sanctions` timed mutes whose ends are spread evenly over
+/// `window` (a minute in the benchmark),
+/// lifted by the scheduler's end jobs. The clock is a manual one, moved with the real clock
+/// (set to the first end plus the real time elapsed before every pass of `run_due`), so a
+/// sanction's end maps onto a real instant. Needs the test peers: `testkit` feature only.
+#[cfg(feature = "testkit")]
+pub async fn moderation(
+    store: Arc<dyn Store>,
+    commands: usize,
+    sanctions: usize,
+    window: Duration,
+) -> anyhow::Result<ModerationFigures> {
+    use crate::clock::Clock;
+    use crate::core::rooms::Place;
+    use crate::core::rooms::moderate::{Moderation, Step, moderate};
+    use crate::domain::rooms::Escalation;
+    use crate::transport::telegram::{TelegramBot, TelegramOptions};
+    use vicinato_testkit::telegram::{BotRights, TestServer};
+
+    store.replace_dataset(&crate::demo::lazio()?).await?;
+    let token = "4242:BENCH";
+    let server = TestServer::start(token).await?;
+    let start = chrono::DateTime::from_timestamp(chrono::Utc::now().timestamp() / 60 * 60, 0).unwrap_or_default();
+    let clock = Arc::new(crate::clock::ManualClock::new(start));
+    let config = crate::config::Config::load(None, std::iter::empty())?;
+    let options = crate::app::Options {
+        store: Some(store.clone()),
+        settings: Some(bench_settings()),
+        clock: Some(clock.clone()),
+        owner: Some("bench".into()),
+        ..Default::default()
+    };
+    let app = crate::app::App::build(&config, &[], options).await?;
+    let engine = app.engine.clone();
+    let mut options =
+        TelegramOptions::new("bench", crate::config::Secret::new(token.into()), "VICINATO_TELEGRAM_TOKEN", &server.url);
+    options.poll_timeout = 1;
+    let bot = TelegramBot::connect(engine.clone(), options).await?;
+    let mut couriers = crate::courier::Couriers::default();
+    couriers.add(Arc::new(bot.courier()));
+    engine.set_couriers(couriers);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(bot.run(stopped));
+
+    // Centocelle's group, linked by staff of Municipio V; Marco moderates Centocelle.
+    let group = server.group(-100_777, "Centocelle", false);
+    server.set_bot_rights(&group, BotRights::all());
+    let staff = server.user(1, "Sara", Some("it"));
+    let moderator = server.user(2, "Marco", Some("it"));
+    for (user, role, territory) in [(1, Role::Staff, "roma-m05"), (2, Role::Moderator, "centocelle")] {
+        let p = store.person_for_account(&Account::new(Network::Telegram, user.to_string()), "x", start).await?;
+        store.grant_role(p.id, &RoleGrant { role, territory: Some(TerritoryId::new(territory)) }, start).await?;
+    }
+    server.user_posts_in(&staff, &group, "/room link centocelle");
+    if server.nth_message(group.id, 1, Duration::from_secs(60)).await.is_none() {
+        anyhow::bail!("the group was never linked");
+    }
+
+    // (a) A moderator's command to the network call, one command at a time.
+    let mut samples = Vec::with_capacity(commands);
+    for i in 0..commands {
+        let member = server.user(10_000 + i as i64, &format!("Membro {i}"), Some("it"));
+        let said = server.user_posts_in(&member, &group, "ciao a tutti");
+        let before = server.call_count("restrictChatMember");
+        let sent = tokio::time::Instant::now();
+        server.user_replies_in(&moderator, &group, "/mute 1w", Some(said));
+        let arrived = loop {
+            if let Some((at, _)) = server.calls_timed("restrictChatMember").get(before) {
+                break *at;
+            }
+            if sent.elapsed() > Duration::from_secs(60) {
+                anyhow::bail!("command {i} never reached the network");
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        };
+        samples.push(arrived - sent);
+    }
+    let command_to_call = percentiles(&mut samples);
+
+    // (b) Sanctions ending in the same minute, two hours after they were given.
+    let Some(marco) = store.find_person(&Account::new(Network::Telegram, "2")).await? else {
+        anyhow::bail!("the moderator is missing");
+    };
+    let tree = engine.snapshot().tree.clone();
+    let first_end = start + chrono::Duration::hours(2);
+    let window_ms = window.as_millis() as i64;
+    let spread = |j: usize| chrono::Duration::milliseconds((j as i64 * window_ms) / sanctions.max(1) as i64);
+    const FIRST: i64 = 1_000_000;
+    for j in 0..sanctions {
+        let member = server.user(FIRST + j as i64, &format!("Vicino {j}"), Some("it"));
+        server.user_started(&member);
+        server.join(&member, &group);
+        let input = Moderation {
+            place: Place { network: Network::Telegram, chat_id: group.id.to_string(), group: true },
+            member: Some((Account::new(Network::Telegram, member.id.to_string()), member.first_name.clone())),
+            step: Step::Mute(chrono::Duration::hours(2) + spread(j)),
+            reason: "bench".into(),
+        };
+        let done = match moderate(&marco, input, store.as_ref(), &tree, &Escalation::default(), start).await? {
+            Ok(done) => done,
+            Err(refusal) => anyhow::bail!("sanction {j} refused: {refusal:?}"),
+        };
+        for action in &done.actions {
+            engine.couriers().act(action).await?;
+        }
+    }
+    let is_lift = |body: &serde_json::Value| {
+        body["permissions"]["can_send_messages"].as_bool() == Some(true)
+            && body["user_id"].as_i64().is_some_and(|u| (FIRST..FIRST + sanctions as i64).contains(&u))
+    };
+    let lifts =
+        |server: &TestServer| server.calls_timed("restrictChatMember").into_iter().filter(|(_, b)| is_lift(b)).count();
+    let r0 = tokio::time::Instant::now();
+    loop {
+        let elapsed = r0.elapsed();
+        clock.set(first_end + chrono::Duration::from_std(elapsed)?);
+        app.scheduler.run_due(clock.now()).await?;
+        if lifts(&server) >= sanctions {
+            break;
+        }
+        if elapsed > Duration::from_secs(300) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut per_member: BTreeMap<i64, Vec<tokio::time::Instant>> = BTreeMap::new();
+    for (at, body) in server.calls_timed("restrictChatMember").into_iter().filter(|(_, b)| is_lift(b)) {
+        per_member.entry(body["user_id"].as_i64().unwrap_or_default()).or_default().push(at);
+    }
+    let lifted_once = per_member.values().filter(|v| v.len() == 1).count();
+    let lifted_twice = per_member.values().filter(|v| v.len() > 1).count();
+    let mut lags = Vec::with_capacity(sanctions);
+    let mut last = r0;
+    for (member, times) in &per_member {
+        let j = (member - FIRST) as usize;
+        let due = r0 + spread(j).to_std()?;
+        let at = times[0];
+        last = last.max(at);
+        lags.push(at.saturating_duration_since(due));
+    }
+    if lags.is_empty() {
+        anyhow::bail!("no sanction was lifted");
+    }
+    let lift_lag = percentiles(&mut lags);
+    // The notes that they may write again go out at Telegram's pace: wait for them.
+    let told = |server: &TestServer| {
+        let sent = server.sent_per_chat();
+        (0..sanctions).filter(|j| sent.contains_key(&(FIRST + *j as i64))).count()
+    };
+    let waited = tokio::time::Instant::now();
+    while told(&server) < sanctions && waited.elapsed() < Duration::from_secs(120) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let violations = server.violations();
+    let figures = ModerationFigures {
+        commands,
+        command_to_call,
+        sanctions,
+        window,
+        lifted_once,
+        lifted_twice,
+        lift_lag,
+        all_lifted: last - r0,
+        told: told(&server),
+        refusals: violations.len(),
+        refusal_reasons: violations.into_iter().take(5).collect(),
+    };
+    let _ = stop.send(true);
+    running.await??;
+    Ok(figures)
+}

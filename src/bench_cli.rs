@@ -70,6 +70,20 @@ pub enum BenchKind {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Rooms and moderation: a moderator's `/mute` to its `restrictChatMember`, and many timed
+    /// sanctions ending in the same minute, through the Telegram transport against the Bot API
+    /// test server.
+    Moderation {
+        #[arg(long, default_value_t = 300)]
+        commands: usize,
+        #[arg(long, default_value_t = 1_000)]
+        sanctions: usize,
+        /// The sanctions' ends are spread evenly over this many seconds.
+        #[arg(long, default_value_t = 60)]
+        window_s: u64,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Matrix: round trips and replies per second through a real homeserver. Needs two
     /// accounts on it (see README, "Benchmarks").
     Matrix {
@@ -239,6 +253,11 @@ pub async fn run(what: &BenchKind, json: bool) -> anyhow::Result<()> {
             let mut r = Report::new("telegram", json);
             telegram(&mut r, open(db, &tmp).await?, *chats, *updates, *net).await.map(|()| r)
         }
+        BenchKind::Moderation { commands, sanctions, window_s, db } => {
+            let mut r = Report::new("moderation", json);
+            let window = std::time::Duration::from_secs(*window_s);
+            moderation(&mut r, open(db, &tmp).await?, *commands, *sanctions, window).await.map(|()| r)
+        }
         BenchKind::Matrix { homeserver, bot, resident, password, messages, db } => {
             let mut r = Report::new("matrix", json);
             let store = open(db, &tmp).await?;
@@ -359,6 +378,68 @@ async fn conversation(
     r.put("residents", residents);
     r.put("messages_per_s", rate);
     r.percentiles("", &p);
+    r.peak_memory();
+    Ok(())
+}
+
+#[cfg(not(feature = "testkit"))]
+async fn moderation(
+    _r: &mut Report,
+    _store: Arc<dyn Store>,
+    _commands: usize,
+    _sanctions: usize,
+    _window: std::time::Duration,
+) -> anyhow::Result<()> {
+    anyhow::bail!(
+        "this vicinato was built without the test peers the moderation benchmark talks to (a Bot API test server); \
+         build it with them: cargo run --release --features testkit -- bench moderation"
+    )
+}
+
+#[cfg(feature = "testkit")]
+async fn moderation(
+    r: &mut Report,
+    store: Arc<dyn Store>,
+    commands: usize,
+    sanctions: usize,
+    window: std::time::Duration,
+) -> anyhow::Result<()> {
+    r.engine(store.as_ref());
+    let f = vicinato::bench::moderation(store, commands, sanctions, window).await?;
+    let p = &f.command_to_call;
+    r.say(format!(
+        "moderation command → restrictChatMember: {} commands, p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        f.commands, p.p50, p.p95, p.p99, p.max
+    ));
+    let l = &f.lift_lag;
+    r.say(format!(
+        "moderation ends: {} sanctions ending within {:.0} s; lifted once: {}, more than once: {}; \
+         end → lift p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; last lift {:.1} s after the first end; \
+         told privately: {}; 429s for limits broken: {}",
+        f.sanctions,
+        f.window.as_secs_f64(),
+        f.lifted_once,
+        f.lifted_twice,
+        l.p50,
+        l.p99,
+        l.max,
+        f.all_lifted.as_secs_f64(),
+        f.told,
+        f.refusals
+    ));
+    for why in &f.refusal_reasons {
+        r.say(format!("  refused: {why}"));
+    }
+    r.put("commands", f.commands);
+    r.percentiles("command", p);
+    r.put("sanctions", f.sanctions);
+    r.put("window_s", f.window.as_secs_f64());
+    r.put("lifted_once", f.lifted_once);
+    r.put("lifted_twice", f.lifted_twice);
+    r.percentiles("lift_lag", l);
+    r.put("all_lifted_s", f.all_lifted.as_secs_f64());
+    r.put("told", f.told);
+    r.put("refusals", f.refusals);
     r.peak_memory();
     Ok(())
 }

@@ -1028,3 +1028,20 @@ async fn a_room_in_italian_and_english_gets_the_bots_public_messages_in_both_and
     let other = r.in_group(OTHER_GROUP, "mod", "/warn", Some("bea")).await;
     assert!(other.contains("(1 di 3)") && !other.contains("(1 of 3)"), "{other}");
 }
+
+/// The moderation benchmark, small: every command reaches Telegram, every sanction ending
+/// within the same two seconds is lifted once and its member told, and no limit is broken. Timings are
+/// the benchmark's to report, never asserted. Runs with `--features testkit` (the benchmark
+/// exists only there).
+#[cfg(feature = "testkit")]
+#[tokio::test]
+async fn the_moderation_benchmark_lifts_every_sanction_once_within_the_limits() {
+    let (store, _dir) = sqlite_store().await;
+    let f =
+        vicinato::bench::moderation(store, 5, 40, std::time::Duration::from_secs(2)).await.expect("the benchmark runs");
+    assert_eq!(f.commands, 5);
+    assert_eq!(f.lifted_once, 40, "{f:?}");
+    assert_eq!(f.lifted_twice, 0, "{f:?}");
+    assert_eq!(f.told, 40, "{f:?}");
+    assert_eq!(f.refusals, 0, "{:?}", f.refusal_reasons);
+}

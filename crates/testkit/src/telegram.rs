@@ -233,6 +233,8 @@ struct Inner {
     messages: Vec<SentMessage>,
     next_message: i64,
     calls: Vec<(String, Value)>,
+    /// When each call of `calls` arrived, in the same order.
+    call_times: Vec<Instant>,
     faults: VecDeque<(String, Fault)>,
     sends_global: VecDeque<Instant>,
     /// Paid broadcasts, counted apart from the free budget.
@@ -1316,6 +1318,7 @@ async fn take(shared: &Arc<Shared>, headers: &HeaderMap, uri: &Uri, body: Bytes)
     let fault = {
         let mut inner = shared.lock();
         inner.calls.push((method.clone(), body.clone()));
+        inner.call_times.push(Instant::now());
         let found = inner.faults.iter().position(|(m, _)| *m == method || m == "*");
         let queued = found.and_then(|i| inner.faults.remove(i)).map(|(_, f)| f);
         queued.or_else(|| if SENDING.contains(&method.as_str()) { random_fault(&mut inner) } else { None })
@@ -1768,6 +1771,25 @@ impl TestServer {
     pub fn calls(&self, method: &str) -> Vec<Value> {
         let m = method.to_lowercase();
         self.shared.lock().calls.iter().filter(|(name, _)| *name == m).map(|(_, b)| b.clone()).collect()
+    }
+
+    /// Calls of a method so far, each with the moment it arrived (for the benchmarks).
+    pub fn calls_timed(&self, method: &str) -> Vec<(Instant, Value)> {
+        let m = method.to_lowercase();
+        let inner = self.shared.lock();
+        inner
+            .calls
+            .iter()
+            .zip(&inner.call_times)
+            .filter(|((name, _), _)| *name == m)
+            .map(|((_, b), at)| (*at, b.clone()))
+            .collect()
+    }
+
+    /// How many calls of a method arrived so far.
+    pub fn call_count(&self, method: &str) -> usize {
+        let m = method.to_lowercase();
+        self.shared.lock().calls.iter().filter(|(name, _)| *name == m).count()
     }
 
     /// Sends refused for being over Telegram's limits.

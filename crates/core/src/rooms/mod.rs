@@ -32,7 +32,8 @@ pub mod texts;
 
 pub use refusal::Refusal;
 
-use vicinato_domain::rooms::{Case, CaseKind};
+use chrono::{DateTime, Utc};
+use vicinato_domain::rooms::{Case, CaseKind, Closed, ModEntry};
 use vicinato_domain::{Network, Person, TerritoryTree};
 use vicinato_store::{Store, StoreError};
 
@@ -61,4 +62,39 @@ pub(crate) async fn case_to_decide(
         return Ok(Err(Refusal::NotAllowed));
     }
     Ok(Ok(case))
+}
+
+/// A moderator's decision on a case (a report, a held message), taken once: the case of `key`,
+/// of this kind, still open and of a territory the actor moderates now, closed with `action`
+/// and logged as `<kind>-<action>` in the same write. Of two moderators pressing at once, one
+/// closes it and the other is told it is closed. Gives the case as it was and as closed.
+pub(crate) async fn decide_once(
+    actor: &Person,
+    key: &str,
+    kind: CaseKind,
+    action: &str,
+    store: &dyn Store,
+    tree: &TerritoryTree,
+    now: DateTime<Utc>,
+) -> Result<Result<(Case, Case), Refusal>, StoreError> {
+    let case = match case_to_decide(actor, key, kind, store, tree).await? {
+        Ok(case) => case,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let closed = Case { closed: Some(Closed { by: Some(actor.id), action: action.into(), at: now }), ..case.clone() };
+    let entry = ModEntry {
+        at: now,
+        actor: Some(actor.id),
+        subject: Some(case.subject),
+        action: format!("{}-{action}", kind.as_str()),
+        reason: case.reason.clone(),
+        territory: case.territory.clone(),
+        network: Some(case.network),
+        chat: Some(case.chat_id.clone()),
+        until: None,
+    };
+    if !store.case_close(&closed, &entry).await? {
+        return Ok(Err(Refusal::CaseClosed));
+    }
+    Ok(Ok((case, closed)))
 }

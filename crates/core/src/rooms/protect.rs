@@ -13,14 +13,14 @@ use super::moderate::{Done, Moderated, give};
 use super::reach::actions_for;
 use super::recipients::{Recipients, moderators_of};
 use super::report::MAX_QUOTED_CHARS;
-use super::{Refusal, case_to_decide};
+use super::{Refusal, decide_once};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use vicinato_domain::rooms::{
-    Case, CaseKind, Closed, FLOOD_MUTE_MINUTES, ModEntry, NEWCOMER_MESSAGES, Protections, Room, RoomAction,
-    RoomActionKind, SanctionKind, has_link,
+    Case, CaseKind, FLOOD_MUTE_MINUTES, ModEntry, NEWCOMER_MESSAGES, Protections, Room, RoomAction, RoomActionKind,
+    SanctionKind, has_link,
 };
 use vicinato_domain::{Account, Network, Person, Role, TerritoryTree};
 use vicinato_store::{Store, StoreError};
@@ -209,27 +209,8 @@ pub async fn decide_held(
     tree: &TerritoryTree,
     now: DateTime<Utc>,
 ) -> Result<Result<Case, Refusal>, StoreError> {
-    let case = match case_to_decide(actor, key, CaseKind::Held, store, tree).await? {
-        Ok(case) => case,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
     let action = if release { "release" } else { "delete" };
-    let closed = Case { closed: Some(Closed { by: Some(actor.id), action: action.into(), at: now }), ..case.clone() };
-    let entry = ModEntry {
-        at: now,
-        actor: Some(actor.id),
-        subject: Some(case.subject),
-        action: format!("held-{action}"),
-        reason: case.reason.clone(),
-        territory: case.territory.clone(),
-        network: Some(case.network),
-        chat: Some(case.chat_id.clone()),
-        until: None,
-    };
-    if !store.case_close(&closed, &entry).await? {
-        return Ok(Err(Refusal::CaseClosed));
-    }
-    Ok(Ok(closed))
+    Ok(decide_once(actor, key, CaseKind::Held, action, store, tree, now).await?.map(|(_, closed)| closed))
 }
 
 #[cfg(test)]

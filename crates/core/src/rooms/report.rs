@@ -10,7 +10,7 @@ use super::recipients::{Recipients, moderators_of};
 use super::{Place, Refusal};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::atomic::{AtomicU64, Ordering};
-use vicinato_domain::rooms::{Case, CaseKind, Closed, Escalation, ModEntry, Room};
+use vicinato_domain::rooms::{Case, CaseKind, Escalation, ModEntry, Room};
 use vicinato_domain::{Account, Person, TerritoryTree};
 use vicinato_store::{Store, StoreError};
 
@@ -143,26 +143,11 @@ pub async fn decide(
     escalation: &Escalation,
     now: DateTime<Utc>,
 ) -> Result<Result<Decided, Refusal>, StoreError> {
-    let case = match super::case_to_decide(actor, key, CaseKind::Report, store, tree).await? {
-        Ok(case) => case,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    let closed =
-        Case { closed: Some(Closed { by: Some(actor.id), action: decision.as_str().into(), at: now }), ..case.clone() };
-    let entry = ModEntry {
-        at: now,
-        actor: Some(actor.id),
-        subject: Some(case.subject),
-        action: format!("report-{}", decision.as_str()),
-        reason: case.reason.clone(),
-        territory: case.territory.clone(),
-        network: Some(case.network),
-        chat: Some(case.chat_id.clone()),
-        until: None,
-    };
-    if !store.case_close(&closed, &entry).await? {
-        return Ok(Err(Refusal::CaseClosed));
-    }
+    let (case, closed) =
+        match super::decide_once(actor, key, CaseKind::Report, decision.as_str(), store, tree, now).await? {
+            Ok(decided) => decided,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
     let step = match decision {
         Decision::Dismiss => return Ok(Ok(Decided { case: closed, moderated: None })),
         Decision::Delete => match &case.message_id {
