@@ -276,6 +276,38 @@ async fn moderators_mute_delete_kick_and_ban_on_matrix_by_replying_and_bans_go_t
 }
 
 #[tokio::test]
+async fn a_member_with_a_power_level_of_their_own_gets_it_back_when_a_mute_ends_by_command_or_on_time() {
+    let Some(hs) = shared() else { return };
+    let w = World::start(hs).await;
+    let (mut ada, bob, room) = centocelle(hs, &w).await;
+    let bob_id = bob.user_id().to_string();
+    // Bob helps in the room: Ada gives him level 10.
+    room.update_power_levels(vec![(&*bob.user_id(), matrix_sdk::ruma::int!(10))]).await.expect("Ada raises Bob");
+    state_until(&ada, room.room_id(), "m.room.power_levels", "", |l| l["users"][&bob_id] == json!(10)).await;
+    let said = bob.say(&own(&bob, &room), "scusate il ritardo").await;
+    reply_to(&ada, &room, &said, "!mute 1h").await;
+    ada.until("non può scrivere").await;
+    state_until(&ada, room.room_id(), "m.room.power_levels", "", |l| l["users"][&bob_id] == json!(-1)).await;
+    let kept =
+        state(&ada, room.room_id(), "org.vicinato.muted", &format!("user:{}", &bob_id[1..])).await.unwrap_or(json!({}));
+    assert_eq!(kept, json!({"level": 10}), "{kept}");
+    // By command: level 10 again, and the kept level is forgotten.
+    reply_to(&ada, &room, &said, "!unmute").await;
+    ada.until("può scrivere di nuovo").await;
+    state_until(&ada, room.room_id(), "m.room.power_levels", "", |l| l["users"][&bob_id] == json!(10)).await;
+    let kept =
+        state(&ada, room.room_id(), "org.vicinato.muted", &format!("user:{}", &bob_id[1..])).await.unwrap_or(json!({}));
+    assert_eq!(kept, json!({}), "{kept}");
+    // On time, through the end job.
+    reply_to(&ada, &room, &said, "!mute 2h").await;
+    state_until(&ada, room.room_id(), "m.room.power_levels", "", |l| l["users"][&bob_id] == json!(-1)).await;
+    w.clock.advance(chrono::Duration::hours(2));
+    assert_eq!(w.app.scheduler.run_due(w.clock.now()).await.unwrap().ran, 1);
+    state_until(&ada, room.room_id(), "m.room.power_levels", "", |l| l["users"][&bob_id] == json!(10)).await;
+    w.bot.stop().await;
+}
+
+#[tokio::test]
 async fn a_resident_joins_a_matrix_space_by_conversation_and_a_banned_one_is_refused() {
     let Some(hs) = shared() else { return };
     let w = World::start(hs).await;

@@ -80,6 +80,34 @@ pub fn muted_level(levels: &Value, member: &str) -> Option<i64> {
     (current >= needed).then_some(needed - 1)
 }
 
+/// The state event (keyed by [`earlier_key`]) that keeps a muted member's own power level until the
+/// mute ends; emptied once it is given back.
+const EARLIER_LEVEL: &str = "org.vicinato.muted";
+
+/// The state key of a member's kept level: the homeserver lets only the user themself write a
+/// state key that starts with `@`, so it is the user id without it.
+fn earlier_key(member: &str) -> String {
+    format!("user:{}", member.trim_start_matches('@'))
+}
+
+/// Undoes a mute in the levels: the member's earlier level back, or the room's default for
+/// them. `false` when the member is not muted.
+pub fn unmuted(levels: &mut Value, member: &str, earlier: Option<i64>) -> bool {
+    if !is_muted(levels, member) {
+        return false;
+    }
+    let Some(users) = levels["users"].as_object_mut() else { return false };
+    match earlier {
+        Some(l) => {
+            users.insert(member.to_owned(), json!(l));
+        }
+        None => {
+            users.remove(member);
+        }
+    }
+    true
+}
+
 /// Whether the member's own level keeps them from writing (a mute to undo).
 pub fn is_muted(levels: &Value, member: &str) -> bool {
     let Some(own) = levels.get("users").and_then(|u| u.get(member)) else { return false };
@@ -182,6 +210,21 @@ impl Moderator {
         match &action.kind {
             RoomActionKind::Restrict { .. } => {
                 let member = action.member.clone();
+                // A member with a level of their own (a helper at 10, say) gets it back on
+                // unmute: it is kept in the room's state, beside the power levels, before the
+                // mute lowers it, so a restart in between loses nothing.
+                let levels = self.state(&room, StateEventType::RoomPowerLevels, "").await?.unwrap_or_else(|| json!({}));
+                if let Some(own) = levels.get("users").and_then(|u| u.get(member.as_str()))
+                    && muted_level(&levels, &member).is_some()
+                {
+                    room.send_state_event_raw(
+                        EARLIER_LEVEL,
+                        &earlier_key(&member),
+                        json!({ "level": level(Some(own), 0) }),
+                    )
+                    .await
+                    .context("the homeserver refused to keep the member's earlier power level")?;
+                }
                 self.edit_levels(&room, |levels| match muted_level(levels, &member) {
                     Some(l) => {
                         levels["users"][member.as_str()] = json!(l);
@@ -193,13 +236,14 @@ impl Moderator {
             }
             RoomActionKind::Unrestrict => {
                 let member = action.member.clone();
-                self.edit_levels(&room, |levels| {
-                    if !is_muted(levels, &member) {
-                        return false;
-                    }
-                    levels["users"].as_object_mut().map(|u| u.remove(&member)).is_some()
-                })
-                .await?;
+                let kept = self.state(&room, StateEventType::from(EARLIER_LEVEL), &earlier_key(&member)).await?;
+                let earlier = kept.as_ref().and_then(|k| k.get("level")).map(|l| level(Some(l), 0));
+                self.edit_levels(&room, |levels| unmuted(levels, &member, earlier)).await?;
+                if kept.is_some_and(|k| k.get("level").is_some()) {
+                    room.send_state_event_raw(EARLIER_LEVEL, &earlier_key(&member), json!({}))
+                        .await
+                        .context("the homeserver refused to forget the member's earlier power level")?;
+                }
             }
             RoomActionKind::Ban { .. } => {
                 let user = user_of(&action.member)?;
@@ -328,5 +372,18 @@ mod tests {
         assert_eq!(muted_level(&strict, "@ada:x"), Some(-1));
         let raised = json!({"events_default": 10, "users_default": 20});
         assert_eq!(muted_level(&raised, "@ada:x"), Some(9));
+    }
+
+    #[test]
+    fn an_unmute_gives_back_the_member_s_earlier_level_or_the_room_s_default() {
+        let mut muted = json!({"events_default": 0, "users": {"@ada:x": -1, "@mod:x": 50}});
+        assert!(unmuted(&mut muted, "@ada:x", Some(10)));
+        assert_eq!(muted["users"]["@ada:x"], json!(10));
+        let mut muted = json!({"events_default": 0, "users": {"@ada:x": -1}});
+        assert!(unmuted(&mut muted, "@ada:x", None));
+        assert!(muted["users"].get("@ada:x").is_none());
+        let mut free = json!({"events_default": 0, "users": {"@ada:x": 10}});
+        assert!(!unmuted(&mut free, "@ada:x", Some(0)), "nothing to undo for one who can write");
+        assert_eq!(free["users"]["@ada:x"], json!(10));
     }
 }
