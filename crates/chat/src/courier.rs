@@ -168,6 +168,10 @@ pub async fn queue(
     }
 }
 
+/// One bot's share of a batch of copies: its courier, where each copy stood in the batch,
+/// and the copies with their replies.
+type BotBatch = (Arc<dyn Courier>, Vec<usize>, Vec<(Recipient, Reply)>);
+
 /// Every courier this process has, one per bot.
 #[derive(Clone, Default)]
 pub struct Couriers {
@@ -256,7 +260,7 @@ impl Couriers {
         now: DateTime<Utc>,
     ) -> Vec<Result<Handover, CourierError>> {
         let mut out: Vec<Option<Result<Handover, CourierError>>> = (0..copies.len()).map(|_| None).collect();
-        let mut per_bot: Vec<(Arc<dyn Courier>, Vec<usize>, Vec<(Recipient, Reply)>)> = Vec::new();
+        let mut per_bot: Vec<BotBatch> = Vec::new();
         for (i, (copy, reply)) in copies.into_iter().enumerate() {
             let courier = match self.courier_of(&copy) {
                 Ok(c) => c.clone(),
