@@ -463,7 +463,8 @@ async fn staff_correct_an_announcement_in_chat_residents_read_only_the_new_text_
 }
 
 #[tokio::test]
-async fn staff_send_to_the_territorys_rooms_too_and_only_its_general_and_announcements_rooms_get_one_copy() {
+async fn staff_send_to_the_territorys_rooms_too_and_only_its_general_and_announcements_rooms_get_one_copy_in_their_languages()
+ {
     use vicinato::domain::rooms::{ModEntry, Room, RoomPurpose};
     let telegram = CapturingCourier::for_channel(Network::Telegram, "telegram:test");
     let chat = Chat::with_couriers(saturday_morning(), vec![telegram.clone()]).await;
@@ -497,6 +498,12 @@ async fn staff_send_to_the_territorys_rooms_too_and_only_its_general_and_announc
             until: None,
         };
         chat.store.room_link(&room, &entry).await.unwrap();
+        // The announcements room reads Italian and English (`/room lang it,en`).
+        if id == "-2" {
+            let both = vicinato::domain::rooms::RoomSettings { langs: vec![Lang::It, Lang::En], ..Default::default() };
+            let entry = ModEntry { action: "room-lang".into(), reason: "it,en".into(), ..entry };
+            chat.store.room_settings_set(Network::Telegram, id, &both, &entry).await.unwrap();
+        }
     }
 
     let (_, buttons) = chat.says("sara", Lang::It, line("/annuncio")).await;
@@ -522,7 +529,9 @@ async fn staff_send_to_the_territorys_rooms_too_and_only_its_general_and_announc
     posted.sort();
     let rooms: Vec<&str> = posted.iter().map(|(r, _)| r.as_str()).collect();
     assert_eq!(rooms, ["-1", "-2"], "never the moderators room nor one outside the scope");
-    assert!(posted[0].1.contains("Assemblea <b>giovedì</b>") && posted[0].1.contains("Meeting on Thursday"));
+    // Each room in its languages: Italian only in the general room, both in the other.
+    assert!(posted[0].1.contains("Assemblea <b>giovedì</b>") && !posted[0].1.contains("Meeting"), "{}", posted[0].1);
+    assert!(posted[1].1.contains("Assemblea <b>giovedì</b>") && posted[1].1.contains("Meeting on Thursday"));
     assert!(!posted[0].1.contains("/notifications"), "a room has no one to opt out: {}", posted[0].1);
     let people: Vec<String> = chat.copies().into_iter().map(|(n, _)| n).collect();
     assert!(people.contains(&"rosa".to_owned()), "{people:?}");

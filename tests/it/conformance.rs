@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use vicinato::conversation::DirectorySnapshot;
 use vicinato::domain::*;
-use vicinato::store::{Cursor, LinkClaim, LinkConfirm, NewOutboxItem, Store, StoredFlow};
+use vicinato::store::{CopyOf, Cursor, Handed, LinkClaim, LinkConfirm, NewOutboxItem, Store, StoredFlow};
 
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
@@ -95,6 +95,7 @@ conformance!(
     an_audience_is_the_people_of_its_scope_once_each_with_their_opt_outs,
     copies_are_added_once_per_person_and_recorded_once,
     copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancellation_and_edits_are_kept_once,
+    a_batch_of_copies_is_queued_once_each_and_recorded_together_and_an_erased_person_is_not_kept,
     room_copies_are_kept_once_per_room_recorded_as_their_network_answered_edited_once_and_taken_back_by_a_cancellation,
     rooms_sanctions_and_their_log_are_kept_and_a_sanction_ends_once,
     room_texts_are_kept_per_scope_kind_and_language_and_a_case_closes_once,
@@ -424,6 +425,11 @@ async fn settings_are_kept(store: Arc<dyn Store>) {
     store.set_setting("k", "1").await.unwrap();
     store.set_setting("k", "2").await.unwrap();
     assert_eq!(store.setting("k").await.unwrap().as_deref(), Some("2"));
+}
+
+/// Records one copy handed to a bulk lane; whether it changed.
+async fn handed_one(store: &dyn Store, copy: CopyOf<'_>, now: chrono::DateTime<chrono::Utc>) -> bool {
+    store.copies_handed(&[Handed { copy, state: CopyState::Sending, lane: true }], now).await.unwrap() == 1
 }
 
 fn item(chat: &str, payload: &str) -> NewOutboxItem {
@@ -2291,6 +2297,46 @@ async fn room_texts_are_kept_per_scope_kind_and_language_and_a_case_closes_once(
     assert_eq!(store.case("r1").await.unwrap(), None);
 }
 
+async fn a_batch_of_copies_is_queued_once_each_and_recorded_together_and_an_erased_person_is_not_kept(
+    store: Arc<dyn Store>,
+) {
+    use announcement_helpers::*;
+    let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    let id = store.announcement_add(&announcement(None, Who::Home, now), Some(&send_job(now)), now).await.unwrap();
+    let (ada, bob, cleo) =
+        (someone(&store, "batch-ada").await, someone(&store, "batch-bob").await, someone(&store, "batch-cleo").await);
+    let all = [ada, bob, cleo].map(|p| copy(id, p, CopyState::Queued));
+    store.recipients_add(&all).await.unwrap();
+    // Cleo is erased before the hand-over: only Ada and Bob are still kept, read at once.
+    store.erase_person(cleo).await.unwrap();
+    let mut kept = store.persons_kept(&[ada, bob, cleo]).await.unwrap();
+    kept.sort();
+    assert_eq!(kept, [ada, bob]);
+    // Ada's copy was already queued (a run before a crash); the batch queues only Bob's.
+    let channel = "telegram:vicinato";
+    assert!(store.outbox_push_once(channel, &[item(&all[0].chat, "copy")], &all[0].delivery_key(), now).await.unwrap());
+    let batch: Vec<(String, Vec<NewOutboxItem>)> =
+        all[..2].iter().map(|c| (c.delivery_key(), vec![item(&c.chat, "copy")])).collect();
+    assert_eq!(store.outbox_push_once_each(channel, &batch, now).await.unwrap(), [false, true]);
+    assert_eq!(store.outbox_push_once_each(channel, &batch, now).await.unwrap(), [false, false], "once");
+    assert_eq!(store.outbox_pending(channel, 0, 10).await.unwrap().len(), 2);
+    // Both recorded in one go; a lane copy whose outbox message is gone is not.
+    let dan = someone(&store, "batch-dan").await;
+    let lost = copy(id, dan, CopyState::Queued);
+    store.recipients_add(std::slice::from_ref(&lost)).await.unwrap();
+    let handed: Vec<Handed<'_>> = [&all[0], &all[1], &lost]
+        .into_iter()
+        .map(|c| Handed { copy: CopyOf::Person(c), state: CopyState::Sending, lane: true })
+        .collect();
+    assert_eq!(store.copies_handed(&handed, now).await.unwrap(), 2);
+    assert_eq!(store.copies_handed(&handed, now).await.unwrap(), 0, "recorded once");
+    let states: BTreeMap<PersonId, CopyState> =
+        store.recipients(id, None, 10).await.unwrap().into_iter().map(|c| (c.person, c.state)).collect();
+    assert_eq!(states.get(&ada), Some(&CopyState::Sending));
+    assert_eq!(states.get(&bob), Some(&CopyState::Sending));
+    assert_eq!(states.get(&dan), Some(&CopyState::Queued));
+}
+
 async fn copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancellation_and_edits_are_kept_once(
     store: Arc<dyn Store>,
 ) {
@@ -2316,7 +2362,7 @@ async fn copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancell
     let channel = "telegram:vicinato";
     for c in &all[..3] {
         assert!(store.outbox_push_once(channel, &[item(&c.chat, "copy")], &c.delivery_key(), now).await.unwrap());
-        assert!(store.copy_handed(c, &CopyState::Sending, true, now).await.unwrap());
+        assert!(handed_one(store.as_ref(), CopyOf::Person(c), now).await);
     }
     let rows = store.outbox_pending(channel, 0, 10).await.unwrap();
     assert_eq!(rows.len(), 3);
@@ -2387,7 +2433,7 @@ async fn copies_waiting_in_an_outbox_are_taken_back_by_a_correction_or_a_cancell
     assert_eq!(counts, [(1, "sent".to_owned(), 1), (1, "too_old".to_owned(), 1)]);
 
     // Cancelling: Cleo's message waits unmarked, Dan's copy is queued: both end cancelled.
-    assert!(store.copy_handed(cleo_copy, &CopyState::Sending, true, now).await.unwrap());
+    assert!(handed_one(store.as_ref(), CopyOf::Person(cleo_copy), now).await);
     assert!(store.announcement_cancel(id, &format!("announce:{id}"), now).await.unwrap());
     let end = store.recipients(id, None, 10).await.unwrap();
     assert_eq!(
@@ -2431,8 +2477,8 @@ async fn room_copies_are_kept_once_per_room_recorded_as_their_network_answered_e
     let channel = "telegram:vicinato";
     for c in &all[..3] {
         assert!(store.outbox_push_once(channel, &[item(&c.chat, "copy")], &c.delivery_key(), now).await.unwrap());
-        assert!(store.room_copy_handed(c, &CopyState::Sending, true, now).await.unwrap());
-        assert!(!store.room_copy_handed(c, &CopyState::Sending, true, now).await.unwrap(), "once");
+        assert!(handed_one(store.as_ref(), CopyOf::Room(c), now).await);
+        assert!(!handed_one(store.as_ref(), CopyOf::Room(c), now).await, "once");
     }
     let rows = store.outbox_pending(channel, 0, 10).await.unwrap();
     assert_eq!(rows.len(), 3);
@@ -2491,7 +2537,7 @@ async fn room_copies_are_kept_once_per_room_recorded_as_their_network_answered_e
     assert_eq!((edited.version, edited.edit), (1, Some((1, EditState::Sent))));
 
     // Cancelling: the Matrix edit still queued and the copies not on their way are cancelled.
-    assert!(store.room_copy_handed(&news, &CopyState::Sending, true, now).await.unwrap());
+    assert!(handed_one(store.as_ref(), CopyOf::Room(&news), now).await);
     assert!(store.announcement_cancel(id, &format!("announce:{id}"), now).await.unwrap());
     let end = store.room_copies(id, None, 10).await.unwrap();
     assert_eq!(

@@ -11,8 +11,9 @@
 //!
 //! The linked rooms an announcement asks for get one copy each (`expand::expand_rooms`),
 //! handed over the same way under the room copy's delivery key (`Couriers::deliver_room_copy`),
-//! in Italian with the English text after it and without the line on how to stop (a room
-//! cannot opt out); they are counted apart in the report.
+//! in the room's languages (Italian, with the English text after it in a room that reads
+//! English too) and without the line on how to stop (a room cannot opt out); they are
+//! counted apart in the report.
 //!
 //! The correction job (`announcement-correct`) hands over the copies a correction queued
 //! again (with the new text) and one edit per copy sent with an older text, under the edit's
@@ -29,8 +30,8 @@ use std::sync::Arc;
 use vicinato_core::announcements::correct::{self, CORRECT_JOB};
 use vicinato_core::announcements::{SEND_JOB, SendPayload, expand};
 use vicinato_core::scheduler::{JobHandler, Missed, Scheduler};
-use vicinato_domain::{Announcement, AnnouncementState, CopyState, EditState, room_text};
-use vicinato_store::{Job, NewJob};
+use vicinato_domain::{Announcement, AnnouncementState, CopyState, EditState, Recipient, room_text};
+use vicinato_store::{CopyOf, Handed, Job, NewJob};
 
 /// How many copies are read from the store at a time.
 const BATCH: i64 = 500;
@@ -48,6 +49,29 @@ pub fn copy_message(text: &str) -> Msg {
 /// The copy posted in a room: the text only (nobody in a room can opt the room out).
 pub fn room_copy_message(text: &str) -> Msg {
     Msg::new("announce-room-copy").text("text", text)
+}
+
+/// What a copy's handover leaves it as, and whether its bulk lane will record it; an error a
+/// later run may not meet (`retry`) is returned for the job to be tried again.
+fn copy_state(handover: Result<Handover, CourierError>, retry: &'static str) -> anyhow::Result<(CopyState, bool)> {
+    Ok(match handover {
+        Ok(Handover::Lane) => (CopyState::Sending, true),
+        Ok(Handover::Done) => (CopyState::Sent, false),
+        Ok(Handover::Refused(why)) => (CopyState::Failed(why.to_owned()), false),
+        Err(CourierError::Unreachable(_)) => (CopyState::Unreachable, false),
+        Err(e) => return Err(anyhow::Error::new(e).context(retry)),
+    })
+}
+
+/// What an edit's handover leaves it as, as [`copy_state`] for a copy.
+fn edit_state(handover: Result<Handover, CourierError>, retry: &'static str) -> anyhow::Result<EditState> {
+    Ok(match handover {
+        Ok(Handover::Lane) => EditState::Sending,
+        Ok(Handover::Done) => EditState::Sent,
+        Ok(Handover::Refused(why)) => EditState::Failed(why.to_owned()),
+        Err(CourierError::Unreachable(why)) => EditState::Failed(format!("no bot reaches {why}")),
+        Err(e) => return Err(anyhow::Error::new(e).context(retry)),
+    })
 }
 
 /// The scheduler's side of an announcement.
@@ -134,50 +158,69 @@ impl JobHandler for SendJob {
 }
 
 /// Hands every queued copy of an announcement to the courier of its bot, with the
-/// announcement's latest text, under the copy's delivery key, and records the handover.
+/// announcement's latest text, under the copy's delivery key, and records the handover: a
+/// batch at a time, its people read at once, handed to each bot in one outbox transaction
+/// and recorded in one transaction.
 async fn hand_over(engine: &Engine, announcement: &Announcement, now: DateTime<Utc>) -> anyhow::Result<()> {
     let store = engine.store().as_ref();
     let couriers = engine.couriers();
     // A copy a correction or cancellation took back meanwhile is read again; a few rounds at
     // most, so a busy race cannot keep the job here.
+    let mut stalled = None;
     for _ in 0..1_000 {
         let queued = store.recipients(announcement.id, Some(&CopyState::Queued), BATCH).await?;
-        if queued.is_empty() {
+        // Every copy of the last batch was taken back before its handover was recorded: they
+        // are queued again and the next run of the job takes them. (A batch its bulk lane
+        // settled before it was recorded is not queued any more, and the next one goes on.)
+        if queued.is_empty() || (stalled.is_some() && stalled == queued.first().map(|c| c.person)) {
             break;
         }
-        let mut handed = 0;
-        for copy in &queued {
-            let mut copy = copy.clone();
+        let first = queued.first().map(|c| c.person);
+        let ids: Vec<_> = queued.iter().map(|c| c.person).collect();
+        let kept: std::collections::HashSet<_> = store.persons_kept(&ids).await?.into_iter().collect();
+        let mut gone = Vec::new();
+        let mut to_hand = Vec::with_capacity(queued.len());
+        for mut copy in queued {
             copy.version = announcement.corrections;
-            if store.person(copy.person).await?.is_none() {
-                store.copy_handed(&copy, &CopyState::Unreachable, false, now).await?;
-                continue;
+            if kept.contains(&copy.person) {
+                let reply = Reply::say(copy_message(announcement.texts.for_lang(copy.lang)));
+                to_hand.push((copy, reply));
+            } else {
+                gone.push(copy);
             }
-            let reply = Reply::say(copy_message(announcement.texts.for_lang(copy.lang)));
-            let (state, lane) = match couriers.deliver_copy(&copy, &reply, now).await {
-                Ok(Handover::Lane) => (CopyState::Sending, true),
-                Ok(Handover::Done) => (CopyState::Sent, false),
-                Ok(Handover::Refused(why)) => (CopyState::Failed(why.to_owned()), false),
-                Err(CourierError::Unreachable(_)) => (CopyState::Unreachable, false),
-                Err(e) => return Err(anyhow::Error::new(e).context("an announcement copy waits for a retry")),
-            };
-            handed += usize::from(store.copy_handed(&copy, &state, lane, now).await?);
         }
-        if handed == 0 {
-            // Every copy read was taken back before its handover was recorded: they are
-            // queued again and the next run of the job takes them.
-            break;
+        let copies: Vec<Recipient> = to_hand.iter().map(|(c, _)| c.clone()).collect();
+        let results = couriers.deliver_copies(to_hand, now).await;
+        let mut handed = Vec::with_capacity(copies.len() + gone.len());
+        handed.extend(gone.iter().map(|c| Handed {
+            copy: CopyOf::Person(c),
+            state: CopyState::Unreachable,
+            lane: false,
+        }));
+        // What was handed over is recorded even when a copy of the batch must wait for a retry.
+        let mut retry = None;
+        for (copy, result) in copies.iter().zip(results) {
+            match copy_state(result, "an announcement copy waits for a retry") {
+                Ok((state, lane)) => handed.push(Handed { copy: CopyOf::Person(copy), state, lane }),
+                Err(e) => {
+                    retry.get_or_insert(e);
+                }
+            }
         }
+        let recorded = store.copies_handed(&handed, now).await?;
+        if let Some(e) = retry {
+            return Err(e);
+        }
+        stalled = if recorded == 0 { first } else { None };
     }
     Ok(())
 }
 
 /// Hands every queued room copy of an announcement to the courier of its bot, with the
-/// announcement's latest text (Italian, then English), and records the handover.
+/// announcement's latest text in the room's languages, and records the handover.
 async fn hand_over_rooms(engine: &Engine, announcement: &Announcement, now: DateTime<Utc>) -> anyhow::Result<()> {
     let store = engine.store().as_ref();
     let couriers = engine.couriers();
-    let reply = Reply::say(room_copy_message(&room_text(&announcement.texts)));
     for _ in 0..1_000 {
         let queued = store.room_copies(announcement.id, Some(&CopyState::Queued), BATCH).await?;
         if queued.is_empty() {
@@ -187,14 +230,12 @@ async fn hand_over_rooms(engine: &Engine, announcement: &Announcement, now: Date
         for copy in &queued {
             let mut copy = copy.clone();
             copy.version = announcement.corrections;
-            let (state, lane) = match couriers.deliver_room_copy(&copy, &reply, now).await {
-                Ok(Handover::Lane) => (CopyState::Sending, true),
-                Ok(Handover::Done) => (CopyState::Sent, false),
-                Ok(Handover::Refused(why)) => (CopyState::Failed(why.to_owned()), false),
-                Err(CourierError::Unreachable(_)) => (CopyState::Unreachable, false),
-                Err(e) => return Err(anyhow::Error::new(e).context("a room's announcement copy waits for a retry")),
-            };
-            handed += usize::from(store.room_copy_handed(&copy, &state, lane, now).await?);
+            let reply = room_reply(store, announcement, copy.network, &copy.chat).await?;
+            let (state, lane) = copy_state(
+                couriers.deliver_room_copy(&copy, &reply, now).await,
+                "a room's announcement copy waits for a retry",
+            )?;
+            handed += store.copies_handed(&[Handed { copy: CopyOf::Room(&copy), state, lane }], now).await?;
         }
         if handed == 0 {
             break;
@@ -203,26 +244,34 @@ async fn hand_over_rooms(engine: &Engine, announcement: &Announcement, now: Date
     Ok(())
 }
 
+/// A room's copy of an announcement's latest text, in the room's languages (`/room lang`).
+async fn room_reply(
+    store: &dyn vicinato_store::Store,
+    announcement: &Announcement,
+    network: vicinato_domain::Network,
+    chat: &str,
+) -> anyhow::Result<Reply> {
+    let langs = vicinato_core::rooms::settings::settings_of(store, network, chat).await?.langs;
+    Ok(Reply::say(room_copy_message(&room_text(&announcement.texts, &langs))))
+}
+
 /// Opens and hands over the edits a correction needs on room copies sent with an older text.
 async fn correct_rooms(engine: &Engine, announcement: &Announcement, now: DateTime<Utc>) -> anyhow::Result<()> {
     let store = engine.store().as_ref();
     let couriers = engine.couriers();
     let n = announcement.corrections;
     store.room_edits_open(announcement.id, n, &correct::edit_cutoffs(now), now).await?;
-    let reply = Reply::say(room_copy_message(&room_text(&announcement.texts)));
     loop {
         let queued = store.room_edits(announcement.id, n, &EditState::Queued, BATCH).await?;
         if queued.is_empty() {
             break;
         }
         for copy in &queued {
-            let state = match couriers.deliver_room_edit(copy, n, &reply, now).await {
-                Ok(Handover::Lane) => EditState::Sending,
-                Ok(Handover::Done) => EditState::Sent,
-                Ok(Handover::Refused(why)) => EditState::Failed(why.to_owned()),
-                Err(CourierError::Unreachable(why)) => EditState::Failed(format!("no bot reaches {why}")),
-                Err(e) => return Err(anyhow::Error::new(e).context("a room copy's edit waits for a retry")),
-            };
+            let reply = room_reply(store, announcement, copy.network, &copy.chat).await?;
+            let state = edit_state(
+                couriers.deliver_room_edit(copy, n, &reply, now).await,
+                "a room copy's edit waits for a retry",
+            )?;
             store.room_edit_settled(None, announcement.id, copy.network, &copy.chat, n, &state, now).await?;
         }
     }
@@ -260,13 +309,10 @@ impl JobHandler for CorrectJob {
             }
             for copy in &queued {
                 let reply = Reply::say(copy_message(announcement.texts.for_lang(copy.lang)));
-                let state = match couriers.deliver_edit(copy, n, &reply, now).await {
-                    Ok(Handover::Lane) => EditState::Sending,
-                    Ok(Handover::Done) => EditState::Sent,
-                    Ok(Handover::Refused(why)) => EditState::Failed(why.to_owned()),
-                    Err(CourierError::Unreachable(why)) => EditState::Failed(format!("no bot reaches {why}")),
-                    Err(e) => return Err(anyhow::Error::new(e).context("an announcement edit waits for a retry")),
-                };
+                let state = edit_state(
+                    couriers.deliver_edit(copy, n, &reply, now).await,
+                    "an announcement edit waits for a retry",
+                )?;
                 store.edit_settled(None, announcement.id, copy.person, n, &state, now).await?;
             }
         }

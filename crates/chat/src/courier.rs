@@ -63,6 +63,17 @@ pub trait Courier: Send + Sync + 'static {
         Ok(Handover::Done)
     }
 
+    /// Queues many announcement copies, each as [`Self::deliver_copy`] would, the handover of
+    /// each in order. A courier with an outbox writes the whole batch in one transaction; by
+    /// default they go one after the other.
+    async fn deliver_copies(&self, copies: &[(Recipient, Reply)], now: DateTime<Utc>) -> anyhow::Result<Vec<Handover>> {
+        let mut handed = Vec::with_capacity(copies.len());
+        for (copy, reply) in copies {
+            handed.push(self.deliver_copy(copy, reply, now).await?);
+        }
+        Ok(handed)
+    }
+
     /// Queues the edit of an announcement copy already sent (its network message id is in
     /// `copy.message_id`) to the text of correction `correction`, once per copy and correction
     /// (under [`Recipient::edit_key`]). A courier whose transport records how each edit went
@@ -157,6 +168,10 @@ pub async fn queue(
     }
 }
 
+/// One bot's share of a batch of copies: its courier, where each copy stood in the batch,
+/// and the copies with their replies.
+type BotBatch = (Arc<dyn Courier>, Vec<usize>, Vec<(Recipient, Reply)>);
+
 /// Every courier this process has, one per bot.
 #[derive(Clone, Default)]
 pub struct Couriers {
@@ -235,6 +250,56 @@ impl Couriers {
         now: DateTime<Utc>,
     ) -> Result<Handover, CourierError> {
         self.courier_of(copy)?.deliver_copy(copy, reply, now).await.map_err(CourierError::Failed)
+    }
+
+    /// Hands many copies over as [`Self::deliver_copy`] does one, a batch per bot: how each
+    /// went, in order. A bot's batch that failed fails each of its copies with the error.
+    pub async fn deliver_copies(
+        &self,
+        copies: Vec<(Recipient, Reply)>,
+        now: DateTime<Utc>,
+    ) -> Vec<Result<Handover, CourierError>> {
+        let mut out: Vec<Option<Result<Handover, CourierError>>> = (0..copies.len()).map(|_| None).collect();
+        let mut per_bot: Vec<BotBatch> = Vec::new();
+        for (i, (copy, reply)) in copies.into_iter().enumerate() {
+            let courier = match self.courier_of(&copy) {
+                Ok(c) => c.clone(),
+                Err(e) => {
+                    out[i] = Some(Err(e));
+                    continue;
+                }
+            };
+            match per_bot.iter_mut().find(|(c, _, _)| c.channel() == courier.channel()) {
+                Some((_, at, batch)) => {
+                    at.push(i);
+                    batch.push((copy, reply));
+                }
+                None => per_bot.push((courier, vec![i], vec![(copy, reply)])),
+            }
+        }
+        for (courier, at, batch) in per_bot {
+            match courier.deliver_copies(&batch, now).await {
+                Ok(handed) if handed.len() == at.len() => {
+                    for (i, h) in at.into_iter().zip(handed) {
+                        out[i] = Some(Ok(h));
+                    }
+                }
+                Ok(_) => {
+                    for i in at {
+                        out[i] = Some(Err(CourierError::Failed(anyhow::anyhow!("a courier lost part of a batch"))));
+                    }
+                }
+                Err(e) => {
+                    let why = format!("{e:#}");
+                    for i in at {
+                        out[i] = Some(Err(CourierError::Failed(anyhow::anyhow!("{why}"))));
+                    }
+                }
+            }
+        }
+        out.into_iter()
+            .map(|o| o.unwrap_or_else(|| Err(CourierError::Failed(anyhow::anyhow!("a copy was not handed over")))))
+            .collect()
     }
 
     /// Hands the edit of a copy to the bot it was sent through (or the network's first bot).

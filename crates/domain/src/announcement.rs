@@ -411,11 +411,13 @@ pub fn room_edit_key_prefix(id: AnnouncementId) -> String {
     format!("announce-room-edit:{id}:")
 }
 
-/// The text a room's copy carries: the Italian one, then the English one when there is one.
-pub fn room_text(texts: &AnnouncementTexts) -> String {
+/// The text a room's copy carries in a room written in `langs` (the room's languages,
+/// Italian first): the Italian one, then the English one when the room reads English too
+/// and the announcement has an English text.
+pub fn room_text(texts: &AnnouncementTexts, langs: &[Lang]) -> String {
     match texts.en.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        Some(en) => format!("{}\n\n{en}", texts.it),
-        None => texts.it.clone(),
+        Some(en) if langs.contains(&Lang::En) => format!("{}\n\n{en}", texts.it),
+        _ => texts.it.clone(),
     }
 }
 

@@ -16,6 +16,22 @@ use vicinato_domain::{
     Network, PersonId, Recipient, Recurrence, RoomCopy, TerritoryId,
 };
 
+/// A copy handed to a bot: a person's or a linked room's.
+#[derive(Debug, Clone, Copy)]
+pub enum CopyOf<'a> {
+    Person(&'a Recipient),
+    Room(&'a RoomCopy),
+}
+
+/// A copy handed to a bot and what that left it as ([`AnnouncementStore::copies_handed`]);
+/// `lane` when its bulk lane records it once the network answered.
+#[derive(Debug, Clone)]
+pub struct Handed<'a> {
+    pub copy: CopyOf<'a>,
+    pub state: CopyState,
+    pub lane: bool,
+}
+
 /// An announcement to keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAnnouncement {
@@ -139,17 +155,12 @@ pub trait AnnouncementStore: Send + Sync {
         job: &NewJob,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<u32>>;
-    /// Records a queued copy handed to a bot: `state` (`sending` into a bulk lane, `sent`,
-    /// `unreachable`) with the correction its text carries. With `lane`, only while the copy's
-    /// outbox message is still there (a cancellation or correction may have taken it back, and
-    /// then the copy stays as that left it). `false` when nothing changed.
-    async fn copy_handed(
-        &self,
-        copy: &Recipient,
-        state: &CopyState,
-        lane: bool,
-        at: DateTime<Utc>,
-    ) -> StoreResult<bool>;
+    /// Records queued copies (people's or rooms') handed to a bot, all in one transaction:
+    /// each moves to its `state` (`sending` into a bulk lane, `sent`, `unreachable`, `failed`)
+    /// with the correction its text carries. With `lane`, only while the copy's outbox message
+    /// is still there (a cancellation or correction may have taken it back, and then the copy
+    /// stays as that left it). Returns how many changed.
+    async fn copies_handed(&self, handed: &[Handed<'_>], at: DateTime<Utc>) -> StoreResult<u64>;
     /// Opens the edits a correction needs: one per copy sent with an older text, `queued`, or
     /// `not_editable` when the network never said which message it became, or `too_old` when
     /// it was sent on a network before that network's cutoff (`cutoffs`: the network and the
@@ -244,14 +255,6 @@ pub trait AnnouncementStore: Send + Sync {
     ) -> StoreResult<Vec<RoomCopy>>;
     /// Room copies per network, state and reason (an unconfirmed send's too).
     async fn room_copy_counts(&self, id: AnnouncementId) -> StoreResult<Vec<CopyCount>>;
-    /// Records a queued room copy handed to a bot, as [`Self::copy_handed`] does a person's.
-    async fn room_copy_handed(
-        &self,
-        copy: &RoomCopy,
-        state: &CopyState,
-        lane: bool,
-        at: DateTime<Utc>,
-    ) -> StoreResult<bool>;
     /// Records how a room copy handed to a bot went, with its outbox message leaving the
     /// outbox in the same transaction, as [`Self::copy_settled`] does a person's.
     #[allow(clippy::too_many_arguments)]

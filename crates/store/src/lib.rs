@@ -25,7 +25,9 @@ mod sql;
 
 use std::sync::Arc;
 
-pub use announcements::{AnnouncementStore, Candidate, CandidateAccount, CopyCount, EditCount, NewAnnouncement};
+pub use announcements::{
+    AnnouncementStore, Candidate, CandidateAccount, CopyCount, CopyOf, EditCount, Handed, NewAnnouncement,
+};
 pub use associations::AssociationStore;
 pub use bookings::{BookingStore, QuotaCheck, QuotaOf, Refused, WaitPlace};
 pub use dead_letters::{DeadLetter, DeadLetterStore};

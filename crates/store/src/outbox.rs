@@ -91,6 +91,14 @@ pub trait OutboxStore: Send + Sync {
         key: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
+    /// [`Self::outbox_push_once`] for many deliveries, in one transaction: each `(key,
+    /// messages)` is queued unless its key was already used. Whether each was queued, in order.
+    async fn outbox_push_once_each(
+        &self,
+        channel: &str,
+        batch: &[(String, Vec<NewOutboxItem>)],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<bool>>;
     /// [`Self::outbox_push_once`] that also sets a setting in the same transaction (a Matrix
     /// courier's numbered choices for the room its message goes to): a retry after a failure
     /// cannot find the messages queued and the setting lost. `false` when the key was already

@@ -123,6 +123,8 @@ pub trait PeopleStore: Send + Sync {
     ) -> StoreResult<Person>;
     async fn find_person(&self, account: &Account) -> StoreResult<Option<Person>>;
     async fn person(&self, id: PersonId) -> StoreResult<Option<Person>>;
+    /// Which of `ids` are people still kept (an erased person is gone), in one read.
+    async fn persons_kept(&self, ids: &[PersonId]) -> StoreResult<Vec<PersonId>>;
     /// Saves language, home territory, interests, display name and onboarding.
     async fn save_profile(&self, person: &Person) -> StoreResult<()>;
     /// Grants a role; `false` when the person already had it.

@@ -596,6 +596,28 @@ impl SqlStore {
         })
     }
 
+    /// Runs each group's guard and, only when it changed a row, the group's statements, all
+    /// in one transaction; for each group whether its guard changed a row.
+    async fn transaction_each_if_first(&self, groups: Vec<(Stmt, Vec<Stmt>)>) -> StoreResult<Vec<bool>> {
+        on_pool!(self.writer, |p, Db| {
+            let mut tx = p.begin().await?;
+            let mut firsts = Vec::with_capacity(groups.len());
+            for (guard, stmts) in groups {
+                let Stmt { sql, binds } = guard;
+                let first = sqlx::query_with(AssertSqlSafe(sql), arguments::<Db>(binds)?).execute(&mut *tx).await?;
+                let first = first.rows_affected() > 0;
+                if first {
+                    for Stmt { sql, binds } in stmts {
+                        sqlx::query_with(AssertSqlSafe(sql), arguments::<Db>(binds)?).execute(&mut *tx).await?;
+                    }
+                }
+                firsts.push(first);
+            }
+            tx.commit().await?;
+            Ok(firsts)
+        })
+    }
+
     /// Runs `guard` and, only when it changed a row, `stmts`, in one transaction; `false`
     /// (and nothing written) when the guard changed nothing.
     async fn transaction_if_first(&self, guard: Stmt, stmts: Vec<Stmt>) -> StoreResult<bool> {

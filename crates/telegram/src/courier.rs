@@ -110,23 +110,33 @@ impl Courier for TelegramCourier {
     /// A copy goes through the bulk lane of the bot's sender, which records it once Telegram
     /// answered (its last part carries the copy, when a long text is split).
     async fn deliver_copy(&self, copy: &Recipient, reply: &Reply, now: DateTime<Utc>) -> anyhow::Result<Handover> {
-        let user: i64 = copy.chat.parse().with_context(|| format!("`{}` is no Telegram user id", copy.chat))?;
-        let outcome = Outcome { lang: copy.lang, replies: vec![reply.clone()] };
-        let target = Target { chat: user, thread: None };
-        let mut messages = outbound::compose(&self.engine, &outcome, target, user, None, now).await;
-        for m in &mut messages {
-            m.bulk = true;
+        let mut handed = self.deliver_copies(&[(copy.clone(), reply.clone())], now).await?;
+        handed.pop().context("a copy was not handed over")
+    }
+
+    /// A batch of copies goes into the bulk lane in one outbox transaction, each once under
+    /// its delivery key.
+    async fn deliver_copies(&self, copies: &[(Recipient, Reply)], now: DateTime<Utc>) -> anyhow::Result<Vec<Handover>> {
+        let mut batch = Vec::with_capacity(copies.len());
+        for (copy, reply) in copies {
+            let user: i64 = copy.chat.parse().with_context(|| format!("`{}` is no Telegram user id", copy.chat))?;
+            let outcome = Outcome { lang: copy.lang, replies: vec![reply.clone()] };
+            let target = Target { chat: user, thread: None };
+            let mut messages = outbound::compose(&self.engine, &outcome, target, user, None, now).await;
+            for m in &mut messages {
+                m.bulk = true;
+            }
+            if let Some(last) = messages.last_mut() {
+                last.copy = Some(outbound::CopyRef::of(copy));
+            }
+            let items: Vec<_> = messages.iter().map(|m| m.to_item().for_account(Some(&copy.chat))).collect();
+            batch.push((copy.delivery_key(), items));
         }
-        if let Some(last) = messages.last_mut() {
-            last.copy = Some(outbound::CopyRef::of(copy));
-        }
-        let items: Vec<_> = messages.iter().map(|m| m.to_item().for_account(Some(&copy.chat))).collect();
-        let store = self.engine.store();
-        let key = copy.delivery_key();
-        if vicinato_chat::courier::queue(store.as_ref(), &self.channel, &items, Some(&key), now).await? {
+        let fresh = self.engine.store().outbox_push_once_each(&self.channel, &batch, now).await?;
+        if fresh.contains(&true) {
             self.wake.notify_one();
         }
-        Ok(Handover::Lane)
+        Ok(vec![Handover::Lane; copies.len()])
     }
 
     /// An edit goes through the bulk lane too, as `editMessageText` of the copy's message

@@ -283,7 +283,7 @@ async fn preview(turn: &Turn<'_>, draft: &Draft) -> Result<Vec<Reply>, StoreErro
     }
     if audience.rooms.rooms() {
         let mut reply = Reply::id("announce-preview-rooms");
-        let room_copy = crate::announce::room_copy_message(&room_text(&texts));
+        let room_copy = crate::announce::room_copy_message(&room_text(&texts, &[Lang::It, Lang::En]));
         reply.blocks.push(Block::Data(turn.engine.i18n().render(Lang::It, &room_copy)));
         replies.push(reply);
     }

@@ -5,7 +5,9 @@
 //! own transaction (through the jobs' statement).
 
 use super::*;
-use crate::announcements::{AnnouncementStore, Candidate, CandidateAccount, CopyCount, EditCount, NewAnnouncement};
+use crate::announcements::{
+    AnnouncementStore, Candidate, CandidateAccount, CopyCount, CopyOf, EditCount, Handed, NewAnnouncement,
+};
 
 /// What `announcements.doc` holds: the announcement's parts that are not columns.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -64,26 +66,53 @@ fn room_copy_from_row(row: RoomCopyRow) -> StoreResult<RoomCopy> {
     let (id, network, chat, channel, state, reason, sent_at, message_id, version, edit_n, edit_state, edit_reason) =
         row;
     let record = format!("announcement {id} room {network}:{chat}");
-    let corrupt = |reason: String| StoreError::Corrupt { record: record.clone(), reason };
     let edit = match (edit_n, edit_state) {
         (Some(n), Some(state)) => Some((
             u32::try_from(n).unwrap_or_default(),
-            EditState::parse(&state, edit_reason.as_deref())
-                .ok_or_else(|| corrupt(format!("unknown edit state `{state}`")))?,
+            EditState::parse(&state, edit_reason.as_deref()).ok_or_else(|| StoreError::Corrupt {
+                record: record.clone(),
+                reason: format!("unknown edit state `{state}`"),
+            })?,
         )),
         _ => None,
     };
+    let copy = copy_fields(&record, &network, &state, reason.as_deref(), sent_at, version)?;
     Ok(RoomCopy {
         announcement: AnnouncementId(id),
-        network: Network::parse(&network).ok_or_else(|| corrupt(format!("unknown network `{network}`")))?,
+        network: copy.network,
         channel,
         chat,
-        state: CopyState::parse(&state, reason.as_deref())
-            .ok_or_else(|| corrupt(format!("unknown state `{state}`")))?,
-        sent_at: sent_at.map(|t| from_secs(&record, t)).transpose()?,
+        state: copy.state,
+        sent_at: copy.sent_at,
         message_id,
-        version: u32::try_from(version).unwrap_or_default(),
+        version: copy.version,
         edit,
+    })
+}
+
+/// What a person's copy and a room's copy both keep, read from their row.
+struct CopyFields {
+    network: Network,
+    state: CopyState,
+    sent_at: Option<DateTime<Utc>>,
+    version: u32,
+}
+
+/// The shared columns of a copy's row (`record` names it in an error).
+fn copy_fields(
+    record: &str,
+    network: &str,
+    state: &str,
+    reason: Option<&str>,
+    sent_at: Option<i64>,
+    version: i64,
+) -> StoreResult<CopyFields> {
+    let corrupt = |reason: String| StoreError::Corrupt { record: record.to_owned(), reason };
+    Ok(CopyFields {
+        network: Network::parse(network).ok_or_else(|| corrupt(format!("unknown network `{network}`")))?,
+        state: CopyState::parse(state, reason).ok_or_else(|| corrupt(format!("unknown state `{state}`")))?,
+        sent_at: sent_at.map(|t| from_secs(record, t)).transpose()?,
+        version: u32::try_from(version).unwrap_or_default(),
     })
 }
 
@@ -128,19 +157,21 @@ fn announcement_from_row(row: AnnouncementRow) -> StoreResult<Announcement> {
 fn recipient_from_row(row: RecipientRow) -> StoreResult<Recipient> {
     let (id, person, network, channel, chat, lang, state, reason, sent_at, message_id, version, room) = row;
     let record = format!("announcement {id} recipient {person}");
-    let corrupt = |reason: String| StoreError::Corrupt { record: record.clone(), reason };
+    let copy = copy_fields(&record, &network, &state, reason.as_deref(), sent_at, version)?;
     Ok(Recipient {
         announcement: AnnouncementId(id),
         person: PersonId(person),
-        network: Network::parse(&network).ok_or_else(|| corrupt(format!("unknown network `{network}`")))?,
+        network: copy.network,
         channel,
         chat,
-        lang: Lang::from_tag(&lang).ok_or_else(|| corrupt(format!("unknown language `{lang}`")))?,
-        state: CopyState::parse(&state, reason.as_deref())
-            .ok_or_else(|| corrupt(format!("unknown state `{state}`")))?,
-        sent_at: sent_at.map(|t| from_secs(&record, t)).transpose()?,
+        lang: Lang::from_tag(&lang).ok_or_else(|| StoreError::Corrupt {
+            record: record.clone(),
+            reason: format!("unknown language `{lang}`"),
+        })?,
+        state: copy.state,
+        sent_at: copy.sent_at,
         message_id,
-        version: u32::try_from(version).unwrap_or_default(),
+        version: copy.version,
         room,
     })
 }
@@ -162,6 +193,44 @@ fn take_back_copies(id: AnnouncementId, to: &CopyState) -> Vec<Stmt> {
         .bind(CopyState::Sending.as_str())
         .bind(prefix),
     ]
+}
+
+/// Moves a queued copy, a person's or a room's, to the state its handover left it in; with a
+/// bulk lane only while its outbox message is still there.
+fn handed_statement(handed: &Handed<'_>, at: DateTime<Utc>) -> Stmt {
+    let (table, whose, key, announcement, version) = match handed.copy {
+        CopyOf::Person(c) => ("announcement_recipients", "person_id = $6", c.delivery_key(), c.announcement, c.version),
+        CopyOf::Room(c) => {
+            ("announcement_room_copies", "network = $6 AND chat = $7", c.delivery_key(), c.announcement, c.version)
+        }
+    };
+    let next = match handed.copy {
+        CopyOf::Person(_) => 7,
+        CopyOf::Room(_) => 8,
+    };
+    let still_there = if handed.lane {
+        format!(" AND EXISTS (SELECT 1 FROM outbox o WHERE o.delivery_key = ${})", next + 1)
+    } else {
+        String::new()
+    };
+    let mut stmt = Stmt::new(format!(
+        "UPDATE {table} SET state = $1, reason = $2, sent_at = $3, version = $4 \
+         WHERE announcement_id = $5 AND {whose} AND state = ${next}{still_there}"
+    ))
+    .bind(handed.state.as_str())
+    .bind(handed.state.reason().map(str::to_owned))
+    .bind(at.timestamp())
+    .bind(i64::from(version))
+    .bind(announcement.0);
+    stmt = match handed.copy {
+        CopyOf::Person(c) => stmt.bind(c.person.0),
+        CopyOf::Room(c) => stmt.bind(c.network.as_str()).bind(c.chat.as_str()),
+    };
+    stmt = stmt.bind(CopyState::Queued.as_str());
+    if handed.lane {
+        stmt = stmt.bind(key);
+    }
+    stmt
 }
 
 /// State names as SQL literals for `IN (…)`: the fixed names of the enum, never user text.
@@ -513,29 +582,12 @@ impl AnnouncementStore for SqlStore {
         Ok(self.announcement(id).await?.map(|a| a.corrections))
     }
 
-    async fn copy_handed(
-        &self,
-        copy: &Recipient,
-        state: &CopyState,
-        lane: bool,
-        at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let still_there = if lane { " AND EXISTS (SELECT 1 FROM outbox o WHERE o.delivery_key = $8)" } else { "" };
-        let mut stmt = Stmt::new(format!(
-            "UPDATE announcement_recipients SET state = $1, reason = $2, sent_at = $3, version = $4 \
-             WHERE announcement_id = $5 AND person_id = $6 AND state = $7{still_there}"
-        ))
-        .bind(state.as_str())
-        .bind(state.reason().map(str::to_owned))
-        .bind(at.timestamp())
-        .bind(i64::from(copy.version))
-        .bind(copy.announcement.0)
-        .bind(copy.person.0)
-        .bind(CopyState::Queued.as_str());
-        if lane {
-            stmt = stmt.bind(copy.delivery_key());
+    async fn copies_handed(&self, handed: &[Handed<'_>], at: DateTime<Utc>) -> StoreResult<u64> {
+        if handed.is_empty() {
+            return Ok(0);
         }
-        Ok(self.execute(stmt).await? == 1)
+        let stmts = handed.iter().map(|h| handed_statement(h, at)).collect();
+        Ok(self.transaction(stmts).await?.into_iter().sum())
     }
 
     async fn edits_open(
@@ -873,32 +925,6 @@ impl AnnouncementStore for SqlStore {
 
     async fn room_copy_counts(&self, id: AnnouncementId) -> StoreResult<Vec<CopyCount>> {
         self.copy_counts_of("announcement_room_copies", id).await
-    }
-
-    async fn room_copy_handed(
-        &self,
-        copy: &RoomCopy,
-        state: &CopyState,
-        lane: bool,
-        at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let still_there = if lane { " AND EXISTS (SELECT 1 FROM outbox o WHERE o.delivery_key = $9)" } else { "" };
-        let mut stmt = Stmt::new(format!(
-            "UPDATE announcement_room_copies SET state = $1, reason = $2, sent_at = $3, version = $4 \
-             WHERE announcement_id = $5 AND network = $6 AND chat = $7 AND state = $8{still_there}"
-        ))
-        .bind(state.as_str())
-        .bind(state.reason().map(str::to_owned))
-        .bind(at.timestamp())
-        .bind(i64::from(copy.version))
-        .bind(copy.announcement.0)
-        .bind(copy.network.as_str())
-        .bind(copy.chat.as_str())
-        .bind(CopyState::Queued.as_str());
-        if lane {
-            stmt = stmt.bind(copy.delivery_key());
-        }
-        Ok(self.execute(stmt).await? == 1)
     }
 
     async fn room_copy_settled(

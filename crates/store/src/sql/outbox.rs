@@ -62,6 +62,22 @@ impl OutboxStore for SqlStore {
         self.transaction_if_first(Self::delivery_statement(key, now), stmts).await
     }
 
+    async fn outbox_push_once_each(
+        &self,
+        channel: &str,
+        batch: &[(String, Vec<NewOutboxItem>)],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<bool>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let groups = batch
+            .iter()
+            .map(|(key, items)| (Self::delivery_statement(key, now), outbox_rows(channel, items, Some(key), now)))
+            .collect();
+        self.transaction_each_if_first(groups).await
+    }
+
     async fn outbox_push_once_setting(
         &self,
         channel: &str,

@@ -208,6 +208,20 @@ impl PeopleStore for SqlStore {
         Ok(row.map(Self::person_from_row).transpose()?.map(|(p, _)| p))
     }
 
+    async fn persons_kept(&self, ids: &[PersonId]) -> StoreResult<Vec<PersonId>> {
+        let mut kept = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+            let mut stmt = Stmt::new(format!("SELECT id FROM persons WHERE id IN ({marks})"));
+            for id in chunk {
+                stmt = stmt.bind(id.0);
+            }
+            let rows: Vec<(i64,)> = self.fetch_all(stmt).await?;
+            kept.extend(rows.into_iter().map(|(id,)| PersonId(id)));
+        }
+        Ok(kept)
+    }
+
     async fn save_profile(&self, person: &Person) -> StoreResult<()> {
         self.execute(
             Stmt::new(
