@@ -184,9 +184,9 @@ pub fn card(
     }
     // A field the reader's language has no version of is shown in Italian, and says so.
     let translated = listing.service.translations.get(&lang);
-    let in_italian = |base: &str, field: fn(&ServiceTexts) -> &String| -> String {
+    let in_italian = |base: &'static str, marked: &'static str, field: fn(&ServiceTexts) -> &String| {
         let has = translated.is_some_and(|t| !field(t).trim().is_empty());
-        if lang != Lang::It && !has { format!("{base}-in-italian") } else { base.to_owned() }
+        if lang != Lang::It && !has { marked } else { base }
     };
     let eligibility = texts.eligibility.trim();
     let ages = match (listing.service.min_age, listing.service.max_age) {
@@ -197,7 +197,8 @@ pub fn card(
     };
     if !eligibility.is_empty() {
         lines.push(CardLine::Msg(
-            Msg::new(in_italian("card-eligibility", |t| &t.eligibility)).text("text", excerpt(eligibility, limit)),
+            Msg::new(in_italian("card-eligibility", "card-eligibility-in-italian", |t| &t.eligibility))
+                .text("text", excerpt(eligibility, limit)),
         ));
     } else if let Some(ages) = ages.clone() {
         lines.push(CardLine::Msg(Msg::new("card-eligibility-age").msg("ages", ages)));
@@ -208,11 +209,13 @@ pub fn card(
     }
     if detail == Detail::Full {
         if !texts.fees.trim().is_empty() {
-            lines.push(CardLine::Msg(Msg::new(in_italian("card-fees", |t| &t.fees)).text("text", texts.fees.clone())));
+            lines.push(CardLine::Msg(
+                Msg::new(in_italian("card-fees", "card-fees-in-italian", |t| &t.fees)).text("text", texts.fees.clone()),
+            ));
         }
         if !texts.application_process.trim().is_empty() {
             lines.push(CardLine::Msg(
-                Msg::new(in_italian("card-how", |t| &t.application_process))
+                Msg::new(in_italian("card-how", "card-how-in-italian", |t| &t.application_process))
                     .text("text", texts.application_process.clone()),
             ));
         }
