@@ -362,6 +362,39 @@ async fn a_resident_joins_a_matrix_space_by_conversation_and_a_banned_one_is_ref
 }
 
 #[tokio::test]
+async fn a_knock_on_a_linked_matrix_room_is_a_join_request_answered_in_the_direct_chat() {
+    let Some(hs) = shared() else { return };
+    let w = World::start(hs).await;
+    let bot = w.bot_id();
+    let mut ada = Resident::new(hs, &unique("ada")).await;
+    let mut eve = Resident::new(hs, &unique("eve")).await;
+    let mut fred = Resident::new(hs, &unique("fred")).await;
+    let bob = Resident::new(hs, &unique("bob")).await;
+    w.grant(&ada, Role::Staff, "roma-m05").await;
+    let room = room_by(&ada, &[&bot, &bob.user_id()], Some(&*bot), None, &hs.server_name).await;
+    room.send_state_event_raw("m.room.join_rules", "", json!({ "join_rule": "knock" })).await.expect("knock rule");
+    ada.say(&room, "!room link centocelle").await;
+    ada.until("collegato a Centocelle").await;
+    // Eve knocks: the questions come in her direct chat; every yes lets her in.
+    eve.client.knock(room.room_id().to_owned().into(), None, Vec::new()).await.expect("Eve knocks");
+    let first = eve.until("Domanda 1 di 2").await;
+    assert_ne!(first.room, room.room_id(), "asked privately");
+    eve.say(&eve.client.get_room(&first.room).unwrap(), "1").await;
+    eve.until("Accetti le regole").await;
+    eve.say(&eve.client.get_room(&first.room).unwrap(), "1").await;
+    eve.until("ti ho invitato nel gruppo di Centocelle").await;
+    let eve_id = eve.user_id().to_string();
+    state_until(&ada, room.room_id(), "m.room.member", &eve_id, |m| membership(m) == "join").await;
+    // Fred does not live or work in the area: his knock is turned away.
+    fred.client.knock(room.room_id().to_owned().into(), None, Vec::new()).await.expect("Fred knocks");
+    let first = fred.until("Domanda 1 di 2").await;
+    fred.say(&fred.client.get_room(&first.room).unwrap(), "2").await;
+    let fred_id = fred.user_id().to_string();
+    state_until(&ada, room.room_id(), "m.room.member", &fred_id, |m| membership(m) == "leave").await;
+    w.bot.stop().await;
+}
+
+#[tokio::test]
 async fn a_person_with_telegram_and_matrix_accounts_banned_by_one_command_is_banned_on_both() {
     use vicinato::config::Secret;
     use vicinato::store::{LinkClaim, LinkConfirm};

@@ -448,6 +448,40 @@ impl MatrixBot {
             {
                 Step::Joined
             }
+            // A knock on a linked room is a request to join: the welcome, the rules and the
+            // questions go to the person's direct chat, and every yes invites them.
+            AnySyncTimelineEvent::State(AnySyncStateEvent::RoomMember(SyncStateEvent::Original(m)))
+                if m.content.membership == MembershipState::Knock && m.state_key != self.me && !direct =>
+            {
+                let linked =
+                    matches!(self.engine.store().room(Network::Matrix, room.room_id().as_str()).await, Ok(Some(_)));
+                if !linked {
+                    return Step::Skip;
+                }
+                let knocker = m.state_key.to_string();
+                let Some(dm) = self.direct_room_with(&knocker).await else { return Step::Skip };
+                let Ok(dm_id) = matrix_sdk::ruma::OwnedRoomId::try_from(dm.as_str()) else { return Step::Skip };
+                let name = m.content.displayname.clone().unwrap_or_else(|| m.state_key.localpart().to_owned());
+                Step::Message(Box::new(Incoming {
+                    inbound: Inbound {
+                        network: Network::Matrix,
+                        chat_id: dm,
+                        chat_kind: ChatKind::Direct,
+                        sender_id: knocker,
+                        sender_name: name,
+                        body: Body::JoinRequest { chat_id: room.room_id().to_string() },
+                        lang_hint: None,
+                        addressed: true,
+                        channel: Some(self.channel.clone()),
+                        reply_to: None,
+                        message_id: None,
+                        forwarded: false,
+                    },
+                    room: dm_id,
+                    thread: None,
+                    event: m.event_id.to_string(),
+                }))
+            }
             AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(
                 SyncMessageLikeEvent::Original(m),
             )) => {

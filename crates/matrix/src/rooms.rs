@@ -279,8 +279,14 @@ impl Moderator {
                     }
                 }
             }
-            // Nobody waits at the door on Matrix: the person is simply not invited.
-            RoomActionKind::DeclineJoin => {}
+            // One who knocked is turned away (a knock is taken back with a kick); one who
+            // asked in words is simply not invited.
+            RoomActionKind::DeclineJoin => {
+                let user = user_of(&action.member)?;
+                if self.membership(&room, &user).await?.as_deref() == Some("knock") {
+                    room.kick_user(&user, reason).await.context("the homeserver refused to turn the knock away")?;
+                }
+            }
         }
         Ok(())
     }
