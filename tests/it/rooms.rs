@@ -924,7 +924,14 @@ async fn a_newcomers_link_is_held_for_the_moderators_who_release_or_delete_it_on
     // Off by default: a link stays.
     assert_eq!(r.chatter(GROUP, "ada", "guarda https://example.org", "10", false).await, "");
     assert!(r.courier.take_actions().is_empty());
+    // Eva writes before holding is switched on: her messages count, so she is no newcomer then.
+    for n in 0..3 {
+        r.chatter(GROUP, "eva", "ciao a tutti", &format!("e{n}"), false).await;
+    }
     assert!(r.in_group(GROUP, "mod", "/protect links on", None).await.contains("trattenuti per un moderatore: attiva"));
+    r.courier.take();
+    r.chatter(GROUP, "eva", "la festa: https://example.org/festa", "e9", false).await;
+    assert!(r.courier.take_actions().is_empty(), "a member who wrote before is not held");
     r.courier.take();
     r.chatter(GROUP, "bea", "offerte su <b>spam.com</b>", "11", false).await;
     assert_eq!(

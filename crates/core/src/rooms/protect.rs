@@ -143,12 +143,12 @@ pub async fn hold(
     tree: &TerritoryTree,
     now: DateTime<Utc>,
 ) -> Result<Option<Held>, StoreError> {
+    // Every message in a linked room counts, whether or not the room holds links yet, so a
+    // member who wrote before holding was switched on is no newcomer.
+    let seen = store.room_member_seen(room.network, &room.chat_id, &message.account.external_id).await?;
     if !protections.hold_links {
         return Ok(None);
     }
-    // Every message counts (since the room asked for it), so only the first few are a
-    // newcomer's.
-    let seen = store.room_member_seen(room.network, &room.chat_id, &message.account.external_id).await?;
     if seen > NEWCOMER_MESSAGES || !(message.forwarded || has_link(&message.text)) {
         return Ok(None);
     }
