@@ -8,6 +8,8 @@
 //!   flow in the store, search, cards, rendering) from many simulated residents at once.
 //! - `understand`: intent and slot accuracy on the corpus of single messages (`understand`).
 
+#[cfg(feature = "testkit")]
+pub mod broadcast;
 pub mod understand;
 
 use crate::conversation::{ConversationSettings, DirectorySnapshot, Inbound};
@@ -242,8 +244,8 @@ pub fn synthetic_dataset(n: usize, seed: u64) -> anyhow::Result<Dataset> {
     Ok(ds)
 }
 
-/// Percentiles of a set of durations, in milliseconds.
-#[derive(Debug, Clone, Copy)]
+/// Percentiles of a set of durations, in milliseconds (all 0 for none).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Percentiles {
     pub p50: f64,
     pub p95: f64,
@@ -253,6 +255,9 @@ pub struct Percentiles {
 }
 
 pub fn percentiles(samples: &mut [Duration]) -> Percentiles {
+    if samples.is_empty() {
+        return Percentiles::default();
+    }
     samples.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let at = |q: f64| ms(samples[((samples.len() as f64 - 1.0) * q).round() as usize]);
@@ -479,17 +484,8 @@ pub async fn telegram(
     for i in 0..chats {
         let user = server.user(100_000 + i as i64, &format!("Residente {i}"), Some("it"));
         server.user_started(&user);
-        let message = OutMessage {
-            target: Target { chat: user.id, thread: None },
-            html: text.clone(),
-            keyboard: Vec::new(),
-            edit: None,
-            fallback: None,
-            document: None,
-            photo: None,
-            bulk: true,
-            copy: None,
-        };
+        let message =
+            OutMessage { bulk: true, ..OutMessage::text(Target { chat: user.id, thread: None }, text.clone()) };
         items.push(message.to_item());
     }
     server.set_fault_rates(FaultRates { server_error: run.server_errors, too_many: run.too_many, retry_after: 1 });

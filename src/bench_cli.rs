@@ -70,6 +70,29 @@ pub enum BenchKind {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Announcements: one staff announcement to many residents on Telegram (through the Bot
+    /// API test server, its limits enforced) and on Matrix (a Synapse started for the run),
+    /// every copy read back; the reply time of residents writing meanwhile.
+    Broadcast {
+        #[arg(long, default_value_t = 10_000)]
+        telegram: usize,
+        /// Matrix residents; 0 starts no homeserver.
+        #[arg(long, default_value_t = 500)]
+        matrix: usize,
+        /// One resident in this many reads English.
+        #[arg(long, default_value_t = 5)]
+        english_every: usize,
+        /// Messages a second the homeserver allows the bot (0: no limit).
+        #[arg(long, default_value_t = 0.0)]
+        matrix_per_second: f64,
+        /// A new resident writes on Telegram this often during the send, in milliseconds.
+        #[arg(long, default_value_t = 1_000)]
+        ask_every_ms: u64,
+        #[command(flatten)]
+        net: NetArgs,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Rooms and moderation: a moderator's `/mute` to its `restrictChatMember`, and many timed
     /// sanctions ending in the same minute, through the Telegram transport against the Bot API
     /// test server.
@@ -249,15 +272,36 @@ pub async fn run(what: &BenchKind, json: bool) -> anyhow::Result<()> {
             let mut r = Report::new("conversation", json);
             conversation(&mut r, open(db, &tmp).await?, *services, *messages, *residents).await.map(|()| r)
         }
+        #[cfg(feature = "testkit")]
         BenchKind::Telegram { chats, updates, net, db } => {
             let mut r = Report::new("telegram", json);
             telegram(&mut r, open(db, &tmp).await?, *chats, *updates, *net).await.map(|()| r)
         }
+        #[cfg(feature = "testkit")]
+        BenchKind::Broadcast { telegram, matrix, english_every, matrix_per_second, ask_every_ms, net, db } => {
+            let mut r = Report::new("broadcast", json);
+            let run = vicinato::bench::broadcast::BroadcastRun {
+                telegram: *telegram,
+                matrix: *matrix,
+                english_every: *english_every,
+                net: net.run(),
+                matrix_per_second: *matrix_per_second,
+                ask_every: std::time::Duration::from_millis(*ask_every_ms),
+            };
+            broadcast(&mut r, open(db, &tmp).await?, run, *net).await.map(|()| r)
+        }
+        #[cfg(feature = "testkit")]
         BenchKind::Moderation { commands, sanctions, window_s, db } => {
             let mut r = Report::new("moderation", json);
             let window = std::time::Duration::from_secs(*window_s);
             moderation(&mut r, open(db, &tmp).await?, *commands, *sanctions, window).await.map(|()| r)
         }
+        #[cfg(not(feature = "testkit"))]
+        BenchKind::Broadcast { .. } => Err(without_test_peers("broadcast")),
+        #[cfg(not(feature = "testkit"))]
+        BenchKind::Telegram { .. } => Err(without_test_peers("telegram")),
+        #[cfg(not(feature = "testkit"))]
+        BenchKind::Moderation { .. } => Err(without_test_peers("moderation")),
         BenchKind::Matrix { homeserver, bot, resident, password, messages, db } => {
             let mut r = Report::new("matrix", json);
             let store = open(db, &tmp).await?;
@@ -279,6 +323,15 @@ pub async fn run(what: &BenchKind, json: bool) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&tmp);
     result?.done();
     Ok(())
+}
+
+/// Why a benchmark that talks to the test peers cannot run in a binary built without them.
+#[cfg(not(feature = "testkit"))]
+fn without_test_peers(bench: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "this vicinato was built without the test peers the {bench} benchmark talks to (a Bot API test server, \
+         a Synapse homeserver); build it with them: cargo run --release --features testkit -- bench {bench}"
+    )
 }
 
 fn understand(r: &mut Report, file: Option<&std::path::Path>) -> anyhow::Result<()> {
@@ -382,20 +435,6 @@ async fn conversation(
     Ok(())
 }
 
-#[cfg(not(feature = "testkit"))]
-async fn moderation(
-    _r: &mut Report,
-    _store: Arc<dyn Store>,
-    _commands: usize,
-    _sanctions: usize,
-    _window: std::time::Duration,
-) -> anyhow::Result<()> {
-    anyhow::bail!(
-        "this vicinato was built without the test peers the moderation benchmark talks to (a Bot API test server); \
-         build it with them: cargo run --release --features testkit -- bench moderation"
-    )
-}
-
 #[cfg(feature = "testkit")]
 async fn moderation(
     r: &mut Report,
@@ -442,20 +481,6 @@ async fn moderation(
     r.put("refusals", f.refusals);
     r.peak_memory();
     Ok(())
-}
-
-#[cfg(not(feature = "testkit"))]
-async fn telegram(
-    _r: &mut Report,
-    _store: Arc<dyn Store>,
-    _chats: usize,
-    _updates: usize,
-    _net: NetArgs,
-) -> anyhow::Result<()> {
-    anyhow::bail!(
-        "this vicinato was built without the test peers the Telegram benchmark talks to (a Bot API test server); \
-         build it with them: cargo run --release --features testkit -- bench telegram"
-    )
 }
 
 #[cfg(feature = "testkit")]
@@ -509,6 +534,112 @@ async fn telegram(
     r.put("lost", f.lost);
     r.put("updates", f.updates);
     r.put("updates_per_s", f.inbound_rate);
+    r.peak_memory();
+    Ok(())
+}
+
+#[cfg(feature = "testkit")]
+async fn broadcast(
+    r: &mut Report,
+    store: Arc<dyn Store>,
+    run: vicinato::bench::broadcast::BroadcastRun,
+    net: NetArgs,
+) -> anyhow::Result<()> {
+    r.engine(store.as_ref());
+    r.say(format!(
+        "engine: {}  Telegram network: {} ms + 0–{} ms  faults: {:.0}% 500s, {:.0}% 429s  Matrix limit: {}",
+        store.engine().as_str(),
+        net.delay_ms,
+        net.jitter_ms,
+        net.fault_500 * 100.0,
+        net.fault_429 * 100.0,
+        if run.matrix_per_second > 0.0 { format!("{} messages/s", run.matrix_per_second) } else { "none".into() }
+    ));
+    let f = vicinato::bench::broadcast::broadcast(store, run).await?;
+    let ratio = f.telegram_done.as_secs_f64() / f.ideal.as_secs_f64().max(f64::EPSILON);
+    let ratio_all = f.telegram_done.as_secs_f64() / f.ideal_all.as_secs_f64().max(f64::EPSILON);
+    r.say(format!(
+        "set-up: {} Telegram and {} Matrix residents in {:.1} s; hand-over of every copy: {:.2} s",
+        f.telegram,
+        f.matrix,
+        f.setup.as_secs_f64(),
+        f.handover.as_secs_f64()
+    ));
+    r.say(format!(
+        "telegram: {} copies in {:.1} s (ideal {:.1} s at 30/s, {ratio:.3} × ideal); 429s for limits broken: {}; \
+         injected: {} 429s, {} 500s; doubles: {}; lost: {}; wrong language: {}",
+        f.telegram,
+        f.telegram_done.as_secs_f64(),
+        f.ideal.as_secs_f64(),
+        f.refusals,
+        f.injected_429,
+        f.injected_5xx,
+        f.doubles,
+        f.lost,
+        f.wrong_language
+    ));
+    for why in &f.refusal_reasons {
+        r.say(format!("  refused: {why}"));
+    }
+    r.say(format!(
+        "telegram budget: {} messages taken during the send (answers to residents included), ideal {:.1} s, \
+         {ratio_all:.3} × ideal",
+        f.sent_during,
+        f.ideal_all.as_secs_f64()
+    ));
+    if let Some(done) = f.matrix_done {
+        r.say(format!(
+            "matrix: {} copies in {:.1} s; 429s waited out: {}; doubles: {}; lost: {}; wrong language: {}",
+            f.matrix,
+            done.as_secs_f64(),
+            f.matrix_rate_limited,
+            f.matrix_doubles,
+            f.matrix_lost,
+            f.matrix_wrong_language
+        ));
+    }
+    let states: Vec<String> = f.states.iter().map(|(n, s, c)| format!("{} {s} {c}", n.as_str())).collect();
+    r.say(format!("copies recorded: {}", states.join(", ")));
+    let p = &f.replies;
+    r.say(format!(
+        "residents writing during the send: {} questions, answer p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms, unanswered {}",
+        f.questions, p.p50, p.p95, p.max, f.replies_unanswered
+    ));
+    if let Some(mib) = f.send_mib {
+        r.say(format!("memory during the send: {mib:.0} MiB"));
+    }
+    r.put("telegram", f.telegram);
+    r.put("matrix", f.matrix);
+    r.put("delay_ms", net.delay_ms);
+    r.put("jitter_ms", net.jitter_ms);
+    r.put("fault_500", net.fault_500);
+    r.put("fault_429", net.fault_429);
+    r.put("setup_s", f.setup.as_secs_f64());
+    r.put("handover_s", f.handover.as_secs_f64());
+    r.put("telegram_s", f.telegram_done.as_secs_f64());
+    r.put("ideal_s", f.ideal.as_secs_f64());
+    r.put("ratio_to_ideal", ratio);
+    r.put("sent_during", f.sent_during);
+    r.put("ratio_to_ideal_all", ratio_all);
+    r.put("refusals_429", f.refusals);
+    r.put("injected_429", f.injected_429);
+    r.put("injected_500", f.injected_5xx);
+    r.put("doubles", f.doubles);
+    r.put("lost", f.lost);
+    r.put("wrong_language", f.wrong_language);
+    if let Some(done) = f.matrix_done {
+        r.put("matrix_s", done.as_secs_f64());
+    }
+    r.put("matrix_rate_limited", f.matrix_rate_limited);
+    r.put("matrix_doubles", f.matrix_doubles);
+    r.put("matrix_lost", f.matrix_lost);
+    r.put("matrix_wrong_language", f.matrix_wrong_language);
+    r.put("questions", f.questions);
+    r.put("unanswered", f.replies_unanswered);
+    r.percentiles("reply", p);
+    if let Some(mib) = f.send_mib {
+        r.put("send_mib", mib);
+    }
     r.peak_memory();
     Ok(())
 }

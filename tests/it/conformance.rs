@@ -2273,6 +2273,7 @@ async fn room_texts_are_kept_per_scope_kind_and_language_and_a_case_closes_once(
         sanction: None,
         acted_by: None,
         answered: 0,
+        media: None,
         at: now,
         closed: None,
     };

@@ -108,6 +108,7 @@ fn ids(outcome: &vicinato::conversation::Outcome) -> Vec<String> {
             Block::Data(_) => "data".to_owned(),
             Block::File(_) => "file".to_owned(),
             Block::Chart(_) => "chart".to_owned(),
+            Block::Media(_) => "media".to_owned(),
         })
         .collect()
 }

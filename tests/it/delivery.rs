@@ -105,6 +105,22 @@ async fn settled(store: &dyn Store, id: AnnouncementId) -> Vec<Recipient> {
     }
 }
 
+/// One bulk copy of a short announcement for each of `n` residents from `first` on, who
+/// started the bot.
+fn bulk_copies(server: &TestServer, first: i64, n: i64) -> Vec<vicinato::store::NewOutboxItem> {
+    (first..first + n)
+        .map(|id| {
+            let user = server.user(id, "Vicino", Some("it"));
+            server.user_started(&user);
+            OutMessage {
+                bulk: true,
+                ..OutMessage::text(Target { chat: user.id, thread: None }, "Avviso per tutti".into())
+            }
+            .to_item()
+        })
+        .collect()
+}
+
 fn no_violations(server: &TestServer) {
     assert!(server.violations().is_empty(), "the bot broke Telegram's limits: {:?}", server.violations());
 }
@@ -168,56 +184,63 @@ async fn each_copy_is_recorded_as_telegram_answered_it_with_its_message_id_or_th
     no_violations(&server);
 }
 
+/// Queues `n` bulk copies (residents from `first` on) and starts the bot; once 40 are out, a
+/// resident writes `/help`, answered ahead of the copies still waiting. Returns the running
+/// bot and where the answer came among everything sent.
+async fn answer_during_send(
+    server: &TestServer,
+    store: &dyn Store,
+    bot: TelegramBot,
+    first: i64,
+    n: i64,
+    resident: i64,
+) -> (Running, usize) {
+    let waker = bot.waker();
+    store.outbox_push("telegram:test", &bulk_copies(server, first, n), None, chrono::Utc::now()).await.unwrap();
+    let running = run(bot);
+    waker.notify_one();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while server.sent_count() < 40 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let rosa = server.user(resident, "Rosa", Some("it"));
+    server.user_says(&rosa, "/help");
+    assert!(server.wait_confirmed(WAIT).await, "the update was handled");
+    let handled_at = server.sent_count();
+    server.nth_message(rosa.id, 1, WAIT).await.expect("Rosa is answered");
+    let answer = server.all_messages().iter().position(|m| m.chat == rosa.id).unwrap();
+    assert!(
+        answer <= handled_at + 3,
+        "at most the copies already on their way went ahead: answered at {answer}, {handled_at} sent when the reply was stored"
+    );
+    (running, answer)
+}
+
 #[tokio::test]
 async fn a_resident_writing_during_a_large_send_is_answered_ahead_of_the_remaining_copies() {
     let server = TestServer::start(TOKEN).await.unwrap();
     let (store, _dir) = sqlite_store().await;
     let (app, bot) = app_with_bot(store.clone(), &server, options(&server)).await;
-    let waker = bot.waker();
-    let copies: Vec<_> = (0..150)
-        .map(|i| {
-            let user = server.user(20_000 + i, "Vicino", Some("it"));
-            server.user_started(&user);
-            OutMessage {
-                target: Target { chat: user.id, thread: None },
-                html: "Avviso per tutti".into(),
-                keyboard: Vec::new(),
-                edit: None,
-                fallback: None,
-                document: None,
-                photo: None,
-                bulk: true,
-                copy: None,
-            }
-            .to_item()
-        })
-        .collect();
-    store.outbox_push("telegram:test", &copies, None, chrono::Utc::now()).await.unwrap();
-    let running = run(bot);
-    waker.notify_one();
-    // Once the send is under way, a resident writes.
-    let rosa = server.user(30_001, "Rosa", Some("it"));
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while server.sent_count() < 40 && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    server.user_says(&rosa, "/help");
-    assert!(server.wait_confirmed(WAIT).await, "the update was handled");
-    let handled_at = server.sent_count();
-    server.nth_message(rosa.id, 1, WAIT).await.expect("Rosa is answered");
-    let order = server.all_messages();
-    let answer = order.iter().position(|m| m.chat == rosa.id).unwrap();
-    assert!(answer < 150, "the answer went out while copies were still waiting (position {answer} of {})", order.len());
-    assert!(
-        answer <= handled_at + 3,
-        "at most the copies already on their way went ahead: answered at {answer}, {handled_at} sent when the reply was stored"
-    );
+    let (running, answer) = answer_during_send(&server, store.as_ref(), bot, 20_000, 150, 30_001).await;
+    assert!(answer < 150, "the answer went out while copies were still waiting (position {answer})");
     let deadline = tokio::time::Instant::now() + WAIT;
     while server.sent_count() < 151 && tokio::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     running.stop().await;
     assert_eq!(server.sent_count(), 151, "every copy and the answer, each once");
+    no_violations(&server);
+    drop(app);
+}
+
+#[tokio::test]
+async fn a_reply_goes_ahead_even_when_more_copies_wait_than_the_sender_holds_in_memory() {
+    let server = TestServer::start(TOKEN).await.unwrap();
+    let (store, _dir) = sqlite_store().await;
+    let (app, bot) = app_with_bot(store.clone(), &server, options(&server)).await;
+    // More copies than the sender holds at once (5,000): the rest wait in the store.
+    let (running, _) = answer_during_send(&server, store.as_ref(), bot, 40_000, 6_500, 30_002).await;
+    running.stop().await;
     no_violations(&server);
     drop(app);
 }

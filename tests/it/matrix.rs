@@ -892,6 +892,51 @@ async fn a_matrix_copy_is_recorded_with_its_event_id_and_a_correction_replaces_t
 }
 
 #[tokio::test]
+async fn residents_who_invited_the_bot_at_the_same_moment_each_get_the_announcement_in_the_chat_they_opened() {
+    use vicinato::domain::{Account, CopyState, Lang, Network, TerritoryId};
+    let Some(hs) = shared() else { return };
+    let (store, _db) = sqlite_store().await;
+    let now = saturday_morning();
+    let (mut app, _clock) = spawn_app(store.clone(), now, Options::default()).await;
+    let account = bot_account(hs).await;
+    let (courier, bot) = connect_bot(hs, &account, app.engine.clone(), 100).await;
+    app.add_courier(Arc::new(courier));
+    // Twelve residents open a direct chat with the bot at once; none of them writes in it.
+    let bot_user = account.user.as_str();
+    let opened = futures::future::join_all((0..12).map(|i| async move {
+        let name = unique(&format!("invites{i}x"));
+        let token = hs.register(&name, PASSWORD).await.unwrap();
+        let room = hs.open_direct_chat(&token, bot_user).await.unwrap();
+        (hs.user_id(&name), token, room)
+    }))
+    .await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    for (user, token, room) in &opened {
+        while !hs.joined_members(token, room).await.unwrap().iter().any(|m| m == bot_user) {
+            assert!(tokio::time::Instant::now() < deadline, "the bot never joined {room}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut p = store.person_for_account(&Account::new(Network::Matrix, user.clone()), "x", now).await.unwrap();
+        p.home = Some(TerritoryId::new("centocelle"));
+        p.language = Some(Lang::It);
+        store.save_profile(&p).await.unwrap();
+    }
+    // The bot's next sync brings the rooms it joined into its own state.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    let id = announce_to_centocelle(&app, "Mercato rionale domenica").await;
+    let all = copies_settled(store.as_ref(), id).await;
+    for (user, token, room) in &opened {
+        let copy = all.iter().find(|c| &c.chat == user).expect("a copy for every resident");
+        assert_eq!(copy.state, CopyState::Sent, "{copy:?}");
+        assert_eq!(copy.room.as_deref(), Some(room.as_str()), "{user} reads it in the chat they opened, not a new one");
+        let got = hs.messages_from(token, room, bot_user, 20).await.unwrap();
+        assert_eq!(got.iter().filter(|b| b.contains("Mercato rionale domenica")).count(), 1, "{got:?}");
+    }
+    bot.stop().await;
+}
+
+#[tokio::test]
 async fn under_a_low_rate_limit_every_matrix_copy_arrives_once_after_the_homeserver_asked_to_wait() {
     use vicinato::domain::CopyState;
     // Three messages at once, then one a second: six copies at once must meet the limit.

@@ -48,6 +48,7 @@ fn group(chat: &str, who: &str, text: &str) -> Inbound {
         reply_to: None,
         message_id: Some("90".into()),
         forwarded: false,
+        media: None,
     }
 }
 
@@ -834,6 +835,36 @@ mod on_telegram {
         w.clock.advance(chrono::Duration::minutes(10));
         assert_eq!(w.app.scheduler.run_due(w.clock.now()).await.unwrap().ran, 1);
         assert_eq!(w.server.member_status(&group, &ada), MemberStatus::Member);
+        w.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_newcomers_forwarded_photo_is_held_shown_to_the_moderator_and_posted_again_with_its_photo_when_released()
+    {
+        let w = world().await;
+        let (group, _, moderator) = area(&w).await;
+        let bea = w.server.user(4, "Bea", Some("it"));
+        w.server.user_started(&bea);
+        w.server.user_started(&moderator);
+        w.server.user_posts_in(&moderator, &group, "/protect links on");
+        assert!(w.nth(group.id, 2).await.text.contains("trattenuti per un moderatore: attiva"));
+        let (forwarded, file) = w.server.user_forwards_photo_in(&bea, &group, "guardate che <b>affare</b>");
+        let held = w.nth(moderator.id, 1).await;
+        assert!(held.text.contains("Messaggio trattenuto") && held.html.contains("&lt;b&gt;affare"), "{}", held.html);
+        let photo = w.nth(moderator.id, 2).await;
+        assert_eq!(photo.media, Some(("photo".to_owned(), file.clone())), "the moderator sees the photo itself");
+        assert!(w.server.deleted(&group, forwarded), "the forward is out of the group");
+        assert!(w.nth(bea.id, 1).await.text.contains("lo vede prima un moderatore"));
+        w.server.press(&moderator, &held, &held.button("Pubblica").unwrap());
+        let posted = w.nth(group.id, 3).await;
+        assert!(
+            posted.text.contains("Messaggio di Bea, approvato") && posted.text.contains("affare"),
+            "{}",
+            posted.text
+        );
+        let again = w.nth(group.id, 4).await;
+        assert_eq!(again.media, Some(("photo".to_owned(), file)), "the photo goes back to the group with its text");
+        assert!(w.server.violations().is_empty(), "{:?}", w.server.violations());
         w.stop().await;
     }
 }

@@ -319,17 +319,8 @@ async fn a_person_who_blocked_the_bot_is_marked_unreachable_and_not_retried() {
     w.server.user_says(&tina, "/start");
     nth(&w.server, tina.id, 1).await;
     w.server.block(&tina);
-    let announcement = OutMessage {
-        target: Target { chat: tina.id, thread: None },
-        html: "Avviso: la Casa è chiusa lunedì.".into(),
-        keyboard: Vec::new(),
-        edit: None,
-        fallback: None,
-        document: None,
-        photo: None,
-        bulk: false,
-        copy: None,
-    };
+    let announcement =
+        OutMessage::text(Target { chat: tina.id, thread: None }, "Avviso: la Casa è chiusa lunedì.".into());
     w.store.outbox_push("telegram:test", &[announcement.to_item()], None, chrono::Utc::now()).await.unwrap();
     bot.waker.notify_one();
     let account = Account::new(Network::Telegram, tina.id.to_string());

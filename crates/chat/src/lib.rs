@@ -144,6 +144,9 @@ pub struct Inbound {
     pub message_id: Option<String>,
     /// Forwarded from elsewhere (a room's protections may hold a newcomer's).
     pub forwarded: bool,
+    /// The photo, video or file it carries, where the network can send it again by reference
+    /// (a held message released by a moderator is posted with it).
+    pub media: Option<vicinato_domain::rooms::Media>,
 }
 
 /// A message replied to: who wrote it, its id on the network, and its text.
@@ -173,6 +176,7 @@ impl Inbound {
             reply_to: None,
             message_id: None,
             forwarded: false,
+            media: None,
         }
     }
 }
@@ -239,6 +243,9 @@ pub enum Block {
     File(Attachment),
     /// A chart, drawn as an image in the reader's language when the reply is rendered.
     Chart(chart::Chart),
+    /// A photo, video or file the network keeps (a held message's, posted again), sent after
+    /// the text where the network knows it; elsewhere nothing.
+    Media(vicinato_domain::rooms::Media),
 }
 
 /// A file a reply carries: its name, media type and contents. Kept small (a calendar).

@@ -7,6 +7,7 @@ use crate::directory::cards::{CardLine, times_text};
 use crate::i18n::{I18n, Msg};
 use serde::Serialize;
 use vicinato_domain::Lang;
+use vicinato_domain::rooms::Media;
 
 /// A block of text: a card has a title; a plain message has none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,6 +38,9 @@ pub struct Rendered {
     /// Charts drawn, sent after the text (and before the files), in order.
     #[serde(skip)]
     pub images: Vec<Image>,
+    /// Photos, videos and files the network keeps, sent after the text, in order.
+    #[serde(skip)]
+    pub media: Vec<Media>,
 }
 
 impl Rendered {
@@ -87,12 +91,22 @@ fn render_in(i18n: &I18n, lang: Lang, reply: &Reply) -> Rendered {
             _ => None,
         })
         .collect();
+    let media = reply
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Media(m) => Some(m.clone()),
+            _ => None,
+        })
+        .collect();
     let blocks = reply
         .blocks
         .iter()
-        .filter(|b| !matches!(b, Block::File(_) | Block::Chart(_)))
+        .filter(|b| !matches!(b, Block::File(_) | Block::Chart(_) | Block::Media(_)))
         .map(|b| match b {
-            Block::File(_) | Block::Chart(_) => unreachable!("files and charts were taken out above"),
+            Block::File(_) | Block::Chart(_) | Block::Media(_) => {
+                unreachable!("files, charts and media were taken out above")
+            }
             Block::Say(m) => RenderedBlock { title: None, lines: vec![i18n.render(lang, m)], verbatim: false },
             Block::Data(text) => RenderedBlock { title: None, lines: vec![text.clone()], verbatim: true },
             Block::Card(card) => RenderedBlock {
@@ -150,7 +164,7 @@ fn render_in(i18n: &I18n, lang: Lang, reply: &Reply) -> Rendered {
             payload: b.payload.clone(),
         })
         .collect();
-    Rendered { blocks, buttons, visibility: reply.visibility, update: reply.update, files, images }
+    Rendered { blocks, buttons, visibility: reply.visibility, update: reply.update, files, images, media }
 }
 
 /// Consecutive replies for the same audience become one message, the buttons going with the
@@ -168,6 +182,7 @@ pub fn merge(rendered: Vec<Rendered>) -> Vec<Rendered> {
             prev.buttons = r.buttons;
             prev.files.extend(r.files);
             prev.images.extend(r.images);
+            prev.media.extend(r.media);
             continue;
         }
         out.push(r);

@@ -263,6 +263,39 @@ impl CaseKind {
     }
 }
 
+/// A photo, video or file a member posted, as the network keeps it (Telegram's `file_id`, which
+/// the same bot may send again in any chat without downloading it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Media {
+    pub kind: MediaKind,
+    pub file_id: String,
+}
+
+/// What kind of file a [`Media`] is: each is sent again by its own call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaKind {
+    Photo,
+    Video,
+    Animation,
+    Document,
+    Audio,
+    Voice,
+}
+
+impl MediaKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Photo => "photo",
+            Self::Video => "video",
+            Self::Animation => "animation",
+            Self::Document => "document",
+            Self::Audio => "audio",
+            Self::Voice => "voice",
+        }
+    }
+}
+
 /// How a case was closed: by whom (`None`: Vicinato), what was done, when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Closed {
@@ -299,6 +332,9 @@ pub struct Case {
     pub acted_by: Option<PersonId>,
     /// A join request: how many questions were answered yes.
     pub answered: u32,
+    /// A held message's photo, video or file, posted again when it is released.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<Media>,
     pub at: DateTime<Utc>,
     pub closed: Option<Closed>,
 }

@@ -26,6 +26,7 @@ pub struct MatrixCourier {
     pub(super) channel: String,
     pub(super) key: String,
     pub(super) wake: Arc<Notify>,
+    pub(super) direct: Arc<super::direct::DirectChats>,
     pub(super) moderator: super::rooms::Moderator,
 }
 
@@ -33,12 +34,7 @@ impl MatrixCourier {
     /// The person's direct chat with the bot, opened when there is none.
     async fn direct_room(&self, user_id: &str) -> anyhow::Result<matrix_sdk::Room> {
         let user = UserId::parse(user_id).with_context(|| format!("`{user_id}` is no Matrix user id"))?;
-        Ok(match self.client.get_dm_room(&user) {
-            Some(room) => room,
-            None => {
-                self.client.create_dm(&user).await.with_context(|| format!("cannot open a direct chat with {user}"))?
-            }
-        })
+        self.direct.find(&self.client, self.engine.store().as_ref(), &user).await
     }
 
     /// A copy's text as one message for its room (a copy has no buttons), carrying the copy.

@@ -10,6 +10,7 @@
 //! the bot has just joined, messages from before its join are skipped.
 
 pub mod courier;
+mod direct;
 pub mod outbound;
 pub mod rooms;
 pub mod sender;
@@ -94,6 +95,8 @@ pub struct MatrixBot {
     /// A test's failpoint: handling panics for the messages it picks.
     failpoint: Option<Failpoint>,
     stats: Arc<sender::MatrixStats>,
+    /// The direct chat of each person, as far as the bot knows.
+    direct: Arc<direct::DirectChats>,
 }
 
 type Failpoint = Arc<dyn Fn(&Inbound) -> bool + Send + Sync>;
@@ -185,6 +188,7 @@ impl MatrixBot {
             options,
             wake: Arc::new(Notify::new()),
             room_lock: Arc::new(tokio::sync::Mutex::new(())),
+            direct: Arc::default(),
             failpoint: None,
             stats: Arc::default(),
         })
@@ -429,6 +433,14 @@ impl MatrixBot {
                 }
             }
         }
+        // A person writing in a room they share with the bot alone: their direct chat.
+        if direct && joined == 2 {
+            for incoming in &found {
+                if let Ok(user) = UserId::parse(&incoming.inbound.sender_id) {
+                    self.direct.note(&user, room.room_id());
+                }
+            }
+        }
         found
     }
 
@@ -476,6 +488,7 @@ impl MatrixBot {
                         reply_to: None,
                         message_id: None,
                         forwarded: false,
+                        media: None,
                     },
                     room: dm_id,
                     thread: None,
@@ -536,6 +549,7 @@ impl MatrixBot {
                         reply_to,
                         message_id: Some(m.event_id.to_string()),
                         forwarded: false,
+                        media: None,
                     },
                     room: room.room_id().to_owned(),
                     thread,
@@ -608,6 +622,7 @@ impl MatrixBot {
             channel: self.channel.clone(),
             key: self.options.key.clone(),
             wake: self.wake.clone(),
+            direct: self.direct.clone(),
             moderator: rooms::Moderator {
                 client: self.client.clone(),
                 engine: self.engine.clone(),
@@ -725,10 +740,7 @@ impl MatrixBot {
     /// The direct chat with a person, created (and the person invited) when there is none.
     async fn direct_room_with(&self, user: &str) -> Option<String> {
         let user = UserId::parse(user).ok()?;
-        if let Some(room) = self.client.get_dm_room(&user) {
-            return Some(room.room_id().to_string());
-        }
-        match self.client.create_dm(&user).await {
+        match self.direct.find(&self.client, self.engine.store().as_ref(), &user).await {
             Ok(room) => Some(room.room_id().to_string()),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot open a direct chat");

@@ -178,6 +178,7 @@ mod tests {
             update: false,
             files: Vec::new(),
             images: Vec::new(),
+            media: Vec::new(),
         }
     }
 

@@ -6,6 +6,7 @@
 
 use teloxide::types::{CallbackQuery, ChatJoinRequest, Message, MessageEntityKind, Update, UpdateKind, User};
 use vicinato_chat::{Body, ChatKind, Inbound, Replied};
+use vicinato_domain::rooms::{Media, MediaKind};
 use vicinato_domain::{Lang, Network};
 
 /// Where replies to an update go.
@@ -69,6 +70,7 @@ fn from_join_request(r: &ChatJoinRequest) -> Option<Incoming> {
             reply_to: None,
             message_id: None,
             forwarded: false,
+            media: None,
         },
         target: Target { chat: r.user_chat_id.0, thread: None },
         press: None,
@@ -126,10 +128,32 @@ fn from_message(m: &Message, me: &BotIdentity) -> Option<Incoming> {
             reply_to: m.reply_to_message().and_then(replied),
             message_id: Some(m.id.0.to_string()),
             forwarded: m.forward_origin().is_some(),
+            media: media_of(m),
         },
         target: Target { chat: m.chat.id.0, thread },
         press: None,
     })
+}
+
+/// The photo (its largest size), video, animation, file, audio or voice note a message
+/// carries, by the `file_id` this bot may send again.
+fn media_of(m: &Message) -> Option<Media> {
+    let (kind, id) = if let Some(sizes) = m.photo() {
+        (MediaKind::Photo, &sizes.iter().max_by_key(|p| u64::from(p.width) * u64::from(p.height))?.file.id)
+    } else if let Some(a) = m.animation() {
+        (MediaKind::Animation, &a.file.id)
+    } else if let Some(v) = m.video() {
+        (MediaKind::Video, &v.file.id)
+    } else if let Some(d) = m.document() {
+        (MediaKind::Document, &d.file.id)
+    } else if let Some(a) = m.audio() {
+        (MediaKind::Audio, &a.file.id)
+    } else if let Some(v) = m.voice() {
+        (MediaKind::Voice, &v.file.id)
+    } else {
+        return None;
+    };
+    Some(Media { kind, file_id: id.0.clone() })
 }
 
 /// The message a message replies to, with its sender (none for a channel's post).
@@ -202,6 +226,7 @@ fn from_callback(q: &CallbackQuery) -> Option<Incoming> {
             reply_to: None,
             message_id: None,
             forwarded: false,
+            media: None,
         },
         target: Target { chat, thread },
         press: Some(Press { query_id: q.id.0.clone(), message }),

@@ -10,6 +10,7 @@ use super::inbound::{Press, Target};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use vicinato_chat::{Engine, Outcome, RenderedButton, Visibility};
+use vicinato_domain::rooms::Media;
 use vicinato_store::{NewOutboxItem, Store, StoreError};
 use vicinato_transport::OutFile;
 
@@ -39,6 +40,10 @@ pub struct OutMessage {
     /// Sent as a photo (`sendPhoto`) instead of a text message: a chart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo: Option<OutPhoto>,
+    /// Sent as the photo, video or file Telegram keeps under this `file_id` (`sendPhoto`,
+    /// `sendVideo`, … by reference) instead of a text message: a held message released.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<Media>,
     /// Bulk traffic (announcement copies): it goes only with what replies leave of
     /// Telegram's budget, and is never sent twice (see the sender).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -79,6 +84,22 @@ impl OutPhoto {
 pub use vicinato_transport::CopyRef;
 
 impl OutMessage {
+    /// A text message (HTML) to a chat, with nothing else.
+    pub fn text(target: Target, html: String) -> Self {
+        Self {
+            target,
+            html,
+            keyboard: Vec::new(),
+            edit: None,
+            fallback: None,
+            document: None,
+            photo: None,
+            media: None,
+            bulk: false,
+            copy: None,
+        }
+    }
+
     pub fn to_item(&self) -> NewOutboxItem {
         NewOutboxItem {
             chat: self.target.chat.to_string(),
@@ -180,56 +201,20 @@ pub async fn compose(
             };
             let fallback = private.then(|| {
                 let note = engine.i18n().say(outcome.lang, "telegram-private-unreachable");
-                Box::new(OutMessage {
-                    target,
-                    html: html::escape(&note),
-                    keyboard: Vec::new(),
-                    edit: None,
-                    fallback: None,
-                    document: None,
-                    photo: None,
-                    bulk: false,
-                    copy: None,
-                })
+                Box::new(OutMessage::text(target, html::escape(&note)))
             });
             messages.push(OutMessage {
-                target: to,
-                html: text,
                 keyboard: if i == last { keys.clone() } else { Vec::new() },
                 edit,
                 fallback,
-                document: None,
-                photo: None,
-                bulk: false,
-                copy: None,
+                ..OutMessage::text(to, text)
             });
         }
-        for image in &r.images {
-            messages.push(OutMessage {
-                target: to,
-                html: String::new(),
-                keyboard: Vec::new(),
-                edit: None,
-                fallback: None,
-                document: None,
-                photo: Some(OutPhoto::of(image)),
-                bulk: false,
-                copy: None,
-            });
-        }
-        for file in &r.files {
-            messages.push(OutMessage {
-                target: to,
-                html: String::new(),
-                keyboard: Vec::new(),
-                edit: None,
-                fallback: None,
-                document: Some(OutFile::of(file)),
-                photo: None,
-                bulk: false,
-                copy: None,
-            });
-        }
+        // After the text: charts as photos, then kept media, then files.
+        let attached = OutMessage::text(to, String::new());
+        messages.extend(r.images.iter().map(|i| OutMessage { photo: Some(OutPhoto::of(i)), ..attached.clone() }));
+        messages.extend(r.media.iter().map(|m| OutMessage { media: Some(m.clone()), ..attached.clone() }));
+        messages.extend(r.files.iter().map(|f| OutMessage { document: Some(OutFile::of(f)), ..attached.clone() }));
     }
     messages
 }
@@ -256,6 +241,7 @@ mod tests {
             update: false,
             files: Vec::new(),
             images: Vec::new(),
+            media: Vec::new(),
         };
         let merged = vicinato_chat::render::merge(vec![r("a", 0), r("b", 2), r("c", 0)]);
         assert_eq!(merged.len(), 2);
@@ -266,15 +252,9 @@ mod tests {
     #[test]
     fn a_message_survives_the_outbox_round_trip() {
         let m = OutMessage {
-            target: Target { chat: -100, thread: Some(4) },
-            html: "<b>x</b>".into(),
             keyboard: vec![vec![("Avanti".into(), "page:2".into())]],
             edit: Some(9),
-            fallback: None,
-            document: None,
-            photo: None,
-            bulk: false,
-            copy: None,
+            ..OutMessage::text(Target { chat: -100, thread: Some(4) }, "<b>x</b>".into())
         };
         let item = m.to_item();
         assert_eq!(item.chat, "-100");

@@ -290,6 +290,24 @@ impl Api {
                 Err(e) => classify(&e),
             };
         }
+        if let Some(media) = &m.media {
+            // By reference: the `file_id` Telegram gave this bot, no upload.
+            use vicinato_domain::rooms::MediaKind;
+            let method = match media.kind {
+                MediaKind::Photo => "sendPhoto",
+                MediaKind::Video => "sendVideo",
+                MediaKind::Animation => "sendAnimation",
+                MediaKind::Document => "sendDocument",
+                MediaKind::Audio => "sendAudio",
+                MediaKind::Voice => "sendVoice",
+            };
+            let mut body = json!({"chat_id": m.target.chat});
+            body[media.kind.as_str()] = json!(media.file_id);
+            if let Some(t) = m.target.thread {
+                body["message_thread_id"] = json!(t);
+            }
+            return self.call(method, &body).await;
+        }
         let mut body = json!({"chat_id": m.target.chat, "text": m.html, "parse_mode": "HTML"});
         if !m.keyboard.is_empty() {
             let rows: Vec<Value> = m
@@ -470,6 +488,33 @@ impl Lanes {
     }
 }
 
+/// Outbox rows read at most at once.
+const PAGE: i64 = 1_000;
+/// Messages held in memory at most, replies aside: past it, bulk messages wait in the store
+/// and replies are still taken in as they come (a large send never keeps a reply waiting).
+const HELD: usize = 5_000;
+
+/// How far the sender has read its outbox.
+#[derive(Debug, Default)]
+struct Reading {
+    /// Every row up to this id has been read once: taken in, or left behind.
+    seen: i64,
+    /// The first bulk message left behind for lack of room (every later bulk row up to `seen`
+    /// was left too); `None` when none waits.
+    skipped: Option<i64>,
+}
+
+/// Whether an outbox row is bulk traffic (an unreadable one counts as a reply, so it is taken
+/// in and set aside at once).
+fn is_bulk(item: &OutboxItem) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Lane {
+        #[serde(default)]
+        bulk: bool,
+    }
+    serde_json::from_str::<Lane>(&item.payload).is_ok_and(|l| l.bulk)
+}
+
 /// How a flight ended.
 type Flight = (i64, Queued, Verdict);
 
@@ -508,28 +553,24 @@ impl Sender {
         };
         let api = Api::new(self.bot.clone());
         let mut record_at = Instant::now();
-        let mut last_id = 0i64;
+        let mut reading = Reading::default();
         let mut reload = true;
         let mut flights: JoinSet<Flight> = JoinSet::new();
         loop {
             if *stop.borrow() {
                 break;
             }
-            if reload && lanes.loaded < 5_000 {
-                match self.store.outbox_pending(&self.channel, last_id, 1_000).await {
-                    Ok(items) => {
-                        reload = items.len() == 1_000;
-                        for item in items {
-                            last_id = last_id.max(item.id);
-                            self.load(&mut lanes, item).await;
-                        }
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cannot read the outbox; trying again shortly");
-                        tokio::time::sleep(Duration::from_millis(500)).await;
-                        continue;
-                    }
-                }
+            let read = if reload {
+                self.read_new(&mut lanes, &mut reading).await.map(|more| reload = more)
+            } else if reading.skipped.is_some() && lanes.loaded + PAGE as usize <= HELD {
+                self.read_skipped(&mut lanes, &mut reading).await.map(|new| reload |= new)
+            } else {
+                Ok(())
+            };
+            if let Err(e) = read {
+                tracing::warn!(error = %e, "cannot read the outbox; trying again shortly");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                continue;
             }
             let now = Instant::now();
             let (reply_at, bulk_at) = if flights.len() < max_in_flight {
@@ -567,7 +608,7 @@ impl Sender {
                     // Replies first: a bulk message goes only when no reply may go now.
                     let now = Instant::now();
                     let lane = if reply_at.is_some_and(|r| r <= now) { Lane::Reply } else { Lane::Bulk };
-                    self.dispatch(&mut lanes, lane, &api, paid.is_some(), &mut flights);
+                    self.dispatch(&mut lanes, lane, &api, paid.is_some(), &mut flights).await;
                 }
             }
         }
@@ -585,6 +626,51 @@ impl Sender {
             // marked, and recorded as unconfirmed instead.
             tracing::error!(left = lanes.unrecorded.len(), "delivered messages still in the outbox at stop");
         }
+    }
+
+    /// Reads the outbox rows written since the last read: every reply is taken in at once,
+    /// bulk messages only while fewer than [`HELD`] messages are in memory and none was left
+    /// behind before them (so they keep their order). `true` when a full page was read.
+    async fn read_new(&self, lanes: &mut Lanes, reading: &mut Reading) -> Result<bool, vicinato_store::StoreError> {
+        let items = self.store.outbox_pending(&self.channel, reading.seen, PAGE).await?;
+        let full = items.len() == PAGE as usize;
+        for item in items {
+            reading.seen = reading.seen.max(item.id);
+            if is_bulk(&item) && (reading.skipped.is_some() || lanes.loaded >= HELD) {
+                reading.skipped.get_or_insert(item.id);
+                continue;
+            }
+            self.load(lanes, item).await;
+        }
+        Ok(full)
+    }
+
+    /// Takes in the bulk messages left behind, in order, now that there is room for a page;
+    /// the replies among them were taken in when first read. `true` when rows newer than the
+    /// last read were met (they are read as new).
+    async fn read_skipped(&self, lanes: &mut Lanes, reading: &mut Reading) -> Result<bool, vicinato_store::StoreError> {
+        let Some(from) = reading.skipped.take() else { return Ok(false) };
+        let items = self.store.outbox_pending(&self.channel, from - 1, PAGE).await?;
+        let full = items.len() == PAGE as usize;
+        let mut last = from - 1;
+        for item in items {
+            if item.id > reading.seen {
+                return Ok(true);
+            }
+            last = item.id;
+            if !is_bulk(&item) {
+                continue;
+            }
+            if lanes.loaded >= HELD {
+                reading.skipped = Some(item.id);
+                return Ok(false);
+            }
+            self.load(lanes, item).await;
+        }
+        if full && last < reading.seen {
+            reading.skipped = Some(last + 1);
+        }
+        Ok(false)
     }
 
     /// Takes one message from the outbox into its chat's queue; a bulk message found marked
@@ -623,8 +709,12 @@ impl Sender {
         lanes.schedule(chat);
     }
 
-    /// Starts the request of the next message of a lane, if it is still ready.
-    fn dispatch(&self, lanes: &mut Lanes, lane: Lane, api: &Api, paid: bool, flights: &mut JoinSet<Flight>) {
+    /// Starts the request of the next message of a lane, if it is still ready. A bulk message
+    /// is marked as on its way first, and only then takes its place in the budget: the place is
+    /// counted when the request leaves, however long the store took to mark it. (Counted when
+    /// the mark began, a slow mark let sends of two windows arrive within one second, and
+    /// Telegram refused some of a large send.)
+    async fn dispatch(&self, lanes: &mut Lanes, lane: Lane, api: &Api, paid: bool, flights: &mut JoinSet<Flight>) {
         let heap = match lane {
             Lane::Reply => &mut lanes.replies,
             Lane::Bulk => &mut lanes.bulk,
@@ -636,6 +726,18 @@ impl Sender {
         });
         let Some(queued) = queued else { return };
         lanes.busy.insert(chat);
+        if queued.message.bulk {
+            let unmarked = match self.store.outbox_sending(queued.item.id, chrono::Utc::now()).await {
+                Ok(true) => None,
+                Ok(false) => Some(Verdict::Withdrawn),
+                // Not marked, so not sent: it waits for the store like any failure.
+                Err(e) => Some(Verdict::Transient(format!("cannot mark the message as on its way: {e}"))),
+            };
+            if let Some(verdict) = unmarked {
+                flights.spawn(async move { (chat, queued, verdict) });
+                return;
+            }
+        }
         let now = Instant::now();
         let paid_send = paid && lane == Lane::Bulk && queued.message.edit.is_none();
         match (&mut lanes.paid, paid_send) {
@@ -648,22 +750,7 @@ impl Sender {
             }
         }
         let api = api.clone();
-        let store = self.store.clone();
         flights.spawn(async move {
-            if queued.message.bulk {
-                match store.outbox_sending(queued.item.id, chrono::Utc::now()).await {
-                    Ok(true) => {}
-                    Ok(false) => return (chat, queued, Verdict::Withdrawn),
-                    // Not marked, so not sent: it waits for the store like any failure.
-                    Err(e) => {
-                        return (
-                            chat,
-                            queued,
-                            Verdict::Transient(format!("cannot mark the message as on its way: {e}")),
-                        );
-                    }
-                }
-            }
             let verdict = api.deliver(&queued.message, paid_send).await;
             (chat, queued, verdict)
         });

@@ -145,6 +145,9 @@ pub struct SentMessage {
     pub document: Option<SentDocument>,
     /// A photo (`sendPhoto`) instead of text.
     pub photo: Option<SentPhoto>,
+    /// A file sent by reference (`sendPhoto`, `sendVideo`, … with a `file_id`): its kind
+    /// (`photo`, `video`, …) and id.
+    pub media: Option<(String, String)>,
 }
 
 /// A photo the bot sent: the image as uploaded, its size as its header gives it, the caption.
@@ -256,6 +259,8 @@ struct Inner {
     commands: Vec<Menu>,
     /// Users' messages in groups, by (chat, message id), for replies to quote.
     user_messages: HashMap<(i64, i64), Value>,
+    /// The `file_id`s of files users sent, which the bot may send again by reference.
+    files: HashSet<String>,
     deleted: HashSet<(i64, i64)>,
     members: HashMap<(i64, i64), MemberStatus>,
     bot_rights: HashMap<i64, BotRights>,
@@ -401,7 +406,17 @@ fn too_many(retry_after: u32) -> Response {
 }
 
 /// Methods that send a message and count against the limits.
-const SENDING: [&str; 5] = ["sendmessage", "senddocument", "sendphoto", "copymessage", "forwardmessage"];
+const SENDING: [&str; 9] = [
+    "sendmessage",
+    "senddocument",
+    "sendphoto",
+    "sendvideo",
+    "sendanimation",
+    "sendaudio",
+    "sendvoice",
+    "copymessage",
+    "forwardmessage",
+];
 
 /// Checks Telegram HTML: known tags, balanced, entities well formed. Returns the visible text
 /// or Telegram's error description.
@@ -551,7 +566,13 @@ impl Shared {
                     v["caption"] = json!(p.caption);
                 }
             }
-            (None, None) => v["text"] = json!(m.text),
+            (None, None) => match &m.media {
+                Some((kind, id)) => {
+                    let file = json!({"file_id": id, "file_unique_id": format!("u-{id}"), "width": 1, "height": 1});
+                    v[kind.as_str()] = if kind == "photo" { json!([file]) } else { file };
+                }
+                None => v["text"] = json!(m.text),
+            },
         }
         if let Some(t) = m.thread {
             v["message_thread_id"] = json!(t);
@@ -926,7 +947,7 @@ impl Shared {
             mime: file["content_type"].as_str().unwrap_or("application/octet-stream").to_owned(),
             content: content.to_owned(),
         };
-        self.record(inner, chat, body, (String::new(), String::new(), keyboard), (Some(document), None))
+        self.record(inner, chat, body, (String::new(), String::new(), keyboard), (Some(document), None, None))
     }
 
     /// `sendPhoto` with an uploaded image: the chat checks and limits of a message, and
@@ -979,7 +1000,28 @@ impl Shared {
         };
         let name = file["filename"].as_str().unwrap_or("photo").to_owned();
         let photo = SentPhoto { name, bytes, width, height, caption };
-        self.record(inner, chat, body, (String::new(), String::new(), keyboard), (None, Some(photo)))
+        self.record(inner, chat, body, (String::new(), String::new(), keyboard), (None, Some(photo), None))
+    }
+
+    /// `sendPhoto`, `sendVideo`, `sendAnimation`, `sendDocument`, `sendAudio` or `sendVoice`
+    /// with the `file_id` of a file a user sent: the chat checks and limits of a message, and
+    /// Telegram's refusal of an id it never gave.
+    fn send_by_reference(&self, body: &Value, kind: &str) -> Response {
+        let Some(chat) = Self::chat_of(body) else { return err(400, "Bad Request: chat_id is empty") };
+        let inner = self.lock();
+        if let Some(refused) = Self::unwritable(&inner, chat) {
+            return refused;
+        }
+        let Some(id) = body[kind].as_str().filter(|id| inner.files.contains(*id)) else {
+            return err(400, "Bad Request: wrong file identifier/HTTP URL specified");
+        };
+        let media = Some((kind.to_owned(), id.to_owned()));
+        self.record(inner, chat, body, (String::new(), String::new(), Vec::new()), (None, None, media))
+    }
+
+    /// Whether a `sendPhoto` or `sendDocument` names a file by reference rather than uploading it.
+    fn by_reference(body: &Value, kind: &str) -> bool {
+        body[kind].as_str().is_some_and(|v| !v.starts_with("attach://"))
     }
 
     /// Admits a send against the limits, keeps the message and answers with it.
@@ -989,7 +1031,7 @@ impl Shared {
         chat: i64,
         body: &Value,
         (html, text, keyboard): (String, String, Keyboard),
-        (document, photo): (Option<SentDocument>, Option<SentPhoto>),
+        (document, photo, media): (Option<SentDocument>, Option<SentPhoto>, Option<(String, String)>),
     ) -> Response {
         let paid = body["allow_paid_broadcast"].as_bool() == Some(true);
         if paid {
@@ -1009,6 +1051,7 @@ impl Shared {
             edits: 0,
             document,
             photo,
+            media,
         };
         let v = self.message_json(&inner, &m);
         inner.messages.push(m);
@@ -1027,7 +1070,7 @@ impl Shared {
             Ok(c) => c,
             Err((code, description)) => return err(code, &description),
         };
-        self.record(inner, chat, body, content, (None, None))
+        self.record(inner, chat, body, content, (None, None, None))
     }
 
     fn edit_message_text(&self, body: &Value) -> Response {
@@ -1379,8 +1422,14 @@ async fn take(shared: &Arc<Shared>, headers: &HeaderMap, uri: &Uri, body: Bytes)
         "setwebhook" => shared.set_webhook(&body),
         "getupdates" => shared.get_updates(&body).await,
         "sendmessage" => shared.send_message(&body),
+        "senddocument" if Shared::by_reference(&body, "document") => shared.send_by_reference(&body, "document"),
+        "sendphoto" if Shared::by_reference(&body, "photo") => shared.send_by_reference(&body, "photo"),
         "senddocument" => shared.send_document(&body),
         "sendphoto" => shared.send_photo(&body),
+        "sendvideo" => shared.send_by_reference(&body, "video"),
+        "sendanimation" => shared.send_by_reference(&body, "animation"),
+        "sendaudio" => shared.send_by_reference(&body, "audio"),
+        "sendvoice" => shared.send_by_reference(&body, "voice"),
         "editmessagetext" => shared.edit_message_text(&body),
         "answercallbackquery" => shared.answer_callback_query(&body),
         "getchatmember" => shared.get_chat_member(&body),
@@ -1556,6 +1605,34 @@ impl TestServer {
     /// user becomes a member of the group.
     pub fn user_posts_in(&self, user: &User, group: &Group, text: &str) -> i64 {
         self.user_replies_in(user, group, text, None)
+    }
+
+    /// The user forwards a photo into a group, with a caption, from another chat; returns the
+    /// message's id and the photo's `file_id` (which the bot may send again). The user becomes a
+    /// member of the group.
+    pub fn user_forwards_photo_in(&self, user: &User, group: &Group, caption: &str) -> (i64, String) {
+        let (id, file) = {
+            let mut inner = self.shared.lock();
+            inner.members.entry((group.id, user.id)).or_insert(MemberStatus::Member);
+            inner.next_message += 1;
+            let id = inner.next_message;
+            let file = format!("AgACAgQAAx-{id}");
+            inner.files.insert(file.clone());
+            let m = json!({
+                "message_id": id, "date": 1_700_000_000, "chat": self.shared.chat_json(&inner, group.id),
+                "from": Self::user_json(user), "caption": caption,
+                "forward_origin": {"type": "hidden_user", "sender_user_name": "Canale offerte", "date": 1_699_999_000},
+                "photo": [
+                    {"file_id": format!("{file}-small"), "file_unique_id": format!("s-{id}"), "width": 90, "height": 60},
+                    {"file_id": file, "file_unique_id": format!("l-{id}"), "width": 1280, "height": 853},
+                ],
+            });
+            inner.user_messages.insert((group.id, id), m.clone());
+            self.push_update(&mut inner, "message", m);
+            (id, file)
+        };
+        self.shared.news.notify_waiters();
+        (id, file)
     }
 
     /// The user writes in a group as a reply to the message `to` (a user's message there);

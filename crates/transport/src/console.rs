@@ -168,6 +168,7 @@ where
             reply_to: None,
             message_id: None,
             forwarded: false,
+            media: None,
         };
         let outcome = engine.handle(inbound).await;
         lang = outcome.lang;

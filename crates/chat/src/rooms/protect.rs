@@ -11,7 +11,7 @@ use super::moderate::carry_out_at;
 use super::place;
 use super::report::tell_recipients_at;
 use crate::i18n::Msg;
-use crate::{Body, Button, Engine, Inbound, Reply, Turn};
+use crate::{Block, Body, Button, Engine, Inbound, Reply, Turn};
 use chrono::{DateTime, Utc};
 use vicinato_core::rooms::Refusal;
 use vicinato_core::rooms::protect::{Arrived, decide_held, flood_mute, hold};
@@ -49,7 +49,8 @@ pub(crate) async fn inspect(engine: &Engine, inbound: &Inbound, now: DateTime<Ut
         _ => String::new(),
     };
     let forwarded = inbound.forwarded;
-    let arrived = Arrived { account, name, message_id, text, forwarded };
+    let media = inbound.media.clone();
+    let arrived = Arrived { account, name, message_id, text, forwarded, media };
     let Some(held) = hold(arrived, &room, &settings.protections, store, &tree, now).await? else {
         return Ok(false);
     };
@@ -60,20 +61,22 @@ pub(crate) async fn inspect(engine: &Engine, inbound: &Inbound, now: DateTime<Ut
     let territory = tree.get(&case.territory).map_or_else(|| case.territory.as_str().to_owned(), |t| t.name.clone());
     let quoted = if case.text.is_empty() { "—".to_owned() } else { case.text.clone() };
     let why = if forwarded { "rooms-held-forwarded" } else { "rooms-held-link" };
-    let note =
+    let mut note =
         Reply::say(Msg::new("rooms-held-new").text("territory", territory).text("member", case.subject_name.clone()))
             .then(Msg::new(why))
-            .then(Msg::new("rooms-report-quote").text("text", quoted))
-            .with_buttons(vec![
-                Button::msg(
-                    Msg::new("button-held-release"),
-                    RoomsButton::Held { release: true, key: case.key.clone() }.to_payload(),
-                ),
-                Button::msg(
-                    Msg::new("button-held-delete"),
-                    RoomsButton::Held { release: false, key: case.key.clone() }.to_payload(),
-                ),
-            ]);
+            .then(Msg::new("rooms-report-quote").text("text", quoted));
+    // The moderators see the photo or file itself, right after the note.
+    note.blocks.extend(case.media.clone().map(Block::Media));
+    let note = note.with_buttons(vec![
+        Button::msg(
+            Msg::new("button-held-release"),
+            RoomsButton::Held { release: true, key: case.key.clone() }.to_payload(),
+        ),
+        Button::msg(
+            Msg::new("button-held-delete"),
+            RoomsButton::Held { release: false, key: case.key.clone() }.to_payload(),
+        ),
+    ]);
     if tell_recipients_at(engine, now, &held.recipients, &note).await == 0 {
         tracing::warn!(territory = %case.territory, "a held message reached no moderator");
     }
@@ -116,6 +119,8 @@ pub(crate) async fn pressed(turn: &mut Turn<'_>, release: bool, key: &str) -> Re
         let quoted = if case.text.is_empty() { "—".to_owned() } else { case.text.clone() };
         let mut post = Reply::say(Msg::new("rooms-held-released-post").text("member", case.subject_name.clone()))
             .then(Msg::new("rooms-report-quote").text("text", quoted));
+        // The photo, video or file it carried goes back with it.
+        post.blocks.extend(case.media.clone().map(Block::Media));
         post.in_langs.clone_from(&settings.langs);
         let lang = settings.langs.first().copied().unwrap_or(turn.engine.settings().default_lang);
         if let Err(e) = turn.engine.couriers().post_in(case.network, &case.chat_id, lang, &post, turn.now).await {

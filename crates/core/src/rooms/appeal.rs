@@ -74,6 +74,7 @@ pub async fn appeal(
         sanction: Some(sanction.key.clone()),
         acted_by: sanction.by,
         answered: 0,
+        media: None,
         at: now,
         closed: None,
     };

@@ -140,6 +140,7 @@ pub async fn request(
         sanction: None,
         acted_by: None,
         answered: 0,
+        media: None,
         at: now,
         closed: None,
     };

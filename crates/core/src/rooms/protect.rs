@@ -19,8 +19,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use vicinato_domain::rooms::{
-    Case, CaseKind, FLOOD_MUTE_MINUTES, ModEntry, NEWCOMER_MESSAGES, Protections, Room, RoomAction, RoomActionKind,
-    SanctionKind, has_link,
+    Case, CaseKind, FLOOD_MUTE_MINUTES, Media, ModEntry, NEWCOMER_MESSAGES, Protections, Room, RoomAction,
+    RoomActionKind, SanctionKind, has_link,
 };
 use vicinato_domain::{Account, Network, Person, Role, TerritoryTree};
 use vicinato_store::{Store, StoreError};
@@ -121,6 +121,8 @@ pub struct Arrived {
     pub text: String,
     /// Forwarded from elsewhere, or media the bot cannot read.
     pub forwarded: bool,
+    /// The photo, video or file it carries, posted again if a moderator releases it.
+    pub media: Option<Media>,
 }
 
 /// A newcomer's message taken out of the room: the case, its deletion, who decides.
@@ -173,6 +175,7 @@ pub async fn hold(
         sanction: None,
         acted_by: None,
         answered: 0,
+        media: message.media.clone(),
         at: now,
         closed: None,
     };

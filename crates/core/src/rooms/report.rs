@@ -76,6 +76,7 @@ pub async fn report(
         sanction: None,
         acted_by: None,
         answered: 0,
+        media: None,
         at: now,
         closed: None,
     };
