@@ -820,6 +820,27 @@ async fn matrix_residents(
     out
 }
 
+/// An app on SQLite at Saturday morning with a Matrix bot of its own on `hs`, running, its
+/// courier added (announcement copies go through it). Bind every field: the folder and the
+/// clock must live as long as the test.
+pub(crate) struct MatrixApp {
+    app: vicinato::app::App,
+    store: Arc<dyn vicinato::store::Store>,
+    account: BotAccount,
+    bot: RunningBot,
+    _db: tempfile::TempDir,
+    _clock: Arc<vicinato::clock::ManualClock>,
+}
+
+async fn app_with_matrix_bot(hs: &Synapse) -> MatrixApp {
+    let (store, _db) = sqlite_store().await;
+    let (mut app, _clock) = spawn_app(store.clone(), saturday_morning(), Options::default()).await;
+    let account = bot_account(hs).await;
+    let (courier, bot) = connect_bot(hs, &account, app.engine.clone(), 100).await;
+    app.add_courier(Arc::new(courier));
+    MatrixApp { app, store, account, bot, _db, _clock }
+}
+
 /// Waits until every copy of an announcement is settled.
 async fn copies_settled(
     store: &dyn vicinato::store::Store,
@@ -841,12 +862,8 @@ async fn a_matrix_copy_is_recorded_with_its_event_id_and_a_correction_replaces_t
     use vicinato::core::announcements::{By, correct, status};
     use vicinato::domain::{AnnouncementTexts, CopyState, TerritoryTree};
     let Some(hs) = shared() else { return };
-    let (store, _db) = sqlite_store().await;
     let now = saturday_morning();
-    let (mut app, _clock) = spawn_app(store.clone(), now, Options::default()).await;
-    let account = bot_account(hs).await;
-    let (courier, bot) = connect_bot(hs, &account, app.engine.clone(), 100).await;
-    app.add_courier(Arc::new(courier));
+    let MatrixApp { app, store, account, bot, _db, _clock } = app_with_matrix_bot(hs).await;
     let bot_id = UserId::parse(&account.user).unwrap();
     let mut people = matrix_residents(hs, store.as_ref(), &bot_id, &["nina", "olga"]).await;
 
@@ -895,12 +912,8 @@ async fn a_matrix_copy_is_recorded_with_its_event_id_and_a_correction_replaces_t
 async fn residents_who_invited_the_bot_at_the_same_moment_each_get_the_announcement_in_the_chat_they_opened() {
     use vicinato::domain::{Account, CopyState, Lang, Network, TerritoryId};
     let Some(hs) = shared() else { return };
-    let (store, _db) = sqlite_store().await;
     let now = saturday_morning();
-    let (mut app, _clock) = spawn_app(store.clone(), now, Options::default()).await;
-    let account = bot_account(hs).await;
-    let (courier, bot) = connect_bot(hs, &account, app.engine.clone(), 100).await;
-    app.add_courier(Arc::new(courier));
+    let MatrixApp { app, store, account, bot, _db, _clock } = app_with_matrix_bot(hs).await;
     // Twelve residents open a direct chat with the bot at once; none of them writes in it.
     let bot_user = account.user.as_str();
     let opened = futures::future::join_all((0..12).map(|i| async move {
@@ -941,12 +954,7 @@ async fn under_a_low_rate_limit_every_matrix_copy_arrives_once_after_the_homeser
     use vicinato::domain::CopyState;
     // Three messages at once, then one a second: six copies at once must meet the limit.
     let Some(hs) = Synapse::start_with_message_rate(1.0, 3) else { return };
-    let (store, _db) = sqlite_store().await;
-    let now = saturday_morning();
-    let (mut app, _clock) = spawn_app(store.clone(), now, Options::default()).await;
-    let account = bot_account(&hs).await;
-    let (courier, running) = connect_bot(&hs, &account, app.engine.clone(), 100).await;
-    app.add_courier(Arc::new(courier));
+    let MatrixApp { app, store, account, bot: running, _db, _clock } = app_with_matrix_bot(&hs).await;
     let stats = running.stats.clone();
     let bot_id = UserId::parse(&account.user).unwrap();
     let names = ["ida", "lea", "max", "noa", "ora", "pio"];
@@ -978,12 +986,8 @@ async fn an_announcement_to_the_territorys_rooms_reaches_a_linked_matrix_room_on
         Who,
     };
     let Some(hs) = shared() else { return };
-    let (store, _db) = sqlite_store().await;
     let now = saturday_morning();
-    let (mut app, _clock) = spawn_app(store.clone(), now, Options::default()).await;
-    let account = bot_account(hs).await;
-    let (courier, bot) = connect_bot(hs, &account, app.engine.clone(), 100).await;
-    app.add_courier(Arc::new(courier));
+    let MatrixApp { app, store, account, bot, _db, _clock } = app_with_matrix_bot(hs).await;
     let bot_id = UserId::parse(&account.user).unwrap();
     let ada = Resident::new(hs, &unique("ada")).await;
     let mut bob = Resident::new(hs, &unique("bob")).await;

@@ -636,7 +636,8 @@ impl Sender {
         let full = items.len() == PAGE as usize;
         for item in items {
             reading.seen = reading.seen.max(item.id);
-            if is_bulk(&item) && (reading.skipped.is_some() || lanes.loaded >= HELD) {
+            // The payload is read for its lane only when memory is full (load reads it anyway).
+            if (reading.skipped.is_some() || lanes.loaded >= HELD) && is_bulk(&item) {
                 reading.skipped.get_or_insert(item.id);
                 continue;
             }
