@@ -10,6 +10,10 @@
 
 #[cfg(feature = "testkit")]
 pub mod broadcast;
+#[cfg(feature = "testkit")]
+pub mod idle;
+#[cfg(feature = "testkit")]
+pub mod matrix;
 pub mod understand;
 
 use crate::conversation::{ConversationSettings, DirectorySnapshot, Inbound};
@@ -550,121 +554,6 @@ pub fn current_memory_mib() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
-}
-
-/// Figures of the Matrix benchmark.
-#[derive(Debug, Clone)]
-pub struct MatrixFigures {
-    /// Question sent by the resident → reply received by the resident, one at a time.
-    pub round_trip: Percentiles,
-    /// Replies per second with `messages` questions sent at once.
-    pub rate: f64,
-    pub messages: usize,
-    pub idle_mib: Option<f64>,
-    pub busy_mib: Option<f64>,
-}
-
-/// Talks to the bot through a real homeserver: a resident (a second matrix-sdk client in this
-/// process) asks directory questions in a direct chat, first one at a time (round trips), then
-/// all at once (throughput). The two accounts must exist (`scripts/synapse register`).
-pub async fn matrix(
-    store: Arc<dyn Store>,
-    homeserver: &str,
-    bot_user: &str,
-    resident_user: &str,
-    password: &str,
-    messages: usize,
-) -> anyhow::Result<MatrixFigures> {
-    use crate::transport::matrix::{Credentials, MatrixBot, MatrixOptions};
-    use matrix_sdk::config::SyncSettings;
-    use matrix_sdk::ruma::UserId;
-    use matrix_sdk::ruma::api::client::room::create_room;
-    use matrix_sdk::ruma::events::room::message::{MessageType, OriginalSyncRoomMessageEvent, RoomMessageEventContent};
-
-    store.replace_dataset(&crate::demo::lazio()?).await?;
-    let engine = bench_app(store.clone(), "bench").await?.engine;
-    let dir = std::env::temp_dir().join(format!("vicinato-bench-matrix-{}", std::process::id()));
-    let options = MatrixOptions::new(
-        "bench",
-        homeserver,
-        bot_user,
-        Credentials::Password(crate::config::Secret::new(password.to_owned())),
-        dir.join("bot"),
-    );
-    let bot = MatrixBot::connect(engine, options).await?;
-    let bot_id = bot.user_id().to_owned();
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let running = tokio::spawn(bot.run(stopped));
-
-    let resident = matrix_sdk::Client::builder()
-        .homeserver_url(homeserver)
-        .sqlite_store(dir.join("resident"), None)
-        .build()
-        .await?;
-    let localpart = resident_user.trim_start_matches('@').split(':').next().unwrap_or(resident_user);
-    resident.matrix_auth().login_username(localpart, password).send().await?;
-    resident.sync_once(SyncSettings::default()).await?;
-    let (tx, mut replies) = tokio::sync::mpsc::unbounded_channel::<Instant>();
-    let me = resident.user_id().map(|u| u.to_owned());
-    resident.add_event_handler(move |ev: OriginalSyncRoomMessageEvent| {
-        let tx = tx.clone();
-        let me = me.clone();
-        async move {
-            if Some(&ev.sender) != me.as_ref() && matches!(ev.content.msgtype, MessageType::Notice(_)) {
-                let _ = tx.send(Instant::now());
-            }
-        }
-    });
-    let syncing = resident.clone();
-    let sync = tokio::spawn(async move {
-        loop {
-            // A long timeline per sync, or a burst of replies would arrive as a gap.
-            let mut filter = matrix_sdk::ruma::api::client::filter::FilterDefinition::default();
-            filter.room.timeline.limit = Some(1000u32.into());
-            let settings = SyncSettings::default()
-                .timeout(Duration::from_secs(5))
-                .filter(matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter::FilterDefinition(filter));
-            let _ = syncing.sync(settings).await;
-        }
-    });
-    let mut request = create_room::v3::Request::new();
-    request.invite = vec![UserId::parse(bot_id.as_str())?];
-    request.is_direct = true;
-    let room = resident.create_room(request).await?;
-    let joined = Instant::now();
-    while room.members_no_sync(matrix_sdk::RoomMemberships::JOIN).await.map_or(0, |m| m.len()) < 2 {
-        anyhow::ensure!(joined.elapsed() < Duration::from_secs(60), "the bot did not join the room");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    // Let the bot settle before measuring idle memory.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let idle_mib = current_memory_mib();
-    async fn wait_reply(replies: &mut tokio::sync::mpsc::UnboundedReceiver<Instant>) -> Option<Instant> {
-        tokio::time::timeout(Duration::from_secs(60), replies.recv()).await.ok().flatten()
-    }
-    let mut samples = Vec::with_capacity(messages);
-    for i in 0..messages {
-        let sent = Instant::now();
-        room.send(RoomMessageEventContent::text_plain(QUESTIONS[i % QUESTIONS.len()])).await?;
-        let got = wait_reply(&mut replies).await.ok_or_else(|| anyhow::anyhow!("no reply to question {i}"))?;
-        samples.push(got.duration_since(sent));
-    }
-    let round_trip = percentiles(&mut samples);
-    let started = Instant::now();
-    for i in 0..messages {
-        room.send(RoomMessageEventContent::text_plain(QUESTIONS[i % QUESTIONS.len()])).await?;
-    }
-    let mut last = started;
-    for i in 0..messages {
-        last = wait_reply(&mut replies).await.ok_or_else(|| anyhow::anyhow!("no reply {i} of the burst"))?;
-    }
-    let rate = messages as f64 / last.duration_since(started).as_secs_f64();
-    let busy_mib = peak_memory_mib();
-    sync.abort();
-    let _ = stop.send(true);
-    running.await??;
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(MatrixFigures { round_trip, rate, messages, idle_mib, busy_mib })
 }
 
 /// Figures of `vicinato bench booking`.

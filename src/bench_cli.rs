@@ -107,24 +107,25 @@ pub enum BenchKind {
         #[command(flatten)]
         db: DbArg,
     },
-    /// Matrix: round trips and replies per second through a real homeserver. Needs two
-    /// accounts on it (see README, "Benchmarks").
+    /// Matrix: Vicinato's round trip against a bare echo bot's on the same Synapse (started
+    /// for the run), the resident a plain HTTP client; then replies per second with a burst.
     Matrix {
-        #[arg(long, default_value = "http://127.0.0.1:8008")]
-        homeserver: String,
-        /// The bot's account.
-        #[arg(long, default_value = "@benchbot:localhost")]
-        bot: String,
-        /// The resident's account.
-        #[arg(long, default_value = "@benchres:localhost")]
-        resident: String,
-        /// The password of both accounts.
-        #[arg(long, env = "VICINATO_BENCH_MATRIX_PASSWORD")]
-        password: String,
+        /// Questions asked one at a time of each bot.
         #[arg(long, default_value_t = 200)]
         messages: usize,
+        /// Questions sent at once to each bot for the throughput figure.
+        #[arg(long, default_value_t = 100)]
+        burst: usize,
         #[command(flatten)]
         db: DbArg,
+    },
+    /// Idle cost: `vicinato serve` as its own process with both bots connected (the Bot API
+    /// test server and a Synapse started for the run) and nothing happening: its memory, CPU
+    /// and the requests it makes.
+    Idle {
+        /// Seconds measured, after the process is ready and has settled.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
     },
     /// Bookings per second sustained, and 100 requests racing for one slot.
     Booking {
@@ -302,11 +303,20 @@ pub async fn run(what: &BenchKind, json: bool) -> anyhow::Result<()> {
         BenchKind::Telegram { .. } => Err(without_test_peers("telegram")),
         #[cfg(not(feature = "testkit"))]
         BenchKind::Moderation { .. } => Err(without_test_peers("moderation")),
-        BenchKind::Matrix { homeserver, bot, resident, password, messages, db } => {
+        #[cfg(feature = "testkit")]
+        BenchKind::Matrix { messages, burst, db } => {
             let mut r = Report::new("matrix", json);
-            let store = open(db, &tmp).await?;
-            matrix(&mut r, store, homeserver, bot, resident, password, *messages).await.map(|()| r)
+            matrix(&mut r, open(db, &tmp).await?, *messages, *burst).await.map(|()| r)
         }
+        #[cfg(feature = "testkit")]
+        BenchKind::Idle { seconds } => {
+            let mut r = Report::new("idle", json);
+            idle(&mut r, *seconds, &tmp).await.map(|()| r)
+        }
+        #[cfg(not(feature = "testkit"))]
+        BenchKind::Matrix { .. } => Err(without_test_peers("matrix")),
+        #[cfg(not(feature = "testkit"))]
+        BenchKind::Idle { .. } => Err(without_test_peers("idle")),
         BenchKind::Booking { bookings, clients, db } => {
             let mut r = Report::new("booking", json);
             booking(&mut r, open(db, &tmp).await?, *bookings, *clients).await.map(|()| r)
@@ -644,34 +654,74 @@ async fn broadcast(
     Ok(())
 }
 
-async fn matrix(
-    r: &mut Report,
-    store: Arc<dyn Store>,
-    homeserver: &str,
-    bot: &str,
-    resident: &str,
-    password: &str,
-    messages: usize,
-) -> anyhow::Result<()> {
+#[cfg(feature = "testkit")]
+async fn matrix(r: &mut Report, store: Arc<dyn Store>, messages: usize, burst: usize) -> anyhow::Result<()> {
     r.engine(store.as_ref());
-    r.say(format!("engine: {}  homeserver: {homeserver}", store.engine().as_str()));
-    let f = vicinato::bench::matrix(store, homeserver, bot, resident, password, messages).await?;
+    r.say(format!("engine: {}  homeserver: Synapse started for the run", store.engine().as_str()));
+    let f = vicinato::bench::matrix::matrix(store, messages, burst).await?;
+    let (v, e) = (&f.vicinato.round_trip, &f.echo.round_trip);
+    r.say(format!("round trip over {} questions each, resident a plain HTTP client:", f.messages));
+    for (who, p) in [("vicinato", v), ("echo bot", e)] {
+        r.say(format!("  {who:<9} p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms  max {:.1} ms", p.p50, p.p95, p.p99, p.max));
+    }
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    let (r50, r95) = (ratio(v.p50, e.p50), ratio(v.p95, e.p95));
+    r.say(format!("  vicinato / echo bot: p50 {r50:.2} ×  p95 {r95:.2} × (target 1.2)"));
     r.say(format!(
-        "matrix round trip over {} questions: p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms",
-        f.messages, f.round_trip.p50, f.round_trip.p95, f.round_trip.p99
+        "replies per second, {} questions at once: vicinato {:.1}  echo bot {:.1}",
+        f.burst, f.vicinato.burst_rate, f.echo.burst_rate
     ));
-    r.say(format!("matrix throughput: {:.1} replies/s ({} questions at once)", f.rate, f.messages));
     let mib = |m: Option<f64>| m.map_or("?".to_owned(), |v| format!("{v:.0} MiB"));
     r.say(format!(
-        "memory (bot and resident client in one process): idle {}  busy peak {}",
+        "memory (both bots and the resident in one process): settled {}  peak {}",
         mib(f.idle_mib),
         mib(f.busy_mib)
     ));
     r.put("messages", f.messages);
-    r.percentiles("round_trip", &f.round_trip);
-    r.put("replies_per_s", f.rate);
+    r.put("burst", f.burst);
+    r.percentiles("round_trip", v);
+    r.percentiles("echo_round_trip", e);
+    r.put("ratio_p50", r50);
+    r.put("ratio_p95", r95);
+    r.put("replies_per_s", f.vicinato.burst_rate);
+    r.put("echo_replies_per_s", f.echo.burst_rate);
     r.put("idle_mib", f.idle_mib);
     r.put("busy_mib", f.busy_mib);
+    Ok(())
+}
+
+#[cfg(feature = "testkit")]
+async fn idle(r: &mut Report, seconds: u64, tmp: &std::path::Path) -> anyhow::Result<()> {
+    let f = vicinato::bench::idle::idle(std::time::Duration::from_secs(seconds), tmp).await?;
+    r.say(format!(
+        "vicinato serve, Telegram and Matrix connected, idle for {:.0} s (ready after {:.1} s):",
+        f.measured.as_secs_f64(),
+        f.ready_after.as_secs_f64()
+    ));
+    r.say(format!(
+        "  resident memory {:.1} MiB at the start, {:.1} MiB at the end, peak {:.1} MiB (target 80)",
+        f.rss_start_mib, f.rss_end_mib, f.rss_peak_mib
+    ));
+    r.say(format!(
+        "  CPU {:.2}% of one core ({:.2} s in {:.0} s); {} threads",
+        f.cpu_percent,
+        f.cpu.as_secs_f64(),
+        f.measured.as_secs_f64(),
+        f.threads
+    ));
+    r.say(format!(
+        "  Telegram requests while idle: {} ({} getUpdates); Matrix: the bot's long poll answered as it ends",
+        f.telegram_calls, f.telegram_polls
+    ));
+    r.put("seconds", f.measured.as_secs_f64());
+    r.put("ready_s", f.ready_after.as_secs_f64());
+    r.put("rss_start_mib", f.rss_start_mib);
+    r.put("rss_end_mib", f.rss_end_mib);
+    r.put("rss_peak_mib", f.rss_peak_mib);
+    r.put("cpu_percent", f.cpu_percent);
+    r.put("threads", f.threads);
+    r.put("telegram_calls", f.telegram_calls);
+    r.put("telegram_polls", f.telegram_polls);
     Ok(())
 }
 

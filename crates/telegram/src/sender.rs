@@ -11,7 +11,10 @@
 //!
 //! The budget is counted over a window a little longer than a second (`window`): requests
 //! cross a network whose delay varies, and Telegram counts them when they arrive, so sends a
-//! second apart may arrive closer together by as much as the jitter on the way in.
+//! second apart may arrive closer together by as much as the jitter on the way in. A request
+//! Telegram answered with a 5xx, or one that never reached it, gives its place back: it was
+//! not carried out, and a send that fails one time in ten would otherwise cost a tenth of the
+//! budget. A 429 keeps its place.
 //!
 //! Requests go through the bot's own HTTP client, not teloxide's request path (which pauses
 //! 10 s after every 5xx): a 429 waits exactly Telegram's `retry_after` for that chat; 5xx
@@ -378,6 +381,7 @@ enum Lane {
 struct Window {
     len: Duration,
     cap: usize,
+    /// The sends younger than a window at the last push, oldest first.
     sends: VecDeque<Instant>,
 }
 
@@ -392,11 +396,26 @@ impl Window {
     }
 
     fn push(&mut self, at: Instant) {
-        self.sends.push_back(at);
-        while self.sends.len() > self.cap {
+        while self.sends.front().is_some_and(|t| *t + self.len <= at) {
             self.sends.pop_front();
         }
+        self.sends.push_back(at);
     }
+
+    /// Gives back the place of the send made at `at`: Telegram answered that it did not carry
+    /// it out, so it does not count against the limit.
+    fn refund(&mut self, at: Instant) {
+        if let Some(i) = self.sends.iter().rposition(|t| *t == at) {
+            self.sends.remove(i);
+        }
+    }
+}
+
+/// The place a request took in a budget: when it left, and in which budget.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    at: Instant,
+    paid: bool,
 }
 
 /// The state of the drain loop: a queue per chat, the time each chat may next receive, a
@@ -516,7 +535,7 @@ fn is_bulk(item: &OutboxItem) -> bool {
 }
 
 /// How a flight ended.
-type Flight = (i64, Queued, Verdict);
+type Flight = (i64, Queued, Verdict, Option<Place>);
 
 impl Sender {
     fn interval(&self, chat: i64) -> Duration {
@@ -595,8 +614,8 @@ impl Sender {
                     record_at = Instant::now() + Duration::from_secs(1);
                 }
                 Some(done) = flights.join_next(), if !flights.is_empty() => {
-                    if let Ok((chat, queued, verdict)) = done
-                        && self.settle(&mut lanes, chat, queued, verdict).await.is_break()
+                    if let Ok((chat, queued, verdict, place)) = done
+                        && self.settle(&mut lanes, chat, queued, verdict, place).await.is_break()
                     {
                         // The failpoint: stop dead, as a kill would, recording nothing more.
                         flights.abort_all();
@@ -613,8 +632,8 @@ impl Sender {
             }
         }
         while let Some(done) = flights.join_next().await {
-            if let Ok((chat, queued, verdict)) = done
-                && self.settle(&mut lanes, chat, queued, verdict).await.is_break()
+            if let Ok((chat, queued, verdict, place)) = done
+                && self.settle(&mut lanes, chat, queued, verdict, place).await.is_break()
             {
                 return;
             }
@@ -735,25 +754,29 @@ impl Sender {
                 Err(e) => Some(Verdict::Transient(format!("cannot mark the message as on its way: {e}"))),
             };
             if let Some(verdict) = unmarked {
-                flights.spawn(async move { (chat, queued, verdict) });
+                flights.spawn(async move { (chat, queued, verdict, None) });
                 return;
             }
         }
         let now = Instant::now();
         let paid_send = paid && lane == Lane::Bulk && queued.message.edit.is_none();
-        match (&mut lanes.paid, paid_send) {
-            (Some(w), true) => w.push(now),
+        let place = match (&mut lanes.paid, paid_send) {
+            (Some(w), true) => {
+                w.push(now);
+                Place { at: now, paid: true }
+            }
             _ => {
                 lanes.free.push(now);
                 if lane == Lane::Bulk {
                     lanes.bulk_next = now + self.limits.bulk_spacing;
                 }
+                Place { at: now, paid: false }
             }
-        }
+        };
         let api = api.clone();
         flights.spawn(async move {
             let verdict = api.deliver(&queued.message, paid_send).await;
-            (chat, queued, verdict)
+            (chat, queued, verdict, Some(place))
         });
     }
 
@@ -849,6 +872,7 @@ impl Sender {
         chat: i64,
         mut queued: Queued,
         verdict: Verdict,
+        place: Option<Place>,
     ) -> std::ops::ControlFlow<()> {
         lanes.busy.remove(&chat);
         let now = Instant::now();
@@ -859,6 +883,7 @@ impl Sender {
         // Replies whose fate is unknown are sent again (at least once), and edits (an edit
         // made twice changes nothing); bulk messages are not.
         let edit_of_copy = queued.message.copy.as_ref().is_some_and(|c| c.correction.is_some());
+        let not_carried_out = matches!(verdict, Verdict::Transient(_));
         let verdict = match verdict {
             Verdict::InDoubt(why) if !queued.message.bulk || edit_of_copy => Verdict::Transient(why),
             Verdict::SendInstead if edit_of_copy => {
@@ -904,6 +929,16 @@ impl Sender {
                 requeue = true;
             }
             Verdict::Transient(why) => {
+                // Not carried out (a 5xx, or the request never reached Telegram): its place in
+                // the budget is given back. A reply whose answer never came keeps it (it may
+                // have arrived), and so does a 429: after a real refusal, the next send must
+                // not come sooner.
+                if let Some(p) = place.filter(|_| not_carried_out) {
+                    match (&mut lanes.paid, p.paid) {
+                        (Some(w), true) => w.refund(p.at),
+                        _ => lanes.free.refund(p.at),
+                    }
+                }
                 self.stats.transient.fetch_add(1, Ordering::Relaxed);
                 metrics.retries.with(&labels).inc();
                 queued.item.attempts += 1;
@@ -1090,5 +1125,22 @@ mod tests {
         assert_eq!(w.open_at(t0), t0 + Duration::from_millis(1035));
         w.push(t0 + Duration::from_millis(1035));
         assert_eq!(w.open_at(t0), t0 + Duration::from_millis(1045));
+    }
+
+    #[test]
+    fn a_send_telegram_did_not_carry_out_gives_its_place_back_and_older_sends_still_count() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut w = Window::new(ms(1035), 3);
+        for i in 0..3 {
+            w.push(t0 + ms(i * 10));
+        }
+        assert_eq!(w.open_at(t0 + ms(30)), t0 + ms(1035));
+        w.refund(t0 + ms(10));
+        assert_eq!(w.open_at(t0 + ms(30)), t0 + ms(30), "the place is free again at once");
+        w.push(t0 + ms(30));
+        assert_eq!(w.open_at(t0 + ms(40)), t0 + ms(1035), "the first send still counts until a window old");
+        w.push(t0 + ms(1040));
+        assert_eq!(w.open_at(t0 + ms(1040)), t0 + ms(1055));
     }
 }

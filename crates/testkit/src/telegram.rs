@@ -1863,6 +1863,11 @@ impl TestServer {
             .collect()
     }
 
+    /// How many calls of any method arrived so far.
+    pub fn total_calls(&self) -> usize {
+        self.shared.lock().calls.len()
+    }
+
     /// How many calls of a method arrived so far.
     pub fn call_count(&self, method: &str) -> usize {
         let m = method.to_lowercase();
