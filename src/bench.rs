@@ -305,6 +305,20 @@ pub async fn load(store: &dyn Store, services: usize) -> anyhow::Result<Duration
     Ok(started.elapsed())
 }
 
+/// What a question asks the directory, as the conversation reads it in Italian; `now`
+/// resolves times such as "open now".
+pub fn directory_query(snapshot: &DirectorySnapshot, question: &str, now: chrono::NaiveDateTime) -> DirectoryQuery {
+    let u = snapshot.understander.understand(question, Lang::It);
+    DirectoryQuery {
+        text: u.slots.text.clone(),
+        category: u.slots.category.clone(),
+        territory: u.slots.territory.clone(),
+        open: u.slots.when.as_ref().and_then(|w| crate::conversation::resolve_when(w, now)),
+        language: u.slots.language.clone(),
+        age: u.slots.age,
+    }
+}
+
 /// Directory search latency over `queries` questions; also the mean per question, to see
 /// which shapes of question cost most.
 pub async fn directory(
@@ -318,15 +332,7 @@ pub async fn directory(
     for i in 0..queries {
         let q = QUESTIONS[i % QUESTIONS.len()];
         let started = Instant::now();
-        let u = snapshot.understander.understand(q, Lang::It);
-        let query = DirectoryQuery {
-            text: u.slots.text.clone(),
-            category: u.slots.category.clone(),
-            territory: u.slots.territory.clone(),
-            open: u.slots.when.as_ref().and_then(|w| crate::conversation::resolve_when(w, now)),
-            language: u.slots.language.clone(),
-            age: u.slots.age,
-        };
+        let query = directory_query(&snapshot, q, now);
         let spec = snapshot.spec(&query, 60);
         let mut found = store.search(&spec).await?;
         if let Some(w) = &query.open {

@@ -54,23 +54,6 @@ fn cpu_of(pid: u32) -> Option<Duration> {
     Some(Duration::from_millis((utime + stime) * 10))
 }
 
-fn free_port() -> std::io::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-/// `GET /readyz` on the operators' endpoint: true when it answers 200.
-fn ready(port: u16) -> bool {
-    use std::io::{Read, Write};
-    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-    if s.write_all(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").is_err() {
-        return false;
-    }
-    let mut answer = String::new();
-    let _ = s.read_to_string(&mut answer);
-    answer.starts_with("HTTP/1.1 200")
-}
-
 /// The serve process, stopped (TERM, then KILL) when dropped.
 struct Serve(std::process::Child);
 
@@ -106,7 +89,7 @@ pub async fn idle(measure: Duration, tmp: &Path) -> anyhow::Result<IdleFigures> 
             server.url, hs.url
         ),
     )?;
-    let port = free_port()?;
+    let port = vicinato_testkit::net::free_port()?;
     let log = std::fs::File::create(dir.join("serve.log"))?;
     let started = Instant::now();
     let child = Command::new(std::env::current_exe()?)
@@ -123,7 +106,7 @@ pub async fn idle(measure: Duration, tmp: &Path) -> anyhow::Result<IdleFigures> 
         .spawn()?;
     let serve = Serve(child);
     let pid = serve.0.id();
-    while !ready(port) {
+    while !vicinato_testkit::net::http_get_ok(port, "/readyz") {
         anyhow::ensure!(
             started.elapsed() < Duration::from_secs(180),
             "vicinato serve was not ready in 3 minutes; see {}",

@@ -46,6 +46,7 @@ conformance!(
     search_covers_a_territory_its_children_and_nearest_welfare_house,
     search_filters_by_language_age_and_weekly_hours,
     search_ranks_name_matches_first,
+    a_search_gives_the_first_rows_of_the_whole_ranking_at_any_page_size,
     a_listing_is_found_by_id,
     the_directory_lists_its_welfare_houses_its_words_and_its_counts,
     an_account_becomes_one_person_even_when_racing,
@@ -306,6 +307,59 @@ async fn search_ranks_name_matches_first(store: Arc<dyn Store>) {
     store.replace_dataset(&tiny()).await.unwrap();
     // "mensa" is the name of one service and a word in another's description.
     assert_eq!(search(&store, words("mensa")).await, ["mensa@east", "teen@far"]);
+}
+
+/// The search joins the best matches first and walks categories in display order, stopping
+/// at the page: whatever the page size, what it gives must be the start of the ranking of
+/// every match (read here with a page larger than the directory). On a synthetic directory
+/// big enough that the first cut and the walk stop early, over the benchmark's questions,
+/// each also without its place and without its words.
+async fn a_search_gives_the_first_rows_of_the_whole_ranking_at_any_page_size(store: Arc<dyn Store>) {
+    let ds = vicinato::bench::synthetic_dataset(3_000, 7).unwrap();
+    store.replace_dataset(&ds).await.unwrap();
+    let snapshot = DirectorySnapshot::load(store.as_ref()).await.unwrap();
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap().and_hms_opt(10, 0, 0).unwrap();
+    let mut queries = Vec::new();
+    for q in vicinato::bench::QUESTIONS {
+        let query = vicinato::bench::directory_query(&snapshot, q, now);
+        queries.push(DirectoryQuery { territory: None, ..query.clone() });
+        queries.push(DirectoryQuery { text: None, ..query.clone() });
+        queries.push(query);
+    }
+    let mut compared = 0;
+    for query in &queries {
+        let all = store.search(&snapshot.spec(query, 100_000)).await.unwrap();
+        let all: Vec<&str> = all.iter().map(|h| h.sal.as_str()).collect();
+        for limit in [1, 2, 5, 20, 60] {
+            let page = store.search(&snapshot.spec(query, limit)).await.unwrap();
+            let page: Vec<&str> = page.iter().map(|h| h.sal.as_str()).collect();
+            let expected = &all[..all.len().min(limit as usize)];
+            assert_eq!(page, expected, "{query:?} with a page of {limit}");
+            compared += usize::from(!expected.is_empty());
+        }
+    }
+    // The questions find something: the comparison is not between empty lists.
+    assert!(compared > queries.len() * 3, "only {compared} pages found anything");
+
+    // Words with filters are met inside the full-text search, yet rank as the words alone do:
+    // the ranking of the words, kept to what the filters alone find.
+    let mut checked = 0;
+    for query in queries.iter().filter(|q| q.text.is_some() && q.category.is_some()) {
+        let all = |q: DirectoryQuery| {
+            let (store, snapshot) = (&store, &snapshot);
+            async move {
+                let hits = store.search(&snapshot.spec(&q, 100_000)).await.unwrap();
+                hits.into_iter().map(|h| h.sal.to_string()).collect::<Vec<_>>()
+            }
+        };
+        let words = all(DirectoryQuery { text: query.text.clone(), ..Default::default() }).await;
+        let filtered: std::collections::HashSet<String> =
+            all(DirectoryQuery { text: None, ..query.clone() }).await.into_iter().collect();
+        let expected: Vec<String> = words.into_iter().filter(|id| filtered.contains(id)).collect();
+        assert_eq!(all(query.clone()).await, expected, "{query:?}");
+        checked += usize::from(!expected.is_empty());
+    }
+    assert!(checked >= 2, "only {checked} questions with words and a category found anything");
 }
 
 async fn a_listing_is_found_by_id(store: Arc<dyn Store>) {

@@ -742,6 +742,22 @@ impl Engine {
                 return Ok(replies);
             }
         }
+        // "A che ora chiude?" or "quanto costa?" at the language or home question, about the
+        // service just shown: answered, and the onboarding offered back (not read as a
+        // language or a place).
+        if let Some(flow @ (Flow::AskLanguage { .. } | Flow::AskHome { .. })) = turn.flow.clone()
+            && commands::language_arg(text).is_none()
+            && let Some(question) = directory::followup::read(text).filter(|q| q.is_about_a_service())
+        {
+            let kept = match &offered {
+                Some(o) => o.question.clone(),
+                None => offered::load(turn).await?.and_then(|o| o.question),
+            };
+            pause::keep(turn, flow.clone(), kept).await?;
+            let mut replies = directory::followup::answer(turn, question).await?;
+            replies.push(pause::offer(&flow));
+            return Ok(replies);
+        }
         // "A che ora chiude?" at a booking's question: about the house being booked.
         if let Some(Flow::Book { draft }) = &turn.flow
             && HOURS_QUESTION.is_match(&text::fold(text))

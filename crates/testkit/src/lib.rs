@@ -7,5 +7,6 @@
 //! depend on this crate; `tests/it/architecture.rs` checks that no product crate does.
 
 pub mod hostile_text;
+pub mod net;
 pub mod synapse;
 pub mod telegram;

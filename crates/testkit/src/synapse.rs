@@ -65,10 +65,6 @@ fn venv() -> Option<PathBuf> {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 /// A running Synapse.
 pub struct Synapse {
     venv: PathBuf,
@@ -93,7 +89,7 @@ impl Synapse {
             return None;
         };
         let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
+        let port = crate::net::free_port().expect("a free port on 127.0.0.1");
         let server_name = "vicinato.test".to_owned();
         let d = dir.path().display();
         let config = format!(
@@ -183,7 +179,7 @@ rc_key_requests: {{per_second: 1000, burst_count: 1000}}
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
-            if http_get_ok(self.port, "/_matrix/client/versions") {
+            if crate::net::http_get_ok(self.port, "/_matrix/client/versions") {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -307,18 +303,6 @@ impl Drop for Synapse {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-fn http_get_ok(port: u16, path: &str) -> bool {
-    use std::io::{Read, Write};
-    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-    if s.write_all(format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes()).is_err() {
-        return false;
-    }
-    let mut answer = String::new();
-    let _ = s.read_to_string(&mut answer);
-    answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200")
 }
 
 fn failure(why: String) -> std::io::Error {

@@ -136,6 +136,14 @@ fn phrase(said: &str, phrases: &[&str]) -> bool {
     phrases.iter().any(|p| within_edits(said, p, typo_budget(p)))
 }
 
+impl FollowUp {
+    /// A question about one service (its hours, a day, its cost, where it is), not a move in
+    /// the list: a step waiting for a choice can take it as a question, not as its answer.
+    pub(crate) fn is_about_a_service(&self) -> bool {
+        matches!(self, FollowUp::Hours | FollowUp::Cost | FollowUp::Where | FollowUp::Day(_))
+    }
+}
+
 /// Reads a short message as a follow-up, or not.
 pub(crate) fn read(text: &str) -> Option<FollowUp> {
     let said = fold(text).replace(['?', '!', '.', ','], " ");
