@@ -545,22 +545,6 @@ impl SqlStore {
         }))
     }
 
-    /// Reads with a statement planned for its values each time on PostgreSQL (an unnamed
-    /// statement), for a search whose best plan depends on them: after five runs PostgreSQL
-    /// may keep a generic plan for a prepared statement, and the generic plan of a directory
-    /// search with words, a category and a place took 158 ms where the one for its values
-    /// takes 20. SQLite plans the same either way and keeps its prepared statements.
-    async fn fetch_all_planned<O>(&self, stmt: Stmt) -> StoreResult<Vec<O>>
-    where
-        O: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
-    {
-        let Stmt { sql, binds } = stmt;
-        let keep = matches!(self.pool, Pool::Sqlite(_));
-        Ok(on_pool!(self.pool, |p, Db| {
-            sqlx::query_as_with(AssertSqlSafe(sql), arguments::<Db>(binds)?).persistent(keep).fetch_all(p).await?
-        }))
-    }
-
     async fn fetch_all<O>(&self, stmt: Stmt) -> StoreResult<Vec<O>>
     where
         O: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
