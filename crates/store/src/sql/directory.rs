@@ -345,6 +345,24 @@ impl SqlStore {
         spec.categories.iter().map(|c| p.next(Bind::Text(c.to_string()))).collect()
     }
 
+    /// Each territory path as a range on `column` (so an index serves it; paths compare
+    /// bytewise, PostgreSQL declares them COLLATE "C").
+    fn path_ranges(spec: &SearchSpec, p: &mut Params, column: &str) -> Vec<String> {
+        spec.territory_paths
+            .iter()
+            .map(|path| {
+                let (low, high) = prefix_range(path);
+                let (low, high) = (p.next(Bind::Text(low)), p.next(Bind::Text(high)));
+                format!("{column} >= {low} AND {column} < {high}")
+            })
+            .collect()
+    }
+
+    /// The extra locations as a list of parameters.
+    fn location_params(spec: &SearchSpec, p: &mut Params) -> Vec<String> {
+        spec.extra_locations.iter().map(|l| p.next(Bind::Text(l.to_string()))).collect()
+    }
+
     /// The place on a facet row `f`: any of the territory paths (as ranges, so an index serves
     /// them; paths compare bytewise, PostgreSQL declares them COLLATE "C") or of the extra
     /// locations. None without paths: a category anywhere includes every location.
@@ -352,18 +370,10 @@ impl SqlStore {
         if spec.territory_paths.is_empty() {
             return None;
         }
-        let mut any: Vec<String> = spec
-            .territory_paths
-            .iter()
-            .map(|path| {
-                let (low, high) = prefix_range(path);
-                let (low, high) = (p.next(Bind::Text(low)), p.next(Bind::Text(high)));
-                format!("(f.territory_path >= {low} AND f.territory_path < {high})")
-            })
-            .collect();
+        let mut any: Vec<String> =
+            Self::path_ranges(spec, p, "f.territory_path").into_iter().map(|r| format!("({r})")).collect();
         if !spec.extra_locations.is_empty() {
-            let ls: Vec<String> = spec.extra_locations.iter().map(|l| p.next(Bind::Text(l.to_string()))).collect();
-            any.push(format!("f.location_id IN ({})", ls.join(", ")));
+            any.push(format!("f.location_id IN ({})", Self::location_params(spec, p).join(", ")));
         }
         Some(format!("({})", any.join(" OR ")))
     }
@@ -451,24 +461,16 @@ impl SqlStore {
             // each part from an index (the territory's range, the extra location's rows).
             if !spec.territory_paths.is_empty() {
                 let cs = Self::category_params(spec, p).join(", ");
-                let mut parts: Vec<String> = spec
-                    .territory_paths
-                    .iter()
-                    .map(|path| {
-                        let (low, high) = prefix_range(path);
-                        let (low, high) = (p.next(Bind::Text(low)), p.next(Bind::Text(high)));
-                        format!(
-                            "SELECT f.sal_id FROM sal_facets f WHERE f.category_code IN ({cs}) \
-                             AND f.territory_path >= {low} AND f.territory_path < {high}"
-                        )
+                let mut parts: Vec<String> = Self::path_ranges(spec, p, "f.territory_path")
+                    .into_iter()
+                    .map(|range| {
+                        format!("SELECT f.sal_id FROM sal_facets f WHERE f.category_code IN ({cs}) AND {range}")
                     })
                     .collect();
                 if !spec.extra_locations.is_empty() {
-                    let ls: Vec<String> =
-                        spec.extra_locations.iter().map(|l| p.next(Bind::Text(l.to_string()))).collect();
+                    let ls = Self::location_params(spec, p).join(", ");
                     parts.push(format!(
-                        "SELECT f.sal_id FROM sal_facets f WHERE f.location_id IN ({}) AND f.category_code IN ({cs})",
-                        ls.join(", ")
+                        "SELECT f.sal_id FROM sal_facets f WHERE f.location_id IN ({ls}) AND f.category_code IN ({cs})"
                     ));
                 }
                 // Kept apart (materialised), so even a plan made without the values reads
@@ -515,20 +517,11 @@ impl SqlStore {
         if spec.territory_paths.is_empty() && spec.extra_locations.is_empty() {
             return None;
         }
-        let mut parts: Vec<String> = spec
-            .territory_paths
-            .iter()
-            .map(|path| {
-                let (low, high) = prefix_range(path);
-                let (low, high) = (p.next(Bind::Text(low)), p.next(Bind::Text(high)));
-                format!(
-                    "SELECT lt.id FROM locations lt WHERE lt.territory_path >= {low} AND lt.territory_path < {high}"
-                )
-            })
+        let mut parts: Vec<String> = Self::path_ranges(spec, p, "lt.territory_path")
+            .into_iter()
+            .map(|range| format!("SELECT lt.id FROM locations lt WHERE {range}"))
             .collect();
-        for l in &spec.extra_locations {
-            parts.push(format!("SELECT {}", p.next(Bind::Text(l.to_string()))));
-        }
+        parts.extend(Self::location_params(spec, p).into_iter().map(|l| format!("SELECT {l}")));
         Some(format!("sal.location_id IN ({})", parts.join(" UNION ALL ")))
     }
 
