@@ -52,6 +52,7 @@ conformance!(
     an_account_becomes_one_person_even_when_racing,
     profiles_and_roles_are_saved,
     flows_expire_and_are_purged,
+    a_message_reads_a_chats_flows_with_the_person_and_writes_them_at_once,
     a_person_is_exported_and_erased_completely,
     settings_are_kept,
     the_outbox_keeps_messages_in_order_until_delivered,
@@ -444,6 +445,65 @@ async fn flows_expire_and_are_purged(store: Arc<dyn Store>) {
     store.save_flow(p.id, "console:flo", &flow).await.unwrap();
     store.clear_flow(p.id, "console:flo").await.unwrap();
     assert!(store.load_flow(p.id, "console:flo", now).await.unwrap().is_none());
+}
+
+async fn a_message_reads_a_chats_flows_with_the_person_and_writes_them_at_once(store: Arc<dyn Store>) {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-03-29T00:30:00Z").unwrap().to_utc();
+    let account = Account::new(Network::Telegram, "4242");
+    let flow = |state: &str, minutes: i64| StoredFlow {
+        state: state.into(),
+        expires_at: now + chrono::Duration::minutes(minutes),
+    };
+    // First contact: the person is made, with no flows.
+    let (p, flows) =
+        store.person_and_flows(&account, "Rosa", &["telegram:4242", "telegram:4242#offered"], None, now).await.unwrap();
+    assert!(flows.is_empty());
+    // Saves and clears in one call; the last change of a chat counts; clearing what is not
+    // there is harmless.
+    store
+        .save_flows(
+            p.id,
+            &[
+                ("telegram:4242".into(), Some(flow("first", 30))),
+                ("telegram:4242#offered".into(), Some(flow("offered", 30))),
+                ("telegram:4242#context".into(), Some(flow("old", -1))),
+                ("telegram:4242".into(), Some(flow("main", 30))),
+                ("telegram:4242#paused".into(), None),
+                ("telegram:other".into(), Some(flow("elsewhere", 30))),
+            ],
+        )
+        .await
+        .unwrap();
+    let chats = ["telegram:4242", "telegram:4242#offered", "telegram:4242#paused", "telegram:4242#context"];
+    let (again, mut flows) = store.person_and_flows(&account, "Rosa", &chats, None, now).await.unwrap();
+    assert_eq!(again.id, p.id);
+    flows.sort_by(|a, b| a.0.cmp(&b.0));
+    // Only the chats asked for, the expired one left out.
+    assert_eq!(
+        flows.iter().map(|(c, f)| (c.as_str(), f.state.as_str())).collect::<Vec<_>>(),
+        vec![("telegram:4242", "main"), ("telegram:4242#offered", "offered")]
+    );
+    assert_eq!(
+        store.person_and_flow(&account, "Rosa", "telegram:4242", None, now).await.unwrap().1.unwrap().state,
+        "main"
+    );
+    // A save and a clear together.
+    store
+        .save_flows(
+            p.id,
+            &[("telegram:4242#offered".into(), None), ("telegram:4242#paused".into(), Some(flow("paused", 30)))],
+        )
+        .await
+        .unwrap();
+    let (_, mut flows) = store.person_and_flows(&account, "Rosa", &chats, None, now).await.unwrap();
+    flows.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        flows.iter().map(|(c, f)| (c.as_str(), f.state.as_str())).collect::<Vec<_>>(),
+        vec![("telegram:4242", "main"), ("telegram:4242#paused", "paused")]
+    );
+    assert_eq!(store.load_flow(p.id, "telegram:other", now).await.unwrap().unwrap().state, "elsewhere");
+    // Nothing to write writes nothing.
+    store.save_flows(p.id, &[]).await.unwrap();
 }
 
 async fn a_person_is_exported_and_erased_completely(store: Arc<dyn Store>) {

@@ -49,6 +49,7 @@ use commands::Command;
 use directory::{cards, services};
 use initiatives::{browse, decide, propose};
 use people::{grant, help, home, language, link, privacy, start, whoami};
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use tokio::sync::Notify;
 use understand::Intent;
@@ -365,7 +366,23 @@ pub(crate) struct Turn<'a> {
     pub reply_to: Option<Replied>,
     /// The sender's id on the network.
     pub sender: String,
+    /// The chat's flows as the message found them and as it leaves them.
+    kept: std::sync::Mutex<Kept>,
 }
+
+/// The flows of a chat: its own (`<chat>`) and those kept beside it (`<chat>#offered`,
+/// `#paused`, `#context`), read with the person in one query and written once when the
+/// message has been handled, all or nothing (a message that fails changes none of them).
+#[derive(Debug, Default)]
+struct Kept {
+    /// What was read, by chat key; `None` for a flow that was not there.
+    found: HashMap<String, Option<StoredFlow>>,
+    /// What this message changed, in order.
+    changed: Vec<(String, Option<StoredFlow>)>,
+}
+
+/// The flows kept beside a chat's own, by the suffix of their chat key.
+const KEPT_BESIDE: [&str; 3] = ["#offered", "#paused", "#context"];
 
 impl Turn<'_> {
     pub fn sender_id(&self) -> String {
@@ -382,12 +399,53 @@ impl Turn<'_> {
 
     pub async fn save_flow(&self, flow: &Flow) -> Result<(), StoreError> {
         let state = serde_json::to_string(flow).expect("flows always serialize");
-        let stored = StoredFlow { state, expires_at: self.now + self.engine.settings.flow_ttl };
-        self.store().save_flow(self.person.id, &self.chat_key, &stored).await
+        self.keep_flow(&self.chat_key, Some(state));
+        Ok(())
     }
 
     pub async fn clear_flow(&self) -> Result<(), StoreError> {
-        self.store().clear_flow(self.person.id, &self.chat_key).await
+        self.keep_flow(&self.chat_key, None);
+        Ok(())
+    }
+
+    /// A flow of this person under `key` (this chat's or one kept beside it), as this
+    /// message left it so far; read from the store only if the first read did not bring it.
+    pub async fn load_kept(&self, key: &str) -> Result<Option<StoredFlow>, StoreError> {
+        {
+            let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, flow)) = kept.changed.iter().rev().find(|(k, _)| k == key) {
+                return Ok(flow.clone());
+            }
+            if let Some(flow) = kept.found.get(key) {
+                return Ok(flow.clone());
+            }
+        }
+        let flow = self.store().load_flow(self.person.id, key, self.now).await?;
+        self.kept.lock().unwrap_or_else(|e| e.into_inner()).found.insert(key.to_owned(), flow.clone());
+        Ok(flow)
+    }
+
+    /// Saves (`Some(state)`, expiring after the flow time) or clears a flow under `key`,
+    /// written when the message has been handled.
+    pub fn keep_flow(&self, key: &str, state: Option<String>) {
+        let flow = state.map(|state| StoredFlow { state, expires_at: self.now + self.engine.settings.flow_ttl });
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.changed.retain(|(k, _)| k != key);
+        kept.changed.push((key.to_owned(), flow));
+    }
+
+    /// Writes what this message changed in the flows, in one go; a flow cleared that was not
+    /// there is not written.
+    async fn write_kept(&self) -> Result<(), StoreError> {
+        let changes: Vec<(String, Option<StoredFlow>)> = {
+            let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            let changed = std::mem::take(&mut kept.changed);
+            changed.into_iter().filter(|(k, f)| f.is_some() || !matches!(kept.found.get(k), Some(None))).collect()
+        };
+        if changes.is_empty() {
+            return Ok(());
+        }
+        self.store().save_flows(self.person.id, &changes).await
     }
 }
 
@@ -613,10 +671,18 @@ impl Engine {
         }
         let account = Account::new(inbound.network, inbound.sender_id.clone());
         let chat_key = format!("{}:{}", inbound.network, inbound.chat_id);
-        let (person, flow) = self
+        let keys: Vec<String> =
+            std::iter::once(chat_key.clone()).chain(KEPT_BESIDE.iter().map(|s| format!("{chat_key}{s}"))).collect();
+        let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let (person, flows) = self
             .store
-            .person_and_flow(&account, &shown_name(&inbound), &chat_key, inbound.channel.as_deref(), now)
+            .person_and_flows(&account, &shown_name(&inbound), &key_refs, inbound.channel.as_deref(), now)
             .await?;
+        let mut found: HashMap<String, Option<StoredFlow>> = keys.into_iter().map(|k| (k, None)).collect();
+        for (key, flow) in flows {
+            found.insert(key, Some(flow));
+        }
+        let flow = found.get(&chat_key).cloned().flatten();
         let flow = match flow {
             Some(stored) => match serde_json::from_str::<Flow>(&stored.state) {
                 Ok(flow) => Some(flow),
@@ -655,6 +721,7 @@ impl Engine {
             chat_id: inbound.chat_id.clone(),
             reply_to: inbound.reply_to.clone(),
             sender: inbound.sender_id.clone(),
+            kept: std::sync::Mutex::new(Kept { found, changed: Vec::new() }),
         };
 
         let replies = match &inbound.body {
@@ -666,6 +733,7 @@ impl Engine {
         };
         offered::remember(&turn, &replies).await?;
         let replies = rooms::in_room_languages(&turn, replies).await?;
+        turn.write_kept().await?;
         Ok(Outcome { lang: turn.lang, replies })
     }
 

@@ -12,7 +12,7 @@
 use crate::{Reply, Turn};
 use serde::{Deserialize, Serialize};
 use vicinato_domain::text::{fold, typo_budget, within_edits};
-use vicinato_store::{StoreError, StoredFlow};
+use vicinato_store::StoreError;
 
 /// What was offered: each button's folded label and payload, and the reply that asked.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -34,7 +34,8 @@ fn key(turn: &Turn<'_>) -> String {
 pub(crate) async fn remember(turn: &Turn<'_>, replies: &[Reply]) -> Result<(), StoreError> {
     let with_buttons = replies.iter().rev().find(|r| !r.buttons.is_empty());
     let Some(reply) = with_buttons.or_else(|| turn.flow.as_ref().and(replies.last())) else {
-        return turn.store().clear_flow(turn.person.id, &key(turn)).await;
+        turn.keep_flow(&key(turn), None);
+        return Ok(());
     };
     let rendered = turn.engine.render(turn.lang, reply);
     let offered = Offered {
@@ -43,13 +44,13 @@ pub(crate) async fn remember(turn: &Turn<'_>, replies: &[Reply]) -> Result<(), S
         lang: Some(turn.lang),
     };
     let state = serde_json::to_string(&offered).expect("offered buttons always serialize");
-    let stored = StoredFlow { state, expires_at: turn.now + turn.engine.settings.flow_ttl };
-    turn.store().save_flow(turn.person.id, &key(turn), &stored).await
+    turn.keep_flow(&key(turn), Some(state));
+    Ok(())
 }
 
 /// The buttons last offered in this chat, if any are still kept.
 pub(crate) async fn load(turn: &Turn<'_>) -> Result<Option<Offered>, StoreError> {
-    let stored = turn.store().load_flow(turn.person.id, &key(turn), turn.now).await?;
+    let stored = turn.load_kept(&key(turn)).await?;
     Ok(stored.and_then(|s| serde_json::from_str(&s.state).ok()))
 }
 

@@ -12,7 +12,7 @@ use crate::people::buttons::PeopleButton;
 use crate::understand::{Intent, Understanding};
 use crate::{Button, Flow, Reply, Turn};
 use serde::{Deserialize, Serialize};
-use vicinato_store::{StoreError, StoredFlow};
+use vicinato_store::StoreError;
 
 /// A flow kept aside while another request is answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,8 +75,8 @@ fn what(flow: &Flow) -> &'static str {
 pub(crate) async fn keep(turn: &Turn<'_>, flow: Flow, question: Option<Reply>) -> Result<(), StoreError> {
     let paused = Paused { flow, question };
     let state = serde_json::to_string(&paused).expect("paused flows always serialize");
-    let stored = StoredFlow { state, expires_at: turn.now + turn.engine.settings.flow_ttl };
-    turn.store().save_flow(turn.person.id, &key(turn), &stored).await
+    turn.keep_flow(&key(turn), Some(state));
+    Ok(())
 }
 
 /// The offer to go back to the flow kept aside, after the answer.
@@ -90,11 +90,11 @@ pub(crate) fn offer(flow: &Flow) -> Reply {
 /// "Riprendi" (`yes`) or "lascia stare": the flow kept aside comes back with its question, or
 /// is dropped.
 pub(crate) async fn resume(turn: &mut Turn<'_>, yes: bool) -> Result<Vec<Reply>, StoreError> {
-    let stored = turn.store().load_flow(turn.person.id, &key(turn), turn.now).await?;
+    let stored = turn.load_kept(&key(turn)).await?;
     let Some(paused) = stored.and_then(|s| serde_json::from_str::<Paused>(&s.state).ok()) else {
         return Ok(vec![Reply::id("button-expired")]);
     };
-    turn.store().clear_flow(turn.person.id, &key(turn)).await?;
+    turn.keep_flow(&key(turn), None);
     if !yes {
         if turn.flow.as_ref() == Some(&paused.flow) {
             turn.clear_flow().await?;

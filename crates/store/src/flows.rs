@@ -22,6 +22,9 @@ pub trait FlowStore: Send + Sync {
     async fn load_flow(&self, person: PersonId, chat: &str, now: DateTime<Utc>) -> StoreResult<Option<StoredFlow>>;
     async fn save_flow(&self, person: PersonId, chat: &str, flow: &StoredFlow) -> StoreResult<()>;
     async fn clear_flow(&self, person: PersonId, chat: &str) -> StoreResult<()>;
+    /// Saves (`Some`) and clears (`None`) several of a person's flows at once, all or nothing:
+    /// what one message changed, written in one go.
+    async fn save_flows(&self, person: PersonId, changes: &[(String, Option<StoredFlow>)]) -> StoreResult<()>;
     /// Deletes flows that expired before `now`; returns how many.
     async fn purge_expired_flows(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 }

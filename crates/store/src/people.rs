@@ -111,7 +111,20 @@ pub trait PeopleStore: Send + Sync {
         chat: &str,
         channel: Option<&str>,
         now: DateTime<Utc>,
-    ) -> StoreResult<(Person, Option<StoredFlow>)>;
+    ) -> StoreResult<(Person, Option<StoredFlow>)> {
+        let (person, flows) = self.person_and_flows(account, display_name, &[chat], channel, now).await?;
+        Ok((person, flows.into_iter().find(|(c, _)| c == chat).map(|(_, f)| f)))
+    }
+    /// As `person_and_flow`, with every unexpired flow kept under one of `chats` (a chat's own
+    /// and those kept beside it), each with its chat.
+    async fn person_and_flows(
+        &self,
+        account: &Account,
+        display_name: &str,
+        chats: &[&str],
+        channel: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Person, Vec<(String, StoredFlow)>)>;
     /// The bot (channel) the account last wrote through, if known.
     async fn account_channel(&self, account: &Account) -> StoreResult<Option<String>>;
     /// Finds the person behind an account, creating one (race-safe) on first contact.

@@ -6,7 +6,7 @@
 use crate::Turn;
 use serde::{Deserialize, Serialize};
 use vicinato_domain::*;
-use vicinato_store::{StoreError, StoredFlow};
+use vicinato_store::StoreError;
 
 /// What the directory last showed in this chat.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -26,14 +26,14 @@ fn key(turn: &Turn<'_>) -> String {
 }
 
 pub(crate) async fn load(turn: &Turn<'_>) -> Result<Option<Context>, StoreError> {
-    let stored = turn.store().load_flow(turn.person.id, &key(turn), turn.now).await?;
+    let stored = turn.load_kept(&key(turn)).await?;
     Ok(stored.and_then(|s| serde_json::from_str(&s.state).ok()))
 }
 
 pub(crate) async fn save(turn: &Turn<'_>, context: &Context) -> Result<(), StoreError> {
     let state = serde_json::to_string(context).expect("a context always serializes");
-    let stored = StoredFlow { state, expires_at: turn.now + turn.engine.settings.flow_ttl };
-    turn.store().save_flow(turn.person.id, &key(turn), &stored).await
+    turn.keep_flow(&key(turn), Some(state));
+    Ok(())
 }
 
 /// Remembers a list just shown.

@@ -17,6 +17,7 @@ type PersonRow = (
     Option<DateTime<Utc>>,
     bool,
     Option<String>,
+    Option<String>,
 );
 
 impl SqlStore {
@@ -32,9 +33,10 @@ impl SqlStore {
     }
 
     /// The person columns, with accounts and roles folded into one text each (separated by
-    /// U+001F) and the flow in a chat, so that one query serves a whole message.
-    /// With `with_flow` the statement must join `accounts a` and `flows f`; the last column
-    /// says whether that account is marked unreachable.
+    /// U+001F) and a flow in a chat, so that one query serves a whole message.
+    /// With `with_flow` the statement must join `accounts a` and `flows f` (a row per flow);
+    /// the last columns say whether that account is marked unreachable, its bot, and the
+    /// flow's chat.
     fn person_select(&self, with_flow: bool) -> String {
         let agg = |expr: &str, table: &str, alias: &str| match self.engine() {
             Engine::Sqlite => {
@@ -45,9 +47,9 @@ impl SqlStore {
             }
         };
         let flow = if with_flow {
-            "f.state, f.expires_at, a.unreachable_since IS NOT NULL, a.channel"
+            "f.state, f.expires_at, a.unreachable_since IS NOT NULL, a.channel, f.chat_key"
         } else {
-            "NULL, NULL, FALSE, NULL"
+            "NULL, NULL, FALSE, NULL, NULL"
         };
         format!(
             "SELECT p.id, p.display_name, p.language, p.home_territory_id, p.interests, p.onboarded, {}, {}, {flow}",
@@ -57,7 +59,7 @@ impl SqlStore {
     }
 
     fn person_from_row(row: PersonRow) -> StoreResult<(Person, Option<StoredFlow>)> {
-        let (id, display_name, language, home, interests, onboarded, accounts, roles, state, expires, _, _) = row;
+        let (id, display_name, language, home, interests, onboarded, accounts, roles, state, expires, _, _, _) = row;
         let record = format!("person {id}");
         let split = |joined: Option<String>| -> Vec<(String, String)> {
             let mut parts: Vec<(String, String)> = joined
@@ -93,40 +95,54 @@ impl SqlStore {
         Ok((person, flow))
     }
 
+    /// The person behind an account, with their flows under `chats` (none asked, none read),
+    /// whether the account is marked unreachable, and its bot.
     async fn person_by_account(
         &self,
         account: &Account,
-        chat: Option<&str>,
-    ) -> StoreResult<Option<(Person, Option<StoredFlow>, bool, Option<String>)>> {
-        let flow_join = if chat.is_some() { "LEFT JOIN flows f ON f.person_id = p.id AND f.chat_key = $3" } else { "" };
+        chats: &[&str],
+    ) -> StoreResult<Option<(Person, Vec<(String, StoredFlow)>, bool, Option<String>)>> {
+        let flow_join = if chats.is_empty() {
+            String::new()
+        } else {
+            let marks: Vec<String> = (0..chats.len()).map(|i| format!("${}", i + 3)).collect();
+            format!("LEFT JOIN flows f ON f.person_id = p.id AND f.chat_key IN ({})", marks.join(", "))
+        };
         let mut stmt = Stmt::new(format!(
             "{} FROM accounts a JOIN persons p ON p.id = a.person_id {flow_join} WHERE a.network = $1 AND a.external_id = $2",
-            self.person_select(chat.is_some())
+            self.person_select(!chats.is_empty())
         ))
         .bind(account.network.as_str())
         .bind(account.external_id.as_str());
-        if let Some(chat) = chat {
-            stmt = stmt.bind(chat);
+        for chat in chats {
+            stmt = stmt.bind(*chat);
         }
-        let row: Option<PersonRow> = self.fetch_optional(stmt).await?;
-        let Some(row) = row else { return Ok(None) };
-        let (unreachable, channel) = (row.10, row.11.clone());
-        let (person, flow) = Self::person_from_row(row)?;
-        Ok(Some((person, flow, unreachable, channel)))
+        let rows: Vec<PersonRow> = self.fetch_all(stmt).await?;
+        let mut found = None;
+        let mut flows = Vec::new();
+        for row in rows {
+            let (unreachable, channel, chat) = (row.10, row.11.clone(), row.12.clone());
+            let (person, flow) = Self::person_from_row(row)?;
+            if let Some((chat, flow)) = chat.zip(flow) {
+                flows.push((chat, flow));
+            }
+            found.get_or_insert((person, unreachable, channel));
+        }
+        Ok(found.map(|(person, unreachable, channel)| (person, flows, unreachable, channel)))
     }
 }
 
 #[async_trait]
 impl PeopleStore for SqlStore {
-    async fn person_and_flow(
+    async fn person_and_flows(
         &self,
         account: &Account,
         display_name: &str,
-        chat: &str,
+        chats: &[&str],
         channel: Option<&str>,
         now: DateTime<Utc>,
-    ) -> StoreResult<(Person, Option<StoredFlow>)> {
-        if let Some((person, flow, unreachable, known)) = self.person_by_account(account, Some(chat)).await? {
+    ) -> StoreResult<(Person, Vec<(String, StoredFlow)>)> {
+        if let Some((person, mut flows, unreachable, known)) = self.person_by_account(account, chats).await? {
             if unreachable {
                 // A person who writes to the bot can be reached again.
                 self.set_unreachable(account, None).await?;
@@ -134,13 +150,14 @@ impl PeopleStore for SqlStore {
             if channel.is_some() && known.as_deref() != channel {
                 self.set_account_channel(account, channel).await?;
             }
-            return Ok((person, flow.filter(|f| f.expires_at > now)));
+            flows.retain(|(_, f)| f.expires_at > now);
+            return Ok((person, flows));
         }
         let person = self.person_for_account(account, display_name, now).await?;
         if channel.is_some() {
             self.set_account_channel(account, channel).await?;
         }
-        Ok((person, None))
+        Ok((person, Vec::new()))
     }
 
     async fn account_channel(&self, account: &Account) -> StoreResult<Option<String>> {
@@ -196,7 +213,7 @@ impl PeopleStore for SqlStore {
     }
 
     async fn find_person(&self, account: &Account) -> StoreResult<Option<Person>> {
-        Ok(self.person_by_account(account, None).await?.map(|(p, _, _, _)| p))
+        Ok(self.person_by_account(account, &[]).await?.map(|(p, _, _, _)| p))
     }
 
     async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {
