@@ -411,6 +411,8 @@ async fn load(r: &mut Report, store: &dyn Store, services: usize) -> anyhow::Res
 async fn directory(r: &mut Report, store: Arc<dyn Store>, services: usize, queries: usize) -> anyhow::Result<()> {
     load(r, store.as_ref(), services).await?;
     let (p, per) = vicinato::bench::directory(store, queries).await?;
+    r.say(format!("asked at, in turn (Rome): {}", vicinato::bench::MOMENTS.join(", ")));
+    r.put("moments", vicinato::bench::MOMENTS.to_vec());
     for (q, ms) in per {
         r.say(format!("  {ms:8.2} ms  {q}"));
     }

@@ -116,7 +116,12 @@ async fn echo_bot(hs: &Synapse, data: &std::path::Path) -> anyhow::Result<(Strin
     let running = tokio::spawn(async move {
         let mut token = first.next_batch;
         loop {
-            let settings = SyncSettings::default().timeout(Duration::from_secs(30)).token(token.clone());
+            // The whole timeline of each sync (a burst of questions is more than Synapse's
+            // default 10 events, and the rest would never be echoed).
+            let settings = SyncSettings::default()
+                .timeout(Duration::from_secs(30))
+                .token(token.clone())
+                .filter(vicinato_matrix::timeline_filter(1000));
             match client.sync_once(settings).await {
                 Ok(r) => {
                     for room in r.rooms.invited.keys() {

@@ -752,7 +752,9 @@ impl MatrixBot {
 
 /// At most `limit` timeline events per room per sync; more is read back with
 /// [`MatrixBot::backfill`].
-fn timeline_filter(limit: u32) -> matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter {
+/// A sync filter that brings up to `limit` events of each room's timeline (Synapse's default
+/// is 10, and a busier room then comes back `limited`).
+pub fn timeline_filter(limit: u32) -> matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter {
     let mut definition = matrix_sdk::ruma::api::client::filter::FilterDefinition::default();
     definition.room.timeline.limit = Some(limit.into());
     matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter::FilterDefinition(definition)

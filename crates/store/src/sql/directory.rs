@@ -315,16 +315,17 @@ impl SqlStore {
     }
 
     /// The filters on a service (`s`) at a location (`sal`): status, weekly hours, language, age.
-    /// `service_id` names the column with the row's service id that the language is checked
-    /// on: the earliest one the plan reads (a facet's, in a walk), so most rows a language
-    /// excludes are skipped before anything else is read for them.
-    fn row_filters(spec: &SearchSpec, p: &mut Params, service_id: &str) -> Vec<String> {
+    /// `service_id` and `sal_id` name the columns with the row's service and service at a
+    /// location that the language and the hours are checked on: the earliest the plan reads
+    /// (a facet's, in a walk), so most rows they exclude are skipped before anything else is
+    /// read for them ("dormitorio a Roma stasera" walks thousands of facets to find 60 open).
+    fn row_filters(spec: &SearchSpec, p: &mut Params, service_id: &str, sal_id: &str) -> Vec<String> {
         let mut wheres = vec!["s.status IN ('active', 'temporarily closed')".to_owned()];
         if let Some((weekday, from, to)) = spec.weekly {
             let (d, f, t) =
                 (p.next(Bind::Int(weekday.into())), p.next(Bind::Int(from.into())), p.next(Bind::Int(to.into())));
             wheres.push(format!(
-                "EXISTS (SELECT 1 FROM weekly_slots w WHERE w.sal_id = sal.id AND w.weekday = {d} AND w.opens < {t} AND w.closes > {f})"
+                "EXISTS (SELECT 1 FROM weekly_slots w WHERE w.sal_id = {sal_id} AND w.weekday = {d} AND w.opens < {t} AND w.closes > {f})"
             ));
         }
         if let Some(lang) = &spec.language {
@@ -454,7 +455,7 @@ impl SqlStore {
                 )
             }
         };
-        let mut wheres = Self::row_filters(spec, p, "sal.service_id");
+        let mut wheres = Self::row_filters(spec, p, "sal.service_id", "sal.id");
         let mut place = String::new();
         if !spec.categories.is_empty() {
             // The category is in the matches already; the place, on the category's facets,
@@ -529,7 +530,7 @@ impl SqlStore {
     /// the place checked on the index row and the other filters on the way, the first `limit`
     /// kept; then the categories merged. A service in two categories comes once (UNION).
     fn walk_statement(spec: &SearchSpec, p: &mut Params, limit: i64) -> String {
-        let filters = Self::row_filters(spec, p, "f.service_id").join(" AND ");
+        let filters = Self::row_filters(spec, p, "f.service_id", "f.sal_id").join(" AND ");
         let place = Self::facet_place(spec, p).map(|w| format!(" AND {w}")).unwrap_or_default();
         let k = p.next(Bind::Int(limit));
         let cols = Self::HIT_COLUMNS;
@@ -557,7 +558,7 @@ impl SqlStore {
 
     /// A place alone (or nothing at all): every active service there, in display order.
     fn place_statement(spec: &SearchSpec, p: &mut Params, limit: i64) -> String {
-        let mut wheres = Self::row_filters(spec, p, "sal.service_id");
+        let mut wheres = Self::row_filters(spec, p, "sal.service_id", "sal.id");
         wheres.extend(Self::location_place(spec, p));
         let k = p.next(Bind::Int(limit));
         format!(
